@@ -1,0 +1,19 @@
+#pragma once
+// Shared helpers of the maskstudio-cli commands: JSON on the last line, human tables otherwise.
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <vector>
+
+#include "eval/SparsityEvaluation.h"
+
+namespace ms::cli {
+
+// Every command that reports numbers prints one JSON object on its last line with --json.
+void printJsonLine(const nlohmann::json& j);
+nlohmann::json evaluationJson(const SparsityEvaluation& ev);
+// A Markdown table (pipes), pasteable into docs/RESULTS.md.
+void printTable(const std::vector<std::string>& header, const std::vector<std::vector<std::string>>& rows);
+std::string fixed(double v, int decimals = 4);
+
+}  // namespace ms::cli

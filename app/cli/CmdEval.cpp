@@ -1,0 +1,32 @@
+#include <iostream>
+
+#include "CliCommon.h"
+#include "Commands.h"
+#include "api/EvalJob.h"
+#include "runtime/TorchRuntime.h"
+
+namespace ms::cli {
+
+void addEvalCommand(CLI::App& app) {
+    auto* cmd = app.add_subcommand("eval", "MSE per inference sparsity on the model's held-out split (paper protocol)");
+    auto model = std::make_shared<std::string>();
+    auto data = std::make_shared<std::string>();
+    auto json = std::make_shared<bool>(false);
+    cmd->add_option("--model", *model, "model bundle")->required();
+    cmd->add_option("--data", *data, "the CSV the model was trained on")->required();
+    cmd->add_flag("--json", *json, "print the result as JSON on the last line");
+    cmd->callback([=] {
+        initTorchRuntime();
+        const ModelBundle bundle = loadBundle(*model);
+        const SparsityEvaluation ev = evaluateHeldOut(bundle, *data);
+        std::vector<std::vector<std::string>> rows;
+        for (size_t i = 0; i < ev.sparsities.size(); ++i)
+            rows.push_back({fixed(ev.sparsities[i], 1), fixed(ev.mse[i]), fixed(ev.mseZ0[i])});
+        rows.push_back({"mean", fixed(ev.meanMse), fixed(ev.meanMseZ0)});
+        std::cout << *model << " on " << ev.testRows << " held-out rows of " << *data << "\n";
+        printTable({"inference sparsity", "MSE (z fixed draw)", "MSE (z = 0)"}, rows);
+        if (*json) printJsonLine(evaluationJson(ev));
+    });
+}
+
+}  // namespace ms::cli

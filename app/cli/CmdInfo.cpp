@@ -1,0 +1,41 @@
+#include <iostream>
+
+#include "CliCommon.h"
+#include "Commands.h"
+#include "data/SchemaInference.h"
+#include "io/ConfigJson.h"
+#include "io/ModelBundle.h"
+#include "runtime/TorchRuntime.h"
+
+namespace ms::cli {
+
+void addInfoCommand(CLI::App& app) {
+    auto* cmd = app.add_subcommand("info", "Describe a model bundle, or (without --model) this build and its devices");
+    auto model = std::make_shared<std::string>();
+    auto json = std::make_shared<bool>(false);
+    cmd->add_option("--model", *model, "model bundle");
+    cmd->add_flag("--json", *json, "print as JSON on the last line");
+    cmd->callback([=] {
+        initTorchRuntime();
+        if (model->empty()) {
+            const RuntimeInfo info = runtimeInfo();
+            std::cout << "maskstudio " << MASKSTUDIO_VERSION << "\nLibTorch " << info.torchVersion << "\nCUDA "
+                      << (info.cudaAvailable ? "available (" + std::to_string(info.cudaDeviceCount) + " device(s))" : "not available")
+                      << "\nthreads " << info.intraOpThreads << "\nBLAS " << info.blasBackend << std::endl;
+            if (*json) printJsonLine({{"version", MASKSTUDIO_VERSION}, {"torch", info.torchVersion}, {"cuda", info.cudaAvailable}});
+            return;
+        }
+        const ModelBundle b = loadBundle(*model);
+        std::cout << *model << ": " << b.modelType << " '" << b.name << "', " << b.state.completedEpochs << "/"
+                  << b.training.epochs << " epochs" << (b.state.partial ? " (cancelled mid-epoch)" : "")
+                  << ", trained on '" << b.split.dataFile << "' (" << b.split.dataRows << " rows, "
+                  << b.split.testRows.size() << " held out)\n"
+                  << "sparsity " << b.training.sparsity.describe() << ", latent " << b.config.latentDim << "\n"
+                  << describeSchema(b.schema);
+        if (*json)
+            printJsonLine({{"name", b.name}, {"epochs", b.state.completedEpochs}, {"architecture", toJson(b.config)},
+                           {"training", toJson(b.training)}});
+    });
+}
+
+}  // namespace ms::cli

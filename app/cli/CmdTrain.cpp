@@ -1,0 +1,100 @@
+#include <cmath>
+#include <csignal>
+#include <iostream>
+
+#include "CliCommon.h"
+#include "Commands.h"
+#include "api/EvalJob.h"
+#include "api/TrainJob.h"
+#include "runtime/TorchRuntime.h"
+
+namespace ms::cli {
+namespace {
+
+CancelToken g_cancel;
+extern "C" void onInterrupt(int) { g_cancel.cancel(); }
+
+// "linear:0.1:0.2", "constant:0.5", "step:0.1:0.5:4"
+SparsitySchedule parseSchedule(const std::string& text) {
+    SparsitySchedule s;
+    std::vector<std::string> parts;
+    size_t start = 0;
+    for (size_t i = 0; i <= text.size(); ++i)
+        if (i == text.size() || text[i] == ':') {
+            parts.push_back(text.substr(start, i - start));
+            start = i + 1;
+        }
+    s.kind = SparsitySchedule::parseKind(parts[0]);
+    try {
+        if (parts.size() > 1) s.start = s.end = std::stod(parts[1]);
+        if (parts.size() > 2) s.end = std::stod(parts[2]);
+        if (parts.size() > 3) s.segments = std::stoi(parts[3]);
+    } catch (const std::exception&) {
+        throw std::invalid_argument("--sparsity '" + text + "': write KIND:START[:END[:SEGMENTS]], e.g. linear:0.1:0.2");
+    }
+    if (const std::string problem = s.validate(); !problem.empty()) throw std::invalid_argument("--sparsity: " + problem);
+    return s;
+}
+
+}  // namespace
+
+void addTrainCommand(CLI::App& app) {
+    auto* cmd = app.add_subcommand("train", "Train an mcVAE on a CSV (85/15 split recorded in the model)");
+    auto r = std::make_shared<TrainRequest>();
+    auto epochs = std::make_shared<int64_t>(0);
+    auto seed = std::make_shared<int64_t>(-1);
+    auto threads = std::make_shared<int>(0);
+    auto sparsity = std::make_shared<std::string>();
+    auto json = std::make_shared<bool>(false);
+    auto quiet = std::make_shared<bool>(false);
+    cmd->add_option("--data", r->dataPath, "training CSV")->required();
+    cmd->add_option("--schema", r->schemaPath, "schema JSON (default: inferred; see `schema`)");
+    cmd->add_option("--preset", r->preset, "preset name in models/ or a preset .json (geobiked, bike, car)");
+    cmd->add_option("--epochs", *epochs, "number of epochs (default: the preset's)");
+    cmd->add_option("--seed", *seed, "split and training seed (default: the preset's)");
+    cmd->add_option("--device", r->device, "cpu, cuda or auto")->check(CLI::IsMember({"cpu", "cuda", "auto"}));
+    cmd->add_option("--sparsity", *sparsity, "sparsity schedule KIND:START[:END[:SEGMENTS]]");
+    cmd->add_option("--threads", *threads, "CPU threads for training (default: the preset's, 1)");
+    cmd->add_option("--resume", r->resumeFrom, "continue training this model (same data)");
+    cmd->add_option("--out", r->outPath, "model bundle to write (checkpoints go here too)")->required();
+    cmd->add_flag("--json", *json, "print a JSON summary on the last line");
+    cmd->add_flag("--quiet", *quiet, "no per-epoch progress");
+    cmd->callback([=] {
+        initTorchRuntime();
+        TrainRequest req = *r;
+        if (*epochs > 0) req.epochs = *epochs;
+        if (*seed >= 0) req.seed = static_cast<uint64_t>(*seed);
+        if (*threads > 0) req.threads = *threads;
+        if (!sparsity->empty()) req.sparsity = parseSchedule(*sparsity);
+        std::signal(SIGINT, onInterrupt);  // Ctrl+C: stop after the current step, keep a checkpoint
+        int64_t lastPrinted = 0;
+        auto progress = [&](const TrainingProgress& p) {
+            if (*quiet) return;
+            if (p.epoch != p.epochs && p.elapsedSeconds - lastPrinted < 1.0 && p.epoch % 50 != 0) return;
+            lastPrinted = static_cast<int64_t>(p.elapsedSeconds);
+            std::cerr << "epoch " << p.epoch << "/" << p.epochs << "  rec " << fixed(p.record.reconstruction)
+                      << "  kl " << fixed(p.record.kl) << "  p " << fixed(p.record.sparsity, 3)
+                      << (std::isnan(p.record.validation) ? "" : "  val " + fixed(p.record.validation))
+                      << "  " << fixed(p.samplesPerSecond, 0) << " samples/s" << std::endl;
+        };
+        const TrainResult result = runTraining(req, progress, g_cancel);
+        std::signal(SIGINT, SIG_DFL);
+        const SparsityEvaluation ev = evaluateHeldOut(result.bundle, req.dataPath);
+        std::cout << (result.cancelled ? "cancelled; checkpoint kept in " : "trained ") << req.outPath << ": "
+                  << result.bundle.state.completedEpochs << " epochs on " << result.trainRows << " rows in "
+                  << fixed(result.seconds, 2) << " s on " << result.deviceName << "; held-out mean MSE (z=0) "
+                  << fixed(ev.meanMseZ0) << ", at sparsity 0: " << fixed(ev.mseZ0[0]) << std::endl;
+        if (*json) {
+            nlohmann::json j = evaluationJson(ev);
+            j["model"] = req.outPath;
+            j["cancelled"] = result.cancelled;
+            j["epochs"] = result.bundle.state.completedEpochs;
+            j["train_rows"] = result.trainRows;
+            j["train_seconds"] = result.seconds;
+            j["device"] = result.deviceName;
+            printJsonLine(j);
+        }
+    });
+}
+
+}  // namespace ms::cli

@@ -1,0 +1,16 @@
+#pragma once
+// maskstudio-cli sub-commands: each registers its options on the parser and runs when chosen.
+#include <CLI/CLI.hpp>
+
+namespace ms::cli {
+
+void addSynthCommand(CLI::App& app);
+void addSchemaCommand(CLI::App& app);
+void addTrainCommand(CLI::App& app);
+void addEvalCommand(CLI::App& app);
+void addSampleCommand(CLI::App& app);
+void addBenchCommand(CLI::App& app);
+void addStudyCommand(CLI::App& app);
+void addInfoCommand(CLI::App& app);
+
+}  // namespace ms::cli

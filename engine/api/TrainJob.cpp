@@ -1,0 +1,99 @@
+#include "api/TrainJob.h"
+
+#include <chrono>
+#include <filesystem>
+#include <stdexcept>
+
+#include "data/DataFingerprint.h"
+#include "data/DesignTensors.h"
+#include "data/TrainTestSplit.h"
+#include "runtime/TorchRuntime.h"
+
+namespace ms {
+
+TrainResult runTraining(const TrainRequest& request, const McVaeTrainer::ProgressFn& onProgress,
+                        const CancelToken& cancel) {
+    const Preset preset = loadPreset(request.preset);
+    std::string schemaPath = request.schemaPath;
+    PreparedData data;
+    if (!request.resumeFrom.empty()) {
+        // A resumed run must see the same columns: take the schema from the bundle.
+        const ModelBundle previous = loadBundle(request.resumeFrom);
+        data = prepareDataWithSchema(request.dataPath, previous.schema, previous.normalization);
+    } else {
+        data = prepareData(request.dataPath, schemaPath, preset);
+    }
+    return runTraining(request, data, preset, onProgress, cancel);
+}
+
+TrainResult runTraining(const TrainRequest& request, const PreparedData& data, const Preset& preset,
+                        const McVaeTrainer::ProgressFn& onProgress, const CancelToken& cancel) {
+    const at::Device device = resolveDevice(request.device);
+    ModelBundle b;
+    const bool resuming = !request.resumeFrom.empty();
+    if (resuming) {
+        b = loadBundle(request.resumeFrom);
+        if (b.split.dataFingerprint != dataFingerprint(data.table))
+            throw std::invalid_argument(data.path + ": this is not the data the model '" + request.resumeFrom +
+                                        "' was trained on (" + std::to_string(data.table.rows) + " rows vs " +
+                                        std::to_string(b.split.dataRows) + " recorded); fine-tune instead of resume");
+        if (request.epochs) b.training.epochs = *request.epochs;
+        if (b.training.epochs <= b.state.completedEpochs)
+            throw std::invalid_argument(request.resumeFrom + ": already trained for " +
+                                        std::to_string(b.state.completedEpochs) +
+                                        " epochs; pass --epochs with a larger total to continue");
+    } else {
+        b.name = preset.name != "default" ? preset.name : std::filesystem::path(data.path).stem().string();
+        b.schema = data.schema;
+        b.normalization = data.normalization;
+        b.training = preset.training;
+        if (request.epochs) b.training.epochs = *request.epochs;
+        if (request.seed) b.training.seed = *request.seed;
+        if (request.sparsity) b.training.sparsity = *request.sparsity;
+        if (request.threads) b.training.threads = *request.threads;
+        b.config = preset.architecture;
+        b.config.outputDim = static_cast<int64_t>(data.schema.outputDim());
+        b.config.classCounts.clear();
+        for (const auto& c : data.schema.categorical) b.config.classCounts.push_back(static_cast<int64_t>(c.classes.size()));
+        b.config.numericalCount = static_cast<int64_t>(data.schema.numerical.size());
+        if (const std::string problem = b.training.validate(); !problem.empty())
+            throw std::invalid_argument("training settings: " + problem);
+
+        const TrainTestSplit split = splitTrainTest(data.table, b.training.testFraction, b.training.seed);
+        b.split.seed = split.seedUsed;
+        b.split.dataRows = static_cast<int64_t>(data.table.rows);
+        b.split.dataFingerprint = dataFingerprint(data.table);
+        b.split.dataFile = std::filesystem::path(data.path).filename().string();
+        b.split.testRows = split.test;
+        at::manual_seed(b.training.seed);  // parameter initialisation
+        b.model = McVae(b.config);
+    }
+
+    // The training rows in the order of the recorded draw (the accepted seed reproduces it).
+    std::vector<int64_t> train = splitTrainTest(data.table, b.training.testFraction, b.split.seed, 1).train;
+    if (request.trainRowLimit > 0 && request.trainRowLimit < static_cast<int64_t>(train.size()))
+        train.resize(static_cast<size_t>(request.trainRowLimit));
+
+    const DesignTensors all = makeDesignTensors(data.table, b.normalization);
+    McVaeTrainer trainer(b.model, b.training, all.select(train), all.select(b.split.testRows), device);
+    if (resuming) trainer.restore(b.state);
+
+    auto onCheckpoint = [&](const TrainerState& state) {
+        if (request.outPath.empty()) return;
+        ModelBundle snapshot = b;  // shares the model: weights as of now
+        snapshot.state = state;
+        saveBundle(snapshot, request.outPath);
+    };
+    const auto start = std::chrono::steady_clock::now();
+    TrainResult result;
+    b.state = trainer.run(onProgress, onCheckpoint, cancel);
+    result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    b.model->to(at::kCPU);
+    result.cancelled = trainer.cancelled();
+    result.trainRows = static_cast<int64_t>(train.size());
+    result.deviceName = device.str();
+    result.bundle = std::move(b);
+    return result;
+}
+
+}  // namespace ms

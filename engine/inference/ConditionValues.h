@@ -1,0 +1,24 @@
+#pragma once
+// A user's condition set in schema order: each condition known (with a value) or unknown.
+// This is what the GUI's condition panel and the CLI's NAME=VALUE arguments produce.
+#include <string>
+#include <vector>
+
+#include "data/Schema.h"
+
+namespace ms {
+
+struct ConditionValues {
+    std::vector<int> categorical;   // class index, or -1 unknown
+    std::vector<double> numerical;  // raw units, or NaN unknown
+
+    static ConditionValues allUnknown(const Schema& schema);
+    std::string toText(const Schema& schema) const;  // "NAME=VALUE" lines, known ones only
+};
+
+// Parses "NAME=VALUE" assignments (condition names as in the schema; NAME=? or NAME= means
+// unknown). Throws std::invalid_argument naming the condition for an unknown name, an unknown
+// class (listing the valid ones), a non-number, or a number outside the schema's range.
+ConditionValues parseConditionAssignments(const Schema& schema, const std::vector<std::string>& assignments);
+
+}  // namespace ms

@@ -1,0 +1,49 @@
+#pragma once
+// A trained model as one self-describing file: format version, schema, normalisation,
+// architecture and training settings, the recorded train/test split, the loss history, the
+// weights, and (for resuming) optimizer and RNG state. Stored as a LibTorch archive (zip)
+// whose "meta" entry is JSON. Saving is atomic: a crash never leaves a half-written bundle.
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "data/Normalization.h"
+#include "data/Schema.h"
+#include "models/McVae.h"
+#include "training/TrainingConfig.h"
+#include "training/TrainingProgress.h"
+
+namespace ms {
+
+class BundleError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+struct SplitRecord {
+    uint64_t seed = 0;               // seed of the accepted draw
+    int64_t dataRows = 0;            // rows of the data set the split indexes
+    uint64_t dataFingerprint = 0;    // of that data set (see DataFingerprint.h)
+    std::string dataFile;            // file name it was read from (information only)
+    std::vector<int64_t> testRows;   // held-out rows, ascending
+};
+
+struct ModelBundle {
+    static constexpr int kFormatVersion = 1;
+    std::string modelType = "mcvae";
+    std::string name;  // e.g. "geobiked", "bike"
+    Schema schema;
+    Normalization normalization;
+    McVaeConfig config;
+    TrainingConfig training;
+    SplitRecord split;
+    TrainerState state;
+    McVae model{nullptr};
+};
+
+void saveBundle(const ModelBundle& bundle, const std::string& path);
+// Throws BundleError naming the file and what is wrong (not a bundle, other version, shapes).
+ModelBundle loadBundle(const std::string& path);
+
+}  // namespace ms

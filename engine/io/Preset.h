@@ -1,0 +1,28 @@
+#pragma once
+// A built-in or user preset (JSON in models/): schema overrides for the data's columns, the
+// architecture and the training settings. `--preset NAME` looks up models/NAME.json; a path
+// to a .json file works too.
+#include <map>
+#include <string>
+
+#include "data/SchemaInference.h"
+#include "models/McVaeConfig.h"
+#include "training/TrainingConfig.h"
+
+namespace ms {
+
+struct Preset {
+    std::string name = "default";
+    std::string description;
+    std::map<std::string, ColumnOverride> columns;  // schema overrides
+    McVaeConfig architecture;                       // condition/output counts come from the data
+    TrainingConfig training;
+};
+
+// Where the built-in presets and default models live: $MASKSTUDIO_MODELS_DIR, then
+// <executable dir>/../share/maskstudio/models (installed), then the source tree's models/.
+std::string modelsDirectory();
+// "default" gives the built-in defaults; throws std::invalid_argument naming the file and key.
+Preset loadPreset(const std::string& nameOrPath);
+
+}  // namespace ms

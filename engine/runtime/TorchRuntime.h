@@ -1,0 +1,26 @@
+#pragma once
+// One place that configures LibTorch for this process: thread count, determinism and the
+// device a job runs on. Called by the CLI, the GUI's engine thread and the tests alike.
+#include <c10/core/Device.h>
+#include <string>
+
+namespace ms {
+
+struct RuntimeInfo {
+    bool cudaAvailable = false;
+    int cudaDeviceCount = 0;
+    int intraOpThreads = 1;
+    std::string torchVersion;
+    std::string blasBackend;  // what torch reports about its BLAS
+};
+
+// threads <= 0 means "all cores". Safe to call more than once.
+void initTorchRuntime(int threads = 0);
+RuntimeInfo runtimeInfo();
+
+// "cpu", "cuda", "cuda:N" or "auto" (CUDA when LibTorch was built with it and a GPU is
+// present, else CPU). Throws std::invalid_argument with the accepted values otherwise, and
+// std::runtime_error when CUDA is requested but unavailable.
+c10::Device resolveDevice(const std::string& name);
+
+}  // namespace ms

@@ -1,0 +1,26 @@
+#include "training/TrainingConfig.h"
+
+#include <cmath>
+
+namespace ms {
+
+double TrainingConfig::learningRateAt(int64_t epoch) const {
+    if (lrStepEpochs <= 0) return adamw.lr;
+    return adamw.lr * std::pow(lrGamma, static_cast<double>(epoch / lrStepEpochs));
+}
+
+std::string TrainingConfig::validate() const {
+    if (epochs < 1) return "epochs must be at least 1";
+    if (batchSize < 1) return "batch size must be at least 1";
+    if (!(adamw.lr > 0) || !std::isfinite(adamw.lr)) return "learning rate must be a positive number";
+    if (!(adamw.beta1 >= 0 && adamw.beta1 < 1) || !(adamw.beta2 >= 0 && adamw.beta2 < 1))
+        return "AdamW betas must be in [0, 1)";
+    if (!(adamw.weightDecay >= 0)) return "weight decay must be >= 0";
+    if (!(lrGamma > 0 && lrGamma <= 1)) return "lr gamma must be in (0, 1]";
+    if (!(klWeight >= 0 && klWeight <= 1)) return "KL weight must be in [0, 1]";
+    if (!(testFraction >= 0 && testFraction < 1)) return "test fraction must be in [0, 1)";
+    if (threads < 0) return "threads must be >= 0";
+    return sparsity.validate();
+}
+
+}  // namespace ms

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs every Debian 12 package Maskstudio needs to build, test and package.
+# Idempotent; run as root (or through sudo). Safe to re-run: apt-get skips what is present.
+set -euo pipefail
+
+packages=(
+  build-essential cmake ninja-build pkg-config git
+  # engine: LibTorch (CPU) + an optimised BLAS (without it torch falls back to the reference
+  # BLAS, about 10x slower), JSON and CLI parsing, benchmarks
+  libtorch-dev libopenblas0-openmp nlohmann-json3-dev libcli11-dev libbenchmark-dev
+  # imaging target
+  libopencv-dev
+  # ui
+  qt6-base-dev qt6-base-dev-tools libqcustomplot-dev libgl-dev qt6-svg-dev
+  # screenshots and GUI tests under a virtual display
+  xvfb xauth
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all ${#packages[@]} packages already installed"
+  exit 0
+fi
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+echo "install-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"

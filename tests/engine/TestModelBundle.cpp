@@ -1,0 +1,128 @@
+// Model bundles: round trip gives identical outputs; other versions, foreign files and
+// mismatched shapes fail with messages that say exactly what is wrong.
+#include <QtTest/QtTest>
+
+#include <ATen/ATen.h>
+#include <torch/serialize/input-archive.h>
+#include <torch/serialize/output-archive.h>
+
+#include <fstream>
+
+#include "inference/DesignGenerator.h"
+#include "io/ModelBundle.h"
+#include "synth/BikeSynth.h"
+
+using namespace ms;
+
+namespace {
+
+ModelBundle smallBundle() {
+    const SynthResult s = synthBikes(50, 1);
+    ModelBundle b;
+    b.name = "test";
+    b.schema = s.schema;
+    b.normalization = Normalization::fit(s.table);
+    b.config.outputDim = static_cast<int64_t>(s.schema.outputDim());
+    for (const auto& c : s.schema.categorical) b.config.classCounts.push_back(static_cast<int64_t>(c.classes.size()));
+    b.config.numericalCount = static_cast<int64_t>(s.schema.numerical.size());
+    b.split.testRows = {1, 5, 9};
+    b.split.dataRows = 50;
+    b.state.history.push_back({1, 0.5, 0.25, 0.1, 1e-3, 0.4});
+    b.model = McVae(b.config);
+    return b;
+}
+
+void expectBundleError(const std::string& path, const char* fragment) {
+    try {
+        loadBundle(path);
+        QFAIL("expected BundleError");
+    } catch (const BundleError& e) {
+        QVERIFY2(std::string(e.what()).find(fragment) != std::string::npos, e.what());
+        QVERIFY2(std::string(e.what()).find(path) != std::string::npos, "message must name the file");
+    }
+}
+
+// Rewrites a saved bundle with its meta edited and/or one weight replaced.
+void rewrite(const std::string& from, const std::string& to, const std::function<void(std::string&)>& editMeta,
+             const std::string& weightName = {}, const at::Tensor& weight = {}) {
+    torch::serialize::InputArchive in;
+    in.load_from(from);
+    c10::IValue meta;
+    in.read("meta", meta);
+    std::string text = meta.toStringRef();
+    editMeta(text);
+    torch::serialize::OutputArchive out;
+    out.write("meta", c10::IValue(text));
+    for (const std::string& key : in.keys()) {
+        if (key == "meta") continue;
+        at::Tensor t;
+        in.read(key, t);
+        out.write(key, key == "weights/" + weightName ? weight : t);
+    }
+    out.save_to(to);
+}
+
+}  // namespace
+
+class TestModelBundle : public QObject {
+    Q_OBJECT
+    QTemporaryDir m_dir;
+    std::string path(const char* name) { return m_dir.filePath(name).toStdString(); }
+private Q_SLOTS:
+    void roundTripGivesIdenticalOutputs() {
+        ModelBundle b = smallBundle();
+        saveBundle(b, path("a.msm"));
+        ModelBundle loaded = loadBundle(path("a.msm"));
+        QVERIFY(loaded.schema == b.schema);
+        QVERIFY(loaded.normalization == b.normalization);
+        QVERIFY(loaded.config == b.config);
+        QCOMPARE(loaded.split.testRows, b.split.testRows);
+        QCOMPARE(loaded.state.history.size(), size_t(1));
+        QCOMPARE(loaded.state.history[0].validation, 0.4);
+        GenerationRequest r;
+        r.conditions = ConditionValues::allUnknown(b.schema);
+        r.conditions.categorical[0] = 1;
+        r.count = 5;
+        r.seed = 9;
+        const auto before = DesignGenerator(b).generate(r);
+        const auto after = DesignGenerator(loaded).generate(r);
+        QCOMPARE(after, before);  // bit-identical
+    }
+    void missingFile() { expectBundleError(path("nope.msm"), "not found"); }
+    void foreignFile() {
+        std::ofstream(path("junk.msm")) << "x_a,y_a\n1,2\n";
+        expectBundleError(path("junk.msm"), "not a Maskstudio model bundle");
+    }
+    void otherFormatVersion() {
+        saveBundle(smallBundle(), path("v.msm"));
+        rewrite(path("v.msm"), path("v2.msm"), [](std::string& m) {
+            const auto at = m.find("\"format_version\":1");
+            QVERIFY(at != std::string::npos);
+            m.replace(at, 18, "\"format_version\":7");
+        });
+        expectBundleError(path("v2.msm"), "format version 7");
+    }
+    void mismatchedShape() {
+        saveBundle(smallBundle(), path("s.msm"));
+        rewrite(path("s.msm"), path("s2.msm"), [](std::string&) {}, "enc0.weight", at::zeros({3, 3}));
+        expectBundleError(path("s2.msm"), "weights/enc0.weight has shape [3, 3]");
+    }
+    void schemaArchitectureMismatch() {
+        saveBundle(smallBundle(), path("m.msm"));
+        rewrite(path("m.msm"), path("m2.msm"), [](std::string& m) {
+            const auto at = m.find("\"output_dim\":26");
+            QVERIFY(at != std::string::npos);
+            m.replace(at, 15, "\"output_dim\":27");
+        });
+        expectBundleError(path("m2.msm"), "output_dim is 27");
+    }
+    void saveIsAtomic() {
+        ModelBundle b = smallBundle();
+        saveBundle(b, path("atomic.msm"));
+        QVERIFY(!QFile::exists(QString::fromStdString(path("atomic.msm.tmp"))));
+        QVERIFY_THROWS_EXCEPTION(BundleError, saveBundle(b, path("no/such/dir/x.msm")));
+    }
+};
+
+QTEST_APPLESS_MAIN(TestModelBundle)
+#include "TestModelBundle.moc"
