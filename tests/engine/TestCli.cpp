@@ -1,0 +1,92 @@
+// maskstudio-cli end to end, as a user runs it: synth -> schema -> train -> eval --json ->
+// sample (csv/svg/dxf/png), resume, and clear errors for bad input.
+#include <QtTest/QtTest>
+
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+
+class TestCli : public QObject {
+    Q_OBJECT
+    QTemporaryDir m_dir;
+    struct Run {
+        int code;
+        QString out, err;
+        QJsonObject lastJson() const {
+            const QStringList lines = out.trimmed().split('\n');
+            return QJsonDocument::fromJson(lines.last().toUtf8()).object();
+        }
+    };
+    Run cli(const QStringList& args) {
+        QProcess p;
+        p.start(MASKSTUDIO_CLI_PATH, args);
+        if (!p.waitForFinished(600000)) return {-1, {}, "timeout"};
+        return {p.exitCode(), QString::fromUtf8(p.readAllStandardOutput()), QString::fromUtf8(p.readAllStandardError())};
+    }
+    QString path(const char* name) const { return m_dir.filePath(name); }
+private Q_SLOTS:
+    void version() {
+        const Run r = cli({"--version"});
+        QCOMPARE(r.code, 0);
+        QVERIFY(r.out.startsWith("maskstudio-cli "));
+    }
+    void synthTrainEvalSample() {
+        Run r = cli({"synth", "bike", "--n", "600", "--seed", "3", "--out", path("bikes.csv")});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        r = cli({"schema", "--data", path("bikes.csv"), "--preset", "bike", "--json"});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        QCOMPARE(r.lastJson()["keypoints"].toArray().size(), 12);
+        QCOMPARE(r.lastJson()["outputs"].toArray().size(), 2);
+
+        r = cli({"train", "--data", path("bikes.csv"), "--preset", "bike", "--epochs", "6", "--device", "cpu",
+                 "--out", path("bike.msm"), "--json", "--quiet"});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        QCOMPARE(r.lastJson()["epochs"].toInt(), 6);
+
+        r = cli({"eval", "--model", path("bike.msm"), "--data", path("bikes.csv"), "--json"});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        const QJsonObject ev = r.lastJson();
+        for (const char* key : {"mse_by_sparsity", "mse_by_sparsity_z0"}) QCOMPARE(ev[key].toArray().size(), 10);
+        QVERIFY(ev["mean_mse_z0"].toDouble() > 0);
+        QCOMPARE(ev["test_rows"].toInt(), 90);  // 15 % of 600
+
+        r = cli({"sample", "--model", path("bike.msm"), "BikeStyle=BMX", "frame_size=S", "--n", "3", "--out", path("s")});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        for (const char* ext : {".csv", ".svg", ".dxf", ".png"})
+            QVERIFY2(QFileInfo(path("s") + ext).size() > 100, ext);
+        QFile csv(path("s.csv"));
+        QVERIFY(csv.open(QIODevice::ReadOnly));
+        QCOMPARE(QString(csv.readAll()).trimmed().split('\n').size(), 4);  // header + 3 designs
+
+        // Resume to more epochs continues the same run.
+        r = cli({"train", "--data", path("bikes.csv"), "--resume", path("bike.msm"), "--epochs", "8", "--device", "cpu",
+                 "--out", path("bike2.msm"), "--json", "--quiet"});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        QCOMPARE(r.lastJson()["epochs"].toInt(), 8);
+    }
+    void badInputGivesClearErrors() {
+        QFile f(path("bad.csv"));
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("x_a,y_a,style\n1,2,A\n3,oops,B\n");
+        f.close();
+        Run r = cli({"train", "--data", path("bad.csv"), "--out", path("bad.msm")});
+        QCOMPARE(r.code, 1);
+        QVERIFY2(r.err.contains("bad.csv:3") && r.err.contains("y_a"), qPrintable(r.err));
+        QVERIFY(!QFile::exists(path("bad.msm")));
+
+        r = cli({"eval", "--model", path("bad.csv"), "--data", path("bad.csv")});
+        QCOMPARE(r.code, 1);
+        QVERIFY2(r.err.contains("not a Maskstudio model bundle"), qPrintable(r.err));
+
+        r = cli({"sample", "--model", path("bike.msm"), "BikeStyle=UNICYCLE", "--out", path("x")});
+        QCOMPARE(r.code, 1);
+        QVERIFY2(r.err.contains("unknown class 'UNICYCLE'"), qPrintable(r.err));
+
+        r = cli({"train", "--data", path("bikes.csv"), "--sparsity", "linear:0.1:1.7", "--out", path("y.msm")});
+        QCOMPARE(r.code, 1);
+        QVERIFY2(r.err.contains("sparsity end must be in [0, 1]"), qPrintable(r.err));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCli)
+#include "TestCli.moc"
