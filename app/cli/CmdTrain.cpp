@@ -56,6 +56,16 @@ void addTrainCommand(CLI::App& app) {
     cmd->add_option("--sparsity", *sparsity, "sparsity schedule KIND:START[:END[:SEGMENTS]]");
     cmd->add_option("--threads", *threads, "CPU threads for training (default: the preset's, 1)");
     cmd->add_option("--resume", r->resumeFrom, "continue training this model (same data)");
+    cmd->add_option("--fine-tune-from", r->fineTuneFrom,
+                    "start from this model's weights on new data with the same schema (default 100 epochs at most)");
+    auto batch = std::make_shared<int64_t>(0);
+    auto lr = std::make_shared<double>(0.0);
+    auto kl = std::make_shared<double>(-1.0);
+    auto latent = std::make_shared<int64_t>(0);
+    cmd->add_option("--batch", *batch, "batch size (default: the preset's)");
+    cmd->add_option("--lr", *lr, "AdamW learning rate (default: the preset's)");
+    cmd->add_option("--kl-weight", *kl, "b in (1 - b) * SSE + b * KL (default: the preset's)");
+    cmd->add_option("--latent", *latent, "latent dimension (default: the preset's)");
     cmd->add_option("--out", r->outPath, "model bundle to write (checkpoints go here too)")->required();
     cmd->add_flag("--json", *json, "print a JSON summary on the last line");
     cmd->add_flag("--quiet", *quiet, "no per-epoch progress");
@@ -66,6 +76,10 @@ void addTrainCommand(CLI::App& app) {
         if (*seed >= 0) req.seed = static_cast<uint64_t>(*seed);
         if (*threads > 0) req.threads = *threads;
         if (!sparsity->empty()) req.sparsity = parseSchedule(*sparsity);
+        if (*batch > 0) req.batchSize = *batch;
+        if (*lr > 0) req.learningRate = *lr;
+        if (*kl >= 0) req.klWeight = *kl;
+        if (*latent > 0) req.latentDim = *latent;
         std::signal(SIGINT, onInterrupt);  // Ctrl+C: stop after the current step, keep a checkpoint
         int64_t lastPrinted = 0;
         auto progress = [&](const TrainingProgress& p) {

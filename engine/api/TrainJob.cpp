@@ -1,5 +1,6 @@
 #include "api/TrainJob.h"
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <stdexcept>
@@ -11,14 +12,33 @@
 
 namespace ms {
 
+namespace {
+
+void applyOverrides(const TrainRequest& request, TrainingConfig& training) {
+    if (request.epochs) training.epochs = *request.epochs;
+    if (request.seed) training.seed = *request.seed;
+    if (request.sparsity) training.sparsity = *request.sparsity;
+    if (request.threads) training.threads = *request.threads;
+    if (request.batchSize) training.batchSize = *request.batchSize;
+    if (request.learningRate) training.adamw.lr = *request.learningRate;
+    if (request.klWeight) training.klWeight = *request.klWeight;
+}
+
+}  // namespace
+
 TrainResult runTraining(const TrainRequest& request, const McVaeTrainer::ProgressFn& onProgress,
                         const CancelToken& cancel) {
     const Preset preset = loadPreset(request.preset);
     std::string schemaPath = request.schemaPath;
     PreparedData data;
-    if (!request.resumeFrom.empty()) {
-        // A resumed run must see the same columns: take the schema from the bundle.
-        const ModelBundle previous = loadBundle(request.resumeFrom);
+    if (!request.resumeFrom.empty() && !request.fineTuneFrom.empty())
+        throw std::invalid_argument("resume and fine-tune exclude each other: resume continues a run on its own "
+                                    "data, fine-tuning starts a new run on new data");
+    const std::string& previousPath = request.resumeFrom.empty() ? request.fineTuneFrom : request.resumeFrom;
+    if (!previousPath.empty()) {
+        // A resumed or fine-tuned run must see the same columns in the same units: take the
+        // schema and the normalisation from the bundle.
+        const ModelBundle previous = loadBundle(previousPath);
         data = prepareDataWithSchema(request.dataPath, previous.schema, previous.normalization);
     } else {
         data = prepareData(request.dataPath, schemaPath, preset);
@@ -42,20 +62,36 @@ TrainResult runTraining(const TrainRequest& request, const PreparedData& data, c
             throw std::invalid_argument(request.resumeFrom + ": already trained for " +
                                         std::to_string(b.state.completedEpochs) +
                                         " epochs; pass --epochs with a larger total to continue");
+    } else if (!request.fineTuneFrom.empty()) {
+        const ModelBundle previous = loadBundle(request.fineTuneFrom);
+        if (!(previous.schema == data.schema))
+            throw std::invalid_argument(data.path + ": its schema differs from the model '" + request.fineTuneFrom +
+                                        "'; fine-tuning needs the same columns");
+        b.name = previous.name + "-finetuned";
+        b.schema = previous.schema;
+        b.normalization = previous.normalization;
+        b.config = previous.config;
+        b.training = previous.training;
+        // A short run by default: the model already knows the design family.
+        b.training.epochs = std::min<int64_t>(previous.training.epochs, 100);
+        applyOverrides(request, b.training);
+        b.model = previous.model;
     } else {
         b.name = preset.name != "default" ? preset.name : std::filesystem::path(data.path).stem().string();
         b.schema = data.schema;
         b.normalization = data.normalization;
         b.training = preset.training;
-        if (request.epochs) b.training.epochs = *request.epochs;
-        if (request.seed) b.training.seed = *request.seed;
-        if (request.sparsity) b.training.sparsity = *request.sparsity;
-        if (request.threads) b.training.threads = *request.threads;
+        applyOverrides(request, b.training);
         b.config = preset.architecture;
+        if (request.latentDim) b.config.latentDim = *request.latentDim;
         b.config.outputDim = static_cast<int64_t>(data.schema.outputDim());
         b.config.classCounts.clear();
         for (const auto& c : data.schema.categorical) b.config.classCounts.push_back(static_cast<int64_t>(c.classes.size()));
         b.config.numericalCount = static_cast<int64_t>(data.schema.numerical.size());
+    }
+    if (!resuming) {
+        if (b.config.latentDim < 1 || b.config.latentDim > 256)
+            throw std::invalid_argument("latent dimension must be in 1..256, got " + std::to_string(b.config.latentDim));
         if (const std::string problem = b.training.validate(); !problem.empty())
             throw std::invalid_argument("training settings: " + problem);
 
@@ -66,7 +102,7 @@ TrainResult runTraining(const TrainRequest& request, const PreparedData& data, c
         b.split.dataFile = std::filesystem::path(data.path).filename().string();
         b.split.testRows = split.test;
         at::manual_seed(b.training.seed);  // parameter initialisation
-        b.model = McVae(b.config);
+        if (b.model.is_empty()) b.model = McVae(b.config);
     }
 
     // The training rows in the order of the recorded draw (the accepted seed reproduces it).

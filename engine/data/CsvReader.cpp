@@ -9,6 +9,7 @@
 #include <unordered_map>
 
 #include "data/DataError.h"
+#include "data/TextFile.h"
 
 namespace ms {
 
@@ -247,17 +248,7 @@ CsvTable parseCsv(const std::string& text, const std::string& nameForErrors, cha
 }
 
 CsvTable readCsvFile(const std::string& path, char delimiter) {
-    std::error_code ec;
-    if (!std::filesystem::exists(path, ec))
-        throw DataError(path, 0, "", "cannot read the file: it does not exist");
-    if (std::filesystem::is_directory(path, ec))
-        throw DataError(path, 0, "", "cannot read the file: it is a directory");
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw DataError(path, 0, "", std::string("cannot open the file: ") + std::strerror(errno));
-    std::ostringstream contents;
-    contents << in.rdbuf();
-    if (in.bad()) throw DataError(path, 0, "", std::string("cannot read the file: ") + std::strerror(errno));
-    return parseCsv(contents.str(), path, delimiter);
+    return parseCsv(readTextFile(path), path, delimiter);
 }
 
 void writeCsvFile(const std::string& path, const std::vector<std::string>& header,

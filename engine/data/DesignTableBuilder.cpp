@@ -121,6 +121,18 @@ private:
 
 }  // namespace
 
+DesignTable emptyDesignTable(const Schema& schema, std::size_t rows) {
+    DesignTable t;
+    t.outputDim = schema.outputDim();
+    t.categoricalCount = schema.categorical.size();
+    t.numericalCount = schema.numerical.size();
+    t.outputs.reserve(rows * t.outputDim);
+    t.categorical.reserve(rows * t.categoricalCount);
+    t.numerical.reserve(rows * t.numericalCount);
+    t.lineNumbers.reserve(rows);
+    return t;
+}
+
 DesignTable buildDesignTable(const CsvTable& table, const Schema& schema) {
     const Builder builder(table);
     std::vector<std::size_t> outputColumns;
@@ -139,15 +151,8 @@ DesignTable buildDesignTable(const CsvTable& table, const Schema& schema) {
     std::vector<std::size_t> numericalColumns;
     for (const NumericalSpec& n : schema.numerical) numericalColumns.push_back(builder.columnOf(n.column));
 
-    DesignTable t;
+    DesignTable t = emptyDesignTable(schema, table.rows.size());
     t.rows = table.rows.size();
-    t.outputDim = schema.outputDim();
-    t.categoricalCount = schema.categorical.size();
-    t.numericalCount = schema.numerical.size();
-    t.outputs.reserve(t.rows * t.outputDim);
-    t.categorical.reserve(t.rows * t.categoricalCount);
-    t.numerical.reserve(t.rows * t.numericalCount);
-    t.lineNumbers.reserve(t.rows);
     for (std::size_t r = 0; r < t.rows; ++r) {
         for (std::size_t d = 0; d < outputColumns.size(); ++d) {
             t.outputs.push_back(builder.number(

@@ -1,6 +1,7 @@
 #pragma once
 // Applying a Schema to a parsed CSV: every cell checked and converted, and every problem reported
 // with file, line and column, because training on a silently mangled table wastes hours.
+#include <cstddef>
 #include <string>
 
 #include "data/CsvReader.h"
@@ -14,6 +15,10 @@ namespace ms {
 // strings, or by value when every class is a number ("1" matches class "1.0"). Columns of the
 // CSV that the schema does not mention are skipped. Throws DataError.
 DesignTable buildDesignTable(const CsvTable& table, const Schema& schema);
+
+// An empty table shaped for the schema (dimensions set, room reserved for `rows` rows, rows = 0):
+// the start of every builder that appends rows one at a time.
+DesignTable emptyDesignTable(const Schema& schema, std::size_t rows);
 
 // Writes keypoint x,y columns, outputs, categorical, numerical (empty cell when unknown), with
 // shortest round-trip numbers: buildDesignTable(readCsvFile(path), schema) gives back exactly t.

@@ -12,6 +12,7 @@
 
 #include "data/DataError.h"
 #include "data/NumberText.h"
+#include "data/TextFile.h"
 
 namespace ms {
 
@@ -175,19 +176,6 @@ private:
     std::map<std::string, std::string> m_columns;  // column -> where it was first used
 };
 
-std::string readWholeFile(const std::string& path) {
-    std::error_code ec;
-    if (!std::filesystem::exists(path, ec))
-        throw DataError(path, 0, "", "cannot read the file: it does not exist");
-    if (std::filesystem::is_directory(path, ec))
-        throw DataError(path, 0, "", "cannot read the file: it is a directory");
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw DataError(path, 0, "", std::string("cannot open the file: ") + std::strerror(errno));
-    std::ostringstream contents;
-    contents << in.rdbuf();
-    if (in.bad()) throw DataError(path, 0, "", std::string("cannot read the file: ") + std::strerror(errno));
-    return contents.str();
-}
 
 }  // namespace
 
@@ -230,7 +218,7 @@ void saveSchemaFile(const Schema& schema, const std::string& path) {
 }
 
 Schema loadSchemaFile(const std::string& path) {
-    const std::string text = readWholeFile(path);
+    const std::string text = readTextFile(path);
     json root;
     try {
         root = json::parse(text);

@@ -9,7 +9,7 @@
 #include "data/Normalization.h"
 #include "models/McVaeConfig.h"
 #include "training/TrainingConfig.h"
-#include "training/TrainingProgress.h"
+#include "training/TrainerState.h"
 
 namespace ms {
 

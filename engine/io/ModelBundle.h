@@ -12,7 +12,7 @@
 #include "data/Schema.h"
 #include "models/McVae.h"
 #include "training/TrainingConfig.h"
-#include "training/TrainingProgress.h"
+#include "training/TrainerState.h"
 
 namespace ms {
 

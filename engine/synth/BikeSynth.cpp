@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "data/DesignTableBuilder.h"
 #include "geometry/DesignKeypoints.h"
 #include "geometry/Drawing.h"
 #include "synth/SynthRandom.h"
@@ -157,14 +158,9 @@ Rims drawRims(SynthRandom& rng, double aeroChance) {
 SynthResult synthBikes(std::size_t n, std::uint64_t seed) {
     SynthResult result;
     result.schema = bikeSchema();
+    result.table = emptyDesignTable(result.schema, n);
     DesignTable& t = result.table;
     t.rows = n;
-    t.outputDim = result.schema.outputDim();
-    t.categoricalCount = result.schema.categorical.size();
-    t.numericalCount = result.schema.numerical.size();
-    t.outputs.reserve(n * t.outputDim);
-    t.categorical.reserve(n * t.categoricalCount);
-    t.numerical.reserve(n * t.numericalCount);
     t.lineNumbers.assign(n, 0);
 
     std::vector<double> styleWeights;

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "data/DesignTableBuilder.h"
 #include "geometry/DesignKeypoints.h"
 #include "geometry/Drawing.h"
 #include "synth/SynthRandom.h"
@@ -205,14 +206,9 @@ CarDraw drawCar(SynthRandom& rng, const BodyParams& b, std::size_t size) {
 SynthResult synthCars(std::size_t n, std::uint64_t seed) {
     SynthResult result;
     result.schema = carSchema();
+    result.table = emptyDesignTable(result.schema, n);
     DesignTable& t = result.table;
     t.rows = n;
-    t.outputDim = result.schema.outputDim();
-    t.categoricalCount = result.schema.categorical.size();
-    t.numericalCount = result.schema.numerical.size();
-    t.outputs.reserve(n * t.outputDim);
-    t.categorical.reserve(n * t.categoricalCount);
-    t.numerical.reserve(n * t.numericalCount);
     t.lineNumbers.assign(n, 0);
 
     std::vector<double> bodyWeights;

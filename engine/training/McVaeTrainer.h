@@ -10,7 +10,7 @@
 #include "models/McVae.h"
 #include "runtime/CancelToken.h"
 #include "training/TrainingConfig.h"
-#include "training/TrainingProgress.h"
+#include "training/TrainerState.h"
 
 namespace ms {
 

@@ -1,12 +1,8 @@
 #pragma once
-// What a training run reports while it runs and keeps as its history (loss curves).
-#include <ATen/core/Tensor.h>
-
+// What a training run reports while it runs and keeps as its history (loss curves). Plain
+// values without torch types, so the GUI can receive them.
 #include <cstdint>
 #include <limits>
-#include <vector>
-
-#include "training/FlatAdamW.h"
 
 namespace ms {
 
@@ -27,17 +23,6 @@ struct TrainingProgress {
     double samplesPerSecond = 0.0;
     double elapsedSeconds = 0.0;
     EpochRecord record;
-};
-
-// Everything needed to continue a run exactly where an epoch boundary left it.
-struct TrainerState {
-    int64_t completedEpochs = 0;
-    int64_t globalStep = 0;
-    AdamWState optimizer;
-    at::Tensor rngState;  // CPU generator state (empty for CUDA runs)
-    std::vector<EpochRecord> history;
-    bool partial = false;   // written on cancel mid-epoch: weights include a partial epoch
-    bool finished = false;  // all epochs done
 };
 
 }  // namespace ms

@@ -1,6 +1,8 @@
 // The hand-written mcVAE backward pass and flat AdamW must equal autograd + torch::optim::AdamW.
 #include <QtTest/QtTest>
 
+#include <utility>
+
 #include <ATen/ATen.h>
 #include <torch/optim/adamw.h>
 
@@ -41,6 +43,19 @@ at::Tensor autogradLoss(McVae& m, const Batch& b, double klWeight) {
     return (1 - klWeight) * sse + klWeight * kl;
 }
 
+// Two double-precision models with identical weights: one for autograd, one for the fused step.
+std::pair<McVae, McVae> twinModelsInDouble() {
+    McVae reference(smallConfig());
+    reference->to(at::kDouble);
+    McVae fused(smallConfig());
+    fused->to(at::kDouble);
+    c10::NoGradGuard g;
+    auto src = reference->parameters();
+    auto dst = fused->parameters();
+    for (size_t i = 0; i < src.size(); ++i) dst[i].copy_(src[i]);
+    return {reference, fused};
+}
+
 }  // namespace
 
 class TestFusedStep : public QObject {
@@ -49,16 +64,7 @@ private Q_SLOTS:
     void initTestCase() { at::manual_seed(3); }
 
     void gradientsEqualAutograd() {
-        McVae reference(smallConfig());
-        reference->to(at::kDouble);
-        McVae fused(smallConfig());
-        fused->to(at::kDouble);
-        {
-            c10::NoGradGuard g;
-            auto src = reference->parameters();
-            auto dst = fused->parameters();
-            for (size_t i = 0; i < src.size(); ++i) dst[i].copy_(src[i]);
-        }
+        auto [reference, fused] = twinModelsInDouble();
         const Batch b = makeBatch(9);
         at::Tensor loss = autogradLoss(reference, b, 0.7);
         loss.backward();
@@ -81,16 +87,7 @@ private Q_SLOTS:
     }
 
     void adamwStepsEqualTorchAdamW() {
-        McVae reference(smallConfig());
-        reference->to(at::kDouble);
-        McVae fused(smallConfig());
-        fused->to(at::kDouble);
-        {
-            c10::NoGradGuard g;
-            auto src = reference->parameters();
-            auto dst = fused->parameters();
-            for (size_t i = 0; i < src.size(); ++i) dst[i].copy_(src[i]);
-        }
+        auto [reference, fused] = twinModelsInDouble();
         AdamWSettings s;  // lr 1e-3, betas (0.9, 0.99), wd 0.1
         torch::optim::AdamW opt(reference->parameters(),
                                 torch::optim::AdamWOptions(s.lr).betas({s.beta1, s.beta2}).eps(s.eps).weight_decay(s.weightDecay));

@@ -1,0 +1,118 @@
+#include "api/ExploreSession.h"
+
+#include <filesystem>
+#include <limits>
+#include <stdexcept>
+
+#include "data/CsvReader.h"
+#include "data/DataError.h"
+#include "data/DataFingerprint.h"
+#include "data/DesignTableBuilder.h"
+#include "inference/DesignGenerator.h"
+#include "runtime/TorchRuntime.h"
+
+namespace ms {
+
+namespace fs = std::filesystem;
+
+struct ExploreSession::Impl {
+    ModelInfo info;
+    std::unique_ptr<DesignGenerator> generator;
+    std::vector<std::vector<double>> referenceNormalised;  // training designs, normalised outputs
+    std::vector<std::vector<double>> referenceRaw;
+};
+
+ExploreSession::ExploreSession() : m(std::make_unique<Impl>()) {}
+ExploreSession::~ExploreSession() = default;
+ExploreSession::ExploreSession(ExploreSession&&) noexcept = default;
+ExploreSession& ExploreSession::operator=(ExploreSession&&) noexcept = default;
+
+namespace {
+
+// The reference table when `candidate` holds exactly the data the model was trained on.
+std::optional<DesignTable> matchingReference(const fs::path& candidate, const ModelBundle& bundle, std::string& note) {
+    std::error_code ec;
+    if (candidate.empty() || !fs::is_regular_file(candidate, ec)) return std::nullopt;
+    try {
+        DesignTable table = buildDesignTable(readCsvFile(candidate.string()), bundle.schema);
+        if (dataFingerprint(table) != bundle.split.dataFingerprint) {
+            note = candidate.filename().string() + " is not the training data of this model (fingerprint differs)";
+            return std::nullopt;
+        }
+        note = "training designs from " + candidate.filename().string();
+        return table;
+    } catch (const DataError& e) {
+        note = e.what();
+        return std::nullopt;
+    }
+}
+
+}  // namespace
+
+const ModelInfo& ExploreSession::load(const std::string& bundlePath, const std::string& device) {
+    ModelBundle bundle = loadBundle(bundlePath);
+    const at::Device dev = resolveDevice(device);
+    auto next = std::make_unique<Impl>();
+    ModelInfo& info = next->info;
+    info.name = bundle.name.empty() ? fs::path(bundlePath).stem().string() : bundle.name;
+    info.path = bundlePath;
+    info.deviceName = dev.str();
+    info.schema = bundle.schema;
+    info.latentDim = static_cast<int>(bundle.config.latentDim);
+    info.completedEpochs = bundle.state.completedEpochs;
+    info.epochs = bundle.training.epochs;
+    info.history = bundle.state.history;
+
+    const fs::path path(bundlePath);
+    std::string note = "no training data found beside the model";
+    std::optional<DesignTable> reference = matchingReference(fs::path(path).replace_extension(".csv"), bundle, note);
+    if (!reference && !bundle.split.dataFile.empty())
+        reference = matchingReference(path.parent_path() / bundle.split.dataFile, bundle, note);
+    if (reference) {
+        for (std::size_t r = 0; r < reference->rows; ++r) {
+            std::vector<double> raw(reference->outputDim), normalised(reference->outputDim);
+            for (std::size_t d = 0; d < reference->outputDim; ++d) {
+                raw[d] = reference->output(r, d);
+                normalised[d] = bundle.normalization.outputs.normalise(d, raw[d]);
+            }
+            next->referenceRaw.push_back(std::move(raw));
+            next->referenceNormalised.push_back(std::move(normalised));
+        }
+    }
+    info.referenceRows = next->referenceRaw.size();
+    info.referenceNote = note;
+    next->generator = std::make_unique<DesignGenerator>(std::move(bundle), dev);
+    m = std::move(next);  // only a fully loaded model replaces the current one
+    return m->info;
+}
+
+bool ExploreSession::loaded() const { return m->generator != nullptr; }
+
+const ModelInfo& ExploreSession::info() const { return m->info; }
+
+std::vector<std::vector<double>> ExploreSession::generate(const GenerationRequest& request) const {
+    if (!m->generator) throw std::logic_error("no model loaded");
+    return m->generator->generate(request);
+}
+
+std::optional<std::vector<double>> ExploreSession::nearestReference(const std::vector<double>& design) const {
+    if (!m->generator || m->referenceNormalised.empty()) return std::nullopt;
+    const MinMaxScaler& scaler = m->generator->bundle().normalization.outputs;
+    std::vector<double> query(design.size());
+    for (std::size_t d = 0; d < design.size(); ++d) query[d] = scaler.normalise(d, design[d]);
+    double best = std::numeric_limits<double>::infinity();
+    std::size_t bestRow = 0;
+    for (std::size_t r = 0; r < m->referenceNormalised.size(); ++r) {
+        const std::vector<double>& row = m->referenceNormalised[r];
+        if (row.size() != query.size()) return std::nullopt;
+        double dist = 0.0;
+        for (std::size_t d = 0; d < row.size() && dist < best; ++d) dist += (row[d] - query[d]) * (row[d] - query[d]);
+        if (dist < best) {
+            best = dist;
+            bestRow = r;
+        }
+    }
+    return m->referenceRaw[bestRow];
+}
+
+}  // namespace ms

@@ -1,0 +1,56 @@
+#pragma once
+// The GUI's engine facade for exploring a trained model: load a bundle, generate designs for a
+// condition set, find the nearest training design. The header holds no torch types, so the
+// Qt layer can include it; an instance is owned and called by one thread (the engine thread).
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "data/Schema.h"
+#include "inference/GenerationRequest.h"
+#include "training/TrainingProgress.h"
+
+namespace ms {
+
+struct ModelInfo {
+    std::string name;
+    std::string path;
+    std::string deviceName;      // "cpu", "cuda:0"
+    Schema schema;
+    int latentDim = 0;
+    int64_t completedEpochs = 0;
+    int64_t epochs = 0;
+    std::vector<EpochRecord> history;
+    std::size_t referenceRows = 0;  // training designs available for the reference overlay
+    std::string referenceNote;      // where they came from, or why there are none
+};
+
+class ExploreSession {
+public:
+    ExploreSession();
+    ~ExploreSession();
+    ExploreSession(ExploreSession&&) noexcept;
+    ExploreSession& operator=(ExploreSession&&) noexcept;
+
+    // Loads a bundle onto `device` ("auto", "cpu", "cuda"). Reference designs come from
+    // <bundle stem>.csv beside the bundle, else the data file recorded in the bundle when it
+    // sits beside it; either is used only when its fingerprint matches the training data.
+    // Throws BundleError (wrong file) or std::invalid_argument / std::runtime_error (device).
+    const ModelInfo& load(const std::string& bundlePath, const std::string& device = "auto");
+    bool loaded() const;
+    const ModelInfo& info() const;
+
+    // Designs in the user's units, schema().outputDim() values each. Throws
+    // std::invalid_argument when the request does not fit the model.
+    std::vector<std::vector<double>> generate(const GenerationRequest& request) const;
+    // The training design closest to `design` (Euclidean in normalised output units).
+    std::optional<std::vector<double>> nearestReference(const std::vector<double>& design) const;
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> m;
+};
+
+}  // namespace ms
