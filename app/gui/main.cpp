@@ -1,0 +1,83 @@
+// maskstudio: the desktop studio. Argument parsing only; everything else lives in ui/ and engine/.
+//   maskstudio [MODEL.msm]                 open the studio (on the last or the built-in model)
+//   maskstudio --screenshot OUT.png        open, wait for the first design, save the window, quit
+//   maskstudio --render OUT.png            headless: draw the default design to a PNG, quit
+//   maskstudio --smoke-test                open, generate once, exit 0 (packaging check)
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QTimer>
+
+#include <cstdio>
+
+#include "canvas/DesignCanvas.h"
+#include "panels/ConditionPanel.h"
+#include "window/MainWindow.h"
+
+int main(int argc, char** argv) {
+    QApplication app(argc, argv);
+    Q_INIT_RESOURCE(maskstudio);  // the resources live in the static ui library
+    QApplication::setApplicationName(QStringLiteral("maskstudio"));
+    QApplication::setOrganizationName(QStringLiteral("Maskstudio"));
+    QApplication::setApplicationVersion(QStringLiteral(MASKSTUDIO_VERSION));
+    QApplication::setApplicationDisplayName(QStringLiteral("Maskstudio"));
+    QApplication::setDesktopFileName(QStringLiteral("maskstudio"));
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("Design exploration with masked-conditioning generative models"));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    QCommandLineOption screenshot(QStringLiteral("screenshot"), QStringLiteral("Save a screenshot of the window and quit."),
+                                  QStringLiteral("png"));
+    QCommandLineOption render(QStringLiteral("render"), QStringLiteral("Draw the current design to a PNG and quit (no display needed with -platform offscreen)."),
+                              QStringLiteral("png"));
+    QCommandLineOption smoke(QStringLiteral("smoke-test"), QStringLiteral("Load the default model, generate once, exit 0 on success."));
+    QCommandLineOption random(QStringLiteral("random-conditions"), QStringLiteral("Start from random conditions (seeded)."),
+                              QStringLiteral("seed"));
+    parser.addOptions({screenshot, render, smoke, random});
+    parser.addPositionalArgument(QStringLiteral("model"), QStringLiteral("A model bundle (.msm) to open."), QStringLiteral("[model]"));
+    parser.process(app);
+
+    ms::MainWindow window;
+    const bool batch = parser.isSet(screenshot) || parser.isSet(render) || parser.isSet(smoke);
+    window.setInteractive(!batch);
+    const QStringList models = parser.positionalArguments();
+    const bool opened = models.isEmpty() ? window.openStartupModel() : window.openModel(models.first());
+    if (batch && !opened) {
+        std::fprintf(stderr, "maskstudio: no model to open\n");
+        return 1;
+    }
+    if (parser.isSet(random)) {
+        const quint64 seed = parser.value(random).toULongLong();
+        QObject::connect(&window, &ms::MainWindow::modelReady, &window,
+                         [&window, seed] { window.conditionPanel()->randomize(seed); }, Qt::QueuedConnection);
+    }
+    window.resize(1280, 800);
+    if (!parser.isSet(render)) window.show();
+    if (!batch) return app.exec();
+
+    // Batch modes: act on the first design shown (after the random conditions, if asked).
+    int shown = 0;
+    const int wanted = parser.isSet(random) ? 2 : 1;
+    int status = 1;
+    QObject::connect(&window, &ms::MainWindow::designsShown, &window, [&] {
+        if (++shown < wanted) return;
+        QTimer::singleShot(200, &window, [&] {
+            if (parser.isSet(screenshot)) {
+                status = window.grab().save(parser.value(screenshot)) ? 0 : 1;
+            } else if (parser.isSet(render)) {
+                window.canvas()->fitView();
+                status = window.exportTo(parser.value(render), ms::ExportFormat::Png) ? 0 : 1;
+            } else {
+                status = window.lastOutput() && !window.lastOutput()->designs.empty() ? 0 : 1;
+            }
+            if (status != 0) std::fprintf(stderr, "maskstudio: could not write the output\n");
+            app.quit();
+        });
+    });
+    QTimer::singleShot(60000, &app, [&] {
+        std::fprintf(stderr, "maskstudio: no design after 60 s\n");
+        app.exit(2);
+    });
+    app.exec();
+    return status;
+}

@@ -1,0 +1,192 @@
+// The studio window end to end (offscreen): opens on the built-in bike, draws it, follows
+// condition edits with undo/redo shortcuts, switches to the car, copies/pastes conditions, and
+// its CSV/SVG/DXF/PNG exports parse back to the generated numbers.
+#include <QtTest/QtTest>
+
+#include <QCheckBox>
+#include <QClipboard>
+#include <QSpinBox>
+#include <QComboBox>
+#include <QRegularExpression>
+#include <QUndoStack>
+
+#include <cmath>
+
+#include "canvas/DesignCanvas.h"
+#include "data/CsvReader.h"
+#include "engine/ExploreEngine.h"
+#include "panels/ConditionPanel.h"
+#include "panels/SamplingPanel.h"
+#include "window/MainWindow.h"
+
+using namespace ms;
+
+namespace {
+bool near(double a, double b) { return std::abs(a - b) <= 1e-9 * std::max(1.0, std::abs(b)); }
+}  // namespace
+
+class TestMainWindow : public QObject {
+    Q_OBJECT
+    QTemporaryDir m_dir;
+
+    static void waitForDesigns(MainWindow& w, QSignalSpy& shown, int count) {
+        QTRY_VERIFY_WITH_TIMEOUT(shown.count() >= count, 20000);
+        QTest::qWait(50);
+    }
+
+private Q_SLOTS:
+    void initTestCase() {
+        QStandardPaths::setTestModeEnabled(true);
+        QSettings().clear();
+    }
+
+    void opensOnTheBuiltInBikeAndDrawsIt() {
+        MainWindow w;
+        w.setInteractive(false);
+        QSignalSpy shown(&w, &MainWindow::designsShown);
+        QVERIFY(w.openStartupModel());
+        w.resize(1200, 800);
+        w.show();
+        waitForDesigns(w, shown, 1);
+        QVERIFY(w.currentModel());
+        QCOMPARE(w.currentModel()->name, std::string("bike"));
+        QVERIFY(w.modelPaths().size() >= 2);  // bike and car are offered
+        const GenerationOutput& out = *w.lastOutput();
+        QCOMPARE(out.designs.size(), size_t(1));
+        QCOMPARE(out.drawings[0].circles.size() >= 2, true);  // wheels as circles
+        QCOMPARE(w.canvas()->designs().size(), size_t(1));
+
+        // The canvas really drew something in the highlight colour.
+        const QImage image = w.canvas()->renderImage(QSize(400, 300));
+        const QColor highlight = w.canvas()->palette().color(QPalette::Highlight);
+        int inked = 0;
+        for (int y = 0; y < image.height(); ++y)
+            for (int x = 0; x < image.width(); ++x)
+                if (QColor(image.pixel(x, y)) == highlight) ++inked;
+        QVERIFY2(inked > 200, qPrintable(QString::number(inked)));
+    }
+
+    void editsRegenerateAndUndoRedoShortcutsWork() {
+        MainWindow w;
+        w.setInteractive(false);
+        QSignalSpy shown(&w, &MainWindow::designsShown);
+        QVERIFY(w.openStartupModel());
+        w.show();
+        QVERIFY(QTest::qWaitForWindowActive(&w) || true);
+        waitForDesigns(w, shown, 1);
+        ConditionPanel* panel = w.conditionPanel();
+        const std::vector<double> before = w.lastOutput()->designs[0];
+
+        const int style = 0;  // BikeStyle
+        panel->switchAt(style)->click();
+        waitForDesigns(w, shown, 2);
+        QCOMPARE(w.lastOutput()->request.conditions.categorical[style], 0);
+        QVERIFY(w.lastOutput()->designs[0] != before);
+
+        QTest::keyClick(&w, Qt::Key_Z, Qt::ControlModifier);
+        waitForDesigns(w, shown, 3);
+        QCOMPARE(w.lastOutput()->request.conditions.categorical[style], -1);
+        QCOMPARE(w.lastOutput()->designs[0], before);  // z = 0: the same conditions, the same design
+        QTest::keyClick(&w, Qt::Key_Z, Qt::ControlModifier | Qt::ShiftModifier);
+        waitForDesigns(w, shown, 4);
+        QCOMPARE(w.lastOutput()->request.conditions.categorical[style], 0);
+
+        // Several samples at once, as the spread view shows them.
+        w.samplingPanel()->samplesBox()->setValue(5);
+        QTRY_VERIFY_WITH_TIMEOUT(w.lastOutput()->designs.size() == 5, 20000);
+        QCOMPARE(w.canvas()->designs().size(), size_t(5));
+    }
+
+    void copyPasteConditionsRoundTrip() {
+        MainWindow w;
+        w.setInteractive(false);
+        QSignalSpy shown(&w, &MainWindow::designsShown);
+        QVERIFY(w.openStartupModel());
+        waitForDesigns(w, shown, 1);
+        w.conditionPanel()->randomize(11);
+        const ConditionValues chosen = w.conditionPanel()->values();
+        w.copyConditions();
+        const QString text = QGuiApplication::clipboard()->text();
+        QVERIFY(text.contains("BikeStyle="));
+        w.conditionPanel()->setAllUnknown();
+        QVERIFY(w.pasteConditions(text));
+        QCOMPARE(w.conditionPanel()->values().categorical, chosen.categorical);
+        QVERIFY(!w.pasteConditions("BikeStyle=SPACESHIP"));
+        QCOMPARE(w.conditionPanel()->values().categorical, chosen.categorical);  // a bad paste changes nothing
+    }
+
+    void switchesToTheCar() {
+        MainWindow w;
+        w.setInteractive(false);
+        QSignalSpy ready(&w, &MainWindow::modelReady);
+        QSignalSpy shown(&w, &MainWindow::designsShown);
+        QString car;
+        for (const QString& p : w.modelPaths())
+            if (p.endsWith("car.msm")) car = p;
+        QVERIFY(!car.isEmpty());
+        QVERIFY(w.openModel(car));
+        QTRY_COMPARE_WITH_TIMEOUT(ready.count(), 1, 20000);
+        waitForDesigns(w, shown, 1);
+        QCOMPARE(w.currentModel()->name, std::string("car"));
+        QCOMPARE(w.conditionPanel()->values().categorical.size(), size_t(2));
+        QCOMPARE(w.lastOutput()->drawings[0].polylines.empty(), false);
+        QVERIFY(!w.openModel(m_dir.filePath("missing.msm")));
+        QCOMPARE(w.currentModel()->name, std::string("car"));
+    }
+
+    void exportsParseBackToTheSameNumbers() {
+        MainWindow w;
+        w.setInteractive(false);
+        QSignalSpy shown(&w, &MainWindow::designsShown);
+        QVERIFY(w.openStartupModel());
+        w.show();
+        waitForDesigns(w, shown, 1);
+        w.samplingPanel()->samplesBox()->setValue(3);
+        QTRY_VERIFY_WITH_TIMEOUT(w.lastOutput()->designs.size() == 3, 20000);
+        const GenerationOutput out = *w.lastOutput();
+
+        const QString csv = m_dir.filePath("d.csv"), svg = m_dir.filePath("d.svg"), dxf = m_dir.filePath("d.dxf"),
+                      png = m_dir.filePath("d.png");
+        QVERIFY(w.exportTo(csv, ExportFormat::Csv));
+        QVERIFY(w.exportTo(svg, ExportFormat::Svg));
+        QVERIFY(w.exportTo(dxf, ExportFormat::Dxf));
+        QVERIFY(w.exportTo(png, ExportFormat::Png));
+
+        const CsvTable table = readCsvFile(csv.toStdString());
+        QCOMPARE(table.rows.size(), size_t(3));
+        for (size_t r = 0; r < 3; ++r)
+            for (size_t d = 0; d < out.designs[r].size(); ++d)
+                QCOMPARE(std::stod(table.rows[r][d]), out.designs[r][d]);  // exact round trip
+
+        std::vector<double> radii;
+        for (const Drawing& d : out.drawings)
+            for (const Circle& c : d.circles) radii.push_back(std::abs(c.radius));
+
+        QFile s(svg);
+        QVERIFY(s.open(QIODevice::ReadOnly));
+        const QString svgText = s.readAll();
+        std::vector<double> svgRadii;
+        for (const auto& m : QRegularExpression("<circle [^>]* r=\"([-0-9.e]+)\"").globalMatch(svgText))
+            svgRadii.push_back(m.captured(1).toDouble());
+        QCOMPARE(svgRadii.size(), radii.size());
+        for (size_t i = 0; i < radii.size(); ++i) QVERIFY(near(svgRadii[i], radii[i]));
+
+        QFile x(dxf);
+        QVERIFY(x.open(QIODevice::ReadOnly));
+        const QStringList lines = QString(x.readAll()).split('\n');
+        std::vector<double> dxfRadii;
+        for (int i = 0; i + 1 < lines.size(); ++i)
+            if (lines[i].trimmed() == "CIRCLE")
+                for (int j = i + 1; j + 1 < lines.size() && lines[j].trimmed() != "0"; j += 2)
+                    if (lines[j].trimmed() == "40") dxfRadii.push_back(lines[j + 1].trimmed().toDouble());
+        QCOMPARE(dxfRadii.size(), radii.size());
+        for (size_t i = 0; i < radii.size(); ++i) QVERIFY(near(dxfRadii[i], radii[i]));
+
+        const QImage image(png);
+        QVERIFY(!image.isNull());
+        QVERIFY(image.width() >= w.canvas()->width());
+    }
+};
+
+QTEST_MAIN(TestMainWindow)
+#include "TestMainWindow.moc"

@@ -1,0 +1,130 @@
+// A training run driven through the GUI objects: schema review with clear errors, a short run
+// that fills the curves and the per-sparsity chart and writes its run folder, cancel that
+// leaves a usable checkpoint, and resume.
+#include <QtTest/QtTest>
+
+#include "data/DesignTableBuilder.h"
+#include "engine/TrainingEngine.h"
+#include "io/ModelBundle.h"
+#include "synth/BikeSynth.h"
+#include "training/ScheduleEditor.h"
+#include "training/SchemaEditor.h"
+#include "training/TrainingMonitor.h"
+#include "training/TrainingPanel.h"
+
+using namespace ms;
+
+class TestTrainingPanel : public QObject {
+    Q_OBJECT
+    QTemporaryDir m_dir;
+
+    QString writeBikes(const char* name, std::size_t n) {
+        const SynthResult bikes = synthBikes(n, 4);
+        const QString path = m_dir.filePath(name);
+        writeDesignCsv(path.toStdString(), bikes.schema, bikes.table);
+        return path;
+    }
+
+private Q_SLOTS:
+    void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
+
+    void schemaReviewReportsBadRows() {
+        TrainingEngine engine;
+        TrainingPanel panel(&engine);
+        panel.setInteractive(false);
+        QFile bad(m_dir.filePath("bad.csv"));
+        QVERIFY(bad.open(QIODevice::WriteOnly));
+        bad.write("x_a,y_a,style\n1,2,road\n3,,mtb\n");
+        bad.close();
+        QVERIFY(!panel.setDataFile(bad.fileName()));
+        QVERIFY(!panel.schemaEditor()->isValid());
+        const QString problem = panel.schemaEditor()->problem();
+        QVERIFY2(problem.contains("bad.csv:3") && problem.contains("y_a"), qPrintable(problem));
+        QVERIFY(!panel.startTraining());
+
+        // The user can fix the schema: ignoring the broken keypoint leaves nothing to generate,
+        // making "style" numerical is refused because it holds text.
+        QVERIFY(panel.setDataFile(writeBikes("good.csv", 200)));
+        QVERIFY(panel.schemaEditor()->isValid());
+        QCOMPARE(panel.schemaEditor()->schema().keypoints.size(), size_t(12));
+        panel.schemaEditor()->overrideColumn("BikeStyle", {ColumnRole::Numerical});
+        QVERIFY(!panel.schemaEditor()->isValid());
+        panel.schemaEditor()->overrideColumn("BikeStyle", {ColumnRole::Ignore});
+        QVERIFY(panel.schemaEditor()->isValid());
+        QCOMPARE(panel.schemaEditor()->schema().categorical.size(), size_t(6));
+        QVERIFY(panel.scheduleEditor()->plottedPoints() > 100);
+    }
+
+    void shortRunFillsThePlotsAndTheRunFolder() {
+        TrainingEngine engine;
+        TrainingPanel panel(&engine);
+        panel.setInteractive(false);
+        panel.setRunsRoot(m_dir.filePath("runs"));
+        panel.setPreset("bike");
+        QVERIFY(panel.setDataFile(writeBikes("bikes.csv", 400)));
+        panel.setEpochs(12);
+        QSignalSpy trained(&panel, &TrainingPanel::modelTrained);
+        QVERIFY(panel.startTraining());
+        QVERIFY(panel.isRunning());
+        QVERIFY(!panel.startTraining());  // one run at a time
+        QTRY_COMPARE_WITH_TIMEOUT(trained.count(), 1, 120000);
+        QVERIFY(!panel.isRunning());
+        QCOMPARE(panel.monitor()->curvePoints(), 12);
+        QCOMPARE(panel.monitor()->resultBars(), 10);
+        QVERIFY2(panel.monitor()->statusText().contains("Finished 12 epochs"), qPrintable(panel.monitor()->statusText()));
+
+        const RunFolder run = *panel.currentRun();
+        QCOMPARE(trained.first().at(0).toString(), run.modelPath());
+        for (const QString& f : {run.settingsPath(), run.schemaPath(), run.logPath(), run.modelPath()})
+            QVERIFY2(QFileInfo::exists(f), qPrintable(f));
+        QFile curves(run.curvesPath());
+        QVERIFY(curves.open(QIODevice::ReadOnly));
+        QCOMPARE(QString(curves.readAll()).trimmed().split('\n').size(), 13);  // header + 12 epochs
+        const TrainRequest saved = run.readRequest();
+        QCOMPARE(saved.epochs.value_or(0), int64_t(12));
+        QCOMPARE(saved.preset, std::string("bike"));
+        QCOMPARE(loadBundle(run.modelPath().toStdString()).state.completedEpochs, int64_t(12));
+    }
+
+    void cancelLeavesAUsableCheckpointThatResumes() {
+        TrainingEngine engine;
+        TrainingPanel panel(&engine);
+        panel.setInteractive(false);
+        panel.setRunsRoot(m_dir.filePath("runs-cancel"));
+        panel.setPreset("bike");
+        QVERIFY(panel.setDataFile(writeBikes("many.csv", 3000)));
+        panel.setEpochs(5000);
+        QSignalSpy progressed(&engine, &TrainingEngine::progressed);
+        QSignalSpy finished(&engine, &TrainingEngine::finished);
+        QVERIFY(panel.startTraining());
+        QTRY_VERIFY_WITH_TIMEOUT(panel.monitor()->curvePoints() >= 2, 60000);
+        panel.cancelTraining();
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 60000);
+        const TrainRunOutcome outcome = qvariant_cast<TrainRunOutcome>(finished.first().at(0));
+        QVERIFY(outcome.cancelled);
+        QVERIFY(outcome.completedEpochs >= 2 && outcome.completedEpochs < 5000);
+        QVERIFY(panel.monitor()->statusText().contains("Cancelled"));
+        const RunFolder run = *panel.currentRun();
+        const ModelBundle b = loadBundle(run.modelPath().toStdString());
+        QVERIFY(b.state.completedEpochs >= 2);
+
+        // Resume to a small total so the test stays short.
+        const int64_t done = b.state.completedEpochs;
+        panel.setEpochs(static_cast<int>(done + 3));
+        finished.clear();
+        QFile settings(run.settingsPath());
+        QVERIFY(settings.open(QIODevice::ReadWrite));
+        QByteArray json = settings.readAll().replace("5000", QByteArray::number(qlonglong(done + 3)));
+        settings.resize(0);
+        settings.write(json);
+        settings.close();
+        QVERIFY(panel.resumeRun(run.dir()));
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 60000);
+        const TrainRunOutcome resumed = qvariant_cast<TrainRunOutcome>(finished.first().at(0));
+        QVERIFY(!resumed.cancelled);
+        QCOMPARE(resumed.completedEpochs, done + 3);
+    }
+};
+
+QTEST_MAIN(TestTrainingPanel)
+#include "TestTrainingPanel.moc"

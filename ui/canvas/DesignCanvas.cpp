@@ -1,0 +1,191 @@
+#include "canvas/DesignCanvas.h"
+
+#include <QKeyEvent>
+#include <QMouseEvent>
+#include <QPainter>
+#include <QPainterPath>
+#include <QWheelEvent>
+
+#include <algorithm>
+#include <cmath>
+
+namespace ms {
+
+namespace {
+constexpr double kMargin = 0.06;  // of the larger side
+
+QColor designColor(const QPalette& palette, std::size_t index, std::size_t count) {
+    QColor c = index == 0 ? palette.color(QPalette::Highlight) : palette.color(QPalette::Text);
+    if (count > 1) c.setAlphaF(index == 0 ? 0.95 : std::max(0.18, 1.6 / static_cast<double>(count)));
+    return c;
+}
+}  // namespace
+
+DesignCanvas::DesignCanvas(QWidget* parent) : QWidget(parent) {
+    setFocusPolicy(Qt::StrongFocus);
+    setMinimumSize(320, 240);
+    setBackgroundRole(QPalette::Base);
+    setAutoFillBackground(true);
+    setToolTip(tr("Wheel: zoom · drag: pan · double click or F: fit"));
+    m_message = tr("Loading model…");
+}
+
+void DesignCanvas::setDesigns(std::vector<Drawing> drawings, Drawing reference) {
+    m_drawings = std::move(drawings);
+    m_reference = std::move(reference);
+    m_message.clear();
+    if (!m_userView) {
+        // Fit once per content change but never shrink while exploring, so the view does not
+        // jump with every small edit.
+        Bounds b = boundsOf(m_drawings);
+        b.include(m_reference.bounds());
+        if (!m_fitBounds.valid() || b.minX < m_fitBounds.minX || b.minY < m_fitBounds.minY ||
+            b.maxX > m_fitBounds.maxX || b.maxY > m_fitBounds.maxY) {
+            Bounds grown = m_fitBounds;
+            grown.include(b);
+            m_fitBounds = grown;
+        }
+    }
+    update();
+}
+
+void DesignCanvas::setMessage(const QString& message) {
+    m_message = message;
+    update();
+}
+
+void DesignCanvas::fitView() {
+    m_userView = false;
+    m_zoom = 1.0;
+    m_pan = {};
+    m_fitBounds = boundsOf(m_drawings);
+    m_fitBounds.include(m_reference.bounds());
+    update();
+}
+
+void DesignCanvas::zoomBy(double factor, QPointF anchor) {
+    const double next = std::clamp(m_zoom * factor, 0.05, 50.0);
+    const double applied = next / m_zoom;
+    // Keep the design point under the anchor fixed.
+    const QPointF centre(width() / 2.0, height() / 2.0);
+    m_pan = anchor - centre - (anchor - centre - m_pan) * applied;
+    m_zoom = next;
+    m_userView = true;
+    update();
+}
+
+QPointF DesignCanvas::toScreen(Point2 p, QSize size) const {
+    const Bounds& b = m_fitBounds;
+    if (!b.valid()) return {};
+    const double side = std::max(b.width(), b.height());
+    const double scale = std::min(size.width() / std::max(b.width() + 2 * kMargin * side, 1e-9),
+                                  size.height() / std::max(b.height() + 2 * kMargin * side, 1e-9)) * m_zoom;
+    const double cx = 0.5 * (b.minX + b.maxX), cy = 0.5 * (b.minY + b.maxY);
+    return {size.width() / 2.0 + (p.x - cx) * scale + m_pan.x(), size.height() / 2.0 - (p.y - cy) * scale + m_pan.y()};
+}
+
+void DesignCanvas::paint(QPainter& painter, QSize size) const {
+    painter.setRenderHint(QPainter::Antialiasing);
+    const QPalette pal = palette();
+    if (m_drawings.empty()) {
+        painter.setPen(pal.color(QPalette::PlaceholderText));
+        painter.drawText(QRect(QPoint(0, 0), size), Qt::AlignCenter | Qt::TextWordWrap, m_message);
+        return;
+    }
+    const double unit = std::abs(toScreen({1, 0}, size).x() - toScreen({0, 0}, size).x());
+    auto drawOne = [&](const Drawing& d, const QPen& pen, bool labels) {
+        painter.setPen(pen);
+        painter.setBrush(Qt::NoBrush);
+        for (const Polyline& pl : d.polylines) {
+            if (pl.points.size() < 2) continue;
+            QPainterPath path(toScreen(pl.points[0], size));
+            for (std::size_t i = 1; i < pl.points.size(); ++i) path.lineTo(toScreen(pl.points[i], size));
+            if (pl.closed) path.closeSubpath();
+            painter.drawPath(path);
+        }
+        for (const Circle& c : d.circles) {
+            if (!std::isfinite(c.radius)) continue;
+            const double r = std::abs(c.radius) * unit;
+            painter.drawEllipse(toScreen(c.center, size), r, r);
+        }
+        if (!labels) return;
+        QPen textPen(pal.color(QPalette::Text));
+        painter.setPen(textPen);
+        QFont f = painter.font();
+        f.setPointSizeF(std::max(6.0, f.pointSizeF() * 0.8));
+        painter.setFont(f);
+        for (const Label& l : d.labels) {
+            const QPointF at = toScreen(l.at, size);
+            painter.drawEllipse(at, 2.0, 2.0);
+            painter.drawText(at + QPointF(4, -4), QString::fromStdString(l.text));
+        }
+    };
+    if (hasReference()) {
+        QPen pen(pal.color(QPalette::Mid), 1.5, Qt::DashLine);
+        drawOne(m_reference, pen, false);
+    }
+    // Back to front, so the first (highlighted) design is drawn on top.
+    for (std::size_t i = m_drawings.size(); i-- > 0;) {
+        QPen pen(designColor(pal, i, m_drawings.size()), i == 0 ? 2.2 : 1.4);
+        pen.setCapStyle(Qt::RoundCap);
+        pen.setJoinStyle(Qt::RoundJoin);
+        drawOne(m_drawings[i], pen, i == 0);
+    }
+}
+
+void DesignCanvas::paintEvent(QPaintEvent*) {
+    QPainter painter(this);
+    paint(painter, size());
+    painter.end();
+    Q_EMIT painted();
+}
+
+QImage DesignCanvas::renderImage(QSize size) const {
+    QImage image(size, QImage::Format_ARGB32_Premultiplied);
+    image.fill(palette().color(QPalette::Base));
+    QPainter painter(&image);
+    paint(painter, size);
+    return image;
+}
+
+void DesignCanvas::wheelEvent(QWheelEvent* event) {
+    const double steps = event->angleDelta().y() / 120.0;
+    if (steps != 0) zoomBy(std::pow(1.15, steps), event->position());
+    event->accept();
+}
+
+void DesignCanvas::mousePressEvent(QMouseEvent* event) {
+    if (event->button() == Qt::LeftButton || event->button() == Qt::MiddleButton) {
+        m_dragging = true;
+        m_dragStart = event->position();
+        setCursor(Qt::ClosedHandCursor);
+    }
+}
+
+void DesignCanvas::mouseMoveEvent(QMouseEvent* event) {
+    if (!m_dragging) return;
+    m_pan += event->position() - m_dragStart;
+    m_dragStart = event->position();
+    m_userView = true;
+    update();
+}
+
+void DesignCanvas::mouseReleaseEvent(QMouseEvent*) {
+    m_dragging = false;
+    unsetCursor();
+}
+
+void DesignCanvas::mouseDoubleClickEvent(QMouseEvent*) { fitView(); }
+
+void DesignCanvas::keyPressEvent(QKeyEvent* event) {
+    const QPointF centre(width() / 2.0, height() / 2.0);
+    switch (event->key()) {
+    case Qt::Key_F: fitView(); break;
+    case Qt::Key_Plus:
+    case Qt::Key_Equal: zoomBy(1.25, centre); break;
+    case Qt::Key_Minus: zoomBy(0.8, centre); break;
+    default: QWidget::keyPressEvent(event);
+    }
+}
+
+}  // namespace ms

@@ -1,0 +1,241 @@
+#include "panels/ConditionPanel.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QGridLayout>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QPushButton>
+#include <QRandomGenerator>
+#include <QSignalBlocker>
+#include <QSlider>
+#include <QUndoCommand>
+#include <QVBoxLayout>
+
+#include <algorithm>
+#include <cmath>
+
+namespace ms {
+
+namespace {
+constexpr int kSliderSteps = 1000;
+
+bool sameValues(const ConditionValues& a, const ConditionValues& b) {
+    if (a.categorical != b.categorical || a.numerical.size() != b.numerical.size()) return false;
+    for (std::size_t j = 0; j < a.numerical.size(); ++j) {
+        const bool an = std::isnan(a.numerical[j]), bn = std::isnan(b.numerical[j]);
+        if (an != bn || (!an && a.numerical[j] != b.numerical[j])) return false;
+    }
+    return true;
+}
+
+int decimalsFor(double range) {
+    if (!(range > 0)) return 3;
+    return std::clamp(3 - static_cast<int>(std::floor(std::log10(range))), 0, 6);
+}
+}  // namespace
+
+// One edit of the condition set; consecutive edits with the same merge key (a slider being
+// dragged, a spin box being stepped) collapse into one undo step.
+class ConditionEditCommand : public QUndoCommand {
+public:
+    ConditionEditCommand(ConditionPanel* panel, ConditionValues before, ConditionValues after, const QString& text,
+                         int mergeKey)
+        : QUndoCommand(text), m_panel(panel), m_before(std::move(before)), m_after(std::move(after)), m_key(mergeKey) {}
+    void undo() override { m_panel->applyValues(m_before); }
+    void redo() override { m_panel->applyValues(m_after); }
+    int id() const override { return m_key; }
+    bool mergeWith(const QUndoCommand* other) override {
+        if (other->id() != id() || m_key < 0) return false;
+        m_after = static_cast<const ConditionEditCommand*>(other)->m_after;
+        return true;
+    }
+
+private:
+    ConditionPanel* m_panel;
+    ConditionValues m_before, m_after;
+    int m_key;
+};
+
+ConditionPanel::ConditionPanel(QWidget* parent) : QWidget(parent) {
+    auto* layout = new QVBoxLayout(this);
+    auto* buttons = new QHBoxLayout;
+    auto* unknown = new QPushButton(tr("All unknown"), this);
+    unknown->setToolTip(tr("Switch every condition off: the model fills in what is typical"));
+    auto* random = new QPushButton(tr("Random"), this);
+    random->setToolTip(tr("Set every condition to a random valid value"));
+    auto* reset = new QPushButton(tr("Reset"), this);
+    reset->setToolTip(tr("Back to the conditions this model started with"));
+    buttons->addWidget(unknown);
+    buttons->addWidget(random);
+    buttons->addWidget(reset);
+    layout->addLayout(buttons);
+    m_rowsHost = new QWidget(this);
+    m_grid = new QGridLayout(m_rowsHost);
+    m_grid->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(m_rowsHost);
+    layout->addStretch(1);
+    connect(unknown, &QPushButton::clicked, this, &ConditionPanel::setAllUnknown);
+    connect(random, &QPushButton::clicked, this, [this] { randomize(QRandomGenerator::global()->generate64()); });
+    connect(reset, &QPushButton::clicked, this, &ConditionPanel::reset);
+}
+
+void ConditionPanel::setSchema(const Schema& schema, const ConditionValues& initial) {
+    m_schema = schema;
+    const bool fits = initial.categorical.size() == schema.categorical.size() &&
+                      initial.numerical.size() == schema.numerical.size();
+    m_initial = fits ? initial : ConditionValues::allUnknown(schema);
+    m_lastClass.assign(schema.categorical.size(), 0);
+    m_lastNumber.resize(schema.numerical.size());
+    for (std::size_t j = 0; j < schema.numerical.size(); ++j)
+        m_lastNumber[j] = 0.5 * (schema.numerical[j].min + schema.numerical[j].max);
+    buildRows();
+    m_undo.clear();
+    applyValues(m_initial);
+}
+
+void ConditionPanel::buildRows() {
+    for (Row& row : m_rows) {
+        delete row.enabled;
+        delete row.combo;
+        delete row.slider;
+        delete row.spin;
+    }
+    m_rows.clear();
+    int line = 0;
+    for (std::size_t c = 0; c < m_schema.categorical.size(); ++c, ++line) {
+        const CategoricalSpec& spec = m_schema.categorical[c];
+        Row row;
+        row.enabled = new QCheckBox(QString::fromStdString(spec.column), m_rowsHost);
+        row.enabled->setToolTip(tr("On: the model is told %1. Off: unknown, the model decides.")
+                                    .arg(QString::fromStdString(spec.column)));
+        row.combo = new QComboBox(m_rowsHost);
+        for (const std::string& cls : spec.classes) row.combo->addItem(QString::fromStdString(cls));
+        m_grid->addWidget(row.enabled, line, 0);
+        m_grid->addWidget(row.combo, line, 1, 1, 2);
+        connect(row.enabled, &QCheckBox::toggled, this, [this, c](bool on) {
+            ConditionValues next = m_values;
+            next.categorical[c] = on ? m_lastClass[c] : -1;
+            userEdit(next, on ? tr("Set %1").arg(QString::fromStdString(m_schema.categorical[c].column))
+                              : tr("Unset %1").arg(QString::fromStdString(m_schema.categorical[c].column)), -1);
+        });
+        connect(row.combo, qOverload<int>(&QComboBox::activated), this, [this, c](int index) {
+            ConditionValues next = m_values;
+            next.categorical[c] = index;
+            userEdit(next, tr("Change %1").arg(QString::fromStdString(m_schema.categorical[c].column)), -1);
+        });
+        m_rows.push_back(row);
+    }
+    for (std::size_t j = 0; j < m_schema.numerical.size(); ++j, ++line) {
+        const NumericalSpec& spec = m_schema.numerical[j];
+        Row row;
+        row.enabled = new QCheckBox(QString::fromStdString(spec.column), m_rowsHost);
+        row.enabled->setToolTip(tr("On: the model is told %1 (%2 … %3). Off: unknown.")
+                                    .arg(QString::fromStdString(spec.column))
+                                    .arg(spec.min)
+                                    .arg(spec.max));
+        row.slider = new QSlider(Qt::Horizontal, m_rowsHost);
+        row.slider->setRange(0, kSliderSteps);
+        row.spin = new QDoubleSpinBox(m_rowsHost);
+        row.spin->setDecimals(decimalsFor(spec.max - spec.min));
+        row.spin->setRange(spec.min, spec.max);
+        row.spin->setSingleStep((spec.max - spec.min) / 100.0);
+        row.spin->setKeyboardTracking(false);
+        m_grid->addWidget(row.enabled, line, 0);
+        m_grid->addWidget(row.slider, line, 1);
+        m_grid->addWidget(row.spin, line, 2);
+        const int mergeKey = 1000 + static_cast<int>(j);
+        connect(row.enabled, &QCheckBox::toggled, this, [this, j](bool on) {
+            ConditionValues next = m_values;
+            next.numerical[j] = on ? m_lastNumber[j] : std::nan("");
+            userEdit(next, on ? tr("Set %1").arg(QString::fromStdString(m_schema.numerical[j].column))
+                              : tr("Unset %1").arg(QString::fromStdString(m_schema.numerical[j].column)), -1);
+        });
+        connect(row.slider, &QSlider::valueChanged, this, [this, j, mergeKey](int position) {
+            ConditionValues next = m_values;
+            next.numerical[j] = sliderValue(j, position);
+            userEdit(next, tr("Change %1").arg(QString::fromStdString(m_schema.numerical[j].column)), mergeKey);
+        });
+        connect(row.spin, qOverload<double>(&QDoubleSpinBox::valueChanged), this, [this, j, mergeKey](double value) {
+            ConditionValues next = m_values;
+            next.numerical[j] = value;
+            userEdit(next, tr("Change %1").arg(QString::fromStdString(m_schema.numerical[j].column)), mergeKey);
+        });
+        m_rows.push_back(row);
+    }
+    m_grid->setColumnStretch(1, 1);
+}
+
+void ConditionPanel::userEdit(const ConditionValues& next, const QString& description, int mergeKey) {
+    if (sameValues(next, m_values)) return;
+    m_undo.push(new ConditionEditCommand(this, m_values, next, description, mergeKey));
+}
+
+void ConditionPanel::setValues(const ConditionValues& values, const QString& description) {
+    if (values.categorical.size() != m_schema.categorical.size() || values.numerical.size() != m_schema.numerical.size())
+        return;
+    userEdit(values, description, -1);
+}
+
+void ConditionPanel::setAllUnknown() { setValues(ConditionValues::allUnknown(m_schema), tr("All unknown")); }
+
+void ConditionPanel::reset() { setValues(m_initial, tr("Reset conditions")); }
+
+void ConditionPanel::randomize(quint64 seed) {
+    QRandomGenerator rng(static_cast<quint32>(seed ^ (seed >> 32)));
+    ConditionValues next = ConditionValues::allUnknown(m_schema);
+    for (std::size_t c = 0; c < m_schema.categorical.size(); ++c)
+        next.categorical[c] = static_cast<int>(rng.bounded(static_cast<quint32>(m_schema.categorical[c].classes.size())));
+    for (std::size_t j = 0; j < m_schema.numerical.size(); ++j) {
+        const NumericalSpec& s = m_schema.numerical[j];
+        next.numerical[j] = s.min + rng.generateDouble() * (s.max - s.min);
+    }
+    setValues(next, tr("Random conditions"));
+}
+
+void ConditionPanel::applyValues(const ConditionValues& values) {
+    m_values = values;
+    for (std::size_t c = 0; c < m_schema.categorical.size(); ++c) {
+        Row& row = m_rows[c];
+        const int cls = values.categorical[c];
+        if (cls >= 0) m_lastClass[c] = cls;
+        const QSignalBlocker b1(row.enabled), b2(row.combo);
+        row.enabled->setChecked(cls >= 0);
+        row.combo->setEnabled(cls >= 0);
+        row.combo->setCurrentIndex(m_lastClass[c]);
+    }
+    for (std::size_t j = 0; j < m_schema.numerical.size(); ++j) {
+        Row& row = m_rows[m_schema.categorical.size() + j];
+        const double v = values.numerical[j];
+        const bool known = !std::isnan(v);
+        if (known) m_lastNumber[j] = v;
+        const QSignalBlocker b1(row.enabled), b2(row.slider), b3(row.spin);
+        row.enabled->setChecked(known);
+        row.slider->setEnabled(known);
+        row.spin->setEnabled(known);
+        row.slider->setValue(sliderPosition(j, lastKnownNumber(j)));
+        row.spin->setValue(lastKnownNumber(j));
+    }
+    Q_EMIT valuesChanged(m_values);
+}
+
+double ConditionPanel::lastKnownNumber(std::size_t j) const { return m_lastNumber[j]; }
+
+int ConditionPanel::sliderPosition(std::size_t j, double value) const {
+    const NumericalSpec& s = m_schema.numerical[j];
+    if (!(s.max > s.min)) return 0;
+    return static_cast<int>(std::lround(std::clamp((value - s.min) / (s.max - s.min), 0.0, 1.0) * kSliderSteps));
+}
+
+double ConditionPanel::sliderValue(std::size_t j, int position) const {
+    const NumericalSpec& s = m_schema.numerical[j];
+    return s.min + (s.max - s.min) * static_cast<double>(position) / kSliderSteps;
+}
+
+QCheckBox* ConditionPanel::switchAt(int index) const { return m_rows.at(static_cast<std::size_t>(index)).enabled; }
+QComboBox* ConditionPanel::comboAt(int index) const { return m_rows.at(static_cast<std::size_t>(index)).combo; }
+QSlider* ConditionPanel::sliderAt(int index) const { return m_rows.at(static_cast<std::size_t>(index)).slider; }
+QDoubleSpinBox* ConditionPanel::spinAt(int index) const { return m_rows.at(static_cast<std::size_t>(index)).spin; }
+
+}  // namespace ms

@@ -1,0 +1,166 @@
+#include "training/SchemaEditor.h"
+
+#include <QComboBox>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QSignalBlocker>
+#include <QTableWidget>
+#include <QVBoxLayout>
+
+#include "data/DataError.h"
+#include "data/DesignTableBuilder.h"
+
+namespace ms {
+
+namespace {
+const ColumnRole kRoles[] = {ColumnRole::KeypointX, ColumnRole::KeypointY, ColumnRole::Output,
+                             ColumnRole::Categorical, ColumnRole::Numerical, ColumnRole::Ignore};
+
+QString keypointGuess(const std::string& column) {
+    QString name = QString::fromStdString(column);
+    for (const char* affix : {"x_", "y_", "X_", "Y_"})
+        if (name.startsWith(QLatin1String(affix))) return name.mid(2);
+    for (const char* affix : {"_x", "_y", "_X", "_Y"})
+        if (name.endsWith(QLatin1String(affix))) return name.chopped(2);
+    return name;
+}
+}  // namespace
+
+SchemaEditor::SchemaEditor(QWidget* parent) : QWidget(parent) {
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    m_view = new QTableWidget(0, 4, this);
+    m_view->setHorizontalHeaderLabels({tr("Column"), tr("Role"), tr("Keypoint"), tr("Data")});
+    m_view->horizontalHeader()->setStretchLastSection(true);
+    m_view->verticalHeader()->setVisible(false);
+    m_view->setSelectionMode(QAbstractItemView::NoSelection);
+    m_status = new QLabel(this);
+    m_status->setWordWrap(true);
+    m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    layout->addWidget(m_view);
+    layout->addWidget(m_status);
+    clear();
+}
+
+void SchemaEditor::clear() {
+    m_hasTable = false;
+    m_valid = false;
+    m_schema = Schema{};
+    m_view->setRowCount(0);
+    m_status->setText(tr("Choose a CSV file: one row per design, keypoints as x_NAME/y_NAME (or NAME_x/NAME_y) "
+                         "columns, conditions as further columns; empty condition cells mean unknown."));
+}
+
+void SchemaEditor::setTable(const CsvTable& table, const std::map<std::string, ColumnOverride>& overrides) {
+    m_table = table;
+    m_hasTable = true;
+    m_overrides.clear();
+    for (const auto& [column, value] : overrides)
+        for (const std::string& h : table.header)
+            if (h == column) m_overrides[column] = value;
+    refresh();
+}
+
+void SchemaEditor::overrideColumn(const std::string& column, ColumnOverride value) {
+    m_overrides[column] = std::move(value);
+    refresh();
+}
+
+int SchemaEditor::columnCount() const { return m_view->rowCount(); }
+
+QString SchemaEditor::problem() const { return m_valid ? QString() : m_status->text(); }
+
+void SchemaEditor::refresh() {
+    m_valid = false;
+    QString message;
+    try {
+        m_schema = inferSchema(m_table, m_overrides);
+        if (m_schema.keypoints.empty() && m_schema.outputs.empty())
+            throw DataError(m_table.path, 0, "", "no keypoint columns found: mark x/y columns as keypoints");
+        const DesignTable rows = buildDesignTable(m_table, m_schema);
+        m_valid = true;
+        message = tr("%1 rows · %2 keypoints · %3 outputs · %4 categorical · %5 numerical conditions")
+                      .arg(rows.rows)
+                      .arg(m_schema.keypoints.size())
+                      .arg(m_schema.outputs.size())
+                      .arg(m_schema.categorical.size())
+                      .arg(m_schema.numerical.size());
+    } catch (const std::exception& e) {
+        message = tr("Cannot train on this yet: %1").arg(QString::fromStdString(e.what()));
+    }
+    m_status->setText(message);
+    m_status->setStyleSheet(m_valid ? QString() : QStringLiteral("color: #c0392b;"));
+    fillTable();
+    Q_EMIT schemaChanged();
+}
+
+QString SchemaEditor::roleOf(const std::string& column, QString& keypoint, QString& details) const {
+    for (const KeypointSpec& k : m_schema.keypoints) {
+        if (k.xColumn == column || k.yColumn == column) {
+            keypoint = QString::fromStdString(k.name);
+            details = tr("keypoint %1").arg(keypoint);
+            return QString::fromLatin1(columnRoleName(k.xColumn == column ? ColumnRole::KeypointX : ColumnRole::KeypointY));
+        }
+    }
+    for (const OutputSpec& o : m_schema.outputs)
+        if (o.column == column) {
+            details = tr("extra output");
+            return QString::fromLatin1(columnRoleName(ColumnRole::Output));
+        }
+    for (const CategoricalSpec& c : m_schema.categorical)
+        if (c.column == column) {
+            QStringList classes;
+            for (const std::string& cls : c.classes) classes << QString::fromStdString(cls);
+            details = tr("%n classes: %1", nullptr, static_cast<int>(classes.size())).arg(classes.join(QStringLiteral(", ")));
+            return QString::fromLatin1(columnRoleName(ColumnRole::Categorical));
+        }
+    for (const NumericalSpec& n : m_schema.numerical)
+        if (n.column == column) {
+            details = tr("%1 … %2").arg(n.min).arg(n.max);
+            return QString::fromLatin1(columnRoleName(ColumnRole::Numerical));
+        }
+    details = tr("not used");
+    return QString::fromLatin1(columnRoleName(ColumnRole::Ignore));
+}
+
+void SchemaEditor::fillTable() {
+    const QSignalBlocker block(m_view);
+    m_view->setRowCount(static_cast<int>(m_table.header.size()));
+    for (int r = 0; r < static_cast<int>(m_table.header.size()); ++r) {
+        const std::string column = m_table.header[static_cast<std::size_t>(r)];
+        QString keypoint, details;
+        const QString role = roleOf(column, keypoint, details);
+        auto* name = new QTableWidgetItem(QString::fromStdString(column));
+        name->setFlags(Qt::ItemIsEnabled);
+        m_view->setItem(r, 0, name);
+        auto* combo = new QComboBox(m_view);
+        for (ColumnRole cr : kRoles) combo->addItem(QString::fromLatin1(columnRoleName(cr)));
+        combo->setCurrentText(role);
+        combo->setToolTip(tr("What this column is: keypoint coordinates and outputs are generated, "
+                             "conditions are what you set, ignored columns are skipped"));
+        m_view->setCellWidget(r, 1, combo);
+        auto* kp = new QLineEdit(keypoint, m_view);
+        kp->setEnabled(!keypoint.isEmpty());
+        m_view->setCellWidget(r, 2, kp);
+        auto* info = new QTableWidgetItem(details);
+        info->setFlags(Qt::ItemIsEnabled);
+        m_view->setItem(r, 3, info);
+        connect(combo, &QComboBox::activated, this, [this, column, combo] {
+            ColumnRole role;
+            if (!parseColumnRole(combo->currentText().toStdString(), role)) return;
+            ColumnOverride o{role, {}};
+            if (role == ColumnRole::KeypointX || role == ColumnRole::KeypointY) o.keypoint = keypointGuess(column).toStdString();
+            QMetaObject::invokeMethod(this, [this, column, o] { overrideColumn(column, o); }, Qt::QueuedConnection);
+        });
+        connect(kp, &QLineEdit::editingFinished, this, [this, column, kp, combo] {
+            ColumnRole role;
+            if (!parseColumnRole(combo->currentText().toStdString(), role) || kp->text().trimmed().isEmpty()) return;
+            const ColumnOverride o{role, kp->text().trimmed().toStdString()};
+            QMetaObject::invokeMethod(this, [this, column, o] { overrideColumn(column, o); }, Qt::QueuedConnection);
+        });
+    }
+    m_view->resizeColumnsToContents();
+}
+
+}  // namespace ms

@@ -1,0 +1,39 @@
+#pragma once
+// What a running training shows: progress with ETA, loss curves (train and validation
+// reconstruction, KL, sparsity on the right axis) and, at the end, the held-out MSE for every
+// inference sparsity.
+#include <QWidget>
+
+#include <vector>
+
+#include "api/TrainRun.h"
+#include "training/TrainingProgress.h"
+
+class QCustomPlot;
+class QLabel;
+class QProgressBar;
+
+namespace ms {
+
+class TrainingMonitor : public QWidget {
+    Q_OBJECT
+public:
+    explicit TrainingMonitor(QWidget* parent = nullptr);
+
+    void start(int64_t epochs, const std::vector<EpochRecord>& earlier = {});
+    void addProgress(const TrainingProgress& latest, const std::vector<EpochRecord>& records);
+    void showOutcome(const TrainRunOutcome& outcome);
+    void showFailure(const QString& message);
+
+    int curvePoints() const;       // points on the training reconstruction curve
+    int resultBars() const;        // bars in the MSE-per-sparsity chart
+    QString statusText() const;
+
+private:
+    QProgressBar* m_progress;
+    QLabel* m_status;
+    QCustomPlot* m_curves;
+    QCustomPlot* m_result;
+};
+
+}  // namespace ms

@@ -1,0 +1,94 @@
+#pragma once
+// The training dock: pick a CSV, review its schema, pick a preset and edit the settings and the
+// sparsity schedule, then train, fine-tune the current model on new data, or resume a run.
+// Runs live in run folders (settings, schema, log, curves, checkpoint); the trained model is
+// offered to the studio as soon as it exists. Training runs on its own thread: exploring
+// the current model goes on meanwhile.
+#include <QWidget>
+
+#include <optional>
+
+#include "data/Schema.h"
+#include "engine/EngineTypes.h"
+#include "training/RunFolder.h"
+
+class QCheckBox;
+class QComboBox;
+class QDoubleSpinBox;
+class QLabel;
+class QLineEdit;
+class QPushButton;
+class QSpinBox;
+
+namespace ms {
+
+class ScheduleEditor;
+class SchemaEditor;
+class TrainingEngine;
+class TrainingMonitor;
+
+class TrainingPanel : public QWidget {
+    Q_OBJECT
+public:
+    TrainingPanel(TrainingEngine* engine, QWidget* parent = nullptr);
+
+    void setRunsRoot(const QString& root) { m_runsRoot = root; }
+    void setInteractive(bool interactive) { m_interactive = interactive; }  // false: no dialogs (tests)
+    void setCurrentModel(const QString& path, const Schema& schema);
+
+    // Each returns false and says why (status line, and a dialog when interactive).
+    bool setDataFile(const QString& path);
+    void setPreset(const QString& name);
+    void setEpochs(int epochs);
+    void setFineTune(bool on);
+    bool startTraining();
+    bool resumeRun(const QString& runDir);
+    void cancelTraining();
+
+    bool isRunning() const;
+    std::optional<RunFolder> currentRun() const { return m_run; }
+    TrainingMonitor* monitor() const { return m_monitor; }
+    SchemaEditor* schemaEditor() const { return m_schema; }
+    ScheduleEditor* scheduleEditor() const { return m_schedule; }
+
+Q_SIGNALS:
+    void modelTrained(const QString& path, const QString& name);
+    void runningChanged(bool running);
+
+private:
+    void loadPresetSettings(const QString& name);
+    void updateButtons();
+    bool fail(const QString& message);
+    TrainRequest requestFromForm() const;
+    bool launch(const TrainRequest& request, const std::vector<EpochRecord>& earlier);
+    void onProgress(const TrainingProgress& latest, const std::vector<EpochRecord>& records);
+    void onFinished(const TrainRunOutcome& outcome);
+    void onFailed(const QString& message);
+
+    TrainingEngine* m_engine;
+    QString m_runsRoot;
+    bool m_interactive = true;
+    QString m_currentModelPath;
+    Schema m_currentSchema;
+    std::optional<RunFolder> m_run;
+    QString m_runName;
+
+    QLineEdit* m_dataPath;
+    QCheckBox* m_fineTune;
+    SchemaEditor* m_schema;
+    QComboBox* m_preset;
+    QSpinBox* m_epochs;
+    QSpinBox* m_batch;
+    QDoubleSpinBox* m_lr;
+    QDoubleSpinBox* m_kl;
+    QSpinBox* m_latent;
+    QSpinBox* m_seed;
+    ScheduleEditor* m_schedule;
+    QPushButton* m_start;
+    QPushButton* m_cancel;
+    QPushButton* m_resume;
+    QLabel* m_runLabel;
+    TrainingMonitor* m_monitor;
+};
+
+}  // namespace ms

@@ -1,0 +1,467 @@
+#include "window/MainWindow.h"
+
+#include <QAction>
+#include <QActionGroup>
+#include <QApplication>
+#include <QClipboard>
+#include <QCloseEvent>
+#include <QComboBox>
+#include <QDir>
+#include <QDockWidget>
+#include <QEventLoop>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QLabel>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QPalette>
+#include <QRegularExpression>
+#include <QScrollArea>
+#include <QSettings>
+#include <QStatusBar>
+#include <QStyle>
+#include <QStyleFactory>
+#include <QTimer>
+#include <QToolBar>
+#include <QUndoStack>
+
+#include <stdexcept>
+
+#include "canvas/DesignCanvas.h"
+#include "engine/ExploreEngine.h"
+#include "engine/TrainingEngine.h"
+#include "geometry/GeometryExport.h"
+#include "io/Preset.h"
+#include "panels/ConditionPanel.h"
+#include "panels/SamplingPanel.h"
+#include "training/TrainingPanel.h"
+
+namespace ms {
+
+namespace {
+constexpr int kMaxRecent = 8;
+
+QStringList splitLines(const QString& text) {
+    QStringList lines;
+    for (const QString& line : text.split(QRegularExpression(QStringLiteral("[\\r\\n;]+")), Qt::SkipEmptyParts))
+        if (!line.trimmed().isEmpty()) lines << line.trimmed();
+    return lines;
+}
+}  // namespace
+
+MainWindow::MainWindow(QWidget* parent)
+    : QMainWindow(parent), m_explore(new ExploreEngine(this)), m_training(new TrainingEngine(this)) {
+    m_clock.start();
+    setWindowTitle(tr("Maskstudio"));
+    setWindowIcon(QIcon(QStringLiteral(":/icons/maskstudio.svg")));
+    m_canvas = new DesignCanvas(this);
+    setCentralWidget(m_canvas);
+    m_conditions = new ConditionPanel(this);
+    m_sampling = new SamplingPanel(this);
+    m_trainingPanel = new TrainingPanel(m_training, this);
+    m_modelBox = new QComboBox(this);
+    m_modelBox->setMinimumContentsLength(18);
+    m_modelBox->setToolTip(tr("Switch model: the built-in bike and car, and every model you open or train"));
+    m_deviceLabel = new QLabel(this);
+    m_modelLabel = new QLabel(this);
+    m_latencyLabel = new QLabel(this);
+    statusBar()->addPermanentWidget(m_modelLabel);
+    statusBar()->addPermanentWidget(m_deviceLabel);
+    statusBar()->addPermanentWidget(m_latencyLabel);
+    buildDocks();
+    buildActions();
+
+    connect(m_explore, &ExploreEngine::modelLoaded, this, &MainWindow::onModelLoaded);
+    connect(m_explore, &ExploreEngine::modelLoadFailed, this, &MainWindow::onModelLoadFailed);
+    connect(m_explore, &ExploreEngine::generated, this, &MainWindow::onGenerated);
+    connect(m_conditions, &ConditionPanel::valuesChanged, this, &MainWindow::requestGeneration);
+    connect(m_sampling, &SamplingPanel::changed, this, &MainWindow::requestGeneration);
+    connect(m_modelBox, qOverload<int>(&QComboBox::activated), this, [this](int index) {
+        openModel(m_modelBox->itemData(index).toString());
+    });
+    connect(m_trainingPanel, &TrainingPanel::modelTrained, this, [this](const QString& path, const QString& name) {
+        addModelEntry(path, name);
+        openModel(path);
+        statusBar()->showMessage(tr("New model %1 is ready and selected").arg(name), 8000);
+    });
+
+    // Built-in models first, then what the user opened before.
+    const QDir models(QString::fromStdString(modelsDirectory()));
+    for (const QString& f : models.entryList({QStringLiteral("*.msm")}, QDir::Files, QDir::Name))
+        addModelEntry(models.filePath(f), QFileInfo(f).completeBaseName());
+    restoreSettings();
+}
+
+MainWindow::~MainWindow() = default;
+
+bool MainWindow::openStartupModel() {
+    const QString last = QSettings().value(QStringLiteral("lastModel")).toString();
+    if (!last.isEmpty() && QFileInfo::exists(last)) return openModel(last);
+    const QString bike = QString::fromStdString(modelsDirectory()) + QStringLiteral("/bike.msm");
+    if (QFileInfo::exists(bike)) return openModel(bike);
+    if (m_modelBox->count() > 0) return openModel(m_modelBox->itemData(0).toString());
+    m_canvas->setMessage(tr("No model found. Train one in the Training dock: choose a CSV and press Train."));
+    return false;
+}
+
+void MainWindow::setInteractive(bool interactive) {
+    m_interactive = interactive;
+    m_trainingPanel->setInteractive(interactive);
+}
+
+void MainWindow::buildDocks() {
+    auto* conditionDock = new QDockWidget(tr("Conditions"), this);
+    conditionDock->setObjectName(QStringLiteral("conditionsDock"));
+    auto* scroll = new QScrollArea(conditionDock);
+    scroll->setWidget(m_conditions);
+    scroll->setWidgetResizable(true);
+    conditionDock->setWidget(scroll);
+    addDockWidget(Qt::LeftDockWidgetArea, conditionDock);
+
+    auto* samplingDock = new QDockWidget(tr("Sampling"), this);
+    samplingDock->setObjectName(QStringLiteral("samplingDock"));
+    auto* samplingScroll = new QScrollArea(samplingDock);
+    samplingScroll->setWidget(m_sampling);
+    samplingScroll->setWidgetResizable(true);
+    samplingDock->setWidget(samplingScroll);
+    addDockWidget(Qt::LeftDockWidgetArea, samplingDock);
+
+    auto* trainingDock = new QDockWidget(tr("Training"), this);
+    trainingDock->setObjectName(QStringLiteral("trainingDock"));
+    trainingDock->setWidget(m_trainingPanel);
+    addDockWidget(Qt::RightDockWidgetArea, trainingDock);
+    resizeDocks({conditionDock, samplingDock}, {520, 300}, Qt::Vertical);
+    resizeDocks({conditionDock, trainingDock}, {360, 440}, Qt::Horizontal);
+}
+
+void MainWindow::buildActions() {
+    QMenu* file = menuBar()->addMenu(tr("&File"));
+    QAction* open = file->addAction(tr("&Open model…"), this, [this] {
+        const QString path = QFileDialog::getOpenFileName(this, tr("Open model"), QString(), tr("Maskstudio models (*.msm)"));
+        if (!path.isEmpty()) openModel(path);
+    });
+    open->setShortcut(QKeySequence::Open);
+    file->addSeparator();
+    const struct {
+        QString text;
+        ExportFormat format;
+        QKeySequence key;
+    } exports[] = {{tr("Export designs as &CSV…"), ExportFormat::Csv, QKeySequence(Qt::CTRL | Qt::Key_E)},
+                   {tr("Export designs as &SVG…"), ExportFormat::Svg, {}},
+                   {tr("Export designs as &DXF (CAD)…"), ExportFormat::Dxf, QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E)},
+                   {tr("Export canvas as &PNG…"), ExportFormat::Png, {}}};
+    for (const auto& e : exports) {
+        QAction* a = file->addAction(e.text, this, [this, f = e.format] { exportWithDialog(f); });
+        a->setShortcut(e.key);
+    }
+    file->addSeparator();
+    QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
+    quit->setShortcut(QKeySequence::Quit);
+
+    QMenu* edit = menuBar()->addMenu(tr("&Edit"));
+    QAction* undo = m_conditions->undoStack()->createUndoAction(this, tr("&Undo"));
+    undo->setShortcut(QKeySequence::Undo);
+    QAction* redo = m_conditions->undoStack()->createRedoAction(this, tr("&Redo"));
+    redo->setShortcuts({QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Z), QKeySequence::Redo});
+    edit->addAction(undo);
+    edit->addAction(redo);
+    edit->addSeparator();
+    edit->addAction(tr("&Copy conditions"), this, &MainWindow::copyConditions)->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_C));
+    edit->addAction(tr("&Paste conditions"), this, [this] { pasteConditions(QApplication::clipboard()->text()); })
+        ->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_V));
+    edit->addSeparator();
+    edit->addAction(tr("All conditions &unknown"), m_conditions, &ConditionPanel::setAllUnknown)->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_U));
+    edit->addAction(tr("&Random conditions"), this, [this] { m_conditions->randomize(static_cast<quint64>(m_clock.nsecsElapsed())); })
+        ->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_R));
+    edit->addAction(tr("Re&set conditions"), m_conditions, &ConditionPanel::reset);
+
+    QMenu* view = menuBar()->addMenu(tr("&View"));
+    view->addAction(tr("&Fit design"), m_canvas, &DesignCanvas::fitView)->setShortcut(QKeySequence(Qt::Key_F));
+    view->addSeparator();
+    for (QDockWidget* dock : findChildren<QDockWidget*>()) view->addAction(dock->toggleViewAction());
+    view->addSeparator();
+    QMenu* theme = view->addMenu(tr("&Theme"));
+    m_themeGroup = new QActionGroup(this);
+    for (const QString& name : {QStringLiteral("system"), QStringLiteral("light"), QStringLiteral("dark")}) {
+        QAction* a = theme->addAction(name == QLatin1String("system") ? tr("Follow the system") : name == QLatin1String("light") ? tr("Light") : tr("Dark"));
+        a->setCheckable(true);
+        a->setData(name);
+        m_themeGroup->addAction(a);
+        connect(a, &QAction::triggered, this, [this, name] { applyTheme(name); });
+    }
+
+    QMenu* help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&About Maskstudio"), this, [this] {
+        QMessageBox::about(this, tr("About Maskstudio"),
+                           tr("<b>Maskstudio %1</b><br>Design exploration with masked-conditioning generative models.<br>"
+                              "Switch conditions on and off, edit them, and watch the design follow.")
+                               .arg(QApplication::applicationVersion()));
+    });
+
+    QToolBar* bar = addToolBar(tr("Main"));
+    bar->setObjectName(QStringLiteral("mainToolbar"));
+    bar->addWidget(new QLabel(tr(" Model "), bar));
+    bar->addWidget(m_modelBox);
+    bar->addAction(open);
+    bar->addSeparator();
+    bar->addAction(undo);
+    bar->addAction(redo);
+}
+
+void MainWindow::addModelEntry(const QString& path, const QString& label) {
+    const QString absolute = QFileInfo(path).absoluteFilePath();
+    if (m_modelBox->findData(absolute) >= 0) return;
+    m_modelBox->addItem(label, absolute);
+    m_modelBox->setItemData(m_modelBox->count() - 1, QDir::toNativeSeparators(absolute), Qt::ToolTipRole);
+}
+
+QStringList MainWindow::modelPaths() const {
+    QStringList paths;
+    for (int i = 0; i < m_modelBox->count(); ++i) paths << m_modelBox->itemData(i).toString();
+    return paths;
+}
+
+bool MainWindow::openModel(const QString& path) {
+    const QString absolute = QFileInfo(path).absoluteFilePath();
+    if (!QFileInfo::exists(absolute)) {
+        showError(tr("Open model"), tr("%1 does not exist.").arg(QDir::toNativeSeparators(absolute)));
+        return false;
+    }
+    addModelEntry(absolute, QFileInfo(absolute).completeBaseName());
+    m_loadingPath = absolute;
+    m_awaitedSerial = m_explore->loadModel(absolute);
+    statusBar()->showMessage(tr("Loading %1…").arg(QFileInfo(absolute).fileName()));
+    return true;
+}
+
+void MainWindow::onModelLoaded(const ModelInfo& info, quint64 serial) {
+    if (serial != m_awaitedSerial) return;  // a later load is on its way
+    if (m_model) rememberConditions();
+    m_model = info;
+    m_last.reset();
+    const QString path = QString::fromStdString(info.path);
+    m_modelBox->setCurrentIndex(m_modelBox->findData(QFileInfo(path).absoluteFilePath()));
+    m_modelLabel->setText(tr("Model: %1 (%2 epochs)").arg(QString::fromStdString(info.name)).arg(info.completedEpochs));
+    m_deviceLabel->setText(tr("Device: %1").arg(QString::fromStdString(info.deviceName).toUpper()));
+    m_trainingPanel->setCurrentModel(path, info.schema);
+
+    QSettings settings;
+    ConditionValues initial = ConditionValues::allUnknown(info.schema);
+    const QStringList saved = splitLines(settings.value(QStringLiteral("conditions/") + QString::fromStdString(info.name)).toString());
+    if (!saved.isEmpty()) {
+        std::vector<std::string> lines;
+        for (const QString& l : saved) lines.push_back(l.toStdString());
+        try {
+            initial = parseConditionAssignments(info.schema, lines);
+        } catch (const std::exception&) {
+            // Saved for an older version of the model: start from unknown.
+        }
+    }
+    m_sampling->setLatentDim(info.latentDim);
+    m_canvas->fitView();
+    m_conditions->setSchema(info.schema, initial);  // triggers the first generation
+
+    QStringList recent = settings.value(QStringLiteral("recentModels")).toStringList();
+    recent.removeAll(path);
+    recent.prepend(path);
+    while (recent.size() > kMaxRecent) recent.removeLast();
+    settings.setValue(QStringLiteral("recentModels"), recent);
+    settings.setValue(QStringLiteral("lastModel"), path);
+    statusBar()->showMessage(tr("%1 loaded · %2").arg(QString::fromStdString(info.name), QString::fromStdString(info.referenceNote)), 6000);
+    Q_EMIT modelReady(info);
+}
+
+void MainWindow::onModelLoadFailed(const QString& path, const QString& message) {
+    if (path != m_loadingPath) return;
+    if (m_model) {
+        const int index = m_modelBox->findData(QFileInfo(QString::fromStdString(m_model->path)).absoluteFilePath());
+        m_modelBox->setCurrentIndex(index);
+    }
+    showError(tr("Open model"), tr("Could not load %1:\n%2\n\nThe current model stays loaded.")
+                                    .arg(QDir::toNativeSeparators(path), message));
+}
+
+void MainWindow::requestGeneration() {
+    if (!m_model) return;
+    GenerationJob job;
+    job.request.conditions = m_conditions->values();
+    m_sampling->fillRequest(job.request);
+    const SamplingOptions o = m_sampling->options();
+    job.withLabels = o.labels;
+    job.withReference = o.reference;
+    job.modelSerial = m_awaitedSerial;
+    m_explore->requestGeneration(job);
+    m_requestTimes.insert(m_explore->requestsMade(), m_clock.nsecsElapsed());
+}
+
+void MainWindow::onGenerated(const GenerationOutput& output) {
+    if (output.modelSerial != m_awaitedSerial) return;
+    const qint64 requested = m_requestTimes.value(output.id, m_clock.nsecsElapsed());
+    // Older ids were coalesced away and will never come back.
+    for (auto it = m_requestTimes.begin(); it != m_requestTimes.end();)
+        it = it.key() <= output.id ? m_requestTimes.erase(it) : std::next(it);
+    if (!output.error.isEmpty()) {
+        m_canvas->setMessage(output.error);
+        m_latencyLabel->setText(tr("Generation failed"));
+        return;
+    }
+    m_last = output;
+    m_canvas->setDesigns(output.drawings, output.referenceDrawing);
+    const double total = static_cast<double>(m_clock.nsecsElapsed() - requested) / 1e6;
+    m_latencyLabel->setText(tr("%1 ms (engine %2 ms)").arg(total, 0, 'f', 1).arg(output.milliseconds, 0, 'f', 2));
+    Q_EMIT designsShown(output);
+}
+
+bool MainWindow::exportTo(const QString& path, ExportFormat format) {
+    try {
+        if (format == ExportFormat::Png) {
+            const qreal dpr = std::max<qreal>(2.0, m_canvas->devicePixelRatioF());
+            const QImage image = m_canvas->renderImage(m_canvas->size() * dpr);
+            if (!image.save(path, "PNG")) throw std::runtime_error(("cannot write " + path).toStdString());
+            return true;
+        }
+        if (!m_last || !m_model) throw std::runtime_error("nothing generated yet");
+        const std::string file = path.toStdString();
+        switch (format) {
+        case ExportFormat::Csv: writeDesignsCsv(m_model->schema, m_last->designs, file); break;
+        case ExportFormat::Svg: writeSvg(m_last->drawings, file); break;
+        case ExportFormat::Dxf: writeDxf(m_last->drawings, file); break;
+        case ExportFormat::Png: break;
+        }
+        statusBar()->showMessage(tr("Saved %1").arg(QDir::toNativeSeparators(path)), 5000);
+        return true;
+    } catch (const std::exception& e) {
+        showError(tr("Export"), tr("Could not export to %1:\n%2").arg(QDir::toNativeSeparators(path), QString::fromStdString(e.what())));
+        return false;
+    }
+}
+
+void MainWindow::exportWithDialog(ExportFormat format) {
+    const char* filters[] = {"CSV (*.csv)", "SVG (*.svg)", "DXF R12 (*.dxf)", "PNG (*.png)"};
+    const char* suffixes[] = {"csv", "svg", "dxf", "png"};
+    const int i = static_cast<int>(format);
+    QSettings settings;
+    const QString dir = settings.value(QStringLiteral("exportDir"), QDir::homePath()).toString();
+    const QString name = m_model ? QString::fromStdString(m_model->name) : QStringLiteral("design");
+    QString path = QFileDialog::getSaveFileName(this, tr("Export"), dir + '/' + name + '.' + suffixes[i], tr(filters[i]));
+    if (path.isEmpty()) return;
+    if (QFileInfo(path).suffix().isEmpty()) path += '.' + QString::fromLatin1(suffixes[i]);
+    settings.setValue(QStringLiteral("exportDir"), QFileInfo(path).absolutePath());
+    exportTo(path, format);
+}
+
+void MainWindow::copyConditions() {
+    if (!m_model) return;
+    const QString text = QString::fromStdString(m_conditions->values().toText(m_model->schema));
+    QApplication::clipboard()->setText(text.isEmpty() ? QStringLiteral("# all conditions unknown\n") : text);
+    statusBar()->showMessage(tr("Conditions copied"), 3000);
+}
+
+bool MainWindow::pasteConditions(const QString& text) {
+    if (!m_model) return false;
+    std::vector<std::string> lines;
+    for (const QString& l : splitLines(text))
+        if (!l.startsWith('#')) lines.push_back(l.toStdString());
+    try {
+        m_conditions->setValues(parseConditionAssignments(m_model->schema, lines), tr("Paste conditions"));
+        return true;
+    } catch (const std::exception& e) {
+        showError(tr("Paste conditions"), tr("The clipboard does not hold conditions for this model:\n%1\n\n"
+                                             "Expected lines like NAME=VALUE, e.g. copied with Edit → Copy conditions.")
+                                              .arg(QString::fromStdString(e.what())));
+        return false;
+    }
+}
+
+void MainWindow::showError(const QString& title, const QString& message) {
+    statusBar()->showMessage(message.section('\n', 0, 0), 10000);
+    if (m_interactive) QMessageBox::warning(this, title, message);
+}
+
+void MainWindow::rememberConditions() {
+    if (!m_model) return;
+    QSettings().setValue(QStringLiteral("conditions/") + QString::fromStdString(m_model->name),
+                         QString::fromStdString(m_conditions->values().toText(m_model->schema)));
+}
+
+void MainWindow::applyTheme(const QString& theme) {
+    QSettings().setValue(QStringLiteral("theme"), theme);
+    for (QAction* a : m_themeGroup->actions()) a->setChecked(a->data().toString() == theme);
+    if (theme == QLatin1String("system")) {
+        QApplication::setPalette(QApplication::style()->standardPalette());
+        return;
+    }
+    QApplication::setStyle(QStyleFactory::create(QStringLiteral("Fusion")));
+    QPalette p;
+    if (theme == QLatin1String("dark")) {
+        const QColor window(45, 45, 48), base(30, 30, 32), text(225, 225, 225);
+        p.setColor(QPalette::Window, window);
+        p.setColor(QPalette::WindowText, text);
+        p.setColor(QPalette::Base, base);
+        p.setColor(QPalette::AlternateBase, window);
+        p.setColor(QPalette::Text, text);
+        p.setColor(QPalette::Button, window);
+        p.setColor(QPalette::ButtonText, text);
+        p.setColor(QPalette::ToolTipBase, base);
+        p.setColor(QPalette::ToolTipText, text);
+        p.setColor(QPalette::PlaceholderText, QColor(140, 140, 140));
+        p.setColor(QPalette::Highlight, QColor(80, 160, 230));
+        p.setColor(QPalette::HighlightedText, Qt::black);
+        p.setColor(QPalette::Mid, QColor(110, 110, 110));
+        p.setColor(QPalette::Disabled, QPalette::Text, QColor(120, 120, 120));
+        p.setColor(QPalette::Disabled, QPalette::ButtonText, QColor(120, 120, 120));
+    } else {
+        p = QApplication::style()->standardPalette();
+    }
+    QApplication::setPalette(p);
+}
+
+void MainWindow::restoreSettings() {
+    QSettings settings;
+    restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
+    restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+    applyTheme(settings.value(QStringLiteral("theme"), QStringLiteral("system")).toString());
+    SamplingOptions o = m_sampling->options();
+    o.samples = settings.value(QStringLiteral("sampling/samples"), o.samples).toInt();
+    o.meanDesign = settings.value(QStringLiteral("sampling/mean"), o.meanDesign).toBool();
+    o.freshSeed = settings.value(QStringLiteral("sampling/fresh"), o.freshSeed).toBool();
+    o.seed = settings.value(QStringLiteral("sampling/seed"), static_cast<qulonglong>(o.seed)).toULongLong();
+    o.labels = settings.value(QStringLiteral("sampling/labels"), o.labels).toBool();
+    o.reference = settings.value(QStringLiteral("sampling/reference"), o.reference).toBool();
+    m_sampling->setOptions(o);
+    for (const QString& path : settings.value(QStringLiteral("recentModels")).toStringList())
+        if (QFileInfo::exists(path)) addModelEntry(path, QFileInfo(path).completeBaseName());
+}
+
+void MainWindow::closeEvent(QCloseEvent* event) {
+    if (m_training->isRunning()) {
+        if (m_interactive &&
+            QMessageBox::question(this, tr("Training is running"),
+                                  tr("A training run is in progress. Stop it and quit?\n\n"
+                                     "The run stops after the current step and keeps a usable checkpoint "
+                                     "that you can resume later.")) != QMessageBox::Yes) {
+            event->ignore();
+            return;
+        }
+        QEventLoop loop;
+        connect(m_training, &TrainingEngine::finished, &loop, &QEventLoop::quit);
+        connect(m_training, &TrainingEngine::failed, &loop, &QEventLoop::quit);
+        m_training->cancel();
+        QTimer::singleShot(60000, &loop, &QEventLoop::quit);
+        if (m_training->isRunning()) loop.exec();
+    }
+    rememberConditions();
+    QSettings settings;
+    settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    settings.setValue(QStringLiteral("window/state"), saveState());
+    const SamplingOptions o = m_sampling->options();
+    settings.setValue(QStringLiteral("sampling/samples"), o.samples);
+    settings.setValue(QStringLiteral("sampling/mean"), o.meanDesign);
+    settings.setValue(QStringLiteral("sampling/fresh"), o.freshSeed);
+    settings.setValue(QStringLiteral("sampling/seed"), static_cast<qulonglong>(o.seed));
+    settings.setValue(QStringLiteral("sampling/labels"), o.labels);
+    settings.setValue(QStringLiteral("sampling/reference"), o.reference);
+    event->accept();
+}
+
+}  // namespace ms

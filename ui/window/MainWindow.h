@@ -1,0 +1,94 @@
+#pragma once
+// The studio's main window: model switcher, condition panel, sampling options, the live design
+// canvas, the training dock, exports and the status bar (device, model, generation latency).
+// All model work happens on the engine threads; this class only sends requests and draws.
+#include <QElapsedTimer>
+#include <QHash>
+#include <QMainWindow>
+
+#include <optional>
+
+#include "engine/EngineTypes.h"
+
+class QActionGroup;
+class QComboBox;
+class QLabel;
+
+namespace ms {
+
+class ConditionPanel;
+class DesignCanvas;
+class ExploreEngine;
+class SamplingPanel;
+class TrainingEngine;
+class TrainingPanel;
+
+enum class ExportFormat { Csv, Svg, Dxf, Png };
+
+class MainWindow : public QMainWindow {
+    Q_OBJECT
+public:
+    explicit MainWindow(QWidget* parent = nullptr);
+    ~MainWindow() override;
+
+    void setInteractive(bool interactive);  // false: no dialogs (tests, headless rendering)
+    // The last model of the previous session, else the built-in bike, else any model found.
+    bool openStartupModel();
+    // Adds the model to the switcher (if new) and loads it. Returns false for a missing file.
+    bool openModel(const QString& path);
+    bool exportTo(const QString& path, ExportFormat format);
+    void copyConditions();
+    bool pasteConditions(const QString& text);
+
+    ConditionPanel* conditionPanel() const { return m_conditions; }
+    SamplingPanel* samplingPanel() const { return m_sampling; }
+    DesignCanvas* canvas() const { return m_canvas; }
+    TrainingPanel* trainingPanel() const { return m_trainingPanel; }
+    ExploreEngine* exploreEngine() const { return m_explore; }
+    const std::optional<GenerationOutput>& lastOutput() const { return m_last; }
+    const std::optional<ModelInfo>& currentModel() const { return m_model; }
+    QStringList modelPaths() const;
+
+Q_SIGNALS:
+    void modelReady(const ms::ModelInfo& info);
+    void designsShown(const ms::GenerationOutput& output);  // after the canvas has them
+
+protected:
+    void closeEvent(QCloseEvent* event) override;
+
+private:
+    void buildActions();
+    void buildDocks();
+    void restoreSettings();
+    void addModelEntry(const QString& path, const QString& label);
+    void requestGeneration();
+    void onModelLoaded(const ModelInfo& info, quint64 serial);
+    void onModelLoadFailed(const QString& path, const QString& message);
+    void onGenerated(const GenerationOutput& output);
+    void exportWithDialog(ExportFormat format);
+    void applyTheme(const QString& theme);
+    void showError(const QString& title, const QString& message);
+    void rememberConditions();
+
+    ExploreEngine* m_explore;
+    TrainingEngine* m_training;
+    ConditionPanel* m_conditions;
+    SamplingPanel* m_sampling;
+    DesignCanvas* m_canvas;
+    TrainingPanel* m_trainingPanel;
+    QComboBox* m_modelBox;
+    QLabel* m_deviceLabel;
+    QLabel* m_modelLabel;
+    QLabel* m_latencyLabel;
+    QActionGroup* m_themeGroup = nullptr;
+
+    bool m_interactive = true;
+    quint64 m_awaitedSerial = 0;
+    QString m_loadingPath;
+    std::optional<ModelInfo> m_model;
+    std::optional<GenerationOutput> m_last;
+    QHash<quint64, qint64> m_requestTimes;  // request id -> when it was made (ns, m_clock)
+    QElapsedTimer m_clock;
+};
+
+}  // namespace ms
