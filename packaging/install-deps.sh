@@ -5,6 +5,8 @@ set -euo pipefail
 
 packages=(
   build-essential cmake ninja-build pkg-config git
+  # packaging: cpack -G DEB (dpkg-shlibdeps works out the runtime dependencies)
+  dpkg-dev file
   # engine: LibTorch (CPU) + an optimised BLAS (without it torch falls back to the reference
   # BLAS, about 10x slower), JSON and CLI parsing, benchmarks
   libtorch-dev libopenblas0-openmp nlohmann-json3-dev libcli11-dev libbenchmark-dev

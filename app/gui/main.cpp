@@ -3,6 +3,7 @@
 //   maskstudio --screenshot OUT.png        open, wait for the first design, save the window, quit
 //   maskstudio --render OUT.png            headless: draw the default design to a PNG, quit
 //   maskstudio --smoke-test                open, generate once, exit 0 (packaging check)
+//   --random-conditions SEED, --samples N  start from random conditions / with N samples drawn
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QTimer>
@@ -11,11 +12,11 @@
 
 #include "canvas/DesignCanvas.h"
 #include "panels/ConditionPanel.h"
+#include "panels/SamplingPanel.h"
 #include "window/MainWindow.h"
 
 int main(int argc, char** argv) {
     QApplication app(argc, argv);
-    Q_INIT_RESOURCE(maskstudio);  // the resources live in the static ui library
     QApplication::setApplicationName(QStringLiteral("maskstudio"));
     QApplication::setOrganizationName(QStringLiteral("Maskstudio"));
     QApplication::setApplicationVersion(QStringLiteral(MASKSTUDIO_VERSION));
@@ -33,7 +34,9 @@ int main(int argc, char** argv) {
     QCommandLineOption smoke(QStringLiteral("smoke-test"), QStringLiteral("Load the default model, generate once, exit 0 on success."));
     QCommandLineOption random(QStringLiteral("random-conditions"), QStringLiteral("Start from random conditions (seeded)."),
                               QStringLiteral("seed"));
-    parser.addOptions({screenshot, render, smoke, random});
+    QCommandLineOption samples(QStringLiteral("samples"), QStringLiteral("Draw N samples at once (their spread)."),
+                               QStringLiteral("n"));
+    parser.addOptions({screenshot, render, smoke, random, samples});
     parser.addPositionalArgument(QStringLiteral("model"), QStringLiteral("A model bundle (.msm) to open."), QStringLiteral("[model]"));
     parser.process(app);
 
@@ -50,6 +53,11 @@ int main(int argc, char** argv) {
         const quint64 seed = parser.value(random).toULongLong();
         QObject::connect(&window, &ms::MainWindow::modelReady, &window,
                          [&window, seed] { window.conditionPanel()->randomize(seed); }, Qt::QueuedConnection);
+    }
+    if (parser.isSet(samples)) {
+        ms::SamplingOptions o = window.samplingPanel()->options();
+        o.samples = parser.value(samples).toInt();
+        window.samplingPanel()->setOptions(o);
     }
     window.resize(1280, 800);
     if (!parser.isSet(render)) window.show();

@@ -3,6 +3,8 @@
 // leaves a usable checkpoint, and resume.
 #include <QtTest/QtTest>
 
+#include <memory>
+
 #include "data/DesignTableBuilder.h"
 #include "engine/TrainingEngine.h"
 #include "io/ModelBundle.h"
@@ -23,6 +25,18 @@ class TestTrainingPanel : public QObject {
         const QString path = m_dir.filePath(name);
         writeDesignCsv(path.toStdString(), bikes.schema, bikes.table);
         return path;
+    }
+
+    // A panel without dialogs, its runs in `runs`, on `rows` synthetic bikes with the bike preset.
+    std::unique_ptr<TrainingPanel> bikePanel(TrainingEngine& engine, const char* runs, const char* csv, std::size_t rows,
+                                             int epochs) {
+        auto panel = std::make_unique<TrainingPanel>(&engine);
+        panel->setInteractive(false);
+        panel->setRunsRoot(m_dir.filePath(runs));
+        panel->setPreset("bike");
+        if (!panel->setDataFile(writeBikes(csv, rows))) return nullptr;
+        panel->setEpochs(epochs);
+        return panel;
     }
 
 private Q_SLOTS:
@@ -57,12 +71,9 @@ private Q_SLOTS:
 
     void shortRunFillsThePlotsAndTheRunFolder() {
         TrainingEngine engine;
-        TrainingPanel panel(&engine);
-        panel.setInteractive(false);
-        panel.setRunsRoot(m_dir.filePath("runs"));
-        panel.setPreset("bike");
-        QVERIFY(panel.setDataFile(writeBikes("bikes.csv", 400)));
-        panel.setEpochs(12);
+        const auto owned = bikePanel(engine, "runs", "bikes.csv", 400, 12);
+        QVERIFY(owned);
+        TrainingPanel& panel = *owned;
         QSignalSpy trained(&panel, &TrainingPanel::modelTrained);
         QVERIFY(panel.startTraining());
         QVERIFY(panel.isRunning());
@@ -88,12 +99,9 @@ private Q_SLOTS:
 
     void cancelLeavesAUsableCheckpointThatResumes() {
         TrainingEngine engine;
-        TrainingPanel panel(&engine);
-        panel.setInteractive(false);
-        panel.setRunsRoot(m_dir.filePath("runs-cancel"));
-        panel.setPreset("bike");
-        QVERIFY(panel.setDataFile(writeBikes("many.csv", 3000)));
-        panel.setEpochs(5000);
+        const auto owned = bikePanel(engine, "runs-cancel", "many.csv", 3000, 5000);
+        QVERIFY(owned);
+        TrainingPanel& panel = *owned;
         QSignalSpy progressed(&engine, &TrainingEngine::progressed);
         QSignalSpy finished(&engine, &TrainingEngine::finished);
         QVERIFY(panel.startTraining());

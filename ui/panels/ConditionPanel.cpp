@@ -112,8 +112,9 @@ void ConditionPanel::buildRows() {
                                     .arg(QString::fromStdString(spec.column)));
         row.combo = new QComboBox(m_rowsHost);
         for (const std::string& cls : spec.classes) row.combo->addItem(QString::fromStdString(cls));
-        m_grid->addWidget(row.enabled, line, 0);
-        m_grid->addWidget(row.combo, line, 1, 1, 2);
+        // Name on its own line, editor under it: long column names stay readable.
+        m_grid->addWidget(row.enabled, 2 * line, 0, 1, 2);
+        m_grid->addWidget(row.combo, 2 * line + 1, 0, 1, 2);
         connect(row.enabled, &QCheckBox::toggled, this, [this, c](bool on) {
             ConditionValues next = m_values;
             next.categorical[c] = on ? m_lastClass[c] : -1;
@@ -142,9 +143,9 @@ void ConditionPanel::buildRows() {
         row.spin->setRange(spec.min, spec.max);
         row.spin->setSingleStep((spec.max - spec.min) / 100.0);
         row.spin->setKeyboardTracking(false);
-        m_grid->addWidget(row.enabled, line, 0);
-        m_grid->addWidget(row.slider, line, 1);
-        m_grid->addWidget(row.spin, line, 2);
+        m_grid->addWidget(row.enabled, 2 * line, 0, 1, 2);
+        m_grid->addWidget(row.slider, 2 * line + 1, 0);
+        m_grid->addWidget(row.spin, 2 * line + 1, 1);
         const int mergeKey = 1000 + static_cast<int>(j);
         connect(row.enabled, &QCheckBox::toggled, this, [this, j](bool on) {
             ConditionValues next = m_values;
@@ -164,7 +165,7 @@ void ConditionPanel::buildRows() {
         });
         m_rows.push_back(row);
     }
-    m_grid->setColumnStretch(1, 1);
+    m_grid->setColumnStretch(0, 1);
 }
 
 void ConditionPanel::userEdit(const ConditionValues& next, const QString& description, int mergeKey) {

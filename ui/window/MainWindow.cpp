@@ -36,6 +36,9 @@
 #include "panels/SamplingPanel.h"
 #include "training/TrainingPanel.h"
 
+// Resources compiled into a static library must be registered by name, outside any namespace.
+static void registerUiResources() { Q_INIT_RESOURCE(maskstudio); }
+
 namespace ms {
 
 namespace {
@@ -51,6 +54,7 @@ QStringList splitLines(const QString& text) {
 
 MainWindow::MainWindow(QWidget* parent)
     : QMainWindow(parent), m_explore(new ExploreEngine(this)), m_training(new TrainingEngine(this)) {
+    registerUiResources();
     m_clock.start();
     setWindowTitle(tr("Maskstudio"));
     setWindowIcon(QIcon(QStringLiteral(":/icons/maskstudio.svg")));
@@ -110,28 +114,25 @@ void MainWindow::setInteractive(bool interactive) {
 }
 
 void MainWindow::buildDocks() {
-    auto* conditionDock = new QDockWidget(tr("Conditions"), this);
-    conditionDock->setObjectName(QStringLiteral("conditionsDock"));
-    auto* scroll = new QScrollArea(conditionDock);
-    scroll->setWidget(m_conditions);
-    scroll->setWidgetResizable(true);
-    conditionDock->setWidget(scroll);
-    addDockWidget(Qt::LeftDockWidgetArea, conditionDock);
-
-    auto* samplingDock = new QDockWidget(tr("Sampling"), this);
-    samplingDock->setObjectName(QStringLiteral("samplingDock"));
-    auto* samplingScroll = new QScrollArea(samplingDock);
-    samplingScroll->setWidget(m_sampling);
-    samplingScroll->setWidgetResizable(true);
-    samplingDock->setWidget(samplingScroll);
-    addDockWidget(Qt::LeftDockWidgetArea, samplingDock);
-
-    auto* trainingDock = new QDockWidget(tr("Training"), this);
-    trainingDock->setObjectName(QStringLiteral("trainingDock"));
-    trainingDock->setWidget(m_trainingPanel);
-    addDockWidget(Qt::RightDockWidgetArea, trainingDock);
-    resizeDocks({conditionDock, samplingDock}, {520, 300}, Qt::Vertical);
-    resizeDocks({conditionDock, trainingDock}, {360, 440}, Qt::Horizontal);
+    auto addDock = [this](const QString& title, const char* objectName, QWidget* content, bool scrolled,
+                          Qt::DockWidgetArea area) {
+        auto* dock = new QDockWidget(title, this);
+        dock->setObjectName(QString::fromLatin1(objectName));  // saveState() needs names
+        if (scrolled) {
+            auto* scroll = new QScrollArea(dock);
+            scroll->setWidget(content);
+            scroll->setWidgetResizable(true);
+            content = scroll;
+        }
+        dock->setWidget(content);
+        addDockWidget(area, dock);
+        return dock;
+    };
+    QDockWidget* conditionDock = addDock(tr("Conditions"), "conditionsDock", m_conditions, true, Qt::LeftDockWidgetArea);
+    QDockWidget* samplingDock = addDock(tr("Sampling"), "samplingDock", m_sampling, true, Qt::LeftDockWidgetArea);
+    QDockWidget* trainingDock = addDock(tr("Training"), "trainingDock", m_trainingPanel, false, Qt::RightDockWidgetArea);
+    resizeDocks({conditionDock, samplingDock}, {560, 260}, Qt::Vertical);
+    resizeDocks({conditionDock, trainingDock}, {320, 400}, Qt::Horizontal);
 }
 
 void MainWindow::buildActions() {
