@@ -12,5 +12,6 @@ void addSampleCommand(CLI::App& app);
 void addBenchCommand(CLI::App& app);
 void addStudyCommand(CLI::App& app);
 void addInfoCommand(CLI::App& app);
+void addSfarmCommand(CLI::App& app);
 
 }  // namespace ms::cli

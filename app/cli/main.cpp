@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
     ms::cli::addBenchCommand(app);
     ms::cli::addStudyCommand(app);
     ms::cli::addInfoCommand(app);
+    ms::cli::addSfarmCommand(app);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

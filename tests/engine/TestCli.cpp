@@ -6,6 +6,8 @@
 #include <QJsonObject>
 #include <QProcess>
 
+#include <cmath>
+
 class TestCli : public QObject {
     Q_OBJECT
     QTemporaryDir m_dir;
@@ -85,6 +87,26 @@ private Q_SLOTS:
         r = cli({"train", "--data", path("bikes.csv"), "--sparsity", "linear:0.1:1.7", "--out", path("y.msm")});
         QCOMPARE(r.code, 1);
         QVERIFY2(r.err.contains("sparsity end must be in [0, 1]"), qPrintable(r.err));
+    }
+    void sfarmImputationBenchmark() {
+        // A UCI-style table: whitespace separated, no header; column 2 = 3 * column 1.
+        QFile f(path("uci.txt"));
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        for (int i = 0; i < 80; ++i) f.write(QString("%1\t%2  %3\n").arg(i % 7).arg(3 * (i % 7)).arg((i * 37) % 11).toUtf8());
+        f.close();
+        Run r = cli({"sfarm", "uci", "--data", path("uci.txt"), "--seeds", "0,1", "--epochs", "5", "--orders", "3", "--json"});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        const QJsonObject j = r.lastJson();
+        QCOMPARE(j["splits"].toArray().size(), 2);
+        QVERIFY(std::isfinite(j["test_nll_mean"].toDouble()));
+        QCOMPARE(j["splits"].toArray()[0].toObject()["test_rows"].toInt() > 0, true);
+
+        QVERIFY(f.open(QIODevice::Append));
+        f.write("1 2\n");  // ragged row 81
+        f.close();
+        r = cli({"sfarm", "uci", "--data", path("uci.txt"), "--epochs", "1"});
+        QCOMPARE(r.code, 1);
+        QVERIFY2(r.err.contains("uci.txt:81") && r.err.contains("has 2 values"), qPrintable(r.err));
     }
 };
 

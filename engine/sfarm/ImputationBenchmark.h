@@ -1,0 +1,45 @@
+#pragma once
+// The tabular imputation protocol of the SFARM paper's Table 1, made explicit (the paper does
+// not state it; we follow MIWAE's): per split seed, a random 90/10 train/test split, features
+// standardised with the training part's mean and sd, each value missing completely at random
+// with probability `missingRate` in both parts (the model never sees a missing training value),
+// and the test NLL = mean over test rows of -log p(x_unobserved | x_observed), in standardised
+// units (summed over the row's unobserved features). Rows left with no unobserved value do
+// not count.
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "data/NumericTable.h"
+#include "runtime/CancelToken.h"
+
+namespace ms {
+
+struct ImputationSplitResult {
+    uint64_t seed = 0;
+    double testNll = 0.0;         // per row, summed over its unobserved features
+    double testNllPerValue = 0.0; // per unobserved value
+    double imputationRmse = 0.0;  // of the mean imputation, standardised units
+    int64_t testRows = 0;
+    double trainSeconds = 0.0;
+};
+
+struct ImputationBenchmarkSettings {
+    std::vector<uint64_t> seeds{0, 1, 2, 3, 4};
+    double missingRate = 0.5;
+    double testFraction = 0.1;
+    int64_t epochs = 2000;
+    int64_t batchSize = 100;
+    int64_t hidden = 32;
+    int64_t layers = 3;
+    double lr = 1e-3;
+    int64_t likelihoodOrders = 20;
+    std::function<void(const std::string&)> log;
+};
+
+std::vector<ImputationSplitResult> runSfarmImputationBenchmark(const NumericTable& data,
+                                                               const ImputationBenchmarkSettings& settings,
+                                                               const CancelToken& cancel);
+
+}  // namespace ms
