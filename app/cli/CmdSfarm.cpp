@@ -23,11 +23,14 @@ std::pair<double, double> meanAndSd(const std::vector<double>& v) {
 
 void addSfarmCommand(CLI::App& app) {
     auto* cmd = app.add_subcommand("sfarm", "SFARM: order-agnostic autoregressive imputation (seed 002)");
-    auto* uci = cmd->add_subcommand("uci", "Test NLL of the unobserved standardised features on a UCI table (paper Table 1)");
+    auto* uci = cmd->add_subcommand("uci", "Test NLL of the unobserved standardised features on a UCI table (paper Table 1), SFARM or a baseline");
     cmd->require_subcommand(1);
     auto data = std::make_shared<std::string>();
     auto s = std::make_shared<ImputationBenchmarkSettings>();
     auto json = std::make_shared<bool>(false);
+    auto method = std::make_shared<std::string>("sfarm");
+    uci->add_option("--method", *method, "sfarm, or a baseline: miwae (K = 20), vae (trained on complete data)")
+        ->check(CLI::IsMember({"sfarm", "miwae", "vae"}));
     uci->add_option("--data", *data, "whitespace-separated numeric table, e.g. ../shared/data/uci/energy.txt")->required();
     uci->add_option("--seeds", s->seeds, "split seeds (default 0,1,2,3,4)")->delimiter(',');
     uci->add_option("--missing", s->missingRate, "MCAR missing rate in train and test (default 0.5)")->check(CLI::Range(0.01, 0.99));
@@ -39,12 +42,14 @@ void addSfarmCommand(CLI::App& app) {
         initTorchRuntime(1);
         const NumericTable table = readNumericTable(*data);
         ImputationBenchmarkSettings settings = *s;
+        settings.method = parseImputationMethod(*method);
         settings.log = [](const std::string& line) { std::cerr << line << std::endl; };
-        const auto results = runSfarmImputationBenchmark(table, settings, CancelToken());
+        const auto results = runImputationBenchmark(table, settings, CancelToken());
         std::vector<double> nll, perValue, rmse;
         std::vector<std::vector<std::string>> rows;
         nlohmann::json j;
         j["data"] = *data;
+        j["method"] = *method;
         j["missing_rate"] = settings.missingRate;
         j["epochs"] = settings.epochs;
         for (const auto& r : results) {

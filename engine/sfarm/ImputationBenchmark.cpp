@@ -6,7 +6,10 @@
 #include <chrono>
 #include <cmath>
 #include <random>
+#include <stdexcept>
+#include <utility>
 
+#include "baselines/MiwaeTrainer.h"
 #include "sfarm/SfarmInference.h"
 #include "sfarm/SfarmTrainer.h"
 
@@ -37,36 +40,71 @@ SplitData makeSplit(const NumericTable& data, const ImputationBenchmarkSettings&
 
 }  // namespace
 
-std::vector<ImputationSplitResult> runSfarmImputationBenchmark(const NumericTable& data,
-                                                               const ImputationBenchmarkSettings& s,
-                                                               const CancelToken& cancel) {
-    std::vector<ImputationSplitResult> results;
-    const ElementGrid grid{1, static_cast<int64_t>(data.columns)};
-    for (uint64_t seed : s.seeds) {
-        if (cancel.cancelled()) break;
-        const SplitData d = makeSplit(data, s, seed);
-        at::manual_seed(seed);
-        SfarmMlp model(SfarmMlpConfig{grid.size(), s.hidden, s.layers, 16});
+ImputationMethod parseImputationMethod(const std::string& name) {
+    if (name == "sfarm") return ImputationMethod::Sfarm;
+    if (name == "miwae") return ImputationMethod::Miwae;
+    if (name == "vae") return ImputationMethod::Vae;
+    throw std::invalid_argument("unknown method '" + name + "' (sfarm, miwae or vae)");
+}
+
+namespace {
+
+// Trains the chosen model on the split and returns (test log p(x_U | x_O) per row, mean imputation).
+std::pair<at::Tensor, at::Tensor> fitAndScore(const SplitData& d, const ImputationBenchmarkSettings& s, uint64_t seed,
+                                              const CancelToken& cancel) {
+    const int64_t D = d.train.size(1);
+    const at::Tensor target = ~d.testObserved;
+    if (s.method == ImputationMethod::Sfarm) {
+        const ElementGrid grid{1, D};
+        SfarmMlp model(SfarmMlpConfig{D, s.hidden, s.layers, 16});
         SfarmTrainingConfig cfg;
         cfg.epochs = s.epochs;
         cfg.batchSize = s.batchSize;
         cfg.lr = s.lr;
         cfg.seed = seed;
-        const auto start = std::chrono::steady_clock::now();
         trainSfarm(model, grid, d.train, d.trainObserved, cfg, {}, cancel);
+        std::mt19937_64 rng(seed + 1000);
+        const at::Tensor ll = sfarmLogLikelihood(model, d.test, d.testObserved, target, s.likelihoodOrders, rng);
+        const at::Tensor imputed =
+            sfarmImpute(model, grid, d.test, d.testObserved, ImputeSettings{MaskingMode::Random, 0, false}, rng);
+        return {ll, imputed};
+    }
+    const bool vae = s.method == ImputationMethod::Vae;
+    Miwae model(MiwaeConfig{D, 0, 128});
+    MiwaeTrainingConfig cfg;
+    cfg.epochs = s.epochs;
+    cfg.batchSize = s.batchSize;
+    cfg.lr = s.lr;
+    cfg.seed = seed;
+    cfg.importanceSamples = vae ? 1 : s.importanceSamples;
+    // The VAE baseline sees the complete training data; MIWAE only the observed values.
+    trainMiwae(model, d.train, vae ? at::ones_like(d.trainObserved) : d.trainObserved, cfg, cancel);
+    c10::InferenceMode guard;
+    at::Generator gen = at::make_generator<at::CPUGeneratorImpl>(seed + 1000);
+    const at::Tensor ll = model->conditionalLogLikelihood(d.test, d.testObserved, target, s.evaluationSamples, gen, vae);
+    return {ll, model->impute(d.test, d.testObserved, s.evaluationSamples, gen, vae)};
+}
+
+}  // namespace
+
+std::vector<ImputationSplitResult> runImputationBenchmark(const NumericTable& data,
+                                                          const ImputationBenchmarkSettings& s,
+                                                          const CancelToken& cancel) {
+    std::vector<ImputationSplitResult> results;
+    for (uint64_t seed : s.seeds) {
+        if (cancel.cancelled()) break;
+        const SplitData d = makeSplit(data, s, seed);
+        at::manual_seed(seed);
+        const auto start = std::chrono::steady_clock::now();
+        const auto [ll, imputed] = fitAndScore(d, s, seed, cancel);
         ImputationSplitResult r;
         r.seed = seed;
         r.trainSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-
         const at::Tensor target = ~d.testObserved;
-        const at::Tensor scored = target.any(1);  // rows with something to predict
-        std::mt19937_64 rng(seed + 1000);
-        const at::Tensor ll = sfarmLogLikelihood(model, d.test, d.testObserved, target, s.likelihoodOrders, rng);
-        const at::Tensor nll = -ll.masked_select(scored);
+        const at::Tensor nll = -ll.masked_select(target.any(1));
         r.testRows = nll.size(0);
         r.testNll = nll.mean().item<double>();
         r.testNllPerValue = nll.sum().item<double>() / target.sum().item<double>();
-        const at::Tensor imputed = sfarmImpute(model, grid, d.test, d.testObserved, ImputeSettings{MaskingMode::Random, 0, false}, rng);
         r.imputationRmse = std::sqrt(((imputed - d.test).square() * target.to(at::kFloat)).sum().item<double>() /
                                      target.sum().item<double>());
         if (s.log)

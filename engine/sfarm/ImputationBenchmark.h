@@ -25,20 +25,31 @@ struct ImputationSplitResult {
     double trainSeconds = 0.0;
 };
 
+enum class ImputationMethod {
+    Sfarm,  // order-agnostic autoregressive, random mode
+    Miwae,  // importance-weighted VAE trained on the incomplete data, K importance samples
+    Vae,    // the same network with K = 1, trained on the complete training data; scored with
+            // the prior as importance proposal (its encoder never saw missing values)
+};
+ImputationMethod parseImputationMethod(const std::string& name);  // "sfarm", "miwae", "vae"
+
 struct ImputationBenchmarkSettings {
+    ImputationMethod method = ImputationMethod::Sfarm;
+    int64_t importanceSamples = 20;      // MIWAE training
+    int64_t evaluationSamples = 1000;    // MIWAE/VAE importance samples for the test likelihood
     std::vector<uint64_t> seeds{0, 1, 2, 3, 4};
     double missingRate = 0.5;
     double testFraction = 0.1;
     int64_t epochs = 2000;
     int64_t batchSize = 100;
-    int64_t hidden = 32;
+    int64_t hidden = 32;                 // SFARM MLP units (MIWAE/VAE: 128, as in MIWAE)
     int64_t layers = 3;
     double lr = 1e-3;
     int64_t likelihoodOrders = 20;
     std::function<void(const std::string&)> log;
 };
 
-std::vector<ImputationSplitResult> runSfarmImputationBenchmark(const NumericTable& data,
+std::vector<ImputationSplitResult> runImputationBenchmark(const NumericTable& data,
                                                                const ImputationBenchmarkSettings& settings,
                                                                const CancelToken& cancel);
 

@@ -1,0 +1,53 @@
+#pragma once
+// MIWAE (Mattei & Frellsen 2019), the imputation baseline of the SFARM paper: a VAE whose
+// encoder sees the zero-imputed observed values and whose bound is an importance-weighted
+// log-likelihood of the observed values only, with K importance samples. With K = 1 and
+// complete training data it is the plain VAE baseline.
+#include <torch/nn/module.h>
+#include <torch/nn/modules/linear.h>
+
+#include <cstdint>
+#include <vector>
+
+namespace ms {
+
+struct MiwaeConfig {
+    int64_t features = 0;
+    int64_t latent = 0;    // 0: features - 1 (at least 1), as MIWAE's UCI experiments
+    int64_t hidden = 128;
+};
+
+class MiwaeImpl : public torch::nn::Module {
+public:
+    explicit MiwaeImpl(MiwaeConfig config);
+
+    // Per row, the K-sample importance-weighted bound on log p(x_observed). [B]
+    at::Tensor bound(const at::Tensor& x, const at::Tensor& observed, int64_t samples, at::Generator& gen) const;
+    // Per row, log p(x_target | x_observed) by self-normalised importance sampling with the
+    // encoder as proposal. [B] double.
+    // priorProposal: draw z from the prior instead (for the VAE trained on complete data, whose
+    // encoder never saw a zero-imputed row and is no usable proposal for one).
+    at::Tensor conditionalLogLikelihood(const at::Tensor& x, const at::Tensor& observed, const at::Tensor& target,
+                                        int64_t samples, at::Generator& gen, bool priorProposal = false) const;
+    // Point imputation: the importance-weighted mean of the decoder means. [B, D]
+    at::Tensor impute(const at::Tensor& x, const at::Tensor& observed, int64_t samples, at::Generator& gen,
+                      bool priorProposal = false) const;
+
+    const MiwaeConfig& config() const { return m_config; }
+
+private:
+    struct Draw {
+        at::Tensor logWeight;  // [K, B]: log p(x_o | z) + log p(z) - log q(z | x_o)
+        at::Tensor mean;       // [K, B, D]: decoder Gaussians for every feature
+        at::Tensor logStd;     // [K, B, D]
+    };
+    Draw draw(const at::Tensor& x, const at::Tensor& observed, int64_t samples, at::Generator& gen,
+              bool priorProposal = false) const;
+    static at::Tensor mlp(const std::vector<torch::nn::Linear>& layers, at::Tensor h);
+
+    MiwaeConfig m_config;
+    std::vector<torch::nn::Linear> m_encoder, m_decoder;
+};
+TORCH_MODULE(Miwae);
+
+}  // namespace ms
