@@ -4,7 +4,7 @@
 #include "CliCommon.h"
 #include "Commands.h"
 #include "runtime/TorchRuntime.h"
-#include "sfarm/ImputationBenchmark.h"
+#include "bench/ImputationBenchmark.h"
 
 namespace ms::cli {
 

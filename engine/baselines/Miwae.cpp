@@ -5,7 +5,7 @@
 #include <cmath>
 #include <stdexcept>
 
-#include "sfarm/SfarmObjective.h"
+#include "math/GaussianLogDensity.h"
 
 namespace ms {
 

@@ -29,11 +29,6 @@ TrainingMasks drawTrainingMasks(int64_t batch, const ElementGrid& grid, const st
     return {active, step, mode};
 }
 
-at::Tensor gaussianLogDensity(const at::Tensor& x, const at::Tensor& mean, const at::Tensor& logStd) {
-    static const double halfLog2Pi = 0.5 * std::log(2.0 * M_PI);
-    return -0.5 * ((x - mean) * at::exp(-logStd)).square() - logStd - halfLog2Pi;
-}
-
 at::Tensor sfarmLoss(const at::Tensor& x, const at::Tensor& observed, const TrainingMasks& masks,
                      const at::Tensor& mean, const at::Tensor& logStd) {
     const auto S = static_cast<double>(x.size(1));

@@ -8,6 +8,7 @@
 #include <random>
 #include <vector>
 
+#include "math/GaussianLogDensity.h"
 #include "sfarm/MaskingMode.h"
 
 namespace ms {
@@ -22,9 +23,6 @@ struct TrainingMasks {
 // an order sampled for that mode.
 TrainingMasks drawTrainingMasks(int64_t batch, const ElementGrid& grid, const std::vector<MaskingMode>& modes,
                                 std::mt19937_64& rng);
-
-// log N(x; mean, exp(logStd)) elementwise.
-at::Tensor gaussianLogDensity(const at::Tensor& x, const at::Tensor& mean, const at::Tensor& logStd);
 
 // Mean over the batch of the weighted negative log-likelihood of the inactive elements;
 // `observed` ([B, S] {0, 1}) removes missing training values from the sum (pass ones for

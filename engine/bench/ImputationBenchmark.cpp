@@ -1,4 +1,4 @@
-#include "sfarm/ImputationBenchmark.h"
+#include "bench/ImputationBenchmark.h"
 
 #include <ATen/ATen.h>
 #include <ATen/CPUGeneratorImpl.h>

@@ -1,0 +1,42 @@
+#include "training/MinibatchAdamW.h"
+
+#include <ATen/ATen.h>
+#include <torch/optim/adamw.h>
+
+#include <cmath>
+#include <stdexcept>
+
+namespace ms {
+
+std::vector<double> trainMinibatchAdamW(const std::vector<at::Tensor>& parameters, int64_t rows,
+                                        const MinibatchSettings& s, at::Generator& shuffle, const BatchLossFn& batchLoss,
+                                        const EpochLossFn& onEpoch, const CancelToken& cancel) {
+    if (s.epochs < 1 || s.batchSize < 1 || !(s.lr > 0) || rows < 1)
+        throw std::invalid_argument(s.model + " training: epochs, batch size, learning rate and rows must be positive");
+    torch::optim::AdamW optimizer(parameters, torch::optim::AdamWOptions(s.lr).weight_decay(s.weightDecay));
+    std::vector<double> history;
+    for (int64_t epoch = 1; epoch <= s.epochs && !cancel.cancelled(); ++epoch) {
+        const at::Tensor perm = at::randperm(rows, shuffle, at::kLong);
+        double sum = 0.0;
+        int64_t seen = 0;
+        for (int64_t start = 0, step = 1; start < rows && !cancel.cancelled(); start += s.batchSize, ++step) {
+            const at::Tensor idx = perm.narrow(0, start, std::min(s.batchSize, rows - start));
+            const at::Tensor loss = batchLoss(idx);
+            const double value = loss.item<double>();
+            if (!std::isfinite(value))
+                throw std::runtime_error(s.model + " training diverged: loss " + std::to_string(value) + " at epoch " +
+                                         std::to_string(epoch) + ", step " + std::to_string(step));
+            optimizer.zero_grad();
+            loss.backward();
+            optimizer.step();
+            sum += value * static_cast<double>(idx.size(0));
+            seen += idx.size(0);
+        }
+        if (seen < rows) break;  // cancelled mid-epoch: no partial epoch in the history
+        history.push_back(sum / static_cast<double>(rows));
+        if (onEpoch) onEpoch(epoch, history.back());
+    }
+    return history;
+}
+
+}  // namespace ms

@@ -1,0 +1,36 @@
+#pragma once
+// The plain training loop the small autograd models share (SFARM, MIWAE/VAE): per epoch a seeded
+// shuffle, minibatches of row indices, AdamW on the loss the caller computes for a batch,
+// cancel checked before every step, and a non-finite loss reported with epoch and step.
+#include <ATen/core/Generator.h>
+#include <ATen/core/Tensor.h>
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "runtime/CancelToken.h"
+
+namespace ms {
+
+struct MinibatchSettings {
+    int64_t epochs = 1;
+    int64_t batchSize = 1;
+    double lr = 1e-3;
+    double weightDecay = 0.0;
+    std::string model;  // named in error messages, e.g. "SFARM"
+};
+
+using BatchLossFn = std::function<at::Tensor(const at::Tensor& rowIndices)>;  // mean over the batch
+using EpochLossFn = std::function<void(int64_t epoch, double meanLoss)>;
+
+// Trains `parameters` on `rows` rows, shuffling with `shuffle` (a model may draw its own noise
+// from the same generator); returns the mean loss per row of every completed epoch.
+// Throws std::invalid_argument for bad settings and std::runtime_error when the loss diverges.
+std::vector<double> trainMinibatchAdamW(const std::vector<at::Tensor>& parameters, int64_t rows,
+                                        const MinibatchSettings& settings, at::Generator& shuffle,
+                                        const BatchLossFn& batchLoss,
+                                        const EpochLossFn& onEpoch, const CancelToken& cancel);
+
+}  // namespace ms
