@@ -1,0 +1,386 @@
+#include "image/MaskEditor.h"
+
+#include <QAction>
+#include <QActionGroup>
+#include <QCheckBox>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QHBoxLayout>
+#include <QKeySequence>
+#include <QLabel>
+#include <QMessageBox>
+#include <QMouseEvent>
+#include <QPainter>
+#include <QSlider>
+#include <QSpinBox>
+#include <QToolButton>
+#include <QVBoxLayout>
+#include <algorithm>
+#include <cmath>
+#include <functional>
+
+namespace ms {
+
+namespace {
+constexpr int kDefaultMaskSide = 512;
+constexpr double kOverlayOpacity = 0.45;
+const QColor kOverlayColor(255, 0, 0);
+const QColor kBackdrop(48, 48, 48);
+const QColor kNoImage(128, 128, 128);
+}  // namespace
+
+// The painting surface: base image fitted with its aspect ratio, the mask overlay, the brush
+// outline; mouse strokes go to the document in image coordinates.
+class MaskCanvas : public QWidget {
+public:
+    explicit MaskCanvas(MaskEditor* editor) : QWidget(editor), m_editor(editor) {
+        setObjectName(QStringLiteral("maskCanvas"));
+        setMouseTracking(true);
+        setFocusPolicy(Qt::StrongFocus);
+        setCursor(Qt::CrossCursor);
+        setMinimumSize(200, 150);
+        setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Expanding);
+        connect(editor->document(), &MaskDocument::changed, this, [this] {
+            m_overlayDirty = true;
+            update();
+        });
+    }
+
+    QSize sizeHint() const override { return {640, 480}; }
+
+    // Where the image lies on the canvas: fitted, aspect ratio kept, centred.
+    QRectF imageRect() const {
+        const QSize image = m_editor->document()->size();
+        if (image.isEmpty()) return {};
+        const QSizeF fitted = QSizeF(image).scaled(QSizeF(size()), Qt::KeepAspectRatio);
+        return QRectF(QPointF((width() - fitted.width()) / 2.0, (height() - fitted.height()) / 2.0), fitted);
+    }
+    double scale() const {
+        const QSize image = m_editor->document()->size();
+        return image.isEmpty() ? 1.0 : imageRect().width() / image.width();
+    }
+    QPointF toImage(QPointF p) const { return (p - imageRect().topLeft()) / scale(); }
+    QPointF toCanvas(QPointF p) const { return imageRect().topLeft() + p * scale(); }
+
+    void baseImageChanged() {
+        m_scaledBase = QImage();
+        update();
+    }
+
+protected:
+    void paintEvent(QPaintEvent*) override {
+        QPainter painter(this);
+        painter.fillRect(rect(), kBackdrop);
+        const QRectF target = imageRect();
+        if (target.isEmpty()) return;
+        const QImage& base = m_editor->baseImage();
+        if (base.isNull()) {
+            painter.fillRect(target, kNoImage);
+        } else {
+            const QSize targetSize = target.size().toSize();
+            if (m_scaledBase.size() != targetSize && !targetSize.isEmpty())
+                m_scaledBase = base.scaled(targetSize, Qt::IgnoreAspectRatio, Qt::SmoothTransformation);
+            painter.drawImage(target, m_scaledBase);
+        }
+        if (m_editor->isOverlayShown()) {
+            if (m_overlayDirty) rebuildOverlay();
+            painter.setOpacity(kOverlayOpacity);
+            painter.drawImage(target, m_overlay);
+            painter.setOpacity(1.0);
+        }
+        if (m_hovering) {
+            const double radius = std::max(1.0, m_editor->brushSize() / 2.0 * scale());
+            painter.setRenderHint(QPainter::Antialiasing);
+            painter.setBrush(Qt::NoBrush);
+            painter.setPen(QPen(Qt::black, 1.0));
+            painter.drawEllipse(m_hover, radius, radius);
+            painter.setPen(QPen(Qt::white, 1.0, Qt::DashLine));
+            painter.drawEllipse(m_hover, radius, radius);
+        }
+    }
+
+    void mousePressEvent(QMouseEvent* event) override {
+        if (event->button() != Qt::LeftButton || imageRect().isEmpty()) return QWidget::mousePressEvent(event);
+        m_editor->document()->beginStroke(toImage(event->position()), m_editor->tool(), m_editor->brushSize(),
+                                          m_editor->hardness());
+        moveCursorTo(event->position());
+    }
+
+    void mouseMoveEvent(QMouseEvent* event) override {
+        if (m_editor->document()->isStroking()) m_editor->document()->continueStroke(toImage(event->position()));
+        moveCursorTo(event->position());
+    }
+
+    void mouseReleaseEvent(QMouseEvent* event) override {
+        if (event->button() != Qt::LeftButton || !m_editor->document()->isStroking())
+            return QWidget::mouseReleaseEvent(event);
+        m_editor->document()->continueStroke(toImage(event->position()));
+        m_editor->document()->endStroke();
+    }
+
+    void leaveEvent(QEvent*) override {
+        m_hovering = false;
+        update();
+    }
+
+    void resizeEvent(QResizeEvent*) override { m_scaledBase = QImage(); }
+
+private:
+    void moveCursorTo(QPointF position) {
+        m_hover = position;
+        m_hovering = true;
+        update();
+    }
+
+    void rebuildOverlay() {
+        const QImage& mask = m_editor->document()->mask();
+        m_overlay = QImage(mask.size(), QImage::Format_ARGB32_Premultiplied);
+        m_overlay.fill(kOverlayColor);
+        m_overlay.setAlphaChannel(mask);
+        m_overlayDirty = false;
+    }
+
+    MaskEditor* m_editor;
+    QImage m_scaledBase;  // the base image at the size it is drawn
+    QImage m_overlay;
+    bool m_overlayDirty = true;
+    QPointF m_hover;
+    bool m_hovering = false;
+};
+
+MaskEditor::MaskEditor(QWidget* parent) : QWidget(parent) {
+    m_document = new MaskDocument(QSize(kDefaultMaskSide, kDefaultMaskSide), this);
+    m_canvas = new MaskCanvas(this);
+    auto* layout = new QVBoxLayout(this);
+    buildToolRow();
+    layout->addWidget(m_canvas, 1);
+    m_statusLabel = new QLabel(this);
+    m_statusLabel->setObjectName(QStringLiteral("statusLabel"));
+    m_statusLabel->setWordWrap(true);
+    layout->addWidget(m_statusLabel);
+    connect(m_document, &MaskDocument::edited, this, &MaskEditor::onEdited);
+    updateCoverage();
+}
+
+QAction* MaskEditor::addShortcut(const QString& text, const QKeySequence& key, const QString& objectName) {
+    auto* action = new QAction(text, this);
+    action->setObjectName(objectName);
+    if (!key.isEmpty()) {
+        action->setShortcut(key);
+        action->setToolTip(QStringLiteral("%1 (%2)").arg(text, key.toString(QKeySequence::NativeText)));
+    }
+    // Only while the editor has the focus: the main window keeps its own Ctrl+Z.
+    action->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    addAction(action);
+    return action;
+}
+
+QToolButton* MaskEditor::addButton(QAction* action, const QString& objectName) {
+    auto* button = new QToolButton(this);
+    button->setObjectName(objectName);
+    button->setDefaultAction(action);
+    button->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    return button;
+}
+
+void MaskEditor::buildToolRow() {
+    auto* layout = static_cast<QVBoxLayout*>(this->layout());
+    auto* paintRow = new QHBoxLayout;
+    auto* editRow = new QHBoxLayout;
+    layout->addLayout(paintRow);
+    layout->addLayout(editRow);
+
+    m_brushAction = addShortcut(tr("Brush"), QKeySequence(Qt::Key_B), QStringLiteral("brushAction"));
+    m_eraserAction = addShortcut(tr("Eraser"), QKeySequence(Qt::Key_E), QStringLiteral("eraserAction"));
+    for (QAction* a : {m_brushAction, m_eraserAction}) a->setCheckable(true);
+    m_brushAction->setChecked(true);
+    auto* tools = new QActionGroup(this);
+    tools->addAction(m_brushAction);
+    tools->addAction(m_eraserAction);
+    paintRow->addWidget(addButton(m_brushAction, QStringLiteral("brushButton")));
+    paintRow->addWidget(addButton(m_eraserAction, QStringLiteral("eraserButton")));
+
+    m_sizeSpin = new QSpinBox(this);
+    m_sizeSpin->setObjectName(QStringLiteral("sizeSpin"));
+    m_sizeSpin->setRange(1, 1024);
+    m_sizeSpin->setValue(32);
+    m_sizeSpin->setSuffix(tr(" px"));
+    m_sizeSpin->setToolTip(tr("Brush size in image pixels ([ smaller, ] larger)"));
+    paintRow->addWidget(new QLabel(tr("Size"), this));
+    paintRow->addWidget(m_sizeSpin);
+    connect(m_sizeSpin, qOverload<int>(&QSpinBox::valueChanged), m_canvas, qOverload<>(&QWidget::update));
+    auto* smaller =
+        addShortcut(tr("Smaller brush"), QKeySequence(Qt::Key_BracketLeft), QStringLiteral("smallerAction"));
+    auto* larger = addShortcut(tr("Larger brush"), QKeySequence(Qt::Key_BracketRight), QStringLiteral("largerAction"));
+    connect(smaller, &QAction::triggered, this,
+            [this] { setBrushSize(std::max(1, static_cast<int>(std::lround(brushSize() / 1.25)))); });
+    connect(larger, &QAction::triggered, this,
+            [this] { setBrushSize(std::max(brushSize() + 1, static_cast<int>(std::lround(brushSize() * 1.25)))); });
+
+    m_hardnessSlider = new QSlider(Qt::Horizontal, this);
+    m_hardnessSlider->setObjectName(QStringLiteral("hardnessSlider"));
+    m_hardnessSlider->setRange(0, 100);
+    m_hardnessSlider->setValue(80);
+    m_hardnessSlider->setMaximumWidth(120);
+    m_hardnessSlider->setToolTip(tr("Brush hardness: 0 fades from the centre, 100 is a hard edge"));
+    paintRow->addWidget(new QLabel(tr("Hardness"), this));
+    paintRow->addWidget(m_hardnessSlider);
+
+    m_undoAction = addShortcut(tr("Undo"), QKeySequence(Qt::CTRL | Qt::Key_Z), QStringLiteral("undoAction"));
+    m_redoAction =
+        addShortcut(tr("Redo"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Z), QStringLiteral("redoAction"));
+    m_undoAction->setEnabled(false);
+    m_redoAction->setEnabled(false);
+    QUndoStack* undo = m_document->undoStack();
+    connect(m_undoAction, &QAction::triggered, undo, &QUndoStack::undo);
+    connect(m_redoAction, &QAction::triggered, undo, &QUndoStack::redo);
+    connect(undo, &QUndoStack::canUndoChanged, m_undoAction, &QAction::setEnabled);
+    connect(undo, &QUndoStack::canRedoChanged, m_redoAction, &QAction::setEnabled);
+    paintRow->addSpacing(12);
+    paintRow->addWidget(addButton(m_undoAction, QStringLiteral("undoButton")));
+    paintRow->addWidget(addButton(m_redoAction, QStringLiteral("redoButton")));
+
+    paintRow->addSpacing(12);
+    m_liveCheck = new QCheckBox(tr("Live"), this);
+    m_liveCheck->setObjectName(QStringLiteral("liveCheck"));
+    m_liveCheck->setToolTip(tr("Regenerate the masked region after every edit"));
+    paintRow->addWidget(m_liveCheck);
+    auto* overlay = addShortcut(tr("Show overlay"), {}, QStringLiteral("overlayAction"));
+    overlay->setCheckable(true);
+    overlay->setChecked(true);
+    m_overlayButton = addButton(overlay, QStringLiteral("overlayButton"));
+    connect(overlay, &QAction::toggled, m_canvas, qOverload<>(&QWidget::update));
+    paintRow->addWidget(m_overlayButton);
+    paintRow->addStretch(1);
+
+    m_amountSpin = new QSpinBox(this);
+    m_amountSpin->setObjectName(QStringLiteral("amountSpin"));
+    m_amountSpin->setRange(1, 256);
+    m_amountSpin->setValue(4);
+    m_amountSpin->setSuffix(tr(" px"));
+    m_amountSpin->setToolTip(tr("Pixels for Grow, Shrink and Feather"));
+    editRow->addWidget(new QLabel(tr("Amount"), this));
+    editRow->addWidget(m_amountSpin);
+    struct Operation {
+        QString text, objectName, tip;
+        std::function<void()> run;
+    };
+    const Operation operations[] = {
+        {tr("Grow"), QStringLiteral("growButton"), tr("Dilate the mask by Amount pixels"),
+         [this] { m_document->grow(amount()); }},
+        {tr("Shrink"), QStringLiteral("shrinkButton"), tr("Erode the mask by Amount pixels"),
+         [this] { m_document->shrink(amount()); }},
+        {tr("Feather"), QStringLiteral("featherButton"), tr("Soften the mask's edges over about Amount pixels"),
+         [this] { m_document->feather(amount()); }},
+        {tr("Invert"), QStringLiteral("invertButton"), tr("Swap the regions to keep and to regenerate"),
+         [this] { m_document->invert(); }},
+        {tr("Clear"), QStringLiteral("clearButton"), tr("Keep everything (empty mask)"),
+         [this] { m_document->clear(); }},
+    };
+    for (const Operation& op : operations) {
+        auto* action = new QAction(op.text, this);
+        action->setToolTip(op.tip);
+        connect(action, &QAction::triggered, this, op.run);
+        editRow->addWidget(addButton(action, op.objectName));
+    }
+    editRow->addSpacing(12);
+    auto* load = new QAction(tr("Load mask…"), this);
+    load->setToolTip(tr("Load a mask image (scaled to this image's size when it differs)"));
+    connect(load, &QAction::triggered, this, &MaskEditor::chooseAndLoadMask);
+    editRow->addWidget(addButton(load, QStringLiteral("loadButton")));
+    auto* save = new QAction(tr("Save mask…"), this);
+    save->setToolTip(tr("Save the mask as an 8-bit grayscale PNG"));
+    connect(save, &QAction::triggered, this, &MaskEditor::chooseAndSaveMask);
+    editRow->addWidget(addButton(save, QStringLiteral("saveButton")));
+    editRow->addStretch(1);
+    m_coverageLabel = new QLabel(this);
+    m_coverageLabel->setObjectName(QStringLiteral("coverageLabel"));
+    editRow->addWidget(m_coverageLabel);
+}
+
+void MaskEditor::setBaseImage(const QImage& image) {
+    m_baseImage = image;
+    if (!image.isNull()) m_document->setSize(image.size());
+    m_canvas->baseImageChanged();
+    updateCoverage();
+}
+
+MaskTool MaskEditor::tool() const { return m_eraserAction->isChecked() ? MaskTool::Eraser : MaskTool::Brush; }
+void MaskEditor::setTool(MaskTool tool) {
+    (tool == MaskTool::Brush ? m_brushAction : m_eraserAction)->setChecked(true);
+}
+
+int MaskEditor::brushSize() const { return m_sizeSpin->value(); }
+void MaskEditor::setBrushSize(int pixels) { m_sizeSpin->setValue(pixels); }
+double MaskEditor::hardness() const { return m_hardnessSlider->value() / 100.0; }
+void MaskEditor::setHardness(double hardness) {
+    m_hardnessSlider->setValue(static_cast<int>(std::lround(std::clamp(hardness, 0.0, 1.0) * 100.0)));
+}
+int MaskEditor::amount() const { return m_amountSpin->value(); }
+void MaskEditor::setAmount(int pixels) { m_amountSpin->setValue(pixels); }
+bool MaskEditor::isLive() const { return m_liveCheck->isChecked(); }
+void MaskEditor::setLive(bool live) { m_liveCheck->setChecked(live); }
+bool MaskEditor::isOverlayShown() const { return m_overlayButton->defaultAction()->isChecked(); }
+void MaskEditor::setOverlayShown(bool shown) { m_overlayButton->defaultAction()->setChecked(shown); }
+
+QWidget* MaskEditor::canvas() const { return m_canvas; }
+QPointF MaskEditor::imageToCanvas(QPointF imagePoint) const { return m_canvas->toCanvas(imagePoint); }
+QPointF MaskEditor::canvasToImage(QPointF canvasPoint) const { return m_canvas->toImage(canvasPoint); }
+
+void MaskEditor::onEdited() {
+    updateCoverage();
+    const QImage& mask = m_document->mask();
+    Q_EMIT maskEdited(mask);
+    if (isLive()) Q_EMIT liveRegenerateRequested(mask);
+}
+
+void MaskEditor::updateCoverage() {
+    m_coverageLabel->setText(tr("Mask: %1 %").arg(100.0 * m_document->coverage(), 0, 'f', 1));
+}
+
+void MaskEditor::showStatus(const QString& message, bool isError) {
+    m_statusLabel->setText(message);
+    m_statusLabel->setStyleSheet(isError ? QStringLiteral("color: #d04040;") : QString());
+    Q_EMIT statusMessage(message);
+}
+
+MaskFileResult MaskEditor::loadMask(const QString& path) {
+    MaskFileResult result = m_document->load(path);
+    if (!result.ok())
+        showStatus(result.error, true);
+    else if (!result.warning.isEmpty())
+        showStatus(result.warning, false);
+    else
+        showStatus(tr("Loaded the mask \"%1\".").arg(QFileInfo(path).fileName()), false);
+    return result;
+}
+
+MaskFileResult MaskEditor::saveMask(const QString& path) {
+    MaskFileResult result = m_document->save(path);
+    if (!result.ok())
+        showStatus(result.error, true);
+    else
+        showStatus(tr("Saved the mask to \"%1\".").arg(QFileInfo(path).fileName()), false);
+    return result;
+}
+
+void MaskEditor::chooseAndLoadMask() {
+    const QString path =
+        QFileDialog::getOpenFileName(this, tr("Load mask"), m_lastFolder,
+                                     tr("Images (*.png *.jpg *.jpeg *.bmp *.tif *.tiff *.webp *.pgm);;All files (*)"));
+    if (path.isEmpty()) return;
+    m_lastFolder = QFileInfo(path).absolutePath();
+    const MaskFileResult result = loadMask(path);
+    if (!result.ok()) QMessageBox::warning(this, tr("Load mask"), result.error);
+}
+
+void MaskEditor::chooseAndSaveMask() {
+    QString path = QFileDialog::getSaveFileName(this, tr("Save mask"), m_lastFolder, tr("PNG images (*.png)"));
+    if (path.isEmpty()) return;
+    if (QFileInfo(path).suffix().isEmpty()) path += QStringLiteral(".png");
+    m_lastFolder = QFileInfo(path).absolutePath();
+    const MaskFileResult result = saveMask(path);
+    if (!result.ok()) QMessageBox::warning(this, tr("Save mask"), result.error);
+}
+
+}  // namespace ms

@@ -1,0 +1,98 @@
+#pragma once
+// The inpainting mask editor: a base image (generated or opened, any size) scaled to fit with
+// its aspect ratio, the mask over it as a translucent red overlay, painted with the mouse in
+// image pixel coordinates (brush or eraser, size, hardness, a brush-outline cursor), and a tool
+// row: Brush, Eraser, Size, Hardness, Invert, Clear, Grow, Shrink, Feather (by "Amount" px),
+// Undo, Redo, Load mask…, Save mask…, Live, Show overlay. Keys: Ctrl+Z / Ctrl+Shift+Z, B / E,
+// [ / ] (size). maskEdited fires after every completed step (stroke end, invert, undo, ...),
+// liveRegenerateRequested additionally while Live is on.
+#include <QImage>
+#include <QPointF>
+#include <QString>
+#include <QWidget>
+
+#include "image/MaskDocument.h"
+
+class QAction;
+class QCheckBox;
+class QLabel;
+class QSlider;
+class QSpinBox;
+class QToolButton;
+
+namespace ms {
+
+class MaskCanvas;
+
+class MaskEditor : public QWidget {
+    Q_OBJECT
+public:
+    // Starts with an empty 512 x 512 mask and no base image.
+    explicit MaskEditor(QWidget* parent = nullptr);
+
+    MaskDocument* document() const { return m_document; }
+
+    // The image under the mask. A size other than the mask's starts a new empty mask of that
+    // size (and a new history, without maskEdited); a null image keeps the mask.
+    void setBaseImage(const QImage& image);
+    const QImage& baseImage() const { return m_baseImage; }
+
+    MaskTool tool() const;
+    void setTool(MaskTool tool);
+    int brushSize() const;  // image pixels across
+    void setBrushSize(int pixels);
+    double hardness() const;  // 0 (soft) .. 1 (hard)
+    void setHardness(double hardness);
+    int amount() const;  // pixels for Grow, Shrink and Feather
+    void setAmount(int pixels);
+    bool isLive() const;
+    void setLive(bool live);
+    bool isOverlayShown() const;
+    void setOverlayShown(bool shown);
+
+    // Without dialogs (the Load mask… / Save mask… buttons ask for the path, then call these);
+    // the outcome is shown in the status label and sent as statusMessage.
+    MaskFileResult loadMask(const QString& path);
+    MaskFileResult saveMask(const QString& path);
+
+    // The painting surface and its mapping between image pixels and canvas coordinates.
+    QWidget* canvas() const;
+    QPointF imageToCanvas(QPointF imagePoint) const;
+    QPointF canvasToImage(QPointF canvasPoint) const;
+
+public Q_SLOTS:
+    void chooseAndLoadMask();
+    void chooseAndSaveMask();
+
+Q_SIGNALS:
+    void maskEdited(const QImage& mask);
+    void liveRegenerateRequested(const QImage& mask);
+    void statusMessage(const QString& message);
+
+private:
+    void buildToolRow();
+    QToolButton* addButton(QAction* action, const QString& objectName);
+    QAction* addShortcut(const QString& text, const QKeySequence& key, const QString& objectName);
+    void onEdited();
+    void showStatus(const QString& message, bool isError);
+    void updateCoverage();
+
+    MaskDocument* m_document = nullptr;
+    MaskCanvas* m_canvas = nullptr;
+    QImage m_baseImage;
+    QString m_lastFolder;
+
+    QAction* m_brushAction = nullptr;
+    QAction* m_eraserAction = nullptr;
+    QAction* m_undoAction = nullptr;
+    QAction* m_redoAction = nullptr;
+    QSpinBox* m_sizeSpin = nullptr;
+    QSlider* m_hardnessSlider = nullptr;
+    QSpinBox* m_amountSpin = nullptr;
+    QCheckBox* m_liveCheck = nullptr;
+    QToolButton* m_overlayButton = nullptr;
+    QLabel* m_statusLabel = nullptr;
+    QLabel* m_coverageLabel = nullptr;
+};
+
+}  // namespace ms
