@@ -1,5 +1,6 @@
 #include "CliCommon.h"
 
+#include <csignal>
 #include <cstdio>
 #include <iostream>
 
@@ -37,6 +38,40 @@ void printTable(const std::vector<std::string>& header, const std::vector<std::v
     std::cout << sep << '\n';
     for (const auto& r : rows) line(r);
     std::cout.flush();
+}
+
+namespace {
+CancelToken g_interrupt;
+extern "C" void onInterrupt(int) { g_interrupt.cancel(); }
+}  // namespace
+
+const CancelToken& cancelOnInterrupt() {
+    g_interrupt.reset();
+    std::signal(SIGINT, onInterrupt);
+    return g_interrupt;
+}
+
+void restoreInterrupt() { std::signal(SIGINT, SIG_DFL); }
+
+SparsitySchedule parseSchedule(const std::string& text) {
+    SparsitySchedule s;
+    std::vector<std::string> parts;
+    size_t start = 0;
+    for (size_t i = 0; i <= text.size(); ++i)
+        if (i == text.size() || text[i] == ':') {
+            parts.push_back(text.substr(start, i - start));
+            start = i + 1;
+        }
+    s.kind = SparsitySchedule::parseKind(parts[0]);
+    try {
+        if (parts.size() > 1) s.start = s.end = std::stod(parts[1]);
+        if (parts.size() > 2) s.end = std::stod(parts[2]);
+        if (parts.size() > 3) s.segments = std::stoi(parts[3]);
+    } catch (const std::exception&) {
+        throw std::invalid_argument("--sparsity '" + text + "': write KIND:START[:END[:SEGMENTS]], e.g. linear:0.1:0.2");
+    }
+    if (const std::string problem = s.validate(); !problem.empty()) throw std::invalid_argument("--sparsity: " + problem);
+    return s;
 }
 
 }  // namespace ms::cli

@@ -5,7 +5,9 @@
 #include <string>
 #include <vector>
 
+#include "conditioning/SparsitySchedule.h"
 #include "eval/SparsityEvaluation.h"
+#include "runtime/CancelToken.h"
 
 namespace ms::cli {
 
@@ -15,5 +17,10 @@ nlohmann::json evaluationJson(const SparsityEvaluation& ev);
 // A Markdown table (pipes), pasteable into docs/RESULTS.md.
 void printTable(const std::vector<std::string>& header, const std::vector<std::vector<std::string>>& rows);
 std::string fixed(double v, int decimals = 4);
+// "linear:0.1:0.2", "constant:0.5", "step:0.1:0.5:4"; throws std::invalid_argument naming --sparsity.
+SparsitySchedule parseSchedule(const std::string& text);
+// Ctrl+C cancels the returned token (the job stops after its current step) until restoreInterrupt().
+const CancelToken& cancelOnInterrupt();
+void restoreInterrupt();
 
 }  // namespace ms::cli

@@ -1,5 +1,4 @@
 #include <cmath>
-#include <csignal>
 #include <iostream>
 
 #include "CliCommon.h"
@@ -9,34 +8,6 @@
 #include "runtime/TorchRuntime.h"
 
 namespace ms::cli {
-namespace {
-
-CancelToken g_cancel;
-extern "C" void onInterrupt(int) { g_cancel.cancel(); }
-
-// "linear:0.1:0.2", "constant:0.5", "step:0.1:0.5:4"
-SparsitySchedule parseSchedule(const std::string& text) {
-    SparsitySchedule s;
-    std::vector<std::string> parts;
-    size_t start = 0;
-    for (size_t i = 0; i <= text.size(); ++i)
-        if (i == text.size() || text[i] == ':') {
-            parts.push_back(text.substr(start, i - start));
-            start = i + 1;
-        }
-    s.kind = SparsitySchedule::parseKind(parts[0]);
-    try {
-        if (parts.size() > 1) s.start = s.end = std::stod(parts[1]);
-        if (parts.size() > 2) s.end = std::stod(parts[2]);
-        if (parts.size() > 3) s.segments = std::stoi(parts[3]);
-    } catch (const std::exception&) {
-        throw std::invalid_argument("--sparsity '" + text + "': write KIND:START[:END[:SEGMENTS]], e.g. linear:0.1:0.2");
-    }
-    if (const std::string problem = s.validate(); !problem.empty()) throw std::invalid_argument("--sparsity: " + problem);
-    return s;
-}
-
-}  // namespace
 
 void addTrainCommand(CLI::App& app) {
     auto* cmd = app.add_subcommand("train", "Train an mcVAE on a CSV (85/15 split recorded in the model)");
@@ -80,7 +51,7 @@ void addTrainCommand(CLI::App& app) {
         if (*lr > 0) req.learningRate = *lr;
         if (*kl >= 0) req.klWeight = *kl;
         if (*latent > 0) req.latentDim = *latent;
-        std::signal(SIGINT, onInterrupt);  // Ctrl+C: stop after the current step, keep a checkpoint
+        const CancelToken& g_cancel = cancelOnInterrupt();  // Ctrl+C: stop after the current step, keep a checkpoint
         int64_t lastPrinted = 0;
         auto progress = [&](const TrainingProgress& p) {
             if (*quiet) return;
@@ -92,7 +63,7 @@ void addTrainCommand(CLI::App& app) {
                       << "  " << fixed(p.samplesPerSecond, 0) << " samples/s" << std::endl;
         };
         const TrainResult result = runTraining(req, progress, g_cancel);
-        std::signal(SIGINT, SIG_DFL);
+        restoreInterrupt();
         const SparsityEvaluation ev = evaluateHeldOut(result.bundle, req.dataPath);
         std::cout << (result.cancelled ? "cancelled; checkpoint kept in " : "trained ") << req.outPath << ": "
                   << result.bundle.state.completedEpochs << " epochs on " << result.trainRows << " rows in "

@@ -13,5 +13,6 @@ void addBenchCommand(CLI::App& app);
 void addStudyCommand(CLI::App& app);
 void addInfoCommand(CLI::App& app);
 void addSfarmCommand(CLI::App& app);
+void addImageCommand(CLI::App& app);
 
 }  // namespace ms::cli

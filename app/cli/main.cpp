@@ -20,6 +20,7 @@ int main(int argc, char** argv) {
     ms::cli::addStudyCommand(app);
     ms::cli::addInfoCommand(app);
     ms::cli::addSfarmCommand(app);
+    ms::cli::addImageCommand(app);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

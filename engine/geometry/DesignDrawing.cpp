@@ -82,10 +82,57 @@ std::optional<double> wheelDiameter(const Schema& schema, const std::vector<doub
     return std::nullopt;
 }
 
-void addWheel(Drawing& d, Point2 center, double radius) {
-    d.circles.push_back(Circle{center, radius, "wheels"});         // tyre
-    d.circles.push_back(Circle{center, radius * 0.92, "wheels"});  // rim
-    d.circles.push_back(Circle{center, std::max(8.0, radius * 0.06), "hubs"});
+// Tyre, rim and hub, and inside the rim the wheel's style: 18 thin spokes, three solid blades
+// (trispoke) or a solid disc.
+void addWheel(Drawing& d, Point2 center, double radius, RimStyle style) {
+    const double rim = radius * 0.92;
+    const double hub = std::max(8.0, radius * 0.06);
+    d.circles.push_back(Circle{center, radius, "wheels"});  // tyre
+    d.circles.push_back(Circle{center, rim, "wheels"});
+    switch (style) {
+    case RimStyle::Disc:
+        d.circles.push_back(Circle{center, rim, "disc", true});
+        break;
+    case RimStyle::Trispoke:
+        for (int k = 0; k < 3; ++k) {
+            const double a = kPi / 2.0 + k * 2.0 * kPi / 3.0;
+            const Point2 dir{std::cos(a), std::sin(a)};
+            const Point2 side{-dir.y, dir.x};
+            const auto at = [&](double along, double halfWidth) {
+                return add(center, add(scaled(dir, along), scaled(side, halfWidth)));
+            };
+            d.polylines.push_back(Polyline{{at(0.0, 32.0), at(rim, 20.0), at(rim, -20.0), at(0.0, -32.0)},
+                                           true, "spokes", true});
+        }
+        break;
+    case RimStyle::Spoked:
+        for (int k = 0; k < 18; ++k) {
+            const double a = k * 2.0 * kPi / 18.0;
+            const Point2 dir{std::cos(a), std::sin(a)};
+            d.polylines.push_back(Polyline{{add(center, scaled(dir, hub)), add(center, scaled(dir, rim))}, false,
+                                           "spokes"});
+        }
+        break;
+    }
+    d.circles.push_back(Circle{center, hub, "hubs", true});
+}
+
+// A bottle in a cage on the tube from `from` to `to`, on the side facing `inside` (the frame's
+// main triangle), over 30-72 % of the tube's length.
+void addBottle(Drawing& d, std::optional<Point2> from, std::optional<Point2> to, std::optional<Point2> inside) {
+    if (!from || !to || !inside) return;
+    const Point2 axis = sub(*to, *from);
+    const double len = length(axis);
+    if (len < 1e-6) return;
+    const Point2 dir = scaled(axis, 1.0 / len);
+    Point2 normal{-dir.y, dir.x};
+    const Point2 rel = sub(*inside, *from);
+    if (rel.x * normal.x + rel.y * normal.y < 0.0) normal = scaled(normal, -1.0);
+    const auto at = [&](double along, double off) {
+        return add(*from, add(scaled(dir, along * len), scaled(normal, off)));
+    };
+    d.polylines.push_back(
+        Polyline{{at(0.30, 22.0), at(0.72, 22.0), at(0.72, 92.0), at(0.30, 92.0)}, true, "bottles", true});
 }
 
 void addSegment(Drawing& d, const Keypoints& kp, const char* a, const char* b, const char* layer) {
@@ -93,7 +140,8 @@ void addSegment(Drawing& d, const Keypoints& kp, const char* a, const char* b, c
     if (p && q) d.polylines.push_back(Polyline{{*p, *q}, false, layer});
 }
 
-Drawing drawBicycle(const Schema& schema, const std::vector<double>& v, const Keypoints& kp) {
+Drawing drawBicycle(const Schema& schema, const std::vector<double>& v, const Keypoints& kp,
+                    const DesignDetails& details) {
     Drawing d;
     const auto wheelRadius = [&](const char* center, const char* end) {
         if (auto dia = wheelDiameter(schema, v, end)) return *dia / 2.0;
@@ -101,8 +149,10 @@ Drawing drawBicycle(const Schema& schema, const std::vector<double>& v, const Ke
         if (c && c->y > 100.0 && c->y < 700.0) return c->y;  // resting on y = 0
         return kDefaultWheelRadius;
     };
-    if (auto c = kp.get("rear_wheel_center")) addWheel(d, *c, wheelRadius("rear_wheel_center", "rear"));
-    if (auto c = kp.get("front_wheel_center")) addWheel(d, *c, wheelRadius("front_wheel_center", "front"));
+    if (auto c = kp.get("rear_wheel_center"))
+        addWheel(d, *c, wheelRadius("rear_wheel_center", "rear"), details.rimRear);
+    if (auto c = kp.get("front_wheel_center"))
+        addWheel(d, *c, wheelRadius("front_wheel_center", "front"), details.rimFront);
 
     addSegment(d, kp, "rear_wheel_center", "BB", "frame");                          // chain stay
     addSegment(d, kp, "rear_wheel_center", "rear_tube_connect_seat_tube", "frame");  // seat stay
@@ -153,6 +203,9 @@ Drawing drawBicycle(const Schema& schema, const std::vector<double>& v, const Ke
                                        true, "saddle"});
     }
     if (auto bb = kp.get("BB")) d.circles.push_back(Circle{*bb, 90.0, "drivetrain"});  // chainring
+    if (details.bottleSeatTube) addBottle(d, kp.get("BB"), kp.get("seat_tube_top"), kp.get("head_tube_top"));
+    if (details.bottleDownTube)
+        addBottle(d, kp.get("BB"), kp.get("down_tube_connect_head_tube"), kp.get("seat_tube_top"));
     return d;
 }
 
@@ -249,7 +302,8 @@ DesignKind detectDesignKind(const Schema& schema) {
     return DesignKind::Generic;
 }
 
-Drawing drawDesign(const Schema& schema, const std::vector<double>& outputVector, bool withLabels) {
+Drawing drawDesign(const Schema& schema, const std::vector<double>& outputVector, bool withLabels,
+                   const DesignDetails& details) {
     if (outputVector.size() != schema.outputDim())
         throw std::invalid_argument("drawDesign: output vector has " + std::to_string(outputVector.size()) +
                                     " values, the schema needs " + std::to_string(schema.outputDim()));
@@ -257,7 +311,7 @@ Drawing drawDesign(const Schema& schema, const std::vector<double>& outputVector
     Drawing d;
     switch (detectDesignKind(schema)) {
         case DesignKind::Bicycle:
-            d = drawBicycle(schema, outputVector, kp);
+            d = drawBicycle(schema, outputVector, kp, details);
             break;
         case DesignKind::Car: {
             bool complete = true;

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "data/Schema.h"
+#include "geometry/DesignDetails.h"
 #include "geometry/Drawing.h"
 
 namespace ms {
@@ -18,7 +19,9 @@ DesignKind detectDesignKind(const Schema& schema);
 // outputVector holds schema.outputDim() values: keypoint x/y pairs, then the extra outputs.
 // Bicycle wheel radius = "Wheel diameter rear/front" / 2 when such an output exists and is
 // positive, else the wheel centre height (GeoBIKED wheels rest on y = 0), else 311 mm.
-// Throws std::invalid_argument when outputVector has the wrong size.
-Drawing drawDesign(const Schema& schema, const std::vector<double>& outputVector, bool withLabels);
+// Bicycles show `details` (rim style per wheel, bottles). Throws std::invalid_argument when
+// outputVector has the wrong size.
+Drawing drawDesign(const Schema& schema, const std::vector<double>& outputVector, bool withLabels,
+                   const DesignDetails& details = {});
 
 }  // namespace ms

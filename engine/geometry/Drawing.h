@@ -18,12 +18,14 @@ struct Polyline {
     std::vector<Point2> points;
     bool closed = false;
     std::string layer;
+    bool filled = false;  // closed shapes only: painted solid (bottles, trispoke blades)
 };
 
 struct Circle {
     Point2 center;
     double radius = 0.0;
     std::string layer;
+    bool filled = false;  // a solid disc (disc wheels, hubs)
 };
 
 struct Label {

@@ -66,15 +66,19 @@ cv::Mat rasterizeDrawings(const std::vector<Drawing>& drawings, int width, int h
         const cv::Scalar colour = kColours[i % (sizeof kColours / sizeof *kColours)];
         for (const Circle& c : d.circles) {
             if (!finitePoint(c.center) || !std::isfinite(c.radius)) continue;
-            cv::circle(image, view.point(c.center), view.radius(c.radius), colour, thin, cv::LINE_AA, kShift);
+            if (c.filled)  // solid discs in a light tint so the outlines on top stay readable
+                cv::circle(image, view.point(c.center), view.radius(c.radius), colour * 0.35 + cv::Scalar::all(255) * 0.65,
+                           cv::FILLED, cv::LINE_AA, kShift);
+            else
+                cv::circle(image, view.point(c.center), view.radius(c.radius), colour, thin, cv::LINE_AA, kShift);
         }
         for (const Polyline& pl : d.polylines) {
             std::vector<cv::Point> pts;
             for (const Point2& p : pl.points)
                 if (finitePoint(p)) pts.push_back(view.point(p));
             if (pts.empty()) continue;
-            if (pl.layer == "saddle" && pl.closed && pts.size() >= 3) {
-                // The saddle outline is a thick line drawn as a thin shape: fill it.
+            if ((pl.filled || pl.layer == "saddle") && pl.closed && pts.size() >= 3) {
+                // Solid shapes (saddle, bottles, trispoke blades): filled.
                 cv::fillPoly(image, std::vector<std::vector<cv::Point>>{pts}, colour, cv::LINE_AA, kShift);
                 continue;
             }

@@ -1,5 +1,7 @@
 #include "inference/DesignGenerator.h"
 
+#include "inference/ConditionTensor.h"
+
 #include <ATen/ATen.h>
 #include <ATen/CPUGeneratorImpl.h>
 
@@ -24,16 +26,7 @@ std::vector<std::vector<double>> DesignGenerator::generate(const GenerationReque
     const int64_t n = r.count;
     const int64_t latent = m_bundle.config.latentDim;
 
-    std::vector<int64_t> cat(c.categorical.begin(), c.categorical.end());
-    std::vector<float> num(c.numerical.size()), known(c.numerical.size());
-    for (size_t j = 0; j < c.numerical.size(); ++j) {
-        known[j] = std::isnan(c.numerical[j]) ? 0.0f : 1.0f;
-        num[j] = known[j] > 0 ? static_cast<float>(m_bundle.normalization.numerical.normalise(j, c.numerical[j])) : 0.0f;
-    }
-    const auto catCount = static_cast<int64_t>(cat.size()), numCount = static_cast<int64_t>(num.size());
-    ConditionInput input{at::tensor(cat, at::kLong).view({1, catCount}).expand({n, catCount}),
-                         at::tensor(num, at::kFloat).view({1, numCount}).expand({n, numCount}),
-                         at::tensor(known, at::kFloat).view({1, numCount}).expand({n, numCount})};
+    ConditionInput input = conditionInputFor(schema, m_bundle.normalization, c, n);
 
     at::Tensor z;
     if (r.latent == LatentMode::Zero) {

@@ -3,17 +3,30 @@
 #include <ATen/ATen.h>
 #include <torch/optim/adamw.h>
 
+#include <functional>
+
+#include "training/FlatAdamW.h"
+
 #include <cmath>
 #include <stdexcept>
 
 namespace ms {
 
-std::vector<double> trainMinibatchAdamW(const std::vector<at::Tensor>& parameters, int64_t rows,
-                                        const MinibatchSettings& s, at::Generator& shuffle, const BatchLossFn& batchLoss,
-                                        const EpochLossFn& onEpoch, const CancelToken& cancel) {
+namespace {
+
+// zeroGrad, then backward, then step: how the two optimisers plug into one loop.
+struct OptimizerHooks {
+    std::function<void()> zeroGrad;
+    std::function<void()> step;
+};
+
+void checkSettings(const MinibatchSettings& s, int64_t rows) {
     if (s.epochs < 1 || s.batchSize < 1 || !(s.lr > 0) || rows < 1)
         throw std::invalid_argument(s.model + " training: epochs, batch size, learning rate and rows must be positive");
-    torch::optim::AdamW optimizer(parameters, torch::optim::AdamWOptions(s.lr).weight_decay(s.weightDecay));
+}
+
+std::vector<double> runLoop(int64_t rows, const MinibatchSettings& s, at::Generator& shuffle, const BatchLossFn& batchLoss,
+                            const EpochLossFn& onEpoch, const CancelToken& cancel, const OptimizerHooks& optimizer) {
     std::vector<double> history;
     for (int64_t epoch = 1; epoch <= s.epochs && !cancel.cancelled(); ++epoch) {
         const at::Tensor perm = at::randperm(rows, shuffle, at::kLong);
@@ -26,7 +39,7 @@ std::vector<double> trainMinibatchAdamW(const std::vector<at::Tensor>& parameter
             if (!std::isfinite(value))
                 throw std::runtime_error(s.model + " training diverged: loss " + std::to_string(value) + " at epoch " +
                                          std::to_string(epoch) + ", step " + std::to_string(step));
-            optimizer.zero_grad();
+            optimizer.zeroGrad();
             loss.backward();
             optimizer.step();
             sum += value * static_cast<double>(idx.size(0));
@@ -37,6 +50,32 @@ std::vector<double> trainMinibatchAdamW(const std::vector<at::Tensor>& parameter
         if (onEpoch) onEpoch(epoch, history.back());
     }
     return history;
+}
+
+}  // namespace
+
+std::vector<double> trainMinibatchAdamW(const std::vector<at::Tensor>& parameters, int64_t rows,
+                                        const MinibatchSettings& s, at::Generator& shuffle, const BatchLossFn& batchLoss,
+                                        const EpochLossFn& onEpoch, const CancelToken& cancel) {
+    checkSettings(s, rows);
+    torch::optim::AdamW optimizer(parameters, torch::optim::AdamWOptions(s.lr).weight_decay(s.weightDecay));
+    return runLoop(rows, s, shuffle, batchLoss, onEpoch, cancel, {[&] { optimizer.zero_grad(); }, [&] { optimizer.step(); }});
+}
+
+std::vector<double> trainMinibatchFlatAdamW(torch::nn::Module& module, int64_t rows, const MinibatchSettings& s,
+                                            at::Generator& shuffle, const BatchLossFn& batchLoss,
+                                            const EpochLossFn& onEpoch, const CancelToken& cancel) {
+    checkSettings(s, rows);
+    AdamWSettings as;
+    as.lr = s.lr;
+    as.beta2 = 0.999;
+    as.weightDecay = s.weightDecay;
+    FlatAdamW optimizer(module, as);
+    // Autograd accumulates into an existing .grad in place, so these views make backward()
+    // write straight into the flat gradient buffer.
+    for (auto& p : module.named_parameters()) p.value().mutable_grad() = optimizer.gradientOf(p.key());
+    return runLoop(rows, s, shuffle, batchLoss, onEpoch, cancel,
+                   {[&] { optimizer.gradients().zero_(); }, [&] { optimizer.step(s.lr); }});
 }
 
 }  // namespace ms

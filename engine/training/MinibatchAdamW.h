@@ -4,6 +4,7 @@
 // cancel checked before every step, and a non-finite loss reported with epoch and step.
 #include <ATen/core/Generator.h>
 #include <ATen/core/Tensor.h>
+#include <torch/nn/module.h>
 
 #include <cstdint>
 #include <functional>
@@ -32,5 +33,14 @@ std::vector<double> trainMinibatchAdamW(const std::vector<at::Tensor>& parameter
                                         const MinibatchSettings& settings, at::Generator& shuffle,
                                         const BatchLossFn& batchLoss,
                                         const EpochLossFn& onEpoch, const CancelToken& cancel);
+
+// The same loop for a whole module with a flat-buffer AdamW (training/FlatAdamW.h): every
+// parameter and gradient lives in one contiguous tensor, so an update is a handful of kernels
+// instead of ~10 per parameter tensor. For deep nets with many small tensors (the diffusion
+// U-Net) the per-tensor update dominates a step, on a GPU most of all. Same AdamW semantics
+// (betas 0.9 / 0.999, eps 1e-8, decoupled weight decay).
+std::vector<double> trainMinibatchFlatAdamW(torch::nn::Module& module, int64_t rows, const MinibatchSettings& settings,
+                                            at::Generator& shuffle, const BatchLossFn& batchLoss,
+                                            const EpochLossFn& onEpoch, const CancelToken& cancel);
 
 }  // namespace ms

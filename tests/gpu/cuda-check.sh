@@ -8,15 +8,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 out=${1:-$root/build-cuda/out}
 mkdir -p "$out"
-torch_prefix=$(python3 -c 'import torch; print(torch.utils.cmake_prefix_path)')
-nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader | tee "$out/gpu.txt"
-cmake -S "$root" -B "$root/build-cuda" -G Ninja -DCMAKE_BUILD_TYPE=Release \
-  -DCMAKE_PREFIX_PATH="$torch_prefix;$root/.devdeps" \
-  -DMASKSTUDIO_WITH_QT=OFF -DMASKSTUDIO_WITH_OPENCV=OFF -DMASKSTUDIO_WITH_BENCHMARKS=OFF \
-  -DMASKSTUDIO_WARNINGS_AS_ERRORS=OFF ${MASKSTUDIO_CUDA_CMAKE_ARGS:-} > "$out/configure.log" 2>&1 \
-  || { tail -40 "$out/configure.log"; exit 1; }
-cmake --build "$root/build-cuda" --target maskstudio-cli -j"$(nproc)" 2>&1 | tail -40
-cli="$root/build-cuda/app/maskstudio-cli"
+source "$root/tests/gpu/build-cuda.sh"
 "$cli" info | tee "$out/info.txt"
 "$cli" bench --device cuda | tee "$out/bench-cuda.txt"
 "$cli" synth bike --n 4355 --seed 1 --out "$out/bikes.csv" > /dev/null

@@ -1,0 +1,363 @@
+// maskstudio-cli image: the image models (mcLDM) — render a data set, train, sample, inpaint,
+// evaluate, benchmark. Image files need the OpenCV imaging target; packed data sets (.mspack)
+// and the benchmark work without it (e.g. on a headless GPU server).
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "CliCommon.h"
+#include "Commands.h"
+#include "api/ImageEvaluation.h"
+#include "api/ImageSession.h"
+#include "api/ImageTraining.h"
+#include "api/PreparedData.h"
+#include "bench/ImageBenchmark.h"
+#include "io/ImagePack.h"
+#include "io/Preset.h"
+#include "runtime/TorchRuntime.h"
+#ifdef MASKSTUDIO_HAVE_IMAGING
+#include "imaging/DesignImageSet.h"
+#include "imaging/ImageFolderReader.h"
+#endif
+
+namespace ms::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+[[noreturn, maybe_unused]] void needImaging(const std::string& what) {
+    throw std::runtime_error(what + " needs image files, and this build has no OpenCV imaging target; use a .mspack data set");
+}
+
+struct ImageInput {
+    std::string images;      // folder or .mspack
+    std::string conditions;  // CSV (default: <folder>/conditions.csv)
+    std::string imageColumn;
+    bool stop = false;
+    bool resize = false;
+    int channels = 1;
+};
+
+void addImageInputOptions(CLI::App* cmd, ImageInput& in) {
+    cmd->add_option("--images", in.images, "image folder, or a packed data set (.mspack)")->required();
+    cmd->add_option("--conditions", in.conditions, "conditions CSV (default: <folder>/conditions.csv)");
+    cmd->add_option("--image-column", in.imageColumn, "CSV column naming the image files (default: file/image/filename/path)");
+    cmd->add_flag("--stop-on-problem", in.stop, "stop at the first bad image or row instead of skipping it");
+    cmd->add_flag("--resize", in.resize, "resize images of another size instead of skipping them");
+    cmd->add_option("--channels", in.channels, "1 (grey) or 3 (colour)")->check(CLI::IsMember({1, 3}));
+}
+
+ImageSet loadImageInput(const ImageInput& in) {
+    if (fs::path(in.images).extension() == ".mspack") return loadImagePack(in.images);
+#ifdef MASKSTUDIO_HAVE_IMAGING
+    ImageFolderOptions o;
+    o.imageColumn = in.imageColumn;
+    o.channels = in.channels;
+    o.resizeMismatched = in.resize;
+    o.policy = in.stop ? ImageProblemPolicy::Stop : ImageProblemPolicy::Skip;
+    const std::string csv = in.conditions.empty() ? (fs::path(in.images) / "conditions.csv").string() : in.conditions;
+    ImageFolderData data = readImageFolder(in.images, csv, o);
+    std::cerr << in.images << ": " << data.report.summary() << "\n";
+    for (const auto& m : data.report.messages) std::cerr << "  " << m << "\n";
+    return std::move(data.images);
+#else
+    needImaging("reading an image folder");
+#endif
+}
+
+std::vector<double> parseList(const std::string& text) {
+    std::vector<double> v;
+    std::stringstream s(text);
+    for (std::string part; std::getline(s, part, ',');) v.push_back(std::stod(part));
+    return v;
+}
+
+void addSamplerOptions(CLI::App* cmd, ImageSampleRequest& r) {
+    cmd->add_option("--seed", r.seed, "noise seed (same seed and conditions, same image)");
+    cmd->add_option("--sampler", r.sampler, "ddim or ddpm")->check(CLI::IsMember({"ddim", "ddpm"}));
+    cmd->add_option("--steps", r.steps, "sampler steps (DDPM with 1000 = the original sampler)");
+    cmd->add_option("--eta", r.eta, "DDIM eta (0 deterministic)");
+    cmd->add_option("--guidance", r.guidance, "classifier-free guidance scale (1 = off)");
+}
+
+#ifdef MASKSTUDIO_HAVE_IMAGING
+void writeImages(const ImagePixels& p, const std::string& prefix) {
+    const std::size_t plane = static_cast<std::size_t>(p.channels * p.size * p.size);
+    for (int64_t i = 0; i < p.count; ++i) {
+        const std::string path = p.count == 1 ? prefix + ".png" : prefix + "-" + std::to_string(i) + ".png";
+        writePngImage(path, p.data.data() + static_cast<std::size_t>(i) * plane, static_cast<int>(p.channels),
+                      static_cast<int>(p.size), static_cast<int>(p.size));
+        std::cout << "wrote " << path << "\n";
+    }
+}
+
+ImagePixels readOnePng(const std::string& path, int channels) {
+    const fs::path dir = fs::temp_directory_path() / ("maskstudio-one-" + std::to_string(::getpid()));
+    fs::create_directories(dir);
+    const std::string csv = (dir / "one.csv").string();
+    { std::ofstream(csv) << "file\n" << fs::absolute(path).string() << "\n"; }
+    ImageFolderOptions o;
+    o.channels = channels;
+    o.policy = ImageProblemPolicy::Stop;
+    ImageFolderData d;
+    try {
+        d = readImageFolder(dir.string(), csv, o);
+    } catch (...) {
+        fs::remove_all(dir);
+        throw;
+    }
+    fs::remove_all(dir);
+    return ImagePixels{1, d.images.channels, d.images.size, d.images.pixels};
+}
+#endif
+
+void addRender(CLI::App* image) {
+    auto* cmd = image->add_subcommand("render", "Render a keypoint CSV (synthetic or GeoBIKED) into an image data set");
+    struct Opts { std::string data, preset, out; int size = 64; std::size_t limit = 0; };
+    auto o = std::make_shared<Opts>();
+    cmd->add_option("--data", o->data, "keypoint CSV (e.g. models/bike.csv or ../shared/data/geobiked/df_parameters_final.csv)")->required();
+    cmd->add_option("--preset", o->preset, "preset for the CSV's columns (e.g. geobiked, bike)");
+    cmd->add_option("--size", o->size, "image size in pixels (square)")->check(CLI::Range(16, 1024));
+    cmd->add_option("--limit", o->limit, "render only the first N rows");
+    cmd->add_option("--out", o->out, "output folder: PNGs, conditions.csv and images.mspack")->required();
+    cmd->callback([o] {
+#ifdef MASKSTUDIO_HAVE_IMAGING
+        initTorchRuntime(1);
+        const PreparedData data = prepareData(o->data, "", loadPreset(o->preset.empty() ? "default" : o->preset));
+        const RenderedImageSet r = renderDesignImageSet(data.schema, data.table, o->size, o->limit);
+        writeImageFolder(r.images, o->out);
+        ImageSet packed = r.images;
+        packed.source = o->out;
+        saveImagePack(packed, (fs::path(o->out) / "images.mspack").string());
+        std::cout << "rendered " << r.images.count() << " images of " << o->size << " px into " << o->out
+                  << " (frame x " << fixed(r.frame.minX, 1) << ".." << fixed(r.frame.minX + r.frame.size, 1) << ", y "
+                  << fixed(r.frame.minY, 1) << ".." << fixed(r.frame.minY + r.frame.size, 1) << " mm)\n";
+#else
+        needImaging("image render");
+#endif
+    });
+}
+
+void addTrain(CLI::App* image) {
+    auto* cmd = image->add_subcommand("train", "Train an image model (KL autoencoder + mcLDM) on images with conditions");
+    auto in = std::make_shared<ImageInput>();
+    auto r = std::make_shared<ImageTrainRequest>();
+    auto sparsity = std::make_shared<std::string>();
+    auto mult = std::make_shared<std::string>();
+    auto threads = std::make_shared<int>(0);
+    auto json = std::make_shared<bool>(false);
+    addImageInputOptions(cmd, *in);
+    cmd->add_option("--out", r->outPath, "image model to write (.msi)")->required();
+    cmd->add_option("--preset", r->preset, "preset for the conditions' columns (e.g. geobiked)");
+    cmd->add_option("--device", r->device, "cpu, cuda or auto");
+    cmd->add_option("--threads", *threads, "CPU threads (default: all cores)");
+    cmd->add_option("--seed", r->seed, "split and training seed");
+    cmd->add_option("--test-fraction", r->testFraction, "held-out fraction (recorded for image eval)");
+    cmd->add_option("--ae-epochs", r->aeEpochs, "autoencoder epochs");
+    cmd->add_option("--ae-factor", r->aeFactor, "autoencoder downsampling, 4 or 8")->check(CLI::IsMember({4, 8}));
+    cmd->add_option("--encoder", r->encoderScript, "TorchScript encoder (instead of training an autoencoder)");
+    cmd->add_option("--decoder", r->decoderScript, "TorchScript decoder");
+    cmd->add_option("--epochs", r->epochs, "mcLDM epochs");
+    cmd->add_option("--batch", r->batchSize, "batch size");
+    cmd->add_option("--lr", r->lr, "mcLDM learning rate");
+    cmd->add_option("--base", r->baseChannels, "U-Net base channels (paper: 64)");
+    cmd->add_option("--mult", *mult, "U-Net channel multipliers per level, e.g. 1,2,2,4");
+    cmd->add_option("--sparsity", *sparsity, "sparsity schedule KIND:START[:END] (default linear:0.1:0.25)");
+    cmd->add_flag("--json", *json, "print a JSON summary on the last line");
+    cmd->callback([=] {
+        initTorchRuntime(*threads);
+        if (!sparsity->empty()) r->sparsity = parseSchedule(*sparsity);
+        if (!mult->empty()) {
+            r->channelMult.clear();
+            for (double m : parseList(*mult)) r->channelMult.push_back(static_cast<int64_t>(m));
+        }
+        const ImageSet images = loadImageInput(*in);
+        const CancelToken& cancel = cancelOnInterrupt();
+        const ImageTrainResult res = trainImageModel(images, *r, [](const ImageTrainProgress& p) {
+            if (p.epoch == p.epochs || p.epoch % 5 == 0)
+                std::cerr << p.stage << " epoch " << p.epoch << "/" << p.epochs << " loss " << fixed(p.loss, 5) << " ("
+                          << fixed(p.elapsedSeconds, 1) << " s)\n";
+        }, cancel);
+        restoreInterrupt();
+        if (res.cancelled) {
+            std::cout << "cancelled: nothing was written\n";
+            return;
+        }
+        std::cout << "trained " << res.modelPath << " on " << res.trainRows << " images (" << res.testRows << " held out) on "
+                  << res.deviceName << ": autoencoder " << fixed(res.autoencoderSeconds, 1) << " s (held-out MSE "
+                  << fixed(res.reconstructionMse, 5) << "), mcLDM " << fixed(res.ldmSeconds, 1) << " s, final loss "
+                  << fixed(res.ldmLoss.empty() ? 0.0 : res.ldmLoss.back(), 5) << "\n";
+        if (*json)
+            printJsonLine({{"model", res.modelPath}, {"device", res.deviceName}, {"train_rows", res.trainRows},
+                           {"test_rows", res.testRows}, {"autoencoder_seconds", res.autoencoderSeconds},
+                           {"ldm_seconds", res.ldmSeconds}, {"reconstruction_mse", res.reconstructionMse},
+                           {"latent_scale", res.latentScale}, {"autoencoder_loss", res.autoencoderLoss},
+                           {"ldm_loss", res.ldmLoss}});
+    });
+}
+
+void addSample(CLI::App* image) {
+    auto* cmd = image->add_subcommand("sample", "Generate images for a set of conditions (NAME=VALUE; others unknown)");
+    auto model = std::make_shared<std::string>();
+    auto out = std::make_shared<std::string>();
+    auto device = std::make_shared<std::string>("auto");
+    auto assignments = std::make_shared<std::vector<std::string>>();
+    auto r = std::make_shared<ImageSampleRequest>();
+    cmd->add_option("--model", *model, "image model (.msi)")->required();
+    cmd->add_option("conditions", *assignments, "NAME=VALUE conditions");
+    cmd->add_option("--n", r->count, "number of images")->check(CLI::Range(1, 1024));
+    addSamplerOptions(cmd, *r);
+    cmd->add_option("--device", *device, "cpu, cuda or auto");
+    cmd->add_option("--out", *out, "output prefix: PREFIX.png or PREFIX-<i>.png")->required();
+    cmd->callback([=] {
+        initTorchRuntime(0);
+        ImageSession session;
+        session.load(*model, *device);
+        r->conditions = parseConditionAssignments(session.schema(), *assignments);
+        const ImageSampleResult res = session.generate(*r);
+        std::cout << "generated " << res.images.count << " image(s) in " << fixed(res.seconds * 1000.0, 1) << " ms ("
+                  << r->sampler << ", " << r->steps << " steps)\n";
+#ifdef MASKSTUDIO_HAVE_IMAGING
+        writeImages(res.images, *out);
+#else
+        needImaging("writing PNG files");
+#endif
+    });
+}
+
+void addInpaint(CLI::App* image) {
+    auto* cmd = image->add_subcommand("inpaint", "Re-generate the masked region of an image (RePaint)");
+    struct Opts { std::string model, image, mask, out, device = "auto"; };
+    auto o = std::make_shared<Opts>();
+    auto assignments = std::make_shared<std::vector<std::string>>();
+    auto r = std::make_shared<ImageSampleRequest>();
+    cmd->add_option("--model", o->model, "image model (.msi)")->required();
+    cmd->add_option("--image", o->image, "image to edit (PNG of the model's size)")->required();
+    cmd->add_option("--mask", o->mask, "mask PNG: white = re-generate")->required();
+    cmd->add_option("conditions", *assignments, "NAME=VALUE conditions");
+    cmd->add_option("--seed", r->seed, "noise seed");
+    cmd->add_option("--steps", r->repaintSteps, "respaced DDPM steps");
+    cmd->add_option("--jump", r->jumpLength, "RePaint jump length");
+    cmd->add_option("--resamples", r->resamples, "RePaint resamples per jump (1 = none)");
+    cmd->add_option("--guidance", r->guidance, "classifier-free guidance scale");
+    cmd->add_option("--device", o->device, "cpu, cuda or auto");
+    cmd->add_option("--out", o->out, "output PNG prefix")->required();
+    cmd->callback([=] {
+#ifdef MASKSTUDIO_HAVE_IMAGING
+        initTorchRuntime(0);
+        ImageSession session;
+        session.load(o->model, o->device);
+        r->conditions = parseConditionAssignments(session.schema(), *assignments);
+        const ImagePixels base = readOnePng(o->image, static_cast<int>(session.imageChannels()));
+        const ImagePixels mask = readOnePng(o->mask, 1);
+        const ImageSampleResult res = session.inpaint(*r, base, mask);
+        std::cout << "inpainted in " << fixed(res.seconds, 2) << " s (" << res.stepsDone << " denoising steps)\n";
+        writeImages(res.images, o->out);
+#else
+        needImaging("image inpaint");
+#endif
+    });
+}
+
+void addEval(CLI::App* image) {
+    auto* cmd = image->add_subcommand("eval", "MSE / SSIM per inference sparsity and controllability on held-out images");
+    auto in = std::make_shared<ImageInput>();
+    auto r = std::make_shared<ImageEvalRequest>();
+    auto sparsities = std::make_shared<std::string>();
+    auto json = std::make_shared<bool>(false);
+    addImageInputOptions(cmd, *in);
+    cmd->add_option("--model", r->modelPath, "image model (.msi)")->required();
+    cmd->add_option("--rows", r->rows, "held-out images to evaluate");
+    cmd->add_option("--sparsities", *sparsities, "comma-separated inference sparsities (default 0,0.1,...,0.9)");
+    cmd->add_option("--sampler", r->sampler, "ddim or ddpm");
+    cmd->add_option("--steps", r->steps, "sampler steps");
+    cmd->add_option("--guidance", r->guidance, "classifier-free guidance scale");
+    cmd->add_option("--seed", r->seed, "mask and noise seed");
+    cmd->add_option("--classifier-epochs", r->classifierEpochs, "epochs of the controllability classifier");
+    cmd->add_option("--device", r->device, "cpu, cuda or auto");
+    cmd->add_flag("--json", *json, "print the table as JSON on the last line");
+    cmd->callback([=] {
+        initTorchRuntime(0);
+        if (!sparsities->empty()) r->sparsities = parseList(*sparsities);
+        const ImageEvalReport rep = evaluateImageModel(loadImageInput(*in), *r);
+        std::cout << rep.testImages << " held-out images, " << r->sampler << " " << r->steps << " steps, guidance "
+                  << r->guidance << ", on " << rep.device << ", " << fixed(rep.seconds, 1) << " s\n";
+        std::cout << "classifier accuracy on the real held-out images:";
+        for (std::size_t i = 0; i < rep.categoricalNames.size(); ++i)
+            std::cout << " " << rep.categoricalNames[i] << " " << fixed(rep.classifierRealAccuracy[i], 3) << ";";
+        std::cout << "\n\n";
+        std::vector<std::vector<std::string>> rows;
+        nlohmann::json j = nlohmann::json::array();
+        for (const auto& row : rep.rows) {
+            std::vector<std::string> cells{fixed(row.sparsity, 1), fixed(row.mse, 4) + " ± " + fixed(row.mseSd, 4),
+                                           fixed(row.ssim, 4) + " ± " + fixed(row.ssimSd, 4), fixed(row.controllability, 3)};
+            for (double a : row.perCondition) cells.push_back(a < 0 ? "-" : fixed(a, 3));
+            rows.push_back(cells);
+            j.push_back({{"sparsity", row.sparsity}, {"mse", row.mse}, {"mse_sd", row.mseSd}, {"ssim", row.ssim},
+                         {"ssim_sd", row.ssimSd}, {"controllability", row.controllability}, {"per_condition", row.perCondition}});
+        }
+        std::vector<std::string> header{"sparsity", "MSE", "SSIM", "controllability"};
+        for (const auto& n : rep.categoricalNames) header.push_back(n);
+        printTable(header, rows);
+        if (*json)
+            printJsonLine({{"rows", j}, {"conditions", rep.categoricalNames}, {"classifier_real", rep.classifierRealAccuracy},
+                           {"test_images", rep.testImages}, {"device", rep.device}, {"seconds", rep.seconds}});
+    });
+}
+
+void addBench(CLI::App* image) {
+    auto* cmd = image->add_subcommand("bench", "Image generation speed: DDIM + decode per batch size");
+    auto s = std::make_shared<ImageBenchSettings>();
+    auto batches = std::make_shared<std::string>();
+    auto threads = std::make_shared<int>(0);
+    auto json = std::make_shared<bool>(false);
+    cmd->add_option("--model", s->modelPath, "image model (default: the default architecture, untrained)");
+    cmd->add_option("--size", s->size, "image size without --model");
+    cmd->add_option("--batches", *batches, "comma-separated batch sizes (default 1,4,16)");
+    cmd->add_option("--steps", s->steps, "DDIM steps");
+    cmd->add_option("--guidance", s->guidance, "guidance scale (!= 1 doubles the U-Net batch)");
+    cmd->add_option("--iterations", s->iterations, "timed calls per row (after one warm-up)");
+    cmd->add_option("--device", s->device, "cpu, cuda or auto");
+    cmd->add_option("--threads", *threads, "CPU threads (default: all cores)");
+    cmd->add_flag("--json", *json, "print the table as JSON on the last line");
+    cmd->callback([=] {
+        initTorchRuntime(*threads);
+        if (!batches->empty()) {
+            s->batches.clear();
+            for (double b : parseList(*batches)) s->batches.push_back(static_cast<int64_t>(b));
+        }
+        const ImageBenchReport r = runImageBenchmark(*s);
+        const RuntimeInfo info = runtimeInfo();
+        std::cout << r.model << ", " << r.size << " px, U-Net " << r.unetParameters / 1000 << "k parameters, DDIM " << r.steps
+                  << " steps, guidance " << s->guidance << ", " << r.device << (r.cudaGraphs ? " (CUDA graph)" : "") << ", " << info.intraOpThreads
+                  << " thread(s), LibTorch " << info.torchVersion << "\n";
+        std::vector<std::vector<std::string>> rows;
+        nlohmann::json j = nlohmann::json::array();
+        for (const auto& row : r.rows) {
+            rows.push_back({std::to_string(row.batch), fixed(row.p50Ms, 1), fixed(row.meanMs, 1), fixed(row.minMs, 1),
+                            fixed(row.msPerImage, 1)});
+            j.push_back({{"batch", row.batch}, {"p50_ms", row.p50Ms}, {"mean_ms", row.meanMs}, {"min_ms", row.minMs},
+                         {"ms_per_image", row.msPerImage}});
+        }
+        printTable({"batch", "p50 ms", "mean ms", "min ms", "ms / image"}, rows);
+        if (*json) printJsonLine({{"rows", j}, {"device", r.device}, {"size", r.size}, {"steps", r.steps}});
+    });
+}
+
+}  // namespace
+
+void addImageCommand(CLI::App& app) {
+    auto* image = app.add_subcommand("image", "Image models (mcLDM): render, train, sample, inpaint, eval, bench");
+    image->require_subcommand(1);
+    addRender(image);
+    addTrain(image);
+    addSample(image);
+    addInpaint(image);
+    addEval(image);
+    addBench(image);
+}
+
+}  // namespace ms::cli

@@ -1,0 +1,39 @@
+#include "api/ImageData.h"
+
+#include "data/DesignTableBuilder.h"
+#include "data/SchemaInference.h"
+#include "io/Preset.h"
+
+namespace ms {
+
+ImageConditions inferImageConditions(const ImageSet& images, const std::string& presetName) {
+    std::map<std::string, ColumnOverride> overrides;
+    if (!presetName.empty())  // a keypoint preset names columns (keypoints, outputs) an image CSV need not have
+        for (const auto& [column, o] : loadPreset(presetName).columns)
+            if (images.conditions.columnIndex(column) >= 0) overrides[column] = o;
+    overrides[images.imageColumn] = ColumnOverride{ColumnRole::Ignore};
+    // Columns an image model has no use for (keypoints, extra outputs) are ignored too.
+    ImageConditions c;
+    Schema inferred = inferSchema(images.conditions, overrides);
+    for (const auto& k : inferred.keypoints) {
+        inferred.ignored.push_back(k.xColumn);
+        inferred.ignored.push_back(k.yColumn);
+    }
+    for (const auto& o : inferred.outputs) inferred.ignored.push_back(o.column);
+    inferred.keypoints.clear();
+    inferred.outputs.clear();
+    c.schema = inferred;
+    c.table = buildDesignTable(images.conditions, c.schema);
+    c.normalization = Normalization::fit(c.table);
+    return c;
+}
+
+ImageConditions imageConditionsWithSchema(const ImageSet& images, const Schema& schema, const Normalization& norm) {
+    ImageConditions c;
+    c.schema = schema;
+    c.table = buildDesignTable(images.conditions, schema);
+    c.normalization = norm;
+    return c;
+}
+
+}  // namespace ms

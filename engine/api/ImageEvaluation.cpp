@@ -1,0 +1,109 @@
+#include "api/ImageEvaluation.h"
+
+#include <ATen/ATen.h>
+#include <ATen/CPUGeneratorImpl.h>
+
+#include <chrono>
+#include <set>
+#include <stdexcept>
+
+#include "api/ImageData.h"
+#include "api/ImageTensors.h"
+#include "data/DesignTensors.h"
+#include "diffusion/ConditionClassifier.h"
+#include "diffusion/ImageGeneration.h"
+#include "diffusion/ImageMetrics.h"
+#include "diffusion/ImageModelBundle.h"
+#include "runtime/TorchRuntime.h"
+
+namespace ms {
+
+ImageEvalReport evaluateImageModel(const ImageSet& images, const ImageEvalRequest& req) {
+    const auto t0 = std::chrono::steady_clock::now();
+    ImageModelFile file = loadImageModel(req.modelPath);
+    McLdm& model = file.model;
+    if (images.size != model.imageSize || images.channels != model.imageChannels)
+        throw std::invalid_argument(images.source + ": images are " + std::to_string(images.size) + " px x " +
+                                    std::to_string(images.channels) + " channel(s), the model wants " +
+                                    std::to_string(model.imageSize) + " px x " + std::to_string(model.imageChannels));
+    const at::Device device = resolveDevice(req.device);
+    model.to(device);
+    const ImageConditions cond = imageConditionsWithSchema(images, model.schema, model.normalization);
+    const DesignTensors tensors = makeDesignTensors(cond.table, cond.normalization);
+
+    std::set<std::string> testFiles;
+    if (file.training.contains("test_files"))
+        for (const auto& f : file.training["test_files"]) testFiles.insert(f.get<std::string>());
+    std::vector<int64_t> testIdx, trainIdx;
+    for (int64_t i = 0; i < images.count(); ++i)
+        (testFiles.count(images.files[static_cast<std::size_t>(i)]) ? testIdx : trainIdx).push_back(i);
+    if (testIdx.empty()) throw std::invalid_argument(req.modelPath + ": none of its held-out images is in " + images.source);
+    if (static_cast<int64_t>(testIdx.size()) > req.rows) testIdx.resize(static_cast<std::size_t>(req.rows));
+
+    const at::Tensor all = imagesToTensor(images);
+    const at::Tensor testImages = all.index_select(0, at::tensor(testIdx, at::kLong)).to(device);
+    const ConditionInput testCond = tensors.select(testIdx).conditions.to(device);
+    const int64_t catCount = static_cast<int64_t>(model.schema.categorical.size());
+    const int64_t condCount = static_cast<int64_t>(model.schema.conditionCount());
+
+    ImageEvalReport report;
+    report.testImages = static_cast<int64_t>(testIdx.size());
+    report.device = device.str();
+    for (const auto& c : model.schema.categorical) report.categoricalNames.push_back(c.column);
+
+    // Controllability classifier on the real training images.
+    ConditionClassifier classifier{nullptr};
+    if (catCount > 0) {
+        std::vector<int64_t> classes;
+        for (const auto& c : model.schema.categorical) classes.push_back(static_cast<int64_t>(c.classes.size()));
+        classifier = ConditionClassifier(model.imageChannels, classes);
+        classifier->to(device);
+        at::Generator g = at::make_generator<at::CPUGeneratorImpl>(req.seed + 7);
+        const at::Tensor trainImages = all.index_select(0, at::tensor(trainIdx, at::kLong)).to(device);
+        const at::Tensor trainLabels = tensors.select(trainIdx).conditions.categorical.to(device);
+        trainConditionClassifier(classifier, trainImages, trainLabels, req.classifierEpochs, g, CancelToken());
+        report.classifierRealAccuracy = classifierAccuracy(classifier, testImages, testCond.categorical);
+    }
+
+    for (double s : req.sparsities) {
+        if (!(s >= 0.0 && s <= 1.0)) throw std::invalid_argument("inference sparsity must be in [0, 1]");
+        at::Generator g = at::make_generator<at::CPUGeneratorImpl>(req.seed);
+        const at::Tensor keep = (at::rand({report.testImages, condCount}, g) >= s).to(device);
+        const ConditionInput masked = testCond.masked(keep);
+        ImageGenerationSettings settings;
+        settings.sampler.kind = parseSamplerKind(req.sampler);
+        settings.sampler.steps = req.steps;
+        settings.sampler.eta = req.eta;
+        settings.guidance = req.guidance;
+        std::vector<at::Tensor> generated;
+        for (int64_t b = 0; b < report.testImages; b += req.batch) {
+            const int64_t e = std::min(b + req.batch, report.testImages);
+            settings.seed = req.seed + static_cast<uint64_t>(b);
+            generated.push_back(generateImages(model, masked.slice(b, e), settings).images);
+        }
+        const at::Tensor gen = at::cat(generated, 0);
+        const at::Tensor mse = perImageMse(gen, testImages), ssim = perImageSsim(gen, testImages);
+        ImageEvalRow row;
+        row.sparsity = s;
+        row.mse = mse.mean().item<double>();
+        row.mseSd = mse.std().item<double>();
+        row.ssim = ssim.mean().item<double>();
+        row.ssimSd = ssim.std().item<double>();
+        if (catCount > 0) {
+            row.perCondition = classifierAccuracy(classifier, gen, masked.categorical);
+            double sum = 0.0;
+            int counted = 0;
+            for (double a : row.perCondition)
+                if (a >= 0.0) {
+                    sum += a;
+                    ++counted;
+                }
+            row.controllability = counted ? sum / counted : -1.0;
+        }
+        report.rows.push_back(row);
+    }
+    report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    return report;
+}
+
+}  // namespace ms

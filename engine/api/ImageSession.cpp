@@ -1,0 +1,124 @@
+#include "api/ImageSession.h"
+
+#include <ATen/ATen.h>
+
+#include <chrono>
+#include <stdexcept>
+
+#include "api/ImageTensors.h"
+#include "diffusion/ImageGeneration.h"
+#include "diffusion/ImageModelBundle.h"
+#include "inference/ConditionTensor.h"
+#include "runtime/TorchRuntime.h"
+
+namespace ms {
+namespace {
+
+ImagePixels pixelsOf(const at::Tensor& images) {
+    ImagePixels p;
+    p.count = images.size(0);
+    p.channels = images.size(1);
+    p.size = images.size(2);
+    p.data = tensorToPixels(images);
+    return p;
+}
+
+ImageGenerationSettings settingsOf(const ImageSampleRequest& r) {
+    if (r.count < 1) throw std::invalid_argument("image count must be at least 1");
+    ImageGenerationSettings s;
+    s.sampler.kind = parseSamplerKind(r.sampler);
+    s.sampler.steps = r.steps;
+    s.sampler.eta = r.eta;
+    s.guidance = r.guidance;
+    s.seed = r.seed;
+    s.previewEvery = r.previewEvery;
+    s.repaint.steps = r.repaintSteps;
+    s.repaint.jumpLength = r.jumpLength;
+    s.repaint.resamples = r.resamples;
+    return s;
+}
+
+ImagePreview previewOf(const ImagePreviewFn& fn) {
+    if (!fn) return {};
+    return [fn](int64_t done, int64_t total, const at::Tensor& images) {
+        return fn(done, total, images.defined() ? pixelsOf(images) : ImagePixels{});
+    };
+}
+
+}  // namespace
+
+struct ImageSession::State {
+    ImageModelFile file;
+    std::string path;
+};
+
+ImageSession::ImageSession() = default;
+ImageSession::~ImageSession() = default;
+ImageSession::ImageSession(ImageSession&&) noexcept = default;
+ImageSession& ImageSession::operator=(ImageSession&&) noexcept = default;
+
+void ImageSession::load(const std::string& path, const std::string& device) {
+    auto state = std::make_unique<State>();
+    state->file = loadImageModel(path);
+    state->file.model.to(resolveDevice(device));
+    state->path = path;
+    m_state = std::move(state);
+}
+
+bool ImageSession::loaded() const { return m_state != nullptr; }
+
+const Schema& ImageSession::schema() const {
+    if (!m_state) throw std::logic_error("no image model loaded");
+    return m_state->file.model.schema;
+}
+
+int64_t ImageSession::imageSize() const { return m_state ? m_state->file.model.imageSize : 0; }
+int64_t ImageSession::imageChannels() const { return m_state ? m_state->file.model.imageChannels : 0; }
+
+std::string ImageSession::describe() const {
+    if (!m_state) return "no image model";
+    const McLdm& m = m_state->file.model;
+    int64_t params = 0;
+    for (const auto& p : m.unet->parameters()) params += p.numel();
+    const auto& t = m_state->file.training;
+    std::string s = m_state->path + ": " + std::to_string(m.imageSize) + " px, " + std::to_string(m.imageChannels) +
+                    " channel(s); " + m.firstStage->describe() + "; U-Net " + std::to_string(params / 1000) + "k parameters, " +
+                    std::to_string(m.unet->config().levels()) + " levels; " + std::to_string(m.schema.conditionCount()) +
+                    " conditions";
+    if (t.contains("mcldm")) s += "; trained " + std::to_string(t["mcldm"].value("epochs", 0)) + " epochs on " + t.value("device", "?");
+    return s;
+}
+
+ImageSampleResult ImageSession::generate(const ImageSampleRequest& request, const ImagePreviewFn& onPreview) {
+    if (!m_state) throw std::logic_error("no image model loaded");
+    McLdm& m = m_state->file.model;
+    const auto t0 = std::chrono::steady_clock::now();
+    const ImageGenerationSettings s = settingsOf(request);
+    const ConditionInput cond = conditionInputFor(m.schema, m.normalization, request.conditions, request.count);
+    const ImageResult r = generateImages(m, cond, s, previewOf(onPreview));
+    ImageSampleResult out{pixelsOf(r.images), r.cancelled, r.stepsDone, s.sampler.steps, 0.0};
+    out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    return out;
+}
+
+ImageSampleResult ImageSession::inpaint(const ImageSampleRequest& request, const ImagePixels& base,
+                                        const ImagePixels& regenerate, const ImagePreviewFn& onPreview) {
+    if (!m_state) throw std::logic_error("no image model loaded");
+    McLdm& m = m_state->file.model;
+    if (base.count != 1 || base.size != m.imageSize || base.channels != m.imageChannels)
+        throw std::invalid_argument("the image to inpaint must be one " + std::to_string(m.imageSize) + " px image with " +
+                                    std::to_string(m.imageChannels) + " channel(s)");
+    if (regenerate.count != 1 || regenerate.size != m.imageSize || regenerate.channels != 1)
+        throw std::invalid_argument("the inpainting mask must be one " + std::to_string(m.imageSize) + " px grey image");
+    const auto t0 = std::chrono::steady_clock::now();
+    const ImageGenerationSettings s = settingsOf(request);
+    const at::Tensor image = imagesToTensor(base.data, 1, base.channels, base.size).expand({request.count, -1, -1, -1});
+    const at::Tensor mask = (imagesToTensor(regenerate.data, 1, 1, regenerate.size) > 0.0).to(at::kFloat);
+    const ConditionInput cond = conditionInputFor(m.schema, m.normalization, request.conditions, request.count);
+    const ImageResult r = inpaintImages(m, image.contiguous(), mask, cond, s, previewOf(onPreview));
+    ImageSampleResult out{pixelsOf(r.images), r.cancelled, r.stepsDone, 0, 0.0};
+    out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    return out;
+}
+
+}  // namespace ms

@@ -1,0 +1,70 @@
+#pragma once
+// A loaded image model for generation and inpainting, torch-free (pimpl) for the CLI and the
+// studio: conditions as ConditionValues, pixels as 8-bit N x C x H x W, step-by-step previews
+// with cancel at any step.
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "data/Schema.h"
+#include "inference/ConditionValues.h"
+
+namespace ms {
+
+struct ImagePixels {
+    int64_t count = 0, channels = 1, size = 0;
+    std::vector<uint8_t> data;  // count x channels x size x size
+};
+
+struct ImageSampleRequest {
+    ConditionValues conditions;  // one set, applied to every image
+    int64_t count = 1;
+    uint64_t seed = 0;
+    std::string sampler = "ddim";  // ddpm or ddim
+    int64_t steps = 20;
+    double eta = 0.0;
+    double guidance = 1.0;
+    int64_t previewEvery = 0;       // 0: no previews
+    int64_t repaintSteps = 50;      // inpainting
+    int64_t jumpLength = 10;
+    int64_t resamples = 5;
+};
+
+struct ImageSampleResult {
+    ImagePixels images;
+    bool cancelled = false;
+    int64_t stepsDone = 0, stepsTotal = 0;
+    double seconds = 0.0;
+};
+
+// (steps done, steps total, preview images or empty between previews). Return false to cancel.
+using ImagePreviewFn = std::function<bool(int64_t done, int64_t total, const ImagePixels& preview)>;
+
+class ImageSession {
+public:
+    ImageSession();
+    ~ImageSession();
+    ImageSession(ImageSession&&) noexcept;
+    ImageSession& operator=(ImageSession&&) noexcept;
+
+    // Throws BundleError naming the file; device "cpu", "cuda" or "auto".
+    void load(const std::string& path, const std::string& device = "auto");
+    bool loaded() const;
+    const Schema& schema() const;
+    int64_t imageSize() const;
+    int64_t imageChannels() const;
+    std::string describe() const;  // first stage, U-Net size, training record summary
+
+    ImageSampleResult generate(const ImageSampleRequest& request, const ImagePreviewFn& onPreview = {});
+    // base: one image of the model's size; regenerate: one 1-channel mask of that size (> 127 = regenerate).
+    ImageSampleResult inpaint(const ImageSampleRequest& request, const ImagePixels& base, const ImagePixels& regenerate,
+                              const ImagePreviewFn& onPreview = {});
+
+private:
+    struct State;
+    std::unique_ptr<State> m_state;
+};
+
+}  // namespace ms

@@ -1,0 +1,62 @@
+#pragma once
+// Training an image model (mcLDM) end to end, torch-free for the CLI and the GUI: split the
+// image set (seeded, held-out part recorded in the model), train the KL autoencoder (or load a
+// TorchScript first stage), encode, train the U-Net with masked conditions, save the .msi.
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "conditioning/SparsitySchedule.h"
+#include "data/ImageSet.h"
+#include "runtime/CancelToken.h"
+
+namespace ms {
+
+struct ImageTrainRequest {
+    std::string outPath;
+    std::string preset;          // column overrides for the conditions CSV (e.g. geobiked); may be empty
+    double testFraction = 0.1;
+    uint64_t seed = 0;
+    std::string device = "auto";
+    // first stage: the project's autoencoder, or a TorchScript pair when both paths are set
+    std::string encoderScript, decoderScript;
+    int64_t aeFactor = 4;
+    int64_t aeLatentChannels = 4;
+    int64_t aeHidden = 32;
+    int64_t aeEpochs = 30;
+    double aeLr = 1e-3;
+    // denoiser
+    int64_t baseChannels = 64;
+    std::vector<int64_t> channelMult{1, 2, 2, 4};
+    int64_t epochs = 100;
+    int64_t batchSize = 32;
+    double lr = 2e-4;
+    SparsitySchedule sparsity{ScheduleKind::Linear, 0.1, 0.25};  // paper: linear 0.1 -> 0.25
+};
+
+struct ImageTrainProgress {
+    std::string stage;  // "autoencoder" or "mcldm"
+    int64_t epoch = 0, epochs = 0;
+    double loss = 0.0;
+    double elapsedSeconds = 0.0;
+};
+
+struct ImageTrainResult {
+    std::string modelPath;
+    std::string deviceName;
+    int64_t trainRows = 0, testRows = 0;
+    double autoencoderSeconds = 0.0, ldmSeconds = 0.0;
+    double reconstructionMse = 0.0;  // first stage, held-out images, intensities in [0, 1]
+    double latentScale = 1.0;
+    std::vector<double> autoencoderLoss, ldmLoss;
+    bool cancelled = false;
+};
+
+// Throws DataError for bad conditions, std::invalid_argument for bad settings, std::runtime_error
+// for a diverging loss (naming stage and epoch). A cancelled run saves nothing and says so.
+ImageTrainResult trainImageModel(const ImageSet& images, const ImageTrainRequest& request,
+                                 const std::function<void(const ImageTrainProgress&)>& onProgress,
+                                 const CancelToken& cancel);
+
+}  // namespace ms

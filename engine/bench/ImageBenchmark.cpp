@@ -1,0 +1,77 @@
+#include "bench/ImageBenchmark.h"
+
+#include <ATen/ATen.h>
+#include <ATen/Context.h>
+
+#include <algorithm>
+#include <chrono>
+#include <numeric>
+
+#include "diffusion/CudaGraphNoiseModel.h"
+#include "diffusion/ImageGeneration.h"
+#include "diffusion/ImageModelBundle.h"
+#include "runtime/TorchRuntime.h"
+
+namespace ms {
+namespace {
+
+// GeoBIKED's conditions (7 categorical with their class counts, 1 numerical) for a realistic
+// embedding size when no model is given.
+McLdm untrainedDefault(int64_t size) {
+    McLdm m;
+    for (int64_t n : {20, 2, 2, 5, 3, 3, 3}) m.schema.categorical.push_back({"c" + std::to_string(n), std::vector<std::string>(static_cast<std::size_t>(n), "x")});
+    m.schema.numerical.push_back({"teeth", 0.0, 139.0});
+    m.normalization.numerical.min = {0.0};
+    m.normalization.numerical.max = {139.0};
+    m.imageSize = size;
+    KlAutoencoderConfig ac;
+    m.autoencoder = KlAutoencoder(ac);
+    m.firstStage = std::make_shared<KlFirstStage>(m.autoencoder);
+    McUnetConfig uc;
+    uc.classCounts = {20, 2, 2, 5, 3, 3, 3};
+    uc.numericalCount = 1;
+    m.unet = McUnet(uc);
+    m.unet->eval();
+    return m;
+}
+
+}  // namespace
+
+ImageBenchReport runImageBenchmark(const ImageBenchSettings& s) {
+    McLdm model = s.modelPath.empty() ? untrainedDefault(s.size) : loadImageModel(s.modelPath).model;
+    const at::Device device = resolveDevice(s.device);
+    model.to(device);
+    ImageBenchReport report;
+    report.model = s.modelPath.empty() ? "default architecture, untrained weights" : s.modelPath;
+    report.device = device.str();
+    report.cudaGraphs = device.is_cuda() && cudaGraphsAvailable();
+    report.size = model.imageSize;
+    report.steps = s.steps;
+    for (const auto& p : model.unet->parameters()) report.unetParameters += p.numel();
+    ImageGenerationSettings gs;
+    gs.sampler.steps = s.steps;
+    gs.guidance = s.guidance;
+    const auto c = static_cast<int64_t>(model.schema.categorical.size());
+    const auto m = static_cast<int64_t>(model.schema.numerical.size());
+    for (int64_t batch : s.batches) {
+        const ConditionInput cond{at::zeros({batch, c}, at::kLong), at::zeros({batch, m}), at::ones({batch, m})};
+        std::vector<double> ms;
+        for (int64_t i = 0; i <= s.iterations; ++i) {  // the first call warms up
+            const auto t0 = std::chrono::steady_clock::now();
+            const at::Tensor images = generateImages(model, cond, gs).images.cpu();
+            const double elapsed = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+            if (i > 0) ms.push_back(elapsed);
+        }
+        std::sort(ms.begin(), ms.end());
+        ImageBenchRow row;
+        row.batch = batch;
+        row.p50Ms = ms[ms.size() / 2];
+        row.meanMs = std::accumulate(ms.begin(), ms.end(), 0.0) / static_cast<double>(ms.size());
+        row.minMs = ms.front();
+        row.msPerImage = row.p50Ms / static_cast<double>(batch);
+        report.rows.push_back(row);
+    }
+    return report;
+}
+
+}  // namespace ms

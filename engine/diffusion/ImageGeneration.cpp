@@ -1,0 +1,65 @@
+#include "diffusion/ImageGeneration.h"
+
+#include <ATen/ATen.h>
+#include <ATen/CPUGeneratorImpl.h>
+#include <torch/csrc/autograd/grad_mode.h>
+
+#include <stdexcept>
+
+#include "diffusion/CudaGraphNoiseModel.h"
+
+namespace ms {
+namespace {
+
+StepCallback previewCallback(McLdm& model, const ImageGenerationSettings& settings, const ImagePreview& onPreview) {
+    if (!onPreview) return {};
+    return [&model, &settings, onPreview](int64_t done, int64_t total, const at::Tensor& x0) {
+        const bool wanted = done == total || (settings.previewEvery > 0 && done % settings.previewEvery == 0);
+        if (!wanted) return onPreview(done, total, at::Tensor());
+        return onPreview(done, total, model.firstStage->decode(x0 / model.latentScale).clamp(-1.0, 1.0));
+    };
+}
+
+}  // namespace
+
+ImageResult generateImages(McLdm& model, const ConditionInput& conditions, const ImageGenerationSettings& settings,
+                           const ImagePreview& onPreview) {
+    torch::NoGradGuard noGrad;
+    const at::Device device = model.device();
+    const ConditionInput cond = conditions.to(device);
+    at::Generator generator = at::make_generator<at::CPUGeneratorImpl>(settings.seed);
+    const int64_t s = model.latentSize();
+    const at::Tensor xT = gaussianNoiseLike(
+        at::empty({cond.rows(), model.firstStage->latentChannels(), s, s}, at::TensorOptions().device(device)), generator);
+    const SampleResult r = sampleDiffusion(capturedNoiseModel(guidedNoiseModel(model, cond, settings.guidance), xT), model.schedule, xT,
+                                           settings.sampler, generator, previewCallback(model, settings, onPreview));
+    return {model.firstStage->decode(r.x / model.latentScale).clamp(-1.0, 1.0), r.cancelled, r.stepsDone};
+}
+
+ImageResult inpaintImages(McLdm& model, const at::Tensor& images, const at::Tensor& regenerate,
+                          const ConditionInput& conditions, const ImageGenerationSettings& settings,
+                          const ImagePreview& onPreview) {
+    torch::NoGradGuard noGrad;
+    const at::Device device = model.device();
+    if (images.dim() != 4 || images.size(1) != model.imageChannels || images.size(2) != model.imageSize ||
+        images.size(3) != model.imageSize)
+        throw std::invalid_argument("inpainting needs images of " + std::to_string(model.imageChannels) + " x " +
+                                    std::to_string(model.imageSize) + " x " + std::to_string(model.imageSize));
+    if (regenerate.dim() != 4 || regenerate.size(1) != 1 || regenerate.size(2) != images.size(2) ||
+        regenerate.size(3) != images.size(3))
+        throw std::invalid_argument("the inpainting mask must be [B, 1, H, W] like the images");
+    const at::Tensor x = images.to(device, at::kFloat);
+    const at::Tensor region = (regenerate.to(device, at::kFloat) > 0.5).to(at::kFloat).expand({x.size(0), 1, -1, -1});
+    const int64_t f = model.firstStage->factor();
+    const at::Tensor latentRegion = at::max_pool2d(region, {f, f}, {f, f});
+    const at::Tensor known = model.firstStage->encode(x) * model.latentScale;
+    at::Generator generator = at::make_generator<at::CPUGeneratorImpl>(settings.seed);
+    const ConditionInput cond = conditions.to(device);
+    const SampleResult r = repaint(capturedNoiseModel(guidedNoiseModel(model, cond, settings.guidance), known), model.schedule, known,
+                                   1.0 - latentRegion, settings.repaint, generator,
+                                   previewCallback(model, settings, onPreview));
+    const at::Tensor decoded = model.firstStage->decode(r.x / model.latentScale).clamp(-1.0, 1.0);
+    return {region * decoded + (1.0 - region) * x, r.cancelled, r.stepsDone};
+}
+
+}  // namespace ms

@@ -1,0 +1,181 @@
+#include "diffusion/ImageModelBundle.h"
+
+#include <torch/serialize/input-archive.h>
+#include <torch/serialize/output-archive.h>
+
+#include <cstdio>
+#include <filesystem>
+
+#include "data/SchemaJson.h"
+#include "diffusion/TorchScriptFirstStage.h"
+#include "io/ConfigJson.h"
+#include "io/ModelBundle.h"
+
+namespace ms {
+namespace {
+
+using nlohmann::json;
+constexpr int kImageFormatVersion = 1;
+
+void writeModule(torch::serialize::OutputArchive& archive, const std::string& prefix, const torch::nn::Module& m) {
+    for (const auto& p : m.named_parameters()) archive.write(prefix + p.key(), p.value().detach().cpu().contiguous().clone());
+    for (const auto& p : m.named_buffers()) archive.write(prefix + p.key(), p.value().detach().cpu().contiguous().clone());
+}
+
+void readModule(torch::serialize::InputArchive& archive, const std::string& prefix, torch::nn::Module& m,
+                const std::string& path) {
+    torch::NoGradGuard noGrad;
+    const auto copyInto = [&](const std::string& key, at::Tensor& target) {
+        at::Tensor value;
+        try {
+            archive.read(prefix + key, value);
+        } catch (const c10::Error&) {
+            throw BundleError(path + ": missing weights '" + prefix + key + "' (damaged or foreign file)");
+        }
+        if (!value.sizes().equals(target.sizes()))
+            throw BundleError(path + ": weights '" + prefix + key + "' have the wrong shape for the recorded architecture");
+        target.copy_(value);
+    };
+    for (auto& p : m.named_parameters()) copyInto(p.key(), p.value());
+    for (auto& p : m.named_buffers()) copyInto(p.key(), p.value());
+}
+
+}  // namespace
+
+json toJson(const McUnetConfig& c) {
+    return {{"in_channels", c.inChannels}, {"base_channels", c.baseChannels}, {"channel_mult", c.channelMult},
+            {"res_blocks", c.resBlocks},   {"attention_from_level", c.attentionFromLevel},
+            {"heads", c.heads},            {"condition_dim", c.conditionDim},
+            {"condition_channels", c.conditionChannels}, {"class_counts", c.classCounts},
+            {"numerical_count", c.numericalCount}};
+}
+
+json toJson(const KlAutoencoderConfig& c) {
+    return {{"image_channels", c.imageChannels}, {"latent_channels", c.latentChannels},
+            {"hidden_channels", c.hiddenChannels}, {"factor", c.factor}};
+}
+
+void readJson(const json& j, McUnetConfig& c) {
+    c.inChannels = j.at("in_channels").get<int64_t>();
+    c.baseChannels = j.at("base_channels").get<int64_t>();
+    c.channelMult = j.at("channel_mult").get<std::vector<int64_t>>();
+    c.resBlocks = j.at("res_blocks").get<int64_t>();
+    c.attentionFromLevel = j.at("attention_from_level").get<int64_t>();
+    c.heads = j.at("heads").get<int64_t>();
+    c.conditionDim = j.at("condition_dim").get<int64_t>();
+    c.conditionChannels = j.at("condition_channels").get<int64_t>();
+    c.classCounts = j.at("class_counts").get<std::vector<int64_t>>();
+    c.numericalCount = j.at("numerical_count").get<int64_t>();
+}
+
+void readJson(const json& j, KlAutoencoderConfig& c) {
+    c.imageChannels = j.at("image_channels").get<int64_t>();
+    c.latentChannels = j.at("latent_channels").get<int64_t>();
+    c.hiddenChannels = j.at("hidden_channels").get<int64_t>();
+    c.factor = j.at("factor").get<int64_t>();
+}
+
+void saveImageModel(const ImageModelFile& file, const std::string& path) {
+    const McLdm& m = file.model;
+    if (!m.unet || !m.firstStage) throw BundleError(path + ": cannot save an image model without U-Net and first stage");
+    json firstStage;
+    if (m.autoencoder) {
+        firstStage = {{"kind", "kl-autoencoder"}, {"config", toJson(m.autoencoder->config())}};
+    } else if (const auto* ts = dynamic_cast<const TorchScriptFirstStage*>(m.firstStage.get())) {
+        firstStage = {{"kind", "torchscript"}, {"encoder", ts->encoderPath()}, {"decoder", ts->decoderPath()}};
+    } else {
+        throw BundleError(path + ": unknown first stage kind");
+    }
+    const json meta = {{"format", "maskstudio-image-model"},
+                       {"format_version", kImageFormatVersion},
+                       {"created_with", std::string("maskstudio ") + MASKSTUDIO_VERSION},
+                       {"schema", schemaToJson(m.schema)},
+                       {"normalization", toJson(m.normalization)},
+                       {"image_size", m.imageSize},
+                       {"image_channels", m.imageChannels},
+                       {"latent_scale", m.latentScale},
+                       {"schedule", {{"steps", m.schedule.steps}, {"beta_start", m.schedule.betaStart}, {"beta_end", m.schedule.betaEnd}}},
+                       {"unet", toJson(m.unet->config())},
+                       {"first_stage", firstStage},
+                       {"training", file.training}};
+    torch::serialize::OutputArchive archive;
+    archive.write("meta", c10::IValue(meta.dump()));
+    writeModule(archive, "unet/", *m.unet);
+    if (m.autoencoder) writeModule(archive, "autoencoder/", *m.autoencoder);
+    const std::string tmp = path + ".tmp";
+    try {
+        archive.save_to(tmp);
+    } catch (const c10::Error& e) {
+        std::remove(tmp.c_str());
+        throw BundleError(path + ": could not write the image model (" + e.what_without_backtrace() + ")");
+    }
+    std::error_code ec;
+    std::filesystem::rename(tmp, path, ec);
+    if (ec) throw BundleError(path + ": could not replace the image model file (" + ec.message() + ")");
+}
+
+ImageModelFile loadImageModel(const std::string& path) {
+    if (!std::filesystem::exists(path)) throw BundleError(path + ": image model file not found");
+    torch::serialize::InputArchive archive;
+    c10::IValue metaValue;
+    try {
+        archive.load_from(path);
+        archive.read("meta", metaValue);
+    } catch (const c10::Error&) {
+        throw BundleError(path + ": not a Maskstudio image model (not a LibTorch archive with a 'meta' entry)");
+    }
+    ImageModelFile file;
+    McLdm& m = file.model;
+    try {
+        const json meta = json::parse(metaValue.toStringRef());
+        if (meta.value("format", "") != "maskstudio-image-model")
+            throw BundleError(path + ": not a Maskstudio image model (format '" + meta.value("format", "") + "')");
+        if (meta.value("format_version", -1) != kImageFormatVersion)
+            throw BundleError(path + ": image model format version " + std::to_string(meta.value("format_version", -1)) +
+                              "; this Maskstudio reads version " + std::to_string(kImageFormatVersion));
+        m.schema = schemaFromJson(meta.at("schema"), path + ": schema");
+        readJson(meta.at("normalization"), m.normalization, path + ": normalization");
+        m.imageSize = meta.at("image_size").get<int64_t>();
+        m.imageChannels = meta.at("image_channels").get<int64_t>();
+        m.latentScale = meta.at("latent_scale").get<double>();
+        const json& s = meta.at("schedule");
+        m.schedule = NoiseSchedule::linear(s.at("steps").get<int64_t>(), s.at("beta_start").get<double>(),
+                                           s.at("beta_end").get<double>());
+        McUnetConfig uc;
+        readJson(meta.at("unet"), uc);
+        if (uc.classCounts.size() != m.schema.categorical.size() ||
+            uc.numericalCount != static_cast<int64_t>(m.schema.numerical.size()))
+            throw BundleError(path + ": the U-Net's condition counts do not match the schema");
+        m.unet = McUnet(uc);
+        const json& fs = meta.at("first_stage");
+        const std::string kind = fs.at("kind").get<std::string>();
+        if (kind == "kl-autoencoder") {
+            KlAutoencoderConfig ac;
+            readJson(fs.at("config"), ac);
+            m.autoencoder = KlAutoencoder(ac);
+        } else if (kind == "torchscript") {
+            m.firstStage = std::make_shared<TorchScriptFirstStage>(fs.at("encoder").get<std::string>(),
+                                                                   fs.at("decoder").get<std::string>(), m.imageChannels,
+                                                                   m.imageSize);
+        } else {
+            throw BundleError(path + ": unknown first stage kind '" + kind + "'");
+        }
+        file.training = meta.value("training", json::object());
+    } catch (const BundleError&) {
+        throw;
+    } catch (const std::exception& e) {
+        throw BundleError(path + ": damaged image model metadata (" + e.what() + ")");
+    }
+    readModule(archive, "unet/", *m.unet, path);
+    m.unet->eval();
+    if (m.autoencoder) {
+        readModule(archive, "autoencoder/", *m.autoencoder, path);
+        m.firstStage = std::make_shared<KlFirstStage>(m.autoencoder);
+    }
+    if (m.unet->config().inChannels != m.firstStage->latentChannels())
+        throw BundleError(path + ": the U-Net expects " + std::to_string(m.unet->config().inChannels) +
+                          " latent channels but the first stage gives " + std::to_string(m.firstStage->latentChannels()));
+    return file;
+}
+
+}  // namespace ms

@@ -1,0 +1,29 @@
+#pragma once
+// The .msi file of an image model (mcLDM): a LibTorch archive with a JSON "meta" entry (format,
+// schema, normalisation, image size, first stage, latent scale, schedule, U-Net architecture,
+// training record) and the weights of the U-Net and, for the project's own first stage, of the
+// autoencoder. A TorchScript first stage is referenced by path, not copied.
+#include <nlohmann/json.hpp>
+
+#include <string>
+
+#include "diffusion/McLdm.h"
+
+namespace ms {
+
+struct ImageModelFile {
+    McLdm model;
+    nlohmann::json training;  // free-form record: settings, loss history, timings, data file
+};
+
+// Atomic (write to .tmp, rename). Throws BundleError naming the path.
+void saveImageModel(const ImageModelFile& file, const std::string& path);
+// Throws BundleError naming the path for a missing, foreign, damaged or inconsistent file.
+ImageModelFile loadImageModel(const std::string& path);
+
+nlohmann::json toJson(const McUnetConfig& c);
+nlohmann::json toJson(const KlAutoencoderConfig& c);
+void readJson(const nlohmann::json& j, McUnetConfig& c);
+void readJson(const nlohmann::json& j, KlAutoencoderConfig& c);
+
+}  // namespace ms

@@ -1,0 +1,42 @@
+#include "diffusion/McLdm.h"
+
+#include <ATen/ATen.h>
+
+namespace ms {
+namespace {
+
+ConditionInput concatRows(const ConditionInput& a, const ConditionInput& b) {
+    return ConditionInput{at::cat({a.categorical, b.categorical}, 0), at::cat({a.numerical, b.numerical}, 0),
+                          at::cat({a.numericalKnown, b.numericalKnown}, 0)};
+}
+
+}  // namespace
+
+at::Device McLdm::device() const { return unet->parameters().front().device(); }
+
+void McLdm::to(const at::Device& device) {
+    unet->to(device);
+    if (firstStage) firstStage->toDevice(device);
+}
+
+ConditionInput allMaskedConditions(const McLdm& model, int64_t rows, const at::Device& device) {
+    const auto c = static_cast<int64_t>(model.schema.categorical.size());
+    const auto m = static_cast<int64_t>(model.schema.numerical.size());
+    const auto opts = at::TensorOptions().device(device);
+    return ConditionInput{at::full({rows, c}, -1, opts.dtype(at::kLong)), at::zeros({rows, m}, opts.dtype(at::kFloat)),
+                          at::zeros({rows, m}, opts.dtype(at::kFloat))};
+}
+
+NoiseModel guidedNoiseModel(McLdm& model, const ConditionInput& conditions, double guidance) {
+    model.unet->eval();
+    if (guidance == 1.0 || model.schema.conditionCount() == 0)
+        return [&model, conditions](const at::Tensor& x, const at::Tensor& t) { return model.unet->forward(x, t, conditions); };
+    const ConditionInput both = concatRows(conditions, allMaskedConditions(model, conditions.rows(), model.device()));
+    return [&model, both, guidance](const at::Tensor& x, const at::Tensor& t) {
+        const at::Tensor eps = model.unet->forward(at::cat({x, x}, 0), at::cat({t, t}, 0), both);
+        const auto parts = eps.chunk(2, 0);
+        return parts[1] + guidance * (parts[0] - parts[1]);
+    };
+}
+
+}  // namespace ms

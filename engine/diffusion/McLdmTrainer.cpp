@@ -1,0 +1,75 @@
+#include "diffusion/McLdmTrainer.h"
+
+#include <ATen/ATen.h>
+
+#include <cmath>
+
+namespace ms {
+namespace {
+
+int64_t stepsPerEpoch(int64_t rows, int64_t batch) { return (rows + batch - 1) / batch; }
+
+}  // namespace
+
+std::vector<double> trainAutoencoder(KlAutoencoder& model, const at::Tensor& images,
+                                     const AutoencoderTrainSettings& settings, at::Generator& generator,
+                                     const EpochLossFn& onEpoch, const CancelToken& cancel) {
+    model->train();
+    MinibatchSettings mb;
+    mb.epochs = settings.epochs;
+    mb.batchSize = settings.batchSize;
+    mb.lr = settings.lr;
+    mb.model = "autoencoder";
+    const auto loss = [&](const at::Tensor& rows) {
+        const at::Tensor batch = images.index_select(0, rows.to(images.device()));
+        return autoencoderLoss(model->forward(batch, generator), batch, settings.klWeight);
+    };
+    auto history = trainMinibatchFlatAdamW(*model, images.size(0), mb, generator, loss, onEpoch, cancel);
+    model->eval();
+    return history;
+}
+
+double latentScaleFor(const at::Tensor& latents) {
+    const double sd = latents.to(at::kDouble).std().item<double>();
+    return sd > 1e-8 && std::isfinite(sd) ? 1.0 / sd : 1.0;
+}
+
+at::Tensor ldmLoss(McUnet& unet, const at::Tensor& latents, const ConditionInput& conditions, const at::Tensor& keep,
+                   const NoiseSchedule& schedule, at::Generator& generator) {
+    const at::Tensor t =
+        at::randint(schedule.steps, {latents.size(0)}, generator, at::TensorOptions().dtype(at::kLong)).to(latents.device());
+    const at::Tensor noise = gaussianNoiseLike(latents, generator);
+    const at::Tensor noisy = schedule.addNoise(latents, t, noise);
+    const ConditionInput masked = conditions.rows() > 0 && keep.numel() > 0 ? conditions.masked(keep) : conditions;
+    return (unet->forward(noisy, t, masked) - noise).pow(2).mean();
+}
+
+std::vector<double> trainMcLdm(McUnet& unet, const at::Tensor& latents, const ConditionInput& conditions,
+                               const NoiseSchedule& schedule, const LdmTrainSettings& settings,
+                               at::Generator& generator, const EpochLossFn& onEpoch, const CancelToken& cancel) {
+    if (const std::string problem = settings.sparsity.validate(); !problem.empty())
+        throw std::invalid_argument("sparsity schedule: " + problem);
+    unet->train();
+    MinibatchSettings mb;
+    mb.epochs = settings.epochs;
+    mb.batchSize = settings.batchSize;
+    mb.lr = settings.lr;
+    mb.model = "mcLDM";
+    const int64_t totalSteps = settings.epochs * stepsPerEpoch(latents.size(0), settings.batchSize);
+    const int64_t conditionCount = conditions.categorical.size(1) + conditions.numerical.size(1);
+    int64_t step = 0;
+    const auto loss = [&](const at::Tensor& rows) {
+        const at::Tensor idx = rows.to(latents.device());
+        const at::Tensor batch = latents.index_select(0, idx);
+        const ConditionInput cond = conditions.select(idx);
+        const double p = settings.sparsity.at(step++, totalSteps);
+        const at::Tensor keep =
+            (at::rand({batch.size(0), conditionCount}, generator, at::TensorOptions()) >= p).to(latents.device());
+        return ldmLoss(unet, batch, cond, keep, schedule, generator);
+    };
+    auto history = trainMinibatchFlatAdamW(*unet, latents.size(0), mb, generator, loss, onEpoch, cancel);
+    unet->eval();
+    return history;
+}
+
+}  // namespace ms

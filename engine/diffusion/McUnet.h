@@ -1,0 +1,70 @@
+#pragma once
+// The mcLDM denoiser (METHODS.md §1 "mcLDM"): a U-Net over latents with a timestep embedding,
+// ResBlocks, self-attention at the lower resolutions, and the paper's condition injection
+// WITHOUT cross-attention: the masked-condition embedding e_y goes through a per-level
+// Linear -> BatchNorm, is repeated over the level's H x W and concatenated to the features
+// before the first ResBlock of every resolution level, on the way down and on the way up.
+#include <torch/nn/module.h>
+#include <torch/nn/modules/batchnorm.h>
+#include <torch/nn/modules/container/modulelist.h>
+#include <torch/nn/modules/container/sequential.h>
+#include <torch/nn/modules/conv.h>
+#include <torch/nn/modules/linear.h>
+#include <torch/nn/modules/normalization.h>
+
+#include <vector>
+
+#include "conditioning/ConditionEmbedding.h"
+#include "conditioning/ConditionInput.h"
+#include "diffusion/UnetBlocks.h"
+
+namespace ms {
+
+struct McUnetConfig {
+    int64_t inChannels = 4;                    // latent channels
+    int64_t baseChannels = 64;                 // paper: 64 (GeoBIKED)
+    std::vector<int64_t> channelMult{1, 2, 2, 4};  // one entry per resolution level (paper: 4 levels)
+    int64_t resBlocks = 1;                     // ResBlocks per level and direction
+    int64_t attentionFromLevel = 1;            // levels >= this have self-attention
+    int64_t heads = 8;                         // paper: 8
+    int64_t conditionDim = 16;                 // embedding size per condition
+    int64_t conditionChannels = 16;            // channels injected per level
+    std::vector<int64_t> classCounts;          // categorical conditions (classes each)
+    int64_t numericalCount = 0;
+
+    int64_t levels() const { return static_cast<int64_t>(channelMult.size()); }
+    int64_t conditionCount() const { return static_cast<int64_t>(classCounts.size()) + numericalCount; }
+    // Empty when valid, else a message naming the bad field.
+    std::string validate() const;
+};
+
+class McUnetImpl : public torch::nn::Module {
+public:
+    explicit McUnetImpl(McUnetConfig config);
+
+    // x [B, inChannels, H, W] (H, W divisible by 2^(levels-1)), t [B] step indices,
+    // conditions with B rows (unknown = masked). Returns the predicted noise, x's shape.
+    at::Tensor forward(const at::Tensor& x, const at::Tensor& t, const ConditionInput& conditions);
+
+    // The injected condition map of one level as the forward pass builds it, [B, conditionChannels]
+    // (before broadcasting); `up` selects the up path. For tests and inspection.
+    at::Tensor levelCondition(const ConditionInput& conditions, int64_t level, bool up);
+
+    const McUnetConfig& config() const { return m_config; }
+
+private:
+    at::Tensor injected(const at::Tensor& h, const at::Tensor& e, int64_t level, bool up);
+
+    McUnetConfig m_config;
+    ConditionEmbedding embedding{nullptr};
+    torch::nn::Sequential timeMlp{nullptr};
+    torch::nn::Conv2d convIn{nullptr}, convOut{nullptr};
+    torch::nn::GroupNorm normOut{nullptr};
+    torch::nn::ModuleList downBlocks, upBlocks, downAttn, upAttn, downsample, upsample;
+    torch::nn::ModuleList downCondition, upCondition;
+    ResBlock midBlock1{nullptr}, midBlock2{nullptr};
+    SelfAttention midAttn{nullptr};
+};
+TORCH_MODULE(McUnet);
+
+}  // namespace ms

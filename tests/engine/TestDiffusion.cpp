@@ -1,0 +1,307 @@
+// The mcLDM engine: U-Net shapes and condition injection at every level, masked vs. conditioned
+// forwards, deterministic DDIM, RePaint keeping known values exactly, the TorchScript first
+// stage, image metrics, bundle round trip and tiny training runs that lower the loss.
+#include <QtTest/QtTest>
+
+#include <ATen/ATen.h>
+#include <ATen/CPUGeneratorImpl.h>
+#include <torch/csrc/autograd/grad_mode.h>
+#include <torch/script.h>
+
+#include "diffusion/DiffusionSampler.h"
+#include "diffusion/ImageGeneration.h"
+#include "diffusion/ImageMetrics.h"
+#include "diffusion/ImageModelBundle.h"
+#include "diffusion/McLdmTrainer.h"
+#include "diffusion/TorchScriptFirstStage.h"
+#include "io/ModelBundle.h"
+
+using namespace ms;
+
+namespace {
+
+McUnetConfig tinyUnet() {
+    McUnetConfig c;
+    c.inChannels = 4;
+    c.baseChannels = 16;
+    c.channelMult = {1, 2, 2};
+    c.heads = 2;
+    c.conditionDim = 4;
+    c.conditionChannels = 8;
+    c.classCounts = {3, 2};
+    c.numericalCount = 1;
+    return c;
+}
+
+ConditionInput knownConditions(int64_t rows) {
+    return ConditionInput{at::tensor({int64_t(2), int64_t(1)}).view({1, 2}).expand({rows, 2}).contiguous(),
+                          at::full({rows, 1}, 0.7f), at::ones({rows, 1})};
+}
+
+McLdm tinyModel() {
+    McLdm m;
+    m.schema.categorical = {{"style", {"a", "b", "c"}}, {"rim", {"spoked", "disc"}}};
+    m.schema.numerical = {{"teeth", 0.0, 10.0}};
+    m.normalization.numerical.min = {0.0};
+    m.normalization.numerical.max = {10.0};
+    m.imageSize = 16;
+    m.imageChannels = 1;
+    KlAutoencoderConfig ac;
+    ac.hiddenChannels = 8;
+    m.autoencoder = KlAutoencoder(ac);
+    m.firstStage = std::make_shared<KlFirstStage>(m.autoencoder);
+    m.unet = McUnet(tinyUnet());
+    m.unet->eval();
+    m.schedule = NoiseSchedule::linear(100);
+    return m;
+}
+
+}  // namespace
+
+class TestDiffusion : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase() { at::manual_seed(3); }
+
+    void scheduleAndSpacing() {
+        const NoiseSchedule s = NoiseSchedule::linear();
+        QCOMPARE(s.alphaBar.size(), std::size_t(1000));
+        QVERIFY(std::abs(s.alphaBar[0] - (1.0 - 1e-4)) < 1e-12);
+        QVERIFY(s.alphaBar.back() < 1e-4 && s.alphaBar.back() > 0.0);  // nearly pure noise at T
+        const auto ts = spacedTimesteps(1000, 20);
+        QCOMPARE(ts.size(), std::size_t(20));
+        QCOMPARE(ts.front(), int64_t(999));
+        QCOMPARE(ts.back(), int64_t(0));
+        for (std::size_t i = 1; i < ts.size(); ++i) QVERIFY(ts[i] < ts[i - 1]);
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, spacedTimesteps(1000, 0));
+    }
+
+    void unetShapesAndInjectionAtEveryLevel() {
+        McUnet unet(tinyUnet());
+        const at::Tensor x = at::randn({2, 4, 8, 8});
+        const at::Tensor out = unet->forward(x, at::tensor({int64_t(5), int64_t(900)}), knownConditions(2));
+        QCOMPARE(out.sizes().vec(), x.sizes().vec());
+        // Every level, down and up, has its own Linear -> BatchNorm projection of e_y, and every
+        // one of them reaches the output (non-zero gradient).
+        out.pow(2).sum().backward();
+        int projections = 0;
+        for (const auto& p : unet->named_parameters()) {
+            const bool injection = p.key().find("_condition.") != std::string::npos && p.key().find(".0.weight") != std::string::npos;
+            if (!injection) continue;
+            ++projections;
+            QVERIFY2(p.value().grad().defined() && p.value().grad().abs().sum().item<double>() > 0.0, p.key().c_str());
+        }
+        QCOMPARE(projections, 2 * 3);
+        for (int64_t level = 0; level < 3; ++level)
+            for (bool up : {false, true})
+                QCOMPARE(unet->levelCondition(knownConditions(2), level, up).sizes().vec(), (std::vector<int64_t>{2, 8}));
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, unet->forward(at::randn({1, 4, 6, 6}), at::zeros({1}, at::kLong), knownConditions(1)));
+    }
+
+    void maskedAndConditionedForwardsDiffer() {
+        McLdm m = tinyModel();
+        torch::NoGradGuard noGrad;
+        const at::Tensor x = at::randn({2, 4, 4, 4});
+        const at::Tensor t = at::full({2}, 50, at::kLong);
+        const at::Tensor known = m.unet->forward(x, t, knownConditions(2));
+        const at::Tensor masked = m.unet->forward(x, t, allMaskedConditions(m, 2, at::kCPU));
+        QVERIFY((known - masked).abs().max().item<double>() > 1e-5);
+        // guidance 1 is the conditional prediction itself
+        const at::Tensor guided1 = guidedNoiseModel(m, knownConditions(2), 1.0)(x, t);
+        QVERIFY(at::equal(guided1, known));
+        // guidance s: eps_u + s (eps_c - eps_u)
+        const at::Tensor guided3 = guidedNoiseModel(m, knownConditions(2), 3.0)(x, t);
+        QVERIFY(at::allclose(guided3, masked + 3.0 * (known - masked), 1e-4, 1e-5));
+    }
+
+    void ddimWithFixedSeedIsDeterministic() {
+        McLdm m = tinyModel();
+        ImageGenerationSettings s;
+        s.sampler.steps = 5;
+        s.seed = 11;
+        const at::Tensor a = generateImages(m, knownConditions(2), s).images;
+        const at::Tensor b = generateImages(m, knownConditions(2), s).images;
+        QCOMPARE(a.sizes().vec(), (std::vector<int64_t>{2, 1, 16, 16}));
+        QVERIFY(at::equal(a, b));
+        s.seed = 12;
+        QVERIFY(!at::equal(a, generateImages(m, knownConditions(2), s).images));
+        // eta > 0 and DDPM draw noise from the same seeded generator: deterministic too
+        s.sampler.eta = 1.0;
+        QVERIFY(at::equal(generateImages(m, knownConditions(1), s).images, generateImages(m, knownConditions(1), s).images));
+        s.sampler.kind = SamplerKind::Ddpm;
+        s.sampler.steps = 100;
+        QVERIFY(at::equal(generateImages(m, knownConditions(1), s).images, generateImages(m, knownConditions(1), s).images));
+    }
+
+    void previewsAndCancel() {
+        McLdm m = tinyModel();
+        ImageGenerationSettings s;
+        s.sampler.steps = 6;
+        s.previewEvery = 2;
+        int previews = 0, calls = 0;
+        const ImageResult r = generateImages(m, knownConditions(1), s, [&](int64_t done, int64_t total, const at::Tensor& img) {
+            ++calls;
+            if (img.defined()) {
+                ++previews;
+                [&] { QCOMPARE(img.sizes().vec(), (std::vector<int64_t>{1, 1, 16, 16})); }();
+            }
+            return done < 4;  // cancel after step 4
+        });
+        QVERIFY(r.cancelled);
+        QCOMPARE(r.stepsDone, int64_t(4));
+        QCOMPARE(calls, 4);
+        QCOMPARE(previews, 2);  // steps 2 and 4
+    }
+
+    void repaintKeepsKnownValuesExactly() {
+        const NoiseSchedule schedule = NoiseSchedule::linear(100);
+        const NoiseModel model = [](const at::Tensor& x, const at::Tensor&) { return 0.3 * x + 0.1; };
+        at::Generator g = at::make_generator<at::CPUGeneratorImpl>(4);
+        const at::Tensor known = at::randn({2, 3, 8, 8}, g);
+        at::Tensor keep = at::ones({1, 1, 8, 8});
+        keep.slice(2, 2, 6).slice(3, 2, 6).zero_();
+        RepaintSettings rs;
+        rs.steps = 20;
+        rs.jumpLength = 5;
+        rs.resamples = 3;
+        int64_t calls = 0;
+        const SampleResult r = repaint(model, schedule, known, keep, rs, g, [&](int64_t, int64_t total, const at::Tensor&) {
+            ++calls;
+            return true;
+        });
+        QCOMPARE(calls, r.stepsTotal);
+        QCOMPARE(r.stepsTotal, int64_t(20 + 3 * 5 * (3 - 1)));  // jumps at indices 0, 5, 10
+        const at::Tensor keepAll = keep.expand_as(known).to(at::kBool);
+        QVERIFY(at::equal(r.x.masked_select(keepAll), known.masked_select(keepAll)));
+        QVERIFY(!at::equal(r.x.masked_select(~keepAll), known.masked_select(~keepAll)));
+
+        // Through the latent model: pixels outside the region are the input's exactly.
+        McLdm m = tinyModel();
+        const at::Tensor image = at::rand({1, 1, 16, 16}) * 2 - 1;
+        at::Tensor region = at::zeros({1, 1, 16, 16});
+        region.slice(2, 4, 9).slice(3, 0, 16).fill_(1.0);
+        ImageGenerationSettings s;
+        s.repaint.steps = 10;
+        s.repaint.jumpLength = 3;
+        s.repaint.resamples = 2;
+        const at::Tensor out = inpaintImages(m, image, region, knownConditions(1), s).images;
+        const at::Tensor outside = region < 0.5;
+        QVERIFY(at::equal(out.masked_select(outside), image.masked_select(outside)));
+        QVERIFY(!at::equal(out.masked_select(~outside), image.masked_select(~outside)));
+    }
+
+    void torchScriptFirstStageLoadsAndRoundTrips() {
+        QTemporaryDir dir;
+        const std::string enc = dir.filePath("enc.pt").toStdString(), dec = dir.filePath("dec.pt").toStdString();
+        {
+            torch::jit::Module e("Encoder");
+            e.define("def forward(self, x):\n    return torch.avg_pool2d(x, 4).repeat(1, 2, 1, 1)\n");
+            e.save(enc);
+            torch::jit::Module d("Decoder");
+            d.define("def forward(self, z):\n    return torch.repeat_interleave(torch.repeat_interleave(z[:, 0:1], 4, 2), 4, 3)\n");
+            d.save(dec);
+        }
+        TorchScriptFirstStage stage(enc, dec, 1, 16);
+        QCOMPARE(stage.factor(), int64_t(4));
+        QCOMPARE(stage.latentChannels(), int64_t(2));
+        // A picture made of 4 x 4 blocks survives the round trip exactly.
+        const at::Tensor blocks = at::rand({2, 1, 4, 4});
+        const at::Tensor image = at::repeat_interleave(at::repeat_interleave(blocks, 4, 2), 4, 3);
+        QVERIFY(at::allclose(stage.decode(stage.encode(image)), image, 1e-6, 1e-6));
+
+        try {
+            TorchScriptFirstStage missing(dir.filePath("nope.pt").toStdString(), dec, 1, 16);
+            QFAIL("a missing encoder must be rejected");
+        } catch (const std::runtime_error& e) {
+            QVERIFY(QString(e.what()).contains("nope.pt"));
+        }
+        const std::string bad = dir.filePath("bad.pt").toStdString();
+        {
+            torch::jit::Module d("Decoder");
+            d.define("def forward(self, z):\n    return z\n");  // wrong shape
+            d.save(bad);
+        }
+        try {
+            TorchScriptFirstStage wrong(enc, bad, 1, 16);
+            QFAIL("a decoder that does not give images back must be rejected");
+        } catch (const std::runtime_error& e) {
+            QVERIFY(QString(e.what()).contains("bad.pt"));
+        }
+    }
+
+    void metrics() {
+        const at::Tensor a = at::rand({3, 1, 16, 16}) * 2 - 1;
+        QVERIFY(perImageMse(a, a).abs().max().item<double>() == 0.0);
+        QVERIFY(at::allclose(perImageSsim(a, a), at::ones({3}), 1e-5, 1e-5));
+        const at::Tensor b = at::rand({3, 1, 16, 16}) * 2 - 1;
+        QVERIFY((perImageSsim(a, b) < 0.5).all().item<bool>());
+        QVERIFY(at::allclose(perImageSsim(a, b), perImageSsim(b, a)));
+        // MSE on [0, 1] intensities: black vs white is 1
+        QVERIFY(std::abs(perImageMse(at::full({1, 1, 16, 16}, -1.0), at::ones({1, 1, 16, 16})).item<double>() - 1.0) < 1e-6);
+    }
+
+    void bundleRoundTrip() {
+        McLdm m = tinyModel();
+        m.latentScale = 0.7;
+        QTemporaryDir dir;
+        const std::string path = dir.filePath("tiny.msi").toStdString();
+        ImageModelFile file{m, {{"note", "test"}}};
+        saveImageModel(file, path);
+        ImageModelFile back = loadImageModel(path);
+        QCOMPARE(back.model.latentScale, 0.7);
+        QVERIFY(back.model.schema == m.schema);
+        QCOMPARE(back.training["note"].get<std::string>(), std::string("test"));
+        torch::NoGradGuard noGrad;
+        const at::Tensor x = at::randn({1, 4, 4, 4});
+        const at::Tensor t = at::full({1}, 10, at::kLong);
+        QVERIFY(at::equal(m.unet->forward(x, t, knownConditions(1)), back.model.unet->forward(x, t, knownConditions(1))));
+        const at::Tensor img = at::rand({1, 1, 16, 16});
+        QVERIFY(at::equal(m.firstStage->encode(img), back.model.firstStage->encode(img)));
+        // A file of another kind is refused with its name.
+        const std::string other = dir.filePath("other.msi").toStdString();
+        { std::ofstream(other) << "not a model"; }
+        try {
+            loadImageModel(other);
+            QFAIL("garbage must be refused");
+        } catch (const BundleError& e) {
+            QVERIFY(QString(e.what()).contains("other.msi"));
+        }
+    }
+
+    void tinyTrainingLowersTheLoss() {
+        at::Generator g = at::make_generator<at::CPUGeneratorImpl>(9);
+        // Latents whose mean depends on the first condition: learnable structure.
+        const int64_t n = 64;
+        ConditionInput cond{at::randint(3, {n, 2}, g), at::rand({n, 1}, g), at::ones({n, 1})};
+        cond.categorical.select(1, 1).clamp_max_(1);
+        const at::Tensor latents = cond.categorical.select(1, 0).to(at::kFloat).view({n, 1, 1, 1}).expand({n, 4, 4, 4}) - 1.0 +
+                                   0.1 * at::randn({n, 4, 4, 4}, g);
+        McUnet unet(tinyUnet());
+        LdmTrainSettings s;
+        s.epochs = 25;
+        s.batchSize = 16;
+        s.lr = 2e-3;
+        const auto history = trainMcLdm(unet, latents, cond, NoiseSchedule::linear(100), s, g, {}, CancelToken());
+        QCOMPARE(history.size(), std::size_t(25));
+        QVERIFY2(history.back() < 0.7 * history.front(), (std::to_string(history.front()) + " -> " + std::to_string(history.back())).c_str());
+
+        KlAutoencoderConfig ac;
+        ac.hiddenChannels = 8;
+        KlAutoencoder ae(ac);
+        const at::Tensor images = at::repeat_interleave(at::repeat_interleave(at::rand({32, 1, 4, 4}, g), 4, 2), 4, 3) * 2 - 1;
+        AutoencoderTrainSettings as;
+        as.epochs = 15;
+        as.batchSize = 8;
+        const auto aeHistory = trainAutoencoder(ae, images, as, g, {}, CancelToken());
+        QVERIFY(aeHistory.back() < 0.7 * aeHistory.front());
+
+        CancelToken cancel;
+        cancel.cancel();
+        McUnet other(tinyUnet());
+        QVERIFY(trainMcLdm(other, latents, cond, NoiseSchedule::linear(100), s, g, {}, cancel).empty());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestDiffusion)
+#include "TestDiffusion.moc"

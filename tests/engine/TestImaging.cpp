@@ -1,0 +1,172 @@
+// Image data: the sketch renderer shows rim styles and bottles; the image folder reader reports
+// every kind of bad input by file (skip with counts, or stop); and the `image` CLI runs the whole
+// path (render -> train -> sample -> eval) on a tiny set.
+#include <QtTest/QtTest>
+
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include <fstream>
+
+#include "data/DataError.h"
+#include "geometry/DesignDrawing.h"
+#include "geometry/DesignKeypoints.h"
+#include "imaging/DesignImage.h"
+#include "imaging/DesignImageSet.h"
+#include "imaging/ImageFolderReader.h"
+#include "synth/BikeSynth.h"
+
+using namespace ms;
+
+namespace {
+
+// Mean intensity of a disc around a wheel centre (inside the rim).
+double wheelInk(const cv::Mat& img, const ImageFrame& f, Point2 centre, double radiusMm) {
+    const double scale = img.cols / f.size;
+    const cv::Point c(static_cast<int>((centre.x - f.minX) * scale), static_cast<int>((f.minY + f.size - centre.y) * scale));
+    cv::Mat mask = cv::Mat::zeros(img.size(), CV_8UC1);
+    cv::circle(mask, c, static_cast<int>(radiusMm * scale), cv::Scalar(255), cv::FILLED);
+    return 255.0 - cv::mean(img, mask)[0];
+}
+
+int runCli(const QStringList& args, QString* output = nullptr) {
+    QProcess p;
+    p.start(MASKSTUDIO_CLI_PATH, args);
+    p.waitForFinished(600000);
+    if (output) *output = p.readAllStandardOutput() + p.readAllStandardError();
+    return p.exitCode();
+}
+
+}  // namespace
+
+class TestImaging : public QObject {
+    Q_OBJECT
+    Schema m_schema;
+    DesignTable m_table;
+
+private Q_SLOTS:
+    void initTestCase() {
+        const SynthResult d = synthBikes(40, 5);
+        m_schema = d.schema;
+        m_table = d.table;
+    }
+
+    void rimStylesAndBottlesAreVisible() {
+        const std::vector<double> v(m_table.outputs.begin(), m_table.outputs.begin() + static_cast<std::ptrdiff_t>(m_table.outputDim));
+        const Drawing spoked = drawDesign(m_schema, v, false, DesignDetails{});
+        DesignDetails discs;
+        discs.rimFront = discs.rimRear = RimStyle::Disc;
+        DesignDetails tri;
+        tri.rimFront = RimStyle::Trispoke;
+        DesignDetails bottles;
+        bottles.bottleSeatTube = bottles.bottleDownTube = true;
+        const ImageFrame frame = imageFrameFor({spoked});
+        for (int size : {64, 128}) {
+            const cv::Mat a = renderDesignImage(spoked, frame, size);
+            QCOMPARE(a.rows, size);
+            QCOMPARE(a.type(), CV_8UC1);
+            const Point2 front{v[4], v[5]};  // front_wheel_center
+            const cv::Mat d = renderDesignImage(drawDesign(m_schema, v, false, discs), frame, size);
+            const cv::Mat t = renderDesignImage(drawDesign(m_schema, v, false, tri), frame, size);
+            const double inkSpoked = wheelInk(a, frame, front, 250), inkDisc = wheelInk(d, frame, front, 250),
+                         inkTri = wheelInk(t, frame, front, 250);
+            QVERIFY2(inkDisc > inkSpoked + 20 && inkDisc > inkTri + 20, qPrintable(QString("%1 %2 %3").arg(inkSpoked).arg(inkTri).arg(inkDisc)));
+            QVERIFY(std::abs(inkTri - inkSpoked) > 3);  // three blades are not eighteen spokes
+            const cv::Mat b = renderDesignImage(drawDesign(m_schema, v, false, bottles), frame, size);
+            QVERIFY(cv::norm(a, b, cv::NORM_L1) > 255.0 * size / 16);
+        }
+        // Conditions by column name drive the details.
+        const DesignDetails parsed = designDetailsFrom({{"RIM_STYLE front", "disc"}, {"RIM_STYLE rear", "trispoke"},
+                                                        {"bottle DOWNTUBE0 show OHCLASS: True", "1"}});
+        QVERIFY(parsed.rimFront == RimStyle::Disc && parsed.rimRear == RimStyle::Trispoke && parsed.bottleDownTube && !parsed.bottleSeatTube);
+    }
+
+    void renderedSetHasOneRowPerImage() {
+        const RenderedImageSet r = renderDesignImageSet(m_schema, m_table, 32, 10);
+        QCOMPARE(r.images.count(), int64_t(10));
+        QCOMPARE(r.images.pixels.size(), std::size_t(10 * 32 * 32));
+        QCOMPARE(r.images.conditions.rows.size(), std::size_t(10));
+        QCOMPARE(r.images.conditions.header.front(), std::string("file"));
+        QCOMPARE(r.images.conditions.header.size(), 1 + m_schema.conditionCount());
+    }
+
+    void folderReaderReportsEveryProblem() {
+        QTemporaryDir dir;
+        const std::string folder = dir.path().toStdString();
+        const RenderedImageSet r = renderDesignImageSet(m_schema, m_table, 32, 6);
+        writeImageFolder(r.images, folder);
+        // design_00001: truncated; design_00002: another size; design_00003: colour; extra.png: no row;
+        // a row naming a file that does not exist.
+        const std::string f1 = folder + "/design_00001.png";
+        std::ifstream in(f1, std::ios::binary);
+        std::string bytes((std::istreambuf_iterator<char>(in)), {});
+        in.close();
+        std::ofstream(f1, std::ios::binary) << bytes.substr(0, bytes.size() / 2);
+        cv::imwrite(folder + "/design_00002.png", cv::Mat(40, 40, CV_8UC1, cv::Scalar(200)));
+        cv::imwrite(folder + "/design_00003.png", cv::Mat(32, 32, CV_8UC3, cv::Scalar(10, 20, 30)));
+        cv::imwrite(folder + "/extra.png", cv::Mat(32, 32, CV_8UC1, cv::Scalar(0)));
+        {
+            std::ofstream csv(folder + "/conditions.csv", std::ios::app);
+            csv << "missing.png";
+            for (std::size_t i = 0; i < m_schema.conditionCount(); ++i) csv << ",";
+            csv << "\n";
+        }
+        const std::string csv = folder + "/conditions.csv";
+        ImageFolderOptions o;
+        const ImageFolderData d = readImageFolder(folder, csv, o);
+        QCOMPARE(d.report.loaded, std::size_t(4));  // 0, 3 (converted), 4, 5
+        QCOMPARE(d.report.unreadable, std::size_t(1));
+        QCOMPARE(d.report.wrongSize, std::size_t(1));
+        QCOMPARE(d.report.convertedChannels, std::size_t(1));
+        QCOMPARE(d.report.imagesWithoutRow, std::size_t(1));
+        QCOMPARE(d.report.missingImages, std::size_t(1));
+        QCOMPARE(d.images.count(), int64_t(4));
+        QCOMPARE(d.images.conditions.rows.size(), std::size_t(4));
+        const std::string all = [&] { std::string s; for (const auto& m : d.report.messages) s += m + "\n"; return s; }();
+        QVERIFY(all.find("design_00001.png") != std::string::npos && all.find("truncated") != std::string::npos);
+        QVERIFY(all.find("design_00002.png") != std::string::npos && all.find("40x40") != std::string::npos);
+        QVERIFY(all.find("extra.png") != std::string::npos);
+        QVERIFY(all.find("missing.png") != std::string::npos && all.find("conditions.csv:8") != std::string::npos);
+
+        o.resizeMismatched = true;
+        QCOMPARE(readImageFolder(folder, csv, o).report.resized, std::size_t(1));
+
+        o.policy = ImageProblemPolicy::Stop;
+        try {
+            readImageFolder(folder, csv, o);
+            QFAIL("stop policy must stop at the first problem");
+        } catch (const DataError& e) {
+            QVERIFY2(QString(e.what()).contains("design_00001.png"), e.what());
+        }
+        o.imageColumn = "no such column";
+        QVERIFY_THROWS_EXCEPTION(DataError, readImageFolder(folder, csv, o));
+    }
+
+    void cliRendersTrainsSamplesAndEvaluates() {
+        QTemporaryDir dir;
+        const QString images = dir.filePath("bikes");
+        const QString model = dir.filePath("tiny.msi");
+        QString out;
+        QCOMPARE(runCli({"image", "render", "--data", qEnvironmentVariable("MASKSTUDIO_MODELS_DIR") + "/bike.csv", "--preset", "bike",
+                         "--size", "32", "--limit", "48", "--out", images}, &out), 0);
+        QVERIFY(QFile::exists(images + "/images.mspack") && QFile::exists(images + "/conditions.csv"));
+        QCOMPARE(runCli({"image", "train", "--images", images, "--preset", "bike", "--ae-epochs", "1", "--epochs", "2",
+                         "--base", "16", "--mult", "1,2", "--batch", "16", "--threads", "1", "--out", model, "--json"}, &out), 0);
+        QVERIFY2(QFile::exists(model), qPrintable(out));
+        QCOMPARE(runCli({"image", "sample", "--model", model, "RIM_STYLE front=trispoke", "--n", "2", "--steps", "3",
+                         "--out", dir.filePath("s")}, &out), 0);
+        QVERIFY(QFile::exists(dir.filePath("s-0.png")) && QFile::exists(dir.filePath("s-1.png")));
+        QCOMPARE(runCli({"image", "eval", "--model", model, "--images", images + "/images.mspack", "--rows", "4",
+                         "--sparsities", "0,0.5", "--steps", "2", "--classifier-epochs", "1", "--json"}, &out), 0);
+        const auto lines = out.trimmed().split('\n');
+        const QJsonObject j = QJsonDocument::fromJson(lines.last().toUtf8()).object();
+        QCOMPARE(j["rows"].toArray().size(), 2);
+        QVERIFY(j["rows"].toArray()[0].toObject()["ssim"].toDouble() > -1.0);
+        // A condition the model does not know is refused by name.
+        QVERIFY(runCli({"image", "sample", "--model", model, "Colour=red", "--out", dir.filePath("x")}, &out) != 0);
+        QVERIFY2(out.contains("Colour"), qPrintable(out));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestImaging)
+#include "TestImaging.moc"
