@@ -31,6 +31,7 @@
 #include "engine/ExploreEngine.h"
 #include "engine/TrainingEngine.h"
 #include "geometry/GeometryExport.h"
+#include "image/ImagePanel.h"
 #include "io/Preset.h"
 #include "panels/ConditionPanel.h"
 #include "panels/SamplingPanel.h"
@@ -63,6 +64,7 @@ MainWindow::MainWindow(QWidget* parent)
     m_conditions = new ConditionPanel(this);
     m_sampling = new SamplingPanel(this);
     m_trainingPanel = new TrainingPanel(m_training, this);
+    m_imagePanel = new ImagePanel(this);
     m_modelBox = new QComboBox(this);
     m_modelBox->setMinimumContentsLength(18);
     m_modelBox->setToolTip(tr("Switch model: the built-in bike and car, and every model you open or train"));
@@ -80,6 +82,11 @@ MainWindow::MainWindow(QWidget* parent)
     connect(m_explore, &ExploreEngine::generated, this, &MainWindow::onGenerated);
     connect(m_conditions, &ConditionPanel::valuesChanged, this, &MainWindow::requestGeneration);
     connect(m_sampling, &SamplingPanel::changed, this, &MainWindow::requestGeneration);
+    connect(m_imagePanel, &ImagePanel::modelReady, this, [this](const QString& description) {
+        forwardConditionsToImages();
+        statusBar()->showMessage(tr("Image model ready: %1").arg(description), 8000);
+    });
+    connect(m_imagePanel, &ImagePanel::statusMessage, this, [this](const QString& text) { statusBar()->showMessage(text, 8000); });
     connect(m_modelBox, qOverload<int>(&QComboBox::activated), this, [this](int index) {
         openModel(m_modelBox->itemData(index).toString());
     });
@@ -131,6 +138,9 @@ void MainWindow::buildDocks() {
     QDockWidget* conditionDock = addDock(tr("Conditions"), "conditionsDock", m_conditions, true, Qt::LeftDockWidgetArea);
     QDockWidget* samplingDock = addDock(tr("Sampling"), "samplingDock", m_sampling, true, Qt::LeftDockWidgetArea);
     QDockWidget* trainingDock = addDock(tr("Training"), "trainingDock", m_trainingPanel, false, Qt::RightDockWidgetArea);
+    QDockWidget* imageDock = addDock(tr("Image"), "imageDock", m_imagePanel, false, Qt::RightDockWidgetArea);
+    tabifyDockWidget(trainingDock, imageDock);
+    trainingDock->raise();
     resizeDocks({conditionDock, samplingDock}, {560, 260}, Qt::Vertical);
     resizeDocks({conditionDock, trainingDock}, {320, 400}, Qt::Horizontal);
 }
@@ -142,6 +152,12 @@ void MainWindow::buildActions() {
         if (!path.isEmpty()) openModel(path);
     });
     open->setShortcut(QKeySequence::Open);
+    file->addAction(tr("Open &image model…"), this, [this] {
+        const QString path = QFileDialog::getOpenFileName(this, tr("Open image model"), QString(), tr("Image models (*.msi)"));
+        if (path.isEmpty()) return;
+        m_imagePanel->openModel(path);
+        if (auto* dock = findChild<QDockWidget*>(QStringLiteral("imageDock"))) dock->raise();
+    });
     file->addSeparator();
     const struct {
         QString text;
@@ -282,6 +298,12 @@ void MainWindow::onModelLoadFailed(const QString& path, const QString& message) 
                                     .arg(QDir::toNativeSeparators(path), message));
 }
 
+void MainWindow::forwardConditionsToImages() {
+    if (!m_model) return;
+    const QString text = QString::fromStdString(m_conditions->values().toText(m_model->schema));
+    m_imagePanel->setConditions(text.split('\n', Qt::SkipEmptyParts));
+}
+
 void MainWindow::requestGeneration() {
     if (!m_model) return;
     GenerationJob job;
@@ -292,6 +314,7 @@ void MainWindow::requestGeneration() {
     job.withReference = o.reference;
     job.modelSerial = m_awaitedSerial;
     m_explore->requestGeneration(job);
+    forwardConditionsToImages();
     m_requestTimes.insert(m_explore->requestsMade(), m_clock.nsecsElapsed());
 }
 

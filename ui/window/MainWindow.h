@@ -19,6 +19,7 @@ namespace ms {
 class ConditionPanel;
 class DesignCanvas;
 class ExploreEngine;
+class ImagePanel;
 class SamplingPanel;
 class TrainingEngine;
 class TrainingPanel;
@@ -44,6 +45,7 @@ public:
     SamplingPanel* samplingPanel() const { return m_sampling; }
     DesignCanvas* canvas() const { return m_canvas; }
     TrainingPanel* trainingPanel() const { return m_trainingPanel; }
+    ImagePanel* imagePanel() const { return m_imagePanel; }
     ExploreEngine* exploreEngine() const { return m_explore; }
     const std::optional<GenerationOutput>& lastOutput() const { return m_last; }
     const std::optional<ModelInfo>& currentModel() const { return m_model; }
@@ -69,6 +71,7 @@ private:
     void applyTheme(const QString& theme);
     void showError(const QString& title, const QString& message);
     void rememberConditions();
+    void forwardConditionsToImages();
 
     ExploreEngine* m_explore;
     TrainingEngine* m_training;
@@ -76,6 +79,7 @@ private:
     SamplingPanel* m_sampling;
     DesignCanvas* m_canvas;
     TrainingPanel* m_trainingPanel;
+    ImagePanel* m_imagePanel;
     QComboBox* m_modelBox;
     QLabel* m_deviceLabel;
     QLabel* m_modelLabel;

@@ -1,0 +1,160 @@
+// The studio's image view (offscreen): a tiny image model trained by the CLI drives generation
+// with previews, seed modes, history and recall, cancel at any step, live coalescing and
+// inpainting that keeps every pixel outside the mask.
+#include <QtTest/QtTest>
+
+#include "engine/ImageEngine.h"
+#include "image/ImagePanel.h"
+#include "image/MaskDocument.h"
+#include "image/MaskEditor.h"
+
+using namespace ms;
+
+namespace {
+
+int runCli(const QStringList& args) {
+    QProcess p;
+    p.start(MASKSTUDIO_CLI_PATH, args);
+    p.waitForFinished(600000);
+    return p.exitCode();
+}
+
+bool waitFor(QSignalSpy& spy, int count, int ms = 60000) {
+    QElapsedTimer t;
+    t.start();
+    while (spy.count() < count && t.elapsed() < ms) spy.wait(200);
+    return spy.count() >= count;
+}
+
+}  // namespace
+
+class TestImagePanel : public QObject {
+    Q_OBJECT
+    QTemporaryDir m_dir;
+    QString m_model;
+
+    void openModel(ImagePanel& panel) {
+        QSignalSpy ready(&panel, &ImagePanel::modelReady);
+        panel.openModel(m_model);
+        QVERIFY(waitFor(ready, 1));
+        QVERIFY(panel.hasModel());
+    }
+
+    QImage generateOnce(ImagePanel& panel) {
+        QSignalSpy done(&panel, &ImagePanel::imageReady);
+        panel.generate();
+        if (!waitFor(done, 1)) return {};
+        return panel.currentImage();
+    }
+
+private Q_SLOTS:
+    void initTestCase() {
+        const QString images = m_dir.filePath("bikes");
+        m_model = m_dir.filePath("tiny.msi");
+        QCOMPARE(runCli({"image", "render", "--data", qEnvironmentVariable("MASKSTUDIO_MODELS_DIR") + "/bike.csv", "--preset",
+                         "bike", "--size", "32", "--limit", "48", "--out", images}), 0);
+        QCOMPARE(runCli({"image", "train", "--images", images, "--preset", "bike", "--ae-epochs", "1", "--epochs", "2", "--base",
+                         "16", "--mult", "1,2", "--batch", "16", "--threads", "1", "--out", m_model}), 0);
+    }
+
+    void generatesWithPreviewsSeedsAndHistory() {
+        ImagePanel panel;
+        openModel(panel);
+        QSignalSpy previews(panel.engine(), &ImageEngine::preview);
+        panel.setSteps(8);
+        panel.setSeedMode(SeedMode::Increment);
+        panel.setSeed(5);
+        panel.setConditions({"RIM_STYLE front=trispoke", "NotACondition=1"});
+        const QImage first = generateOnce(panel);
+        QVERIFY(!first.isNull());
+        QCOMPARE(first.size(), QSize(32, 32));
+        QVERIFY(previews.count() >= 4);  // every 8 / 10 -> each step previews
+        QCOMPARE(panel.seed(), quint64(6));  // incremented for the next one
+        QCOMPARE(panel.historyCount(), 1);
+        const QImage second = generateOnce(panel);  // seed 6
+        QVERIFY(second != first);
+        QCOMPARE(panel.historyCount(), 2);
+        panel.setSeedMode(SeedMode::Fixed);
+        panel.setSeed(5);
+        QCOMPARE(generateOnce(panel), first);  // same seed, same conditions, same image
+        QCOMPARE(panel.seed(), quint64(5));
+        panel.recall(1);  // history is newest first: index 1 is the seed-6 image
+        QCOMPARE(panel.currentImage(), second);
+        QCOMPARE(panel.seed(), quint64(6));
+    }
+
+    void cancelStopsAtAStepAndLiveConverges() {
+        ImagePanel panel;
+        openModel(panel);
+        panel.setSteps(400);
+        QSignalSpy finished(panel.engine(), &ImageEngine::finished);
+        QSignalSpy previews(panel.engine(), &ImageEngine::preview);
+        panel.generate();
+        QVERIFY(waitFor(previews, 1));
+        panel.cancel();
+        QVERIFY(waitFor(finished, 1));
+        QVERIFY(finished.last().at(0).value<ImageJobResult>().cancelled);
+        QVERIFY(panel.status().contains("Cancelled"));
+        QCOMPARE(panel.historyCount(), 0);
+
+        // Live: a burst of condition edits ends on an image for the last one.
+        panel.setSteps(6);
+        panel.setLive(true);
+        QSignalSpy ready(&panel, &ImagePanel::imageReady);
+        for (int i = 0; i < 12; ++i) panel.setConditions({QStringLiteral("Teeth on chainring=%1").arg(30 + i)});
+        QVERIFY(waitFor(ready, 1));
+        QTest::qWait(300);
+        QCOMPARE(ready.count(), 1);  // superseded jobs never finish as images
+        QVERIFY(panel.engine()->jobsRun() < 14);
+    }
+
+    void inpaintingKeepsEveryPixelOutsideTheMask() {
+        ImagePanel panel;
+        openModel(panel);
+        panel.setSteps(6);
+        const QImage base = generateOnce(panel);
+        QVERIFY(!base.isNull());
+        panel.inpaint();  // nothing painted yet
+        QVERIFY(panel.status().contains("Paint"));
+        panel.maskEditor()->document()->stroke({QPointF(4, 16), QPointF(28, 16)}, MaskTool::Brush, 8, 1.0);
+        const QImage mask = panel.maskEditor()->document()->mask();
+        QSignalSpy ready(&panel, &ImagePanel::imageReady);
+        panel.inpaint();
+        QVERIFY(waitFor(ready, 1));
+        const QImage out = panel.currentImage().convertToFormat(QImage::Format_Grayscale8);
+        const QImage in = base.convertToFormat(QImage::Format_Grayscale8);
+        int changedInside = 0;
+        for (int y = 0; y < 32; ++y)
+            for (int x = 0; x < 32; ++x) {
+                const bool masked = qGray(mask.pixel(x, y)) > 127;
+                if (!masked) QCOMPARE(qGray(out.pixel(x, y)), qGray(in.pixel(x, y)));
+                else changedInside += qGray(out.pixel(x, y)) != qGray(in.pixel(x, y));
+            }
+        QVERIFY(changedInside > 0);
+        QCOMPARE(panel.historyCount(), 2);
+    }
+
+    void openingImagesAndBadFiles() {
+        ImagePanel panel;
+        openModel(panel);
+        const QString png = m_dir.filePath("big.png");
+        QImage big(100, 100, QImage::Format_Grayscale8);
+        big.fill(200);
+        QVERIFY(big.save(png));
+        QVERIFY(panel.openImage(png));
+        QCOMPARE(panel.currentImage().size(), QSize(32, 32));
+        const QString bad = m_dir.filePath("bad.png");
+        { QFile f(bad); QVERIFY(f.open(QIODevice::WriteOnly)); f.write("not a png"); }
+        QVERIFY(!panel.openImage(bad));
+        QVERIFY(panel.status().contains("bad.png"));
+        QCOMPARE(panel.currentImage().size(), QSize(32, 32));  // the previous image stays
+        // A keypoint model is not an image model: the message names it.
+        QSignalSpy failed(panel.engine(), &ImageEngine::modelLoadFailed);
+        panel.openModel(qEnvironmentVariable("MASKSTUDIO_MODELS_DIR") + "/bike.msm");
+        QVERIFY(waitFor(failed, 1));
+        QVERIFY(failed.last().at(1).toString().contains("bike.msm"));
+    }
+};
+
+QTEST_MAIN(TestImagePanel)
+#include "TestImagePanel.moc"

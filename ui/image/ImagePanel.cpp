@@ -1,0 +1,333 @@
+#include "image/ImagePanel.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDialog>
+#include <QDoubleSpinBox>
+#include <QFileDialog>
+#include <QHBoxLayout>
+#include <QImageReader>
+#include <QLabel>
+#include <QListWidget>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QRandomGenerator>
+#include <QSpinBox>
+#include <QVBoxLayout>
+
+#include "image/MaskDocument.h"
+#include "image/MaskEditor.h"
+
+namespace ms {
+namespace {
+
+constexpr int kImageRole = Qt::UserRole;
+constexpr int kSeedRole = Qt::UserRole + 1;
+
+QString conditionsText(const ImageJob& job, const Schema& schema) {
+    return QString::fromStdString(job.request.conditions.toText(schema)).trimmed();
+}
+
+double maskCoverage(const QImage& mask) {
+    const QImage m = mask.convertToFormat(QImage::Format_Grayscale8);
+    qint64 on = 0;
+    for (int y = 0; y < m.height(); ++y) {
+        const uchar* line = m.constScanLine(y);
+        for (int x = 0; x < m.width(); ++x) on += line[x] > 127;
+    }
+    return m.isNull() ? 0.0 : static_cast<double>(on) / (static_cast<double>(m.width()) * m.height());
+}
+
+}  // namespace
+
+ImagePanel::ImagePanel(QWidget* parent) : QWidget(parent), m_engine(new ImageEngine(this)) {
+    auto* layout = new QVBoxLayout(this);
+    auto* top = new QHBoxLayout;
+    m_modelLabel = new QLabel(tr("No image model: open one trained with maskstudio-cli image train"), this);
+    m_modelLabel->setWordWrap(true);
+    auto* open = new QPushButton(tr("Open image model…"), this);
+    open->setObjectName(QStringLiteral("openImageModel"));
+    top->addWidget(m_modelLabel, 1);
+    top->addWidget(open);
+    layout->addLayout(top);
+
+    m_editor = new MaskEditor(this);
+    layout->addWidget(m_editor, 1);
+
+    auto* actions = new QHBoxLayout;
+    m_generate = new QPushButton(tr("Generate"), this);
+    m_generate->setObjectName(QStringLiteral("generateImage"));
+    m_cancel = new QPushButton(tr("Cancel"), this);
+    m_cancel->setObjectName(QStringLiteral("cancelImage"));
+    m_inpaint = new QPushButton(tr("Re-generate masked"), this);
+    m_inpaint->setObjectName(QStringLiteral("inpaintImage"));
+    m_live = new QCheckBox(tr("Live"), this);
+    m_live->setObjectName(QStringLiteral("liveImage"));
+    m_live->setToolTip(tr("Generate again whenever a condition changes"));
+    auto* openImage = new QPushButton(tr("Open image…"), this);
+    auto* saveImage = new QPushButton(tr("Save image…"), this);
+    for (QWidget* w : {static_cast<QWidget*>(m_generate), static_cast<QWidget*>(m_cancel), static_cast<QWidget*>(m_inpaint),
+                       static_cast<QWidget*>(m_live), static_cast<QWidget*>(openImage), static_cast<QWidget*>(saveImage)})
+        actions->addWidget(w);
+    layout->addLayout(actions);
+
+    auto* settings = new QHBoxLayout;
+    m_sampler = new QComboBox(this);
+    m_sampler->addItems({QStringLiteral("ddim"), QStringLiteral("ddpm")});
+    m_steps = new QSpinBox(this);
+    m_steps->setObjectName(QStringLiteral("imageSteps"));
+    m_steps->setRange(1, 1000);
+    m_steps->setValue(20);
+    m_eta = new QDoubleSpinBox(this);
+    m_eta->setRange(0.0, 1.0);
+    m_eta->setSingleStep(0.1);
+    m_guidance = new QDoubleSpinBox(this);
+    m_guidance->setObjectName(QStringLiteral("imageGuidance"));
+    m_guidance->setRange(0.0, 10.0);
+    m_guidance->setSingleStep(0.5);
+    m_guidance->setValue(1.0);
+    m_guidance->setToolTip(tr("Classifier-free guidance: 1 = off, higher = follow the conditions more strictly"));
+    m_seed = new QSpinBox(this);
+    m_seed->setObjectName(QStringLiteral("imageSeed"));
+    m_seed->setRange(0, 999999);
+    m_seedMode = new QComboBox(this);
+    m_seedMode->setObjectName(QStringLiteral("seedMode"));
+    m_seedMode->addItems({tr("Fixed seed"), tr("New seed"), tr("Increment seed")});
+    settings->addWidget(new QLabel(tr("Sampler"), this));
+    settings->addWidget(m_sampler);
+    settings->addWidget(new QLabel(tr("Steps"), this));
+    settings->addWidget(m_steps);
+    settings->addWidget(new QLabel(tr("η"), this));
+    settings->addWidget(m_eta);
+    settings->addWidget(new QLabel(tr("Guidance"), this));
+    settings->addWidget(m_guidance);
+    settings->addWidget(new QLabel(tr("Seed"), this));
+    settings->addWidget(m_seed);
+    settings->addWidget(m_seedMode);
+    layout->addLayout(settings);
+
+    m_progress = new QProgressBar(this);
+    m_progress->setFormat(tr("step %v / %m"));
+    m_progress->setValue(0);
+    layout->addWidget(m_progress);
+    m_history = new QListWidget(this);
+    m_history->setObjectName(QStringLiteral("imageHistory"));
+    m_history->setViewMode(QListView::IconMode);
+    m_history->setFlow(QListView::LeftToRight);
+    m_history->setWrapping(false);
+    m_history->setIconSize(QSize(64, 64));
+    m_history->setFixedHeight(96);
+    m_history->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    m_history->setToolTip(tr("Double-click: recall. Select two and press Compare."));
+    auto* historyRow = new QHBoxLayout;
+    auto* compare = new QPushButton(tr("Compare"), this);
+    historyRow->addWidget(m_history, 1);
+    historyRow->addWidget(compare);
+    layout->addLayout(historyRow);
+    m_status = new QLabel(this);
+    layout->addWidget(m_status);
+
+    connect(open, &QPushButton::clicked, this, [this] {
+        const QString path = QFileDialog::getOpenFileName(this, tr("Open image model"), QString(), tr("Image models (*.msi)"));
+        if (!path.isEmpty()) openModel(path);
+    });
+    connect(openImage, &QPushButton::clicked, this, [this] {
+        const QString path = QFileDialog::getOpenFileName(this, tr("Open image"), QString(), tr("Images (*.png *.jpg *.bmp)"));
+        if (!path.isEmpty()) this->openImage(path);
+    });
+    connect(saveImage, &QPushButton::clicked, this, [this] {
+        if (m_current.isNull()) return;
+        const QString path = QFileDialog::getSaveFileName(this, tr("Save image"), QStringLiteral("design.png"), tr("PNG (*.png)"));
+        if (!path.isEmpty() && !m_current.save(path, "PNG")) Q_EMIT statusMessage(tr("Could not write %1").arg(path));
+    });
+    connect(m_generate, &QPushButton::clicked, this, &ImagePanel::generate);
+    connect(m_cancel, &QPushButton::clicked, this, &ImagePanel::cancel);
+    connect(m_inpaint, &QPushButton::clicked, this, &ImagePanel::inpaint);
+    connect(compare, &QPushButton::clicked, this, &ImagePanel::compareSelected);
+    connect(m_history, &QListWidget::itemDoubleClicked, this, [this](QListWidgetItem* item) { recall(m_history->row(item)); });
+    connect(m_editor, &MaskEditor::liveRegenerateRequested, this, [this] { inpaint(); });
+    connect(m_engine, &ImageEngine::modelLoaded, this, [this](const ImageModelInfo& info, quint64 serial) {
+        if (serial != m_serial) return;
+        m_info = info;
+        m_ready = true;
+        m_modelLabel->setText(info.description);
+        m_editor->setBaseImage(QImage(info.size, info.size, QImage::Format_Grayscale8));
+        Q_EMIT modelReady(info.description);
+        if (m_live->isChecked()) generate();
+    });
+    connect(m_engine, &ImageEngine::modelLoadFailed, this, [this](const QString& path, const QString& message) {
+        m_status->setText(message);
+        Q_EMIT statusMessage(tr("Could not open %1: %2").arg(path, message));
+    });
+    connect(m_engine, &ImageEngine::preview, this, [this](quint64 id, int step, int total, const QImage& image) {
+        if (id != m_activeJob) return;
+        m_progress->setMaximum(total);
+        m_progress->setValue(step);
+        if (!image.isNull()) m_editor->setBaseImage(image);
+    });
+    connect(m_engine, &ImageEngine::finished, this, &ImagePanel::onFinished);
+    setEnabled(true);
+}
+
+void ImagePanel::openModel(const QString& path) {
+    m_ready = false;
+    m_serial = m_engine->loadModel(path);
+    m_modelLabel->setText(tr("Loading %1…").arg(path));
+}
+
+void ImagePanel::setConditions(const QStringList& assignments) {
+    m_assignments = assignments;
+    if (m_live->isChecked() && hasModel()) generate();
+}
+
+bool ImagePanel::openImage(const QString& path) {
+    QImageReader reader(path);
+    const QImage image = reader.read();
+    if (image.isNull()) {
+        const QString message = tr("%1: %2").arg(path, reader.errorString());
+        m_status->setText(message);
+        Q_EMIT statusMessage(message);
+        return false;
+    }
+    const int size = hasModel() ? m_info.size : image.width();
+    m_current = image.scaled(size, size, Qt::IgnoreAspectRatio, Qt::SmoothTransformation).convertToFormat(QImage::Format_Grayscale8);
+    m_editor->setBaseImage(m_current);
+    m_status->setText(tr("Opened %1 (%2 x %3 → %4 px)").arg(path).arg(image.width()).arg(image.height()).arg(size));
+    return true;
+}
+
+quint64 ImagePanel::seed() const { return static_cast<quint64>(m_seed->value()); }
+void ImagePanel::setSeed(quint64 seed) { m_seed->setValue(static_cast<int>(seed)); }
+void ImagePanel::setSeedMode(SeedMode mode) { m_seedMode->setCurrentIndex(static_cast<int>(mode)); }
+void ImagePanel::setLive(bool live) { m_live->setChecked(live); }
+void ImagePanel::setSteps(int steps) { m_steps->setValue(steps); }
+int ImagePanel::historyCount() const { return m_history->count(); }
+QString ImagePanel::status() const { return m_status->text(); }
+
+ImageJob ImagePanel::makeJob() {
+    ImageJob job;
+    job.modelSerial = m_serial;
+    std::vector<std::string> known;
+    for (const QString& a : m_assignments) {
+        const QString name = a.section('=', 0, 0).trimmed();
+        for (const auto& c : m_info.schema.categorical)
+            if (c.column == name.toStdString()) known.push_back(a.toStdString());
+        for (const auto& c : m_info.schema.numerical)
+            if (c.column == name.toStdString()) known.push_back(a.toStdString());
+    }
+    try {
+        job.request.conditions = parseConditionAssignments(m_info.schema, known);
+    } catch (const std::exception& e) {
+        // A value the image model has not seen (e.g. a class missing from its data) is left unknown.
+        m_status->setText(tr("Some conditions are unknown to the image model (%1); they are left open").arg(e.what()));
+        job.request.conditions = ConditionValues::allUnknown(m_info.schema);
+    }
+    const int mode = m_seedMode->currentIndex();
+    if (mode == static_cast<int>(SeedMode::New)) m_seed->setValue(static_cast<int>(QRandomGenerator::global()->bounded(1000000)));
+    job.request.seed = seed();
+    if (mode == static_cast<int>(SeedMode::Increment)) m_seed->setValue(m_seed->value() + 1);  // the next job's seed
+    job.request.sampler = m_sampler->currentText().toStdString();
+    job.request.steps = m_steps->value();
+    job.request.eta = m_eta->value();
+    job.request.guidance = m_guidance->value();
+    job.request.previewEvery = std::max(1, m_steps->value() / 10);
+    job.request.repaintSteps = std::max(10, m_steps->value());
+    return job;
+}
+
+void ImagePanel::submit(ImageJob job) {
+    if (!hasModel()) {
+        m_status->setText(tr("Open an image model first"));
+        return;
+    }
+    m_activeJob = m_engine->request(std::move(job));
+    m_progress->setValue(0);
+}
+
+void ImagePanel::generate() {
+    if (!hasModel()) return submit({});
+    submit(makeJob());
+}
+
+void ImagePanel::inpaint() {
+    if (!hasModel()) return submit({});
+    if (m_current.isNull()) {
+        m_status->setText(tr("Generate or open an image first: there is nothing to inpaint"));
+        return;
+    }
+    if (m_editor->document()->coverage() <= 0.0) {
+        m_status->setText(tr("Paint the region to re-generate first"));
+        return;
+    }
+    ImageJob job = makeJob();
+    job.base = m_current;
+    job.mask = m_editor->document()->mask();
+    submit(std::move(job));
+}
+
+void ImagePanel::cancel() { m_engine->cancel(); }
+
+void ImagePanel::onFinished(const ImageJobResult& r) {
+    if (r.id != m_activeJob) return;  // superseded
+    if (!r.error.isEmpty()) {
+        m_status->setText(r.error);
+        Q_EMIT statusMessage(r.error);
+        return;
+    }
+    if (r.cancelled) {
+        m_status->setText(tr("Cancelled; showing the last preview"));
+        if (!m_current.isNull()) m_editor->setBaseImage(m_current);
+        return;
+    }
+    m_current = r.image;
+    m_editor->setBaseImage(m_current);
+    m_progress->setValue(m_progress->maximum());
+    m_status->setText(tr("%1 in %2 ms, seed %3").arg(r.job.inpaint() ? tr("Inpainted") : tr("Generated")).arg(r.milliseconds, 0, 'f', 0).arg(r.job.request.seed));
+    addToHistory(r);
+    Q_EMIT imageReady(m_current);
+}
+
+void ImagePanel::addToHistory(const ImageJobResult& r) {
+    auto* item = new QListWidgetItem(QIcon(QPixmap::fromImage(r.image.scaled(64, 64))), QString::number(r.job.request.seed));
+    item->setData(kImageRole, r.image);
+    item->setData(kSeedRole, QVariant::fromValue<quint64>(r.job.request.seed));
+    QString tip = tr("seed %1\n%2").arg(r.job.request.seed).arg(conditionsText(r.job, m_info.schema));
+    if (r.job.inpaint())
+        tip += tr("\ninpainted, mask covers %1 %").arg(100.0 * maskCoverage(r.job.mask), 0, 'f', 1);
+    item->setToolTip(tip);
+    m_history->insertItem(0, item);
+}
+
+void ImagePanel::recall(int index) {
+    QListWidgetItem* item = m_history->item(index);
+    if (!item) return;
+    m_current = item->data(kImageRole).value<QImage>();
+    m_editor->setBaseImage(m_current);
+    setSeed(item->data(kSeedRole).value<quint64>());
+    m_status->setText(tr("Recalled: %1").arg(item->toolTip().section('\n', 0, 0)));
+}
+
+void ImagePanel::compareSelected() {
+    const auto items = m_history->selectedItems();
+    if (items.size() != 2) {
+        m_status->setText(tr("Select two history entries to compare"));
+        return;
+    }
+    auto* dialog = new QDialog(this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setWindowTitle(tr("Compare"));
+    auto* row = new QHBoxLayout(dialog);
+    for (QListWidgetItem* item : items) {
+        auto* column = new QVBoxLayout;
+        auto* picture = new QLabel(dialog);
+        picture->setPixmap(QPixmap::fromImage(item->data(kImageRole).value<QImage>().scaled(256, 256, Qt::KeepAspectRatio)));
+        auto* text = new QLabel(item->toolTip(), dialog);
+        text->setWordWrap(true);
+        column->addWidget(picture);
+        column->addWidget(text);
+        row->addLayout(column);
+    }
+    dialog->show();
+}
+
+}  // namespace ms

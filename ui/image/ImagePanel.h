@@ -1,0 +1,88 @@
+#pragma once
+// The studio's image view: conditions drive live image generation by the image model (mcLDM)
+// with step-by-step previews, cancel at any step, seed control (fixed / new / increment), a
+// history strip of results (seed, conditions, mask) to recall or compare, and inpainting of
+// the masked region of any image (generated or opened) with the mask editor, live after each
+// stroke when wanted.
+#include <QImage>
+#include <QWidget>
+
+#include "engine/ImageEngine.h"
+
+class QCheckBox;
+class QComboBox;
+class QDoubleSpinBox;
+class QLabel;
+class QListWidget;
+class QListWidgetItem;
+class QProgressBar;
+class QPushButton;
+class QSpinBox;
+
+namespace ms {
+
+class MaskEditor;
+
+enum class SeedMode { Fixed, New, Increment };
+
+class ImagePanel : public QWidget {
+    Q_OBJECT
+public:
+    explicit ImagePanel(QWidget* parent = nullptr);
+
+    void openModel(const QString& path);
+    bool hasModel() const { return m_serial != 0 && m_ready; }
+    // The current design's conditions as NAME=VALUE assignments; names the image model does not
+    // know are ignored, so a keypoint model and an image model of the same family share them.
+    void setConditions(const QStringList& assignments);
+    bool openImage(const QString& path);  // as the base for inpainting; false (and a message) if unreadable
+
+    void generate();  // one job with the current settings (and the next seed per the seed mode)
+    void inpaint();   // re-generate the masked region of the current image
+    void cancel();
+
+    const QImage& currentImage() const { return m_current; }
+    quint64 seed() const;
+    void setSeed(quint64 seed);
+    void setSeedMode(SeedMode mode);
+    void setLive(bool live);
+    void setSteps(int steps);
+    int historyCount() const;
+    void recall(int historyIndex);  // the entry's image becomes current; seed restored
+    MaskEditor* maskEditor() const { return m_editor; }
+    ImageEngine* engine() const { return m_engine; }
+    QString status() const;
+
+Q_SIGNALS:
+    void modelReady(const QString& description);
+    void imageReady(const QImage& image);  // each finished (not cancelled) job
+    void statusMessage(const QString& text);
+
+private:
+    ImageJob makeJob();
+    void submit(ImageJob job);
+    void onFinished(const ImageJobResult& r);
+    void addToHistory(const ImageJobResult& r);
+    void compareSelected();
+
+    ImageEngine* m_engine;
+    ImageModelInfo m_info;
+    quint64 m_serial = 0;
+    bool m_ready = false;
+    quint64 m_activeJob = 0;
+    QStringList m_assignments;
+    QImage m_current;
+
+    QLabel* m_modelLabel;
+    MaskEditor* m_editor;
+    QPushButton *m_generate, *m_cancel, *m_inpaint;
+    QCheckBox* m_live;
+    QComboBox *m_sampler, *m_seedMode;
+    QSpinBox *m_steps, *m_seed;
+    QDoubleSpinBox *m_eta, *m_guidance;
+    QProgressBar* m_progress;
+    QListWidget* m_history;
+    QLabel* m_status;
+};
+
+}  // namespace ms
