@@ -8,6 +8,7 @@
 
 #include "data/SchemaJson.h"
 #include "diffusion/TorchScriptFirstStage.h"
+#include "io/ArchiveFile.h"
 #include "io/ConfigJson.h"
 #include "io/ModelBundle.h"
 
@@ -102,37 +103,15 @@ void saveImageModel(const ImageModelFile& file, const std::string& path) {
     archive.write("meta", c10::IValue(meta.dump()));
     writeModule(archive, "unet/", *m.unet);
     if (m.autoencoder) writeModule(archive, "autoencoder/", *m.autoencoder);
-    const std::string tmp = path + ".tmp";
-    try {
-        archive.save_to(tmp);
-    } catch (const c10::Error& e) {
-        std::remove(tmp.c_str());
-        throw BundleError(path + ": could not write the image model (" + e.what_without_backtrace() + ")");
-    }
-    std::error_code ec;
-    std::filesystem::rename(tmp, path, ec);
-    if (ec) throw BundleError(path + ": could not replace the image model file (" + ec.message() + ")");
+    saveArchiveAtomically(archive, path, "image model");
 }
 
 ImageModelFile loadImageModel(const std::string& path) {
-    if (!std::filesystem::exists(path)) throw BundleError(path + ": image model file not found");
     torch::serialize::InputArchive archive;
-    c10::IValue metaValue;
-    try {
-        archive.load_from(path);
-        archive.read("meta", metaValue);
-    } catch (const c10::Error&) {
-        throw BundleError(path + ": not a Maskstudio image model (not a LibTorch archive with a 'meta' entry)");
-    }
+    const json meta = loadArchiveMeta(archive, path, "maskstudio-image-model", kImageFormatVersion, "image model");
     ImageModelFile file;
     McLdm& m = file.model;
     try {
-        const json meta = json::parse(metaValue.toStringRef());
-        if (meta.value("format", "") != "maskstudio-image-model")
-            throw BundleError(path + ": not a Maskstudio image model (format '" + meta.value("format", "") + "')");
-        if (meta.value("format_version", -1) != kImageFormatVersion)
-            throw BundleError(path + ": image model format version " + std::to_string(meta.value("format_version", -1)) +
-                              "; this Maskstudio reads version " + std::to_string(kImageFormatVersion));
         m.schema = schemaFromJson(meta.at("schema"), path + ": schema");
         readJson(meta.at("normalization"), m.normalization, path + ": normalization");
         m.imageSize = meta.at("image_size").get<int64_t>();

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "data/SchemaJson.h"
+#include "io/ArchiveFile.h"
 #include "io/ConfigJson.h"
 
 namespace ms {
@@ -65,41 +66,12 @@ void saveBundle(const ModelBundle& b, const std::string& path) {
     }
     if (b.state.rngState.defined()) archive.write("rng/state", b.state.rngState.cpu());
 
-    const std::string tmp = path + ".tmp";
-    try {
-        archive.save_to(tmp);
-    } catch (const c10::Error& e) {
-        std::remove(tmp.c_str());
-        throw BundleError(path + ": could not write the model file (" + e.what_without_backtrace() + ")");
-    }
-    std::error_code ec;
-    std::filesystem::rename(tmp, path, ec);
-    if (ec) throw BundleError(path + ": could not replace the model file (" + ec.message() + ")");
+    saveArchiveAtomically(archive, path, "model bundle");
 }
 
 ModelBundle loadBundle(const std::string& path) {
-    if (!std::filesystem::exists(path)) throw BundleError(path + ": model file not found");
     torch::serialize::InputArchive archive;
-    c10::IValue metaValue;
-    try {
-        archive.load_from(path);
-        archive.read("meta", metaValue);
-    } catch (const c10::Error&) {
-        throw BundleError(path + ": not a Maskstudio model bundle (not a LibTorch archive with a 'meta' entry)");
-    }
-    json meta;
-    try {
-        meta = json::parse(metaValue.toStringRef());
-    } catch (const std::exception& e) {
-        throw BundleError(path + ": the model's metadata is not valid JSON (" + e.what() + ")");
-    }
-    if (meta.value("format", "") != "maskstudio-model")
-        throw BundleError(path + ": not a Maskstudio model bundle (format '" + meta.value("format", "") + "')");
-    const int version = meta.value("format_version", -1);
-    if (version != ModelBundle::kFormatVersion)
-        throw BundleError(path + ": model format version " + std::to_string(version) +
-                          "; this Maskstudio reads version " + std::to_string(ModelBundle::kFormatVersion) +
-                          (version > ModelBundle::kFormatVersion ? " (update Maskstudio)" : " (retrain the model)"));
+    const json meta = loadArchiveMeta(archive, path, "maskstudio-model", ModelBundle::kFormatVersion, "model bundle");
 
     ModelBundle b;
     try {

@@ -13,11 +13,7 @@ namespace ms {
 ExploreWorker::ExploreWorker() { registerEngineMetaTypes(); }
 
 void ExploreWorker::submit(const GenerationJob& job) {
-    QMutexLocker lock(&m_mutex);
-    m_pending = job;
-    if (m_wakeQueued) return;
-    m_wakeQueued = true;
-    QMetaObject::invokeMethod(this, [this] { processLatest(); }, Qt::QueuedConnection);
+    if (m_slot.offer(job)) QMetaObject::invokeMethod(this, [this] { processLatest(); }, Qt::QueuedConnection);
 }
 
 void ExploreWorker::loadModel(const QString& path, const QString& device, quint64 serial) {
@@ -31,14 +27,9 @@ void ExploreWorker::loadModel(const QString& path, const QString& device, quint6
 }
 
 void ExploreWorker::processLatest() {
-    GenerationJob job;
-    {
-        QMutexLocker lock(&m_mutex);
-        m_wakeQueued = false;
-        if (!m_pending) return;
-        job = std::move(*m_pending);
-        m_pending.reset();
-    }
+    const std::optional<GenerationJob> next = m_slot.take();
+    if (!next) return;
+    const GenerationJob& job = *next;
     if (job.modelSerial != m_serial || !m_session.loaded()) return;  // made for another model
     Q_EMIT generated(run(job));
 }

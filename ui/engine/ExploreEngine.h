@@ -3,14 +3,13 @@
 // drawn designs. Requests are coalesced (latest wins): while one generation runs, newer
 // requests replace the waiting one, so a dragged slider never queues up work and the result
 // always ends on the last state. The GUI thread never waits on it.
-#include <QMutex>
 #include <QObject>
 #include <QThread>
 
 #include <atomic>
-#include <optional>
 
 #include "engine/EngineTypes.h"
+#include "engine/LatestWinsSlot.h"
 
 namespace ms {
 
@@ -36,9 +35,7 @@ private:
 
     ExploreSession m_session;
     quint64 m_serial = 0;
-    QMutex m_mutex;
-    std::optional<GenerationJob> m_pending;
-    bool m_wakeQueued = false;
+    LatestWinsSlot<GenerationJob> m_slot;
     std::atomic<int> m_generations{0};
 };
 

@@ -50,12 +50,8 @@ ImageWorker::ImageWorker() {
 }
 
 void ImageWorker::submit(const ImageJob& job) {
-    QMutexLocker lock(&m_mutex);
-    m_pending = job;
     m_cancelUpTo.store(job.id - 1);  // the running job stops at its next step
-    if (m_wakeQueued) return;
-    m_wakeQueued = true;
-    QMetaObject::invokeMethod(this, [this] { processLatest(); }, Qt::QueuedConnection);
+    if (m_slot.offer(job)) QMetaObject::invokeMethod(this, [this] { processLatest(); }, Qt::QueuedConnection);
 }
 
 void ImageWorker::loadModel(const QString& path, quint64 serial) {
@@ -75,14 +71,9 @@ void ImageWorker::loadModel(const QString& path, quint64 serial) {
 }
 
 void ImageWorker::processLatest() {
-    ImageJob job;
-    {
-        QMutexLocker lock(&m_mutex);
-        m_wakeQueued = false;
-        if (!m_pending) return;
-        job = std::move(*m_pending);
-        m_pending.reset();
-    }
+    const std::optional<ImageJob> next = m_slot.take();
+    if (!next) return;
+    const ImageJob& job = *next;
     if (job.modelSerial != m_serial || !m_session.loaded()) return;  // made for another model
     ImageJobResult result;
     result.id = job.id;

@@ -4,14 +4,13 @@
 // a new job replaces the waiting one AND cancels the running one at its next step, so live
 // generation always converges on the last state; the user can cancel at any step.
 #include <QImage>
-#include <QMutex>
 #include <QObject>
 #include <QThread>
 
 #include <atomic>
-#include <optional>
 
 #include "api/ImageSession.h"
+#include "engine/LatestWinsSlot.h"
 #include "inference/ConditionValues.h"
 
 namespace ms {
@@ -67,9 +66,7 @@ private:
 
     ImageSession m_session;
     quint64 m_serial = 0;
-    QMutex m_mutex;
-    std::optional<ImageJob> m_pending;
-    bool m_wakeQueued = false;
+    LatestWinsSlot<ImageJob> m_slot;
     std::atomic<quint64> m_cancelUpTo{0};
     std::atomic<int> m_jobs{0};
 };

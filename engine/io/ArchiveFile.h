@@ -1,0 +1,20 @@
+#pragma once
+// The file layer shared by the model files (.msm keypoint models, .msi image models): a LibTorch
+// archive with a JSON "meta" entry naming its format and version, written atomically (temporary
+// file, then rename, so a crash never leaves half a model). Errors are BundleError naming the path;
+// `what` is the kind of file in messages ("model", "image model").
+#include <nlohmann/json.hpp>
+#include <torch/serialize/input-archive.h>
+#include <torch/serialize/output-archive.h>
+
+#include <string>
+
+namespace ms {
+
+void saveArchiveAtomically(torch::serialize::OutputArchive& archive, const std::string& path, const std::string& what);
+
+// Loads `path` into `archive` and returns its meta JSON after checking format and version.
+nlohmann::json loadArchiveMeta(torch::serialize::InputArchive& archive, const std::string& path,
+                               const std::string& format, int version, const std::string& what);
+
+}  // namespace ms
