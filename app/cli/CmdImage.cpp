@@ -166,6 +166,8 @@ void addTrain(CLI::App* image) {
     cmd->add_option("--base", r->baseChannels, "U-Net base channels (paper: 64)");
     cmd->add_option("--mult", *mult, "U-Net channel multipliers per level, e.g. 1,2,2,4");
     cmd->add_option("--sparsity", *sparsity, "sparsity schedule KIND:START[:END] (default linear:0.1:0.25)");
+    cmd->add_option("--resume", r->resumeFrom, "continue this run (same data) up to --epochs mcLDM epochs in total");
+    cmd->add_option("--fine-tune-from", r->fineTuneFrom, "start from this model's first stage and U-Net (same conditions)");
     cmd->add_flag("--json", *json, "print a JSON summary on the last line");
     cmd->callback([=] {
         initTorchRuntime(*threads);
@@ -183,7 +185,9 @@ void addTrain(CLI::App* image) {
         }, cancel);
         restoreInterrupt();
         if (res.cancelled) {
-            std::cout << "cancelled: nothing was written\n";
+            if (res.modelPath.empty()) std::cout << "cancelled during the autoencoder stage: nothing was written\n";
+            else std::cout << "cancelled after " << res.completedEpochs << " mcLDM epochs: checkpoint " << res.modelPath
+                           << " (continue with --resume " << res.modelPath << ")\n";
             return;
         }
         std::cout << "trained " << res.modelPath << " on " << res.trainRows << " images (" << res.testRows << " held out) on "
@@ -194,7 +198,8 @@ void addTrain(CLI::App* image) {
             printJsonLine({{"model", res.modelPath}, {"device", res.deviceName}, {"train_rows", res.trainRows},
                            {"test_rows", res.testRows}, {"autoencoder_seconds", res.autoencoderSeconds},
                            {"ldm_seconds", res.ldmSeconds}, {"reconstruction_mse", res.reconstructionMse},
-                           {"latent_scale", res.latentScale}, {"autoencoder_loss", res.autoencoderLoss},
+                           {"latent_scale", res.latentScale}, {"completed_epochs", res.completedEpochs},
+                           {"autoencoder_loss", res.autoencoderLoss},
                            {"ldm_loss", res.ldmLoss}});
     });
 }

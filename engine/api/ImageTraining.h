@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "conditioning/SparsitySchedule.h"
+#include "api/ImageSession.h"
 #include "data/ImageSet.h"
 #include "runtime/CancelToken.h"
 
@@ -33,6 +34,14 @@ struct ImageTrainRequest {
     int64_t batchSize = 32;
     double lr = 2e-4;
     SparsitySchedule sparsity{ScheduleKind::Linear, 0.1, 0.25};  // paper: linear 0.1 -> 0.25
+    // Continue a saved run (a cancelled checkpoint or a finished model) on the same data up to
+    // `epochs` mcLDM epochs in total: same split, first stage and optimizer state.
+    std::string resumeFrom;
+    // Start from a model's first stage and U-Net on new data with the same conditions (its
+    // schema); only the mcLDM trains (`epochs` more epochs), on a new split.
+    std::string fineTuneFrom;
+    int64_t previewEvery = 0;  // mcLDM epochs between preview grids (0: none)
+    int64_t previewCount = 4;  // images per preview (conditions of the first training rows)
 };
 
 struct ImageTrainProgress {
@@ -40,6 +49,7 @@ struct ImageTrainProgress {
     int64_t epoch = 0, epochs = 0;
     double loss = 0.0;
     double elapsedSeconds = 0.0;
+    ImagePixels preview;  // mcLDM only, every previewEvery epochs (count 0 otherwise)
 };
 
 struct ImageTrainResult {
@@ -49,12 +59,15 @@ struct ImageTrainResult {
     double autoencoderSeconds = 0.0, ldmSeconds = 0.0;
     double reconstructionMse = 0.0;  // first stage, held-out images, intensities in [0, 1]
     double latentScale = 1.0;
-    std::vector<double> autoencoderLoss, ldmLoss;
-    bool cancelled = false;
+    std::vector<double> autoencoderLoss, ldmLoss;  // the epochs trained in this call
+    int64_t completedEpochs = 0;                    // mcLDM epochs of the saved model in total
+    bool cancelled = false;  // cancelled: during the mcLDM stage a resumable checkpoint is saved
 };
 
 // Throws DataError for bad conditions, std::invalid_argument for bad settings, std::runtime_error
-// for a diverging loss (naming stage and epoch). A cancelled run saves nothing and says so.
+// for a diverging loss (naming stage and epoch), BundleError for a bad resume / fine-tune file.
+// Cancelled during the autoencoder stage: nothing is saved. Cancelled during the mcLDM stage: the
+// model so far is saved to outPath as a resumable checkpoint (modelPath says so).
 ImageTrainResult trainImageModel(const ImageSet& images, const ImageTrainRequest& request,
                                  const std::function<void(const ImageTrainProgress&)>& onProgress,
                                  const CancelToken& cancel);

@@ -98,11 +98,17 @@ void saveImageModel(const ImageModelFile& file, const std::string& path) {
                        {"schedule", {{"steps", m.schedule.steps}, {"beta_start", m.schedule.betaStart}, {"beta_end", m.schedule.betaEnd}}},
                        {"unet", toJson(m.unet->config())},
                        {"first_stage", firstStage},
-                       {"training", file.training}};
+                       {"training", file.training},
+                       {"progress", {{"completed_epochs", file.completedEpochs}, {"partial", file.partial},
+                                     {"optimizer_step", file.optimizer.step}}}};
     torch::serialize::OutputArchive archive;
     archive.write("meta", c10::IValue(meta.dump()));
     writeModule(archive, "unet/", *m.unet);
     if (m.autoencoder) writeModule(archive, "autoencoder/", *m.autoencoder);
+    if (file.optimizer.expAvg.defined()) {
+        archive.write("optimizer/exp_avg", file.optimizer.expAvg.detach().cpu().contiguous());
+        archive.write("optimizer/exp_avg_sq", file.optimizer.expAvgSq.detach().cpu().contiguous());
+    }
     saveArchiveAtomically(archive, path, "image model");
 }
 
@@ -140,12 +146,22 @@ ImageModelFile loadImageModel(const std::string& path) {
             throw BundleError(path + ": unknown first stage kind '" + kind + "'");
         }
         file.training = meta.value("training", json::object());
+        const json progress = meta.value("progress", json::object());
+        file.completedEpochs = progress.value("completed_epochs", int64_t{0});
+        file.partial = progress.value("partial", false);
+        file.optimizer.step = progress.value("optimizer_step", int64_t{0});
     } catch (const BundleError&) {
         throw;
     } catch (const std::exception& e) {
         throw BundleError(path + ": damaged image model metadata (" + e.what() + ")");
     }
     readModule(archive, "unet/", *m.unet, path);
+    try {
+        archive.read("optimizer/exp_avg", file.optimizer.expAvg);
+        archive.read("optimizer/exp_avg_sq", file.optimizer.expAvgSq);
+    } catch (const c10::Error&) {
+        file.optimizer = AdamWState{};  // a model saved without optimizer state: resumable with fresh moments
+    }
     m.unet->eval();
     if (m.autoencoder) {
         readModule(archive, "autoencoder/", *m.autoencoder, path);

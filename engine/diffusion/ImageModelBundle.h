@@ -8,12 +8,16 @@
 #include <string>
 
 #include "diffusion/McLdm.h"
+#include "training/FlatAdamW.h"
 
 namespace ms {
 
 struct ImageModelFile {
     McLdm model;
     nlohmann::json training;  // free-form record: settings, loss history, timings, data file
+    int64_t completedEpochs = 0;  // mcLDM epochs trained so far
+    bool partial = false;         // a checkpoint of a cancelled run (resumable)
+    AdamWState optimizer;         // the mcLDM optimizer's moments, for resuming (may be undefined)
 };
 
 // Atomic (write to .tmp, rename). Throws BundleError naming the path.

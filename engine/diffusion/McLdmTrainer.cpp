@@ -46,18 +46,22 @@ at::Tensor ldmLoss(McUnet& unet, const at::Tensor& latents, const ConditionInput
 
 std::vector<double> trainMcLdm(McUnet& unet, const at::Tensor& latents, const ConditionInput& conditions,
                                const NoiseSchedule& schedule, const LdmTrainSettings& settings,
-                               at::Generator& generator, const EpochLossFn& onEpoch, const CancelToken& cancel) {
+                               at::Generator& generator, const EpochLossFn& onEpoch, const CancelToken& cancel,
+                               int64_t epochsDone, AdamWState* optimizerState) {
     if (const std::string problem = settings.sparsity.validate(); !problem.empty())
         throw std::invalid_argument("sparsity schedule: " + problem);
+    if (epochsDone < 0 || epochsDone >= settings.epochs)
+        throw std::invalid_argument("the run has " + std::to_string(epochsDone) + " of " + std::to_string(settings.epochs) +
+                                    " epochs done: nothing left to train (ask for more epochs)");
     unet->train();
     MinibatchSettings mb;
-    mb.epochs = settings.epochs;
+    mb.epochs = settings.epochs - epochsDone;
     mb.batchSize = settings.batchSize;
     mb.lr = settings.lr;
     mb.model = "mcLDM";
     const int64_t totalSteps = settings.epochs * stepsPerEpoch(latents.size(0), settings.batchSize);
     const int64_t conditionCount = conditions.categorical.size(1) + conditions.numerical.size(1);
-    int64_t step = 0;
+    int64_t step = epochsDone * stepsPerEpoch(latents.size(0), settings.batchSize);
     const auto loss = [&](const at::Tensor& rows) {
         const at::Tensor idx = rows.to(latents.device());
         const at::Tensor batch = latents.index_select(0, idx);
@@ -67,7 +71,10 @@ std::vector<double> trainMcLdm(McUnet& unet, const at::Tensor& latents, const Co
             (at::rand({batch.size(0), conditionCount}, generator, at::TensorOptions()) >= p).to(latents.device());
         return ldmLoss(unet, batch, cond, keep, schedule, generator);
     };
-    auto history = trainMinibatchFlatAdamW(*unet, latents.size(0), mb, generator, loss, onEpoch, cancel);
+    const EpochLossFn numbered = [&](int64_t epoch, double value) {
+        if (onEpoch) onEpoch(epochsDone + epoch, value);
+    };
+    auto history = trainMinibatchFlatAdamW(*unet, latents.size(0), mb, generator, loss, numbered, cancel, optimizerState);
     unet->eval();
     return history;
 }

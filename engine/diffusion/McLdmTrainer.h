@@ -43,9 +43,13 @@ std::vector<double> trainAutoencoder(KlAutoencoder& model, const at::Tensor& ima
 double latentScaleFor(const at::Tensor& latents);
 
 // latents [N, Z, h, w] already multiplied by the latent scale; conditions with N rows.
+// settings.epochs is the run's total; epochsDone > 0 resumes a run (the sparsity schedule and the
+// epoch numbers of onEpoch continue where it stopped) from optimizerState, which is updated when
+// training stops (finished or cancelled). Returns the losses of the epochs run here.
 std::vector<double> trainMcLdm(McUnet& unet, const at::Tensor& latents, const ConditionInput& conditions,
                                const NoiseSchedule& schedule, const LdmTrainSettings& settings,
-                               at::Generator& generator, const EpochLossFn& onEpoch, const CancelToken& cancel);
+                               at::Generator& generator, const EpochLossFn& onEpoch, const CancelToken& cancel,
+                               int64_t epochsDone = 0, AdamWState* optimizerState = nullptr);
 
 // The noise-prediction loss of one batch with the given condition keep mask ([B, C + M] bool).
 at::Tensor ldmLoss(McUnet& unet, const at::Tensor& latents, const ConditionInput& conditions, const at::Tensor& keep,

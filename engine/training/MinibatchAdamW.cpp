@@ -5,7 +5,6 @@
 
 #include <functional>
 
-#include "training/FlatAdamW.h"
 
 #include <cmath>
 #include <stdexcept>
@@ -64,7 +63,8 @@ std::vector<double> trainMinibatchAdamW(const std::vector<at::Tensor>& parameter
 
 std::vector<double> trainMinibatchFlatAdamW(torch::nn::Module& module, int64_t rows, const MinibatchSettings& s,
                                             at::Generator& shuffle, const BatchLossFn& batchLoss,
-                                            const EpochLossFn& onEpoch, const CancelToken& cancel) {
+                                            const EpochLossFn& onEpoch, const CancelToken& cancel,
+                                            AdamWState* optimizerState) {
     checkSettings(s, rows);
     AdamWSettings as;
     as.lr = s.lr;
@@ -74,8 +74,11 @@ std::vector<double> trainMinibatchFlatAdamW(torch::nn::Module& module, int64_t r
     // Autograd accumulates into an existing .grad in place, so these views make backward()
     // write straight into the flat gradient buffer.
     for (auto& p : module.named_parameters()) p.value().mutable_grad() = optimizer.gradientOf(p.key());
-    return runLoop(rows, s, shuffle, batchLoss, onEpoch, cancel,
-                   {[&] { optimizer.gradients().zero_(); }, [&] { optimizer.step(s.lr); }});
+    if (optimizerState && optimizerState->expAvg.defined()) optimizer.setState(*optimizerState);
+    auto history = runLoop(rows, s, shuffle, batchLoss, onEpoch, cancel,
+                           {[&] { optimizer.gradients().zero_(); }, [&] { optimizer.step(s.lr); }});
+    if (optimizerState) *optimizerState = optimizer.state();
+    return history;
 }
 
 }  // namespace ms

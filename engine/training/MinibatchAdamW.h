@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "runtime/CancelToken.h"
+#include "training/FlatAdamW.h"
 
 namespace ms {
 
@@ -39,8 +40,11 @@ std::vector<double> trainMinibatchAdamW(const std::vector<at::Tensor>& parameter
 // instead of ~10 per parameter tensor. For deep nets with many small tensors (the diffusion
 // U-Net) the per-tensor update dominates a step, on a GPU most of all. Same AdamW semantics
 // (betas 0.9 / 0.999, eps 1e-8, decoupled weight decay).
+// optimizerState (optional, in and out): moment estimates to start from when defined (resuming a
+// run), and the optimizer's state when training stops (finished or cancelled), for a checkpoint.
 std::vector<double> trainMinibatchFlatAdamW(torch::nn::Module& module, int64_t rows, const MinibatchSettings& settings,
                                             at::Generator& shuffle, const BatchLossFn& batchLoss,
-                                            const EpochLossFn& onEpoch, const CancelToken& cancel);
+                                            const EpochLossFn& onEpoch, const CancelToken& cancel,
+                                            AdamWState* optimizerState = nullptr);
 
 }  // namespace ms

@@ -246,7 +246,9 @@ private Q_SLOTS:
         m.latentScale = 0.7;
         QTemporaryDir dir;
         const std::string path = dir.filePath("tiny.msi").toStdString();
-        ImageModelFile file{m, {{"note", "test"}}};
+        ImageModelFile file;
+        file.model = m;
+        file.training = {{"note", "test"}};
         saveImageModel(file, path);
         ImageModelFile back = loadImageModel(path);
         QCOMPARE(back.model.latentScale, 0.7);
@@ -300,6 +302,34 @@ private Q_SLOTS:
         cancel.cancel();
         McUnet other(tinyUnet());
         QVERIFY(trainMcLdm(other, latents, cond, NoiseSchedule::linear(100), s, g, {}, cancel).empty());
+    }
+
+    void resumingContinuesEpochsAndOptimizer() {
+        at::Generator g = at::make_generator<at::CPUGeneratorImpl>(10);
+        const int64_t n = 32;
+        const ConditionInput cond{at::zeros({n, 2}, at::kLong), at::rand({n, 1}, g), at::ones({n, 1})};
+        const at::Tensor latents = at::randn({n, 4, 4, 4}, g);
+        McUnet unet(tinyUnet());
+        LdmTrainSettings s;
+        s.epochs = 6;
+        s.batchSize = 16;
+        AdamWState state;
+        CancelToken cancel;
+        std::vector<int64_t> seen;
+        const EpochLossFn record = [&](int64_t epoch, double) {
+            seen.push_back(epoch);
+            if (epoch == 4) cancel.cancel();
+        };
+        const auto first = trainMcLdm(unet, latents, cond, NoiseSchedule::linear(100), s, g, record, cancel, 0, &state);
+        QCOMPARE(first.size(), std::size_t(4));
+        QVERIFY(state.expAvg.defined());
+        QCOMPARE(state.step, int64_t(4 * 2));  // 2 steps per epoch
+        const auto second = trainMcLdm(unet, latents, cond, NoiseSchedule::linear(100), s, g, record, CancelToken(), 4, &state);
+        QCOMPARE(second.size(), std::size_t(2));
+        QCOMPARE(seen, (std::vector<int64_t>{1, 2, 3, 4, 5, 6}));
+        QCOMPARE(state.step, int64_t(6 * 2));  // the moments carried on
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
+                                 trainMcLdm(unet, latents, cond, NoiseSchedule::linear(100), s, g, {}, CancelToken(), 6, &state));
     }
 };
 

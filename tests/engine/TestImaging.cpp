@@ -37,6 +37,14 @@ int runCli(const QStringList& args, QString* output = nullptr) {
     return p.exitCode();
 }
 
+// The JSON summary line of a command's output (stdout and stderr together).
+QJsonObject lastJson(const QString& out) {
+    const QStringList lines = out.split('\n');
+    for (auto it = lines.rbegin(); it != lines.rend(); ++it)
+        if (it->startsWith('{')) return QJsonDocument::fromJson(it->toUtf8()).object();
+    return {};
+}
+
 }  // namespace
 
 class TestImaging : public QObject {
@@ -158,10 +166,19 @@ private Q_SLOTS:
         QVERIFY(QFile::exists(dir.filePath("s-0.png")) && QFile::exists(dir.filePath("s-1.png")));
         QCOMPARE(runCli({"image", "eval", "--model", model, "--images", images + "/images.mspack", "--rows", "4",
                          "--sparsities", "0,0.5", "--steps", "2", "--classifier-epochs", "1", "--json"}, &out), 0);
-        const auto lines = out.trimmed().split('\n');
-        const QJsonObject j = QJsonDocument::fromJson(lines.last().toUtf8()).object();
+        const QJsonObject j = lastJson(out);
         QCOMPARE(j["rows"].toArray().size(), 2);
         QVERIFY(j["rows"].toArray()[0].toObject()["ssim"].toDouble() > -1.0);
+        // Resume to 4 epochs in total, then fine-tune on the same images; asking for no more
+        // epochs than done is refused with a message.
+        const QString resumed = dir.filePath("resumed.msi");
+        QCOMPARE(runCli({"image", "train", "--images", images, "--resume", model, "--epochs", "4", "--threads", "1",
+                         "--out", resumed, "--json"}, &out), 0);
+        QCOMPARE(lastJson(out)["completed_epochs"].toInt(), 4);
+        QVERIFY(runCli({"image", "train", "--images", images, "--resume", resumed, "--epochs", "4", "--out", resumed}, &out) != 0);
+        QVERIFY2(out.contains("nothing left to train"), qPrintable(out));
+        QCOMPARE(runCli({"image", "train", "--images", images, "--fine-tune-from", resumed, "--epochs", "1", "--threads", "1",
+                         "--out", dir.filePath("tuned.msi")}, &out), 0);
         // A condition the model does not know is refused by name.
         QVERIFY(runCli({"image", "sample", "--model", model, "Colour=red", "--out", dir.filePath("x")}, &out) != 0);
         QVERIFY2(out.contains("Colour"), qPrintable(out));

@@ -5,6 +5,7 @@
 
 #include "engine/ImageEngine.h"
 #include "image/ImagePanel.h"
+#include "image/ImageTrainingPanel.h"
 #include "image/MaskDocument.h"
 #include "image/MaskEditor.h"
 
@@ -132,6 +133,52 @@ private Q_SLOTS:
             }
         QVERIFY(changedInside > 0);
         QCOMPARE(panel.historyCount(), 2);
+    }
+
+    void trainingFromTheStudio() {
+        qputenv("MASKSTUDIO_RUNS_DIR", m_dir.filePath("runs").toUtf8());
+        ImageTrainingPanel panel;
+        QVERIFY(!panel.loadImages(m_dir.filePath("no-such-folder")));
+        QVERIFY(panel.report().contains("no-such-folder"));
+        QVERIFY(!panel.startTraining());  // nothing loaded
+        QVERIFY(panel.loadImages(m_dir.filePath("bikes")));
+        QVERIFY(panel.report().contains("48 image(s) loaded"));
+        panel.setEpochs(1, 3, 1);
+        panel.setArchitecture(16, "1,2");
+        QSignalSpy trained(&panel, &ImageTrainingPanel::modelTrained);
+        QVERIFY(panel.startTraining());
+        QVERIFY(waitFor(trained, 1, 120000));
+        QCOMPARE(panel.curvePoints(), 1 + 3);
+        QCOMPARE(panel.lastPreview().size(), QSize(4 * 32, 32));  // four previews side by side
+        const QString path = trained.first().at(0).toString();
+        QVERIFY(QFile::exists(path));
+
+        // Cancel during the mcLDM stage leaves a resumable checkpoint; resume finishes it.
+        panel.setEpochs(1, 500, 0);
+        QSignalSpy finished(panel.engine(), &ImageTrainingEngine::finished);
+        QSignalSpy progress(panel.engine(), &ImageTrainingEngine::progress);
+        QVERIFY(panel.startTraining());
+        QElapsedTimer t;
+        t.start();
+        while (t.elapsed() < 60000) {
+            progress.wait(200);
+            if (!progress.isEmpty() && progress.last().at(0).toString() == "mcldm") break;
+        }
+        panel.cancel();
+        QVERIFY(waitFor(finished, 1, 60000));
+        QVERIFY(finished.last().at(1).toBool());  // cancelled
+        const QString checkpoint = finished.last().at(0).toString();
+        QVERIFY(QFile::exists(checkpoint));
+        QVERIFY(panel.report().contains("Resume"));
+        const QRegularExpressionMatch done = QRegularExpression("after (\\d+) mcLDM epochs").match(panel.report());
+        QVERIFY2(done.hasMatch(), qPrintable(panel.report()));
+        const int epochsDone = done.captured(1).toInt();
+        QVERIFY(epochsDone >= 1 && epochsDone < 500);
+        panel.setEpochs(1, epochsDone + 2, 0);
+        trained.clear();
+        QVERIFY(panel.startTraining(QString(), checkpoint));
+        QVERIFY(waitFor(trained, 1, 120000));
+        QCOMPARE(trained.first().at(0).toString(), checkpoint);
     }
 
     void openingImagesAndBadFiles() {

@@ -32,6 +32,7 @@ public:
 
     void openModel(const QString& path);
     bool hasModel() const { return m_serial != 0 && m_ready; }
+    QString modelPath() const { return hasModel() ? m_info.path : QString(); }
     // The current design's conditions as NAME=VALUE assignments; names the image model does not
     // know are ignored, so a keypoint model and an image model of the same family share them.
     void setConditions(const QStringList& assignments);

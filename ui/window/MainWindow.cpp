@@ -8,6 +8,7 @@
 #include <QComboBox>
 #include <QDir>
 #include <QDockWidget>
+#include <QTabWidget>
 #include <QEventLoop>
 #include <QFileDialog>
 #include <QFileInfo>
@@ -32,6 +33,7 @@
 #include "engine/TrainingEngine.h"
 #include "geometry/GeometryExport.h"
 #include "image/ImagePanel.h"
+#include "image/ImageTrainingPanel.h"
 #include "io/Preset.h"
 #include "panels/ConditionPanel.h"
 #include "panels/SamplingPanel.h"
@@ -65,6 +67,7 @@ MainWindow::MainWindow(QWidget* parent)
     m_sampling = new SamplingPanel(this);
     m_trainingPanel = new TrainingPanel(m_training, this);
     m_imagePanel = new ImagePanel(this);
+    m_imageTraining = new ImageTrainingPanel(this);
     m_modelBox = new QComboBox(this);
     m_modelBox->setMinimumContentsLength(18);
     m_modelBox->setToolTip(tr("Switch model: the built-in bike and car, and every model you open or train"));
@@ -85,6 +88,12 @@ MainWindow::MainWindow(QWidget* parent)
     connect(m_imagePanel, &ImagePanel::modelReady, this, [this](const QString& description) {
         forwardConditionsToImages();
         statusBar()->showMessage(tr("Image model ready: %1").arg(description), 8000);
+    });
+    connect(m_imagePanel, &ImagePanel::modelReady, this, [this] { m_imageTraining->setCurrentImageModel(m_imagePanel->modelPath()); });
+    connect(m_imageTraining, &ImageTrainingPanel::modelTrained, this, [this](const QString& path) {
+        m_imagePanel->openModel(path);
+        if (auto* dock = findChild<QDockWidget*>(QStringLiteral("imageDock"))) dock->raise();
+        statusBar()->showMessage(tr("New image model %1 is ready").arg(path), 8000);
     });
     connect(m_imagePanel, &ImagePanel::statusMessage, this, [this](const QString& text) { statusBar()->showMessage(text, 8000); });
     connect(m_modelBox, qOverload<int>(&QComboBox::activated), this, [this](int index) {
@@ -137,7 +146,14 @@ void MainWindow::buildDocks() {
     };
     QDockWidget* conditionDock = addDock(tr("Conditions"), "conditionsDock", m_conditions, true, Qt::LeftDockWidgetArea);
     QDockWidget* samplingDock = addDock(tr("Sampling"), "samplingDock", m_sampling, true, Qt::LeftDockWidgetArea);
-    QDockWidget* trainingDock = addDock(tr("Training"), "trainingDock", m_trainingPanel, false, Qt::RightDockWidgetArea);
+    auto* trainingTabs = new QTabWidget(this);
+    trainingTabs->setObjectName(QStringLiteral("trainingTabs"));
+    trainingTabs->addTab(m_trainingPanel, tr("Keypoints"));
+    auto* imageTrainingScroll = new QScrollArea(trainingTabs);
+    imageTrainingScroll->setWidget(m_imageTraining);
+    imageTrainingScroll->setWidgetResizable(true);
+    trainingTabs->addTab(imageTrainingScroll, tr("Images"));
+    QDockWidget* trainingDock = addDock(tr("Training"), "trainingDock", trainingTabs, false, Qt::RightDockWidgetArea);
     QDockWidget* imageDock = addDock(tr("Image"), "imageDock", m_imagePanel, false, Qt::RightDockWidgetArea);
     tabifyDockWidget(trainingDock, imageDock);
     trainingDock->raise();

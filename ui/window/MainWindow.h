@@ -20,6 +20,7 @@ class ConditionPanel;
 class DesignCanvas;
 class ExploreEngine;
 class ImagePanel;
+class ImageTrainingPanel;
 class SamplingPanel;
 class TrainingEngine;
 class TrainingPanel;
@@ -46,6 +47,7 @@ public:
     DesignCanvas* canvas() const { return m_canvas; }
     TrainingPanel* trainingPanel() const { return m_trainingPanel; }
     ImagePanel* imagePanel() const { return m_imagePanel; }
+    ImageTrainingPanel* imageTrainingPanel() const { return m_imageTraining; }
     ExploreEngine* exploreEngine() const { return m_explore; }
     const std::optional<GenerationOutput>& lastOutput() const { return m_last; }
     const std::optional<ModelInfo>& currentModel() const { return m_model; }
@@ -80,6 +82,7 @@ private:
     DesignCanvas* m_canvas;
     TrainingPanel* m_trainingPanel;
     ImagePanel* m_imagePanel;
+    ImageTrainingPanel* m_imageTraining;
     QComboBox* m_modelBox;
     QLabel* m_deviceLabel;
     QLabel* m_modelLabel;
