@@ -348,6 +348,8 @@ void addBench(CLI::App* image) {
                          {"ms_per_image", row.msPerImage}});
         }
         printTable({"batch", "p50 ms", "mean ms", "min ms", "ms / image"}, rows);
+        if (r.graphMaxAbsDiff >= 0.0)
+            std::cout << "CUDA graph vs eager sampler, max |difference| of one image: " << r.graphMaxAbsDiff << "\n";
         if (*json) printJsonLine({{"rows", j}, {"device", r.device}, {"size", r.size}, {"steps", r.steps}});
     });
 }

@@ -28,7 +28,8 @@ struct ImageBenchReport {
     std::string model;
     std::string device;
     int64_t size = 0, steps = 0, unetParameters = 0;
-    bool cudaGraphs = false;  // the sampler replayed the U-Net as a CUDA graph
+    bool cudaGraphs = false;        // the sampler ran as CUDA graphs
+    double graphMaxAbsDiff = -1.0;  // |graph - eager| over one batch-1 image (CUDA only; -1 otherwise)
     std::vector<ImageBenchRow> rows;
 };
 

@@ -31,6 +31,21 @@ ImageResult generateImages(McLdm& model, const ConditionInput& conditions, const
     const int64_t s = model.latentSize();
     const at::Tensor xT = gaussianNoiseLike(
         at::empty({cond.rows(), model.firstStage->latentChannels(), s, s}, at::TensorOptions().device(device)), generator);
+    // Deterministic DDIM without previews on a GPU: the whole call (every step and the decoder)
+    // is one CUDA graph, replayed on later calls with the same shapes.
+    if (!onPreview && settings.sampler.kind == SamplerKind::Ddim && settings.sampler.eta == 0.0 && device.is_cuda()) {
+        if (!model.capturedCalls) model.capturedCalls = makeCapturedCalls();
+        const std::string key = "ddim|" + std::to_string(settings.sampler.steps) + "|" + std::to_string(settings.guidance);
+        const auto whole = [&](const std::vector<at::Tensor>& in) {
+            const ConditionInput c{in[1], in[2], in[3]};
+            const SampleResult r = sampleDiffusion(guidedNoiseModel(model, c, settings.guidance), model.schedule, in[0],
+                                                   settings.sampler, generator);
+            return model.firstStage->decode(r.x / model.latentScale).clamp(-1.0, 1.0);
+        };
+        if (auto images = runCapturedCall(*model.capturedCalls, key,
+                                          {xT, cond.categorical, cond.numerical, cond.numericalKnown}, whole))
+            return {*images, false, settings.sampler.steps};
+    }
     const SampleResult r = sampleDiffusion(capturedNoiseModel(guidedNoiseModel(model, cond, settings.guidance), xT), model.schedule, xT,
                                            settings.sampler, generator, previewCallback(model, settings, onPreview));
     return {model.firstStage->decode(r.x / model.latentScale).clamp(-1.0, 1.0), r.cancelled, r.stepsDone};

@@ -26,6 +26,7 @@ struct McLdm {
     double latentScale = 1.0;            // latents are multiplied by this before diffusion
     NoiseSchedule schedule = NoiseSchedule::linear();
     McUnet unet{nullptr};
+    std::shared_ptr<class CapturedCalls> capturedCalls;  // CUDA graphs of whole sampling calls (lazy)
 
     int64_t latentSize() const { return imageSize / firstStage->factor(); }
     at::Device device() const;
