@@ -168,6 +168,7 @@ void addTrain(CLI::App* image) {
     cmd->add_option("--sparsity", *sparsity, "sparsity schedule KIND:START[:END] (default linear:0.1:0.25)");
     cmd->add_option("--resume", r->resumeFrom, "continue this run (same data) up to --epochs mcLDM epochs in total");
     cmd->add_option("--fine-tune-from", r->fineTuneFrom, "start from this model's first stage and U-Net (same conditions)");
+    cmd->add_flag("--fine-tune-first-stage", r->fineTuneFirstStage, "with --fine-tune-from: also train its autoencoder --ae-epochs epochs");
     cmd->add_flag("--json", *json, "print a JSON summary on the last line");
     cmd->callback([=] {
         initTorchRuntime(*threads);

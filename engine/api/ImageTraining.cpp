@@ -142,6 +142,20 @@ ImageTrainResult trainImageModel(const ImageSet& images, const ImageTrainRequest
         }
     } else {
         model.to(device);
+        if (!resuming && r.fineTuneFirstStage) {
+            if (!model.autoencoder)
+                throw std::invalid_argument(startFrom + " has a TorchScript first stage, which Maskstudio does not train");
+            AutoencoderTrainSettings as;
+            as.epochs = r.aeEpochs;
+            as.batchSize = std::min<int64_t>(r.batchSize, trainImages.size(0));
+            as.lr = r.aeLr;
+            result.autoencoderLoss = trainAutoencoder(model.autoencoder, trainImages, as, gen, progress("autoencoder", as.epochs, t0), cancel);
+            model.firstStage = std::make_shared<KlFirstStage>(model.autoencoder);
+            if (cancel.cancelled()) {
+                result.cancelled = true;
+                return result;
+            }
+        }
     }
     result.autoencoderSeconds = secondsSince(t0);
     if (!testIdx.empty()) {
@@ -152,7 +166,7 @@ ImageTrainResult trainImageModel(const ImageSet& images, const ImageTrainRequest
 
     // 2. latents, scaled to unit variance (a resumed or fine-tuned model keeps its scale)
     const at::Tensor rawLatents = encodeAll(*model.firstStage, trainImages, device);
-    if (startFrom.empty()) model.latentScale = latentScaleFor(rawLatents);
+    if (startFrom.empty() || r.fineTuneFirstStage) model.latentScale = latentScaleFor(rawLatents);
     result.latentScale = model.latentScale;
     const at::Tensor latents = rawLatents * model.latentScale;
 
@@ -198,7 +212,7 @@ ImageTrainResult trainImageModel(const ImageSet& images, const ImageTrainRequest
                                                               : nlohmann::json::array();
     if (!resuming) history = nlohmann::json::array();
     for (double l : result.ldmLoss) history.push_back(l);
-    const nlohmann::json aeRecord = startFrom.empty()
+    const nlohmann::json aeRecord = startFrom.empty() || (!resuming && r.fineTuneFirstStage)
                                         ? nlohmann::json{{"epochs", r.aeEpochs}, {"lr", r.aeLr}, {"seconds", result.autoencoderSeconds},
                                                          {"loss", result.autoencoderLoss}, {"heldout_mse", result.reconstructionMse}}
                                         : file.training.value("autoencoder", nlohmann::json::object());

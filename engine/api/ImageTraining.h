@@ -40,6 +40,7 @@ struct ImageTrainRequest {
     // Start from a model's first stage and U-Net on new data with the same conditions (its
     // schema); only the mcLDM trains (`epochs` more epochs), on a new split.
     std::string fineTuneFrom;
+    bool fineTuneFirstStage = false;  // fine-tune: also train its autoencoder aeEpochs more epochs
     int64_t previewEvery = 0;  // mcLDM epochs between preview grids (0: none)
     int64_t previewCount = 4;  // images per preview (conditions of the first training rows)
 };

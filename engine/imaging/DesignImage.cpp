@@ -68,7 +68,10 @@ cv::Mat renderDesignImage(const Drawing& drawing, const ImageFrame& frame, int s
                          static_cast<int>(std::lround((frame.minY + frame.size - p.y) * scale * kSub)));
     };
     const auto finite = [](Point2 p) { return std::isfinite(p.x) && std::isfinite(p.y); };
-    const auto width = [&](double mm) { return std::max(1, static_cast<int>(std::lround(mm * scale))); };
+    // Stroke widths are given for a bicycle-sized frame (up to 2.5 m across) and grow with the frame,
+    // so a car sketch (~6 m) is as legible as a bike's at the same image size.
+    const double strokeScale = std::max(1.0, frame.size / 2500.0);
+    const auto width = [&](double mm) { return std::max(1, static_cast<int>(std::lround(mm * strokeScale * scale))); };
 
     // Fills first (discs, blades, bottles, saddle), strokes on top.
     for (const Circle& c : drawing.circles) {

@@ -1,6 +1,6 @@
 #pragma once
 // Clean grey-level technical sketches of designs for image models: black strokes on white with
-// physical widths (tubes ~30 mm, spokes ~5 mm), solid discs, trispoke blades and bottles, drawn
+// physical widths (tubes ~30 mm, spokes ~5 mm; scaled up for frames wider than a bicycle's), solid discs, trispoke blades and bottles, drawn
 // 4x supersampled and area-averaged so thin parts become grey rather than vanish. All images of
 // a data set share one square world frame, so position and size in the image mean the same
 // millimetres in every image.

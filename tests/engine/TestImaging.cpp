@@ -178,7 +178,11 @@ private Q_SLOTS:
         QVERIFY(runCli({"image", "train", "--images", images, "--resume", resumed, "--epochs", "4", "--out", resumed}, &out) != 0);
         QVERIFY2(out.contains("nothing left to train"), qPrintable(out));
         QCOMPARE(runCli({"image", "train", "--images", images, "--fine-tune-from", resumed, "--epochs", "1", "--threads", "1",
-                         "--out", dir.filePath("tuned.msi")}, &out), 0);
+                         "--out", dir.filePath("tuned.msi"), "--json"}, &out), 0);
+        QVERIFY(lastJson(out)["autoencoder_loss"].toArray().isEmpty());  // the first stage is kept
+        QCOMPARE(runCli({"image", "train", "--images", images, "--fine-tune-from", resumed, "--fine-tune-first-stage",
+                         "--ae-epochs", "2", "--epochs", "1", "--threads", "1", "--out", dir.filePath("tuned2.msi"), "--json"}, &out), 0);
+        QCOMPARE(lastJson(out)["autoencoder_loss"].toArray().size(), 2);
         // A condition the model does not know is refused by name.
         QVERIFY(runCli({"image", "sample", "--model", model, "Colour=red", "--out", dir.filePath("x")}, &out) != 0);
         QVERIFY2(out.contains("Colour"), qPrintable(out));

@@ -157,6 +157,7 @@ private Q_SLOTS:
         panel.setEpochs(1, 500, 0);
         QSignalSpy finished(panel.engine(), &ImageTrainingEngine::finished);
         QSignalSpy progress(panel.engine(), &ImageTrainingEngine::progress);
+        QSignalSpy failed(panel.engine(), &ImageTrainingEngine::failed);
         QVERIFY(panel.startTraining());
         QElapsedTimer t;
         t.start();
@@ -164,6 +165,7 @@ private Q_SLOTS:
             progress.wait(200);
             if (!progress.isEmpty() && progress.last().at(0).toString() == "mcldm") break;
         }
+        QVERIFY2(failed.isEmpty(), failed.isEmpty() ? "" : qPrintable(failed.first().at(0).toString()));
         panel.cancel();
         QVERIFY(waitFor(finished, 1, 60000));
         QVERIFY(finished.last().at(1).toBool());  // cancelled
@@ -177,7 +179,7 @@ private Q_SLOTS:
         panel.setEpochs(1, epochsDone + 2, 0);
         trained.clear();
         QVERIFY(panel.startTraining(QString(), checkpoint));
-        QVERIFY(waitFor(trained, 1, 120000));
+        QVERIFY2(waitFor(trained, 1, 120000), qPrintable(panel.report()));
         QCOMPARE(trained.first().at(0).toString(), checkpoint);
     }
 

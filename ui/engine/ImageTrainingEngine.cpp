@@ -18,12 +18,12 @@ QImage previewGrid(const ImagePixels& pixels) {
     return grid;
 }
 
-void ImageTrainingWorker::run() {
+void ImageTrainingWorker::run(const ImageSet& images, const ImageTrainRequest& request, const CancelToken& cancel) {
     try {
-        const ImageTrainResult r = trainImageModel(m_images, m_request, [this](const ImageTrainProgress& p) {
+        const ImageTrainResult r = trainImageModel(images, request, [this](const ImageTrainProgress& p) {
             Q_EMIT progress(QString::fromStdString(p.stage), static_cast<int>(p.epoch), static_cast<int>(p.epochs), p.loss,
                             p.elapsedSeconds, previewGrid(p.preview));
-        }, m_cancel);
+        }, cancel);
         QString summary;
         if (r.cancelled && r.modelPath.empty())
             summary = tr("Cancelled during the autoencoder stage: nothing was saved.");
@@ -38,7 +38,6 @@ void ImageTrainingWorker::run() {
     } catch (const std::exception& e) {
         Q_EMIT failed(QString::fromStdString(e.what()));
     }
-    m_images = ImageSet{};
 }
 
 ImageTrainingEngine::ImageTrainingEngine(QObject* parent) : QObject(parent), m_worker(new ImageTrainingWorker) {
@@ -67,9 +66,10 @@ bool ImageTrainingEngine::start(ImageSet images, ImageTrainRequest request) {
     if (m_running) return false;
     m_running = true;
     m_cancel = CancelToken();
-    m_worker->setCancelToken(m_cancel);
-    m_worker->setJob(std::move(images), std::move(request));
-    QMetaObject::invokeMethod(m_worker, &ImageTrainingWorker::run, Qt::QueuedConnection);
+    ImageTrainingWorker* worker = m_worker;
+    QMetaObject::invokeMethod(
+        m_worker, [worker, images = std::move(images), request = std::move(request), cancel = m_cancel] { worker->run(images, request, cancel); },
+        Qt::QueuedConnection);
     return true;
 }
 

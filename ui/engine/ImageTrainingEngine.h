@@ -14,24 +14,14 @@ namespace ms {
 class ImageTrainingWorker : public QObject {
     Q_OBJECT
 public:
-    void setCancelToken(CancelToken token) { m_cancel = std::move(token); }
-    void setJob(ImageSet images, ImageTrainRequest request) {
-        m_images = std::move(images);
-        m_request = std::move(request);
-    }
-
-public Q_SLOTS:
-    void run();
+    // Runs on the worker's thread; the job travels with the queued call, so nothing is shared.
+    void run(const ImageSet& images, const ImageTrainRequest& request, const CancelToken& cancel);
 
 Q_SIGNALS:
     void progress(const QString& stage, int epoch, int epochs, double loss, double seconds, const QImage& previewGrid);
     void finished(const QString& modelPath, bool cancelled, const QString& summary);
     void failed(const QString& message);
 
-private:
-    ImageSet m_images;
-    ImageTrainRequest m_request;
-    CancelToken m_cancel;
 };
 
 class ImageTrainingEngine : public QObject {

@@ -1,6 +1,7 @@
 #include "image/ImagePanel.h"
 
 #include <QCheckBox>
+#include <cmath>
 #include <QComboBox>
 #include <QDialog>
 #include <QDoubleSpinBox>
@@ -12,6 +13,8 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QRandomGenerator>
+#include <QSignalBlocker>
+#include <QSlider>
 #include <QSpinBox>
 #include <QVBoxLayout>
 
@@ -87,6 +90,29 @@ ImagePanel::ImagePanel(QWidget* parent) : QWidget(parent), m_engine(new ImageEng
     m_guidance->setSingleStep(0.5);
     m_guidance->setValue(1.0);
     m_guidance->setToolTip(tr("Classifier-free guidance: 1 = off, higher = follow the conditions more strictly"));
+    m_guidanceSlider = new QSlider(Qt::Horizontal, this);
+    m_guidanceSlider->setObjectName(QStringLiteral("guidanceSlider"));
+    m_guidanceSlider->setRange(0, 100);  // 0.0 .. 10.0
+    m_guidanceSlider->setValue(10);
+    m_guidanceSlider->setToolTip(m_guidance->toolTip());
+    connect(m_guidanceSlider, &QSlider::valueChanged, this, [this](int v) {
+        const QSignalBlocker block(m_guidance);
+        m_guidance->setValue(v / 10.0);
+    });
+    connect(m_guidance, qOverload<double>(&QDoubleSpinBox::valueChanged), this, [this](double v) {
+        const QSignalBlocker block(m_guidanceSlider);
+        m_guidanceSlider->setValue(static_cast<int>(std::lround(v * 10.0)));
+    });
+    m_jump = new QSpinBox(this);
+    m_jump->setObjectName(QStringLiteral("repaintJump"));
+    m_jump->setRange(1, 100);
+    m_jump->setValue(10);
+    m_jump->setToolTip(tr("RePaint jump length: how many steps a resampling jump goes back"));
+    m_resamples = new QSpinBox(this);
+    m_resamples->setObjectName(QStringLiteral("repaintResamples"));
+    m_resamples->setRange(1, 50);
+    m_resamples->setValue(5);
+    m_resamples->setToolTip(tr("RePaint resamples: passes over each jump (1 = no resampling; more = better blending, slower)"));
     m_seed = new QSpinBox(this);
     m_seed->setObjectName(QStringLiteral("imageSeed"));
     m_seed->setRange(0, 999999);
@@ -100,11 +126,19 @@ ImagePanel::ImagePanel(QWidget* parent) : QWidget(parent), m_engine(new ImageEng
     settings->addWidget(new QLabel(tr("η"), this));
     settings->addWidget(m_eta);
     settings->addWidget(new QLabel(tr("Guidance"), this));
+    settings->addWidget(m_guidanceSlider);
     settings->addWidget(m_guidance);
     settings->addWidget(new QLabel(tr("Seed"), this));
     settings->addWidget(m_seed);
     settings->addWidget(m_seedMode);
     layout->addLayout(settings);
+    auto* inpaintRow = new QHBoxLayout;
+    inpaintRow->addWidget(new QLabel(tr("Inpainting (RePaint): jump"), this));
+    inpaintRow->addWidget(m_jump);
+    inpaintRow->addWidget(new QLabel(tr("resamples"), this));
+    inpaintRow->addWidget(m_resamples);
+    inpaintRow->addStretch(1);
+    layout->addLayout(inpaintRow);
 
     m_progress = new QProgressBar(this);
     m_progress->setFormat(tr("step %v / %m"));
@@ -201,6 +235,8 @@ void ImagePanel::setSeed(quint64 seed) { m_seed->setValue(static_cast<int>(seed)
 void ImagePanel::setSeedMode(SeedMode mode) { m_seedMode->setCurrentIndex(static_cast<int>(mode)); }
 void ImagePanel::setLive(bool live) { m_live->setChecked(live); }
 void ImagePanel::setSteps(int steps) { m_steps->setValue(steps); }
+void ImagePanel::setGuidance(double scale) { m_guidance->setValue(scale); }
+double ImagePanel::guidance() const { return m_guidance->value(); }
 int ImagePanel::historyCount() const { return m_history->count(); }
 QString ImagePanel::status() const { return m_status->text(); }
 
@@ -232,6 +268,8 @@ ImageJob ImagePanel::makeJob() {
     job.request.guidance = m_guidance->value();
     job.request.previewEvery = std::max(1, m_steps->value() / 10);
     job.request.repaintSteps = std::max(10, m_steps->value());
+    job.request.jumpLength = m_jump->value();
+    job.request.resamples = m_resamples->value();
     return job;
 }
 

@@ -17,6 +17,7 @@ class QListWidget;
 class QListWidgetItem;
 class QProgressBar;
 class QPushButton;
+class QSlider;
 class QSpinBox;
 
 namespace ms {
@@ -48,6 +49,8 @@ public:
     void setSeedMode(SeedMode mode);
     void setLive(bool live);
     void setSteps(int steps);
+    void setGuidance(double scale);  // slider and spin box follow
+    double guidance() const;
     int historyCount() const;
     void recall(int historyIndex);  // the entry's image becomes current; seed restored
     MaskEditor* maskEditor() const { return m_editor; }
@@ -79,7 +82,8 @@ private:
     QPushButton *m_generate, *m_cancel, *m_inpaint;
     QCheckBox* m_live;
     QComboBox *m_sampler, *m_seedMode;
-    QSpinBox *m_steps, *m_seed;
+    QSpinBox *m_steps, *m_seed, *m_jump, *m_resamples;
+    QSlider* m_guidanceSlider;
     QDoubleSpinBox *m_eta, *m_guidance;
     QProgressBar* m_progress;
     QListWidget* m_history;

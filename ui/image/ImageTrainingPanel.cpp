@@ -52,6 +52,7 @@ ImageTrainingPanel::ImageTrainingPanel(QWidget* parent) : QWidget(parent), m_eng
     m_preset->setToolTip(tr("Column roles of the conditions CSV (empty: inferred)"));
     m_start = new QComboBox(this);
     m_start->addItems({tr("New model"), tr("Fine-tune the open image model"), tr("Resume a run…")});
+    m_tuneFirstStage = new QCheckBox(tr("also fine-tune its autoencoder (autoencoder epochs)"), this);
     m_aeEpochs = new QSpinBox(this);
     m_aeEpochs->setRange(1, 10000);
     m_aeEpochs->setValue(30);
@@ -78,6 +79,7 @@ ImageTrainingPanel::ImageTrainingPanel(QWidget* parent) : QWidget(parent), m_eng
     m_device->addItems({QStringLiteral("auto"), QStringLiteral("cpu"), QStringLiteral("cuda")});
     form->addRow(tr("Preset"), m_preset);
     form->addRow(tr("Start from"), m_start);
+    form->addRow(QString(), m_tuneFirstStage);
     form->addRow(tr("Autoencoder epochs"), m_aeEpochs);
     form->addRow(tr("mcLDM epochs"), m_epochs);
     form->addRow(tr("Batch"), m_batch);
@@ -213,6 +215,7 @@ bool ImageTrainingPanel::startTraining(const QString& fineTuneFrom, const QStrin
     r.previewEvery = m_previewEvery->value();
     r.device = m_device->currentText().toStdString();
     r.fineTuneFrom = fineTuneFrom.toStdString();
+    r.fineTuneFirstStage = !fineTuneFrom.isEmpty() && m_tuneFirstStage->isChecked();
     r.resumeFrom = resumeFrom.toStdString();
     try {
         r.outPath = resumeFrom.isEmpty()
