@@ -114,8 +114,16 @@ ImageTrainResult trainImageModel(const ImageSet& images, const ImageTrainRequest
         };
     };
 
-    // 1. first stage (new runs only)
+    // 1. first stage: trained for new runs (unless TorchScript), optionally fine-tuned, else kept
     const auto t0 = Clock::now();
+    const auto trainFirstStage = [&] {
+        AutoencoderTrainSettings as;
+        as.epochs = r.aeEpochs;
+        as.batchSize = std::min<int64_t>(r.batchSize, trainImages.size(0));
+        as.lr = r.aeLr;
+        result.autoencoderLoss = trainAutoencoder(model.autoencoder, trainImages, as, gen, progress("autoencoder", as.epochs, t0), cancel);
+        model.firstStage = std::make_shared<KlFirstStage>(model.autoencoder);
+    };
     if (startFrom.empty()) {
         model.schema = cond.schema;
         model.normalization = cond.normalization;
@@ -129,33 +137,19 @@ ImageTrainResult trainImageModel(const ImageSet& images, const ImageTrainRequest
         } else {
             model.autoencoder = KlAutoencoder(autoencoderConfig(r, images));
             model.autoencoder->to(device);
-            AutoencoderTrainSettings as;
-            as.epochs = r.aeEpochs;
-            as.batchSize = std::min<int64_t>(r.batchSize, trainImages.size(0));
-            as.lr = r.aeLr;
-            result.autoencoderLoss = trainAutoencoder(model.autoencoder, trainImages, as, gen, progress("autoencoder", as.epochs, t0), cancel);
-            model.firstStage = std::make_shared<KlFirstStage>(model.autoencoder);
-        }
-        if (cancel.cancelled()) {
-            result.cancelled = true;
-            return result;
+            trainFirstStage();
         }
     } else {
         model.to(device);
         if (!resuming && r.fineTuneFirstStage) {
             if (!model.autoencoder)
                 throw std::invalid_argument(startFrom + " has a TorchScript first stage, which Maskstudio does not train");
-            AutoencoderTrainSettings as;
-            as.epochs = r.aeEpochs;
-            as.batchSize = std::min<int64_t>(r.batchSize, trainImages.size(0));
-            as.lr = r.aeLr;
-            result.autoencoderLoss = trainAutoencoder(model.autoencoder, trainImages, as, gen, progress("autoencoder", as.epochs, t0), cancel);
-            model.firstStage = std::make_shared<KlFirstStage>(model.autoencoder);
-            if (cancel.cancelled()) {
-                result.cancelled = true;
-                return result;
-            }
+            trainFirstStage();
         }
+    }
+    if (cancel.cancelled()) {  // during the first stage: nothing to save yet
+        result.cancelled = true;
+        return result;
     }
     result.autoencoderSeconds = secondsSince(t0);
     if (!testIdx.empty()) {
