@@ -5,10 +5,16 @@
 
 #include <QCheckBox>
 #include <QClipboard>
+#include <QDockWidget>
+#include <QTabWidget>
 #include <QSpinBox>
 #include <QComboBox>
 #include <QRegularExpression>
 #include <QUndoStack>
+
+#include "image/ImagePanel.h"
+#include "image/MaskDocument.h"
+#include "image/MaskEditor.h"
 
 #include <cmath>
 
@@ -95,6 +101,34 @@ private Q_SLOTS:
         w.samplingPanel()->samplesBox()->setValue(5);
         QTRY_VERIFY_WITH_TIMEOUT(w.lastOutput()->designs.size() == 5, 20000);
         QCOMPARE(w.canvas()->designs().size(), size_t(5));
+    }
+
+    void undoFollowsTheFocusIntoTheMaskEditor() {
+        MainWindow w;
+        w.setInteractive(false);
+        QSignalSpy shown(&w, &MainWindow::designsShown);
+        QVERIFY(w.openStartupModel());
+        w.show();
+        QVERIFY(QTest::qWaitForWindowActive(&w) || true);
+        waitForDesigns(w, shown, 1);
+        QVERIFY(w.findChild<QDockWidget*>("imageDock"));
+        QVERIFY(w.findChild<QTabWidget*>("trainingTabs"));
+        w.conditionPanel()->switchAt(0)->click();  // one condition edit on the window's stack
+        waitForDesigns(w, shown, 2);
+        MaskEditor* editor = w.imagePanel()->maskEditor();
+        if (auto* dock = w.findChild<QDockWidget*>("imageDock")) dock->raise();
+        editor->document()->stroke({QPointF(100, 100), QPointF(200, 100)}, MaskTool::Brush, 20, 1.0);
+        QVERIFY(editor->document()->coverage() > 0.0);
+        editor->canvas()->setFocus();
+        QTRY_VERIFY(editor->canvas()->hasFocus() || editor->isAncestorOf(QApplication::focusWidget()));
+        QTest::keyClick(&w, Qt::Key_Z, Qt::ControlModifier);  // undoes the stroke, not the condition
+        QTRY_COMPARE(editor->document()->coverage(), 0.0);
+        QCOMPARE(w.conditionPanel()->values().categorical[0], 0);
+        w.conditionPanel()->setFocus();
+        QTRY_VERIFY(!editor->isAncestorOf(QApplication::focusWidget()));
+        QTest::keyClick(&w, Qt::Key_Z, Qt::ControlModifier);  // now the condition edit
+        waitForDesigns(w, shown, 3);
+        QCOMPARE(w.conditionPanel()->values().categorical[0], -1);
     }
 
     void copyPasteConditionsRoundTrip() {

@@ -162,6 +162,11 @@ MaskEditor::MaskEditor(QWidget* parent) : QWidget(parent) {
     updateCoverage();
 }
 
+void MaskEditor::setUndoShortcutsEnabled(bool enabled) {
+    m_undoAction->setShortcut(enabled ? QKeySequence(Qt::CTRL | Qt::Key_Z) : QKeySequence());
+    m_redoAction->setShortcut(enabled ? QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Z) : QKeySequence());
+}
+
 QAction* MaskEditor::addShortcut(const QString& text, const QKeySequence& key, const QString& objectName) {
     auto* action = new QAction(text, this);
     action->setObjectName(objectName);

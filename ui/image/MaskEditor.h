@@ -27,6 +27,10 @@ class MaskCanvas;
 class MaskEditor : public QWidget {
     Q_OBJECT
 public:
+    // Embedded in a window that routes Ctrl+Z / Ctrl+Shift+Z itself (e.g. through a QUndoGroup):
+    // drop the editor's own undo/redo key bindings so the two do not make the keys ambiguous.
+    // The undo/redo buttons stay.
+    void setUndoShortcutsEnabled(bool enabled);
     // Starts with an empty 512 x 512 mask and no base image.
     explicit MaskEditor(QWidget* parent = nullptr);
 

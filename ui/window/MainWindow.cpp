@@ -9,6 +9,7 @@
 #include <QDir>
 #include <QDockWidget>
 #include <QTabWidget>
+#include <QUndoGroup>
 #include <QEventLoop>
 #include <QFileDialog>
 #include <QFileInfo>
@@ -33,6 +34,8 @@
 #include "engine/TrainingEngine.h"
 #include "geometry/GeometryExport.h"
 #include "image/ImagePanel.h"
+#include "image/MaskDocument.h"
+#include "image/MaskEditor.h"
 #include "image/ImageTrainingPanel.h"
 #include "io/Preset.h"
 #include "panels/ConditionPanel.h"
@@ -192,9 +195,22 @@ void MainWindow::buildActions() {
     quit->setShortcut(QKeySequence::Quit);
 
     QMenu* edit = menuBar()->addMenu(tr("&Edit"));
-    QAction* undo = m_conditions->undoStack()->createUndoAction(this, tr("&Undo"));
+    // One Undo/Redo for the window: the condition edits, or the mask when the mask editor has
+    // the focus (a QUndoGroup whose active stack follows the focus).
+    auto* undoGroup = new QUndoGroup(this);
+    undoGroup->addStack(m_conditions->undoStack());
+    MaskEditor* maskEditor = m_imagePanel->maskEditor();
+    undoGroup->addStack(maskEditor->document()->undoStack());
+    undoGroup->setActiveStack(m_conditions->undoStack());
+    maskEditor->setUndoShortcutsEnabled(false);
+    connect(qApp, &QApplication::focusChanged, this, [this, undoGroup, maskEditor](QWidget*, QWidget* now) {
+        if (!now) return;
+        const bool inEditor = maskEditor == now || maskEditor->isAncestorOf(now);
+        undoGroup->setActiveStack(inEditor ? maskEditor->document()->undoStack() : m_conditions->undoStack());
+    });
+    QAction* undo = undoGroup->createUndoAction(this, tr("&Undo"));
     undo->setShortcut(QKeySequence::Undo);
-    QAction* redo = m_conditions->undoStack()->createRedoAction(this, tr("&Redo"));
+    QAction* redo = undoGroup->createRedoAction(this, tr("&Redo"));
     redo->setShortcuts({QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Z), QKeySequence::Redo});
     edit->addAction(undo);
     edit->addAction(redo);
