@@ -4,6 +4,7 @@
 #include "CliCommon.h"
 #include "Commands.h"
 #include "runtime/TorchRuntime.h"
+#include "api/SfarmTable.h"
 #include "bench/ImputationBenchmark.h"
 
 namespace ms::cli {
@@ -21,8 +22,101 @@ std::pair<double, double> meanAndSd(const std::vector<double>& v) {
 
 }  // namespace
 
+static void addSfarmTableCommands(CLI::App* cmd) {
+    auto* train = cmd->add_subcommand("train", "Train SFARM on a CSV: numeric columns are modelled, empty cells are unknown values");
+    auto r = std::make_shared<SfarmTrainRequest>();
+    auto trainJson = std::make_shared<bool>(false);
+    train->add_option("--data", r->dataPath, "CSV with empty cells for unknown values")->required();
+    train->add_option("--out", r->outPath, "SFARM model to write (.sfm)")->required();
+    train->add_option("--columns", r->columns, "columns to model (default: every numeric column)")->delimiter(',');
+    train->add_option("--epochs", r->epochs, "epochs (default 2000)");
+    train->add_option("--hidden", r->hidden, "MLP units per layer (default 64)");
+    train->add_option("--batch", r->batchSize, "batch size");
+    train->add_option("--lr", r->lr, "learning rate");
+    train->add_option("--seed", r->seed, "seed");
+    train->add_flag("--json", *trainJson, "print a JSON summary on the last line");
+    train->callback([=] {
+        initTorchRuntime(1);
+        const CancelToken& cancel = cancelOnInterrupt();
+        const SfarmTrainResult res = trainSfarmOnCsv(*r, [](int64_t epoch, double loss) {
+            if (epoch % 200 == 0) std::cerr << "epoch " << epoch << " loss " << fixed(loss, 4) << "\n";
+        }, cancel);
+        restoreInterrupt();
+        std::cout << "trained " << r->outPath << ": " << res.columns.size() << " columns, " << res.rows << " rows ("
+                  << fixed(100.0 * res.observedFraction, 1) << " % of cells observed), " << res.epochs << " epochs in "
+                  << fixed(res.seconds, 1) << " s, final loss " << fixed(res.finalLoss, 4) << "\n";
+        if (!res.ignoredColumns.empty()) {
+            std::cout << "not modelled (text):";
+            for (const auto& c : res.ignoredColumns) std::cout << " " << c;
+            std::cout << "\n";
+        }
+        if (*trainJson)
+            printJsonLine({{"model", r->outPath}, {"columns", res.columns}, {"ignored", res.ignoredColumns}, {"rows", res.rows},
+                           {"observed_fraction", res.observedFraction}, {"epochs", res.epochs}, {"final_loss", res.finalLoss},
+                           {"seconds", res.seconds}});
+    });
+
+    auto* impute = cmd->add_subcommand("impute", "Fill the empty cells of a CSV; every filled-in cell is kept as written");
+    struct ImputeOpts { std::string model, data, out; bool sample = false; uint64_t seed = 0; bool json = false; };
+    auto io = std::make_shared<ImputeOpts>();
+    impute->add_option("--model", io->model, "SFARM model (.sfm)")->required();
+    impute->add_option("--data", io->data, "CSV with empty cells")->required();
+    impute->add_option("--out", io->out, "completed CSV to write")->required();
+    impute->add_flag("--sample", io->sample, "one draw per cell instead of the conditional means");
+    impute->add_option("--seed", io->seed, "seed (orders, draws)");
+    impute->add_flag("--json", io->json, "print a JSON summary on the last line");
+    impute->callback([io] {
+        initTorchRuntime(1);
+        const SfarmImputeResult res = imputeCsvWithSfarm(io->model, io->data, io->out, io->sample, io->seed);
+        std::cout << "filled " << res.filled << " empty cell(s) in " << res.rows << " rows: " << io->out << "\n";
+        if (io->json) printJsonLine({{"out", io->out}, {"rows", res.rows}, {"filled", res.filled}});
+    });
+
+    auto* score = cmd->add_subcommand("score", "Log-likelihood of each row's observed values (standardised scale)");
+    struct ScoreOpts { std::string model, data; int64_t orders = 20; uint64_t seed = 0; bool json = false; };
+    auto so = std::make_shared<ScoreOpts>();
+    score->add_option("--model", so->model, "SFARM model (.sfm)")->required();
+    score->add_option("--data", so->data, "CSV")->required();
+    score->add_option("--orders", so->orders, "orders of the Monte Carlo estimate");
+    score->add_option("--seed", so->seed, "seed");
+    score->add_flag("--json", so->json, "print the scores as JSON on the last line");
+    score->callback([so] {
+        initTorchRuntime(1);
+        const std::vector<double> ll = scoreCsvWithSfarm(so->model, so->data, so->orders, so->seed);
+        std::vector<std::vector<std::string>> rows;
+        for (std::size_t i = 0; i < ll.size(); ++i) rows.push_back({std::to_string(i), fixed(ll[i], 3)});
+        printTable({"row", "log p(observed)"}, rows);
+        if (so->json) printJsonLine({{"log_likelihood", ll}});
+    });
+
+    auto* acquire = cmd->add_subcommand("acquire", "Which unknown column to measure next for a target column (one row)");
+    struct AcquireOpts { std::string model, data, target; int64_t row = 0; int64_t samples = 64; uint64_t seed = 0; bool json = false; };
+    auto ao = std::make_shared<AcquireOpts>();
+    acquire->add_option("--model", ao->model, "SFARM model (.sfm)")->required();
+    acquire->add_option("--data", ao->data, "CSV")->required();
+    acquire->add_option("--row", ao->row, "data row (0-based)");
+    acquire->add_option("--target", ao->target, "the column you want to know")->required();
+    acquire->add_option("--samples", ao->samples, "samples of the information estimate");
+    acquire->add_option("--seed", ao->seed, "seed");
+    acquire->add_flag("--json", ao->json, "print the ranking as JSON on the last line");
+    acquire->callback([ao] {
+        initTorchRuntime(1);
+        const auto ranking = acquireWithSfarm(ao->model, ao->data, ao->row, ao->target, ao->samples, ao->seed);
+        std::vector<std::vector<std::string>> rows;
+        nlohmann::json j = nlohmann::json::array();
+        for (const auto& a : ranking) {
+            rows.push_back({a.column, fixed(a.information, 4)});
+            j.push_back({{"column", a.column}, {"information", a.information}});
+        }
+        std::cout << "measure next, for '" << ao->target << "' in row " << ao->row << ":\n";
+        printTable({"column", "information (nats)"}, rows);
+        if (ao->json) printJsonLine({{"target", ao->target}, {"row", ao->row}, {"ranking", j}});
+    });
+}
+
 void addSfarmCommand(CLI::App& app) {
     auto* cmd = app.add_subcommand("sfarm", "SFARM: order-agnostic autoregressive imputation (seed 002)");
+    addSfarmTableCommands(cmd);
     auto* uci = cmd->add_subcommand("uci", "Test NLL of the unobserved standardised features on a UCI table (paper Table 1), SFARM or a baseline");
     cmd->require_subcommand(1);
     auto data = std::make_shared<std::string>();

@@ -18,29 +18,6 @@ namespace {
 using nlohmann::json;
 constexpr int kImageFormatVersion = 1;
 
-void writeModule(torch::serialize::OutputArchive& archive, const std::string& prefix, const torch::nn::Module& m) {
-    for (const auto& p : m.named_parameters()) archive.write(prefix + p.key(), p.value().detach().cpu().contiguous().clone());
-    for (const auto& p : m.named_buffers()) archive.write(prefix + p.key(), p.value().detach().cpu().contiguous().clone());
-}
-
-void readModule(torch::serialize::InputArchive& archive, const std::string& prefix, torch::nn::Module& m,
-                const std::string& path) {
-    torch::NoGradGuard noGrad;
-    const auto copyInto = [&](const std::string& key, at::Tensor& target) {
-        at::Tensor value;
-        try {
-            archive.read(prefix + key, value);
-        } catch (const c10::Error&) {
-            throw BundleError(path + ": missing weights '" + prefix + key + "' (damaged or foreign file)");
-        }
-        if (!value.sizes().equals(target.sizes()))
-            throw BundleError(path + ": weights '" + prefix + key + "' have the wrong shape for the recorded architecture");
-        target.copy_(value);
-    };
-    for (auto& p : m.named_parameters()) copyInto(p.key(), p.value());
-    for (auto& p : m.named_buffers()) copyInto(p.key(), p.value());
-}
-
 }  // namespace
 
 json toJson(const McUnetConfig& c) {
@@ -103,8 +80,8 @@ void saveImageModel(const ImageModelFile& file, const std::string& path) {
                                      {"optimizer_step", file.optimizer.step}}}};
     torch::serialize::OutputArchive archive;
     archive.write("meta", c10::IValue(meta.dump()));
-    writeModule(archive, "unet/", *m.unet);
-    if (m.autoencoder) writeModule(archive, "autoencoder/", *m.autoencoder);
+    writeModuleTensors(archive, "unet/", *m.unet);
+    if (m.autoencoder) writeModuleTensors(archive, "autoencoder/", *m.autoencoder);
     if (file.optimizer.expAvg.defined()) {
         archive.write("optimizer/exp_avg", file.optimizer.expAvg.detach().cpu().contiguous());
         archive.write("optimizer/exp_avg_sq", file.optimizer.expAvgSq.detach().cpu().contiguous());
@@ -155,7 +132,7 @@ ImageModelFile loadImageModel(const std::string& path) {
     } catch (const std::exception& e) {
         throw BundleError(path + ": damaged image model metadata (" + e.what() + ")");
     }
-    readModule(archive, "unet/", *m.unet, path);
+    readModuleTensors(archive, "unet/", *m.unet, path);
     try {
         archive.read("optimizer/exp_avg", file.optimizer.expAvg);
         archive.read("optimizer/exp_avg_sq", file.optimizer.expAvgSq);
@@ -164,7 +141,7 @@ ImageModelFile loadImageModel(const std::string& path) {
     }
     m.unet->eval();
     if (m.autoencoder) {
-        readModule(archive, "autoencoder/", *m.autoencoder, path);
+        readModuleTensors(archive, "autoencoder/", *m.autoencoder, path);
         m.firstStage = std::make_shared<KlFirstStage>(m.autoencoder);
     }
     if (m.unet->config().inChannels != m.firstStage->latentChannels())

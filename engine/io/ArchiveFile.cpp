@@ -3,6 +3,8 @@
 #include <cstdio>
 #include <filesystem>
 
+#include <torch/csrc/autograd/grad_mode.h>
+
 #include "io/ModelBundle.h"
 
 namespace ms {
@@ -43,6 +45,29 @@ nlohmann::json loadArchiveMeta(torch::serialize::InputArchive& archive, const st
         throw BundleError(path + ": " + what + " format version " + std::to_string(found) + "; this Maskstudio reads version " +
                           std::to_string(version) + (found > version ? " (update Maskstudio)" : " (retrain the model)"));
     return meta;
+}
+
+void writeModuleTensors(torch::serialize::OutputArchive& archive, const std::string& prefix, const torch::nn::Module& module) {
+    for (const auto& p : module.named_parameters()) archive.write(prefix + p.key(), p.value().detach().cpu().contiguous().clone());
+    for (const auto& p : module.named_buffers()) archive.write(prefix + p.key(), p.value().detach().cpu().contiguous().clone());
+}
+
+void readModuleTensors(torch::serialize::InputArchive& archive, const std::string& prefix, torch::nn::Module& module,
+                       const std::string& path) {
+    torch::NoGradGuard noGrad;
+    const auto copyInto = [&](const std::string& key, at::Tensor& target) {
+        at::Tensor value;
+        try {
+            archive.read(prefix + key, value);
+        } catch (const c10::Error&) {
+            throw BundleError(path + ": missing weights '" + prefix + key + "' (damaged or foreign file)");
+        }
+        if (!value.sizes().equals(target.sizes()))
+            throw BundleError(path + ": weights '" + prefix + key + "' have the wrong shape for the recorded architecture");
+        target.copy_(value);
+    };
+    for (auto& p : module.named_parameters()) copyInto(p.key(), p.value());
+    for (auto& p : module.named_buffers()) copyInto(p.key(), p.value());
 }
 
 }  // namespace ms

@@ -5,6 +5,7 @@
 // `what` is the kind of file in messages ("model", "image model").
 #include <nlohmann/json.hpp>
 #include <torch/serialize/input-archive.h>
+#include <torch/nn/module.h>
 #include <torch/serialize/output-archive.h>
 
 #include <string>
@@ -16,5 +17,12 @@ void saveArchiveAtomically(torch::serialize::OutputArchive& archive, const std::
 // Loads `path` into `archive` and returns its meta JSON after checking format and version.
 nlohmann::json loadArchiveMeta(torch::serialize::InputArchive& archive, const std::string& path,
                                const std::string& format, int version, const std::string& what);
+
+// A module's parameters and buffers under `prefix` (e.g. "unet/"), as CPU copies.
+void writeModuleTensors(torch::serialize::OutputArchive& archive, const std::string& prefix, const torch::nn::Module& module);
+// Copies them back into a module of the same architecture; a missing or mis-shaped tensor is a
+// BundleError naming the path and the tensor.
+void readModuleTensors(torch::serialize::InputArchive& archive, const std::string& prefix, torch::nn::Module& module,
+                       const std::string& path);
 
 }  // namespace ms

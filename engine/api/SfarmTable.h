@@ -1,0 +1,66 @@
+#pragma once
+// SFARM on a user's CSV, torch-free for the CLI and the studio: every numeric column is one
+// element, an EMPTY cell is an unobserved value (the normal input, never an error). Train a
+// model (.sfm), impute the empty cells (observed cells are copied through as they were written),
+// score rows (log-likelihood of what they observe), and rank which unknown column to measure
+// next for a target column.
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "runtime/CancelToken.h"
+
+namespace ms {
+
+struct SfarmTrainRequest {
+    std::string dataPath;
+    std::string outPath;
+    std::vector<std::string> columns;  // empty: every column whose filled cells are all numbers
+    int64_t epochs = 2000;
+    int64_t hidden = 64;
+    int64_t batchSize = 64;
+    double lr = 1e-3;
+    uint64_t seed = 0;
+};
+
+struct SfarmTrainResult {
+    int64_t rows = 0;
+    std::vector<std::string> columns;
+    std::vector<std::string> ignoredColumns;  // text columns, not modelled
+    double observedFraction = 0.0;
+    double finalLoss = 0.0;
+    double seconds = 0.0;
+    int64_t epochs = 0;
+};
+
+// Throws DataError naming file, line and column for a cell that is neither empty nor a number in
+// a modelled column; std::invalid_argument for bad settings. onEpoch(epoch, loss) may be empty.
+SfarmTrainResult trainSfarmOnCsv(const SfarmTrainRequest& request, const std::function<void(int64_t, double)>& onEpoch,
+                                 const CancelToken& cancel);
+
+struct SfarmImputeResult {
+    int64_t rows = 0;
+    int64_t filled = 0;  // cells that were empty and now hold a value
+};
+
+// Writes `outPath`: the CSV with the model's empty cells filled (means of the model's
+// conditionals, or one draw with sample = true); every other cell is the input text unchanged.
+SfarmImputeResult imputeCsvWithSfarm(const std::string& modelPath, const std::string& dataPath, const std::string& outPath,
+                                     bool sample, uint64_t seed);
+
+// log p(observed values of the row), per row, in nats on the standardised scale (Monte Carlo over
+// `orders` orders); rows with nothing observed score 0.
+std::vector<double> scoreCsvWithSfarm(const std::string& modelPath, const std::string& dataPath, int64_t orders, uint64_t seed);
+
+struct SfarmAcquisition {
+    std::string column;
+    double information = 0.0;  // estimated I(target; column | observed) in nats
+};
+
+// For CSV row `row` (0-based data row) and the target column: every unobserved column except the
+// target, most informative first. Throws std::invalid_argument for a bad row / target.
+std::vector<SfarmAcquisition> acquireWithSfarm(const std::string& modelPath, const std::string& dataPath, int64_t row,
+                                               const std::string& target, int64_t samples, uint64_t seed);
+
+}  // namespace ms

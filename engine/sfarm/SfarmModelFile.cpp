@@ -1,0 +1,53 @@
+#include "sfarm/SfarmModelFile.h"
+
+#include "io/ArchiveFile.h"
+#include "io/ModelBundle.h"
+
+namespace ms {
+namespace {
+constexpr int kSfarmFormatVersion = 1;
+}
+
+void saveSfarmModel(const SfarmModelFile& f, const std::string& path) {
+    const auto& c = f.model->config();
+    const nlohmann::json meta = {{"format", "maskstudio-sfarm"},
+                                 {"format_version", kSfarmFormatVersion},
+                                 {"created_with", std::string("maskstudio ") + MASKSTUDIO_VERSION},
+                                 {"columns", f.columns},
+                                 {"mean", f.mean},
+                                 {"sd", f.sd},
+                                 {"network", {{"elements", c.elements}, {"hidden", c.hidden}, {"layers", c.layers}, {"embedding", c.embedding}}},
+                                 {"training", f.training}};
+    torch::serialize::OutputArchive archive;
+    archive.write("meta", c10::IValue(meta.dump()));
+    writeModuleTensors(archive, "weights/", *f.model);
+    saveArchiveAtomically(archive, path, "SFARM model");
+}
+
+SfarmModelFile loadSfarmModel(const std::string& path) {
+    torch::serialize::InputArchive archive;
+    const nlohmann::json meta = loadArchiveMeta(archive, path, "maskstudio-sfarm", kSfarmFormatVersion, "SFARM model");
+    SfarmModelFile f;
+    SfarmMlpConfig c;
+    try {
+        f.columns = meta.at("columns").get<std::vector<std::string>>();
+        f.mean = meta.at("mean").get<std::vector<double>>();
+        f.sd = meta.at("sd").get<std::vector<double>>();
+        const auto& n = meta.at("network");
+        c.elements = n.at("elements").get<int64_t>();
+        c.hidden = n.at("hidden").get<int64_t>();
+        c.layers = n.at("layers").get<int64_t>();
+        c.embedding = n.at("embedding").get<int64_t>();
+        f.training = meta.value("training", nlohmann::json::object());
+    } catch (const std::exception& e) {
+        throw BundleError(path + ": damaged SFARM model metadata (" + e.what() + ")");
+    }
+    if (static_cast<int64_t>(f.columns.size()) != c.elements || f.mean.size() != f.columns.size() || f.sd.size() != f.columns.size())
+        throw BundleError(path + ": the SFARM model's columns, standardisation and network disagree");
+    f.model = SfarmMlp(c);
+    readModuleTensors(archive, "weights/", *f.model, path);
+    f.model->eval();
+    return f;
+}
+
+}  // namespace ms

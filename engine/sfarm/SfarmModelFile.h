@@ -1,0 +1,24 @@
+#pragma once
+// The .sfm file of an SFARM model trained on a CSV: which columns it models, their
+// standardisation (mean and sd over the observed values), the network and its weights, and a
+// free-form training record. Same archive layer as the other model files (io/ArchiveFile).
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <vector>
+
+#include "sfarm/SfarmMlp.h"
+
+namespace ms {
+
+struct SfarmModelFile {
+    SfarmMlp model{nullptr};
+    std::vector<std::string> columns;
+    std::vector<double> mean, sd;
+    nlohmann::json training;
+};
+
+void saveSfarmModel(const SfarmModelFile& file, const std::string& path);  // throws BundleError
+SfarmModelFile loadSfarmModel(const std::string& path);                     // throws BundleError
+
+}  // namespace ms

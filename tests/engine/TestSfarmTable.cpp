@@ -1,0 +1,138 @@
+// SFARM on a user's CSV: empty cells are unknown values; training ignores text columns; imputation
+// fills exactly the empty cells of the modelled columns (everything else stays as written) and
+// beats the column mean; scores are finite; "measure next" puts the informative column ahead of
+// pure noise; bad cells and foreign files are named.
+#include <QtTest/QtTest>
+
+#include <cmath>
+#include <fstream>
+#include <random>
+
+#include "api/SfarmTable.h"
+#include "data/CsvReader.h"
+#include "data/DataError.h"
+#include "data/NumberText.h"
+#include "io/ModelBundle.h"
+
+using namespace ms;
+
+class TestSfarmTable : public QObject {
+    Q_OBJECT
+    QTemporaryDir m_dir;
+    QString m_csv, m_model;
+    std::vector<std::array<double, 5>> m_truth;  // a, b, c, d, e
+
+    static std::string text(double v) { return formatNumber(std::round(v * 1e4) / 1e4); }
+
+private Q_SLOTS:
+    void initTestCase() {
+        m_csv = m_dir.filePath("parts.csv");
+        m_model = m_dir.filePath("parts.sfm");
+        std::mt19937_64 rng(3);
+        std::normal_distribution<double> n01;
+        std::uniform_real_distribution<double> u;
+        std::ofstream out(m_csv.toStdString());
+        out << "name,a,b,c,d,e\n";
+        for (int i = 0; i < 400; ++i) {
+            const double a = n01(rng);
+            const std::array<double, 5> v{a, 2 * a + 0.1 * n01(rng), 5 - a + 0.1 * n01(rng), 0.3 * n01(rng), 10 + n01(rng)};
+            m_truth.push_back(v);
+            out << "part" << i;
+            for (int j = 0; j < 5; ++j) out << "," << (u(rng) < 0.3 ? std::string() : text(v[static_cast<std::size_t>(j)]));
+            out << "\n";
+        }
+    }
+
+    void trainsOnNumericColumnsOnly() {
+        SfarmTrainRequest r;
+        r.dataPath = m_csv.toStdString();
+        r.outPath = m_model.toStdString();
+        r.epochs = 300;
+        r.hidden = 32;
+        const SfarmTrainResult res = trainSfarmOnCsv(r, {}, CancelToken());
+        QCOMPARE(res.columns, (std::vector<std::string>{"a", "b", "c", "d", "e"}));
+        QCOMPARE(res.ignoredColumns, std::vector<std::string>{"name"});
+        QVERIFY(res.observedFraction > 0.6 && res.observedFraction < 0.8);
+        QVERIFY(std::isfinite(res.finalLoss));
+        QVERIFY(QFile::exists(m_model));
+    }
+
+    void imputesOnlyTheEmptyCellsAndBeatsTheMean() {
+        const std::string out = m_dir.filePath("filled.csv").toStdString();
+        const SfarmImputeResult res = imputeCsvWithSfarm(m_model.toStdString(), m_csv.toStdString(), out, false, 1);
+        const CsvTable in = readCsvFile(m_csv.toStdString()), done = readCsvFile(out);
+        QCOMPARE(done.header, in.header);
+        QCOMPARE(done.rows.size(), in.rows.size());
+        int64_t empty = 0;
+        double sfarmErr = 0, meanErr = 0;
+        int64_t bFilled = 0;
+        double bMean = 0;
+        int64_t bSeen = 0;
+        for (const auto& row : in.rows)
+            if (!row[2].empty()) {
+                bMean += parseNumber(row[2]).value;
+                ++bSeen;
+            }
+        bMean /= static_cast<double>(bSeen);
+        for (std::size_t i = 0; i < in.rows.size(); ++i)
+            for (std::size_t c = 0; c < in.header.size(); ++c) {
+                if (!in.rows[i][c].empty()) {
+                    QCOMPARE(done.rows[i][c], in.rows[i][c]);  // as written, to the character
+                    continue;
+                }
+                ++empty;
+                QVERIFY(!done.rows[i][c].empty());
+                if (c == 2 && !in.rows[i][1].empty()) {  // b missing, a known: b ~ 2a
+                    const double truth = m_truth[i][1];
+                    sfarmErr += std::pow(parseNumber(done.rows[i][c]).value - truth, 2);
+                    meanErr += std::pow(bMean - truth, 2);
+                    ++bFilled;
+                }
+            }
+        QCOMPARE(res.filled, empty);
+        QVERIFY(bFilled > 20);
+        QVERIFY2(sfarmErr < 0.25 * meanErr, qPrintable(QString("%1 vs %2").arg(sfarmErr).arg(meanErr)));
+    }
+
+    void scoresAndRanksWhatToMeasureNext() {
+        const auto ll = scoreCsvWithSfarm(m_model.toStdString(), m_csv.toStdString(), 8, 2);
+        QCOMPARE(ll.size(), m_truth.size());
+        for (double v : ll) QVERIFY(std::isfinite(v));
+        // A row that knows only d: for target b, a (or c, which carry b) come before e (noise).
+        const QString one = m_dir.filePath("one.csv");
+        {
+            std::ofstream out(one.toStdString());
+            out << "name,a,b,c,d,e\nquery,,,,0.1,\n";
+        }
+        const auto ranking = acquireWithSfarm(m_model.toStdString(), one.toStdString(), 0, "b", 64, 4);
+        QCOMPARE(ranking.size(), std::size_t(3));  // a, c, e: d is known, b is the target
+        QVERIFY(ranking.front().column == "a" || ranking.front().column == "c");
+        QCOMPARE(ranking.back().column, std::string("e"));
+        QVERIFY(ranking.front().information > 5 * std::max(ranking.back().information, 1e-3));
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, acquireWithSfarm(m_model.toStdString(), one.toStdString(), 0, "d", 8, 4));
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, acquireWithSfarm(m_model.toStdString(), one.toStdString(), 5, "b", 8, 4));
+    }
+
+    void badInputIsNamed() {
+        const QString bad = m_dir.filePath("bad.csv");
+        {
+            std::ofstream out(bad.toStdString());
+            out << "name,a,b,c,d,e\nx,1,2,3,4,5\ny,1,two,3,4,5\n";
+        }
+        try {
+            imputeCsvWithSfarm(m_model.toStdString(), bad.toStdString(), m_dir.filePath("o.csv").toStdString(), false, 0);
+            QFAIL("a text cell in a modelled column must be refused");
+        } catch (const DataError& e) {
+            QVERIFY2(QString(e.what()).contains("bad.csv:3") && QString(e.what()).contains("'b'"), e.what());
+        }
+        try {
+            imputeCsvWithSfarm(m_csv.toStdString(), m_csv.toStdString(), m_dir.filePath("o.csv").toStdString(), false, 0);
+            QFAIL("a CSV is not a model");
+        } catch (const BundleError& e) {
+            QVERIFY2(QString(e.what()).contains("parts.csv"), e.what());
+        }
+    }
+};
+
+QTEST_GUILESS_MAIN(TestSfarmTable)
+#include "TestSfarmTable.moc"
