@@ -5,6 +5,7 @@
 #include "Commands.h"
 #include "runtime/TorchRuntime.h"
 #include "api/SfarmTable.h"
+#include "bench/AcquisitionBenchmark.h"
 #include "bench/ImputationBenchmark.h"
 
 namespace ms::cli {
@@ -114,9 +115,43 @@ static void addSfarmTableCommands(CLI::App* cmd) {
     });
 }
 
+static void addAcquisitionCurveCommand(CLI::App* cmd) {
+    auto* curve = cmd->add_subcommand("acquisition", "Acquisition curve on a UCI table: target RMSE vs features acquired, SFARM greedy vs random order");
+    auto data = std::make_shared<std::string>();
+    auto s = std::make_shared<AcquisitionBenchmarkSettings>();
+    auto json = std::make_shared<bool>(false);
+    curve->add_option("--data", *data, "whitespace-separated numeric table, target in the last column")->required();
+    curve->add_option("--seeds", s->seeds, "split seeds (default 0,1,2)")->delimiter(',');
+    curve->add_option("--epochs", s->epochs, "SFARM epochs (default 2000)");
+    curve->add_option("--hidden", s->hidden, "MLP units (default 32)");
+    curve->add_option("--samples", s->informationSamples, "samples per information estimate (default 32)");
+    curve->add_flag("--json", *json, "print the curves as JSON on the last line");
+    curve->callback([=] {
+        initTorchRuntime(1);
+        const NumericTable table = readNumericTable(*data);
+        AcquisitionBenchmarkSettings settings = *s;
+        settings.log = [](const std::string& line) { std::cerr << line << std::endl; };
+        const AcquisitionCurves c = runAcquisitionBenchmark(table, settings, CancelToken());
+        std::vector<std::vector<std::string>> rows;
+        for (std::size_t k = 0; k < c.greedy.size(); ++k)
+            rows.push_back({std::to_string(k), fixed(c.greedy[k], 3), fixed(c.random[k], 3)});
+        std::cout << *data << ": " << c.testRows << " test rows over " << settings.seeds.size() << " split(s), "
+                  << fixed(c.seconds, 1) << " s\n";
+        printTable({"features acquired", "target RMSE, SFARM greedy", "target RMSE, random order"}, rows);
+        std::cout << "first pick of the greedy strategy (share of rows):";
+        for (std::size_t j = 0; j + 1 < c.greedyFirstPickShare.size(); ++j)
+            if (c.greedyFirstPickShare[j] > 0) std::cout << " x" << j << " " << fixed(c.greedyFirstPickShare[j], 2) << ";";
+        std::cout << "\n";
+        if (*json)
+            printJsonLine({{"data", *data}, {"greedy", c.greedy}, {"random", c.random}, {"first_pick", c.greedyFirstPickShare},
+                           {"test_rows", c.testRows}, {"seconds", c.seconds}});
+    });
+}
+
 void addSfarmCommand(CLI::App& app) {
     auto* cmd = app.add_subcommand("sfarm", "SFARM: order-agnostic autoregressive imputation (seed 002)");
     addSfarmTableCommands(cmd);
+    addAcquisitionCurveCommand(cmd);
     auto* uci = cmd->add_subcommand("uci", "Test NLL of the unobserved standardised features on a UCI table (paper Table 1), SFARM or a baseline");
     cmd->require_subcommand(1);
     auto data = std::make_shared<std::string>();

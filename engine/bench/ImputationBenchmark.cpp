@@ -1,5 +1,7 @@
 #include "bench/ImputationBenchmark.h"
 
+#include "bench/TableSplit.h"
+
 #include <ATen/ATen.h>
 #include <ATen/CPUGeneratorImpl.h>
 
@@ -22,17 +24,11 @@ struct SplitData {
 };
 
 SplitData makeSplit(const NumericTable& data, const ImputationBenchmarkSettings& s, uint64_t seed) {
-    const auto N = static_cast<int64_t>(data.rows), D = static_cast<int64_t>(data.columns);
-    const at::Tensor all = at::tensor(data.values, at::kDouble).view({N, D}).to(at::kFloat);
     at::Generator gen = at::make_generator<at::CPUGeneratorImpl>(seed);
-    const at::Tensor perm = at::randperm(N, gen, at::kLong);
-    const auto testRows = std::max<int64_t>(1, static_cast<int64_t>(std::lround(s.testFraction * static_cast<double>(N))));
+    const StandardisedSplit split = standardisedSplit(data, s.testFraction, gen);
     SplitData d;
-    d.test = all.index_select(0, perm.narrow(0, 0, testRows));
-    d.train = all.index_select(0, perm.narrow(0, testRows, N - testRows));
-    const at::Tensor mean = d.train.mean(0), sd = d.train.std(0).clamp_min(1e-8);
-    d.train = (d.train - mean) / sd;
-    d.test = (d.test - mean) / sd;
+    d.train = split.train;
+    d.test = split.test;
     d.trainObserved = at::rand(d.train.sizes(), gen) >= s.missingRate;
     d.testObserved = at::rand(d.test.sizes(), gen) >= s.missingRate;
     return d;

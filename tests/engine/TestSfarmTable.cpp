@@ -9,6 +9,7 @@
 #include <random>
 
 #include "api/SfarmTable.h"
+#include "bench/AcquisitionBenchmark.h"
 #include "data/CsvReader.h"
 #include "data/DataError.h"
 #include "data/NumberText.h"
@@ -111,6 +112,29 @@ private Q_SLOTS:
         QVERIFY(ranking.front().information > 5 * std::max(ranking.back().information, 1e-3));
         QVERIFY_THROWS_EXCEPTION(std::invalid_argument, acquireWithSfarm(m_model.toStdString(), one.toStdString(), 0, "d", 8, 4));
         QVERIFY_THROWS_EXCEPTION(std::invalid_argument, acquireWithSfarm(m_model.toStdString(), one.toStdString(), 5, "b", 8, 4));
+    }
+
+    void greedyAcquisitionBeatsARandomOrder() {
+        // target = 3 * x1 + small noise; x0, x2 are noise: one acquisition settles the target.
+        NumericTable t;
+        t.rows = 300;
+        t.columns = 4;
+        std::mt19937_64 rng(5);
+        std::normal_distribution<double> n01;
+        for (std::size_t i = 0; i < t.rows; ++i) {
+            const double x0 = n01(rng), x1 = n01(rng), x2 = n01(rng);
+            t.values.insert(t.values.end(), {x0, x1, x2, 3 * x1 + 0.1 * n01(rng)});
+        }
+        AcquisitionBenchmarkSettings s;
+        s.seeds = {0};
+        s.epochs = 300;
+        s.informationSamples = 16;
+        const AcquisitionCurves c = runAcquisitionBenchmark(t, s, CancelToken());
+        QCOMPARE(c.greedy.size(), std::size_t(4));
+        QCOMPARE(c.greedy.front(), c.random.front());  // nothing acquired: the same prediction
+        QVERIFY(c.greedyFirstPickShare[1] > 0.9);
+        QVERIFY2(c.greedy[1] < 0.5 * c.random[1], qPrintable(QString("%1 vs %2").arg(c.greedy[1]).arg(c.random[1])));
+        QVERIFY(std::abs(c.greedy.back() - c.random.back()) < 1e-9);  // everything acquired: the same again
     }
 
     void badInputIsNamed() {

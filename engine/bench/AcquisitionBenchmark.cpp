@@ -1,0 +1,94 @@
+#include "bench/AcquisitionBenchmark.h"
+
+#include <ATen/ATen.h>
+#include <ATen/CPUGeneratorImpl.h>
+#include <torch/csrc/autograd/grad_mode.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <numeric>
+#include <random>
+
+#include "bench/TableSplit.h"
+#include "sfarm/SfarmAcquisition.h"
+#include "sfarm/SfarmTrainer.h"
+
+namespace ms {
+namespace {
+
+// SFARM's conditional mean of element `target` given the observed elements of x (one row).
+double predictTarget(const SfarmMlp& model, const at::Tensor& x, const std::vector<bool>& observed, int64_t target) {
+    torch::NoGradGuard noGrad;
+    const int64_t S = model->config().elements;
+    at::Tensor active = at::zeros({1, S});
+    int64_t known = 0;
+    for (int64_t j = 0; j < S; ++j)
+        if (observed[static_cast<std::size_t>(j)]) {
+            active[0][j] = 1.0;
+            ++known;
+        }
+    const ElementGaussians g = model->forward((x * active[0]).view({1, S}), active, at::full({1}, known + 1, at::kLong),
+                                              at::full({1}, static_cast<int64_t>(MaskingMode::Random), at::kLong));
+    return g.mean[0][target].item<double>();
+}
+
+}  // namespace
+
+AcquisitionCurves runAcquisitionBenchmark(const NumericTable& data, const AcquisitionBenchmarkSettings& s,
+                                          const CancelToken& cancel) {
+    const auto t0 = std::chrono::steady_clock::now();
+    const int64_t D = static_cast<int64_t>(data.columns);
+    const int64_t target = D - 1;
+    AcquisitionCurves out;
+    std::vector<double> greedySq(static_cast<std::size_t>(D), 0.0), randomSq(static_cast<std::size_t>(D), 0.0);
+    out.greedyFirstPickShare.assign(static_cast<std::size_t>(D), 0.0);
+    for (uint64_t seed : s.seeds) {
+        at::Generator gen = at::make_generator<at::CPUGeneratorImpl>(seed);
+        const StandardisedSplit split = standardisedSplit(data, s.testFraction, gen);
+        SfarmMlp model(SfarmMlpConfig{D, s.hidden, 3, 16});
+        SfarmTrainingConfig cfg;
+        cfg.epochs = s.epochs;
+        cfg.batchSize = s.batchSize;
+        cfg.lr = s.lr;
+        cfg.seed = seed;
+        trainSfarm(model, ElementGrid{1, D}, split.train, at::ones(split.train.sizes(), at::kBool), cfg, {}, cancel);
+        model->eval();
+        if (cancel.cancelled()) break;
+        std::mt19937_64 rng(seed + 1000);
+        for (int64_t r = 0; r < split.test.size(0); ++r) {
+            const at::Tensor x = split.test[r];
+            const double truth = x[target].item<double>();
+            // greedy
+            std::vector<bool> observed(static_cast<std::size_t>(D), false);
+            for (int64_t k = 0; k < D - 1; ++k) {
+                greedySq[static_cast<std::size_t>(k)] += std::pow(predictTarget(model, x, observed, target) - truth, 2);
+                const auto ranking = rankAcquisition(model, x, observed, target, s.informationSamples, rng);
+                if (k == 0) out.greedyFirstPickShare[static_cast<std::size_t>(ranking.front().element)] += 1.0;
+                observed[static_cast<std::size_t>(ranking.front().element)] = true;
+            }
+            greedySq[static_cast<std::size_t>(D - 1)] += std::pow(predictTarget(model, x, observed, target) - truth, 2);
+            // random order
+            std::vector<int64_t> order(static_cast<std::size_t>(D - 1));
+            std::iota(order.begin(), order.end(), 0);
+            std::shuffle(order.begin(), order.end(), rng);
+            std::fill(observed.begin(), observed.end(), false);
+            for (int64_t k = 0; k < D - 1; ++k) {
+                randomSq[static_cast<std::size_t>(k)] += std::pow(predictTarget(model, x, observed, target) - truth, 2);
+                observed[static_cast<std::size_t>(order[static_cast<std::size_t>(k)])] = true;
+            }
+            randomSq[static_cast<std::size_t>(D - 1)] += std::pow(predictTarget(model, x, observed, target) - truth, 2);
+            ++out.testRows;
+        }
+        if (s.log) s.log("acquisition: split seed " + std::to_string(seed) + " done");
+    }
+    for (int64_t k = 0; k < D; ++k) {
+        out.greedy.push_back(std::sqrt(greedySq[static_cast<std::size_t>(k)] / static_cast<double>(std::max<int64_t>(1, out.testRows))));
+        out.random.push_back(std::sqrt(randomSq[static_cast<std::size_t>(k)] / static_cast<double>(std::max<int64_t>(1, out.testRows))));
+    }
+    for (double& share : out.greedyFirstPickShare) share /= static_cast<double>(std::max<int64_t>(1, out.testRows));
+    out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    return out;
+}
+
+}  // namespace ms
