@@ -125,6 +125,7 @@ static void addAcquisitionCurveCommand(CLI::App* cmd) {
     curve->add_option("--epochs", s->epochs, "SFARM epochs (default 2000)");
     curve->add_option("--hidden", s->hidden, "MLP units (default 32)");
     curve->add_option("--samples", s->informationSamples, "samples per information estimate (default 32)");
+    curve->add_option("--miwae-epochs", s->miwaeEpochs, "also MIWAE greedy, trained this many epochs (default 0: off)");
     curve->add_flag("--json", *json, "print the curves as JSON on the last line");
     curve->callback([=] {
         initTorchRuntime(1);
@@ -133,17 +134,21 @@ static void addAcquisitionCurveCommand(CLI::App* cmd) {
         settings.log = [](const std::string& line) { std::cerr << line << std::endl; };
         const AcquisitionCurves c = runAcquisitionBenchmark(table, settings, CancelToken());
         std::vector<std::vector<std::string>> rows;
-        for (std::size_t k = 0; k < c.greedy.size(); ++k)
+        for (std::size_t k = 0; k < c.greedy.size(); ++k) {
             rows.push_back({std::to_string(k), fixed(c.greedy[k], 3), fixed(c.random[k], 3)});
+            if (!c.miwae.empty()) rows.back().push_back(fixed(c.miwae[k], 3));
+        }
         std::cout << *data << ": " << c.testRows << " test rows over " << settings.seeds.size() << " split(s), "
                   << fixed(c.seconds, 1) << " s\n";
-        printTable({"features acquired", "target RMSE, SFARM greedy", "target RMSE, random order"}, rows);
+        std::vector<std::string> header{"features acquired", "target RMSE, SFARM greedy", "target RMSE, random order"};
+        if (!c.miwae.empty()) header.push_back("target RMSE, MIWAE greedy");
+        printTable(header, rows);
         std::cout << "first pick of the greedy strategy (share of rows):";
         for (std::size_t j = 0; j + 1 < c.greedyFirstPickShare.size(); ++j)
             if (c.greedyFirstPickShare[j] > 0) std::cout << " x" << j << " " << fixed(c.greedyFirstPickShare[j], 2) << ";";
         std::cout << "\n";
         if (*json)
-            printJsonLine({{"data", *data}, {"greedy", c.greedy}, {"random", c.random}, {"first_pick", c.greedyFirstPickShare},
+            printJsonLine({{"data", *data}, {"greedy", c.greedy}, {"random", c.random}, {"miwae", c.miwae}, {"first_pick", c.greedyFirstPickShare},
                            {"test_rows", c.testRows}, {"seconds", c.seconds}});
     });
 }

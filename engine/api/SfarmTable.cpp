@@ -102,6 +102,7 @@ SfarmTrainResult trainSfarmOnCsv(const SfarmTrainRequest& r, const std::function
     SfarmMlpConfig mc;
     mc.elements = static_cast<int64_t>(result.columns.size());
     mc.hidden = r.hidden;
+    at::manual_seed(r.seed);  // LibTorch's layer initialisation draws from the global generator
     f.model = SfarmMlp(mc);
     SfarmTrainingConfig tc;
     tc.epochs = r.epochs;

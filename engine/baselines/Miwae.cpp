@@ -73,4 +73,16 @@ at::Tensor MiwaeImpl::impute(const at::Tensor& x, const at::Tensor& observed, in
     return at::where(observed.to(at::kBool), x.to(at::kFloat), filled);
 }
 
+at::Tensor MiwaeImpl::conditionalSamples(const at::Tensor& x, const at::Tensor& observed, int64_t K, int64_t draws,
+                                         at::Generator& gen) const {
+    const Draw d = draw(x, observed, K, gen);
+    const at::Tensor probs = at::softmax(d.logWeight, 0).transpose(0, 1).to(at::kDouble);  // [B, K]
+    const at::Tensor pick = at::multinomial(probs, draws, /*replacement=*/true, gen).transpose(0, 1);  // [draws, B]
+    const int64_t B = x.size(0), D = x.size(1);
+    const at::Tensor index = pick.unsqueeze(2).expand({draws, B, D});
+    const at::Tensor mean = d.mean.gather(0, index), logStd = d.logStd.gather(0, index);
+    const at::Tensor sample = mean + logStd.exp() * at::randn(mean.sizes(), gen, mean.options());
+    return at::where(observed.to(at::kBool).unsqueeze(0), x.to(at::kFloat).unsqueeze(0).expand_as(sample), sample);
+}
+
 }  // namespace ms

@@ -33,6 +33,12 @@ public:
     at::Tensor impute(const at::Tensor& x, const at::Tensor& observed, int64_t samples, at::Generator& gen,
                       bool priorProposal = false) const;
 
+    // Draws from p(x | x_observed) by sampling-importance-resampling: K proposals, `draws`
+    // resampled by weight, then x from the chosen decoder Gaussians (observed values kept).
+    // [draws, B, D].
+    at::Tensor conditionalSamples(const at::Tensor& x, const at::Tensor& observed, int64_t K, int64_t draws,
+                                  at::Generator& gen) const;
+
     const MiwaeConfig& config() const { return m_config; }
 
 private:
