@@ -2,6 +2,7 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <sstream>
 
 #include <torch/csrc/autograd/grad_mode.h>
 
@@ -47,27 +48,36 @@ nlohmann::json loadArchiveMeta(torch::serialize::InputArchive& archive, const st
     return meta;
 }
 
-void writeModuleTensors(torch::serialize::OutputArchive& archive, const std::string& prefix, const torch::nn::Module& module) {
+void writeModuleTensors(torch::serialize::OutputArchive& archive, const std::string& prefix, const torch::nn::Module& module,
+                        const std::string& bufferPrefix) {
+    const std::string buffers = bufferPrefix.empty() ? prefix : bufferPrefix;
     for (const auto& p : module.named_parameters()) archive.write(prefix + p.key(), p.value().detach().cpu().contiguous().clone());
-    for (const auto& p : module.named_buffers()) archive.write(prefix + p.key(), p.value().detach().cpu().contiguous().clone());
+    for (const auto& p : module.named_buffers()) archive.write(buffers + p.key(), p.value().detach().cpu().contiguous().clone());
 }
 
 void readModuleTensors(torch::serialize::InputArchive& archive, const std::string& prefix, torch::nn::Module& module,
-                       const std::string& path) {
+                       const std::string& path, const std::string& bufferPrefix) {
     torch::NoGradGuard noGrad;
+    const auto shape = [](at::IntArrayRef sizes) {
+        std::ostringstream s;
+        s << sizes;
+        return s.str();
+    };
     const auto copyInto = [&](const std::string& key, at::Tensor& target) {
         at::Tensor value;
         try {
-            archive.read(prefix + key, value);
+            archive.read(key, value);
         } catch (const c10::Error&) {
-            throw BundleError(path + ": missing weights '" + prefix + key + "' (damaged or foreign file)");
+            throw BundleError(path + ": " + key + " is missing from the model file (damaged or foreign file)");
         }
         if (!value.sizes().equals(target.sizes()))
-            throw BundleError(path + ": weights '" + prefix + key + "' have the wrong shape for the recorded architecture");
+            throw BundleError(path + ": " + key + " has shape " + shape(value.sizes()) + " in the file but the architecture needs " +
+                              shape(target.sizes()));
         target.copy_(value);
     };
-    for (auto& p : module.named_parameters()) copyInto(p.key(), p.value());
-    for (auto& p : module.named_buffers()) copyInto(p.key(), p.value());
+    const std::string buffers = bufferPrefix.empty() ? prefix : bufferPrefix;
+    for (auto& p : module.named_parameters()) copyInto(prefix + p.key(), p.value());
+    for (auto& p : module.named_buffers()) copyInto(buffers + p.key(), p.value());
 }
 
 }  // namespace ms

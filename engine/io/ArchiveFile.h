@@ -18,11 +18,13 @@ void saveArchiveAtomically(torch::serialize::OutputArchive& archive, const std::
 nlohmann::json loadArchiveMeta(torch::serialize::InputArchive& archive, const std::string& path,
                                const std::string& format, int version, const std::string& what);
 
-// A module's parameters and buffers under `prefix` (e.g. "unet/"), as CPU copies.
-void writeModuleTensors(torch::serialize::OutputArchive& archive, const std::string& prefix, const torch::nn::Module& module);
+// A module's parameters under `prefix` (e.g. "unet/") and its buffers under bufferPrefix (default:
+// the same), as CPU copies.
+void writeModuleTensors(torch::serialize::OutputArchive& archive, const std::string& prefix, const torch::nn::Module& module,
+                        const std::string& bufferPrefix = {});
 // Copies them back into a module of the same architecture; a missing or mis-shaped tensor is a
-// BundleError naming the path and the tensor.
+// BundleError naming the path, the tensor and both shapes.
 void readModuleTensors(torch::serialize::InputArchive& archive, const std::string& prefix, torch::nn::Module& module,
-                       const std::string& path);
+                       const std::string& path, const std::string& bufferPrefix = {});
 
 }  // namespace ms

@@ -17,11 +17,6 @@ namespace {
 
 using nlohmann::json;
 
-std::string shapeString(at::IntArrayRef sizes) {
-    std::ostringstream s;
-    s << sizes;
-    return s.str();
-}
 
 json metaJson(const ModelBundle& b) {
     json history = json::array();
@@ -56,10 +51,7 @@ void saveBundle(const ModelBundle& b, const std::string& path) {
     if (!b.model) throw BundleError(path + ": cannot save a bundle without a model");
     torch::serialize::OutputArchive archive;
     archive.write("meta", c10::IValue(metaJson(b).dump()));
-    for (const auto& p : b.model->named_parameters())
-        archive.write("weights/" + p.key(), p.value().detach().cpu().contiguous().clone());
-    for (const auto& p : b.model->named_buffers())
-        archive.write("buffers/" + p.key(), p.value().detach().cpu().contiguous().clone());
+    writeModuleTensors(archive, "weights/", *b.model, "buffers/");
     if (b.state.optimizer.expAvg.defined()) {
         archive.write("optimizer/exp_avg", b.state.optimizer.expAvg.detach().cpu().contiguous());
         archive.write("optimizer/exp_avg_sq", b.state.optimizer.expAvgSq.detach().cpu().contiguous());
@@ -120,21 +112,7 @@ ModelBundle loadBundle(const std::string& path) {
                               " in the architecture");
 
     b.model = McVae(b.config);
-    c10::NoGradGuard noGrad;
-    auto restore = [&](const std::string& prefix, const std::string& name, at::Tensor target) {
-        at::Tensor stored;
-        try {
-            archive.read(prefix + name, stored);
-        } catch (const c10::Error&) {
-            throw BundleError(path + ": " + prefix + name + " is missing from the model file");
-        }
-        if (!stored.sizes().equals(target.sizes()))
-            throw BundleError(path + ": " + prefix + name + " has shape " + shapeString(stored.sizes()) +
-                              " in the file but the architecture needs " + shapeString(target.sizes()));
-        target.copy_(stored);
-    };
-    for (const auto& p : b.model->named_parameters()) restore("weights/", p.key(), p.value());
-    for (const auto& p : b.model->named_buffers()) restore("buffers/", p.key(), p.value());
+    readModuleTensors(archive, "weights/", *b.model, path, "buffers/");
 
     at::Tensor t;
     try {
