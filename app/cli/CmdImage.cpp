@@ -1,10 +1,7 @@
 // maskstudio-cli image: the image models (mcLDM) — render a data set, train, sample, inpaint,
 // evaluate, benchmark. Image files need the OpenCV imaging target; packed data sets (.mspack)
 // and the benchmark work without it (e.g. on a headless GPU server).
-#include <unistd.h>
-
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <sstream>
 
@@ -94,23 +91,13 @@ void writeImages(const ImagePixels& p, const std::string& prefix) {
     }
 }
 
-ImagePixels readOnePng(const std::string& path, int channels) {
-    const fs::path dir = fs::temp_directory_path() / ("maskstudio-one-" + std::to_string(::getpid()));
-    fs::create_directories(dir);
-    const std::string csv = (dir / "one.csv").string();
-    { std::ofstream(csv) << "file\n" << fs::absolute(path).string() << "\n"; }
-    ImageFolderOptions o;
-    o.channels = channels;
-    o.policy = ImageProblemPolicy::Stop;
-    ImageFolderData d;
-    try {
-        d = readImageFolder(dir.string(), csv, o);
-    } catch (...) {
-        fs::remove_all(dir);
-        throw;
-    }
-    fs::remove_all(dir);
-    return ImagePixels{1, d.images.channels, d.images.size, d.images.pixels};
+// One image for inpainting at the model's size (scaled, with a note, when it has another).
+ImagePixels readModelImage(const std::string& path, int channels, int size) {
+    const ImageFile f = readImageFile(path, channels, size);
+    if (f.originalWidth != size || f.originalHeight != size)
+        std::cerr << "note: " << path << " is " << f.originalWidth << "x" << f.originalHeight << "; scaled to " << size << "x"
+                  << size << "\n";
+    return ImagePixels{1, f.channels, size, f.pixels};
 }
 #endif
 
@@ -257,8 +244,9 @@ void addInpaint(CLI::App* image) {
         ImageSession session;
         session.load(o->model, o->device);
         r->conditions = parseConditionAssignments(session.schema(), *assignments);
-        const ImagePixels base = readOnePng(o->image, static_cast<int>(session.imageChannels()));
-        const ImagePixels mask = readOnePng(o->mask, 1);
+        const int size = static_cast<int>(session.imageSize());
+        const ImagePixels base = readModelImage(o->image, static_cast<int>(session.imageChannels()), size);
+        const ImagePixels mask = readModelImage(o->mask, 1, size);
         const ImageSampleResult res = session.inpaint(*r, base, mask);
         std::cout << "inpainted in " << fixed(res.seconds, 2) << " s (" << res.stepsDone << " denoising steps)\n";
         writeImages(res.images, o->out);

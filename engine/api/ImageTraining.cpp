@@ -103,7 +103,7 @@ ImageTrainResult trainImageModel(const ImageSet& images, const ImageTrainRequest
     result.trainRows = static_cast<int64_t>(trainIdx.size());
     result.testRows = static_cast<int64_t>(testIdx.size());
     at::Generator gen = at::make_generator<at::CPUGeneratorImpl>(seed + static_cast<uint64_t>(file.completedEpochs));
-    at::manual_seed(seed);  // LibTorch's layer initialisation draws from the global generator
+    seedParameterInitialisation(seed);
 
     const at::Tensor all = imagesToTensor(images);
     const at::Tensor trainImages = all.index_select(0, at::tensor(trainIdx, at::kLong)).to(device);

@@ -18,6 +18,7 @@
 #include "sfarm/SfarmInference.h"
 #include "sfarm/SfarmModelFile.h"
 #include "sfarm/SfarmTrainer.h"
+#include "runtime/TorchRuntime.h"
 
 namespace ms {
 namespace {
@@ -102,7 +103,7 @@ SfarmTrainResult trainSfarmOnCsv(const SfarmTrainRequest& r, const std::function
     SfarmMlpConfig mc;
     mc.elements = static_cast<int64_t>(result.columns.size());
     mc.hidden = r.hidden;
-    at::manual_seed(r.seed);  // LibTorch's layer initialisation draws from the global generator
+    seedParameterInitialisation(r.seed);
     f.model = SfarmMlp(mc);
     SfarmTrainingConfig tc;
     tc.epochs = r.epochs;

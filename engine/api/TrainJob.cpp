@@ -101,7 +101,7 @@ TrainResult runTraining(const TrainRequest& request, const PreparedData& data, c
         b.split.dataFingerprint = dataFingerprint(data.table);
         b.split.dataFile = std::filesystem::path(data.path).filename().string();
         b.split.testRows = split.test;
-        at::manual_seed(b.training.seed);  // parameter initialisation
+        seedParameterInitialisation(b.training.seed);
         if (b.model.is_empty()) b.model = McVae(b.config);
     }
 

@@ -14,6 +14,7 @@
 #include "bench/TableSplit.h"
 #include "sfarm/SfarmAcquisition.h"
 #include "sfarm/SfarmTrainer.h"
+#include "runtime/TorchRuntime.h"
 
 namespace ms {
 namespace {
@@ -80,7 +81,7 @@ AcquisitionCurves runAcquisitionBenchmark(const NumericTable& data, const Acquis
     for (uint64_t seed : s.seeds) {
         at::Generator gen = at::make_generator<at::CPUGeneratorImpl>(seed);
         const StandardisedSplit split = standardisedSplit(data, s.testFraction, gen);
-        at::manual_seed(seed);  // LibTorch's layer initialisation draws from the global generator
+        seedParameterInitialisation(seed);
         SfarmMlp model(SfarmMlpConfig{D, s.hidden, 3, 16});
         SfarmTrainingConfig cfg;
         cfg.epochs = s.epochs;

@@ -14,6 +14,7 @@
 #include "baselines/MiwaeTrainer.h"
 #include "sfarm/SfarmInference.h"
 #include "sfarm/SfarmTrainer.h"
+#include "runtime/TorchRuntime.h"
 
 namespace ms {
 
@@ -90,7 +91,7 @@ std::vector<ImputationSplitResult> runImputationBenchmark(const NumericTable& da
     for (uint64_t seed : s.seeds) {
         if (cancel.cancelled()) break;
         const SplitData d = makeSplit(data, s, seed);
-        at::manual_seed(seed);
+        seedParameterInitialisation(seed);
         const auto start = std::chrono::steady_clock::now();
         const auto [ll, imputed] = fitAndScore(d, s, seed, cancel);
         ImputationSplitResult r;

@@ -53,7 +53,49 @@ cv::Mat decode(const fs::path& path, std::string& why) {
     return image;
 }
 
+// 8-bit with `channels` channels (BGR order for 3); true when a conversion was needed.
+bool toChannels(cv::Mat& image, int channels) {
+    if (image.depth() != CV_8U) image.convertTo(image, CV_8U, image.depth() == CV_16U ? 1.0 / 257.0 : 1.0);
+    const int ch = image.channels();
+    if (ch == channels) return false;
+    cv::Mat converted;
+    if (channels == 1) cv::cvtColor(image, converted, ch == 4 ? cv::COLOR_BGRA2GRAY : cv::COLOR_BGR2GRAY);
+    else cv::cvtColor(image, converted, ch == 4 ? cv::COLOR_BGRA2BGR : cv::COLOR_GRAY2BGR);
+    image = converted;
+    return true;
+}
+
+// Appends the image as planes (C x H x W), RGB order for colour.
+void appendPlanes(cv::Mat image, std::vector<uint8_t>& out) {
+    if (image.channels() == 3) cv::cvtColor(image, image, cv::COLOR_BGR2RGB);
+    std::vector<cv::Mat> planes;
+    cv::split(image, planes);
+    for (const cv::Mat& p : planes) {
+        const cv::Mat c = p.isContinuous() ? p : p.clone();
+        out.insert(out.end(), c.data, c.data + c.total());
+    }
+}
+
 }  // namespace
+
+ImageFile readImageFile(const std::string& path, int channels, int size) {
+    if (channels != 1 && channels != 3) throw std::invalid_argument("image channels must be 1 or 3, got " + std::to_string(channels));
+    if (!fs::is_regular_file(path)) throw std::runtime_error(path + ": image not found");
+    std::string why;
+    cv::Mat image = decode(path, why);
+    if (image.empty()) throw std::runtime_error(path + ": " + why);
+    ImageFile f;
+    f.originalWidth = image.cols;
+    f.originalHeight = image.rows;
+    toChannels(image, channels);
+    if (size > 0 && (image.rows != size || image.cols != size))
+        cv::resize(image, image, cv::Size(size, size), 0, 0, cv::INTER_AREA);
+    f.channels = channels;
+    f.width = image.cols;
+    f.height = image.rows;
+    appendPlanes(image, f.pixels);
+    return f;
+}
 
 std::string ImageFolderReport::summary() const {
     std::ostringstream s;
@@ -118,15 +160,7 @@ ImageFolderData readImageFolder(const std::string& folder, const std::string& cs
             problem(rep.unreadable, path.string(), 0, why);
             continue;
         }
-        if (image.depth() != CV_8U) image.convertTo(image, CV_8U, image.depth() == CV_16U ? 1.0 / 257.0 : 1.0);
-        const int ch = image.channels();
-        if (ch != options.channels) {
-            cv::Mat converted;
-            if (options.channels == 1) cv::cvtColor(image, converted, ch == 4 ? cv::COLOR_BGRA2GRAY : cv::COLOR_BGR2GRAY);
-            else cv::cvtColor(image, converted, ch == 4 ? cv::COLOR_BGRA2BGR : cv::COLOR_GRAY2BGR);
-            image = converted;
-            ++rep.convertedChannels;
-        }
+        if (toChannels(image, options.channels)) ++rep.convertedChannels;
         if (out.size == 0) {
             if (image.rows != image.cols) {
                 problem(rep.wrongSize, path.string(), 0,
@@ -145,14 +179,7 @@ ImageFolderData readImageFolder(const std::string& folder, const std::string& cs
             cv::resize(image, image, cv::Size(static_cast<int>(out.size), static_cast<int>(out.size)), 0, 0, cv::INTER_AREA);
             ++rep.resized;
         }
-        if (options.channels == 3) cv::cvtColor(image, image, cv::COLOR_BGR2RGB);
-        // HWC -> CHW
-        std::vector<cv::Mat> planes;
-        cv::split(image, planes);
-        for (const cv::Mat& p : planes) {
-            const cv::Mat c = p.isContinuous() ? p : p.clone();
-            out.pixels.insert(out.pixels.end(), c.data, c.data + c.total());
-        }
+        appendPlanes(image, out.pixels);
         out.conditions.rows.push_back(table.rows[r]);
         out.conditions.lineNumbers.push_back(line);
         out.files.push_back(name);

@@ -44,6 +44,16 @@ struct ImageFolderData {
 ImageFolderData readImageFolder(const std::string& folder, const std::string& csvPath,
                                 const ImageFolderOptions& options = {});
 
+// One image file as 8-bit planes (C x H x W), converted to `channels` (1 grey, 3 RGB) and, when
+// size > 0, scaled to size x size. Throws std::runtime_error naming the file when it is missing,
+// unreadable or truncated.
+struct ImageFile {
+    std::vector<uint8_t> pixels;
+    int channels = 1, width = 0, height = 0;
+    int originalWidth = 0, originalHeight = 0;
+};
+ImageFile readImageFile(const std::string& path, int channels, int size = 0);
+
 // Writes an 8-bit PNG (1 or 3 channels, RGB order for 3); throws std::runtime_error naming the path.
 void writePngImage(const std::string& path, const uint8_t* pixels, int channels, int height, int width);
 

@@ -43,4 +43,6 @@ c10::Device resolveDevice(const std::string& name) {
     throw std::invalid_argument("invalid device '" + name + "': use cpu, cuda, cuda:N or auto");
 }
 
+void seedParameterInitialisation(uint64_t seed) { at::manual_seed(seed); }
+
 }  // namespace ms

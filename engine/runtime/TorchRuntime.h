@@ -2,6 +2,7 @@
 // One place that configures LibTorch for this process: thread count, determinism and the
 // device a job runs on. Called by the CLI, the GUI's engine thread and the tests alike.
 #include <c10/core/Device.h>
+#include <cstdint>
 #include <string>
 
 namespace ms {
@@ -17,6 +18,10 @@ struct RuntimeInfo {
 // threads <= 0 means "all cores". Safe to call more than once.
 void initTorchRuntime(int threads = 0);
 RuntimeInfo runtimeInfo();
+
+// LibTorch's layers initialise their weights from the global generator, whose seed is random per
+// process; every job that builds a model calls this first so a seed gives the same model.
+void seedParameterInitialisation(uint64_t seed);
 
 // "cpu", "cuda", "cuda:N" or "auto" (CUDA when LibTorch was built with it and a GPU is
 // present, else CPU). Throws std::invalid_argument with the accepted values otherwise, and

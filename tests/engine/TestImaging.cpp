@@ -164,6 +164,22 @@ private Q_SLOTS:
         QCOMPARE(runCli({"image", "sample", "--model", model, "RIM_STYLE front=trispoke", "--n", "2", "--steps", "3",
                          "--out", dir.filePath("s")}, &out), 0);
         QVERIFY(QFile::exists(dir.filePath("s-0.png")) && QFile::exists(dir.filePath("s-1.png")));
+        // Inpaint a band of the first sample: every pixel outside the mask stays as it was; a mask
+        // of another size is scaled (and said so); a missing image is named.
+        cv::Mat mask = cv::Mat::zeros(64, 64, CV_8UC1);
+        mask.rowRange(20, 40).setTo(255);
+        QVERIFY(cv::imwrite(dir.filePath("mask.png").toStdString(), mask));
+        QCOMPARE(runCli({"image", "inpaint", "--model", model, "--image", dir.filePath("s-0.png"), "--mask", dir.filePath("mask.png"),
+                         "--steps", "10", "--jump", "3", "--resamples", "2", "--out", dir.filePath("inp")}, &out), 0);
+        QVERIFY2(out.contains("scaled to 32x32"), qPrintable(out));
+        const cv::Mat before = cv::imread(dir.filePath("s-0.png").toStdString(), cv::IMREAD_GRAYSCALE);
+        const cv::Mat after = cv::imread(dir.filePath("inp.png").toStdString(), cv::IMREAD_GRAYSCALE);
+        QCOMPARE(after.rows, 32);
+        QCOMPARE(cv::norm(before.rowRange(0, 10), after.rowRange(0, 10), cv::NORM_INF), 0.0);
+        QCOMPARE(cv::norm(before.rowRange(20, 32), after.rowRange(20, 32), cv::NORM_INF), 0.0);
+        QVERIFY(runCli({"image", "inpaint", "--model", model, "--image", dir.filePath("nope.png"), "--mask", dir.filePath("mask.png"),
+                        "--out", dir.filePath("x")}, &out) != 0);
+        QVERIFY2(out.contains("nope.png"), qPrintable(out));
         QCOMPARE(runCli({"image", "eval", "--model", model, "--images", images + "/images.mspack", "--rows", "4",
                          "--sparsities", "0,0.5", "--steps", "2", "--classifier-epochs", "1", "--json"}, &out), 0);
         const QJsonObject j = lastJson(out);

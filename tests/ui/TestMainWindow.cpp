@@ -40,6 +40,20 @@ class TestMainWindow : public QObject {
         QTest::qWait(50);
     }
 
+    // Non-interactive window on its startup model (the bike), shown when asked, first design drawn.
+    // `shown` spies on w's designsShown.
+    static bool startOnBike(MainWindow& w, QSignalSpy& shown, bool show) {
+        w.setInteractive(false);
+        if (!w.openStartupModel()) return false;
+        if (show) {
+            w.show();
+            (void)QTest::qWaitForWindowActive(&w);  // offscreen platforms may never activate it
+        }
+        if (!QTest::qWaitFor([&] { return shown.count() >= 1; }, 20000)) return false;
+        QTest::qWait(50);
+        return true;
+    }
+
 private Q_SLOTS:
     void initTestCase() {
         QStandardPaths::setTestModeEnabled(true);
@@ -48,12 +62,9 @@ private Q_SLOTS:
 
     void opensOnTheBuiltInBikeAndDrawsIt() {
         MainWindow w;
-        w.setInteractive(false);
         QSignalSpy shown(&w, &MainWindow::designsShown);
-        QVERIFY(w.openStartupModel());
         w.resize(1200, 800);
-        w.show();
-        waitForDesigns(w, shown, 1);
+        QVERIFY(startOnBike(w, shown, true));
         QVERIFY(w.currentModel());
         QCOMPARE(w.currentModel()->name, std::string("bike"));
         QVERIFY(w.modelPaths().size() >= 2);  // bike and car are offered
@@ -74,12 +85,8 @@ private Q_SLOTS:
 
     void editsRegenerateAndUndoRedoShortcutsWork() {
         MainWindow w;
-        w.setInteractive(false);
         QSignalSpy shown(&w, &MainWindow::designsShown);
-        QVERIFY(w.openStartupModel());
-        w.show();
-        QVERIFY(QTest::qWaitForWindowActive(&w) || true);
-        waitForDesigns(w, shown, 1);
+        QVERIFY(startOnBike(w, shown, true));
         ConditionPanel* panel = w.conditionPanel();
         const std::vector<double> before = w.lastOutput()->designs[0];
 
@@ -105,12 +112,8 @@ private Q_SLOTS:
 
     void undoFollowsTheFocusIntoTheMaskEditor() {
         MainWindow w;
-        w.setInteractive(false);
         QSignalSpy shown(&w, &MainWindow::designsShown);
-        QVERIFY(w.openStartupModel());
-        w.show();
-        QVERIFY(QTest::qWaitForWindowActive(&w) || true);
-        waitForDesigns(w, shown, 1);
+        QVERIFY(startOnBike(w, shown, true));
         QVERIFY(w.findChild<QDockWidget*>("imageDock"));
         QVERIFY(w.findChild<QTabWidget*>("trainingTabs"));
         w.conditionPanel()->switchAt(0)->click();  // one condition edit on the window's stack
@@ -133,10 +136,8 @@ private Q_SLOTS:
 
     void copyPasteConditionsRoundTrip() {
         MainWindow w;
-        w.setInteractive(false);
         QSignalSpy shown(&w, &MainWindow::designsShown);
-        QVERIFY(w.openStartupModel());
-        waitForDesigns(w, shown, 1);
+        QVERIFY(startOnBike(w, shown, false));
         w.conditionPanel()->randomize(11);
         const ConditionValues chosen = w.conditionPanel()->values();
         w.copyConditions();
@@ -170,11 +171,8 @@ private Q_SLOTS:
 
     void exportsParseBackToTheSameNumbers() {
         MainWindow w;
-        w.setInteractive(false);
         QSignalSpy shown(&w, &MainWindow::designsShown);
-        QVERIFY(w.openStartupModel());
-        w.show();
-        waitForDesigns(w, shown, 1);
+        QVERIFY(startOnBike(w, shown, true));
         w.samplingPanel()->samplesBox()->setValue(3);
         QTRY_VERIFY_WITH_TIMEOUT(w.lastOutput()->designs.size() == 3, 20000);
         const GenerationOutput out = *w.lastOutput();
