@@ -40,7 +40,8 @@ void addSampleCommand(CLI::App& app) {
         req.latent = *zero ? LatentMode::Zero : LatentMode::Sample;
         const auto designs = gen.generate(req);
         std::vector<Drawing> drawings;
-        for (const auto& d : designs) drawings.push_back(drawDesign(gen.schema(), d, *labels));
+        const DesignDetails details = designDetailsFrom(req.conditions.textByColumn(gen.schema()));
+        for (const auto& d : designs) drawings.push_back(drawDesign(gen.schema(), d, *labels, details));
         writeDesignsCsv(gen.schema(), designs, *out + ".csv");
         writeSvg(drawings, *out + ".svg");
         writeDxf(drawings, *out + ".dxf");

@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <limits>
+#include <locale>
 #include <sstream>
 #include <stdexcept>
 
@@ -12,14 +13,30 @@ ConditionValues ConditionValues::allUnknown(const Schema& schema) {
             std::vector<double>(schema.numerical.size(), std::numeric_limits<double>::quiet_NaN())};
 }
 
-std::string ConditionValues::toText(const Schema& schema) const {
-    std::ostringstream out;
-    out.precision(17);
+void ConditionValues::forEachKnown(const Schema& schema,
+                                   const std::function<void(const std::string&, const std::string&)>& fn) const {
     for (size_t i = 0; i < schema.categorical.size(); ++i)
-        if (categorical[i] >= 0) out << schema.categorical[i].column << '=' << schema.categorical[i].classes[categorical[i]] << '\n';
+        if (categorical[i] >= 0) fn(schema.categorical[i].column, schema.categorical[i].classes[categorical[i]]);
     for (size_t i = 0; i < schema.numerical.size(); ++i)
-        if (!std::isnan(numerical[i])) out << schema.numerical[i].column << '=' << numerical[i] << '\n';
-    return out.str();
+        if (!std::isnan(numerical[i])) {
+            std::ostringstream number;
+            number.imbue(std::locale::classic());
+            number.precision(17);
+            number << numerical[i];
+            fn(schema.numerical[i].column, number.str());
+        }
+}
+
+std::string ConditionValues::toText(const Schema& schema) const {
+    std::string out;
+    forEachKnown(schema, [&](const std::string& column, const std::string& text) { out += column + '=' + text + '\n'; });
+    return out;
+}
+
+std::map<std::string, std::string> ConditionValues::textByColumn(const Schema& schema) const {
+    std::map<std::string, std::string> out;
+    forEachKnown(schema, [&](const std::string& column, const std::string& text) { out[column] = text; });
+    return out;
 }
 
 ConditionValues parseConditionAssignments(const Schema& schema, const std::vector<std::string>& assignments) {

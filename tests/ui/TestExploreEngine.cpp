@@ -64,6 +64,32 @@ private Q_SLOTS:
         QVERIFY(!last.drawings[0].circles.empty());  // drawn as a bicycle: wheels
     }
 
+    void drawingsShowTheRimStyleAndBottlesOfTheConditions() {
+        ExploreEngine engine;
+        QSignalSpy loaded(&engine, &ExploreEngine::modelLoaded);
+        QSignalSpy generated(&engine, &ExploreEngine::generated);
+        const quint64 serial = engine.loadModel(m_model, "cpu");
+        QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 1, 20000);
+        const Schema schema = qvariant_cast<ModelInfo>(loaded.first().at(0)).schema;
+        GenerationJob job;
+        job.modelSerial = serial;
+        job.request.latent = LatentMode::Zero;
+        job.request.conditions =
+            parseConditionAssignments(schema, {"RIM_STYLE front=disc", "bottle DOWNTUBE0 show OHCLASS: True=1"});
+        engine.requestGeneration(job);
+        QTRY_COMPARE_WITH_TIMEOUT(generated.count(), 1, 20000);
+        const Drawing d = qvariant_cast<GenerationOutput>(generated.first().at(0)).drawings.at(0);
+        const auto count = [&](const std::string& layer, bool filled) {
+            int n = 0;
+            for (const auto& c : d.circles) n += c.layer == layer && c.filled == filled;
+            for (const auto& p : d.polylines) n += p.layer == layer && p.filled == filled;
+            return n;
+        };
+        QCOMPARE(count("disc", true), 1);      // the front wheel is a disc
+        QCOMPARE(count("spokes", false), 18);  // the rear (unknown) keeps 18 spokes
+        QCOMPARE(count("bottles", true), 1);   // one bottle, on the down tube
+    }
+
     void staleRequestsAreDroppedAndBadOnesReportErrors() {
         ExploreEngine engine;
         QSignalSpy loaded(&engine, &ExploreEngine::modelLoaded);

@@ -45,11 +45,13 @@ GenerationOutput ExploreWorker::run(const GenerationJob& job) {
         const Schema& schema = m_session.info().schema;
         out.designs = m_session.generate(job.request);
         out.drawings.reserve(out.designs.size());
-        for (const auto& design : out.designs) out.drawings.push_back(drawDesign(schema, design, job.withLabels));
+        // Rim styles and bottles come from the conditions (unknown ones draw the defaults).
+        const DesignDetails details = designDetailsFrom(job.request.conditions.textByColumn(schema));
+        for (const auto& design : out.designs) out.drawings.push_back(drawDesign(schema, design, job.withLabels, details));
         if (job.withReference && !out.designs.empty()) {
             if (auto nearest = m_session.nearestReference(out.designs.front())) {
                 out.referenceDesign = std::move(*nearest);
-                out.referenceDrawing = drawDesign(schema, out.referenceDesign, false);
+                out.referenceDrawing = drawDesign(schema, out.referenceDesign, false, details);
             }
         }
     } catch (const std::exception& e) {
