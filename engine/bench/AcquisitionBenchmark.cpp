@@ -30,7 +30,7 @@ double predictTarget(const SfarmMlp& model, const at::Tensor& x, const std::vect
             active[0][j] = 1.0;
             ++known;
         }
-    const ElementGaussians g = model->forward((x * active[0]).view({1, S}), active, at::full({1}, known + 1, at::kLong),
+    const ElementPredictions g = model->forward((x * active[0]).view({1, S}), active, at::full({1}, known + 1, at::kLong),
                                               at::full({1}, static_cast<int64_t>(MaskingMode::Random), at::kLong));
     return g.mean[0][target].item<double>();
 }
@@ -82,7 +82,7 @@ AcquisitionCurves runAcquisitionBenchmark(const NumericTable& data, const Acquis
         at::Generator gen = at::make_generator<at::CPUGeneratorImpl>(seed);
         const StandardisedSplit split = standardisedSplit(data, s.testFraction, gen);
         seedParameterInitialisation(seed);
-        SfarmMlp model(SfarmMlpConfig{D, s.hidden, 3, 16});
+        SfarmMlp model(SfarmMlpConfig{D, s.hidden, 3, 16, {}});
         SfarmTrainingConfig cfg;
         cfg.epochs = s.epochs;
         cfg.batchSize = s.batchSize;

@@ -53,7 +53,7 @@ std::pair<at::Tensor, at::Tensor> fitAndScore(const SplitData& d, const Imputati
     const at::Tensor target = ~d.testObserved;
     if (s.method == ImputationMethod::Sfarm) {
         const ElementGrid grid{1, D};
-        SfarmMlp model(SfarmMlpConfig{D, s.hidden, s.layers, 16});
+        SfarmMlp model(SfarmMlpConfig{D, s.hidden, s.layers, 16, {}});
         SfarmTrainingConfig cfg;
         cfg.epochs = s.epochs;
         cfg.batchSize = s.batchSize;

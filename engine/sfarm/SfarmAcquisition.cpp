@@ -29,7 +29,8 @@ std::vector<AcquisitionScore> rankAcquisition(const SfarmMlp& model, const at::T
     const at::Tensor values = x.to(at::kFloat).reshape({1, S}) * active;
     const at::Tensor mode = at::full({1}, static_cast<int64_t>(MaskingMode::Random), at::kLong);
     const int64_t known = static_cast<int64_t>(active.sum().item<float>());
-    const ElementGaussians prior = model->forward(values, active, at::full({1}, known + 1, at::kLong), mode);
+    const ElementPredictions prior = model->forward(values, active, at::full({1}, known + 1, at::kLong), mode);
+    if (model->config().categorical(target)) throw std::invalid_argument("acquisition: the target must be a continuous element");
     const float priorMean = prior.mean[0][target].item<float>(), priorLogStd = prior.logStd[0][target].item<float>();
 
     // One batch: every candidate with `samples` imagined values drawn from p(x_k | x_O).
@@ -37,13 +38,15 @@ std::vector<AcquisitionScore> rankAcquisition(const SfarmMlp& model, const at::T
     at::Generator gen = at::make_generator<at::CPUGeneratorImpl>(rng());
     at::Tensor batchValues = values.repeat({C * samples, 1});
     at::Tensor batchActive = active.repeat({C * samples, 1});
+    const ElementPredictions repeated{prior.mean.repeat({samples, 1}), prior.logStd.repeat({samples, 1}),
+                                      prior.logits.defined() ? prior.logits.repeat({samples, 1}) : at::Tensor()};
     for (int64_t c = 0; c < C; ++c) {
         const int64_t k = candidates[static_cast<size_t>(c)];
-        const at::Tensor draws = prior.mean[0][k] + prior.logStd[0][k].exp() * at::randn({samples}, gen, at::kFloat);
+        const at::Tensor draws = model->draw(repeated, true, gen).select(1, k);  // from p(x_k | x_O)
         batchValues.narrow(0, c * samples, samples).select(1, k).copy_(draws);
         batchActive.narrow(0, c * samples, samples).select(1, k).fill_(1.0f);
     }
-    const ElementGaussians post = model->forward(batchValues, batchActive, at::full({C * samples}, known + 2, at::kLong),
+    const ElementPredictions post = model->forward(batchValues, batchActive, at::full({C * samples}, known + 2, at::kLong),
                                                  mode.repeat({C * samples}));
     // KL(N(m1, s1) || N(m0, s0)) for the target, averaged over the samples of each candidate.
     const at::Tensor m1 = post.mean.select(1, target), l1 = post.logStd.select(1, target);

@@ -50,8 +50,7 @@ at::Tensor sfarmImpute(const SfarmMlp& model, const ElementGrid& grid, const at:
     const at::Tensor modeIds = at::full({B}, static_cast<int64_t>(settings.mode), at::kLong);
     for (int64_t call = 0; call < calls; ++call) {
         const at::Tensor step = (active.sum(1).to(at::kLong) + 1).clamp_max(S);
-        const ElementGaussians g = model->forward(values, active, step, modeIds);
-        at::Tensor draw = settings.sample ? g.mean + at::exp(g.logStd) * at::randn(g.mean.sizes(), gen, at::kFloat) : g.mean;
+        const at::Tensor draw = model->draw(model->forward(values, active, step, modeIds), settings.sample, gen);
         at::Tensor chosen = at::zeros({B, S});
         float* c = chosen.data_ptr<float>();
         for (int64_t b = 0; b < B; ++b) {
@@ -93,8 +92,7 @@ at::Tensor sfarmLogLikelihood(const SfarmMlp& model, const at::Tensor& x, const 
         at::Tensor logp = at::zeros({B}, at::kDouble);
         for (int64_t t = 0; t < longest; ++t) {
             const at::Tensor step = (active.sum(1).to(at::kLong) + 1).clamp_max(S);
-            const ElementGaussians g = model->forward(xf, active, step, random);
-            const at::Tensor ll = gaussianLogDensity(xf, g.mean, g.logStd).to(at::kDouble);
+            const at::Tensor ll = model->logDensity(model->forward(xf, active, step, random), xf).to(at::kDouble);
             at::Tensor pick = at::zeros({B, S});
             float* p = pick.data_ptr<float>();
             for (int64_t b = 0; b < B; ++b)

@@ -4,30 +4,97 @@
 
 #include <stdexcept>
 
+#include "math/GaussianLogDensity.h"
 #include "sfarm/MaskingMode.h"
 
 namespace ms {
 
-SfarmMlpImpl::SfarmMlpImpl(SfarmMlpConfig config) : m_config(config) {
-    if (config.elements < 1 || config.hidden < 1 || config.layers < 1 || config.embedding < 1)
-        throw std::invalid_argument("SFARM MLP: elements, hidden, layers and embedding must be positive");
-    m_step = register_module("step", torch::nn::Embedding(config.elements + 1, config.embedding));
-    m_mode = register_module("mode", torch::nn::Embedding(kMaskingModeCount, config.embedding));
-    int64_t width = 2 * config.elements + 2 * config.embedding;
-    for (int64_t l = 0; l < config.layers; ++l) {
-        m_layers.push_back(register_module("layer" + std::to_string(l), torch::nn::Linear(width, config.hidden)));
-        width = config.hidden;
-    }
-    m_layers.push_back(register_module("head", torch::nn::Linear(width, 2 * config.elements)));
+int64_t SfarmMlpConfig::classTotal() const {
+    int64_t total = 0;
+    for (int64_t k : classes) total += k;
+    return total;
 }
 
-ElementGaussians SfarmMlpImpl::forward(const at::Tensor& x, const at::Tensor& active, const at::Tensor& step,
-                                       const at::Tensor& mode) const {
-    at::Tensor h = at::cat({x * active, active, at::embedding(m_step->weight, step), at::embedding(m_mode->weight, mode)}, 1);
+SfarmMlpImpl::SfarmMlpImpl(SfarmMlpConfig config) : m_config(std::move(config)) {
+    const SfarmMlpConfig& c = m_config;
+    if (c.elements < 1 || c.hidden < 1 || c.layers < 1 || c.embedding < 1)
+        throw std::invalid_argument("SFARM MLP: elements, hidden, layers and embedding must be positive");
+    if (!c.classes.empty() && static_cast<int64_t>(c.classes.size()) != c.elements)
+        throw std::invalid_argument("SFARM MLP: one class count per element (0 = continuous)");
+    int64_t offset = 0;
+    for (int64_t k : c.classes) {
+        if (k == 1 || k < 0) throw std::invalid_argument("SFARM MLP: a categorical element needs at least two classes");
+        m_classOffset.push_back(offset);
+        offset += k;
+    }
+    m_step = register_module("step", torch::nn::Embedding(c.elements + 1, c.embedding));
+    m_mode = register_module("mode", torch::nn::Embedding(kMaskingModeCount, c.embedding));
+    int64_t width = 2 * c.elements + c.classTotal() + 2 * c.embedding;
+    for (int64_t l = 0; l < c.layers; ++l) {
+        m_layers.push_back(register_module("layer" + std::to_string(l), torch::nn::Linear(width, c.hidden)));
+        width = c.hidden;
+    }
+    m_layers.push_back(register_module("head", torch::nn::Linear(width, 2 * c.elements + c.classTotal())));
+}
+
+at::Tensor SfarmMlpImpl::inputEncoding(const at::Tensor& x, const at::Tensor& active) const {
+    if (m_config.classes.empty()) return x * active;
+    // Continuous elements as values, categorical ones as zero in that column plus a one-hot block.
+    std::vector<at::Tensor> parts;
+    at::Tensor continuous = x * active;
+    for (int64_t k = 0; k < m_config.elements; ++k) {
+        if (!m_config.categorical(k)) continue;
+        continuous.select(1, k).zero_();
+        const int64_t K = m_config.classes[static_cast<size_t>(k)];
+        const at::Tensor index = at::nan_to_num(x.select(1, k)).round().clamp(0, K - 1).to(at::kLong);
+        parts.push_back(at::one_hot(index, K).to(x.scalar_type()) * active.select(1, k).unsqueeze(1));
+    }
+    parts.insert(parts.begin(), continuous);
+    return at::cat(parts, 1);
+}
+
+ElementPredictions SfarmMlpImpl::forward(const at::Tensor& x, const at::Tensor& active, const at::Tensor& step,
+                                         const at::Tensor& mode) const {
+    at::Tensor h = at::cat({inputEncoding(x, active), active, at::embedding(m_step->weight, step),
+                            at::embedding(m_mode->weight, mode)}, 1);
     for (size_t l = 0; l + 1 < m_layers.size(); ++l) h = at::silu(at::linear(h, m_layers[l]->weight, m_layers[l]->bias));
     const at::Tensor out = at::linear(h, m_layers.back()->weight, m_layers.back()->bias);
     const int64_t S = m_config.elements;
-    return {out.narrow(1, 0, S), out.narrow(1, S, S).clamp(-7.0, 5.0)};
+    ElementPredictions p{out.narrow(1, 0, S), out.narrow(1, S, S).clamp(-7.0, 5.0), {}};
+    if (m_config.classTotal() > 0) p.logits = out.narrow(1, 2 * S, m_config.classTotal());
+    return p;
+}
+
+at::Tensor SfarmMlpImpl::classProbabilities(const ElementPredictions& p, int64_t element) const {
+    if (!m_config.categorical(element)) throw std::invalid_argument("SFARM: element " + std::to_string(element) + " is not categorical");
+    const size_t k = static_cast<size_t>(element);
+    return at::softmax(p.logits.narrow(1, m_classOffset[k], m_config.classes[k]), 1);
+}
+
+at::Tensor SfarmMlpImpl::logDensity(const ElementPredictions& p, const at::Tensor& x) const {
+    at::Tensor ll = gaussianLogDensity(at::nan_to_num(x), p.mean, p.logStd);
+    if (m_config.classes.empty()) return ll;
+    std::vector<at::Tensor> columns = ll.unbind(1);
+    for (int64_t k = 0; k < m_config.elements; ++k) {
+        if (!m_config.categorical(k)) continue;
+        const size_t j = static_cast<size_t>(k);
+        const int64_t K = m_config.classes[j];
+        const at::Tensor logp = at::log_softmax(p.logits.narrow(1, m_classOffset[j], K), 1);
+        const at::Tensor index = at::nan_to_num(x.select(1, k)).round().clamp(0, K - 1).to(at::kLong).unsqueeze(1);
+        columns[j] = logp.gather(1, index).squeeze(1).to(ll.scalar_type());
+    }
+    return at::stack(columns, 1);
+}
+
+at::Tensor SfarmMlpImpl::draw(const ElementPredictions& p, bool sample, at::Generator& gen) const {
+    at::Tensor values = sample ? p.mean + at::exp(p.logStd) * at::randn(p.mean.sizes(), gen, p.mean.scalar_type()) : p.mean.clone();
+    for (int64_t k = 0; k < m_config.elements; ++k) {
+        if (!m_config.categorical(k)) continue;
+        const at::Tensor probs = classProbabilities(p, k);
+        const at::Tensor cls = sample ? at::multinomial(probs, 1, false, gen).squeeze(1) : probs.argmax(1);
+        values.select(1, k).copy_(cls.to(values.scalar_type()));
+    }
+    return values;
 }
 
 }  // namespace ms

@@ -1,6 +1,8 @@
 #pragma once
 // The SFARM network for tabular and keypoint vectors (seed 002 §3, METHODS.md §2):
-// f(x ⊙ z, z, i, m) -> a Gaussian per element, as an MLP with step and masking-mode embeddings.
+// f(x ⊙ z, z, i, m) -> a distribution per element, as an MLP with step and masking-mode
+// embeddings. An element is continuous (a Gaussian) or categorical with K classes (K logits;
+// its value is the class index 0..K-1, fed to the network one-hot).
 #include <torch/nn/module.h>
 #include <torch/nn/modules/embedding.h>
 #include <torch/nn/modules/linear.h>
@@ -14,11 +16,18 @@ struct SfarmMlpConfig {
     int64_t hidden = 256;
     int64_t layers = 3;     // hidden layers
     int64_t embedding = 32; // step and mode embedding widths
+    // Per element: 0 = continuous (Gaussian), K >= 2 = categorical with K classes. Empty = all
+    // continuous.
+    std::vector<int64_t> classes;
+
+    bool categorical(int64_t element) const { return !classes.empty() && classes[static_cast<size_t>(element)] > 0; }
+    int64_t classTotal() const;  // sum of K over the categorical elements
 };
 
-struct ElementGaussians {
-    at::Tensor mean;    // [B, S]
+struct ElementPredictions {
+    at::Tensor mean;    // [B, S] (meaningful for continuous elements)
     at::Tensor logStd;  // [B, S], clamped to [-7, 5]
+    at::Tensor logits;  // [B, classTotal] (undefined when there is no categorical element)
 };
 
 class SfarmMlpImpl : public torch::nn::Module {
@@ -26,12 +35,23 @@ public:
     explicit SfarmMlpImpl(SfarmMlpConfig config);
     // x: [B, S] (values of inactive elements are ignored), active: [B, S] {0, 1} float,
     // step: [B] long in 1..S (the step being generated), mode: [B] long in 0..6.
-    ElementGaussians forward(const at::Tensor& x, const at::Tensor& active, const at::Tensor& step,
-                             const at::Tensor& mode) const;
+    ElementPredictions forward(const at::Tensor& x, const at::Tensor& active, const at::Tensor& step,
+                               const at::Tensor& mode) const;
     const SfarmMlpConfig& config() const { return m_config; }
 
+    // log p(x_k | ...) for every element, [B, S] (categorical: log softmax at the class index).
+    at::Tensor logDensity(const ElementPredictions& p, const at::Tensor& x) const;
+    // A value per element: a draw (sample) or the point estimate (Gaussian mean, most probable
+    // class), [B, S] float.
+    at::Tensor draw(const ElementPredictions& p, bool sample, at::Generator& gen) const;
+    // Class probabilities of categorical element k, [B, K].
+    at::Tensor classProbabilities(const ElementPredictions& p, int64_t element) const;
+
 private:
+    at::Tensor inputEncoding(const at::Tensor& x, const at::Tensor& active) const;
+
     SfarmMlpConfig m_config;
+    std::vector<int64_t> m_classOffset;  // per element: first logit column (categorical elements)
     torch::nn::Embedding m_step{nullptr}, m_mode{nullptr};
     std::vector<torch::nn::Linear> m_layers;
 };

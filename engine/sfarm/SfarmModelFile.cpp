@@ -16,7 +16,8 @@ void saveSfarmModel(const SfarmModelFile& f, const std::string& path) {
                                  {"columns", f.columns},
                                  {"mean", f.mean},
                                  {"sd", f.sd},
-                                 {"network", {{"elements", c.elements}, {"hidden", c.hidden}, {"layers", c.layers}, {"embedding", c.embedding}}},
+                                 {"network", {{"elements", c.elements}, {"hidden", c.hidden}, {"layers", c.layers}, {"embedding", c.embedding}, {"classes", c.classes}}},
+                                 {"schema", f.schema},
                                  {"training", f.training}};
     torch::serialize::OutputArchive archive;
     archive.write("meta", c10::IValue(meta.dump()));
@@ -38,13 +39,19 @@ SfarmModelFile loadSfarmModel(const std::string& path) {
         c.hidden = n.at("hidden").get<int64_t>();
         c.layers = n.at("layers").get<int64_t>();
         c.embedding = n.at("embedding").get<int64_t>();
+        c.classes = n.value("classes", std::vector<int64_t>{});
+        f.schema = meta.value("schema", nlohmann::json());
         f.training = meta.value("training", nlohmann::json::object());
     } catch (const std::exception& e) {
         throw BundleError(path + ": damaged SFARM model metadata (" + e.what() + ")");
     }
     if (static_cast<int64_t>(f.columns.size()) != c.elements || f.mean.size() != f.columns.size() || f.sd.size() != f.columns.size())
         throw BundleError(path + ": the SFARM model's columns, standardisation and network disagree");
-    f.model = SfarmMlp(c);
+    try {
+        f.model = SfarmMlp(c);
+    } catch (const std::invalid_argument& e) {
+        throw BundleError(path + ": " + e.what());
+    }
     readModuleTensors(archive, "weights/", *f.model, path);
     f.model->eval();
     return f;

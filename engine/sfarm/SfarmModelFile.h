@@ -14,8 +14,9 @@ namespace ms {
 struct SfarmModelFile {
     SfarmMlp model{nullptr};
     std::vector<std::string> columns;
-    std::vector<double> mean, sd;
+    std::vector<double> mean, sd;  // continuous elements' standardisation (0 / 1 for categorical ones)
     nlohmann::json training;
+    nlohmann::json schema;         // a design data set's schema (SchemaJson) for studio models; null for CSV models
 };
 
 void saveSfarmModel(const SfarmModelFile& file, const std::string& path);  // throws BundleError

@@ -29,12 +29,11 @@ TrainingMasks drawTrainingMasks(int64_t batch, const ElementGrid& grid, const st
     return {active, step, mode};
 }
 
-at::Tensor sfarmLoss(const at::Tensor& x, const at::Tensor& observed, const TrainingMasks& masks,
-                     const at::Tensor& mean, const at::Tensor& logStd) {
-    const auto S = static_cast<double>(x.size(1));
-    const at::Tensor weight = S / (S - masks.step.to(x.scalar_type()) + 1.0);  // [B]
+at::Tensor sfarmLoss(const at::Tensor& logDensity, const at::Tensor& observed, const TrainingMasks& masks) {
+    const auto S = static_cast<double>(logDensity.size(1));
+    const at::Tensor weight = S / (S - masks.step.to(logDensity.scalar_type()) + 1.0);  // [B]
     const at::Tensor scored = (1 - masks.active) * observed;
-    const at::Tensor nll = -(gaussianLogDensity(x, mean, logStd) * scored).sum(1);
+    const at::Tensor nll = -(logDensity * scored).sum(1);
     return (weight * nll).mean();
 }
 

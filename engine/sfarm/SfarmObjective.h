@@ -8,7 +8,6 @@
 #include <random>
 #include <vector>
 
-#include "math/GaussianLogDensity.h"
 #include "sfarm/MaskingMode.h"
 
 namespace ms {
@@ -24,10 +23,9 @@ struct TrainingMasks {
 TrainingMasks drawTrainingMasks(int64_t batch, const ElementGrid& grid, const std::vector<MaskingMode>& modes,
                                 std::mt19937_64& rng);
 
-// Mean over the batch of the weighted negative log-likelihood of the inactive elements;
-// `observed` ([B, S] {0, 1}) removes missing training values from the sum (pass ones for
-// complete data).
-at::Tensor sfarmLoss(const at::Tensor& x, const at::Tensor& observed, const TrainingMasks& masks,
-                     const at::Tensor& mean, const at::Tensor& logStd);
+// Mean over the batch of the weighted negative log-likelihood of the inactive elements, from the
+// per-element log densities ([B, S], SfarmMlpImpl::logDensity); `observed` ([B, S] {0, 1})
+// removes missing training values from the sum (pass ones for complete data).
+at::Tensor sfarmLoss(const at::Tensor& logDensity, const at::Tensor& observed, const TrainingMasks& masks);
 
 }  // namespace ms

@@ -24,8 +24,8 @@ std::vector<SfarmEpoch> trainSfarm(SfarmMlp& model, const ElementGrid& grid, con
         const at::Tensor xb = values.index_select(0, idx), ob = observedF.index_select(0, idx);
         const TrainingMasks masks = drawTrainingMasks(idx.size(0), grid, config.modes, rng);
         const at::Tensor active = masks.active * ob;  // missing values can't be inputs
-        const ElementGaussians g = model->forward(xb, active, masks.step, masks.mode);
-        return sfarmLoss(xb, ob, masks, g.mean, g.logStd);
+        const ElementPredictions p = model->forward(xb, active, masks.step, masks.mode);
+        return sfarmLoss(model->logDensity(p, xb), ob, masks);
     };
     std::vector<SfarmEpoch> history;
     auto record = [&](int64_t epoch, double loss) {

@@ -9,6 +9,7 @@
 #include <cmath>
 #include <set>
 
+#include "math/GaussianLogDensity.h"
 #include "sfarm/MaskingMode.h"
 #include "sfarm/SfarmAcquisition.h"
 #include "sfarm/SfarmInference.h"
@@ -100,17 +101,17 @@ private Q_SLOTS:
         const at::Tensor x = at::tensor({0.0, 1.0, 2.0}, at::kDouble).view({1, 3});
         TrainingMasks m{at::tensor({1.0, 0.0, 0.0}, at::kDouble).view({1, 3}), at::tensor({int64_t(2)}), at::tensor({int64_t(0)})};
         const at::Tensor zeros = at::zeros({1, 3}, at::kDouble);
-        const double loss = sfarmLoss(x, at::ones({1, 3}, at::kDouble), m, zeros, zeros).item<double>();
+        const double loss = sfarmLoss(gaussianLogDensity(x, zeros, zeros), at::ones({1, 3}, at::kDouble), m).item<double>();
         const double expected = 1.5 * (2 * 0.5 * std::log(2 * M_PI) + 0.5 + 2.0);
         QVERIFY2(std::abs(loss - expected) < 1e-12, qPrintable(QString("%1 vs %2").arg(loss).arg(expected)));
         // A missing training value drops out of the sum.
         const at::Tensor observed = at::tensor({1.0, 1.0, 0.0}, at::kDouble).view({1, 3});
-        const double partial = sfarmLoss(x, observed, m, zeros, zeros).item<double>();
+        const double partial = sfarmLoss(gaussianLogDensity(x, zeros, zeros), observed, m).item<double>();
         QVERIFY(std::abs(partial - 1.5 * (0.5 * std::log(2 * M_PI) + 0.5)) < 1e-12);
     }
 
     void imputationNeverChangesObservedValues() {
-        SfarmMlp model(SfarmMlpConfig{12, 32, 2, 8});
+        SfarmMlp model(SfarmMlpConfig{12, 32, 2, 8, {}});
         const ElementGrid grid{3, 4};
         at::Tensor x = at::randn({16, 12});
         const at::Tensor observed = at::rand({16, 12}) < 0.5;
@@ -131,7 +132,7 @@ private Q_SLOTS:
         // Score x2..x4 given x1 (the "unobserved features" protocol).
         const at::Tensor given = at::tensor({int64_t(1), int64_t(0), int64_t(0), int64_t(0)}).to(at::kBool).view({1, 4}).expand({300, 4}).contiguous();
         const at::Tensor target = observed & ~given;
-        SfarmMlp model(SfarmMlpConfig{4, 64, 2, 8});
+        SfarmMlp model(SfarmMlpConfig{4, 64, 2, 8, {}});
         std::mt19937_64 rng(7);
         const double before = sfarmLogLikelihood(model, test, given, target, 4, rng).mean().item<double>();
         SfarmTrainingConfig cfg;
@@ -156,7 +157,7 @@ private Q_SLOTS:
         at::Generator g = at::make_generator<at::CPUGeneratorImpl>(9);
         const at::Tensor f = at::randn({3000, 5}, g, at::kFloat);
         const at::Tensor data = at::cat({f, f.narrow(1, 2, 1) + 0.05 * at::randn({3000, 1}, g, at::kFloat)}, 1);
-        SfarmMlp model(SfarmMlpConfig{6, 64, 2, 8});
+        SfarmMlp model(SfarmMlpConfig{6, 64, 2, 8, {}});
         SfarmTrainingConfig cfg;
         cfg.epochs = 40;
         cfg.batchSize = 128;
