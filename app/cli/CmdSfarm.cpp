@@ -157,6 +157,7 @@ void addSfarmCommand(CLI::App& app) {
     auto* cmd = app.add_subcommand("sfarm", "SFARM: order-agnostic autoregressive imputation (seed 002)");
     addSfarmTableCommands(cmd);
     addAcquisitionCurveCommand(cmd);
+    addSfarmDesignCommands(cmd);
     auto* uci = cmd->add_subcommand("uci", "Test NLL of the unobserved standardised features on a UCI table (paper Table 1), SFARM or a baseline");
     cmd->require_subcommand(1);
     auto data = std::make_shared<std::string>();

@@ -14,5 +14,6 @@ void addStudyCommand(CLI::App& app);
 void addInfoCommand(CLI::App& app);
 void addSfarmCommand(CLI::App& app);
 void addImageCommand(CLI::App& app);
+void addSfarmDesignCommands(CLI::App* sfarm);  // `sfarm design`, `sfarm next`
 
 }  // namespace ms::cli

@@ -135,6 +135,20 @@ private Q_SLOTS:
         }
         QVERIFY_THROWS_EXCEPTION(BundleError, DesignSfarm::load(csv));
     }
+
+    void shippedDesignSfarmsMatchTheirModels() {
+        // The studio pairs <kind>.sfm with <kind>.msm by schema; both are reproduced by
+        // packaging/train-default-models.sh.
+        for (const std::string kind : {"bike", "car"}) {
+            const std::string dir = qEnvironmentVariable("MASKSTUDIO_MODELS_DIR").toStdString();
+            QVERIFY2(!dir.empty(), "MASKSTUDIO_MODELS_DIR is set by CTest");
+            const DesignSfarm sfarm = DesignSfarm::load(dir + "/" + kind + ".sfm");
+            QVERIFY(sfarm.schema() == loadBundle(dir + "/" + kind + ".msm").schema);
+            const auto ranked = sfarm.rankUnknownConditions({ConditionValues::allUnknown(sfarm.schema()), {}}, {});
+            QCOMPARE(ranked.size(), sfarm.schema().conditionCount());
+            QVERIFY2(ranked.front().spreadReduction > 0.3, qPrintable(QString::number(ranked.front().spreadReduction)));
+        }
+    }
 };
 
 QTEST_GUILESS_MAIN(TestDesignSfarm)

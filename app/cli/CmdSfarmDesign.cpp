@@ -1,0 +1,124 @@
+// `sfarm design` trains the studio's design SFARM for a model's data set; `sfarm next` asks it
+// which unknown condition to specify next for a partial design (conditions and pinned keypoints).
+#include <chrono>
+#include <cmath>
+#include <iostream>
+#include <limits>
+
+#include "CliCommon.h"
+#include "Commands.h"
+#include "api/DesignSfarm.h"
+#include "data/CsvReader.h"
+#include "data/DesignTableBuilder.h"
+#include "data/NumberText.h"
+#include "inference/ConditionValues.h"
+#include "io/ModelBundle.h"
+#include "runtime/TorchRuntime.h"
+
+namespace ms::cli {
+
+namespace {
+
+int keypointIndex(const Schema& schema, const std::string& name) {
+    for (std::size_t k = 0; k < schema.keypoints.size(); ++k)
+        if (schema.keypoints[k].name == name) return static_cast<int>(k);
+    std::string known;
+    for (const auto& k : schema.keypoints) known += (known.empty() ? "" : ", ") + k.name;
+    throw std::invalid_argument("no keypoint '" + name + "' (keypoints: " + known + ")");
+}
+
+// "NAME=X,Y" pins into the output vector (NaN = free).
+std::vector<double> parsePins(const Schema& schema, const std::vector<std::string>& pins) {
+    std::vector<double> outputs(schema.outputDim(), std::numeric_limits<double>::quiet_NaN());
+    for (const std::string& pin : pins) {
+        const auto eq = pin.find('='), comma = pin.find(',', eq == std::string::npos ? 0 : eq);
+        if (eq == std::string::npos || comma == std::string::npos)
+            throw std::invalid_argument("--pin '" + pin + "': expected KEYPOINT=X,Y");
+        const int k = keypointIndex(schema, pin.substr(0, eq));
+        const ParsedNumber x = parseNumber(pin.substr(eq + 1, comma - eq - 1)), y = parseNumber(pin.substr(comma + 1));
+        if (x.kind != NumberKind::Finite || y.kind != NumberKind::Finite)
+            throw std::invalid_argument("--pin '" + pin + "': X and Y must be numbers");
+        outputs[static_cast<std::size_t>(2 * k)] = x.value;
+        outputs[static_cast<std::size_t>(2 * k + 1)] = y.value;
+    }
+    return outputs;
+}
+
+std::string suggestionText(const Schema& schema, const ConditionSuggestion& s) {
+    const auto c = static_cast<std::size_t>(s.condition);
+    if (c < schema.categorical.size()) return schema.categorical[c].classes[static_cast<std::size_t>(s.suggestedClass)];
+    return fixed(s.suggestedNumber, 4);
+}
+
+}  // namespace
+
+void addSfarmDesignCommands(CLI::App* sfarm) {
+    auto* design = sfarm->add_subcommand("design", "Train the studio's design SFARM (keypoints + conditions as one vector) for a model's data set");
+    struct DesignOpts { std::string model, data, out; DesignSfarmSettings settings; bool json = false; };
+    auto d = std::make_shared<DesignOpts>();
+    design->add_option("--model", d->model, "model bundle (.msm) whose schema to use")->required();
+    design->add_option("--data", d->data, "the data set's CSV")->required();
+    design->add_option("--out", d->out, "design SFARM to write (.sfm; the studio loads <bundle>.sfm beside a bundle)")->required();
+    design->add_option("--epochs", d->settings.epochs, "epochs (default 400)");
+    design->add_option("--hidden", d->settings.hidden, "MLP units per layer (default 256)");
+    design->add_option("--lr", d->settings.lr, "learning rate");
+    design->add_option("--seed", d->settings.seed, "seed");
+    design->add_flag("--json", d->json, "print a JSON summary on the last line");
+    design->callback([d] {
+        initTorchRuntime(1);
+        const Schema schema = loadBundle(d->model).schema;
+        const DesignTable table = buildDesignTable(readCsvFile(d->data), schema);
+        const CancelToken& cancel = cancelOnInterrupt();
+        const auto t0 = std::chrono::steady_clock::now();
+        double lastLoss = 0.0;
+        const DesignSfarm model = DesignSfarm::train(schema, table, d->settings, [&](int64_t epoch, double loss) {
+            lastLoss = loss;
+            if (epoch % 50 == 0) std::cerr << "epoch " << epoch << " loss " << fixed(loss, 4) << "\n";
+        }, cancel);
+        restoreInterrupt();
+        const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        model.save(d->out);
+        std::cout << "trained " << d->out << ": " << table.rows << " designs, " << model.epochsTrained() << " epochs in "
+                  << fixed(seconds, 1) << " s, final loss " << fixed(lastLoss, 4) << "\n";
+        if (d->json)
+            printJsonLine({{"model", d->out}, {"rows", table.rows}, {"epochs", model.epochsTrained()}, {"final_loss", lastLoss},
+                           {"seconds", seconds}});
+    });
+
+    auto* next = sfarm->add_subcommand("next", "Which unknown condition to specify next: expected reduction of the design's spread");
+    struct NextOpts { std::string model, target; std::vector<std::string> conditions, pins; bool json = false; };
+    auto n = std::make_shared<NextOpts>();
+    next->add_option("--model", n->model, "design SFARM (.sfm from `sfarm design`)")->required();
+    next->add_option("conditions", n->conditions, "NAME=VALUE known conditions; unnamed ones are unknown");
+    next->add_option("--pin", n->pins, "pinned keypoint KEYPOINT=X,Y (repeatable)");
+    next->add_option("--target", n->target, "a keypoint whose spread to reduce (default: the whole design)");
+    next->add_flag("--json", n->json, "print the ranking as JSON on the last line");
+    next->callback([n] {
+        initTorchRuntime(1);
+        const DesignSfarm model = DesignSfarm::load(n->model);
+        const Schema& schema = model.schema();
+        PartialDesign partial{parseConditionAssignments(schema, n->conditions), parsePins(schema, n->pins)};
+        std::vector<int> target;
+        if (!n->target.empty()) {
+            const int k = keypointIndex(schema, n->target);
+            target = {2 * k, 2 * k + 1};
+        }
+        const double spread = model.spread(partial, target);
+        const auto ranked = model.rankUnknownConditions(partial, target);
+        std::cout << "spread of " << (n->target.empty() ? "the design" : n->target) << ": " << fixed(spread, 4)
+                  << " (sum of variances, standardised units)\n";
+        std::cout << "rank  condition                             reduction  suggested\n";
+        nlohmann::json rows = nlohmann::json::array();
+        for (std::size_t i = 0; i < ranked.size(); ++i) {
+            const ConditionSuggestion& s = ranked[i];
+            std::string name = s.column;
+            name.resize(std::max<std::size_t>(name.size(), 36), ' ');
+            std::cout << (i + 1 < 10 ? "   " : "  ") << i + 1 << "  " << name << " " << fixed(100.0 * s.spreadReduction, 1)
+                      << " %     " << suggestionText(schema, s) << "\n";
+            rows.push_back({{"condition", s.column}, {"reduction", s.spreadReduction}, {"suggested", suggestionText(schema, s)}});
+        }
+        if (n->json) printJsonLine({{"spread", spread}, {"ranking", rows}});
+    });
+}
+
+}  // namespace ms::cli
