@@ -20,6 +20,7 @@ struct ExploreSession::Impl {
     std::unique_ptr<DesignGenerator> generator;
     std::vector<std::vector<double>> referenceNormalised;  // training designs, normalised outputs
     std::vector<std::vector<double>> referenceRaw;
+    DesignSfarm sfarm;
 };
 
 ExploreSession::ExploreSession() : m(std::make_unique<Impl>()) {}
@@ -79,11 +80,35 @@ const ModelInfo& ExploreSession::load(const std::string& bundlePath, const std::
             next->referenceNormalised.push_back(std::move(normalised));
         }
     }
+    const fs::path sfarmPath = fs::path(path).replace_extension(".sfm");
+    std::error_code ec;
+    if (fs::is_regular_file(sfarmPath, ec)) {
+        try {
+            DesignSfarm sfarm = DesignSfarm::load(sfarmPath.string());
+            if (sfarm.schema() == bundle.schema) {
+                next->sfarm = std::move(sfarm);
+                info.designSfarm = true;
+                info.designSfarmNote = "design SFARM " + sfarmPath.filename().string();
+            } else {
+                info.designSfarmNote = sfarmPath.filename().string() + " was trained for other columns than this model; ignored";
+            }
+        } catch (const std::exception& e) {
+            info.designSfarmNote = e.what();
+        }
+    } else {
+        info.designSfarmNote = "no design SFARM beside the model (" + sfarmPath.filename().string() +
+                               "): pins and \"specify next\" are off; make one with maskstudio-cli sfarm design";
+    }
     info.referenceRows = next->referenceRaw.size();
     info.referenceNote = note;
     next->generator = std::make_unique<DesignGenerator>(std::move(bundle), dev);
     m = std::move(next);  // only a fully loaded model replaces the current one
     return m->info;
+}
+
+const DesignSfarm& ExploreSession::designSfarm() const {
+    if (!m->info.designSfarm) throw std::logic_error("no design SFARM loaded: " + m->info.designSfarmNote);
+    return m->sfarm;
 }
 
 bool ExploreSession::loaded() const { return m->generator != nullptr; }

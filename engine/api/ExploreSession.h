@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "api/DesignSfarm.h"
 #include "data/Schema.h"
 #include "inference/GenerationRequest.h"
 #include "training/TrainingProgress.h"
@@ -25,6 +26,8 @@ struct ModelInfo {
     std::vector<EpochRecord> history;
     std::size_t referenceRows = 0;  // training designs available for the reference overlay
     std::string referenceNote;      // where they came from, or why there are none
+    bool designSfarm = false;       // a design SFARM (<bundle stem>.sfm) is loaded: pins, "specify next"
+    std::string designSfarmNote;    // which file, or why there is none
 };
 
 class ExploreSession {
@@ -36,7 +39,8 @@ public:
 
     // Loads a bundle onto `device` ("auto", "cpu", "cuda"). Reference designs come from
     // <bundle stem>.csv beside the bundle, else the data file recorded in the bundle when it
-    // sits beside it; either is used only when its fingerprint matches the training data.
+    // sits beside it; either is used only when its fingerprint matches the training data. The
+    // design SFARM comes from <bundle stem>.sfm when its schema is the model's (CPU).
     // Throws BundleError (wrong file) or std::invalid_argument / std::runtime_error (device).
     const ModelInfo& load(const std::string& bundlePath, const std::string& device = "auto");
     bool loaded() const;
@@ -47,6 +51,9 @@ public:
     std::vector<std::vector<double>> generate(const GenerationRequest& request) const;
     // The training design closest to `design` (Euclidean in normalised output units).
     std::optional<std::vector<double>> nearestReference(const std::vector<double>& design) const;
+
+    // The design SFARM (throws std::logic_error when info().designSfarm is false).
+    const DesignSfarm& designSfarm() const;
 
 private:
     struct Impl;

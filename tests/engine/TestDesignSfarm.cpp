@@ -10,6 +10,7 @@
 #include "api/DesignSfarm.h"
 #include "api/SfarmTable.h"
 #include "data/DesignTableBuilder.h"
+#include "geometry/KeypointSpread.h"
 #include "io/ModelBundle.h"
 
 using namespace ms;
@@ -134,6 +135,24 @@ private Q_SLOTS:
             QVERIFY(std::string(e.what()).find("plain.sfm") != std::string::npos);
         }
         QVERIFY_THROWS_EXCEPTION(BundleError, DesignSfarm::load(csv));
+    }
+
+    void keypointSpreadIsTheSampleCovarianceAndItsEllipse() {
+        // Keypoint a moves along the diagonal (x = y), keypoint b is fixed at a value whose
+        // average would round: the mean stays exact.
+        const std::vector<std::vector<double>> designs = {{0, 0, 0.1, 7}, {2, 2, 0.1, 7}, {4, 4, 0.1, 7}};
+        const auto s = keypointSpread(toySchema(), designs);
+        QCOMPARE(s.size(), size_t(2));
+        QCOMPARE(s[0].mean.x, 2.0);
+        QCOMPARE(s[0].varX, 4.0);
+        QCOMPARE(s[0].covXY, 4.0);
+        QCOMPARE(s[1].mean.x, 0.1);
+        QCOMPARE(s[1].varY, 0.0);
+        double a = 0, b = 0, angle = 0;
+        s[0].ellipse(2.0, a, b, angle);
+        QVERIFY(std::abs(a - 2.0 * std::sqrt(8.0)) < 1e-12 && std::abs(b) < 1e-6);
+        QVERIFY(std::abs(angle - M_PI / 4) < 1e-12);
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, keypointSpread(toySchema(), {{1.0, 2.0}}));
     }
 
     void shippedDesignSfarmsMatchTheirModels() {

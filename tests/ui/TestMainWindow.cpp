@@ -10,6 +10,8 @@
 #include <QSpinBox>
 #include <QComboBox>
 #include <QRegularExpression>
+#include <QPushButton>
+#include <QToolButton>
 #include <QUndoStack>
 
 #include "image/ImagePanel.h"
@@ -108,6 +110,77 @@ private Q_SLOTS:
         w.samplingPanel()->samplesBox()->setValue(5);
         QTRY_VERIFY_WITH_TIMEOUT(w.lastOutput()->designs.size() == 5, 20000);
         QCOMPARE(w.canvas()->designs().size(), size_t(5));
+    }
+
+    void specifyNextSetsTheMostInformativeConditionAsOneUndoStep() {
+        MainWindow w;
+        QSignalSpy shown(&w, &MainWindow::designsShown);
+        QVERIFY(startOnBike(w, shown, true));
+        QVERIFY2(w.currentModel()->designSfarm, w.currentModel()->designSfarmNote.c_str());
+        ConditionPanel* panel = w.conditionPanel();
+        panel->setAllUnknown();
+        QTRY_VERIFY_WITH_TIMEOUT(w.lastOutput()->request.conditions.categorical[0] == -1 && !panel->suggestions().empty(), 20000);
+        QTRY_COMPARE_WITH_TIMEOUT(panel->suggestions().size(), w.currentModel()->schema.conditionCount(), 20000);
+        const ConditionSuggestion best = panel->suggestions().front();
+        const double spreadBefore = w.lastOutput()->designSpread;
+        QVERIFY2(best.spreadReduction > 0.3, qPrintable(QString::number(best.spreadReduction)));
+        QToolButton* badge = panel->suggestionAt(best.condition);
+        QVERIFY(badge->isVisible());
+        QVERIFY2(badge->text().contains(QString::number(std::lround(100 * best.spreadReduction))), qPrintable(badge->text()));
+        QVERIFY(panel->specifyNextButton()->isEnabled());
+
+        const int before = panel->undoStack()->count();
+        panel->specifyNextButton()->click();
+        const auto c = static_cast<std::size_t>(best.condition);
+        QVERIFY(c < w.currentModel()->schema.categorical.size());  // BikeStyle on the bike
+        QTRY_COMPARE_WITH_TIMEOUT(w.lastOutput()->request.conditions.categorical[c], best.suggestedClass, 20000);
+        QVERIFY(!badge->isVisible());
+        QCOMPARE(panel->undoStack()->count(), before + 1);
+        QTRY_VERIFY_WITH_TIMEOUT(w.lastOutput()->designSpread < spreadBefore, 20000);  // knowing it narrowed the design
+        panel->undoStack()->undo();
+        QTRY_COMPARE_WITH_TIMEOUT(w.lastOutput()->request.conditions.categorical[c], -1, 20000);
+    }
+
+    void draggingAKeypointPinsItAndTheRestFollows() {
+        MainWindow w;
+        QSignalSpy shown(&w, &MainWindow::designsShown);
+        w.resize(1200, 800);
+        QVERIFY(startOnBike(w, shown, true));
+        DesignCanvas* canvas = w.canvas();
+        const Schema& schema = w.currentModel()->schema;
+        QCOMPARE(canvas->keypoints().size(), schema.keypoints.size());
+        int saddle = -1;
+        for (std::size_t k = 0; k < schema.keypoints.size(); ++k)
+            if (schema.keypoints[k].name == "saddle_top") saddle = static_cast<int>(k);
+        QVERIFY(saddle >= 0);
+        const std::vector<double> before = w.lastOutput()->designs[0];
+
+        const QPoint from = canvas->keypointHandlePosition(saddle).toPoint(), to = from + QPoint(-25, -30);
+        QTest::mousePress(canvas, Qt::LeftButton, {}, from);
+        QTest::mouseMove(canvas, from + QPoint(-10, -12));
+        QTest::mouseMove(canvas, to);
+        QTest::mouseRelease(canvas, Qt::LeftButton, {}, to);
+        QCOMPARE(w.pinnedKeypointCount(), 1);
+        const double pinX = w.pins()[2 * static_cast<std::size_t>(saddle)], pinY = w.pins()[2 * static_cast<std::size_t>(saddle) + 1];
+        QVERIFY(pinX < before[2 * static_cast<std::size_t>(saddle)] && pinY > before[2 * static_cast<std::size_t>(saddle) + 1]);
+        QTRY_VERIFY_WITH_TIMEOUT(w.lastOutput()->pinned && w.lastOutput()->designs[0][2 * static_cast<std::size_t>(saddle)] == pinX, 20000);
+        const GenerationOutput& out = *w.lastOutput();
+        for (const auto& design : out.designs) {  // the pin is kept exactly in every completion
+            QCOMPARE(design[2 * static_cast<std::size_t>(saddle)], pinX);
+            QCOMPARE(design[2 * static_cast<std::size_t>(saddle) + 1], pinY);
+        }
+        QCOMPARE(out.spread[static_cast<std::size_t>(saddle)].varX, 0.0);
+        double freeSpread = 0.0;  // the free keypoints are shaded by their spread over the samples
+        for (std::size_t k = 0; k < out.spread.size(); ++k) freeSpread += out.spread[k].varX + out.spread[k].varY;
+        QVERIFY(freeSpread > 0.0);
+        QCOMPARE(canvas->keypoints()[static_cast<std::size_t>(saddle)].mean.x, pinX);  // the handle sits on the pin
+        QCOMPARE(canvas->keypoints()[static_cast<std::size_t>(saddle)].mean.y, pinY);
+
+        // Double-clicking the pin releases it: the mcVAE draws the design again.
+        QTest::mouseDClick(canvas, Qt::LeftButton, {}, canvas->keypointHandlePosition(saddle).toPoint());
+        QCOMPARE(w.pinnedKeypointCount(), 0);
+        QTRY_VERIFY_WITH_TIMEOUT(!w.lastOutput()->pinned, 20000);
+        QCOMPARE(w.lastOutput()->designs[0], before);
     }
 
     void undoFollowsTheFocusIntoTheMaskEditor() {

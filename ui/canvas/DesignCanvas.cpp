@@ -13,6 +13,9 @@ namespace ms {
 
 namespace {
 constexpr double kMargin = 0.06;  // of the larger side
+constexpr double kHandleRadius = 4.5;
+constexpr double kHandleReach = 10.0;  // pixels around a handle that grab it
+constexpr double kSpreadSigmas = 2.0;
 
 QColor designColor(const QPalette& palette, std::size_t index, std::size_t count) {
     QColor c = index == 0 ? palette.color(QPalette::Highlight) : palette.color(QPalette::Text);
@@ -26,7 +29,8 @@ DesignCanvas::DesignCanvas(QWidget* parent) : QWidget(parent) {
     setMinimumSize(320, 240);
     setBackgroundRole(QPalette::Base);
     setAutoFillBackground(true);
-    setToolTip(tr("Wheel: zoom · drag: pan · double click or F: fit"));
+    setToolTip(tr("Wheel: zoom · drag: pan · double click or F: fit\n"
+                  "Drag a keypoint handle to pin it (the rest of the design follows); double-click a pin to release it"));
     m_message = tr("Loading model…");
 }
 
@@ -34,9 +38,9 @@ void DesignCanvas::setDesigns(std::vector<Drawing> drawings, Drawing reference) 
     m_drawings = std::move(drawings);
     m_reference = std::move(reference);
     m_message.clear();
-    if (!m_userView) {
+    if (!m_userView && m_draggedKeypoint < 0) {
         // Fit once per content change but never shrink while exploring, so the view does not
-        // jump with every small edit.
+        // jump with every small edit (and not at all while a handle is dragged).
         Bounds b = boundsOf(m_drawings);
         b.include(m_reference.bounds());
         if (!m_fitBounds.valid() || b.minX < m_fitBounds.minX || b.minY < m_fitBounds.minY ||
@@ -72,6 +76,85 @@ void DesignCanvas::zoomBy(double factor, QPointF anchor) {
     m_zoom = next;
     m_userView = true;
     update();
+}
+
+void DesignCanvas::setKeypoints(std::vector<KeypointSpread> spread, std::vector<bool> pinned) {
+    pinned.resize(spread.size(), false);
+    m_keypoints = std::move(spread);
+    m_pinned = std::move(pinned);
+    if (m_draggedKeypoint >= static_cast<int>(m_keypoints.size())) m_draggedKeypoint = -1;
+    if (m_draggedKeypoint >= 0) {  // an answer to an older position must not pull the handle back
+        m_keypoints[static_cast<std::size_t>(m_draggedKeypoint)] = KeypointSpread{m_dragPosition};
+        m_pinned[static_cast<std::size_t>(m_draggedKeypoint)] = true;
+    }
+    update();
+}
+
+void DesignCanvas::setSpreadVisible(bool visible) {
+    m_spreadVisible = visible;
+    update();
+}
+
+QPointF DesignCanvas::keypointHandlePosition(int index) const {
+    if (index < 0 || index >= static_cast<int>(m_keypoints.size())) return {};
+    return toScreen(m_keypoints[static_cast<std::size_t>(index)].mean, size());
+}
+
+Point2 DesignCanvas::toDesign(QPointF screen) const {
+    const QPointF origin = toScreen({0, 0}, size()), unitX = toScreen({1, 0}, size());
+    const double scale = unitX.x() - origin.x();
+    if (!(std::abs(scale) > 0)) return {};
+    return {(screen.x() - origin.x()) / scale, -(screen.y() - origin.y()) / scale};
+}
+
+int DesignCanvas::handleAt(QPointF screen) const {
+    int best = -1;
+    double bestDistance = kHandleReach;
+    for (std::size_t k = 0; k < m_keypoints.size(); ++k) {
+        const QPointF d = toScreen(m_keypoints[k].mean, size()) - screen;
+        const double distance = std::hypot(d.x(), d.y());
+        if (distance <= bestDistance) {
+            bestDistance = distance;
+            best = static_cast<int>(k);
+        }
+    }
+    return best;
+}
+
+void DesignCanvas::paintKeypoints(QPainter& painter, QSize size) const {
+    if (m_keypoints.empty() || m_drawings.empty()) return;
+    const QPalette pal = palette();
+    const double unit = std::abs(toScreen({1, 0}, size).x() - toScreen({0, 0}, size).x());
+    if (m_spreadVisible) {
+        QColor shade = pal.color(QPalette::Highlight);
+        shade.setAlphaF(0.22);
+        painter.setPen(Qt::NoPen);
+        painter.setBrush(shade);
+        for (std::size_t k = 0; k < m_keypoints.size(); ++k) {
+            if (m_pinned[k]) continue;
+            double a = 0, b = 0, angle = 0;
+            m_keypoints[k].ellipse(kSpreadSigmas, a, b, angle);
+            if (a * unit < 1.0) continue;
+            painter.save();
+            painter.translate(toScreen(m_keypoints[k].mean, size));
+            painter.rotate(-angle * 180.0 / M_PI);  // the view flips y
+            painter.drawEllipse(QPointF(0, 0), std::max(a * unit, 1.0), std::max(b * unit, 1.0));
+            painter.restore();
+        }
+    }
+    const QColor pin(230, 120, 20);
+    for (std::size_t k = 0; k < m_keypoints.size(); ++k) {
+        const QPointF at = toScreen(m_keypoints[k].mean, size);
+        if (m_pinned[k]) {
+            painter.setPen(QPen(pal.color(QPalette::Base), 1.5));
+            painter.setBrush(pin);
+            painter.drawEllipse(at, kHandleRadius + 1.5, kHandleRadius + 1.5);
+        } else {
+            painter.setPen(QPen(pal.color(QPalette::Highlight), 1.2));
+            painter.setBrush(pal.color(QPalette::Base));
+            painter.drawEllipse(at, kHandleRadius, kHandleRadius);
+        }
+    }
 }
 
 QPointF DesignCanvas::toScreen(Point2 p, QSize size) const {
@@ -131,6 +214,7 @@ void DesignCanvas::paint(QPainter& painter, QSize size) const {
         pen.setJoinStyle(Qt::RoundJoin);
         drawOne(m_drawings[i], pen, i == 0);
     }
+    paintKeypoints(painter, size);
 }
 
 void DesignCanvas::paintEvent(QPaintEvent*) {
@@ -155,6 +239,13 @@ void DesignCanvas::wheelEvent(QWheelEvent* event) {
 }
 
 void DesignCanvas::mousePressEvent(QMouseEvent* event) {
+    if (event->button() == Qt::LeftButton) {
+        m_draggedKeypoint = handleAt(event->position());
+        if (m_draggedKeypoint >= 0) {
+            setCursor(Qt::CrossCursor);
+            return;
+        }
+    }
     if (event->button() == Qt::LeftButton || event->button() == Qt::MiddleButton) {
         m_dragging = true;
         m_dragStart = event->position();
@@ -163,6 +254,16 @@ void DesignCanvas::mousePressEvent(QMouseEvent* event) {
 }
 
 void DesignCanvas::mouseMoveEvent(QMouseEvent* event) {
+    if (m_draggedKeypoint >= 0) {
+        // The handle follows the mouse at once; the design follows when the engine answers.
+        const Point2 p = toDesign(event->position());
+        m_dragPosition = p;
+        m_keypoints[static_cast<std::size_t>(m_draggedKeypoint)] = KeypointSpread{p};
+        m_pinned[static_cast<std::size_t>(m_draggedKeypoint)] = true;
+        update();
+        Q_EMIT keypointDragged(m_draggedKeypoint, p.x, p.y);
+        return;
+    }
     if (!m_dragging) return;
     m_pan += event->position() - m_dragStart;
     m_dragStart = event->position();
@@ -170,12 +271,30 @@ void DesignCanvas::mouseMoveEvent(QMouseEvent* event) {
     update();
 }
 
-void DesignCanvas::mouseReleaseEvent(QMouseEvent*) {
+void DesignCanvas::mouseReleaseEvent(QMouseEvent* event) {
+    if (m_draggedKeypoint >= 0) {
+        const int index = m_draggedKeypoint;
+        m_draggedKeypoint = -1;
+        unsetCursor();
+        // A click without a move does not pin.
+        if (m_pinned[static_cast<std::size_t>(index)]) {
+            const Point2 p = m_keypoints[static_cast<std::size_t>(index)].mean;
+            Q_EMIT keypointDragged(index, p.x, p.y);
+        }
+        return;
+    }
     m_dragging = false;
     unsetCursor();
 }
 
-void DesignCanvas::mouseDoubleClickEvent(QMouseEvent*) { fitView(); }
+void DesignCanvas::mouseDoubleClickEvent(QMouseEvent* event) {
+    const int handle = handleAt(event->position());
+    if (handle >= 0 && m_pinned[static_cast<std::size_t>(handle)]) {
+        Q_EMIT keypointUnpinRequested(handle);
+        return;
+    }
+    fitView();
+}
 
 void DesignCanvas::keyPressEvent(QKeyEvent* event) {
     const QPointF centre(width() / 2.0, height() / 2.0);

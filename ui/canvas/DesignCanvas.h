@@ -2,6 +2,9 @@
 // The live drawing of generated designs as objects (wheels, tubes, outlines), several samples
 // overlaid translucently so their spread is visible, an optional dashed reference design, zoom
 // (wheel, +/-), pan (drag) and fit (double click, F). Design y is up; the view flips it.
+// Keypoint handles sit on the keypoints' mean positions with a shaded 2-sigma ellipse of their
+// spread over the samples; dragging a handle pins that keypoint (keypointDragged, live while the
+// mouse moves), double-clicking a pinned handle releases it.
 #include <QImage>
 #include <QPointF>
 #include <QWidget>
@@ -9,6 +12,7 @@
 #include <vector>
 
 #include "geometry/Drawing.h"
+#include "geometry/KeypointSpread.h"
 
 namespace ms {
 
@@ -21,6 +25,13 @@ public:
     const std::vector<Drawing>& designs() const { return m_drawings; }
     bool hasReference() const { return !m_reference.polylines.empty() || !m_reference.circles.empty(); }
     void setMessage(const QString& message);  // shown when there is nothing to draw (or an error)
+    // Handles and spread shading, one entry per keypoint (empty: none); pinned ones drawn as pins.
+    void setKeypoints(std::vector<KeypointSpread> spread, std::vector<bool> pinned);
+    void setSpreadVisible(bool visible);
+    bool spreadVisible() const { return m_spreadVisible; }
+    const std::vector<KeypointSpread>& keypoints() const { return m_keypoints; }
+    // Widget coordinates of keypoint `index`'s handle (tests, automation).
+    QPointF keypointHandlePosition(int index) const;
 
     void fitView();
     void zoomBy(double factor, QPointF anchor);
@@ -32,6 +43,8 @@ public:
 
 Q_SIGNALS:
     void painted();  // after every paint (the edit -> redraw benchmark listens)
+    void keypointDragged(int index, double x, double y);  // design units, while dragging and on release
+    void keypointUnpinRequested(int index);
 
 protected:
     void paintEvent(QPaintEvent* event) override;
@@ -45,6 +58,9 @@ protected:
 private:
     void paint(QPainter& painter, QSize size) const;
     QPointF toScreen(Point2 p, QSize size) const;
+    Point2 toDesign(QPointF screen) const;  // inverse of toScreen for the widget's size
+    int handleAt(QPointF screen) const;     // -1 when no handle is within reach
+    void paintKeypoints(QPainter& painter, QSize size) const;
 
     std::vector<Drawing> m_drawings;
     Drawing m_reference;
@@ -55,6 +71,11 @@ private:
     QPointF m_pan;           // screen offset in pixels
     QPointF m_dragStart;
     bool m_dragging = false;
+    std::vector<KeypointSpread> m_keypoints;
+    std::vector<bool> m_pinned;
+    bool m_spreadVisible = true;
+    int m_draggedKeypoint = -1;
+    Point2 m_dragPosition;
 };
 
 }  // namespace ms

@@ -1,6 +1,14 @@
 #include "engine/EngineTypes.h"
 
+#include <cmath>
+
 namespace ms {
+
+bool hasPins(const std::vector<double>& pins) {
+    for (double v : pins)
+        if (std::isfinite(v)) return true;
+    return false;
+}
 
 void registerEngineMetaTypes() {
     qRegisterMetaType<ConditionValues>();

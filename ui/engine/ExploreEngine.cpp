@@ -3,7 +3,9 @@
 #include <QElapsedTimer>
 #include <QMutexLocker>
 
+#include <algorithm>
 #include <exception>
+#include <stdexcept>
 
 #include "data/DataError.h"
 #include "geometry/DesignDrawing.h"
@@ -42,16 +44,46 @@ GenerationOutput ExploreWorker::run(const GenerationJob& job) {
     out.modelSerial = job.modelSerial;
     out.request = job.request;
     try {
-        const Schema& schema = m_session.info().schema;
-        out.designs = m_session.generate(job.request);
+        const ModelInfo& info = m_session.info();
+        const Schema& schema = info.schema;
+        const int shown = std::max(job.request.count, 1);
+        const int spreadSamples = std::max(shown, kSpreadSamples);
+        std::vector<std::vector<double>> samples;
+        std::vector<DesignDetails> details;
+        out.pinned = hasPins(job.pins);
+        if (out.pinned) {
+            if (!info.designSfarm) throw std::runtime_error("Pinned keypoints need a design SFARM: " + info.designSfarmNote);
+            // Completions of the pins; unknown conditions are imputed too and drawn as such.
+            ImputedDesigns imputed = m_session.designSfarm().impute({job.request.conditions, job.pins}, spreadSamples, job.request.seed);
+            samples = std::move(imputed.designs);
+            for (int i = 0; i < shown; ++i)
+                details.push_back(designDetailsFrom(imputed.conditions[static_cast<std::size_t>(i)].textByColumn(schema)));
+        } else {
+            out.designs = m_session.generate(job.request);
+            // Rim styles and bottles come from the conditions (unknown ones draw the defaults).
+            details.assign(out.designs.size(), designDetailsFrom(job.request.conditions.textByColumn(schema)));
+            GenerationRequest spreadRequest = job.request;
+            spreadRequest.count = spreadSamples;
+            spreadRequest.latent = LatentMode::Sample;
+            samples = m_session.generate(spreadRequest);
+        }
+        if (!schema.keypoints.empty()) out.spread = keypointSpread(schema, samples);
+        if (out.pinned) {
+            samples.resize(static_cast<std::size_t>(shown));
+            out.designs = std::move(samples);
+        }
         out.drawings.reserve(out.designs.size());
-        // Rim styles and bottles come from the conditions (unknown ones draw the defaults).
-        const DesignDetails details = designDetailsFrom(job.request.conditions.textByColumn(schema));
-        for (const auto& design : out.designs) out.drawings.push_back(drawDesign(schema, design, job.withLabels, details));
+        for (std::size_t i = 0; i < out.designs.size(); ++i)
+            out.drawings.push_back(drawDesign(schema, out.designs[i], job.withLabels, details[i]));
+        if (job.suggest && info.designSfarm) {
+            const PartialDesign partial{job.request.conditions, job.pins};
+            out.suggestions = m_session.designSfarm().rankUnknownConditions(partial, job.spreadTarget);
+            out.designSpread = m_session.designSfarm().spread(partial, job.spreadTarget);
+        }
         if (job.withReference && !out.designs.empty()) {
             if (auto nearest = m_session.nearestReference(out.designs.front())) {
                 out.referenceDesign = std::move(*nearest);
-                out.referenceDrawing = drawDesign(schema, out.referenceDesign, false, details);
+                out.referenceDrawing = drawDesign(schema, out.referenceDesign, false, details.front());
             }
         }
     } catch (const std::exception& e) {

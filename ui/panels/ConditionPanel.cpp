@@ -10,6 +10,7 @@
 #include <QRandomGenerator>
 #include <QSignalBlocker>
 #include <QSlider>
+#include <QToolButton>
 #include <QUndoCommand>
 #include <QVBoxLayout>
 
@@ -71,6 +72,17 @@ ConditionPanel::ConditionPanel(QWidget* parent) : QWidget(parent) {
     buttons->addWidget(random);
     buttons->addWidget(reset);
     layout->addLayout(buttons);
+    auto* next = new QHBoxLayout;
+    m_specifyNext = new QPushButton(tr("Specify next"), this);
+    m_specifyNext->setToolTip(tr("Set the unknown condition that would shrink the design's spread most to its most likely value"));
+    m_specifyNext->setEnabled(false);
+    m_target = new QComboBox(this);
+    m_target->setToolTip(tr("Whose spread \"Specify next\" reduces: the whole design or one keypoint"));
+    next->addWidget(m_specifyNext);
+    next->addWidget(m_target, 1);
+    layout->addLayout(next);
+    connect(m_specifyNext, &QPushButton::clicked, this, &ConditionPanel::specifyNext);
+    connect(m_target, qOverload<int>(&QComboBox::activated), this, [this] { Q_EMIT spreadTargetChanged(); });
     m_rowsHost = new QWidget(this);
     m_grid = new QGridLayout(m_rowsHost);
     m_grid->setContentsMargins(0, 0, 0, 0);
@@ -92,7 +104,99 @@ void ConditionPanel::setSchema(const Schema& schema, const ConditionValues& init
         m_lastNumber[j] = 0.5 * (schema.numerical[j].min + schema.numerical[j].max);
     buildRows();
     m_undo.clear();
+    m_suggestions.clear();
+    {
+        const QSignalBlocker block(m_target);
+        m_target->clear();
+        m_target->addItem(tr("Whole design"), -1);
+        for (std::size_t k = 0; k < schema.keypoints.size(); ++k)
+            m_target->addItem(QString::fromStdString(schema.keypoints[k].name), static_cast<int>(k));
+    }
     applyValues(m_initial);
+}
+
+std::vector<int> ConditionPanel::spreadTarget() const {
+    const int k = m_target->currentData().toInt();
+    if (k < 0) return {};
+    return {2 * k, 2 * k + 1};
+}
+
+void ConditionPanel::setSuggestions(const std::vector<ConditionSuggestion>& ranked, double spread) {
+    m_suggestions = ranked;
+    m_spread = spread;
+    showSuggestions();
+}
+
+void ConditionPanel::clearSuggestions(const QString& why) {
+    m_suggestions.clear();
+    showSuggestions();
+    m_specifyNext->setToolTip(why);
+}
+
+void ConditionPanel::showSuggestions() {
+    for (Row& row : m_rows) row.suggest->hide();
+    bool any = false;
+    for (std::size_t r = 0; r < m_suggestions.size(); ++r) {
+        const ConditionSuggestion& s = m_suggestions[r];
+        if (s.condition < 0 || s.condition >= static_cast<int>(m_rows.size())) continue;
+        const auto c = static_cast<std::size_t>(s.condition);
+        if (isKnown(c)) continue;  // a ranking made before the latest edit
+        any = true;
+        const QString value = c < m_schema.categorical.size()
+                                  ? QString::fromStdString(m_schema.categorical[c].classes.at(static_cast<std::size_t>(s.suggestedClass)))
+                                  : QString::number(s.suggestedNumber, 'g', 4);
+        QToolButton* b = m_rows[c].suggest;
+        b->setText(tr("−%1 %").arg(100.0 * s.spreadReduction, 0, 'f', 0));
+        QFont f = b->font();
+        f.setBold(r == 0);
+        b->setFont(f);
+        b->setToolTip(tr("#%1: knowing %2 is expected to remove %3 % of the spread (now %4).\nClick to set it to its most "
+                         "likely value here: %5")
+                          .arg(r + 1)
+                          .arg(QString::fromStdString(s.column))
+                          .arg(100.0 * s.spreadReduction, 0, 'f', 1)
+                          .arg(m_spread, 0, 'g', 3)
+                          .arg(value));
+        b->show();
+    }
+    m_specifyNext->setEnabled(any);
+    m_specifyNext->setToolTip(any ? tr("Set %1, the unknown condition that would shrink the spread most")
+                                        .arg(QString::fromStdString(m_suggestions.front().column))
+                                  : tr("Every condition is known"));
+}
+
+bool ConditionPanel::isKnown(std::size_t condition) const {
+    const std::size_t categorical = m_schema.categorical.size();
+    return condition < categorical ? m_values.categorical[condition] >= 0 : !std::isnan(m_values.numerical[condition - categorical]);
+}
+
+bool ConditionPanel::specifyNext() {
+    for (const ConditionSuggestion& s : m_suggestions) {
+        const auto c = static_cast<std::size_t>(s.condition);
+        if (isKnown(c)) continue;
+        applySuggestion(s);
+        return true;
+    }
+    return false;
+}
+
+void ConditionPanel::applySuggestion(const ConditionSuggestion& s) {
+    ConditionValues next = m_values;
+    const auto c = static_cast<std::size_t>(s.condition);
+    if (c < m_schema.categorical.size()) next.categorical[c] = s.suggestedClass;
+    else next.numerical[c - m_schema.categorical.size()] = s.suggestedNumber;
+    userEdit(next, tr("Specify %1").arg(QString::fromStdString(s.column)), -1);
+}
+
+QToolButton* ConditionPanel::makeSuggestionButton(int condition) {
+    auto* b = new QToolButton(m_rowsHost);
+    b->setAutoRaise(true);
+    b->hide();
+    connect(b, &QToolButton::clicked, this, [this, condition] {
+        for (const ConditionSuggestion& s : m_suggestions)
+            if (s.condition == condition) return applySuggestion(s);
+    });
+    return b;
 }
 
 void ConditionPanel::buildRows() {
@@ -101,6 +205,7 @@ void ConditionPanel::buildRows() {
         delete row.combo;
         delete row.slider;
         delete row.spin;
+        delete row.suggest;
     }
     m_rows.clear();
     int line = 0;
@@ -113,7 +218,9 @@ void ConditionPanel::buildRows() {
         row.combo = new QComboBox(m_rowsHost);
         for (const std::string& cls : spec.classes) row.combo->addItem(QString::fromStdString(cls));
         // Name on its own line, editor under it: long column names stay readable.
-        m_grid->addWidget(row.enabled, 2 * line, 0, 1, 2);
+        row.suggest = makeSuggestionButton(static_cast<int>(c));
+        m_grid->addWidget(row.enabled, 2 * line, 0);
+        m_grid->addWidget(row.suggest, 2 * line, 1, Qt::AlignRight);
         m_grid->addWidget(row.combo, 2 * line + 1, 0, 1, 2);
         connect(row.enabled, &QCheckBox::toggled, this, [this, c](bool on) {
             ConditionValues next = m_values;
@@ -143,7 +250,9 @@ void ConditionPanel::buildRows() {
         row.spin->setRange(spec.min, spec.max);
         row.spin->setSingleStep((spec.max - spec.min) / 100.0);
         row.spin->setKeyboardTracking(false);
-        m_grid->addWidget(row.enabled, 2 * line, 0, 1, 2);
+        row.suggest = makeSuggestionButton(static_cast<int>(m_schema.categorical.size() + j));
+        m_grid->addWidget(row.enabled, 2 * line, 0);
+        m_grid->addWidget(row.suggest, 2 * line, 1, Qt::AlignRight);
         m_grid->addWidget(row.slider, 2 * line + 1, 0);
         m_grid->addWidget(row.spin, 2 * line + 1, 1);
         const int mergeKey = 1000 + static_cast<int>(j);
@@ -218,6 +327,7 @@ void ConditionPanel::applyValues(const ConditionValues& values) {
         row.slider->setValue(sliderPosition(j, lastKnownNumber(j)));
         row.spin->setValue(lastKnownNumber(j));
     }
+    showSuggestions();  // hide the ones that became known at once
     Q_EMIT valuesChanged(m_values);
 }
 
@@ -238,5 +348,6 @@ QCheckBox* ConditionPanel::switchAt(int index) const { return m_rows.at(static_c
 QComboBox* ConditionPanel::comboAt(int index) const { return m_rows.at(static_cast<std::size_t>(index)).combo; }
 QSlider* ConditionPanel::sliderAt(int index) const { return m_rows.at(static_cast<std::size_t>(index)).slider; }
 QDoubleSpinBox* ConditionPanel::spinAt(int index) const { return m_rows.at(static_cast<std::size_t>(index)).spin; }
+QToolButton* ConditionPanel::suggestionAt(int index) const { return m_rows.at(static_cast<std::size_t>(index)).suggest; }
 
 }  // namespace ms

@@ -3,11 +3,15 @@
 // unknown, the masked state the model was trained for); categorical conditions a class combo box,
 // numerical ones a slider + spin box over the schema's range. Every user edit is one undoable
 // step (slider drags merge into one); valuesChanged fires for every change of the values.
+// "Specify next": beside every unknown condition, the expected share of the design's spread that
+// knowing it would remove (from the design SFARM); clicking it, or "Specify next" for the best
+// one, sets the condition to its most likely value given the partial design (one undo step).
 #include <QUndoStack>
 #include <QWidget>
 
 #include <vector>
 
+#include "api/DesignSfarm.h"
 #include "data/Schema.h"
 #include "engine/EngineTypes.h"
 #include "inference/ConditionValues.h"
@@ -16,7 +20,9 @@ class QCheckBox;
 class QComboBox;
 class QDoubleSpinBox;
 class QGridLayout;
+class QPushButton;
 class QSlider;
+class QToolButton;
 
 namespace ms {
 
@@ -38,15 +44,29 @@ public:
     void randomize(quint64 seed);
     void reset();
 
+    // The ranking for the current values (best first); `spread` is the target's current spread.
+    void setSuggestions(const std::vector<ConditionSuggestion>& ranked, double spread);
+    // No ranking available (no design SFARM): hides the suggestions and says why.
+    void clearSuggestions(const QString& why);
+    const std::vector<ConditionSuggestion>& suggestions() const { return m_suggestions; }
+    // Sets the best-ranked unknown condition to its suggested value; false when there is none.
+    bool specifyNext();
+    // Outputs whose spread the ranking reduces: empty = the whole design, else one keypoint's x, y.
+    std::vector<int> spreadTarget() const;
+
     // Test and automation hooks: the widgets of condition `index` in schema order
     // (categorical first, then numerical).
     QCheckBox* switchAt(int index) const;
     QComboBox* comboAt(int index) const;
     QSlider* sliderAt(int index) const;
     QDoubleSpinBox* spinAt(int index) const;
+    QToolButton* suggestionAt(int index) const;
+    QPushButton* specifyNextButton() const { return m_specifyNext; }
+    QComboBox* spreadTargetBox() const { return m_target; }
 
 Q_SIGNALS:
     void valuesChanged(const ms::ConditionValues& values);
+    void spreadTargetChanged();
 
 private:
     struct Row {
@@ -54,6 +74,7 @@ private:
         QComboBox* combo = nullptr;
         QSlider* slider = nullptr;
         QDoubleSpinBox* spin = nullptr;
+        QToolButton* suggest = nullptr;
     };
     friend class ConditionEditCommand;
 
@@ -63,6 +84,10 @@ private:
     double lastKnownNumber(std::size_t j) const;
     int sliderPosition(std::size_t j, double value) const;
     double sliderValue(std::size_t j, int position) const;
+    void applySuggestion(const ConditionSuggestion& s);
+    QToolButton* makeSuggestionButton(int condition);
+    void showSuggestions();
+    bool isKnown(std::size_t condition) const;  // schema order
 
     Schema m_schema;
     ConditionValues m_values;
@@ -73,6 +98,10 @@ private:
     QGridLayout* m_grid = nullptr;
     QWidget* m_rowsHost = nullptr;
     QUndoStack m_undo;
+    std::vector<ConditionSuggestion> m_suggestions;
+    double m_spread = 0.0;
+    QPushButton* m_specifyNext = nullptr;
+    QComboBox* m_target = nullptr;
 };
 
 }  // namespace ms

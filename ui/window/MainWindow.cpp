@@ -27,6 +27,8 @@
 #include <QToolBar>
 #include <QUndoStack>
 
+#include <cmath>
+#include <limits>
 #include <stdexcept>
 
 #include "canvas/DesignCanvas.h"
@@ -77,6 +79,8 @@ MainWindow::MainWindow(QWidget* parent)
     m_deviceLabel = new QLabel(this);
     m_modelLabel = new QLabel(this);
     m_latencyLabel = new QLabel(this);
+    m_pinLabel = new QLabel(this);
+    statusBar()->addPermanentWidget(m_pinLabel);
     statusBar()->addPermanentWidget(m_modelLabel);
     statusBar()->addPermanentWidget(m_deviceLabel);
     statusBar()->addPermanentWidget(m_latencyLabel);
@@ -88,6 +92,11 @@ MainWindow::MainWindow(QWidget* parent)
     connect(m_explore, &ExploreEngine::generated, this, &MainWindow::onGenerated);
     connect(m_conditions, &ConditionPanel::valuesChanged, this, &MainWindow::requestGeneration);
     connect(m_sampling, &SamplingPanel::changed, this, &MainWindow::requestGeneration);
+    connect(m_conditions, &ConditionPanel::spreadTargetChanged, this, &MainWindow::requestGeneration);
+    connect(m_canvas, &DesignCanvas::keypointDragged, this, [this](int k, double x, double y) {
+        if (!pinKeypoint(k, x, y) && m_last) showKeypoints(*m_last);  // put the handle back
+    });
+    connect(m_canvas, &DesignCanvas::keypointUnpinRequested, this, &MainWindow::unpinKeypoint);
     connect(m_imagePanel, &ImagePanel::modelReady, this, [this](const QString& description) {
         forwardConditionsToImages();
         statusBar()->showMessage(tr("Image model ready: %1").arg(description), 8000);
@@ -223,9 +232,17 @@ void MainWindow::buildActions() {
     edit->addAction(tr("&Random conditions"), this, [this] { m_conditions->randomize(static_cast<quint64>(m_clock.nsecsElapsed())); })
         ->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_R));
     edit->addAction(tr("Re&set conditions"), m_conditions, &ConditionPanel::reset);
+    edit->addSeparator();
+    edit->addAction(tr("Specify &next condition"), m_conditions, &ConditionPanel::specifyNext)
+        ->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_N));
+    edit->addAction(tr("Release all &pins"), this, &MainWindow::clearPins)->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_P));
 
     QMenu* view = menuBar()->addMenu(tr("&View"));
     view->addAction(tr("&Fit design"), m_canvas, &DesignCanvas::fitView)->setShortcut(QKeySequence(Qt::Key_F));
+    QAction* spread = view->addAction(tr("Keypoint &spread"), m_canvas, &DesignCanvas::setSpreadVisible);
+    spread->setCheckable(true);
+    spread->setChecked(m_canvas->spreadVisible());
+    spread->setToolTip(tr("Shade where each keypoint lies over 16 samples (2 standard deviations)"));
     view->addSeparator();
     for (QDockWidget* dock : findChildren<QDockWidget*>()) view->addAction(dock->toggleViewAction());
     view->addSeparator();
@@ -307,6 +324,10 @@ void MainWindow::onModelLoaded(const ModelInfo& info, quint64 serial) {
         }
     }
     m_sampling->setLatentDim(info.latentDim);
+    m_pins.assign(info.schema.outputDim(), std::numeric_limits<double>::quiet_NaN());
+    m_pinLabel->clear();
+    m_canvas->setKeypoints({}, {});
+    if (!info.designSfarm) m_conditions->clearSuggestions(QString::fromStdString(info.designSfarmNote));
     m_canvas->fitView();
     m_conditions->setSchema(info.schema, initial);  // triggers the first generation
 
@@ -345,6 +366,9 @@ void MainWindow::requestGeneration() {
     job.withLabels = o.labels;
     job.withReference = o.reference;
     job.modelSerial = m_awaitedSerial;
+    if (hasPins(m_pins)) job.pins = m_pins;
+    job.suggest = m_model->designSfarm;
+    job.spreadTarget = m_conditions->spreadTarget();
     m_explore->requestGeneration(job);
     forwardConditionsToImages();
     m_requestTimes.insert(m_explore->requestsMade(), m_clock.nsecsElapsed());
@@ -363,9 +387,52 @@ void MainWindow::onGenerated(const GenerationOutput& output) {
     }
     m_last = output;
     m_canvas->setDesigns(output.drawings, output.referenceDrawing);
+    showKeypoints(output);
+    if (m_model && m_model->designSfarm) m_conditions->setSuggestions(output.suggestions, output.designSpread);
     const double total = static_cast<double>(m_clock.nsecsElapsed() - requested) / 1e6;
     m_latencyLabel->setText(tr("%1 ms (engine %2 ms)").arg(total, 0, 'f', 1).arg(output.milliseconds, 0, 'f', 2));
     Q_EMIT designsShown(output);
+}
+
+void MainWindow::showKeypoints(const GenerationOutput& output) {
+    std::vector<bool> pinned(output.spread.size(), false);
+    for (std::size_t k = 0; k < pinned.size() && 2 * k + 1 < m_pins.size(); ++k) pinned[k] = std::isfinite(m_pins[2 * k]);
+    m_canvas->setKeypoints(output.spread, pinned);
+}
+
+bool MainWindow::pinKeypoint(int keypoint, double x, double y) {
+    if (!m_model || keypoint < 0 || 2 * static_cast<std::size_t>(keypoint) + 1 >= m_pins.size()) return false;
+    if (!m_model->designSfarm) {
+        statusBar()->showMessage(tr("Pinning needs a design SFARM for this model: %1").arg(QString::fromStdString(m_model->designSfarmNote)), 10000);
+        return false;
+    }
+    m_pins[2 * static_cast<std::size_t>(keypoint)] = x;
+    m_pins[2 * static_cast<std::size_t>(keypoint) + 1] = y;
+    requestGeneration();
+    m_pinLabel->setText(tr("%n keypoint(s) pinned", nullptr, pinnedKeypointCount()));
+    return true;
+}
+
+void MainWindow::unpinKeypoint(int keypoint) {
+    if (keypoint < 0 || 2 * static_cast<std::size_t>(keypoint) + 1 >= m_pins.size()) return;
+    m_pins[2 * static_cast<std::size_t>(keypoint)] = m_pins[2 * static_cast<std::size_t>(keypoint) + 1] =
+        std::numeric_limits<double>::quiet_NaN();
+    const int left = pinnedKeypointCount();
+    m_pinLabel->setText(left > 0 ? tr("%n keypoint(s) pinned", nullptr, left) : QString());
+    requestGeneration();
+}
+
+void MainWindow::clearPins() {
+    if (pinnedKeypointCount() == 0) return;
+    std::fill(m_pins.begin(), m_pins.end(), std::numeric_limits<double>::quiet_NaN());
+    m_pinLabel->clear();
+    requestGeneration();
+}
+
+int MainWindow::pinnedKeypointCount() const {
+    int count = 0;
+    for (std::size_t k = 0; 2 * k + 1 < m_pins.size(); ++k) count += std::isfinite(m_pins[2 * k]) ? 1 : 0;
+    return count;
 }
 
 bool MainWindow::exportTo(const QString& path, ExportFormat format) {

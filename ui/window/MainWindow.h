@@ -52,6 +52,13 @@ public:
     const std::optional<GenerationOutput>& lastOutput() const { return m_last; }
     const std::optional<ModelInfo>& currentModel() const { return m_model; }
     QStringList modelPaths() const;
+    // Pinned keypoints (design units; the design SFARM completes the rest). pinKeypoint returns
+    // false (and says why in the status bar) when the model has no design SFARM.
+    bool pinKeypoint(int keypoint, double x, double y);
+    void unpinKeypoint(int keypoint);
+    void clearPins();
+    int pinnedKeypointCount() const;
+    const std::vector<double>& pins() const { return m_pins; }
 
 Q_SIGNALS:
     void modelReady(const ms::ModelInfo& info);
@@ -74,6 +81,7 @@ private:
     void showError(const QString& title, const QString& message);
     void rememberConditions();
     void forwardConditionsToImages();
+    void showKeypoints(const GenerationOutput& output);
 
     ExploreEngine* m_explore;
     TrainingEngine* m_training;
@@ -94,6 +102,8 @@ private:
     QString m_loadingPath;
     std::optional<ModelInfo> m_model;
     std::optional<GenerationOutput> m_last;
+    std::vector<double> m_pins;  // outputDim values, NaN = free
+    QLabel* m_pinLabel = nullptr;
     QHash<quint64, qint64> m_requestTimes;  // request id -> when it was made (ns, m_clock)
     QElapsedTimer m_clock;
 };
