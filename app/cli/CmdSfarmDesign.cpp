@@ -1,6 +1,8 @@
 // `sfarm design` trains the studio's design SFARM for a model's data set; `sfarm next` asks it
 // which unknown condition to specify next for a partial design (conditions and pinned keypoints).
+#include <algorithm>
 #include <chrono>
+#include <functional>
 #include <cmath>
 #include <iostream>
 #include <limits>
@@ -86,12 +88,13 @@ void addSfarmDesignCommands(CLI::App* sfarm) {
     });
 
     auto* next = sfarm->add_subcommand("next", "Which unknown condition to specify next: expected reduction of the design's spread");
-    struct NextOpts { std::string model, target; std::vector<std::string> conditions, pins; bool json = false; };
+    struct NextOpts { std::string model, target; std::vector<std::string> conditions, pins; int bench = 0; bool json = false; };
     auto n = std::make_shared<NextOpts>();
     next->add_option("--model", n->model, "design SFARM (.sfm from `sfarm design`)")->required();
     next->add_option("conditions", n->conditions, "NAME=VALUE known conditions; unnamed ones are unknown");
-    next->add_option("--pin", n->pins, "pinned keypoint KEYPOINT=X,Y (repeatable)");
+    next->add_option("--pin", n->pins, "pinned keypoint KEYPOINT=X,Y (repeatable)")->allow_extra_args(false);
     next->add_option("--target", n->target, "a keypoint whose spread to reduce (default: the whole design)");
+    next->add_option("--bench", n->bench, "also time the studio's per-edit work N times (ranking; 16 completions), one thread");
     next->add_flag("--json", n->json, "print the ranking as JSON on the last line");
     next->callback([n] {
         initTorchRuntime(1);
@@ -117,7 +120,27 @@ void addSfarmDesignCommands(CLI::App* sfarm) {
                       << " %     " << suggestionText(schema, s) << "\n";
             rows.push_back({{"condition", s.column}, {"reduction", s.spreadReduction}, {"suggested", suggestionText(schema, s)}});
         }
-        if (n->json) printJsonLine({{"spread", spread}, {"ranking", rows}});
+        nlohmann::json timings = nlohmann::json::object();
+        if (n->bench > 0) {
+            auto percentiles = [&](const char* what, const std::function<void()>& work) {
+                std::vector<double> ms;
+                for (int i = 0; i < n->bench; ++i) {
+                    const auto t0 = std::chrono::steady_clock::now();
+                    work();
+                    ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+                }
+                std::sort(ms.begin(), ms.end());
+                const double p50 = ms[ms.size() / 2], p90 = ms[std::min(ms.size() - 1, ms.size() * 9 / 10)];
+                std::cout << what << ": p50 " << fixed(p50, 3) << " ms, p90 " << fixed(p90, 3) << " ms (" << n->bench << " runs)\n";
+                timings[what] = {{"p50_ms", p50}, {"p90_ms", p90}, {"runs", n->bench}};
+            };
+            percentiles("rank conditions + spread", [&] {
+                (void)model.rankUnknownConditions(partial, target);
+                (void)model.spread(partial, target);
+            });
+            percentiles("16 completions", [&] { (void)model.impute(partial, 16, 0); });
+        }
+        if (n->json) printJsonLine({{"spread", spread}, {"ranking", rows}, {"timings", timings}});
     });
 }
 

@@ -2,6 +2,7 @@
 // sample (csv/svg/dxf/png), resume, and clear errors for bad input.
 #include <QtTest/QtTest>
 
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
@@ -107,6 +108,32 @@ private Q_SLOTS:
         r = cli({"sfarm", "uci", "--data", path("uci.txt"), "--epochs", "1"});
         QCOMPARE(r.code, 1);
         QVERIFY2(r.err.contains("uci.txt:81") && r.err.contains("has 2 values"), qPrintable(r.err));
+    }
+
+    void sfarmDesignTrainsAndRanksWhatToSpecifyNext() {
+        // Train a short design SFARM for the synthetic bike of synthTrainEvalSample's kind, then
+        // ask which condition to specify next with a pinned saddle.
+        Run r = cli({"synth", "bike", "--n", "400", "--seed", "3", "--out", path("b.csv")});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        r = cli({"sfarm", "design", "--model", QString(qgetenv("MASKSTUDIO_MODELS_DIR")) + "/bike.msm", "--data", path("b.csv"),
+                 "--epochs", "20", "--hidden", "64", "--out", path("b.sfm"), "--json"});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        QCOMPARE(r.lastJson()["epochs"].toInt(), 20);
+        r = cli({"sfarm", "next", "--model", path("b.sfm"), "--pin", "saddle_top=600,950", "frame_size=L", "--json"});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        const QJsonArray ranking = r.lastJson()["ranking"].toArray();
+        QVERIFY(!ranking.isEmpty());
+        for (const auto& row : ranking) {
+            QVERIFY(row.toObject()["condition"].toString() != "frame_size");  // known, so not ranked
+            const double reduction = row.toObject()["reduction"].toDouble();
+            QVERIFY(reduction >= 0.0 && reduction <= 1.0);
+        }
+        r = cli({"sfarm", "next", "--model", path("b.sfm"), "--pin", "nose=1,2"});
+        QCOMPARE(r.code, 1);
+        QVERIFY2(r.err.contains("no keypoint 'nose'") && r.err.contains("saddle_top"), qPrintable(r.err));
+        r = cli({"sfarm", "next", "--model", path("b.csv")});
+        QCOMPARE(r.code, 1);
+        QVERIFY2(r.err.contains("b.csv"), qPrintable(r.err));
     }
 };
 
