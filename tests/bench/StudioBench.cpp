@@ -2,7 +2,9 @@
 // (offscreen). Prints a table; not a test.
 //   1. edit -> redrawn canvas: a condition edit in the panel until the canvas has painted the
 //      design generated for it (engine thread round trip + drawing + paint);
-//   2. GUI event-loop delay while a training run goes on in the background: how late a 5 ms
+//   2. pin drag -> redrawn canvas: the saddle pinned at a new place until the canvas has painted
+//      the design SFARM's completions (16 samples, the spread shading, the "specify next" ranking);
+//   3. GUI event-loop delay while a training run goes on in the background: how late a 5 ms
 //      timer fires, while the user keeps editing conditions every 40 ms.
 //   QT_QPA_PLATFORM=offscreen build/tests/bench/bench_studio [--edits N] [--epochs N]
 #include <QApplication>
@@ -14,7 +16,9 @@
 #include <QTimer>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
+#include <functional>
 #include <vector>
 
 #include "canvas/DesignCanvas.h"
@@ -41,7 +45,7 @@ Stats stats(std::vector<double> v) {
 }
 
 void row(const char* what, const Stats& s) {
-    std::printf("| %-52s | %5zu | %7.2f | %7.2f | %7.2f | %7.2f |\n", what, s.n, s.p50, s.p99, s.max, s.mean);
+    std::printf("| %-54s | %5zu | %7.2f | %7.2f | %7.2f | %7.2f |\n", what, s.n, s.p50, s.p99, s.max, s.mean);
 }
 
 bool waitFor(QObject* sender, const char* signal, int timeoutMs) {
@@ -75,8 +79,8 @@ int main(int argc, char** argv) {
     ms::ConditionPanel* panel = window.conditionPanel();
     ms::DesignCanvas* canvas = window.canvas();
 
-    // 1. edit -> redrawn canvas
-    auto timeEdits = [&](int count, quint64 seedBase) {
+    // 1. edit -> redrawn canvas (and 2. pin drag -> redrawn canvas)
+    auto timeActions = [&](int count, const std::function<void(int)>& act) {
         std::vector<double> ms;
         QElapsedTimer t;
         for (int i = 0; i < count; ++i) {
@@ -88,7 +92,7 @@ int main(int argc, char** argv) {
             });
             QTimer::singleShot(5000, &loop, &QEventLoop::quit);
             t.start();
-            panel->randomize(seedBase + static_cast<quint64>(i));
+            act(i);
             loop.exec();
             ms.push_back(static_cast<double>(t.nsecsElapsed()) / 1e6);
             QObject::disconnect(c1);
@@ -96,8 +100,19 @@ int main(int argc, char** argv) {
         }
         return ms;
     };
-    timeEdits(20, 1000);  // warm-up
-    const Stats idle = stats(timeEdits(edits, 1));
+    auto randomEdit = [&](quint64 seedBase) { return [&, seedBase](int i) { panel->randomize(seedBase + static_cast<quint64>(i)); }; };
+    timeActions(20, randomEdit(1000));  // warm-up
+    const Stats idle = stats(timeActions(edits, randomEdit(1)));
+    panel->setAllUnknown();
+    waitFor(&window, SIGNAL(designsShown(ms::GenerationOutput)), 5000);
+    const std::size_t saddle = 10;  // saddle_top in the bike's keypoint order
+    const std::vector<double> start = window.lastOutput()->designs.front();
+    const Stats pinning = stats(timeActions(edits, [&](int i) {
+        // A drag path of small steps around the saddle's place, as a mouse produces them.
+        window.pinKeypoint(static_cast<int>(saddle), start[2 * saddle] - 40.0 * std::sin(0.05 * i),
+                           start[2 * saddle + 1] + 30.0 * std::sin(0.03 * i));
+    }));
+    window.clearPins();
 
     // 2. event-loop delay during a training run
     QTemporaryDir dir;
@@ -145,9 +160,10 @@ int main(int argc, char** argv) {
 
     std::printf("bench_studio: %d edits, background run of %s epochs on 3000 synthetic bikes (%.1f s)\n\n", edits,
                 qPrintable(parser.value(epochsOpt)), trainSeconds);
-    std::printf("| %-52s | %5s | %7s | %7s | %7s | %7s |\n", "what (ms)", "n", "p50", "p99", "max", "mean");
-    std::printf("|%s|-------|---------|---------|---------|---------|\n", std::string(54, '-').c_str());
+    std::printf("| %-54s | %5s | %7s | %7s | %7s | %7s |\n", "what (ms)", "n", "p50", "p99", "max", "mean");
+    std::printf("|%s|-------|---------|---------|---------|---------|\n", std::string(56, '-').c_str());
     row("edit -> redrawn canvas (idle)", idle);
+    row("pin drag -> redrawn canvas (design SFARM, 16 samples)", pinning);
     row("event-loop delay of a 5 ms timer during training", during);
     return 0;
 }
