@@ -10,5 +10,5 @@ cfg="$(mktemp -d)"
 trap 'rm -rf "$cfg"' EXIT
 XDG_CONFIG_HOME="$cfg" XDG_DATA_HOME="$cfg" MASKSTUDIO_MODELS_DIR="$PWD/models" \
   xvfb-run -a -s "-screen 0 1440x900x24" \
-  "$build/app/maskstudio" --screenshot "$out" --random-conditions 7 --samples 6
+  "$build/app/maskstudio" --screenshot "$out" --samples 6 --pin saddle_top=620,850
 echo "wrote $out"

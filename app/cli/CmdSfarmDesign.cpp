@@ -13,6 +13,7 @@
 #include "data/CsvReader.h"
 #include "data/DesignTableBuilder.h"
 #include "data/NumberText.h"
+#include "geometry/GeometryExport.h"
 #include "inference/ConditionValues.h"
 #include "io/ModelBundle.h"
 #include "runtime/TorchRuntime.h"
@@ -88,12 +89,22 @@ void addSfarmDesignCommands(CLI::App* sfarm) {
     });
 
     auto* next = sfarm->add_subcommand("next", "Which unknown condition to specify next: expected reduction of the design's spread");
-    struct NextOpts { std::string model, target; std::vector<std::string> conditions, pins; int bench = 0; bool json = false; };
+    struct NextOpts {
+        std::string model, target, out;
+        std::vector<std::string> conditions, pins;
+        int bench = 0, complete = 0;
+        uint64_t seed = 0;
+        bool json = false;
+    };
     auto n = std::make_shared<NextOpts>();
     next->add_option("--model", n->model, "design SFARM (.sfm from `sfarm design`)")->required();
     next->add_option("conditions", n->conditions, "NAME=VALUE known conditions; unnamed ones are unknown");
     next->add_option("--pin", n->pins, "pinned keypoint KEYPOINT=X,Y (repeatable)")->allow_extra_args(false);
     next->add_option("--target", n->target, "a keypoint whose spread to reduce (default: the whole design)");
+    next->add_option("--complete", n->complete, "also write N completions of the partial design (pins exact) to --out")
+        ->check(CLI::Range(1, 100000));
+    next->add_option("--out", n->out, "CSV for --complete (keypoint and output columns)");
+    next->add_option("--seed", n->seed, "seed of the completions");
     next->add_option("--bench", n->bench, "also time the studio's per-edit work N times (ranking; 16 completions), one thread");
     next->add_flag("--json", n->json, "print the ranking as JSON on the last line");
     next->callback([n] {
@@ -119,6 +130,12 @@ void addSfarmDesignCommands(CLI::App* sfarm) {
             std::cout << (i + 1 < 10 ? "   " : "  ") << i + 1 << "  " << name << " " << fixed(100.0 * s.spreadReduction, 1)
                       << " %     " << suggestionText(schema, s) << "\n";
             rows.push_back({{"condition", s.column}, {"reduction", s.spreadReduction}, {"suggested", suggestionText(schema, s)}});
+        }
+        if (n->complete > 0) {
+            if (n->out.empty()) throw std::invalid_argument("--complete needs --out FILE.csv");
+            const ImputedDesigns done = model.impute(partial, n->complete, n->seed);
+            writeDesignsCsv(schema, done.designs, n->out);
+            std::cout << "wrote " << done.designs.size() << " completed design(s) to " << n->out << "\n";
         }
         nlohmann::json timings = nlohmann::json::object();
         if (n->bench > 0) {

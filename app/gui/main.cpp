@@ -36,7 +36,9 @@ int main(int argc, char** argv) {
                               QStringLiteral("seed"));
     QCommandLineOption samples(QStringLiteral("samples"), QStringLiteral("Draw N samples at once (their spread)."),
                                QStringLiteral("n"));
-    parser.addOptions({screenshot, render, smoke, random, samples});
+    QCommandLineOption pin(QStringLiteral("pin"), QStringLiteral("Pin a keypoint (repeatable), e.g. saddle_top=600,950."),
+                           QStringLiteral("keypoint=x,y"));
+    parser.addOptions({screenshot, render, smoke, random, samples, pin});
     parser.addPositionalArgument(QStringLiteral("model"), QStringLiteral("A model bundle (.msm) to open."), QStringLiteral("[model]"));
     parser.process(app);
 
@@ -54,6 +56,23 @@ int main(int argc, char** argv) {
         QObject::connect(&window, &ms::MainWindow::modelReady, &window,
                          [&window, seed] { window.conditionPanel()->randomize(seed); }, Qt::QueuedConnection);
     }
+    const QStringList pins = parser.values(pin);
+    if (!pins.isEmpty()) {
+        QObject::connect(&window, &ms::MainWindow::modelReady, &window, [&window, pins](const ms::ModelInfo& info) {
+            for (const QString& p : pins) {
+                const QString name = p.section('=', 0, 0);
+                const QStringList xy = p.section('=', 1).split(',');
+                int index = -1;
+                for (std::size_t k = 0; k < info.schema.keypoints.size(); ++k)
+                    if (QString::fromStdString(info.schema.keypoints[k].name) == name) index = static_cast<int>(k);
+                bool okX = false, okY = false;
+                const double x = xy.value(0).toDouble(&okX), y = xy.value(1).toDouble(&okY);
+                if (index < 0 || !okX || !okY || xy.size() != 2 || !window.pinKeypoint(index, x, y))
+                    std::fprintf(stderr, "maskstudio: cannot pin '%s' (expected KEYPOINT=X,Y with a keypoint of %s)\n",
+                                 qPrintable(p), info.name.c_str());
+            }
+        }, Qt::QueuedConnection);
+    }
     if (parser.isSet(samples)) {
         ms::SamplingOptions o = window.samplingPanel()->options();
         o.samples = parser.value(samples).toInt();
@@ -69,6 +88,7 @@ int main(int argc, char** argv) {
     int status = 1;
     QObject::connect(&window, &ms::MainWindow::designsShown, &window, [&] {
         if (++shown < wanted) return;
+        if (!pins.isEmpty() && !window.lastOutput()->pinned) return;  // the pinned design is on its way
         QTimer::singleShot(200, &window, [&] {
             if (parser.isSet(screenshot)) {
                 status = window.grab().save(parser.value(screenshot)) ? 0 : 1;

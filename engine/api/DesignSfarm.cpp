@@ -39,6 +39,26 @@ Layout layoutOf(const Schema& s) {
             static_cast<int64_t>(s.numerical.size())};
 }
 
+// Completions draw every free element within 2 sd of its conditional and inside the training
+// range widened by 10 % on each side: a pin in a rare place can otherwise lead the network to
+// extrapolate, and now and then a completion had a keypoint metres away (seen on the bike with
+// the saddle pinned at (560, 1000)).
+ImputeSettings completionSettings(const SfarmModelFile& f) {
+    ImputeSettings s;
+    s.truncation = 2.0;
+    if (f.low.size() == f.mean.size() && !f.low.empty()) {
+        std::vector<float> lower, upper;
+        for (size_t k = 0; k < f.mean.size(); ++k) {
+            const double margin = 0.1 * (f.high[k] - f.low[k]);
+            lower.push_back(static_cast<float>((f.low[k] - margin - f.mean[k]) / f.sd[k]));
+            upper.push_back(static_cast<float>((f.high[k] + margin - f.mean[k]) / f.sd[k]));
+        }
+        s.lower = at::tensor(lower).view({1, -1});
+        s.upper = at::tensor(upper).view({1, -1});
+    }
+    return s;
+}
+
 }  // namespace
 
 struct DesignSfarm::Impl {
@@ -161,12 +181,18 @@ DesignSfarm DesignSfarm::train(const Schema& schema, const DesignTable& table, c
             std::max<int64_t>(2, static_cast<int64_t>(schema.categorical[static_cast<size_t>(c)].classes.size()));
     // Standardise the continuous elements over their observed values.
     for (int64_t k = 0; k < L.size(); ++k) {
-        double mean = 0.0, sd = 1.0;
+        double mean = 0.0, sd = 1.0, low = 0.0, high = 0.0;
+        const at::Tensor col = x.select(1, k).masked_select(observed.select(1, k)).to(at::kDouble);
+        if (col.numel() > 0) {
+            low = col.min().item<double>();
+            high = col.max().item<double>();
+        }
         if (!config.categorical(k)) {
-            const at::Tensor col = x.select(1, k).masked_select(observed.select(1, k)).to(at::kDouble);
             if (col.numel() > 0) mean = col.mean().item<double>();
             if (col.numel() > 1) sd = std::max(col.std().item<double>(), 1e-9);
         }
+        r.file.low.push_back(low);
+        r.file.high.push_back(high);
         r.file.mean.push_back(mean);
         r.file.sd.push_back(sd);
         r.file.columns.push_back(k < L.outputs ? "output " + std::to_string(k)
@@ -222,7 +248,7 @@ ImputedDesigns DesignSfarm::impute(const PartialDesign& partial, int samples, ui
     m->encode(partial, x, observed);
     std::mt19937_64 rng(seed);
     const at::Tensor filled = sfarmImpute(m->file.model, ElementGrid{1, m->layout.size()}, x.repeat({samples, 1}),
-                                          observed.repeat({samples, 1}), ImputeSettings{}, rng)
+                                          observed.repeat({samples, 1}), completionSettings(m->file), rng)
                                   .contiguous();
     auto fa = filled.accessor<float, 2>();
     const Layout& L = m->layout;

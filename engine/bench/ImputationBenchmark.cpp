@@ -19,6 +19,14 @@
 namespace ms {
 
 namespace {
+ImputeSettings pointImputation() {
+    ImputeSettings s;
+    s.sample = false;
+    return s;
+}
+}  // namespace
+
+namespace {
 
 struct SplitData {
     at::Tensor train, trainObserved, test, testObserved;
@@ -63,7 +71,7 @@ std::pair<at::Tensor, at::Tensor> fitAndScore(const SplitData& d, const Imputati
         std::mt19937_64 rng(seed + 1000);
         const at::Tensor ll = sfarmLogLikelihood(model, d.test, d.testObserved, target, s.likelihoodOrders, rng);
         const at::Tensor imputed =
-            sfarmImpute(model, grid, d.test, d.testObserved, ImputeSettings{MaskingMode::Random, 0, false}, rng);
+            sfarmImpute(model, grid, d.test, d.testObserved, pointImputation(), rng);
         return {ll, imputed};
     }
     const bool vae = s.method == ImputationMethod::Vae;

@@ -48,9 +48,14 @@ at::Tensor sfarmImpute(const SfarmMlp& model, const ElementGrid& grid, const at:
     at::Tensor values = at::where(observed.to(at::kBool), x.to(at::kFloat), at::zeros_like(observedF));
     at::Generator gen = at::make_generator<at::CPUGeneratorImpl>(rng());
     const at::Tensor modeIds = at::full({B}, static_cast<int64_t>(settings.mode), at::kLong);
+    at::Tensor continuous = at::ones({1, S}, at::kBool);
+    for (int64_t k = 0; k < S; ++k)
+        if (model->config().categorical(k)) continuous[0][k] = false;
     for (int64_t call = 0; call < calls; ++call) {
         const at::Tensor step = (active.sum(1).to(at::kLong) + 1).clamp_max(S);
-        const at::Tensor draw = model->draw(model->forward(values, active, step, modeIds), settings.sample, gen);
+        at::Tensor draw = model->draw(model->forward(values, active, step, modeIds), settings.sample, gen, settings.truncation);
+        if (settings.lower.defined() && settings.upper.defined())
+            draw = at::where(continuous, at::max(at::min(draw, settings.upper), settings.lower), draw);
         at::Tensor chosen = at::zeros({B, S});
         float* c = chosen.data_ptr<float>();
         for (int64_t b = 0; b < B; ++b) {

@@ -16,6 +16,10 @@ struct ImputeSettings {
     MaskingMode mode = MaskingMode::Random;
     int64_t steps = 0;   // S' network calls; 0 = one element per call
     bool sample = true;  // false: fill with the predicted means (point imputation)
+    double truncation = 0.0;  // > 0: Gaussian draws within +-truncation sd (SfarmMlpImpl::draw)
+    // Optional [S] float tensors: continuous values are generated within [lower, upper] (e.g. the
+    // range seen in training), so a completion can not leave the data's box.
+    at::Tensor lower, upper;
 };
 
 // x: [B, S] (unobserved entries may hold anything, NaN included), observed: [B, S] bool.

@@ -2,6 +2,7 @@
 
 #include <ATen/ATen.h>
 
+#include <cmath>
 #include <stdexcept>
 
 #include "math/GaussianLogDensity.h"
@@ -86,8 +87,16 @@ at::Tensor SfarmMlpImpl::logDensity(const ElementPredictions& p, const at::Tenso
     return at::stack(columns, 1);
 }
 
-at::Tensor SfarmMlpImpl::draw(const ElementPredictions& p, bool sample, at::Generator& gen) const {
-    at::Tensor values = sample ? p.mean + at::exp(p.logStd) * at::randn(p.mean.sizes(), gen, p.mean.scalar_type()) : p.mean.clone();
+at::Tensor SfarmMlpImpl::draw(const ElementPredictions& p, bool sample, at::Generator& gen, double truncation) const {
+    at::Tensor noise;
+    if (sample && truncation > 0.0) {
+        const double lo = 0.5 * std::erfc(truncation / std::sqrt(2.0));  // Phi(-truncation)
+        const at::Tensor u = lo + (1.0 - 2.0 * lo) * at::rand(p.mean.sizes(), gen, p.mean.scalar_type());
+        noise = std::sqrt(2.0) * at::erfinv(2.0 * u - 1.0);
+    } else if (sample) {
+        noise = at::randn(p.mean.sizes(), gen, p.mean.scalar_type());
+    }
+    at::Tensor values = sample ? p.mean + at::exp(p.logStd) * noise : p.mean.clone();
     for (int64_t k = 0; k < m_config.elements; ++k) {
         if (!m_config.categorical(k)) continue;
         const at::Tensor probs = classProbabilities(p, k);

@@ -42,8 +42,9 @@ public:
     // log p(x_k | ...) for every element, [B, S] (categorical: log softmax at the class index).
     at::Tensor logDensity(const ElementPredictions& p, const at::Tensor& x) const;
     // A value per element: a draw (sample) or the point estimate (Gaussian mean, most probable
-    // class), [B, S] float.
-    at::Tensor draw(const ElementPredictions& p, bool sample, at::Generator& gen) const;
+    // class), [B, S] float. truncation > 0 draws Gaussians only within +-truncation sd (exact
+    // truncated normal, by the inverse CDF), so long chains of draws do not wander into tails.
+    at::Tensor draw(const ElementPredictions& p, bool sample, at::Generator& gen, double truncation = 0.0) const;
     // Class probabilities of categorical element k, [B, K].
     at::Tensor classProbabilities(const ElementPredictions& p, int64_t element) const;
 

@@ -16,6 +16,8 @@ void saveSfarmModel(const SfarmModelFile& f, const std::string& path) {
                                  {"columns", f.columns},
                                  {"mean", f.mean},
                                  {"sd", f.sd},
+                                 {"low", f.low},
+                                 {"high", f.high},
                                  {"network", {{"elements", c.elements}, {"hidden", c.hidden}, {"layers", c.layers}, {"embedding", c.embedding}, {"classes", c.classes}}},
                                  {"schema", f.schema},
                                  {"training", f.training}};
@@ -34,6 +36,8 @@ SfarmModelFile loadSfarmModel(const std::string& path) {
         f.columns = meta.at("columns").get<std::vector<std::string>>();
         f.mean = meta.at("mean").get<std::vector<double>>();
         f.sd = meta.at("sd").get<std::vector<double>>();
+        f.low = meta.value("low", std::vector<double>{});
+        f.high = meta.value("high", std::vector<double>{});
         const auto& n = meta.at("network");
         c.elements = n.at("elements").get<int64_t>();
         c.hidden = n.at("hidden").get<int64_t>();
@@ -45,7 +49,8 @@ SfarmModelFile loadSfarmModel(const std::string& path) {
     } catch (const std::exception& e) {
         throw BundleError(path + ": damaged SFARM model metadata (" + e.what() + ")");
     }
-    if (static_cast<int64_t>(f.columns.size()) != c.elements || f.mean.size() != f.columns.size() || f.sd.size() != f.columns.size())
+    if (static_cast<int64_t>(f.columns.size()) != c.elements || f.mean.size() != f.columns.size() || f.sd.size() != f.columns.size() ||
+        (!f.low.empty() && f.low.size() != f.columns.size()) || f.low.size() != f.high.size())
         throw BundleError(path + ": the SFARM model's columns, standardisation and network disagree");
     try {
         f.model = SfarmMlp(c);

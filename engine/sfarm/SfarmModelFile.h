@@ -15,6 +15,7 @@ struct SfarmModelFile {
     SfarmMlp model{nullptr};
     std::vector<std::string> columns;
     std::vector<double> mean, sd;  // continuous elements' standardisation (0 / 1 for categorical ones)
+    std::vector<double> low, high;  // range of each element in the training data (raw units); empty = not recorded
     nlohmann::json training;
     nlohmann::json schema;         // a design data set's schema (SchemaJson) for studio models; null for CSV models
 };

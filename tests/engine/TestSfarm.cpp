@@ -119,7 +119,7 @@ private Q_SLOTS:
         std::mt19937_64 rng(3);
         for (MaskingMode mode : kAll) {
             for (int64_t steps : {int64_t(0), int64_t(3)}) {
-                const at::Tensor out = sfarmImpute(model, grid, x, observed, ImputeSettings{mode, steps, true}, rng);
+                const at::Tensor out = sfarmImpute(model, grid, x, observed, ImputeSettings{mode, steps, true, 0.0, {}, {}}, rng);
                 QVERIFY(at::equal(out.masked_select(observed), x.masked_select(observed)));
                 QVERIFY(at::isfinite(out).all().item<bool>());
             }

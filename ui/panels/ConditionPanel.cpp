@@ -146,7 +146,8 @@ void ConditionPanel::showSuggestions() {
                                   ? QString::fromStdString(m_schema.categorical[c].classes.at(static_cast<std::size_t>(s.suggestedClass)))
                                   : QString::number(s.suggestedNumber, 'g', 4);
         QToolButton* b = m_rows[c].suggest;
-        b->setText(tr("−%1 %").arg(100.0 * s.spreadReduction, 0, 'f', 0));
+        const long percent = std::lround(100.0 * s.spreadReduction);
+        b->setText(percent > 0 ? tr("−%1 %").arg(percent) : tr("0 %"));
         QFont f = b->font();
         f.setBold(r == 0);
         b->setFont(f);
@@ -219,9 +220,10 @@ void ConditionPanel::buildRows() {
         for (const std::string& cls : spec.classes) row.combo->addItem(QString::fromStdString(cls));
         // Name on its own line, editor under it: long column names stay readable.
         row.suggest = makeSuggestionButton(static_cast<int>(c));
-        m_grid->addWidget(row.enabled, 2 * line, 0);
-        m_grid->addWidget(row.suggest, 2 * line, 1, Qt::AlignRight);
-        m_grid->addWidget(row.combo, 2 * line + 1, 0, 1, 2);
+        // Column 0 is a gutter for the "specify next" badge, so it stays visible in a narrow dock.
+        m_grid->addWidget(row.suggest, 2 * line, 0);
+        m_grid->addWidget(row.enabled, 2 * line, 1, 1, 2);
+        m_grid->addWidget(row.combo, 2 * line + 1, 1, 1, 2);
         connect(row.enabled, &QCheckBox::toggled, this, [this, c](bool on) {
             ConditionValues next = m_values;
             next.categorical[c] = on ? m_lastClass[c] : -1;
@@ -251,10 +253,10 @@ void ConditionPanel::buildRows() {
         row.spin->setSingleStep((spec.max - spec.min) / 100.0);
         row.spin->setKeyboardTracking(false);
         row.suggest = makeSuggestionButton(static_cast<int>(m_schema.categorical.size() + j));
-        m_grid->addWidget(row.enabled, 2 * line, 0);
-        m_grid->addWidget(row.suggest, 2 * line, 1, Qt::AlignRight);
-        m_grid->addWidget(row.slider, 2 * line + 1, 0);
-        m_grid->addWidget(row.spin, 2 * line + 1, 1);
+        m_grid->addWidget(row.suggest, 2 * line, 0);
+        m_grid->addWidget(row.enabled, 2 * line, 1, 1, 2);
+        m_grid->addWidget(row.slider, 2 * line + 1, 1);
+        m_grid->addWidget(row.spin, 2 * line + 1, 2);
         const int mergeKey = 1000 + static_cast<int>(j);
         connect(row.enabled, &QCheckBox::toggled, this, [this, j](bool on) {
             ConditionValues next = m_values;
@@ -274,7 +276,8 @@ void ConditionPanel::buildRows() {
         });
         m_rows.push_back(row);
     }
-    m_grid->setColumnStretch(0, 1);
+    m_grid->setColumnStretch(1, 1);
+    m_grid->setColumnMinimumWidth(0, fontMetrics().horizontalAdvance(QStringLiteral("−100 %")) + 8);
 }
 
 void ConditionPanel::userEdit(const ConditionValues& next, const QString& description, int mergeKey) {
