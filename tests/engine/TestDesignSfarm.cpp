@@ -83,6 +83,19 @@ private Q_SLOTS:
         QVERIFY_THROWS_EXCEPTION(std::invalid_argument, m_model.impute(PartialDesign{p.conditions, {1.0}}, 2, 0));
     }
 
+    void completionsStayInsideTheTrainingRange() {
+        // A pin far outside the data (a.x = 40, sizes are 0..10) must not drag the free values
+        // outside the range seen in training widened by 10 %: b.x in [0, 14] -> [-1.4, 15.4].
+        PartialDesign p{ConditionValues::allUnknown(toySchema()), std::vector<double>(4, NAN)};
+        p.outputs[0] = 40.0;
+        const ImputedDesigns out = m_model.impute(p, 64, 3);
+        for (const auto& d : out.designs) {
+            QCOMPARE(d[0], 40.0);
+            QVERIFY2(d[2] > -1.6 && d[2] < 15.6, qPrintable(QString::number(d[2])));
+        }
+        for (const auto& c : out.conditions) QVERIFY(c.numerical[0] >= 0.0 && c.numerical[0] <= 10.0);
+    }
+
     void specifyNextRanksTheDeterminingConditionFirst() {
         PartialDesign p{ConditionValues::allUnknown(toySchema()), {}};
         const auto ranked = m_model.rankUnknownConditions(p, {});
@@ -117,6 +130,7 @@ private Q_SLOTS:
         QVERIFY(loaded.schema() == toySchema());
         PartialDesign p{ConditionValues::allUnknown(toySchema()), {}};
         QCOMPARE(loaded.rankUnknownConditions(p, {}).front().spreadReduction, m_model.rankUnknownConditions(p, {}).front().spreadReduction);
+        QCOMPARE(loaded.impute(p, 8, 4).designs, m_model.impute(p, 8, 4).designs);  // bounds travel with the file
         // A plain CSV SFARM has no schema: refused, naming the file.
         const std::string csv = dir.filePath("t.csv").toStdString();
         {
