@@ -21,6 +21,7 @@ struct ExploreSession::Impl {
     std::vector<std::vector<double>> referenceNormalised;  // training designs, normalised outputs
     std::vector<std::vector<double>> referenceRaw;
     DesignSfarm sfarm;
+    std::optional<DesignTable> reference;  // the training designs, for training a design SFARM
 };
 
 ExploreSession::ExploreSession() : m(std::make_unique<Impl>()) {}
@@ -99,6 +100,7 @@ const ModelInfo& ExploreSession::load(const std::string& bundlePath, const std::
         info.designSfarmNote = "no design SFARM beside the model (" + sfarmPath.filename().string() +
                                "): pins and \"specify next\" are off; make one with maskstudio-cli sfarm design";
     }
+    next->reference = std::move(reference);
     info.referenceRows = next->referenceRaw.size();
     info.referenceNote = note;
     next->generator = std::make_unique<DesignGenerator>(std::move(bundle), dev);
@@ -109,6 +111,23 @@ const ModelInfo& ExploreSession::load(const std::string& bundlePath, const std::
 const DesignSfarm& ExploreSession::designSfarm() const {
     if (!m->info.designSfarm) throw std::logic_error("no design SFARM loaded: " + m->info.designSfarmNote);
     return m->sfarm;
+}
+
+const ModelInfo& ExploreSession::trainDesignSfarm(const DesignSfarmSettings& settings,
+                                                  const std::function<void(int64_t, double)>& onEpoch, const CancelToken& cancel) {
+    if (!m->generator || !m->reference) throw std::logic_error("no training designs beside the model: " + m->info.referenceNote);
+    DesignSfarm sfarm = DesignSfarm::train(m->info.schema, *m->reference, settings, onEpoch, cancel);
+    if (cancel.cancelled()) return m->info;
+    const fs::path target = fs::path(m->info.path).replace_extension(".sfm");
+    try {
+        sfarm.save(target.string());
+        m->info.designSfarmNote = "design SFARM " + target.filename().string() + " (trained here)";
+    } catch (const std::exception& e) {
+        m->info.designSfarmNote = std::string("design SFARM trained for this session only: ") + e.what();
+    }
+    m->sfarm = std::move(sfarm);
+    m->info.designSfarm = true;
+    return m->info;
 }
 
 bool ExploreSession::loaded() const { return m->generator != nullptr; }

@@ -3,6 +3,7 @@
 // condition set, find the nearest training design. The header holds no torch types, so the
 // Qt layer can include it; an instance is owned and called by one thread (the engine thread).
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -54,6 +55,12 @@ public:
 
     // The design SFARM (throws std::logic_error when info().designSfarm is false).
     const DesignSfarm& designSfarm() const;
+    // Trains the design SFARM on the model's training designs (needs info().referenceRows > 0,
+    // else std::logic_error) and saves it as <bundle stem>.sfm beside the bundle; when that
+    // folder is not writable it is kept for this session and the note says so. A cancelled run
+    // changes nothing. Returns the updated info.
+    const ModelInfo& trainDesignSfarm(const DesignSfarmSettings& settings, const std::function<void(int64_t, double)>& onEpoch,
+                                      const CancelToken& cancel);
 
 private:
     struct Impl;

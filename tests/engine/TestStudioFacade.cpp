@@ -52,6 +52,32 @@ private Q_SLOTS:
         QVERIFY(QFileInfo::exists(QString::fromStdString(o.bundlePath)));
     }
 
+    void exploreTrainsAndFindsItsDesignSfarm() {
+        ExploreSession s;
+        QFile::remove(QString::fromStdString(path("bike.sfm")));
+        const ModelInfo& before = s.load(path("bike.msm"), "cpu");
+        QVERIFY(!before.designSfarm);
+        QVERIFY2(before.designSfarmNote.find("sfarm design") != std::string::npos, before.designSfarmNote.c_str());
+        QVERIFY_THROWS_EXCEPTION(std::logic_error, s.designSfarm());
+        DesignSfarmSettings settings;
+        settings.epochs = 3;
+        settings.hidden = 32;
+        CancelToken cancelled;
+        cancelled.cancel();
+        QVERIFY(!s.trainDesignSfarm(settings, {}, cancelled).designSfarm);  // cancelled: nothing changes
+        QVERIFY(!QFileInfo::exists(QString::fromStdString(path("bike.sfm"))));
+        int epochs = 0;
+        const ModelInfo& after = s.trainDesignSfarm(settings, [&](int64_t, double) { ++epochs; }, CancelToken());
+        QCOMPARE(epochs, 3);
+        QVERIFY(after.designSfarm);
+        QVERIFY(QFileInfo::exists(QString::fromStdString(path("bike.sfm"))));
+        QCOMPARE(s.designSfarm().rankUnknownConditions({ConditionValues::allUnknown(after.schema), {}}, {}).size(),
+                 after.schema.conditionCount());
+        ExploreSession again;  // the next load finds it beside the model
+        QVERIFY(again.load(path("bike.msm"), "cpu").designSfarm);
+        QFile::remove(QString::fromStdString(path("bike.sfm")));
+    }
+
     void cancelledBeforeStartLeavesNoEvaluation() {
         CancelToken cancel;
         cancel.cancel();

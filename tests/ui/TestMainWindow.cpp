@@ -183,6 +183,34 @@ private Q_SLOTS:
         QCOMPARE(w.lastOutput()->designs[0], before);
     }
 
+    void aModelWithoutDesignSfarmCanTrainOneFromTheStudio() {
+        // The built-in bike and its training data, copied without bike.sfm.
+        const QString models = qEnvironmentVariable("MASKSTUDIO_MODELS_DIR");
+        const QString bundle = m_dir.filePath("plain/bike.msm");
+        QVERIFY(QDir().mkpath(m_dir.filePath("plain")));
+        QVERIFY(QFile::copy(models + "/bike.msm", bundle));
+        QVERIFY(QFile::copy(models + "/bike.csv", m_dir.filePath("plain/bike.csv")));
+        MainWindow w;
+        w.setInteractive(false);
+        QSignalSpy ready(&w, &MainWindow::modelReady);
+        QVERIFY(w.openModel(bundle));
+        QTRY_VERIFY_WITH_TIMEOUT(ready.count() == 1, 20000);
+        QVERIFY(!w.currentModel()->designSfarm);
+        QVERIFY(!w.pinKeypoint(0, 300.0, 340.0));  // refused, with the way out in the status bar
+        QCOMPARE(w.pinnedKeypointCount(), 0);
+        QVERIFY(!w.conditionPanel()->specifyNextButton()->isEnabled());
+
+        QVERIFY(w.trainDesignSfarm(5));
+        QTRY_VERIFY_WITH_TIMEOUT(w.currentModel()->designSfarm, 60000);
+        QVERIFY(QFileInfo::exists(m_dir.filePath("plain/bike.sfm")));
+        QTRY_VERIFY_WITH_TIMEOUT(w.conditionPanel()->specifyNextButton()->isEnabled(), 20000);
+        QVERIFY(!w.trainDesignSfarm(5));  // it has one now
+        QVERIFY(w.pinKeypoint(0, 300.0, 340.0));
+        QTRY_VERIFY_WITH_TIMEOUT(w.lastOutput()->pinned, 20000);
+        QCOMPARE(w.lastOutput()->designs[0][0], 300.0);
+        QSettings().remove(QStringLiteral("lastModel"));  // later tests start on the built-in bike
+    }
+
     void undoFollowsTheFocusIntoTheMaskEditor() {
         MainWindow w;
         QSignalSpy shown(&w, &MainWindow::designsShown);

@@ -28,6 +28,20 @@ void ExploreWorker::loadModel(const QString& path, const QString& device, quint6
     }
 }
 
+void ExploreWorker::trainDesignSfarm(quint64 serial, int epochs) {
+    if (serial != m_serial || !m_session.loaded()) return;  // made for another model
+    try {
+        DesignSfarmSettings settings;
+        settings.epochs = epochs;
+        const ModelInfo& info = m_session.trainDesignSfarm(settings, [this, epochs](int64_t epoch, double) {
+            if (epoch % 10 == 0 || epoch == epochs) Q_EMIT designSfarmProgress(static_cast<int>(epoch), epochs);
+        }, CancelToken());
+        Q_EMIT designSfarmTrained(info, serial);
+    } catch (const std::exception& e) {
+        Q_EMIT designSfarmFailed(QString::fromStdString(e.what()));
+    }
+}
+
 void ExploreWorker::processLatest() {
     const std::optional<GenerationJob> next = m_slot.take();
     if (!next) return;
@@ -101,6 +115,9 @@ ExploreEngine::ExploreEngine(QObject* parent) : QObject(parent), m_worker(new Ex
     connect(m_worker, &ExploreWorker::modelLoaded, this, &ExploreEngine::modelLoaded);
     connect(m_worker, &ExploreWorker::modelLoadFailed, this, &ExploreEngine::modelLoadFailed);
     connect(m_worker, &ExploreWorker::generated, this, &ExploreEngine::generated);
+    connect(m_worker, &ExploreWorker::designSfarmProgress, this, &ExploreEngine::designSfarmProgress);
+    connect(m_worker, &ExploreWorker::designSfarmTrained, this, &ExploreEngine::designSfarmTrained);
+    connect(m_worker, &ExploreWorker::designSfarmFailed, this, &ExploreEngine::designSfarmFailed);
     m_thread.start();
 }
 
@@ -115,6 +132,10 @@ quint64 ExploreEngine::loadModel(const QString& path, const QString& device) {
     QMetaObject::invokeMethod(m_worker, "loadModel", Qt::QueuedConnection, Q_ARG(QString, path),
                               Q_ARG(QString, device), Q_ARG(quint64, serial));
     return serial;
+}
+
+void ExploreEngine::trainDesignSfarm(quint64 modelSerial, int epochs) {
+    QMetaObject::invokeMethod(m_worker, "trainDesignSfarm", Qt::QueuedConnection, Q_ARG(quint64, modelSerial), Q_ARG(int, epochs));
 }
 
 void ExploreEngine::requestGeneration(GenerationJob job) {

@@ -23,8 +23,14 @@ public:
 
 public Q_SLOTS:
     void loadModel(const QString& path, const QString& device, quint64 serial);
+    // Trains the loaded model's design SFARM on its training designs (this thread is busy
+    // meanwhile: generations wait and then run on the latest request).
+    void trainDesignSfarm(quint64 serial, int epochs);
 
 Q_SIGNALS:
+    void designSfarmProgress(int epoch, int epochs);
+    void designSfarmTrained(const ms::ModelInfo& info, quint64 serial);
+    void designSfarmFailed(const QString& message);
     void modelLoaded(const ms::ModelInfo& info, quint64 serial);
     void modelLoadFailed(const QString& path, const QString& message);
     void generated(const ms::GenerationOutput& output);
@@ -49,6 +55,7 @@ public:
     // Returns the serial that the matching modelLoaded will carry.
     quint64 loadModel(const QString& path, const QString& device = QStringLiteral("auto"));
     void requestGeneration(GenerationJob job);
+    void trainDesignSfarm(quint64 modelSerial, int epochs);
     int generationsRun() const { return m_worker->generationsRun(); }
     quint64 requestsMade() const { return m_nextId - 1; }
 
@@ -56,6 +63,9 @@ Q_SIGNALS:
     void modelLoaded(const ms::ModelInfo& info, quint64 serial);
     void modelLoadFailed(const QString& path, const QString& message);
     void generated(const ms::GenerationOutput& output);
+    void designSfarmProgress(int epoch, int epochs);
+    void designSfarmTrained(const ms::ModelInfo& info, quint64 serial);
+    void designSfarmFailed(const QString& message);
 
 private:
     QThread m_thread;

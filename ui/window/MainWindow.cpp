@@ -97,6 +97,20 @@ MainWindow::MainWindow(QWidget* parent)
         if (!pinKeypoint(k, x, y) && m_last) showKeypoints(*m_last);  // put the handle back
     });
     connect(m_canvas, &DesignCanvas::keypointUnpinRequested, this, &MainWindow::unpinKeypoint);
+    connect(m_explore, &ExploreEngine::designSfarmProgress, this, [this](int epoch, int epochs) {
+        statusBar()->showMessage(tr("Training the design SFARM: epoch %1 of %2…").arg(epoch).arg(epochs));
+    });
+    connect(m_explore, &ExploreEngine::designSfarmTrained, this, [this](const ModelInfo& info, quint64 serial) {
+        if (serial != m_awaitedSerial || !m_model) return;
+        m_model = info;
+        m_trainSfarm->setEnabled(false);
+        statusBar()->showMessage(tr("Pins and \"Specify next\" are on · %1").arg(QString::fromStdString(info.designSfarmNote)), 10000);
+        requestGeneration();
+    });
+    connect(m_explore, &ExploreEngine::designSfarmFailed, this, [this](const QString& message) {
+        m_trainSfarm->setEnabled(m_model && !m_model->designSfarm);
+        showError(tr("Design SFARM"), tr("Could not train the design SFARM:\n%1").arg(message));
+    });
     connect(m_imagePanel, &ImagePanel::modelReady, this, [this](const QString& description) {
         forwardConditionsToImages();
         statusBar()->showMessage(tr("Image model ready: %1").arg(description), 8000);
@@ -236,6 +250,10 @@ void MainWindow::buildActions() {
     edit->addAction(tr("Specify &next condition"), m_conditions, &ConditionPanel::specifyNext)
         ->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_N));
     edit->addAction(tr("Release all &pins"), this, &MainWindow::clearPins)->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_P));
+    m_trainSfarm = edit->addAction(tr("&Train design SFARM for this model"), this, [this] { trainDesignSfarm(); });
+    m_trainSfarm->setToolTip(tr("Learn the model's training designs as one partially observed vector (about a minute for "
+                                "3,000 designs), so keypoints can be pinned and \"Specify next\" ranks the conditions"));
+    m_trainSfarm->setEnabled(false);
 
     QMenu* view = menuBar()->addMenu(tr("&View"));
     view->addAction(tr("&Fit design"), m_canvas, &DesignCanvas::fitView)->setShortcut(QKeySequence(Qt::Key_F));
@@ -328,6 +346,7 @@ void MainWindow::onModelLoaded(const ModelInfo& info, quint64 serial) {
     m_pinLabel->clear();
     m_canvas->setKeypoints({}, {});
     if (!info.designSfarm) m_conditions->clearSuggestions(QString::fromStdString(info.designSfarmNote));
+    m_trainSfarm->setEnabled(!info.designSfarm && info.referenceRows > 0);
     m_canvas->fitView();
     m_conditions->setSchema(info.schema, initial);  // triggers the first generation
 
@@ -403,7 +422,8 @@ void MainWindow::showKeypoints(const GenerationOutput& output) {
 bool MainWindow::pinKeypoint(int keypoint, double x, double y) {
     if (!m_model || keypoint < 0 || 2 * static_cast<std::size_t>(keypoint) + 1 >= m_pins.size()) return false;
     if (!m_model->designSfarm) {
-        statusBar()->showMessage(tr("Pinning needs a design SFARM for this model: %1").arg(QString::fromStdString(m_model->designSfarmNote)), 10000);
+        statusBar()->showMessage(tr("Pinning needs a design SFARM for this model (Edit → Train design SFARM for this model): %1")
+                                     .arg(QString::fromStdString(m_model->designSfarmNote)), 10000);
         return false;
     }
     m_pins[2 * static_cast<std::size_t>(keypoint)] = x;
@@ -427,6 +447,14 @@ void MainWindow::clearPins() {
     std::fill(m_pins.begin(), m_pins.end(), std::numeric_limits<double>::quiet_NaN());
     m_pinLabel->clear();
     requestGeneration();
+}
+
+bool MainWindow::trainDesignSfarm(int epochs) {
+    if (!m_model || m_model->designSfarm || m_model->referenceRows == 0) return false;
+    m_trainSfarm->setEnabled(false);
+    m_explore->trainDesignSfarm(m_awaitedSerial, epochs);
+    statusBar()->showMessage(tr("Training the design SFARM…"));
+    return true;
 }
 
 int MainWindow::pinnedKeypointCount() const {

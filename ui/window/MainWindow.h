@@ -58,6 +58,9 @@ public:
     void unpinKeypoint(int keypoint);
     void clearPins();
     int pinnedKeypointCount() const;
+    // Trains the current model's design SFARM in the background (enabled when it has none but
+    // has its training designs beside it); returns false when that is not possible.
+    bool trainDesignSfarm(int epochs = 400);
     const std::vector<double>& pins() const { return m_pins; }
 
 Q_SIGNALS:
@@ -104,6 +107,7 @@ private:
     std::optional<GenerationOutput> m_last;
     std::vector<double> m_pins;  // outputDim values, NaN = free
     QLabel* m_pinLabel = nullptr;
+    QAction* m_trainSfarm = nullptr;
     QHash<quint64, qint64> m_requestTimes;  // request id -> when it was made (ns, m_clock)
     QElapsedTimer m_clock;
 };
