@@ -12,6 +12,7 @@
 #include "data/SchemaJson.h"
 #include "io/ModelBundle.h"
 #include "runtime/TorchRuntime.h"
+#include "sfarm/ElementScaling.h"
 #include "sfarm/SfarmInference.h"
 #include "sfarm/SfarmModelFile.h"
 #include "sfarm/SfarmTrainer.h"
@@ -46,16 +47,7 @@ Layout layoutOf(const Schema& s) {
 ImputeSettings completionSettings(const SfarmModelFile& f) {
     ImputeSettings s;
     s.truncation = 2.0;
-    if (f.low.size() == f.mean.size() && !f.low.empty()) {
-        std::vector<float> lower, upper;
-        for (size_t k = 0; k < f.mean.size(); ++k) {
-            const double margin = 0.1 * (f.high[k] - f.low[k]);
-            lower.push_back(static_cast<float>((f.low[k] - margin - f.mean[k]) / f.sd[k]));
-            upper.push_back(static_cast<float>((f.high[k] + margin - f.mean[k]) / f.sd[k]));
-        }
-        s.lower = at::tensor(lower).view({1, -1});
-        s.upper = at::tensor(upper).view({1, -1});
-    }
+    boundToTrainingRange(s, f, 0.1);
     return s;
 }
 
@@ -179,30 +171,13 @@ DesignSfarm DesignSfarm::train(const Schema& schema, const DesignTable& table, c
     for (int64_t c = 0; c < L.categorical; ++c)
         config.classes[static_cast<size_t>(L.categoricalElement(c))] =
             std::max<int64_t>(2, static_cast<int64_t>(schema.categorical[static_cast<size_t>(c)].classes.size()));
-    // Standardise the continuous elements over their observed values.
-    for (int64_t k = 0; k < L.size(); ++k) {
-        double mean = 0.0, sd = 1.0, low = 0.0, high = 0.0;
-        const at::Tensor col = x.select(1, k).masked_select(observed.select(1, k)).to(at::kDouble);
-        if (col.numel() > 0) {
-            low = col.min().item<double>();
-            high = col.max().item<double>();
-        }
-        if (!config.categorical(k)) {
-            if (col.numel() > 0) mean = col.mean().item<double>();
-            if (col.numel() > 1) sd = std::max(col.std().item<double>(), 1e-9);
-        }
-        r.file.low.push_back(low);
-        r.file.high.push_back(high);
-        r.file.mean.push_back(mean);
-        r.file.sd.push_back(sd);
+    for (int64_t k = 0; k < L.size(); ++k)
         r.file.columns.push_back(k < L.outputs ? "output " + std::to_string(k)
                                  : k < L.outputs + L.categorical
                                      ? schema.categorical[static_cast<size_t>(k - L.outputs)].column
                                      : schema.numerical[static_cast<size_t>(k - L.outputs - L.categorical)].column);
-    }
-    const at::Tensor mean = at::tensor(r.file.mean, at::kDouble).to(at::kFloat);
-    const at::Tensor sd = at::tensor(r.file.sd, at::kDouble).to(at::kFloat);
-    x = at::where(observed, (x - mean) / sd, at::zeros_like(x));
+    setElementScaling(r.file, x, observed, config.classes);
+    x = at::where(observed, standardise(x, r.file), at::zeros_like(x));
     seedParameterInitialisation(settings.seed);
     r.file.model = SfarmMlp(config);
     SfarmTrainingConfig tc;
@@ -346,9 +321,11 @@ std::vector<ConditionSuggestion> DesignSfarm::rankUnknownConditions(const Partia
     if (candidates.empty() || current <= 0.0) return ranked;
     const auto R = static_cast<int64_t>(values.size());
     at::Tensor bx = x.repeat({R, 1}), bo = observed.repeat({R, 1});
+    auto bxa = bx.accessor<float, 2>();
+    auto boa = bo.accessor<bool, 2>();
     for (int64_t r = 0; r < R; ++r) {
-        bx[r][elements[static_cast<size_t>(r)]] = values[static_cast<size_t>(r)];
-        bo[r][elements[static_cast<size_t>(r)]] = true;
+        bxa[r][elements[static_cast<size_t>(r)]] = values[static_cast<size_t>(r)];
+        boa[r][elements[static_cast<size_t>(r)]] = true;
     }
     const at::Tensor after = m->spreads(m->marginals(bx, bo), bo, target).contiguous();
     const double* a = after.data_ptr<double>();

@@ -14,6 +14,7 @@
 #include "data/CsvReader.h"
 #include "data/DataError.h"
 #include "data/NumberText.h"
+#include "sfarm/ElementScaling.h"
 #include "sfarm/SfarmAcquisition.h"
 #include "sfarm/SfarmInference.h"
 #include "sfarm/SfarmModelFile.h"
@@ -63,11 +64,6 @@ TableValues valuesOf(const CsvTable& t, const std::vector<std::string>& columns)
     return {x, observed};
 }
 
-at::Tensor standardise(const at::Tensor& x, const SfarmModelFile& f) {
-    const at::Tensor mean = at::tensor(f.mean, at::kDouble).to(at::kFloat), sd = at::tensor(f.sd, at::kDouble).to(at::kFloat);
-    return (x - mean) / sd;
-}
-
 std::string cellText(double v) {
     std::ostringstream s;
     s.imbue(std::locale::classic());
@@ -93,13 +89,7 @@ SfarmTrainResult trainSfarmOnCsv(const SfarmTrainRequest& r, const std::function
     const TableValues v = valuesOf(t, result.columns);
     SfarmModelFile f;
     f.columns = result.columns;
-    for (int64_t j = 0; j < v.x.size(1); ++j) {
-        const at::Tensor col = v.x.select(1, j).masked_select(v.observed.select(1, j)).to(at::kDouble);
-        const double mean = col.numel() > 0 ? col.mean().item<double>() : 0.0;
-        const double sd = col.numel() > 1 ? col.std().item<double>() : 1.0;
-        f.mean.push_back(mean);
-        f.sd.push_back(sd > 1e-12 ? sd : 1.0);
-    }
+    setElementScaling(f, v.x, v.observed, {});
     SfarmMlpConfig mc;
     mc.elements = static_cast<int64_t>(result.columns.size());
     mc.hidden = r.hidden;

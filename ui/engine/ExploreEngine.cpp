@@ -76,10 +76,14 @@ GenerationOutput ExploreWorker::run(const GenerationJob& job) {
             out.designs = m_session.generate(job.request);
             // Rim styles and bottles come from the conditions (unknown ones draw the defaults).
             details.assign(out.designs.size(), designDetailsFrom(job.request.conditions.textByColumn(schema)));
-            GenerationRequest spreadRequest = job.request;
-            spreadRequest.count = spreadSamples;
-            spreadRequest.latent = LatentMode::Sample;
-            samples = m_session.generate(spreadRequest);
+            if (job.request.latent == LatentMode::Sample && shown >= kSpreadSamples) {
+                samples = out.designs;  // the shown samples are the spread
+            } else {
+                GenerationRequest spreadRequest = job.request;
+                spreadRequest.count = spreadSamples;
+                spreadRequest.latent = LatentMode::Sample;
+                samples = m_session.generate(spreadRequest);
+            }
         }
         if (!schema.keypoints.empty()) out.spread = keypointSpread(schema, samples);
         if (out.pinned) {

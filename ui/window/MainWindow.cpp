@@ -27,8 +27,6 @@
 #include <QToolBar>
 #include <QUndoStack>
 
-#include <cmath>
-#include <limits>
 #include <stdexcept>
 
 #include "canvas/DesignCanvas.h"
@@ -43,6 +41,7 @@
 #include "panels/ConditionPanel.h"
 #include "panels/SamplingPanel.h"
 #include "training/TrainingPanel.h"
+#include "window/StudioTheme.h"
 
 // Resources compiled into a static library must be registered by name, outside any namespace.
 static void registerUiResources() { Q_INIT_RESOURCE(maskstudio); }
@@ -342,7 +341,7 @@ void MainWindow::onModelLoaded(const ModelInfo& info, quint64 serial) {
         }
     }
     m_sampling->setLatentDim(info.latentDim);
-    m_pins.assign(info.schema.outputDim(), std::numeric_limits<double>::quiet_NaN());
+    m_pins.reset(info.schema.outputDim());
     m_pinLabel->clear();
     m_canvas->setKeypoints({}, {});
     if (!info.designSfarm) m_conditions->clearSuggestions(QString::fromStdString(info.designSfarmNote));
@@ -385,7 +384,7 @@ void MainWindow::requestGeneration() {
     job.withLabels = o.labels;
     job.withReference = o.reference;
     job.modelSerial = m_awaitedSerial;
-    if (hasPins(m_pins)) job.pins = m_pins;
+    if (m_pins.count() > 0) job.pins = m_pins.values();
     job.suggest = m_model->designSfarm;
     job.spreadTarget = m_conditions->spreadTarget();
     m_explore->requestGeneration(job);
@@ -414,38 +413,38 @@ void MainWindow::onGenerated(const GenerationOutput& output) {
 }
 
 void MainWindow::showKeypoints(const GenerationOutput& output) {
-    std::vector<bool> pinned(output.spread.size(), false);
-    for (std::size_t k = 0; k < pinned.size() && 2 * k + 1 < m_pins.size(); ++k) pinned[k] = std::isfinite(m_pins[2 * k]);
-    m_canvas->setKeypoints(output.spread, pinned);
+    m_canvas->setKeypoints(output.spread, m_pins.pinnedFlags(output.spread.size()));
+}
+
+void MainWindow::showPinCount() {
+    const int n = m_pins.count();
+    m_pinLabel->setText(n > 0 ? tr("%n keypoint(s) pinned", nullptr, n) : QString());
 }
 
 bool MainWindow::pinKeypoint(int keypoint, double x, double y) {
-    if (!m_model || keypoint < 0 || 2 * static_cast<std::size_t>(keypoint) + 1 >= m_pins.size()) return false;
+    if (!m_model) return false;
     if (!m_model->designSfarm) {
         statusBar()->showMessage(tr("Pinning needs a design SFARM for this model (Edit → Train design SFARM for this model): %1")
                                      .arg(QString::fromStdString(m_model->designSfarmNote)), 10000);
         return false;
     }
-    m_pins[2 * static_cast<std::size_t>(keypoint)] = x;
-    m_pins[2 * static_cast<std::size_t>(keypoint) + 1] = y;
+    if (!m_pins.set(keypoint, x, y)) return false;
+    showPinCount();
     requestGeneration();
-    m_pinLabel->setText(tr("%n keypoint(s) pinned", nullptr, pinnedKeypointCount()));
     return true;
 }
 
 void MainWindow::unpinKeypoint(int keypoint) {
-    if (keypoint < 0 || 2 * static_cast<std::size_t>(keypoint) + 1 >= m_pins.size()) return;
-    m_pins[2 * static_cast<std::size_t>(keypoint)] = m_pins[2 * static_cast<std::size_t>(keypoint) + 1] =
-        std::numeric_limits<double>::quiet_NaN();
-    const int left = pinnedKeypointCount();
-    m_pinLabel->setText(left > 0 ? tr("%n keypoint(s) pinned", nullptr, left) : QString());
+    if (!m_pins.pinned(keypoint)) return;
+    m_pins.release(keypoint);
+    showPinCount();
     requestGeneration();
 }
 
 void MainWindow::clearPins() {
-    if (pinnedKeypointCount() == 0) return;
-    std::fill(m_pins.begin(), m_pins.end(), std::numeric_limits<double>::quiet_NaN());
-    m_pinLabel->clear();
+    if (m_pins.count() == 0) return;
+    m_pins.releaseAll();
+    showPinCount();
     requestGeneration();
 }
 
@@ -455,12 +454,6 @@ bool MainWindow::trainDesignSfarm(int epochs) {
     m_explore->trainDesignSfarm(m_awaitedSerial, epochs);
     statusBar()->showMessage(tr("Training the design SFARM…"));
     return true;
-}
-
-int MainWindow::pinnedKeypointCount() const {
-    int count = 0;
-    for (std::size_t k = 0; 2 * k + 1 < m_pins.size(); ++k) count += std::isfinite(m_pins[2 * k]) ? 1 : 0;
-    return count;
 }
 
 bool MainWindow::exportTo(const QString& path, ExportFormat format) {
@@ -538,33 +531,7 @@ void MainWindow::rememberConditions() {
 void MainWindow::applyTheme(const QString& theme) {
     QSettings().setValue(QStringLiteral("theme"), theme);
     for (QAction* a : m_themeGroup->actions()) a->setChecked(a->data().toString() == theme);
-    if (theme == QLatin1String("system")) {
-        QApplication::setPalette(QApplication::style()->standardPalette());
-        return;
-    }
-    QApplication::setStyle(QStyleFactory::create(QStringLiteral("Fusion")));
-    QPalette p;
-    if (theme == QLatin1String("dark")) {
-        const QColor window(45, 45, 48), base(30, 30, 32), text(225, 225, 225);
-        p.setColor(QPalette::Window, window);
-        p.setColor(QPalette::WindowText, text);
-        p.setColor(QPalette::Base, base);
-        p.setColor(QPalette::AlternateBase, window);
-        p.setColor(QPalette::Text, text);
-        p.setColor(QPalette::Button, window);
-        p.setColor(QPalette::ButtonText, text);
-        p.setColor(QPalette::ToolTipBase, base);
-        p.setColor(QPalette::ToolTipText, text);
-        p.setColor(QPalette::PlaceholderText, QColor(140, 140, 140));
-        p.setColor(QPalette::Highlight, QColor(80, 160, 230));
-        p.setColor(QPalette::HighlightedText, Qt::black);
-        p.setColor(QPalette::Mid, QColor(110, 110, 110));
-        p.setColor(QPalette::Disabled, QPalette::Text, QColor(120, 120, 120));
-        p.setColor(QPalette::Disabled, QPalette::ButtonText, QColor(120, 120, 120));
-    } else {
-        p = QApplication::style()->standardPalette();
-    }
-    QApplication::setPalette(p);
+    applyStudioTheme(theme);
 }
 
 void MainWindow::restoreSettings() {

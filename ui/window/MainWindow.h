@@ -9,6 +9,7 @@
 #include <optional>
 
 #include "engine/EngineTypes.h"
+#include "window/KeypointPins.h"
 
 class QActionGroup;
 class QComboBox;
@@ -57,11 +58,11 @@ public:
     bool pinKeypoint(int keypoint, double x, double y);
     void unpinKeypoint(int keypoint);
     void clearPins();
-    int pinnedKeypointCount() const;
+    int pinnedKeypointCount() const { return m_pins.count(); }
     // Trains the current model's design SFARM in the background (enabled when it has none but
     // has its training designs beside it); returns false when that is not possible.
     bool trainDesignSfarm(int epochs = 400);
-    const std::vector<double>& pins() const { return m_pins; }
+    const std::vector<double>& pins() const { return m_pins.values(); }
 
 Q_SIGNALS:
     void modelReady(const ms::ModelInfo& info);
@@ -85,6 +86,7 @@ private:
     void rememberConditions();
     void forwardConditionsToImages();
     void showKeypoints(const GenerationOutput& output);
+    void showPinCount();
 
     ExploreEngine* m_explore;
     TrainingEngine* m_training;
@@ -105,7 +107,7 @@ private:
     QString m_loadingPath;
     std::optional<ModelInfo> m_model;
     std::optional<GenerationOutput> m_last;
-    std::vector<double> m_pins;  // outputDim values, NaN = free
+    KeypointPins m_pins;
     QLabel* m_pinLabel = nullptr;
     QAction* m_trainSfarm = nullptr;
     QHash<quint64, qint64> m_requestTimes;  // request id -> when it was made (ns, m_clock)

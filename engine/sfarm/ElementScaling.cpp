@@ -1,0 +1,51 @@
+#include "sfarm/ElementScaling.h"
+
+#include <ATen/ATen.h>
+
+#include <algorithm>
+
+namespace ms {
+
+void setElementScaling(SfarmModelFile& f, const at::Tensor& x, const at::Tensor& observed, const std::vector<int64_t>& classes) {
+    f.mean.clear();
+    f.sd.clear();
+    f.low.clear();
+    f.high.clear();
+    for (int64_t k = 0; k < x.size(1); ++k) {
+        const bool categorical = !classes.empty() && classes[static_cast<size_t>(k)] > 0;
+        const at::Tensor col = x.select(1, k).masked_select(observed.select(1, k)).to(at::kDouble);
+        double mean = 0.0, sd = 1.0, low = 0.0, high = 0.0;
+        if (col.numel() > 0) {
+            low = col.min().item<double>();
+            high = col.max().item<double>();
+            if (!categorical) mean = col.mean().item<double>();
+        }
+        if (!categorical && col.numel() > 1) {
+            const double s = col.std().item<double>();
+            if (s > 1e-12) sd = s;
+        }
+        f.mean.push_back(mean);
+        f.sd.push_back(sd);
+        f.low.push_back(low);
+        f.high.push_back(high);
+    }
+}
+
+at::Tensor standardise(const at::Tensor& x, const SfarmModelFile& f) {
+    const at::Tensor mean = at::tensor(f.mean, at::kDouble).to(at::kFloat), sd = at::tensor(f.sd, at::kDouble).to(at::kFloat);
+    return (x.to(at::kFloat) - mean) / sd;
+}
+
+void boundToTrainingRange(ImputeSettings& settings, const SfarmModelFile& f, double margin) {
+    if (f.low.empty() || f.low.size() != f.mean.size()) return;
+    std::vector<float> lower, upper;
+    for (size_t k = 0; k < f.mean.size(); ++k) {
+        const double widen = margin * (f.high[k] - f.low[k]);
+        lower.push_back(static_cast<float>((f.low[k] - widen - f.mean[k]) / f.sd[k]));
+        upper.push_back(static_cast<float>((f.high[k] + widen - f.mean[k]) / f.sd[k]));
+    }
+    settings.lower = at::tensor(lower).view({1, -1});
+    settings.upper = at::tensor(upper).view({1, -1});
+}
+
+}  // namespace ms
