@@ -10,6 +10,8 @@ packages=(
   # engine: LibTorch (CPU) + an optimised BLAS (without it torch falls back to the reference
   # BLAS, about 10x slower), JSON and CLI parsing, benchmarks
   libtorch-dev libopenblas0-openmp nlohmann-json3-dev libcli11-dev libbenchmark-dev
+  # SFARM on images: Fashion-MNIST (/usr/share/datasets/fashion-mnist) and zlib to read its .gz
+  dataset-fashion-mnist zlib1g-dev
   # imaging target
   libopencv-dev
   # ui

@@ -158,6 +158,7 @@ void addSfarmCommand(CLI::App& app) {
     addSfarmTableCommands(cmd);
     addAcquisitionCurveCommand(cmd);
     addSfarmDesignCommands(cmd);
+    addSfarmImageCommands(cmd);
     auto* uci = cmd->add_subcommand("uci", "Test NLL of the unobserved standardised features on a UCI table (paper Table 1), SFARM or a baseline");
     cmd->require_subcommand(1);
     auto data = std::make_shared<std::string>();
@@ -172,6 +173,11 @@ void addSfarmCommand(CLI::App& app) {
     uci->add_option("--epochs", s->epochs, "training epochs (default 2000, the paper's)");
     uci->add_option("--hidden", s->hidden, "MLP units per layer (default 32, the paper's)");
     uci->add_option("--orders", s->likelihoodOrders, "orders K of the Monte Carlo likelihood (default 20)");
+    uci->add_option("--validation", s->validationFraction,
+                    "SFARM early stopping: hold out this share of the training rows (e.g. 0.1); --epochs becomes the maximum")
+        ->check(CLI::Range(0.0, 0.5));
+    uci->add_option("--validate-every", s->validateEvery, "epochs between validation checks (default 50)")->check(CLI::Range(1, 100000));
+    uci->add_option("--patience", s->patience, "checks without improvement before stopping (default 10)")->check(CLI::Range(1, 100000));
     uci->add_flag("--json", *json, "print the results as JSON on the last line");
     uci->callback([=] {
         initTorchRuntime(1);
@@ -192,16 +198,17 @@ void addSfarmCommand(CLI::App& app) {
             perValue.push_back(r.testNllPerValue);
             rmse.push_back(r.imputationRmse);
             rows.push_back({std::to_string(r.seed), fixed(r.testNll, 3), fixed(r.testNllPerValue, 3), fixed(r.imputationRmse, 3),
-                            std::to_string(r.testRows), fixed(r.trainSeconds, 1)});
+                            std::to_string(r.testRows), fixed(r.trainSeconds, 1), std::to_string(r.bestEpoch)});
             j["splits"].push_back({{"seed", r.seed}, {"test_nll", r.testNll}, {"test_nll_per_value", r.testNllPerValue},
-                                   {"rmse", r.imputationRmse}, {"test_rows", r.testRows}, {"train_seconds", r.trainSeconds}});
+                                   {"rmse", r.imputationRmse}, {"test_rows", r.testRows}, {"train_seconds", r.trainSeconds},
+                                   {"best_epoch", r.bestEpoch}});
         }
         const auto [m, sd] = meanAndSd(nll);
         const auto [mv, sdv] = meanAndSd(perValue);
         const auto [mr, sdr] = meanAndSd(rmse);
         rows.push_back({"mean ± sd", fixed(m, 3) + " ± " + fixed(sd, 3), fixed(mv, 3) + " ± " + fixed(sdv, 3),
-                        fixed(mr, 3) + " ± " + fixed(sdr, 3), "", ""});
-        printTable({"split seed", "test NLL / row", "test NLL / value", "RMSE (mean imputation)", "test rows", "train s"}, rows);
+                        fixed(mr, 3) + " ± " + fixed(sdr, 3), "", "", ""});
+        printTable({"split seed", "test NLL / row", "test NLL / value", "RMSE (mean imputation)", "test rows", "train s", "epochs used"}, rows);
         j["test_nll_mean"] = m;
         j["test_nll_sd"] = sd;
         j["test_nll_per_value_mean"] = mv;

@@ -15,5 +15,6 @@ void addInfoCommand(CLI::App& app);
 void addSfarmCommand(CLI::App& app);
 void addImageCommand(CLI::App& app);
 void addSfarmDesignCommands(CLI::App* sfarm);  // `sfarm design`, `sfarm next`
+void addSfarmImageCommands(CLI::App* sfarm);   // `sfarm images train|impute|score|bench`
 
 }  // namespace ms::cli

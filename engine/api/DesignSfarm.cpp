@@ -14,6 +14,7 @@
 #include "runtime/TorchRuntime.h"
 #include "sfarm/ElementScaling.h"
 #include "sfarm/SfarmInference.h"
+#include "sfarm/SfarmMlp.h"
 #include "sfarm/SfarmModelFile.h"
 #include "sfarm/SfarmTrainer.h"
 
@@ -185,7 +186,7 @@ DesignSfarm DesignSfarm::train(const Schema& schema, const DesignTable& table, c
     tc.batchSize = settings.batchSize;
     tc.lr = settings.lr;
     tc.seed = settings.seed;
-    const auto history = trainSfarm(r.file.model, ElementGrid{1, L.size()}, x, observed, tc,
+    const auto history = trainSfarm(*r.file.model, ElementGrid{1, L.size()}, x, observed, tc,
                                     [&](const SfarmEpoch& e) { if (onEpoch) onEpoch(e.epoch, e.loss); }, cancel);
     r.file.schema = schemaToJson(schema);
     r.file.training = {{"rows", N},
@@ -222,7 +223,7 @@ ImputedDesigns DesignSfarm::impute(const PartialDesign& partial, int samples, ui
     at::Tensor x, observed;
     m->encode(partial, x, observed);
     std::mt19937_64 rng(seed);
-    const at::Tensor filled = sfarmImpute(m->file.model, ElementGrid{1, m->layout.size()}, x.repeat({samples, 1}),
+    const at::Tensor filled = sfarmImpute(*m->file.model, ElementGrid{1, m->layout.size()}, x.repeat({samples, 1}),
                                           observed.repeat({samples, 1}), completionSettings(m->file), rng)
                                   .contiguous();
     auto fa = filled.accessor<float, 2>();

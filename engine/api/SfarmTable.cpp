@@ -17,6 +17,7 @@
 #include "sfarm/ElementScaling.h"
 #include "sfarm/SfarmAcquisition.h"
 #include "sfarm/SfarmInference.h"
+#include "sfarm/SfarmMlp.h"
 #include "sfarm/SfarmModelFile.h"
 #include "sfarm/SfarmTrainer.h"
 #include "runtime/TorchRuntime.h"
@@ -101,7 +102,7 @@ SfarmTrainResult trainSfarmOnCsv(const SfarmTrainRequest& r, const std::function
     tc.lr = r.lr;
     tc.seed = r.seed;
     const at::Tensor xs = standardise(v.x, f);
-    const auto history = trainSfarm(f.model, ElementGrid{1, mc.elements}, xs, v.observed, tc,
+    const auto history = trainSfarm(*f.model, ElementGrid{1, mc.elements}, xs, v.observed, tc,
                                     [&](const SfarmEpoch& e) { if (onEpoch) onEpoch(e.epoch, e.loss); }, cancel);
     f.model->eval();
     result.rows = static_cast<int64_t>(t.rows.size());
@@ -125,7 +126,7 @@ SfarmImputeResult imputeCsvWithSfarm(const std::string& modelPath, const std::st
     ImputeSettings settings;
     settings.sample = sample;
     const at::Tensor xs = standardise(v.x, f);
-    const at::Tensor filled = sfarmImpute(f.model, ElementGrid{1, static_cast<int64_t>(f.columns.size())}, xs, v.observed,
+    const at::Tensor filled = sfarmImpute(*f.model, ElementGrid{1, static_cast<int64_t>(f.columns.size())}, xs, v.observed,
                                           settings, rng).to(at::kDouble);
     SfarmImputeResult result;
     result.rows = static_cast<int64_t>(t.rows.size());
@@ -149,7 +150,7 @@ std::vector<double> scoreCsvWithSfarm(const std::string& modelPath, const std::s
     const TableValues v = valuesOf(t, f.columns);
     std::mt19937_64 rng(seed);
     const at::Tensor none = at::zeros_like(v.observed);
-    const at::Tensor ll = sfarmLogLikelihood(f.model, standardise(v.x, f).nan_to_num(0.0), none, v.observed, orders, rng);
+    const at::Tensor ll = sfarmLogLikelihood(*f.model, standardise(v.x, f).nan_to_num(0.0), none, v.observed, orders, rng);
     return std::vector<double>(ll.data_ptr<double>(), ll.data_ptr<double>() + ll.numel());
 }
 

@@ -88,7 +88,7 @@ AcquisitionCurves runAcquisitionBenchmark(const NumericTable& data, const Acquis
         cfg.batchSize = s.batchSize;
         cfg.lr = s.lr;
         cfg.seed = seed;
-        trainSfarm(model, ElementGrid{1, D}, split.train, at::ones(split.train.sizes(), at::kBool), cfg, {}, cancel);
+        trainSfarm(*model, ElementGrid{1, D}, split.train, at::ones(split.train.sizes(), at::kBool), cfg, {}, cancel);
         model->eval();
         if (cancel.cancelled()) break;
         Miwae miwae{nullptr};

@@ -5,6 +5,7 @@
 #include <ATen/ATen.h>
 #include <ATen/CPUGeneratorImpl.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <random>
@@ -13,6 +14,7 @@
 
 #include "baselines/MiwaeTrainer.h"
 #include "sfarm/SfarmInference.h"
+#include "sfarm/SfarmMlp.h"
 #include "sfarm/SfarmTrainer.h"
 #include "runtime/TorchRuntime.h"
 
@@ -54,9 +56,36 @@ ImputationMethod parseImputationMethod(const std::string& name) {
 
 namespace {
 
-// Trains the chosen model on the split and returns (test log p(x_U | x_O) per row, mean imputation).
-std::pair<at::Tensor, at::Tensor> fitAndScore(const SplitData& d, const ImputationBenchmarkSettings& s, uint64_t seed,
-                                              const CancelToken& cancel) {
+struct Fitted {
+    at::Tensor logLikelihood;  // test log p(x_U | x_O) per row
+    at::Tensor imputed;        // mean imputation
+    int64_t bestEpoch = 0;
+};
+
+// Holds out `fraction` of the training rows for SFARM early stopping: their observed values are
+// split at random into context and target. Returns the validation set and the rows left to fit.
+std::pair<SfarmValidation, SplitData> holdOutValidation(const SplitData& d, const ImputationBenchmarkSettings& s,
+                                                        uint64_t seed) {
+    at::Generator gen = at::make_generator<at::CPUGeneratorImpl>(seed + 500);
+    const int64_t N = d.train.size(0);
+    const int64_t V = std::max<int64_t>(1, static_cast<int64_t>(std::llround(s.validationFraction * static_cast<double>(N))));
+    const at::Tensor perm = at::randperm(N, gen, at::kLong);
+    const at::Tensor held = perm.narrow(0, 0, V), kept = perm.narrow(0, V, N - V);
+    SfarmValidation v;
+    v.x = d.train.index_select(0, held);
+    const at::Tensor observed = d.trainObserved.index_select(0, held);
+    v.target = observed & (at::rand(observed.sizes(), gen) < 0.5);
+    v.context = observed & v.target.logical_not();
+    v.every = s.validateEvery;
+    v.patience = s.patience;
+    SplitData fit = d;
+    fit.train = d.train.index_select(0, kept);
+    fit.trainObserved = d.trainObserved.index_select(0, kept);
+    return {v, fit};
+}
+
+// Trains the chosen model on the split and scores it on the test rows.
+Fitted fitAndScore(const SplitData& d, const ImputationBenchmarkSettings& s, uint64_t seed, const CancelToken& cancel) {
     const int64_t D = d.train.size(1);
     const at::Tensor target = ~d.testObserved;
     if (s.method == ImputationMethod::Sfarm) {
@@ -67,12 +96,20 @@ std::pair<at::Tensor, at::Tensor> fitAndScore(const SplitData& d, const Imputati
         cfg.batchSize = s.batchSize;
         cfg.lr = s.lr;
         cfg.seed = seed;
-        trainSfarm(model, grid, d.train, d.trainObserved, cfg, {}, cancel);
+        int64_t bestEpoch = s.epochs;
+        if (s.validationFraction > 0.0) {
+            const auto [validation, fit] = holdOutValidation(d, s, seed);
+            bestEpoch = 0;
+            trainSfarm(*model, grid, fit.train, fit.trainObserved, cfg,
+                       [&](const SfarmEpoch& e) { if (e.best) bestEpoch = e.epoch; }, cancel, &validation);
+        } else {
+            trainSfarm(*model, grid, d.train, d.trainObserved, cfg, {}, cancel);
+        }
         std::mt19937_64 rng(seed + 1000);
-        const at::Tensor ll = sfarmLogLikelihood(model, d.test, d.testObserved, target, s.likelihoodOrders, rng);
+        const at::Tensor ll = sfarmLogLikelihood(*model, d.test, d.testObserved, target, s.likelihoodOrders, rng);
         const at::Tensor imputed =
-            sfarmImpute(model, grid, d.test, d.testObserved, pointImputation(), rng);
-        return {ll, imputed};
+            sfarmImpute(*model, grid, d.test, d.testObserved, pointImputation(), rng);
+        return {ll, imputed, bestEpoch};
     }
     const bool vae = s.method == ImputationMethod::Vae;
     Miwae model(MiwaeConfig{D, 0, 128});
@@ -87,7 +124,7 @@ std::pair<at::Tensor, at::Tensor> fitAndScore(const SplitData& d, const Imputati
     c10::InferenceMode guard;
     at::Generator gen = at::make_generator<at::CPUGeneratorImpl>(seed + 1000);
     const at::Tensor ll = model->conditionalLogLikelihood(d.test, d.testObserved, target, s.evaluationSamples, gen, vae);
-    return {ll, model->impute(d.test, d.testObserved, s.evaluationSamples, gen, vae)};
+    return {ll, model->impute(d.test, d.testObserved, s.evaluationSamples, gen, vae), s.epochs};
 }
 
 }  // namespace
@@ -101,9 +138,12 @@ std::vector<ImputationSplitResult> runImputationBenchmark(const NumericTable& da
         const SplitData d = makeSplit(data, s, seed);
         seedParameterInitialisation(seed);
         const auto start = std::chrono::steady_clock::now();
-        const auto [ll, imputed] = fitAndScore(d, s, seed, cancel);
+        const Fitted fitted = fitAndScore(d, s, seed, cancel);
+        const at::Tensor& ll = fitted.logLikelihood;
+        const at::Tensor& imputed = fitted.imputed;
         ImputationSplitResult r;
         r.seed = seed;
+        r.bestEpoch = fitted.bestEpoch;
         r.trainSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         const at::Tensor target = ~d.testObserved;
         const at::Tensor nll = -ll.masked_select(target.any(1));

@@ -23,6 +23,7 @@ struct ImputationSplitResult {
     double imputationRmse = 0.0;  // of the mean imputation, standardised units
     int64_t testRows = 0;
     double trainSeconds = 0.0;
+    int64_t bestEpoch = 0;        // SFARM with early stopping: the epoch whose weights were scored
 };
 
 enum class ImputationMethod {
@@ -46,6 +47,13 @@ struct ImputationBenchmarkSettings {
     int64_t layers = 3;
     double lr = 1e-3;
     int64_t likelihoodOrders = 20;
+    // SFARM early stopping: > 0 holds out this share of the training rows (their observed values
+    // split at random into context and target) and checks their NLL every `validateEvery`
+    // epochs; `epochs` is then the maximum, training stops after `patience` checks without
+    // improvement and the best weights are scored.
+    double validationFraction = 0.0;
+    int64_t validateEvery = 50;
+    int64_t patience = 10;
     std::function<void(const std::string&)> log;
 };
 

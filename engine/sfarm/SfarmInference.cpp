@@ -14,8 +14,8 @@ namespace ms {
 
 namespace {
 
-void checkShapes(const SfarmMlp& model, const at::Tensor& x, const at::Tensor& mask, const char* what) {
-    const int64_t S = model->config().elements;
+void checkShapes(const SfarmNetwork& model, const at::Tensor& x, const at::Tensor& mask, const char* what) {
+    const int64_t S = model.elementCount();
     if (x.dim() != 2 || x.size(1) != S || !mask.sizes().equals(x.sizes()))
         throw std::invalid_argument(std::string("SFARM: x and ") + what + " must be [B, " + std::to_string(S) + "]");
 }
@@ -28,7 +28,7 @@ std::vector<bool> rowMask(const at::Tensor& mask, int64_t row) {
 
 }  // namespace
 
-at::Tensor sfarmImpute(const SfarmMlp& model, const ElementGrid& grid, const at::Tensor& x, const at::Tensor& observed,
+at::Tensor sfarmImpute(const SfarmNetwork& model, const ElementGrid& grid, const at::Tensor& x, const at::Tensor& observed,
                        const ImputeSettings& settings, std::mt19937_64& rng) {
     checkShapes(model, x, observed, "observed");
     c10::InferenceMode guard;
@@ -50,10 +50,10 @@ at::Tensor sfarmImpute(const SfarmMlp& model, const ElementGrid& grid, const at:
     const at::Tensor modeIds = at::full({B}, static_cast<int64_t>(settings.mode), at::kLong);
     at::Tensor continuous = at::ones({1, S}, at::kBool);
     for (int64_t k = 0; k < S; ++k)
-        if (model->config().categorical(k)) continuous[0][k] = false;
+        if (!model.continuousElement(k)) continuous[0][k] = false;
     for (int64_t call = 0; call < calls; ++call) {
         const at::Tensor step = (active.sum(1).to(at::kLong) + 1).clamp_max(S);
-        at::Tensor draw = model->draw(model->forward(values, active, step, modeIds), settings.sample, gen, settings.truncation);
+        at::Tensor draw = model.elementDraw(values, active, step, modeIds, settings.sample, gen, settings.truncation);
         if (settings.lower.defined() && settings.upper.defined())
             draw = at::where(continuous, at::max(at::min(draw, settings.upper), settings.lower), draw);
         at::Tensor chosen = at::zeros({B, S});
@@ -71,7 +71,7 @@ at::Tensor sfarmImpute(const SfarmMlp& model, const ElementGrid& grid, const at:
     return at::where(observed.to(at::kBool), x, values.to(x.scalar_type()));
 }
 
-at::Tensor sfarmLogLikelihood(const SfarmMlp& model, const at::Tensor& x, const at::Tensor& observed,
+at::Tensor sfarmLogLikelihood(const SfarmNetwork& model, const at::Tensor& x, const at::Tensor& observed,
                               const at::Tensor& target, int64_t orders, std::mt19937_64& rng) {
     checkShapes(model, x, observed, "observed");
     checkShapes(model, x, target, "target");
@@ -97,7 +97,7 @@ at::Tensor sfarmLogLikelihood(const SfarmMlp& model, const at::Tensor& x, const 
         at::Tensor logp = at::zeros({B}, at::kDouble);
         for (int64_t t = 0; t < longest; ++t) {
             const at::Tensor step = (active.sum(1).to(at::kLong) + 1).clamp_max(S);
-            const at::Tensor ll = model->logDensity(model->forward(xf, active, step, random), xf).to(at::kDouble);
+            const at::Tensor ll = model.elementLogDensity(xf, active, step, random).to(at::kDouble);
             at::Tensor pick = at::zeros({B, S});
             float* p = pick.data_ptr<float>();
             for (int64_t b = 0; b < B; ++b)

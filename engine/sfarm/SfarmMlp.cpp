@@ -106,4 +106,14 @@ at::Tensor SfarmMlpImpl::draw(const ElementPredictions& p, bool sample, at::Gene
     return values;
 }
 
+at::Tensor SfarmMlpImpl::elementLogDensity(const at::Tensor& x, const at::Tensor& active, const at::Tensor& step,
+                                           const at::Tensor& mode) const {
+    return logDensity(forward(x, active, step, mode), x);
+}
+
+at::Tensor SfarmMlpImpl::elementDraw(const at::Tensor& x, const at::Tensor& active, const at::Tensor& step,
+                                     const at::Tensor& mode, bool sample, at::Generator& gen, double truncation) const {
+    return draw(forward(x, active, step, mode), sample, gen, truncation);
+}
+
 }  // namespace ms

@@ -9,6 +9,8 @@
 
 #include <vector>
 
+#include "sfarm/SfarmNetwork.h"
+
 namespace ms {
 
 struct SfarmMlpConfig {
@@ -30,7 +32,7 @@ struct ElementPredictions {
     at::Tensor logits;  // [B, classTotal] (undefined when there is no categorical element)
 };
 
-class SfarmMlpImpl : public torch::nn::Module {
+class SfarmMlpImpl : public torch::nn::Module, public SfarmNetwork {
 public:
     explicit SfarmMlpImpl(SfarmMlpConfig config);
     // x: [B, S] (values of inactive elements are ignored), active: [B, S] {0, 1} float,
@@ -47,6 +49,16 @@ public:
     at::Tensor draw(const ElementPredictions& p, bool sample, at::Generator& gen, double truncation = 0.0) const;
     // Class probabilities of categorical element k, [B, K].
     at::Tensor classProbabilities(const ElementPredictions& p, int64_t element) const;
+
+    // SfarmNetwork
+    int64_t elementCount() const override { return m_config.elements; }
+    at::Tensor elementLogDensity(const at::Tensor& x, const at::Tensor& active, const at::Tensor& step,
+                                 const at::Tensor& mode) const override;
+    at::Tensor elementDraw(const at::Tensor& x, const at::Tensor& active, const at::Tensor& step, const at::Tensor& mode,
+                           bool sample, at::Generator& gen, double truncation) const override;
+    bool continuousElement(int64_t k) const override { return !m_config.categorical(k); }
+    std::vector<at::Tensor> trainableParameters() override { return parameters(); }
+    void setTraining(bool on) override { train(on); }
 
 private:
     at::Tensor inputEncoding(const at::Tensor& x, const at::Tensor& active) const;

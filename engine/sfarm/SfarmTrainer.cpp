@@ -7,36 +7,69 @@
 #include <stdexcept>
 #include <string>
 
+#include "sfarm/SfarmInference.h"
 #include "sfarm/SfarmObjective.h"
 #include "training/MinibatchAdamW.h"
 
 namespace ms {
 
-std::vector<SfarmEpoch> trainSfarm(SfarmMlp& model, const ElementGrid& grid, const at::Tensor& x,
+std::vector<SfarmEpoch> trainSfarm(SfarmNetwork& model, const ElementGrid& grid, const at::Tensor& x,
                                    const at::Tensor& observed, const SfarmTrainingConfig& config,
-                                   const std::function<void(const SfarmEpoch&)>& onEpoch, const CancelToken& cancel) {
+                                   const std::function<void(const SfarmEpoch&)>& onEpoch, const CancelToken& cancel,
+                                   const SfarmValidation* validation) {
     if (x.dim() != 2 || x.size(1) != grid.size() || !observed.sizes().equals(x.sizes()))
         throw std::invalid_argument("SFARM training: x and observed must be [N, " + std::to_string(grid.size()) + "]");
+    if (grid.size() != model.elementCount())
+        throw std::invalid_argument("SFARM training: the grid has " + std::to_string(grid.size()) + " elements, the network " +
+                                    std::to_string(model.elementCount()));
     const at::Tensor observedF = observed.to(at::kFloat);
     const at::Tensor values = at::where(observed.to(at::kBool), x.to(at::kFloat), at::zeros_like(observedF));
     std::mt19937_64 rng(config.seed);
+    // With early stopping the loop runs on its own token; the caller's cancel is passed on to it.
+    CancelToken stop;
+    const CancelToken& loopCancel = validation ? stop : cancel;
     auto batchLoss = [&](const at::Tensor& idx) {
+        if (cancel.cancelled()) stop.cancel();
         const at::Tensor xb = values.index_select(0, idx), ob = observedF.index_select(0, idx);
         const TrainingMasks masks = drawTrainingMasks(idx.size(0), grid, config.modes, rng);
         const at::Tensor active = masks.active * ob;  // missing values can't be inputs
-        const ElementPredictions p = model->forward(xb, active, masks.step, masks.mode);
-        return sfarmLoss(model->logDensity(p, xb), ob, masks);
+        return sfarmLoss(model.elementLogDensity(xb, active, masks.step, masks.mode), ob, masks);
     };
     std::vector<SfarmEpoch> history;
+    std::vector<at::Tensor> bestWeights;
+    double bestNll = std::numeric_limits<double>::infinity();
+    int64_t bestEpoch = 0;
+    std::mt19937_64 validationRng(config.seed + 7);
     auto record = [&](int64_t epoch, double loss) {
-        history.push_back({epoch, loss});
+        SfarmEpoch e{epoch, loss};
+        if (validation && epoch % validation->every == 0) {
+            model.setTraining(false);
+            e.validationNll = -sfarmLogLikelihood(model, validation->x, validation->context, validation->target,
+                                                  validation->orders, validationRng).mean().item<double>();
+            model.setTraining(true);
+            if (e.validationNll < bestNll) {
+                bestNll = e.validationNll;
+                bestEpoch = epoch;
+                e.best = true;
+                bestWeights.clear();
+                for (const at::Tensor& p : model.trainableParameters()) bestWeights.push_back(p.detach().clone());
+            } else if (epoch - bestEpoch >= validation->every * validation->patience) {
+                stop.cancel();
+            }
+        }
+        history.push_back(e);
         if (onEpoch) onEpoch(history.back());
     };
     at::Generator shuffle = at::make_generator<at::CPUGeneratorImpl>(config.seed);
-    model->train();
-    trainMinibatchAdamW(model->parameters(), x.size(0), {config.epochs, config.batchSize, config.lr, config.weightDecay, "SFARM"},
-                        shuffle, batchLoss, record, cancel);
-    model->eval();
+    model.setTraining(true);
+    trainMinibatchAdamW(model.trainableParameters(), x.size(0), {config.epochs, config.batchSize, config.lr, config.weightDecay, "SFARM"},
+                        shuffle, batchLoss, record, loopCancel);
+    model.setTraining(false);
+    if (!bestWeights.empty()) {
+        at::NoGradGuard noGrad;
+        const std::vector<at::Tensor> params = model.trainableParameters();
+        for (std::size_t k = 0; k < params.size(); ++k) params[k].copy_(bestWeights[k]);
+    }
     return history;
 }
 

@@ -1,15 +1,16 @@
 #pragma once
-// Training an SFARM MLP on partially observed vectors with the simplified objective: AdamW,
+// Training an SFARM network (MLP or U-Net) on partially observed vectors with the simplified objective: AdamW,
 // seeded, cancel checked every step, NaN loss reported with epoch and step.
 #include <ATen/core/Tensor.h>
 
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <vector>
 
 #include "runtime/CancelToken.h"
 #include "sfarm/MaskingMode.h"
-#include "sfarm/SfarmMlp.h"
+#include "sfarm/SfarmNetwork.h"
 
 namespace ms {
 
@@ -22,15 +23,29 @@ struct SfarmTrainingConfig {
     std::vector<MaskingMode> modes{MaskingMode::Random};
 };
 
+// Early stopping on held-out rows: every `every` epochs the mean NLL of `target` given `context`
+// (sfarmLogLikelihood over `orders` orders) is measured; training stops once it has not improved
+// for `patience` checks, and the best weights are restored.
+struct SfarmValidation {
+    at::Tensor x, context, target;  // [V, S]; context/target bool and disjoint
+    int64_t every = 50;
+    int64_t patience = 10;
+    int64_t orders = 5;
+};
+
 struct SfarmEpoch {
     int64_t epoch = 0;  // 1-based
     double loss = 0.0;  // mean objective per row over the epoch
+    double validationNll = std::numeric_limits<double>::quiet_NaN();  // at check epochs
+    bool best = false;  // this check is the best so far (its weights are kept)
 };
 
 // x: [N, S] float (missing entries may be NaN), observed: [N, S] bool. Throws
-// std::runtime_error naming epoch and step when the loss stops being finite.
-std::vector<SfarmEpoch> trainSfarm(SfarmMlp& model, const ElementGrid& grid, const at::Tensor& x,
+// std::runtime_error naming epoch and step when the loss stops being finite. With `validation`,
+// stops early and leaves the model at its best check.
+std::vector<SfarmEpoch> trainSfarm(SfarmNetwork& model, const ElementGrid& grid, const at::Tensor& x,
                                    const at::Tensor& observed, const SfarmTrainingConfig& config,
-                                   const std::function<void(const SfarmEpoch&)>& onEpoch, const CancelToken& cancel);
+                                   const std::function<void(const SfarmEpoch&)>& onEpoch, const CancelToken& cancel,
+                                   const SfarmValidation* validation = nullptr);
 
 }  // namespace ms

@@ -7,7 +7,12 @@
 #include <QJsonObject>
 #include <QProcess>
 
+#include <ATen/ATen.h>
+#include <ATen/CPUGeneratorImpl.h>
+
 #include <cmath>
+
+#include "data/IdxImages.h"
 
 class TestCli : public QObject {
     Q_OBJECT
@@ -134,6 +139,42 @@ private Q_SLOTS:
         r = cli({"sfarm", "next", "--model", path("b.csv")});
         QCOMPARE(r.code, 1);
         QVERIFY2(r.err.contains("b.csv"), qPrintable(r.err));
+    }
+    void sfarmImagesTrainImputeScoreBench() {
+        // A tiny stand-in for Fashion-MNIST's folder: 8 x 8 grey-level images under its file names.
+        QDir(m_dir.path()).mkdir("fm");
+        const std::string fm = m_dir.filePath("fm").toStdString();
+        at::Generator g = at::make_generator<at::CPUGeneratorImpl>(1);
+        ms::writeIdxImages(ms::fashionMnistImages(fm, true), at::randint(256, {64, 8, 8}, g, at::kByte));
+        ms::writeIdxImages(ms::fashionMnistImages(fm, false), at::randint(256, {8, 8, 8}, g, at::kByte));
+        const QString data = QString::fromStdString(fm);
+        for (const char* method : {"sfarm", "miwae"}) {
+            const Run r = cli({"sfarm", "images", "train", "--method", method, "--data", data, "--images", "64", "--epochs", "1",
+                               "--batch", "16", "--channels", "8", "--out", path(method) + ".pxm", "--json"});
+            QVERIFY2(r.code == 0, qPrintable(r.err));
+            QCOMPARE(r.lastJson()["losses"].toArray().size(), 1);
+        }
+        Run r = cli({"sfarm", "images", "impute", "--model", path("sfarm.pxm"), "--data", data, "--images", "4", "--missing", "0.5",
+                     "--mask", "block", "--png", path("fm.png"), "--json"});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        QVERIFY(r.lastJson()["mse"].toDouble() > 0.0);
+        QVERIFY(QFileInfo(path("fm.png")).size() > 100);
+        r = cli({"sfarm", "images", "score", "--model", path("sfarm.pxm"), "--data", data, "--images", "4", "--json"});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        const double bits = r.lastJson()["bits_per_pixel"].toDouble();
+        QVERIFY2(bits > 0.0 && bits < 20.0, qPrintable(r.out));
+        r = cli({"sfarm", "images", "score", "--model", path("miwae.pxm"), "--data", data});
+        QVERIFY(r.code != 0);
+        QVERIFY2(r.err.contains("needs an SFARM model"), qPrintable(r.err));
+        r = cli({"sfarm", "images", "bench", "--models", path("sfarm.pxm") + "," + path("miwae.pxm"), "--data", data, "--images", "4",
+                 "--rates", "0.5", "--speed-steps", "4,1", "--speed-images", "2", "--json"});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        const QJsonObject j = r.lastJson();
+        QCOMPARE(j["cells"].toArray().size(), 4);  // (uniform, block) x (sfarm, miwae)
+        QCOMPARE(j["speed"].toArray().size(), 2);
+        r = cli({"sfarm", "images", "train", "--data", path("nowhere"), "--out", path("x.pxm")});
+        QVERIFY(r.code != 0);
+        QVERIFY2(r.err.contains("nowhere/train-images-idx3-ubyte.gz"), qPrintable(r.err));
     }
 };
 

@@ -13,6 +13,7 @@
 #include "sfarm/MaskingMode.h"
 #include "sfarm/SfarmAcquisition.h"
 #include "sfarm/SfarmInference.h"
+#include "sfarm/SfarmMlp.h"
 #include "sfarm/SfarmObjective.h"
 #include "sfarm/SfarmTrainer.h"
 
@@ -119,7 +120,7 @@ private Q_SLOTS:
         std::mt19937_64 rng(3);
         for (MaskingMode mode : kAll) {
             for (int64_t steps : {int64_t(0), int64_t(3)}) {
-                const at::Tensor out = sfarmImpute(model, grid, x, observed, ImputeSettings{mode, steps, true, 0.0, {}, {}}, rng);
+                const at::Tensor out = sfarmImpute(*model, grid, x, observed, ImputeSettings{mode, steps, true, 0.0, {}, {}}, rng);
                 QVERIFY(at::equal(out.masked_select(observed), x.masked_select(observed)));
                 QVERIFY(at::isfinite(out).all().item<bool>());
             }
@@ -134,22 +135,22 @@ private Q_SLOTS:
         const at::Tensor target = observed & ~given;
         SfarmMlp model(SfarmMlpConfig{4, 64, 2, 8, {}});
         std::mt19937_64 rng(7);
-        const double before = sfarmLogLikelihood(model, test, given, target, 4, rng).mean().item<double>();
+        const double before = sfarmLogLikelihood(*model, test, given, target, 4, rng).mean().item<double>();
         SfarmTrainingConfig cfg;
         cfg.epochs = 60;
         cfg.batchSize = 128;
         cfg.lr = 3e-3;
-        const auto history = trainSfarm(model, ElementGrid{1, 4}, train, at::ones({2000, 4}, at::kBool), cfg, {}, CancelToken());
+        const auto history = trainSfarm(*model, ElementGrid{1, 4}, train, at::ones({2000, 4}, at::kBool), cfg, {}, CancelToken());
         QCOMPARE(history.size(), size_t(60));
         QVERIFY(history.back().loss < history.front().loss);
-        const at::Tensor ll = sfarmLogLikelihood(model, test, given, target, 4, rng);
+        const at::Tensor ll = sfarmLogLikelihood(*model, test, given, target, 4, rng);
         QVERIFY(at::isfinite(ll).all().item<bool>());
         const double after = ll.mean().item<double>();
         QVERIFY2(after > before + 1.0, qPrintable(QString("log-likelihood %1 -> %2").arg(before).arg(after)));
         // x2 and x3 are almost determined by x1 (noise sd 0.1), x4 has sd 0.5: the best possible
         // mean log-likelihood is about 2 * 0.88 - 0.23 = 1.5; a trained model gets close.
         QVERIFY2(after > 0.5, qPrintable(QString::number(after)));
-        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, sfarmLogLikelihood(model, test, observed, target, 2, rng));
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, sfarmLogLikelihood(*model, test, observed, target, 2, rng));
     }
 
     void acquisitionPicksTheFeatureThatDeterminesTheTarget() {
@@ -162,7 +163,7 @@ private Q_SLOTS:
         cfg.epochs = 40;
         cfg.batchSize = 128;
         cfg.lr = 3e-3;
-        trainSfarm(model, ElementGrid{1, 6}, data, at::ones({3000, 6}, at::kBool), cfg, {}, CancelToken());
+        trainSfarm(*model, ElementGrid{1, 6}, data, at::ones({3000, 6}, at::kBool), cfg, {}, CancelToken());
         std::mt19937_64 rng(10);
         const auto ranked = rankAcquisition(model, data[0], std::vector<bool>(6, false), 5, 16, rng);
         QCOMPARE(ranked.size(), size_t(5));
@@ -176,6 +177,41 @@ private Q_SLOTS:
         QCOMPARE(after.size(), size_t(4));
         QVERIFY(after.front().information < 0.2 * ranked.front().information);
         QVERIFY_THROWS_EXCEPTION(std::invalid_argument, rankAcquisition(model, data[0], observed, 2, 4, rng));
+    }
+
+    void earlyStoppingKeepsTheBestCheck() {
+        // 40 training rows and a wide net: the validation NLL bottoms out and rises again.
+        const at::Tensor train = correlatedData(40, 21), held = correlatedData(200, 22);
+        at::Generator g = at::make_generator<at::CPUGeneratorImpl>(23);
+        SfarmValidation v;
+        v.x = held;
+        v.target = at::rand({200, 4}, g) < 0.5;
+        v.context = v.target.logical_not();
+        v.every = 10;
+        v.patience = 5;
+        torch::manual_seed(1);
+        SfarmMlp model(SfarmMlpConfig{4, 128, 3, 8, {}});
+        SfarmTrainingConfig cfg;
+        cfg.epochs = 3000;
+        cfg.batchSize = 20;
+        cfg.lr = 3e-3;
+        cfg.weightDecay = 0.0;
+        std::vector<at::Tensor> snapshot;
+        int64_t bestEpoch = 0, checks = 0;
+        const auto history = trainSfarm(*model, ElementGrid{1, 4}, train, at::ones({40, 4}, at::kBool), cfg,
+                                        [&](const SfarmEpoch& e) {
+                                            if (std::isnan(e.validationNll)) return;
+                                            ++checks;
+                                            if (!e.best) return;
+                                            bestEpoch = e.epoch;
+                                            snapshot.clear();
+                                            for (const auto& p : model->parameters()) snapshot.push_back(p.detach().clone());
+                                        }, CancelToken(), &v);
+        QVERIFY2(static_cast<int64_t>(history.size()) < cfg.epochs, "never stopped early");
+        QCOMPARE(static_cast<int64_t>(history.size()), bestEpoch + v.every * v.patience);  // stopped `patience` checks after the best
+        QVERIFY(checks > v.patience);
+        const auto params = model->parameters();
+        for (std::size_t k = 0; k < params.size(); ++k) QVERIFY(at::equal(params[k], snapshot[k]));  // the best weights restored
     }
 };
 

@@ -1,0 +1,261 @@
+// SFARM on images (issue 5): the IDX reader names bad files, the discretised logistic is a proper
+// distribution over the grey levels, the SFARM U-Net never alters observed pixels and learns
+// (likelihood up), the benchmark masks have the asked-for shape, and the three pixel models
+// (SFARM, MIWAE, DDPM + RePaint) save, load and keep observed pixels. The last case reads the real
+// Fashion-MNIST files (MASKSTUDIO_FASHION_MNIST, Debian's dataset-fashion-mnist).
+#include <QtTest/QtTest>
+
+#include <ATen/ATen.h>
+#include <ATen/CPUGeneratorImpl.h>
+
+#include <cmath>
+#include <fstream>
+#include <random>
+
+#include "bench/PixelImputationBenchmark.h"
+#include "bench/PixelModels.h"
+#include "data/DataError.h"
+#include "data/IdxImages.h"
+#include "io/ModelBundle.h"
+#include "sfarm/DiscretisedLogistic.h"
+#include "sfarm/SfarmInference.h"
+#include "sfarm/SfarmTrainer.h"
+#include "sfarm/SfarmUnet.h"
+
+using namespace ms;
+
+namespace {
+
+// 8 x 8 images of two kinds: a bright left half or a bright top half, plus noise, as uint8.
+at::Tensor halvesImages(int64_t n, uint64_t seed) {
+    at::Generator g = at::make_generator<at::CPUGeneratorImpl>(seed);
+    at::Tensor images = at::zeros({n, 8, 8});
+    const at::Tensor kind = at::randint(2, {n}, g, at::kLong);
+    for (int64_t i = 0; i < n; ++i) {
+        if (kind[i].item<int64_t>() == 0) images[i].narrow(1, 0, 4).fill_(0.8);
+        else images[i].narrow(0, 0, 4).fill_(0.8);
+    }
+    images = (images + 0.1 + 0.05 * at::randn({n, 8, 8}, g, at::kFloat)).clamp(0.0, 1.0);
+    return (images * 255.0).round().to(at::kByte);
+}
+
+SfarmUnetConfig tinyUnet() {
+    SfarmUnetConfig c;
+    c.height = 8;
+    c.width = 8;
+    c.baseChannels = 8;
+    c.channelMult = {1, 2};
+    c.resBlocks = 1;
+    return c;
+}
+
+}  // namespace
+
+class TestPixelSfarm : public QObject {
+    Q_OBJECT
+    QTemporaryDir m_dir;
+    std::string path(const char* name) const { return m_dir.filePath(name).toStdString(); }
+
+private Q_SLOTS:
+    void idxRoundTripPlainAndGzip() {
+        const at::Tensor images = halvesImages(5, 1);
+        for (const char* name : {"a-idx3-ubyte.gz", "a-idx3-ubyte"}) {
+            writeIdxImages(path(name), images);
+            QVERIFY(at::equal(readIdxImages(path(name)), images));
+            QVERIFY(at::equal(readIdxImages(path(name), 2), images.narrow(0, 0, 2)));
+        }
+    }
+
+    void idxErrorsNameTheFile() {
+        {
+            std::ofstream f(path("bad.gz"), std::ios::binary);
+            f << "not an idx file at all";
+        }
+        try {
+            readIdxImages(path("bad.gz"));
+            QFAIL("a non-IDX file was read");
+        } catch (const DataError& e) {
+            QVERIFY2(QString(e.what()).contains("bad.gz") && QString(e.what()).contains("magic"), e.what());
+        }
+        // A label file is not an image file.
+        {
+            std::ofstream f(path("labels"), std::ios::binary);
+            const unsigned char header[] = {0, 0, 8, 1, 0, 0, 0, 1, 7};
+            f.write(reinterpret_cast<const char*>(header), sizeof header);
+        }
+        QVERIFY_THROWS_EXCEPTION(DataError, readIdxImages(path("labels")));
+        QCOMPARE(readIdxLabels(path("labels"))[0].item<int64_t>(), int64_t{7});
+        // Truncated data.
+        {
+            std::ofstream f(path("short"), std::ios::binary);
+            const unsigned char header[] = {0, 0, 8, 3, 0, 0, 0, 2, 0, 0, 0, 4, 0, 0, 0, 4, 1, 2, 3};
+            f.write(reinterpret_cast<const char*>(header), sizeof header);
+        }
+        try {
+            readIdxImages(path("short"));
+            QFAIL("a truncated file was read");
+        } catch (const DataError& e) {
+            QVERIFY2(QString(e.what()).contains("short") && QString(e.what()).contains("ends inside"), e.what());
+        }
+        QVERIFY_THROWS_EXCEPTION(DataError, readIdxImages(path("does-not-exist.gz")));
+    }
+
+    void discretisedLogisticSumsToOneOverTheBins() {
+        const int64_t bins = 256;
+        const at::Tensor centres = at::arange(bins, at::kDouble) * (2.0 / (bins - 1)) - 1.0;
+        for (double mean : {-1.3, -0.2, 0.0, 0.7, 1.0}) {
+            for (double logScale : {-7.0, -3.0, -1.0, 1.0}) {
+                const at::Tensor lp = discretisedLogisticLogProb(centres, at::full({bins}, mean, at::kDouble),
+                                                                 at::full({bins}, logScale, at::kDouble), bins);
+                QVERIFY(lp.isfinite().all().item<bool>());
+                const double total = lp.exp().sum().item<double>();
+                QVERIFY2(std::abs(total - 1.0) < 2e-3, qPrintable(QString("mean %1 log s %2: %3").arg(mean).arg(logScale).arg(total)));
+            }
+        }
+        // A sharp logistic puts its mass on the nearest bin.
+        const at::Tensor sharp = discretisedLogisticLogProb(centres, at::full({bins}, centres[100].item<double>(), at::kDouble),
+                                                            at::full({bins}, -7.0, at::kDouble), bins);
+        QCOMPARE(sharp.argmax().item<int64_t>(), int64_t{100});
+        QVERIFY(sharp[100].exp().item<double>() > 0.97);  // 2 sigmoid(half bin / s) - 1 = 0.973
+        // Draws and point estimates lie on bin centres inside [-1, 1].
+        at::Generator g = at::make_generator<at::CPUGeneratorImpl>(3);
+        const at::Tensor draws = discretisedLogisticSample(at::zeros({4000}), at::full({4000}, 0.5), bins, g);
+        QVERIFY(draws.min().item<float>() >= -1.0f && draws.max().item<float>() <= 1.0f);
+        const at::Tensor level = (draws + 1.0) * 0.5 * (bins - 1);
+        QVERIFY((level - level.round()).abs().max().item<float>() < 1e-3f);
+        QVERIFY((draws == -1.0f).any().item<bool>() && (draws == 1.0f).any().item<bool>());  // the tails land in the end bins
+        QCOMPARE(discretisedLogisticPoint(at::tensor({2.0f, -0.001f}), bins)[0].item<float>(), 1.0f);
+    }
+
+    void unetImputationKeepsObservedPixels() {
+        SfarmUnet net(tinyUnet());
+        net->eval();
+        const at::Tensor x = greyLevels(halvesImages(6, 2));
+        std::mt19937_64 rng(4);
+        for (int mode = 0; mode < kMaskingModeCount; ++mode) {
+            for (int64_t steps : {int64_t{0}, int64_t{5}}) {
+                const at::Tensor observed = at::rand({6, 64}) < 0.4;
+                ImputeSettings s;
+                s.mode = static_cast<MaskingMode>(mode);
+                s.steps = steps;
+                const at::Tensor out = sfarmImpute(*net, ElementGrid{8, 8}, x, observed, s, rng);
+                QVERIFY(at::equal(out.masked_select(observed), x.masked_select(observed)));
+                QVERIFY(out.isfinite().all().item<bool>());
+                QVERIFY(out.min().item<float>() >= 0.0f && out.max().item<float>() <= 1.0f);
+            }
+        }
+    }
+
+    void unetLikelihoodImprovesWithTraining() {
+        torch::manual_seed(0);
+        SfarmUnet net(tinyUnet());
+        const at::Tensor train = greyLevels(halvesImages(512, 5)), test = greyLevels(halvesImages(32, 6));
+        const at::Tensor none = at::zeros({32, 64}, at::kBool);
+        std::mt19937_64 rng(7);
+        net->eval();
+        const double before = sfarmLogLikelihood(*net, test, none, none.logical_not(), 1, rng).mean().item<double>();
+        SfarmTrainingConfig c;
+        c.epochs = 15;
+        c.batchSize = 32;
+        c.lr = 2e-3;
+        c.modes = {MaskingMode::Random, MaskingMode::LeftToRight, MaskingMode::InteriorPatch};
+        const auto history = trainSfarm(*net, ElementGrid{8, 8}, train, at::ones(train.sizes(), at::kBool), c, {}, CancelToken());
+        QCOMPARE(static_cast<int>(history.size()), 15);
+        QVERIFY(history.back().loss < history.front().loss);
+        const double after = sfarmLogLikelihood(*net, test, none, none.logical_not(), 1, rng).mean().item<double>();
+        QVERIFY(std::isfinite(before) && std::isfinite(after));
+        QVERIFY2(after > before + 64 * 0.5, qPrintable(QString("log p before %1, after %2").arg(before).arg(after)));
+        // Knowing the left column of a "left half" image, the model fills the left half bright.
+        at::Tensor probe = at::full({1, 64}, 0.1f);
+        for (int64_t r = 0; r < 8; ++r)
+            for (int64_t col = 0; col < 4; ++col) probe[0][r * 8 + col] = 0.9f;
+        at::Tensor observed = at::zeros({1, 64}, at::kBool);
+        for (int64_t r = 0; r < 8; ++r) observed[0][r * 8] = true;  // column 0 only
+        observed[0][7] = true;                                          // and the top-right pixel (dark)
+        ImputeSettings point;
+        point.sample = false;
+        const at::Tensor out = sfarmImpute(*net, ElementGrid{8, 8}, probe, observed, point, rng).view({8, 8});
+        const double left = out.narrow(1, 1, 3).mean().item<double>(), right = out.narrow(1, 4, 4).mean().item<double>();
+        QVERIFY2(left > right + 0.3, qPrintable(QString("left %1, right %2").arg(left).arg(right)));
+    }
+
+    void benchmarkMasks() {
+        std::mt19937_64 rng(1);
+        for (double rate : {0.05, 0.3, 0.9}) {
+            const at::Tensor uniform = pixelObservedMask(PixelMaskKind::Uniform, 10, 28, 28, rate, rng);
+            const at::Tensor missing = uniform.logical_not().sum(1);
+            const auto expected = static_cast<int64_t>(std::llround(rate * 784));
+            QVERIFY(at::all(missing == expected).item<bool>());
+            const at::Tensor block = pixelObservedMask(PixelMaskKind::Block, 10, 28, 28, rate, rng);
+            const auto side = static_cast<int64_t>(std::llround(std::sqrt(rate * 784)));
+            for (int64_t i = 0; i < 10; ++i) {
+                const at::Tensor m = block[i].logical_not().view({28, 28});
+                QCOMPARE(m.sum().item<int64_t>(), side * side);
+                const at::Tensor rows = m.any(1).nonzero(), cols = m.any(0).nonzero();
+                QCOMPARE(rows.size(0), side);  // one contiguous square
+                QCOMPARE(cols.size(0), side);
+                QCOMPARE(rows[-1].item<int64_t>() - rows[0].item<int64_t>() + 1, side);
+            }
+        }
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, pixelObservedMask(PixelMaskKind::Block, 1, 8, 8, 1.5, rng));
+    }
+
+    void pixelModelsSaveLoadAndKeepObservedPixels() {
+        const at::Tensor raw = halvesImages(64, 8);
+        const at::Tensor x = greyLevels(raw.narrow(0, 0, 6));
+        std::mt19937_64 rng(2);
+        const at::Tensor observed = pixelObservedMask(PixelMaskKind::Block, 6, 8, 8, 0.3, rng);
+        for (PixelMethod method : {PixelMethod::Sfarm, PixelMethod::Miwae, PixelMethod::Ddpm}) {
+            PixelTrainSettings s;
+            s.method = method;
+            s.epochs = 2;
+            s.batchSize = 16;
+            s.baseChannels = 8;
+            s.miwaeHidden = 16;
+            s.miwaeLatent = 4;
+            std::vector<double> losses;
+            const PixelModel m = trainPixelModel(raw, s, [&](int64_t, double l) { losses.push_back(l); }, CancelToken());
+            QVERIFY(!losses.empty() && std::isfinite(losses.back()));
+            const std::string file = path((std::string(pixelMethodName(method)) + ".pxm").c_str());
+            savePixelModel(m, file);
+            const PixelModel back = loadPixelModel(file);
+            QCOMPARE(back.method, method);
+            PixelImputeSettings is;
+            is.seed = 5;
+            is.repaint = {10, 5, 2};
+            is.miwaeProposals = 50;
+            const at::Tensor a = imputePixels(m, x, observed, is), b = imputePixels(back, x, observed, is);
+            QVERIFY2(at::allclose(a, b, 0.0, 1e-5), pixelMethodName(method));  // same weights, same seed
+            QVERIFY(at::equal(a.masked_select(observed), x.masked_select(observed)));
+            QVERIFY(a.min().item<float>() >= 0.0f && a.max().item<float>() <= 1.0f);
+            QVERIFY(std::isfinite(missingPixelMse(a, x, observed)));
+        }
+        // A file of another kind is refused with its path.
+        {
+            std::ofstream f(path("junk.pxm"), std::ios::binary);
+            f << "junk";
+        }
+        try {
+            loadPixelModel(path("junk.pxm"));
+            QFAIL("junk loaded");
+        } catch (const BundleError& e) {
+            QVERIFY2(QString(e.what()).contains("junk.pxm"), e.what());
+        }
+    }
+
+    void realFashionMnistFiles() {
+        const QByteArray folder = qgetenv("MASKSTUDIO_FASHION_MNIST");
+        QVERIFY2(!folder.isEmpty(), "MASKSTUDIO_FASHION_MNIST is not set (ctest sets it)");
+        const at::Tensor images = readIdxImages(fashionMnistImages(folder.toStdString(), false), 50);
+        QCOMPARE(images.sizes().vec(), (std::vector<int64_t>{50, 28, 28}));
+        QCOMPARE(images.max().item<uint8_t>(), uint8_t{255});
+        const at::Tensor labels = readIdxLabels(fashionMnistLabels(folder.toStdString(), false), 50);
+        QCOMPARE(labels.size(0), int64_t{50});
+        QVERIFY(labels.min().item<int64_t>() >= 0 && labels.max().item<int64_t>() <= 9);
+        QCOMPARE(labels[0].item<int64_t>(), int64_t{9});  // the first test image is an ankle boot
+        QCOMPARE(readIdxImages(fashionMnistImages(folder.toStdString(), true), 3).size(0), int64_t{3});
+    }
+};
+
+QTEST_GUILESS_MAIN(TestPixelSfarm)
+#include "TestPixelSfarm.moc"
