@@ -155,6 +155,8 @@ private Q_SLOTS:
         QVERIFY(saddle >= 0);
         const std::vector<double> before = w.lastOutput()->designs[0];
 
+        QUndoStack* undo = w.conditionPanel()->undoStack();
+        const int steps = undo->count();
         const QPoint from = canvas->keypointHandlePosition(saddle).toPoint(), to = from + QPoint(-25, -30);
         QTest::mousePress(canvas, Qt::LeftButton, {}, from);
         QTest::mouseMove(canvas, from + QPoint(-10, -12));
@@ -176,11 +178,24 @@ private Q_SLOTS:
         QCOMPARE(canvas->keypoints()[static_cast<std::size_t>(saddle)].mean.x, pinX);  // the handle sits on the pin
         QCOMPARE(canvas->keypoints()[static_cast<std::size_t>(saddle)].mean.y, pinY);
 
-        // Double-clicking the pin releases it: the mcVAE draws the design again.
+        // The whole drag is one step of the design's undo history: undo lets go, redo pins again.
+        QCOMPARE(undo->count(), steps + 1);
+        undo->undo();
+        QCOMPARE(w.pinnedKeypointCount(), 0);
+        QTRY_VERIFY_WITH_TIMEOUT(!w.lastOutput()->pinned, 20000);
+        QCOMPARE(w.lastOutput()->designs[0], before);
+        undo->redo();
+        QCOMPARE(w.pins()[2 * static_cast<std::size_t>(saddle)], pinX);
+        QTRY_VERIFY_WITH_TIMEOUT(w.lastOutput()->pinned && w.lastOutput()->designs[0][2 * static_cast<std::size_t>(saddle)] == pinX, 20000);
+
+        // Double-clicking the pin releases it (another step): the mcVAE draws the design again.
         QTest::mouseDClick(canvas, Qt::LeftButton, {}, canvas->keypointHandlePosition(saddle).toPoint());
         QCOMPARE(w.pinnedKeypointCount(), 0);
         QTRY_VERIFY_WITH_TIMEOUT(!w.lastOutput()->pinned, 20000);
         QCOMPARE(w.lastOutput()->designs[0], before);
+        QCOMPARE(undo->count(), steps + 2);
+        undo->undo();
+        QCOMPARE(w.pinnedKeypointCount(), 1);
     }
 
     void aModelWithoutDesignSfarmCanTrainOneFromTheStudio() {

@@ -243,6 +243,7 @@ void DesignCanvas::mousePressEvent(QMouseEvent* event) {
         m_draggedKeypoint = handleAt(event->position());
         if (m_draggedKeypoint >= 0) {
             setCursor(Qt::CrossCursor);
+            Q_EMIT keypointGrabbed(m_draggedKeypoint);
             return;
         }
     }

@@ -43,6 +43,7 @@ public:
 
 Q_SIGNALS:
     void painted();  // after every paint (the edit -> redraw benchmark listens)
+    void keypointGrabbed(int index);  // a handle drag starts
     void keypointDragged(int index, double x, double y);  // design units, while dragging and on release
     void keypointUnpinRequested(int index);
 

@@ -9,6 +9,7 @@ namespace ms {
 class KeypointPins {
 public:
     void reset(std::size_t outputDim);  // everything free
+    void assign(const std::vector<double>& values) { m_values = values; }  // a state from values()
     bool set(int keypoint, double x, double y);  // false when the keypoint does not exist
     void release(int keypoint);
     void releaseAll();

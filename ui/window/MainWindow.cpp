@@ -41,6 +41,7 @@
 #include "panels/ConditionPanel.h"
 #include "panels/SamplingPanel.h"
 #include "training/TrainingPanel.h"
+#include "window/PinsEditCommand.h"
 #include "window/StudioTheme.h"
 
 // Resources compiled into a static library must be registered by name, outside any namespace.
@@ -92,8 +93,9 @@ MainWindow::MainWindow(QWidget* parent)
     connect(m_conditions, &ConditionPanel::valuesChanged, this, &MainWindow::requestGeneration);
     connect(m_sampling, &SamplingPanel::changed, this, &MainWindow::requestGeneration);
     connect(m_conditions, &ConditionPanel::spreadTargetChanged, this, &MainWindow::requestGeneration);
+    connect(m_canvas, &DesignCanvas::keypointGrabbed, this, [this] { ++m_pinDrag; });
     connect(m_canvas, &DesignCanvas::keypointDragged, this, [this](int k, double x, double y) {
-        if (!pinKeypoint(k, x, y) && m_last) showKeypoints(*m_last);  // put the handle back
+        if (!pinKeypoint(k, x, y, m_pinDrag) && m_last) showKeypoints(*m_last);  // put the handle back
     });
     connect(m_canvas, &DesignCanvas::keypointUnpinRequested, this, &MainWindow::unpinKeypoint);
     connect(m_explore, &ExploreEngine::designSfarmProgress, this, [this](int epoch, int epochs) {
@@ -421,30 +423,43 @@ void MainWindow::showPinCount() {
     m_pinLabel->setText(n > 0 ? tr("%n keypoint(s) pinned", nullptr, n) : QString());
 }
 
-bool MainWindow::pinKeypoint(int keypoint, double x, double y) {
+bool MainWindow::pinKeypoint(int keypoint, double x, double y, int drag) {
     if (!m_model) return false;
     if (!m_model->designSfarm) {
         statusBar()->showMessage(tr("Pinning needs a design SFARM for this model (Edit → Train design SFARM for this model): %1")
                                      .arg(QString::fromStdString(m_model->designSfarmNote)), 10000);
         return false;
     }
-    if (!m_pins.set(keypoint, x, y)) return false;
-    showPinCount();
-    requestGeneration();
+    KeypointPins next = m_pins;
+    if (!next.set(keypoint, x, y)) return false;
+    editPins(next, tr("Pin %1").arg(QString::fromStdString(m_model->schema.keypoints[static_cast<std::size_t>(keypoint)].name)),
+             drag);
     return true;
 }
 
 void MainWindow::unpinKeypoint(int keypoint) {
-    if (!m_pins.pinned(keypoint)) return;
-    m_pins.release(keypoint);
-    showPinCount();
-    requestGeneration();
+    if (!m_pins.pinned(keypoint) || !m_model) return;
+    KeypointPins next = m_pins;
+    next.release(keypoint);
+    editPins(next, tr("Release %1").arg(QString::fromStdString(m_model->schema.keypoints[static_cast<std::size_t>(keypoint)].name)));
 }
 
 void MainWindow::clearPins() {
     if (m_pins.count() == 0) return;
-    m_pins.releaseAll();
+    KeypointPins next = m_pins;
+    next.releaseAll();
+    editPins(next, tr("Release all pins"));
+}
+
+void MainWindow::editPins(const KeypointPins& next, const QString& description, int drag) {
+    m_conditions->undoStack()->push(new PinsEditCommand([this](const std::vector<double>& v) { applyPins(v); }, m_pins.values(),
+                                                        next.values(), description, drag));
+}
+
+void MainWindow::applyPins(const std::vector<double>& values) {
+    m_pins.assign(values);
     showPinCount();
+    if (m_last) showKeypoints(*m_last);  // handles follow at once (an undone pin lets go of its handle)
     requestGeneration();
 }
 

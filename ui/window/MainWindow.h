@@ -54,8 +54,10 @@ public:
     const std::optional<ModelInfo>& currentModel() const { return m_model; }
     QStringList modelPaths() const;
     // Pinned keypoints (design units; the design SFARM completes the rest). pinKeypoint returns
-    // false (and says why in the status bar) when the model has no design SFARM.
-    bool pinKeypoint(int keypoint, double x, double y);
+    // false (and says why in the status bar) when the model has no design SFARM. Every pin edit is
+    // a step of the design's undo history (the condition panel's stack); one drag is one step.
+    // drag: the serial of the handle drag a move belongs to (its moves merge); -1 = a step of its own.
+    bool pinKeypoint(int keypoint, double x, double y, int drag = -1);
     void unpinKeypoint(int keypoint);
     void clearPins();
     int pinnedKeypointCount() const { return m_pins.count(); }
@@ -87,6 +89,8 @@ private:
     void forwardConditionsToImages();
     void showKeypoints(const GenerationOutput& output);
     void showPinCount();
+    void editPins(const KeypointPins& next, const QString& description, int drag = -1);
+    void applyPins(const std::vector<double>& values);
 
     ExploreEngine* m_explore;
     TrainingEngine* m_training;
@@ -108,6 +112,7 @@ private:
     std::optional<ModelInfo> m_model;
     std::optional<GenerationOutput> m_last;
     KeypointPins m_pins;
+    int m_pinDrag = 0;  // serial of the current handle drag (its moves merge into one undo step)
     QLabel* m_pinLabel = nullptr;
     QAction* m_trainSfarm = nullptr;
     QHash<quint64, qint64> m_requestTimes;  // request id -> when it was made (ns, m_clock)
