@@ -21,7 +21,7 @@ struct ExploreSession::Impl {
     std::vector<std::vector<double>> referenceNormalised;  // training designs, normalised outputs
     std::vector<std::vector<double>> referenceRaw;
     DesignSfarm sfarm;
-    std::optional<DesignTable> reference;  // the training designs, for training a design SFARM
+    std::shared_ptr<const DesignTable> reference;  // the training designs, for training a design SFARM
 };
 
 ExploreSession::ExploreSession() : m(std::make_unique<Impl>()) {}
@@ -70,6 +70,8 @@ const ModelInfo& ExploreSession::load(const std::string& bundlePath, const std::
     std::optional<DesignTable> reference = matchingReference(fs::path(path).replace_extension(".csv"), bundle, note);
     if (!reference && !bundle.split.dataFile.empty())
         reference = matchingReference(path.parent_path() / bundle.split.dataFile, bundle, note);
+    if (!reference && !bundle.split.dataPath.empty())  // where it was trained from (a Training-dock run)
+        reference = matchingReference(bundle.split.dataPath, bundle, note);
     if (reference) {
         for (std::size_t r = 0; r < reference->rows; ++r) {
             std::vector<double> raw(reference->outputDim), normalised(reference->outputDim);
@@ -100,7 +102,7 @@ const ModelInfo& ExploreSession::load(const std::string& bundlePath, const std::
         info.designSfarmNote = "no design SFARM beside the model (" + sfarmPath.filename().string() +
                                "): pins and \"specify next\" are off; make one with maskstudio-cli sfarm design";
     }
-    next->reference = std::move(reference);
+    if (reference) next->reference = std::make_shared<const DesignTable>(std::move(*reference));
     info.referenceRows = next->referenceRaw.size();
     info.referenceNote = note;
     next->generator = std::make_unique<DesignGenerator>(std::move(bundle), dev);
@@ -113,20 +115,36 @@ const DesignSfarm& ExploreSession::designSfarm() const {
     return m->sfarm;
 }
 
+ExploreSession::DesignSfarmJob ExploreSession::designSfarmJob() const {
+    if (!m->generator || !m->reference) throw std::logic_error("no training designs beside the model: " + m->info.referenceNote);
+    return {m->info.path, m->info.schema, m->reference};
+}
+
+std::optional<ExploreSession::TrainedDesignSfarm> ExploreSession::DesignSfarmJob::run(
+    const DesignSfarmSettings& settings, const std::function<void(int64_t, double)>& onEpoch, const CancelToken& cancel) const {
+    TrainedDesignSfarm trained{modelPath, DesignSfarm::train(schema, *designs, settings, onEpoch, cancel), {}};
+    if (cancel.cancelled()) return std::nullopt;
+    const fs::path target = fs::path(modelPath).replace_extension(".sfm");
+    try {
+        trained.sfarm.save(target.string());
+        trained.note = "design SFARM " + target.filename().string() + " (trained here)";
+    } catch (const std::exception& e) {
+        trained.note = std::string("design SFARM trained for this session only: ") + e.what();
+    }
+    return trained;
+}
+
+bool ExploreSession::installDesignSfarm(TrainedDesignSfarm trained) {
+    if (!m->generator || trained.modelPath != m->info.path) return false;
+    m->sfarm = std::move(trained.sfarm);
+    m->info.designSfarm = true;
+    m->info.designSfarmNote = trained.note;
+    return true;
+}
+
 const ModelInfo& ExploreSession::trainDesignSfarm(const DesignSfarmSettings& settings,
                                                   const std::function<void(int64_t, double)>& onEpoch, const CancelToken& cancel) {
-    if (!m->generator || !m->reference) throw std::logic_error("no training designs beside the model: " + m->info.referenceNote);
-    DesignSfarm sfarm = DesignSfarm::train(m->info.schema, *m->reference, settings, onEpoch, cancel);
-    if (cancel.cancelled()) return m->info;
-    const fs::path target = fs::path(m->info.path).replace_extension(".sfm");
-    try {
-        sfarm.save(target.string());
-        m->info.designSfarmNote = "design SFARM " + target.filename().string() + " (trained here)";
-    } catch (const std::exception& e) {
-        m->info.designSfarmNote = std::string("design SFARM trained for this session only: ") + e.what();
-    }
-    m->sfarm = std::move(sfarm);
-    m->info.designSfarm = true;
+    if (auto trained = designSfarmJob().run(settings, onEpoch, cancel)) installDesignSfarm(std::move(*trained));
     return m->info;
 }
 

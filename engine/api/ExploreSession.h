@@ -58,9 +58,28 @@ public:
     // Trains the design SFARM on the model's training designs (needs info().referenceRows > 0,
     // else std::logic_error) and saves it as <bundle stem>.sfm beside the bundle; when that
     // folder is not writable it is kept for this session and the note says so. A cancelled run
-    // changes nothing. Returns the updated info.
+    // changes nothing. Returns the updated info. The same in two halves, so the training can run
+    // on another thread while this session keeps generating: designSfarmJob() (here), then
+    // DesignSfarmJob::run (any thread, touches no session), then installDesignSfarm (here).
     const ModelInfo& trainDesignSfarm(const DesignSfarmSettings& settings, const std::function<void(int64_t, double)>& onEpoch,
                                       const CancelToken& cancel);
+
+    struct TrainedDesignSfarm {
+        std::string modelPath;  // the model it was made for
+        DesignSfarm sfarm;
+        std::string note;       // where it was saved, or why it could not be
+    };
+    struct DesignSfarmJob {
+        std::string modelPath;
+        Schema schema;
+        std::shared_ptr<const DesignTable> designs;
+        // Trains and saves beside the model; nullopt when cancelled.
+        std::optional<TrainedDesignSfarm> run(const DesignSfarmSettings& settings,
+                                              const std::function<void(int64_t, double)>& onEpoch, const CancelToken& cancel) const;
+    };
+    DesignSfarmJob designSfarmJob() const;
+    // False (and nothing changes) when another model has been loaded since the job was made.
+    bool installDesignSfarm(TrainedDesignSfarm trained);
 
 private:
     struct Impl;

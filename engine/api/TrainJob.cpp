@@ -100,6 +100,9 @@ TrainResult runTraining(const TrainRequest& request, const PreparedData& data, c
         b.split.dataRows = static_cast<int64_t>(data.table.rows);
         b.split.dataFingerprint = dataFingerprint(data.table);
         b.split.dataFile = std::filesystem::path(data.path).filename().string();
+        std::error_code ec;
+        const std::filesystem::path absolute = std::filesystem::absolute(data.path, ec);
+        b.split.dataPath = ec ? std::string() : absolute.lexically_normal().string();
         b.split.testRows = split.test;
         seedParameterInitialisation(b.training.seed);
         if (b.model.is_empty()) b.model = McVae(b.config);

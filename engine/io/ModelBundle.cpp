@@ -35,6 +35,7 @@ json metaJson(const ModelBundle& b) {
               {"data_rows", b.split.dataRows},
               {"data_fingerprint", b.split.dataFingerprint},
               {"data_file", b.split.dataFile},
+              {"data_path", b.split.dataPath},
               {"test_rows", b.split.testRows}}},
             {"progress",
              {{"completed_epochs", b.state.completedEpochs},
@@ -79,6 +80,7 @@ ModelBundle loadBundle(const std::string& path) {
         b.split.dataRows = split.at("data_rows").get<int64_t>();
         b.split.dataFingerprint = split.at("data_fingerprint").get<uint64_t>();
         b.split.dataFile = split.at("data_file").get<std::string>();
+        b.split.dataPath = split.value("data_path", std::string());
         b.split.testRows = split.at("test_rows").get<std::vector<int64_t>>();
         const json& progress = meta.at("progress");
         b.state.completedEpochs = progress.at("completed_epochs").get<int64_t>();

@@ -26,6 +26,8 @@ struct SplitRecord {
     int64_t dataRows = 0;            // rows of the data set the split indexes
     uint64_t dataFingerprint = 0;    // of that data set (see DataFingerprint.h)
     std::string dataFile;            // file name it was read from (information only)
+    std::string dataPath;            // its absolute path at training time (where the studio looks for
+                                     // the training designs when they are not beside the model; may be empty)
     std::vector<int64_t> testRows;   // held-out rows, ascending
 };
 

@@ -14,6 +14,9 @@
 #include <QToolButton>
 #include <QUndoStack>
 
+#include "data/DesignTableBuilder.h"
+#include "synth/BikeSynth.h"
+#include "training/TrainingPanel.h"
 #include "image/ImagePanel.h"
 #include "image/MaskDocument.h"
 #include "image/MaskEditor.h"
@@ -208,6 +211,7 @@ private Q_SLOTS:
         MainWindow w;
         w.setInteractive(false);
         QSignalSpy ready(&w, &MainWindow::modelReady);
+        QSignalSpy shown(&w, &MainWindow::designsShown);
         QVERIFY(w.openModel(bundle));
         QTRY_VERIFY_WITH_TIMEOUT(ready.count() == 1, 20000);
         QVERIFY(!w.currentModel()->designSfarm);
@@ -215,9 +219,16 @@ private Q_SLOTS:
         QCOMPARE(w.pinnedKeypointCount(), 0);
         QVERIFY(!w.conditionPanel()->specifyNextButton()->isEnabled());
 
-        QVERIFY(w.trainDesignSfarm(5));
-        QTRY_VERIFY_WITH_TIMEOUT(w.currentModel()->designSfarm, 60000);
+        QTRY_VERIFY_WITH_TIMEOUT(shown.count() >= 1, 20000);
+        QVERIFY(w.trainDesignSfarm(150));
+        // It trains on a thread of its own: the studio keeps generating meanwhile.
+        const int before = shown.count();
+        w.conditionPanel()->randomize(7);
+        QTRY_VERIFY_WITH_TIMEOUT(shown.count() > before, 20000);
+        QVERIFY2(!w.currentModel()->designSfarm, "the design SFARM finished before the generation: no overlap shown");
+        QTRY_VERIFY_WITH_TIMEOUT(w.currentModel()->designSfarm, 120000);
         QVERIFY(QFileInfo::exists(m_dir.filePath("plain/bike.sfm")));
+        w.conditionPanel()->setAllUnknown();  // something left to specify
         QTRY_VERIFY_WITH_TIMEOUT(w.conditionPanel()->specifyNextButton()->isEnabled(), 20000);
         QVERIFY(!w.trainDesignSfarm(5));  // it has one now
         QVERIFY(w.pinKeypoint(0, 300.0, 340.0));
@@ -333,6 +344,28 @@ private Q_SLOTS:
         const QImage image(png);
         QVERIFY(!image.isNull());
         QVERIFY(image.width() >= w.canvas()->width());
+    }
+
+    void aModelTrainedInTheTrainingDockGetsItsDesignSfarm() {
+        const SynthResult bikes = synthBikes(300, 6);
+        const QString csv = m_dir.filePath("dock-bikes.csv");
+        writeDesignCsv(csv.toStdString(), bikes.schema, bikes.table);
+        MainWindow w;
+        w.setInteractive(false);
+        TrainingPanel* panel = w.trainingPanel();
+        panel->setInteractive(false);
+        panel->setRunsRoot(m_dir.filePath("dock-runs"));
+        panel->setPreset("bike");
+        QVERIFY(panel->setDataFile(csv));
+        panel->setEpochs(3);
+        QSignalSpy trained(panel, &TrainingPanel::modelTrained);
+        QVERIFY(panel->startTraining());
+        QTRY_COMPARE_WITH_TIMEOUT(trained.count(), 1, 120000);
+        const QString model = trained.first().at(0).toString();
+        QTRY_VERIFY_WITH_TIMEOUT(w.currentModel() && w.currentModel()->path == model.toStdString(), 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(w.currentModel()->designSfarm, 60000);  // nobody asked: it came with the model
+        QVERIFY(QFileInfo::exists(QFileInfo(model).path() + "/" + QFileInfo(model).completeBaseName() + ".sfm"));
+        QSettings().remove(QStringLiteral("lastModel"));
     }
 };
 

@@ -14,11 +14,19 @@ namespace ms {
 
 ExploreWorker::ExploreWorker() { registerEngineMetaTypes(); }
 
+ExploreWorker::~ExploreWorker() { stopDesignSfarmTraining(); }
+
+void ExploreWorker::stopDesignSfarmTraining() {
+    m_sfarmCancel.cancel();
+    if (m_sfarmTraining.joinable()) m_sfarmTraining.join();
+}
+
 void ExploreWorker::submit(const GenerationJob& job) {
     if (m_slot.offer(job)) QMetaObject::invokeMethod(this, [this] { processLatest(); }, Qt::QueuedConnection);
 }
 
 void ExploreWorker::loadModel(const QString& path, const QString& device, quint64 serial) {
+    if (m_sfarmRunning) stopDesignSfarmTraining();  // it was for the model being replaced
     try {
         const ModelInfo& info = m_session.load(path.toStdString(), device.toStdString());
         m_serial = serial;
@@ -29,17 +37,38 @@ void ExploreWorker::loadModel(const QString& path, const QString& device, quint6
 }
 
 void ExploreWorker::trainDesignSfarm(quint64 serial, int epochs) {
-    if (serial != m_serial || !m_session.loaded()) return;  // made for another model
+    if (serial != m_serial || !m_session.loaded() || m_sfarmRunning) return;  // another model, or one is training
+    std::shared_ptr<const ExploreSession::DesignSfarmJob> job;
     try {
-        DesignSfarmSettings settings;
-        settings.epochs = epochs;
-        const ModelInfo& info = m_session.trainDesignSfarm(settings, [this, epochs](int64_t epoch, double) {
-            if (epoch % 10 == 0 || epoch == epochs) Q_EMIT designSfarmProgress(static_cast<int>(epoch), epochs);
-        }, CancelToken());
-        Q_EMIT designSfarmTrained(info, serial);
+        job = std::make_shared<const ExploreSession::DesignSfarmJob>(m_session.designSfarmJob());
     } catch (const std::exception& e) {
         Q_EMIT designSfarmFailed(QString::fromStdString(e.what()));
+        return;
     }
+    if (m_sfarmTraining.joinable()) m_sfarmTraining.join();  // the last run has finished
+    m_sfarmCancel = CancelToken();
+    m_sfarmRunning = true;
+    m_sfarmTraining = std::thread([this, job, serial, epochs, cancel = m_sfarmCancel] {
+        DesignSfarmSettings settings;
+        settings.epochs = epochs;
+        try {
+            auto trained = job->run(settings, [this, epochs](int64_t epoch, double) {
+                if (epoch % 10 == 0 || epoch == epochs) Q_EMIT designSfarmProgress(static_cast<int>(epoch), epochs);
+            }, cancel);
+            if (trained) {
+                auto result = std::make_shared<ExploreSession::TrainedDesignSfarm>(std::move(*trained));
+                QMetaObject::invokeMethod(this, [this, result, serial] {  // installed on the explore thread
+                    m_sfarmRunning = false;
+                    if (serial == m_serial && m_session.installDesignSfarm(std::move(*result)))
+                        Q_EMIT designSfarmTrained(m_session.info(), serial);
+                }, Qt::QueuedConnection);
+                return;
+            }
+        } catch (const std::exception& e) {
+            Q_EMIT designSfarmFailed(QString::fromStdString(e.what()));
+        }
+        m_sfarmRunning = false;
+    });
 }
 
 void ExploreWorker::processLatest() {

@@ -7,6 +7,7 @@
 #include <QThread>
 
 #include <atomic>
+#include <thread>
 
 #include "engine/EngineTypes.h"
 #include "engine/LatestWinsSlot.h"
@@ -17,14 +18,16 @@ class ExploreWorker : public QObject {
     Q_OBJECT
 public:
     ExploreWorker();
+    ~ExploreWorker() override;  // cancels and joins a design SFARM training
     // Thread-safe. Replaces any request still waiting; wakes the worker once.
     void submit(const GenerationJob& job);
     int generationsRun() const { return m_generations.load(); }
 
 public Q_SLOTS:
     void loadModel(const QString& path, const QString& device, quint64 serial);
-    // Trains the loaded model's design SFARM on its training designs (this thread is busy
-    // meanwhile: generations wait and then run on the latest request).
+    // Trains the loaded model's design SFARM on its training designs on a thread of its own
+    // (generations go on meanwhile) and installs it here when done; loading another model
+    // cancels it. One at a time: a second request while one runs is ignored.
     void trainDesignSfarm(quint64 serial, int epochs);
 
 Q_SIGNALS:
@@ -39,8 +42,13 @@ private:
     void processLatest();
     GenerationOutput run(const GenerationJob& job);
 
+    void stopDesignSfarmTraining();
+
     ExploreSession m_session;
     quint64 m_serial = 0;
+    std::thread m_sfarmTraining;
+    CancelToken m_sfarmCancel;
+    std::atomic<bool> m_sfarmRunning{false};
     LatestWinsSlot<GenerationJob> m_slot;
     std::atomic<int> m_generations{0};
 };

@@ -41,7 +41,6 @@
 #include "panels/ConditionPanel.h"
 #include "panels/SamplingPanel.h"
 #include "training/TrainingPanel.h"
-#include "window/PinsEditCommand.h"
 #include "window/StudioTheme.h"
 
 // Resources compiled into a static library must be registered by name, outside any namespace.
@@ -93,25 +92,7 @@ MainWindow::MainWindow(QWidget* parent)
     connect(m_conditions, &ConditionPanel::valuesChanged, this, &MainWindow::requestGeneration);
     connect(m_sampling, &SamplingPanel::changed, this, &MainWindow::requestGeneration);
     connect(m_conditions, &ConditionPanel::spreadTargetChanged, this, &MainWindow::requestGeneration);
-    connect(m_canvas, &DesignCanvas::keypointGrabbed, this, [this] { ++m_pinDrag; });
-    connect(m_canvas, &DesignCanvas::keypointDragged, this, [this](int k, double x, double y) {
-        if (!pinKeypoint(k, x, y, m_pinDrag) && m_last) showKeypoints(*m_last);  // put the handle back
-    });
-    connect(m_canvas, &DesignCanvas::keypointUnpinRequested, this, &MainWindow::unpinKeypoint);
-    connect(m_explore, &ExploreEngine::designSfarmProgress, this, [this](int epoch, int epochs) {
-        statusBar()->showMessage(tr("Training the design SFARM: epoch %1 of %2…").arg(epoch).arg(epochs));
-    });
-    connect(m_explore, &ExploreEngine::designSfarmTrained, this, [this](const ModelInfo& info, quint64 serial) {
-        if (serial != m_awaitedSerial || !m_model) return;
-        m_model = info;
-        m_trainSfarm->setEnabled(false);
-        statusBar()->showMessage(tr("Pins and \"Specify next\" are on · %1").arg(QString::fromStdString(info.designSfarmNote)), 10000);
-        requestGeneration();
-    });
-    connect(m_explore, &ExploreEngine::designSfarmFailed, this, [this](const QString& message) {
-        m_trainSfarm->setEnabled(m_model && !m_model->designSfarm);
-        showError(tr("Design SFARM"), tr("Could not train the design SFARM:\n%1").arg(message));
-    });
+    connectPinsAndDesignSfarm();
     connect(m_imagePanel, &ImagePanel::modelReady, this, [this](const QString& description) {
         forwardConditionsToImages();
         statusBar()->showMessage(tr("Image model ready: %1").arg(description), 8000);
@@ -128,6 +109,7 @@ MainWindow::MainWindow(QWidget* parent)
     });
     connect(m_trainingPanel, &TrainingPanel::modelTrained, this, [this](const QString& path, const QString& name) {
         addModelEntry(path, name);
+        m_designSfarmOnLoad = QFileInfo(path).absoluteFilePath();  // a new model gets its design SFARM right away
         openModel(path);
         statusBar()->showMessage(tr("New model %1 is ready and selected").arg(name), 8000);
     });
@@ -252,8 +234,9 @@ void MainWindow::buildActions() {
         ->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_N));
     edit->addAction(tr("Release all &pins"), this, &MainWindow::clearPins)->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_P));
     m_trainSfarm = edit->addAction(tr("&Train design SFARM for this model"), this, [this] { trainDesignSfarm(); });
-    m_trainSfarm->setToolTip(tr("Learn the model's training designs as one partially observed vector (about a minute for "
-                                "3,000 designs), so keypoints can be pinned and \"Specify next\" ranks the conditions"));
+    m_trainSfarm->setToolTip(tr("Learn the model's training designs as one partially observed vector (in the background, about "
+                                "half a minute for 3,000 designs), so keypoints can be pinned and \"Specify next\" ranks the "
+                                "conditions. Models trained in the Training dock get one automatically."));
     m_trainSfarm->setEnabled(false);
 
     QMenu* view = menuBar()->addMenu(tr("&View"));
@@ -348,6 +331,7 @@ void MainWindow::onModelLoaded(const ModelInfo& info, quint64 serial) {
     m_canvas->setKeypoints({}, {});
     if (!info.designSfarm) m_conditions->clearSuggestions(QString::fromStdString(info.designSfarmNote));
     m_trainSfarm->setEnabled(!info.designSfarm && info.referenceRows > 0);
+    trainNewModelsDesignSfarm(info);
     m_canvas->fitView();
     m_conditions->setSchema(info.schema, initial);  // triggers the first generation
 
@@ -416,59 +400,6 @@ void MainWindow::onGenerated(const GenerationOutput& output) {
 
 void MainWindow::showKeypoints(const GenerationOutput& output) {
     m_canvas->setKeypoints(output.spread, m_pins.pinnedFlags(output.spread.size()));
-}
-
-void MainWindow::showPinCount() {
-    const int n = m_pins.count();
-    m_pinLabel->setText(n > 0 ? tr("%n keypoint(s) pinned", nullptr, n) : QString());
-}
-
-bool MainWindow::pinKeypoint(int keypoint, double x, double y, int drag) {
-    if (!m_model) return false;
-    if (!m_model->designSfarm) {
-        statusBar()->showMessage(tr("Pinning needs a design SFARM for this model (Edit → Train design SFARM for this model): %1")
-                                     .arg(QString::fromStdString(m_model->designSfarmNote)), 10000);
-        return false;
-    }
-    KeypointPins next = m_pins;
-    if (!next.set(keypoint, x, y)) return false;
-    editPins(next, tr("Pin %1").arg(QString::fromStdString(m_model->schema.keypoints[static_cast<std::size_t>(keypoint)].name)),
-             drag);
-    return true;
-}
-
-void MainWindow::unpinKeypoint(int keypoint) {
-    if (!m_pins.pinned(keypoint) || !m_model) return;
-    KeypointPins next = m_pins;
-    next.release(keypoint);
-    editPins(next, tr("Release %1").arg(QString::fromStdString(m_model->schema.keypoints[static_cast<std::size_t>(keypoint)].name)));
-}
-
-void MainWindow::clearPins() {
-    if (m_pins.count() == 0) return;
-    KeypointPins next = m_pins;
-    next.releaseAll();
-    editPins(next, tr("Release all pins"));
-}
-
-void MainWindow::editPins(const KeypointPins& next, const QString& description, int drag) {
-    m_conditions->undoStack()->push(new PinsEditCommand([this](const std::vector<double>& v) { applyPins(v); }, m_pins.values(),
-                                                        next.values(), description, drag));
-}
-
-void MainWindow::applyPins(const std::vector<double>& values) {
-    m_pins.assign(values);
-    showPinCount();
-    if (m_last) showKeypoints(*m_last);  // handles follow at once (an undone pin lets go of its handle)
-    requestGeneration();
-}
-
-bool MainWindow::trainDesignSfarm(int epochs) {
-    if (!m_model || m_model->designSfarm || m_model->referenceRows == 0) return false;
-    m_trainSfarm->setEnabled(false);
-    m_explore->trainDesignSfarm(m_awaitedSerial, epochs);
-    statusBar()->showMessage(tr("Training the design SFARM…"));
-    return true;
 }
 
 bool MainWindow::exportTo(const QString& path, ExportFormat format) {

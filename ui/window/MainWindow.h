@@ -61,8 +61,9 @@ public:
     void unpinKeypoint(int keypoint);
     void clearPins();
     int pinnedKeypointCount() const { return m_pins.count(); }
-    // Trains the current model's design SFARM in the background (enabled when it has none but
-    // has its training designs beside it); returns false when that is not possible.
+    // Trains the current model's design SFARM in the background, generations going on (enabled
+    // when it has none but has its training designs beside it; automatic for a model trained in
+    // the Training dock); returns false when that is not possible.
     bool trainDesignSfarm(int epochs = 400);
     const std::vector<double>& pins() const { return m_pins.values(); }
 
@@ -89,6 +90,8 @@ private:
     void forwardConditionsToImages();
     void showKeypoints(const GenerationOutput& output);
     void showPinCount();
+    void connectPinsAndDesignSfarm();
+    void trainNewModelsDesignSfarm(const ModelInfo& info);  // after a Training-dock run, once it is loaded
     void editPins(const KeypointPins& next, const QString& description, int drag = -1);
     void applyPins(const std::vector<double>& values);
 
@@ -112,7 +115,8 @@ private:
     std::optional<ModelInfo> m_model;
     std::optional<GenerationOutput> m_last;
     KeypointPins m_pins;
-    int m_pinDrag = 0;  // serial of the current handle drag (its moves merge into one undo step)
+    int m_pinDrag = 0;
+    QString m_designSfarmOnLoad;  // a model just trained in the Training dock: train its design SFARM when loaded  // serial of the current handle drag (its moves merge into one undo step)
     QLabel* m_pinLabel = nullptr;
     QAction* m_trainSfarm = nullptr;
     QHash<quint64, qint64> m_requestTimes;  // request id -> when it was made (ns, m_clock)
