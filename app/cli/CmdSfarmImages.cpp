@@ -41,18 +41,18 @@ void writeComparisonPng(const std::string& path, const Images& im, const at::Ten
     const int64_t n = im.grey.size(0), h = im.height, w = im.width, gap = 2;
     const int64_t cols = 2 + static_cast<int64_t>(completions.size());
     const int64_t H = n * (h + gap) + gap, W = cols * (w + gap) + gap;
-    std::vector<uint8_t> rgb(static_cast<std::size_t>(H * W * 3), 255);
+    std::vector<uint8_t> rgb(static_cast<std::size_t>(3 * H * W), 255);  // planar R, G, B (writePngImage)
     auto put = [&](int64_t row, int64_t col, const at::Tensor& grey, const at::Tensor* keep) {
         const float* g = grey.data_ptr<float>();
         const bool* k = keep ? keep->data_ptr<bool>() : nullptr;
         for (int64_t y = 0; y < h; ++y)
             for (int64_t x = 0; x < w; ++x) {
                 const auto v = static_cast<uint8_t>(std::lround(255.0f * g[y * w + x]));
-                uint8_t* p = &rgb[static_cast<std::size_t>(((row * (h + gap) + gap + y) * W + col * (w + gap) + gap + x) * 3)];
+                const auto at = static_cast<std::size_t>((row * (h + gap) + gap + y) * W + col * (w + gap) + gap + x);
                 const bool missing = k && !k[y * w + x];
-                p[0] = missing ? 220 : v;
-                p[1] = missing ? 40 : v;
-                p[2] = missing ? 40 : v;
+                rgb[at] = missing ? 220 : v;
+                rgb[at + static_cast<std::size_t>(H * W)] = missing ? 40 : v;
+                rgb[at + static_cast<std::size_t>(2 * H * W)] = missing ? 40 : v;
             }
     };
     for (int64_t i = 0; i < n; ++i) {
@@ -100,7 +100,7 @@ void addTrain(CLI::App* images) {
         const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         savePixelModel(model, *out);
         const auto& losses = model.training.at("losses");
-        std::cout << *method << " on " << raw.size(0) << " images, " << losses.size() << " epoch(s), " << fixed(seconds, 1)
+        std::cout << *method << " on " << raw.size(0) << " images, " << settings.epochs << " epoch(s), " << fixed(seconds, 1)
                   << " s -> " << *out << "\n";
         if (*json) printJsonLine({{"method", *method}, {"images", raw.size(0)}, {"seconds", seconds}, {"losses", losses}, {"out", *out}});
     });
