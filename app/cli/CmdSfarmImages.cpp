@@ -196,6 +196,7 @@ void addBench(CLI::App* images) {
     cmd->add_option("--repaint-steps", s->impute.repaint.steps, "RePaint respaced steps (default 50)");
     cmd->add_option("--repaint-jump", s->impute.repaint.jumpLength, "RePaint jump length (default 10)");
     cmd->add_option("--repaint-resamples", s->impute.repaint.resamples, "RePaint resamples (default 5)");
+    cmd->add_flag("--miwae-mean", s->impute.miwaeMean, "MIWAE fills with its importance-weighted mean instead of a draw");
     cmd->add_option("--speed-steps", *speedSteps, "SFARM S' values for the speed table (default 784,196,49,16,4; empty: skip)")->delimiter(',');
     cmd->add_option("--speed-images", *speedImages, "images in the speed batch (default 16)");
     cmd->add_option("--seed", s->maskSeed, "seed of the masks and the sampling");

@@ -197,7 +197,8 @@ at::Tensor imputePixels(const PixelModel& m, const at::Tensor& images, const at:
             const int64_t n = std::min(kImputeChunk, N - from);
             const at::Tensor x = images.narrow(0, from, n), o = keep.narrow(0, from, n);
             if (m.method == PixelMethod::Miwae) {
-                parts.push_back(m.miwae->conditionalSamples(x, o, s.miwaeProposals, 1, gen)[0]);
+                parts.push_back(s.miwaeMean ? m.miwae->impute(x, o, s.miwaeProposals, gen)
+                                            : m.miwae->conditionalSamples(x, o, s.miwaeProposals, 1, gen)[0]);
             } else {
                 const ConditionInput none = noConditions(n);
                 const NoiseModel eps = [&](const at::Tensor& xt, const at::Tensor& t) {

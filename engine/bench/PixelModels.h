@@ -60,12 +60,14 @@ PixelModel loadPixelModel(const std::string& path);  // BundleError naming the p
 struct PixelImputeSettings {
     int64_t sfarmSteps = 0;   // S' network calls (0: one pixel per call)
     int64_t miwaeProposals = 1000;
+    bool miwaeMean = false;   // MIWAE: its single imputation (importance-weighted decoder mean) instead of a draw
     RepaintSettings repaint{50, 10, 5};
     uint64_t seed = 0;
 };
 
 // images [N, H*W] float grey levels in [0, 1], observed [N, H*W] bool. One conditional sample per
-// image, [N, H*W] in [0, 1], equal to the input wherever observed.
+// image (MIWAE with miwaeMean: its point imputation), [N, H*W] in [0, 1], equal to the input
+// wherever observed.
 at::Tensor imputePixels(const PixelModel& model, const at::Tensor& images, const at::Tensor& observed,
                         const PixelImputeSettings& settings);
 

@@ -229,6 +229,12 @@ private Q_SLOTS:
             QVERIFY(at::equal(a.masked_select(observed), x.masked_select(observed)));
             QVERIFY(a.min().item<float>() >= 0.0f && a.max().item<float>() <= 1.0f);
             QVERIFY(std::isfinite(missingPixelMse(a, x, observed)));
+            if (method == PixelMethod::Miwae) {  // its point imputation: smoother than a draw, observed pixels kept
+                is.miwaeMean = true;
+                const at::Tensor mean = imputePixels(m, x, observed, is);
+                QVERIFY(at::equal(mean.masked_select(observed), x.masked_select(observed)));
+                QVERIFY(missingPixelMse(mean, x, observed) < missingPixelMse(a, x, observed));
+            }
         }
         // A file of another kind is refused with its path.
         {
