@@ -35,10 +35,13 @@ static void addSfarmTableCommands(CLI::App* cmd) {
     train->add_option("--batch", r->batchSize, "batch size");
     train->add_option("--lr", r->lr, "learning rate");
     train->add_option("--seed", r->seed, "seed");
+    auto continuous = std::make_shared<bool>(false);
+    train->add_flag("--continuous", *continuous, "model whole-number columns as continuous too (default: integers, imputed as whole numbers)");
     train->add_flag("--json", *trainJson, "print a JSON summary on the last line");
     train->callback([=] {
         initTorchRuntime(1);
         const CancelToken& cancel = cancelOnInterrupt();
+        r->integerColumns = !*continuous;
         const SfarmTrainResult res = trainSfarmOnCsv(*r, [](int64_t epoch, double loss) {
             if (epoch % 200 == 0) std::cerr << "epoch " << epoch << " loss " << fixed(loss, 4) << "\n";
         }, cancel);
@@ -46,13 +49,19 @@ static void addSfarmTableCommands(CLI::App* cmd) {
         std::cout << "trained " << r->outPath << ": " << res.columns.size() << " columns, " << res.rows << " rows ("
                   << fixed(100.0 * res.observedFraction, 1) << " % of cells observed), " << res.epochs << " epochs in "
                   << fixed(res.seconds, 1) << " s, final loss " << fixed(res.finalLoss, 4) << "\n";
+        if (!res.integerColumns.empty()) {
+            std::cout << "integer columns (imputed as whole numbers):";
+            for (const auto& c : res.integerColumns) std::cout << " " << c;
+            std::cout << "\n";
+        }
         if (!res.ignoredColumns.empty()) {
             std::cout << "not modelled (text):";
             for (const auto& c : res.ignoredColumns) std::cout << " " << c;
             std::cout << "\n";
         }
         if (*trainJson)
-            printJsonLine({{"model", r->outPath}, {"columns", res.columns}, {"ignored", res.ignoredColumns}, {"rows", res.rows},
+            printJsonLine({{"model", r->outPath}, {"columns", res.columns}, {"ignored", res.ignoredColumns},
+                           {"integer", res.integerColumns}, {"rows", res.rows},
                            {"observed_fraction", res.observedFraction}, {"epochs", res.epochs}, {"final_loss", res.finalLoss},
                            {"seconds", res.seconds}});
     });

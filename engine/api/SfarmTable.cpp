@@ -90,9 +90,12 @@ SfarmTrainResult trainSfarmOnCsv(const SfarmTrainRequest& r, const std::function
     const TableValues v = valuesOf(t, result.columns);
     SfarmModelFile f;
     f.columns = result.columns;
-    setElementScaling(f, v.x, v.observed, {});
     SfarmMlpConfig mc;
     mc.elements = static_cast<int64_t>(result.columns.size());
+    if (r.integerColumns) mc.levels = integerLevels(v.x, v.observed, {});
+    for (std::size_t j = 0; j < mc.levels.size(); ++j)
+        if (mc.levels[j] > 0) result.integerColumns.push_back(result.columns[j]);
+    setElementScaling(f, v.x, v.observed, {}, mc.levels);
     mc.hidden = r.hidden;
     seedParameterInitialisation(r.seed);
     f.model = SfarmMlp(mc);
@@ -112,7 +115,8 @@ SfarmTrainResult trainSfarmOnCsv(const SfarmTrainRequest& r, const std::function
     result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     f.training = {{"data", r.dataPath}, {"rows", result.rows}, {"epochs", result.epochs}, {"hidden", r.hidden},
                   {"lr", r.lr}, {"batch", r.batchSize}, {"seed", r.seed}, {"final_loss", result.finalLoss},
-                  {"observed_fraction", result.observedFraction}, {"cancelled", cancel.cancelled()}};
+                  {"observed_fraction", result.observedFraction}, {"integer_columns", result.integerColumns},
+                  {"cancelled", cancel.cancelled()}};
     saveSfarmModel(f, r.outPath);
     return result;
 }
@@ -136,6 +140,7 @@ SfarmImputeResult imputeCsvWithSfarm(const std::string& modelPath, const std::st
         const auto c = static_cast<std::size_t>(t.columnIndex(f.columns[j]));
         for (std::size_t i = 0; i < t.rows.size(); ++i) {
             if (oa[static_cast<int64_t>(i)][static_cast<int64_t>(j)]) continue;  // the user's text stays as written
+            // Integer columns come back on their bin centres: whole numbers once written with 7 digits.
             t.rows[i][c] = cellText(fa[static_cast<int64_t>(i)][static_cast<int64_t>(j)] * f.sd[j] + f.mean[j]);
             ++result.filled;
         }

@@ -22,12 +22,16 @@ struct SfarmTrainRequest {
     int64_t batchSize = 64;
     double lr = 1e-3;
     uint64_t seed = 0;
+    // Columns holding only whole numbers over at most 256 levels are modelled as integers (a
+    // discretised logistic: imputed values are whole numbers in the seen range); false: all Gaussian.
+    bool integerColumns = true;
 };
 
 struct SfarmTrainResult {
     int64_t rows = 0;
     std::vector<std::string> columns;
     std::vector<std::string> ignoredColumns;  // text columns, not modelled
+    std::vector<std::string> integerColumns;  // modelled as integers
     double observedFraction = 0.0;
     double finalLoss = 0.0;
     double seconds = 0.0;

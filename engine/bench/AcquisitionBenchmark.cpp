@@ -82,7 +82,7 @@ AcquisitionCurves runAcquisitionBenchmark(const NumericTable& data, const Acquis
         at::Generator gen = at::make_generator<at::CPUGeneratorImpl>(seed);
         const StandardisedSplit split = standardisedSplit(data, s.testFraction, gen);
         seedParameterInitialisation(seed);
-        SfarmMlp model(SfarmMlpConfig{D, s.hidden, 3, 16, {}});
+        SfarmMlp model(SfarmMlpConfig{D, s.hidden, 3, 16, {}, {}});
         SfarmTrainingConfig cfg;
         cfg.epochs = s.epochs;
         cfg.batchSize = s.batchSize;

@@ -90,7 +90,7 @@ Fitted fitAndScore(const SplitData& d, const ImputationBenchmarkSettings& s, uin
     const at::Tensor target = ~d.testObserved;
     if (s.method == ImputationMethod::Sfarm) {
         const ElementGrid grid{1, D};
-        SfarmMlp model(SfarmMlpConfig{D, s.hidden, s.layers, 16, {}});
+        SfarmMlp model(SfarmMlpConfig{D, s.hidden, s.layers, 16, {}, {}});
         SfarmTrainingConfig cfg;
         cfg.epochs = s.epochs;
         cfg.batchSize = s.batchSize;

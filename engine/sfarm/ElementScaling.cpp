@@ -6,7 +6,8 @@
 
 namespace ms {
 
-void setElementScaling(SfarmModelFile& f, const at::Tensor& x, const at::Tensor& observed, const std::vector<int64_t>& classes) {
+void setElementScaling(SfarmModelFile& f, const at::Tensor& x, const at::Tensor& observed, const std::vector<int64_t>& classes,
+                       const std::vector<int64_t>& levels) {
     f.mean.clear();
     f.sd.clear();
     f.low.clear();
@@ -24,11 +25,28 @@ void setElementScaling(SfarmModelFile& f, const at::Tensor& x, const at::Tensor&
             const double s = col.std().item<double>();
             if (s > 1e-12) sd = s;
         }
+        if (!levels.empty() && levels[static_cast<size_t>(k)] > 0 && high > low) {
+            mean = 0.5 * (low + high);
+            sd = 0.5 * (high - low);
+        }
         f.mean.push_back(mean);
         f.sd.push_back(sd);
         f.low.push_back(low);
         f.high.push_back(high);
     }
+}
+
+std::vector<int64_t> integerLevels(const at::Tensor& x, const at::Tensor& observed, const std::vector<int64_t>& classes,
+                                   int64_t maxLevels) {
+    std::vector<int64_t> levels(static_cast<size_t>(x.size(1)), 0);
+    for (int64_t k = 0; k < x.size(1); ++k) {
+        if (!classes.empty() && classes[static_cast<size_t>(k)] > 0) continue;
+        const at::Tensor col = x.select(1, k).masked_select(observed.select(1, k)).to(at::kDouble);
+        if (col.numel() < 2 || !at::equal(col, col.round())) continue;
+        const double span = col.max().item<double>() - col.min().item<double>();
+        if (span >= 1.0 && span + 1.0 <= static_cast<double>(maxLevels)) levels[static_cast<size_t>(k)] = static_cast<int64_t>(span) + 1;
+    }
+    return levels;
 }
 
 at::Tensor standardise(const at::Tensor& x, const SfarmModelFile& f) {

@@ -12,8 +12,16 @@
 namespace ms {
 
 // Fills f.mean, f.sd, f.low, f.high from x [N, S] (raw units) and observed [N, S] bool;
-// `classes` as in SfarmMlpConfig (empty = all continuous).
-void setElementScaling(SfarmModelFile& f, const at::Tensor& x, const at::Tensor& observed, const std::vector<int64_t>& classes);
+// `classes` and `levels` as in SfarmMlpConfig (empty = all continuous). An integer element is
+// scaled by its range, mean = (low + high) / 2 and sd = (high - low) / 2, so its standardised
+// values are exactly the discretised logistic's bin centres in [-1, 1].
+void setElementScaling(SfarmModelFile& f, const at::Tensor& x, const at::Tensor& observed, const std::vector<int64_t>& classes,
+                       const std::vector<int64_t>& levels = {});
+
+// The levels of each element for SfarmMlpConfig::levels: L = high - low + 1 where every observed
+// value is a whole number and 2 <= L <= maxLevels, else 0 (continuous). Categorical elements: 0.
+std::vector<int64_t> integerLevels(const at::Tensor& x, const at::Tensor& observed, const std::vector<int64_t>& classes,
+                                   int64_t maxLevels = 256);
 
 // (x - mean) / sd per element, [N, S] float; categorical columns pass through unchanged.
 at::Tensor standardise(const at::Tensor& x, const SfarmModelFile& f);

@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "math/GaussianLogDensity.h"
+#include "sfarm/DiscretisedLogistic.h"
 #include "sfarm/MaskingMode.h"
 
 namespace ms {
@@ -22,6 +23,14 @@ SfarmMlpImpl::SfarmMlpImpl(SfarmMlpConfig config) : m_config(std::move(config)) 
         throw std::invalid_argument("SFARM MLP: elements, hidden, layers and embedding must be positive");
     if (!c.classes.empty() && static_cast<int64_t>(c.classes.size()) != c.elements)
         throw std::invalid_argument("SFARM MLP: one class count per element (0 = continuous)");
+    if (!c.levels.empty() && static_cast<int64_t>(c.levels.size()) != c.elements)
+        throw std::invalid_argument("SFARM MLP: one level count per element (0 = not integer)");
+    for (int64_t k = 0; k < c.elements; ++k) {
+        if (c.integer(k) && c.levels[static_cast<size_t>(k)] < 2)
+            throw std::invalid_argument("SFARM MLP: an integer element needs at least two levels");
+        if (c.integer(k) && c.categorical(k))
+            throw std::invalid_argument("SFARM MLP: element " + std::to_string(k) + " can not be both categorical and integer");
+    }
     int64_t offset = 0;
     for (int64_t k : c.classes) {
         if (k == 1 || k < 0) throw std::invalid_argument("SFARM MLP: a categorical element needs at least two classes");
@@ -74,9 +83,13 @@ at::Tensor SfarmMlpImpl::classProbabilities(const ElementPredictions& p, int64_t
 
 at::Tensor SfarmMlpImpl::logDensity(const ElementPredictions& p, const at::Tensor& x) const {
     at::Tensor ll = gaussianLogDensity(at::nan_to_num(x), p.mean, p.logStd);
-    if (m_config.classes.empty()) return ll;
+    if (m_config.classes.empty() && m_config.levels.empty()) return ll;
     std::vector<at::Tensor> columns = ll.unbind(1);
     for (int64_t k = 0; k < m_config.elements; ++k) {
+        if (m_config.integer(k))
+            columns[static_cast<size_t>(k)] = discretisedLogisticLogProb(at::nan_to_num(x.select(1, k)), p.mean.select(1, k),
+                                                                         p.logStd.select(1, k), m_config.levels[static_cast<size_t>(k)])
+                                                  .to(ll.scalar_type());
         if (!m_config.categorical(k)) continue;
         const size_t j = static_cast<size_t>(k);
         const int64_t K = m_config.classes[j];
@@ -98,6 +111,12 @@ at::Tensor SfarmMlpImpl::draw(const ElementPredictions& p, bool sample, at::Gene
     }
     at::Tensor values = sample ? p.mean + at::exp(p.logStd) * noise : p.mean.clone();
     for (int64_t k = 0; k < m_config.elements; ++k) {
+        if (m_config.integer(k)) {
+            const int64_t levels = m_config.levels[static_cast<size_t>(k)];
+            values.select(1, k).copy_(sample ? discretisedLogisticSample(p.mean.select(1, k), p.logStd.select(1, k), levels, gen)
+                                             : discretisedLogisticPoint(p.mean.select(1, k), levels));
+            continue;
+        }
         if (!m_config.categorical(k)) continue;
         const at::Tensor probs = classProbabilities(p, k);
         const at::Tensor cls = sample ? at::multinomial(probs, 1, false, gen).squeeze(1) : probs.argmax(1);

@@ -1,8 +1,9 @@
 #pragma once
 // The SFARM network for tabular and keypoint vectors (seed 002 §3, METHODS.md §2):
 // f(x ⊙ z, z, i, m) -> a distribution per element, as an MLP with step and masking-mode
-// embeddings. An element is continuous (a Gaussian) or categorical with K classes (K logits;
-// its value is the class index 0..K-1, fed to the network one-hot).
+// embeddings. An element is continuous (a Gaussian), categorical with K classes (K logits; its
+// value is the class index 0..K-1, fed to the network one-hot) or integer with L levels (a
+// discretised logistic over L equal bins of [-1, 1]; its standardised value is a bin centre).
 #include <torch/nn/module.h>
 #include <torch/nn/modules/embedding.h>
 #include <torch/nn/modules/linear.h>
@@ -21,14 +22,17 @@ struct SfarmMlpConfig {
     // Per element: 0 = continuous (Gaussian), K >= 2 = categorical with K classes. Empty = all
     // continuous.
     std::vector<int64_t> classes;
+    // Per element: 0 = not integer, L >= 2 = integer with L levels. Empty = none.
+    std::vector<int64_t> levels;
 
     bool categorical(int64_t element) const { return !classes.empty() && classes[static_cast<size_t>(element)] > 0; }
+    bool integer(int64_t element) const { return !levels.empty() && levels[static_cast<size_t>(element)] > 0; }
     int64_t classTotal() const;  // sum of K over the categorical elements
 };
 
 struct ElementPredictions {
-    at::Tensor mean;    // [B, S] (meaningful for continuous elements)
-    at::Tensor logStd;  // [B, S], clamped to [-7, 5]
+    at::Tensor mean;    // [B, S] (continuous: Gaussian mean; integer: the logistic's location)
+    at::Tensor logStd;  // [B, S], clamped to [-7, 5] (integer: the logistic's log scale)
     at::Tensor logits;  // [B, classTotal] (undefined when there is no categorical element)
 };
 

@@ -18,7 +18,7 @@ void saveSfarmModel(const SfarmModelFile& f, const std::string& path) {
                                  {"sd", f.sd},
                                  {"low", f.low},
                                  {"high", f.high},
-                                 {"network", {{"elements", c.elements}, {"hidden", c.hidden}, {"layers", c.layers}, {"embedding", c.embedding}, {"classes", c.classes}}},
+                                 {"network", {{"elements", c.elements}, {"hidden", c.hidden}, {"layers", c.layers}, {"embedding", c.embedding}, {"classes", c.classes}, {"levels", c.levels}}},
                                  {"schema", f.schema},
                                  {"training", f.training}};
     torch::serialize::OutputArchive archive;
@@ -44,6 +44,7 @@ SfarmModelFile loadSfarmModel(const std::string& path) {
         c.layers = n.at("layers").get<int64_t>();
         c.embedding = n.at("embedding").get<int64_t>();
         c.classes = n.value("classes", std::vector<int64_t>{});
+        c.levels = n.value("levels", std::vector<int64_t>{});
         f.schema = meta.value("schema", nlohmann::json());
         f.training = meta.value("training", nlohmann::json::object());
     } catch (const std::exception& e) {

@@ -112,7 +112,7 @@ private Q_SLOTS:
     }
 
     void imputationNeverChangesObservedValues() {
-        SfarmMlp model(SfarmMlpConfig{12, 32, 2, 8, {}});
+        SfarmMlp model(SfarmMlpConfig{12, 32, 2, 8, {}, {}});
         const ElementGrid grid{3, 4};
         at::Tensor x = at::randn({16, 12});
         const at::Tensor observed = at::rand({16, 12}) < 0.5;
@@ -133,7 +133,7 @@ private Q_SLOTS:
         // Score x2..x4 given x1 (the "unobserved features" protocol).
         const at::Tensor given = at::tensor({int64_t(1), int64_t(0), int64_t(0), int64_t(0)}).to(at::kBool).view({1, 4}).expand({300, 4}).contiguous();
         const at::Tensor target = observed & ~given;
-        SfarmMlp model(SfarmMlpConfig{4, 64, 2, 8, {}});
+        SfarmMlp model(SfarmMlpConfig{4, 64, 2, 8, {}, {}});
         std::mt19937_64 rng(7);
         const double before = sfarmLogLikelihood(*model, test, given, target, 4, rng).mean().item<double>();
         SfarmTrainingConfig cfg;
@@ -158,7 +158,7 @@ private Q_SLOTS:
         at::Generator g = at::make_generator<at::CPUGeneratorImpl>(9);
         const at::Tensor f = at::randn({3000, 5}, g, at::kFloat);
         const at::Tensor data = at::cat({f, f.narrow(1, 2, 1) + 0.05 * at::randn({3000, 1}, g, at::kFloat)}, 1);
-        SfarmMlp model(SfarmMlpConfig{6, 64, 2, 8, {}});
+        SfarmMlp model(SfarmMlpConfig{6, 64, 2, 8, {}, {}});
         SfarmTrainingConfig cfg;
         cfg.epochs = 40;
         cfg.batchSize = 128;
@@ -190,7 +190,7 @@ private Q_SLOTS:
         v.every = 10;
         v.patience = 5;
         torch::manual_seed(1);
-        SfarmMlp model(SfarmMlpConfig{4, 128, 3, 8, {}});
+        SfarmMlp model(SfarmMlpConfig{4, 128, 3, 8, {}, {}});
         SfarmTrainingConfig cfg;
         cfg.epochs = 3000;
         cfg.batchSize = 20;

@@ -137,6 +137,59 @@ private Q_SLOTS:
         QVERIFY(std::abs(c.greedy.back() - c.random.back()) < 1e-9);  // everything acquired: the same again
     }
 
+    void wholeNumberColumnsAreImputedAsWholeNumbers() {
+        // teeth: whole numbers 30..50 that follow ratio; ratio: continuous.
+        const QString csv = m_dir.filePath("gears.csv");
+        std::vector<int> teeth;
+        {
+            std::mt19937_64 rng(5);
+            std::uniform_int_distribution<int> t(30, 50);
+            std::normal_distribution<double> n01;
+            std::uniform_real_distribution<double> u;
+            std::ofstream out(csv.toStdString());
+            out << "teeth,ratio\n";
+            for (int i = 0; i < 500; ++i) {
+                teeth.push_back(t(rng));
+                const double ratio = teeth.back() / 10.0 + 0.02 * n01(rng);
+                out << (u(rng) < 0.3 ? std::string() : std::to_string(teeth.back())) << "," << text(ratio) << "\n";
+            }
+        }
+        SfarmTrainRequest r;
+        r.dataPath = csv.toStdString();
+        r.outPath = m_dir.filePath("gears.sfm").toStdString();
+        r.epochs = 400;
+        r.hidden = 32;
+        const SfarmTrainResult res = trainSfarmOnCsv(r, {}, CancelToken());
+        QCOMPARE(res.integerColumns, std::vector<std::string>{"teeth"});
+        const std::string out = m_dir.filePath("gears-filled.csv").toStdString();
+        imputeCsvWithSfarm(r.outPath, csv.toStdString(), out, true, 3);  // sampled, not just the mode
+        const CsvTable in = readCsvFile(csv.toStdString()), done = readCsvFile(out);
+        int filled = 0;
+        double absError = 0;
+        for (std::size_t i = 0; i < in.rows.size(); ++i) {
+            if (!in.rows[i][0].empty()) continue;
+            const double v = parseNumber(done.rows[i][0]).value;
+            QVERIFY2(v == std::round(v) && v >= 30 && v <= 50, done.rows[i][0].c_str());
+            absError += std::abs(v - teeth[i]);
+            ++filled;
+        }
+        QVERIFY(filled > 100);
+        QVERIFY2(absError / filled < 1.0, qPrintable(QString::number(absError / filled)));  // read off the ratio
+        // Opting out models it as a Gaussian: fills are no longer whole numbers.
+        r.integerColumns = false;
+        r.outPath = m_dir.filePath("gears-continuous.sfm").toStdString();
+        QVERIFY(trainSfarmOnCsv(r, {}, CancelToken()).integerColumns.empty());
+        imputeCsvWithSfarm(r.outPath, csv.toStdString(), out, true, 3);
+        const CsvTable continuous = readCsvFile(out);
+        int fractional = 0;
+        for (std::size_t i = 0; i < in.rows.size(); ++i)
+            if (in.rows[i][0].empty()) {
+                const double v = parseNumber(continuous.rows[i][0]).value;
+                fractional += v != std::round(v) ? 1 : 0;
+            }
+        QVERIFY(fractional > filled / 2);
+    }
+
     void badInputIsNamed() {
         const QString bad = m_dir.filePath("bad.csv");
         {
