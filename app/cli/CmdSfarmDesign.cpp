@@ -1,7 +1,6 @@
 // `sfarm design` trains the studio's design SFARM for a model's data set; `sfarm next` asks it
 // which unknown condition to specify next for a partial design (conditions and pinned keypoints).
 #include <algorithm>
-#include <chrono>
 #include <functional>
 #include <cmath>
 #include <iostream>
@@ -16,6 +15,7 @@
 #include "geometry/GeometryExport.h"
 #include "inference/ConditionValues.h"
 #include "io/ModelBundle.h"
+#include "runtime/Stopwatch.h"
 #include "runtime/TorchRuntime.h"
 
 namespace ms::cli {
@@ -72,14 +72,14 @@ void addSfarmDesignCommands(CLI::App* sfarm) {
         const Schema schema = loadBundle(d->model).schema;
         const DesignTable table = buildDesignTable(readCsvFile(d->data), schema);
         const CancelToken& cancel = cancelOnInterrupt();
-        const auto t0 = std::chrono::steady_clock::now();
+        const Stopwatch t0;
         double lastLoss = 0.0;
         const DesignSfarm model = DesignSfarm::train(schema, table, d->settings, [&](int64_t epoch, double loss) {
             lastLoss = loss;
             if (epoch % 50 == 0) std::cerr << "epoch " << epoch << " loss " << fixed(loss, 4) << "\n";
         }, cancel);
         restoreInterrupt();
-        const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        const double seconds = t0.seconds();
         model.save(d->out);
         std::cout << "trained " << d->out << ": " << table.rows << " designs, " << model.epochsTrained() << " epochs in "
                   << fixed(seconds, 1) << " s, final loss " << fixed(lastLoss, 4) << "\n";
@@ -142,9 +142,9 @@ void addSfarmDesignCommands(CLI::App* sfarm) {
             auto percentiles = [&](const char* what, const std::function<void()>& work) {
                 std::vector<double> ms;
                 for (int i = 0; i < n->bench; ++i) {
-                    const auto t0 = std::chrono::steady_clock::now();
+                    const Stopwatch t0;
                     work();
-                    ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+                    ms.push_back(t0.milliseconds());
                 }
                 std::sort(ms.begin(), ms.end());
                 const double p50 = ms[ms.size() / 2], p90 = ms[std::min(ms.size() - 1, ms.size() * 9 / 10)];

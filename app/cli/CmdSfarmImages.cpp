@@ -1,6 +1,5 @@
 // `sfarm images train|impute|score|bench`: SFARM, MIWAE and DDPM + RePaint on grey-level images
 // (Fashion-MNIST from Debian's dataset-fashion-mnist), the imputation comparison of issue 5.
-#include <chrono>
 #include <cmath>
 #include <iostream>
 #include <map>
@@ -12,6 +11,7 @@
 #include "bench/PixelImputationBenchmark.h"
 #include "bench/PixelModels.h"
 #include "data/IdxImages.h"
+#include "runtime/Stopwatch.h"
 #include "runtime/TorchRuntime.h"
 #include "sfarm/SfarmInference.h"
 #ifdef MASKSTUDIO_HAVE_IMAGING
@@ -32,6 +32,14 @@ struct Images {
 Images loadImages(const std::string& folder, bool train, int64_t count) {
     const at::Tensor raw = readIdxImages(fashionMnistImages(folder, train), count);
     return {greyLevels(raw), raw.size(1), raw.size(2)};
+}
+
+// --data (the IDX folder) and --images (how many, from the start of the training or test set).
+void addImageSource(CLI::App* cmd, std::string& folder, int64_t& count, bool train) {
+    cmd->add_option("--data", folder, "folder with Fashion-MNIST's IDX files (default " + std::string(kFashionMnistFolder) + ")");
+    cmd->add_option("--images", count, std::string("the first N ") + (train ? "training" : "test") + " images (default " +
+                                           std::to_string(count) + ")")
+        ->check(CLI::Range(int64_t{1}, train ? int64_t{60000} : int64_t{10000}));
 }
 
 // Rows of [original | input (missing pixels red) | completion], 2 px gaps, as an RGB PNG.
@@ -77,8 +85,7 @@ void addTrain(CLI::App* images) {
     auto count = std::make_shared<int64_t>(10000);
     auto json = std::make_shared<bool>(false);
     cmd->add_option("--method", *method, "sfarm, miwae or ddpm")->check(CLI::IsMember({"sfarm", "miwae", "ddpm"}));
-    cmd->add_option("--data", *folder, "folder with Fashion-MNIST's IDX files (default " + std::string(kFashionMnistFolder) + ")");
-    cmd->add_option("--images", *count, "training images, the first N of the training set (default 10000)")->check(CLI::Range(1, 60000));
+    addImageSource(cmd, *folder, *count, true);
     cmd->add_option("--epochs", s->epochs, "epochs (default 10)")->check(CLI::Range(1, 100000));
     cmd->add_option("--batch", s->batchSize, "batch size (default 64)")->check(CLI::Range(1, 4096));
     cmd->add_option("--lr", s->lr, "learning rate (default 1e-3)");
@@ -92,12 +99,12 @@ void addTrain(CLI::App* images) {
         PixelTrainSettings settings = *s;
         settings.method = parsePixelMethod(*method);
         const at::Tensor raw = readIdxImages(fashionMnistImages(*folder, true), *count);
-        const auto start = std::chrono::steady_clock::now();
+        const Stopwatch start;
         const PixelModel model = trainPixelModel(raw, settings, [&](int64_t epoch, double loss) {
             std::cerr << "epoch " << epoch << ": loss " << fixed(loss, 4) << std::endl;
         }, cancelOnInterrupt());
         restoreInterrupt();
-        const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        const double seconds = start.seconds();
         savePixelModel(model, *out);
         const auto& losses = model.training.at("losses");
         std::cout << *method << " on " << raw.size(0) << " images, " << settings.epochs << " epoch(s), " << fixed(seconds, 1)
@@ -117,8 +124,7 @@ void addImpute(CLI::App* images) {
     auto png = std::make_shared<std::string>();
     auto json = std::make_shared<bool>(false);
     cmd->add_option("--model", *model, "pixel model file (sfarm images train)")->required();
-    cmd->add_option("--data", *folder, "folder with Fashion-MNIST's IDX files");
-    cmd->add_option("--images", *count, "the first N test images (default 8)")->check(CLI::Range(1, 10000));
+    addImageSource(cmd, *folder, *count, false);
     cmd->add_option("--missing", *rate, "share of missing pixels (default 0.5)")->check(CLI::Range(0.0, 1.0));
     cmd->add_option("--mask", *mask, "uniform or block")->check(CLI::IsMember({"uniform", "block"}));
     cmd->add_option("--steps", impute->sfarmSteps, "SFARM network calls S' (default: one pixel per call)");
@@ -131,9 +137,9 @@ void addImpute(CLI::App* images) {
         const Images im = loadImages(*folder, false, *count);
         std::mt19937_64 rng(impute->seed);
         const at::Tensor observed = pixelObservedMask(parsePixelMaskKind(*mask), im.grey.size(0), im.height, im.width, *rate, rng);
-        const auto start = std::chrono::steady_clock::now();
+        const Stopwatch start;
         const at::Tensor filled = imputePixels(m, im.grey, observed, *impute);
-        const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        const double seconds = start.seconds();
         const double mse = missingPixelMse(filled, im.grey, observed);
         std::cout << pixelMethodName(m.method) << ": MSE over the missing pixels " << fixed(mse, 5) << " (" << im.grey.size(0)
                   << " images, " << *mask << " " << *rate << ", " << fixed(seconds, 2) << " s)\n";
@@ -154,8 +160,7 @@ void addScore(CLI::App* images) {
     auto seed = std::make_shared<uint64_t>(0);
     auto json = std::make_shared<bool>(false);
     cmd->add_option("--model", *model, "SFARM pixel model file")->required();
-    cmd->add_option("--data", *folder, "folder with Fashion-MNIST's IDX files");
-    cmd->add_option("--images", *count, "the first N test images (default 100)")->check(CLI::Range(1, 10000));
+    addImageSource(cmd, *folder, *count, false);
     cmd->add_option("--orders", *orders, "orders K (default 1; each costs one network call per pixel)")->check(CLI::Range(1, 1000));
     cmd->add_option("--seed", *seed, "seed of the orders");
     cmd->add_flag("--json", *json, "print the results as JSON on the last line");
@@ -165,10 +170,10 @@ void addScore(CLI::App* images) {
         if (m.method != PixelMethod::Sfarm) throw std::invalid_argument(*model + ": score needs an SFARM model, this is " + pixelMethodName(m.method));
         const Images im = loadImages(*folder, false, *count);
         std::mt19937_64 rng(*seed);
-        const auto start = std::chrono::steady_clock::now();
+        const Stopwatch start;
         const at::Tensor none = at::zeros(im.grey.sizes(), at::kBool);
         const at::Tensor ll = sfarmLogLikelihood(*m.sfarm, im.grey, none, none.logical_not(), *orders, rng);
-        const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        const double seconds = start.seconds();
         const double nats = -ll.mean().item<double>();
         const double bits = nats / (static_cast<double>(im.grey.size(1)) * std::log(2.0));
         std::cout << "test NLL " << fixed(nats, 1) << " nats per image, " << fixed(bits, 4) << " bits per pixel (" << im.grey.size(0)
@@ -189,8 +194,7 @@ void addBench(CLI::App* images) {
     auto png = std::make_shared<std::string>();
     auto json = std::make_shared<bool>(false);
     cmd->add_option("--models", *models, "pixel model files, comma-separated (e.g. sfarm.pxm,miwae.pxm,ddpm.pxm)")->required()->delimiter(',');
-    cmd->add_option("--data", *folder, "folder with Fashion-MNIST's IDX files");
-    cmd->add_option("--images", *count, "the first N test images (default 100)")->check(CLI::Range(1, 10000));
+    addImageSource(cmd, *folder, *count, false);
     cmd->add_option("--rates", s->missingRates, "missing shares (default 0.05,0.1,0.2,0.3,0.5,0.9)")->delimiter(',');
     cmd->add_option("--masks", *masks, "uniform,block")->delimiter(',');
     cmd->add_option("--repaint-steps", s->impute.repaint.steps, "RePaint respaced steps (default 50)");

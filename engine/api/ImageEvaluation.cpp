@@ -3,7 +3,6 @@
 #include <ATen/ATen.h>
 #include <ATen/CPUGeneratorImpl.h>
 
-#include <chrono>
 #include <set>
 #include <stdexcept>
 
@@ -14,12 +13,13 @@
 #include "diffusion/ImageGeneration.h"
 #include "diffusion/ImageMetrics.h"
 #include "diffusion/ImageModelBundle.h"
+#include "runtime/Stopwatch.h"
 #include "runtime/TorchRuntime.h"
 
 namespace ms {
 
 ImageEvalReport evaluateImageModel(const ImageSet& images, const ImageEvalRequest& req) {
-    const auto t0 = std::chrono::steady_clock::now();
+    const Stopwatch t0;
     ImageModelFile file = loadImageModel(req.modelPath);
     McLdm& model = file.model;
     if (images.size != model.imageSize || images.channels != model.imageChannels)
@@ -102,7 +102,7 @@ ImageEvalReport evaluateImageModel(const ImageSet& images, const ImageEvalReques
         }
         report.rows.push_back(row);
     }
-    report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    report.seconds = t0.seconds();
     return report;
 }
 

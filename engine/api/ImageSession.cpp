@@ -2,13 +2,13 @@
 
 #include <ATen/ATen.h>
 
-#include <chrono>
 #include <stdexcept>
 
 #include "api/ImageTensors.h"
 #include "diffusion/ImageGeneration.h"
 #include "diffusion/ImageModelBundle.h"
 #include "inference/ConditionTensor.h"
+#include "runtime/Stopwatch.h"
 #include "runtime/TorchRuntime.h"
 
 namespace ms {
@@ -92,12 +92,12 @@ std::string ImageSession::describe() const {
 ImageSampleResult ImageSession::generate(const ImageSampleRequest& request, const ImagePreviewFn& onPreview) {
     if (!m_state) throw std::logic_error("no image model loaded");
     McLdm& m = m_state->file.model;
-    const auto t0 = std::chrono::steady_clock::now();
+    const Stopwatch t0;
     const ImageGenerationSettings s = settingsOf(request);
     const ConditionInput cond = conditionInputFor(m.schema, m.normalization, request.conditions, request.count);
     const ImageResult r = generateImages(m, cond, s, previewOf(onPreview));
     ImageSampleResult out{pixelsOf(r.images), r.cancelled, r.stepsDone, s.sampler.steps, 0.0};
-    out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    out.seconds = t0.seconds();
     return out;
 }
 
@@ -110,14 +110,14 @@ ImageSampleResult ImageSession::inpaint(const ImageSampleRequest& request, const
                                     std::to_string(m.imageChannels) + " channel(s)");
     if (regenerate.count != 1 || regenerate.size != m.imageSize || regenerate.channels != 1)
         throw std::invalid_argument("the inpainting mask must be one " + std::to_string(m.imageSize) + " px grey image");
-    const auto t0 = std::chrono::steady_clock::now();
+    const Stopwatch t0;
     const ImageGenerationSettings s = settingsOf(request);
     const at::Tensor image = imagesToTensor(base.data, 1, base.channels, base.size).expand({request.count, -1, -1, -1});
     const at::Tensor mask = (imagesToTensor(regenerate.data, 1, 1, regenerate.size) > 0.0).to(at::kFloat);
     const ConditionInput cond = conditionInputFor(m.schema, m.normalization, request.conditions, request.count);
     const ImageResult r = inpaintImages(m, image.contiguous(), mask, cond, s, previewOf(onPreview));
     ImageSampleResult out{pixelsOf(r.images), r.cancelled, r.stepsDone, 0, 0.0};
-    out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    out.seconds = t0.seconds();
     return out;
 }
 

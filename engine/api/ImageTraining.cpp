@@ -5,7 +5,6 @@
 #include <torch/csrc/autograd/grad_mode.h>
 
 #include <algorithm>
-#include <chrono>
 #include <numeric>
 #include <stdexcept>
 
@@ -18,13 +17,11 @@
 #include "diffusion/McLdmTrainer.h"
 #include "diffusion/TorchScriptFirstStage.h"
 #include "io/ConfigJson.h"
+#include "runtime/Stopwatch.h"
 #include "runtime/TorchRuntime.h"
 
 namespace ms {
 namespace {
-
-using Clock = std::chrono::steady_clock;
-double secondsSince(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
 
 at::Tensor encodeAll(FirstStage& stage, const at::Tensor& images, const at::Device& device) {
     std::vector<at::Tensor> parts;
@@ -109,14 +106,14 @@ ImageTrainResult trainImageModel(const ImageSet& images, const ImageTrainRequest
     const at::Tensor trainImages = all.index_select(0, at::tensor(trainIdx, at::kLong)).to(device);
     const DesignTensors tensors = makeDesignTensors(cond.table, cond.normalization);
     const ConditionInput trainCond = tensors.select(trainIdx).conditions.to(device);
-    const auto progress = [&](const char* stage, int64_t epochs, Clock::time_point t0) {
+    const auto progress = [&](const char* stage, int64_t epochs, Stopwatch t0) {
         return [&, stage, epochs, t0](int64_t epoch, double loss) {  // epoch is 1-based
-            if (onProgress) onProgress({stage, epoch, epochs, loss, secondsSince(t0), {}});
+            if (onProgress) onProgress({stage, epoch, epochs, loss, t0.seconds(), {}});
         };
     };
 
     // 1. first stage: trained for new runs (unless TorchScript), optionally fine-tuned, else kept
-    const auto t0 = Clock::now();
+    const Stopwatch t0;
     const auto trainFirstStage = [&] {
         AutoencoderTrainSettings as;
         as.epochs = r.aeEpochs;
@@ -152,7 +149,7 @@ ImageTrainResult trainImageModel(const ImageSet& images, const ImageTrainRequest
         result.cancelled = true;
         return result;
     }
-    result.autoencoderSeconds = secondsSince(t0);
+    result.autoencoderSeconds = t0.seconds();
     if (!testIdx.empty()) {
         const at::Tensor test = all.index_select(0, at::tensor(testIdx, at::kLong)).to(device);
         const at::Tensor recon = model.firstStage->decode(encodeAll(*model.firstStage, test, device));
@@ -183,9 +180,9 @@ ImageTrainResult trainImageModel(const ImageSet& images, const ImageTrainRequest
     ls.lr = r.lr;
     ls.sparsity = r.sparsity;
     const int64_t previews = std::min<int64_t>(r.previewCount, static_cast<int64_t>(trainIdx.size()));
-    const auto t1 = Clock::now();
+    const Stopwatch t1;
     const auto onLdmEpoch = [&](int64_t epoch, double loss) {
-        ImageTrainProgress p{"mcldm", epoch, totalEpochs, loss, secondsSince(t1), {}};
+        ImageTrainProgress p{"mcldm", epoch, totalEpochs, loss, t1.seconds(), {}};
         if (r.previewEvery > 0 && previews > 0 && (epoch % r.previewEvery == 0 || epoch == totalEpochs)) {
             ImageGenerationSettings gs;
             gs.sampler.steps = 10;
@@ -197,7 +194,7 @@ ImageTrainResult trainImageModel(const ImageSet& images, const ImageTrainRequest
     };
     result.ldmLoss = trainMcLdm(model.unet, latents, trainCond, model.schedule, ls, gen, onLdmEpoch, cancel, epochsDone,
                                 &file.optimizer);
-    result.ldmSeconds = secondsSince(t1);
+    result.ldmSeconds = t1.seconds();
     result.completedEpochs = epochsDone + static_cast<int64_t>(result.ldmLoss.size());
     result.cancelled = cancel.cancelled() && result.completedEpochs < totalEpochs;
 

@@ -3,7 +3,6 @@
 #include <ATen/ATen.h>
 #include <torch/csrc/autograd/grad_mode.h>
 
-#include <chrono>
 #include <cmath>
 #include <iomanip>
 #include <locale>
@@ -14,6 +13,7 @@
 #include "data/CsvReader.h"
 #include "data/DataError.h"
 #include "data/NumberText.h"
+#include "runtime/Stopwatch.h"
 #include "sfarm/ElementScaling.h"
 #include "sfarm/SfarmAcquisition.h"
 #include "sfarm/SfarmInference.h"
@@ -77,7 +77,7 @@ std::string cellText(double v) {
 SfarmTrainResult trainSfarmOnCsv(const SfarmTrainRequest& r, const std::function<void(int64_t, double)>& onEpoch,
                                  const CancelToken& cancel) {
     if (r.outPath.empty()) throw std::invalid_argument("no output path for the SFARM model");
-    const auto t0 = std::chrono::steady_clock::now();
+    const Stopwatch t0;
     const CsvTable t = readCsvFile(r.dataPath);
     SfarmTrainResult result;
     if (r.columns.empty()) {
@@ -112,7 +112,7 @@ SfarmTrainResult trainSfarmOnCsv(const SfarmTrainRequest& r, const std::function
     result.epochs = static_cast<int64_t>(history.size());
     result.finalLoss = history.empty() ? 0.0 : history.back().loss;
     result.observedFraction = v.observed.to(at::kDouble).mean().item<double>();
-    result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    result.seconds = t0.seconds();
     f.training = {{"data", r.dataPath}, {"rows", result.rows}, {"epochs", result.epochs}, {"hidden", r.hidden},
                   {"lr", r.lr}, {"batch", r.batchSize}, {"seed", r.seed}, {"final_loss", result.finalLoss},
                   {"observed_fraction", result.observedFraction}, {"integer_columns", result.integerColumns},

@@ -1,13 +1,13 @@
 #include "api/TrainJob.h"
 
 #include <algorithm>
-#include <chrono>
 #include <filesystem>
 #include <stdexcept>
 
 #include "data/DataFingerprint.h"
 #include "data/DesignTensors.h"
 #include "data/TrainTestSplit.h"
+#include "runtime/Stopwatch.h"
 #include "runtime/TorchRuntime.h"
 
 namespace ms {
@@ -123,10 +123,10 @@ TrainResult runTraining(const TrainRequest& request, const PreparedData& data, c
         snapshot.state = state;
         saveBundle(snapshot, request.outPath);
     };
-    const auto start = std::chrono::steady_clock::now();
+    const Stopwatch start;
     TrainResult result;
     b.state = trainer.run(onProgress, onCheckpoint, cancel);
-    result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    result.seconds = start.seconds();
     b.model->to(at::kCPU);
     result.cancelled = trainer.cancelled();
     result.trainRows = static_cast<int64_t>(train.size());

@@ -5,13 +5,13 @@
 #include <torch/csrc/autograd/grad_mode.h>
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <numeric>
 #include <random>
 
 #include "baselines/MiwaeTrainer.h"
 #include "bench/TableSplit.h"
+#include "runtime/Stopwatch.h"
 #include "sfarm/SfarmAcquisition.h"
 #include "sfarm/SfarmTrainer.h"
 #include "runtime/TorchRuntime.h"
@@ -71,7 +71,7 @@ std::vector<double> miwaeGreedyErrors(const Miwae& model, const at::Tensor& x, i
 
 AcquisitionCurves runAcquisitionBenchmark(const NumericTable& data, const AcquisitionBenchmarkSettings& s,
                                           const CancelToken& cancel) {
-    const auto t0 = std::chrono::steady_clock::now();
+    const Stopwatch t0;
     const int64_t D = static_cast<int64_t>(data.columns);
     const int64_t target = D - 1;
     AcquisitionCurves out;
@@ -142,7 +142,7 @@ AcquisitionCurves runAcquisitionBenchmark(const NumericTable& data, const Acquis
             out.miwae.push_back(std::sqrt(miwaeSq[static_cast<std::size_t>(k)] / static_cast<double>(std::max<int64_t>(1, out.testRows))));
     }
     for (double& share : out.greedyFirstPickShare) share /= static_cast<double>(std::max<int64_t>(1, out.testRows));
-    out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    out.seconds = t0.seconds();
     return out;
 }
 

@@ -4,12 +4,12 @@
 #include <ATen/Context.h>
 
 #include <algorithm>
-#include <chrono>
 #include <numeric>
 
 #include "diffusion/CudaGraphNoiseModel.h"
 #include "diffusion/ImageGeneration.h"
 #include "diffusion/ImageModelBundle.h"
+#include "runtime/Stopwatch.h"
 #include "runtime/TorchRuntime.h"
 
 namespace ms {
@@ -57,9 +57,9 @@ ImageBenchReport runImageBenchmark(const ImageBenchSettings& s) {
         const ConditionInput cond{at::zeros({batch, c}, at::kLong), at::zeros({batch, m}), at::ones({batch, m})};
         std::vector<double> ms;
         for (int64_t i = 0; i <= s.iterations; ++i) {  // the first call warms up
-            const auto t0 = std::chrono::steady_clock::now();
+            const Stopwatch t0;
             const at::Tensor images = generateImages(model, cond, gs).images.cpu();
-            const double elapsed = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+            const double elapsed = t0.milliseconds();
             if (i > 0) ms.push_back(elapsed);
         }
         std::sort(ms.begin(), ms.end());

@@ -6,13 +6,13 @@
 #include <ATen/CPUGeneratorImpl.h>
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <random>
 #include <stdexcept>
 #include <utility>
 
 #include "baselines/MiwaeTrainer.h"
+#include "runtime/Stopwatch.h"
 #include "sfarm/SfarmInference.h"
 #include "sfarm/SfarmMlp.h"
 #include "sfarm/SfarmTrainer.h"
@@ -137,14 +137,14 @@ std::vector<ImputationSplitResult> runImputationBenchmark(const NumericTable& da
         if (cancel.cancelled()) break;
         const SplitData d = makeSplit(data, s, seed);
         seedParameterInitialisation(seed);
-        const auto start = std::chrono::steady_clock::now();
+        const Stopwatch start;
         const Fitted fitted = fitAndScore(d, s, seed, cancel);
         const at::Tensor& ll = fitted.logLikelihood;
         const at::Tensor& imputed = fitted.imputed;
         ImputationSplitResult r;
         r.seed = seed;
         r.bestEpoch = fitted.bestEpoch;
-        r.trainSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        r.trainSeconds = start.seconds();
         const at::Tensor target = ~d.testObserved;
         const at::Tensor nll = -ll.masked_select(target.any(1));
         r.testRows = nll.size(0);

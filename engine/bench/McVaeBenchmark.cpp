@@ -3,12 +3,12 @@
 #include <ATen/Parallel.h>
 
 #include <algorithm>
-#include <chrono>
 
 #include "api/PreparedData.h"
 #include "api/TrainJob.h"
 #include "inference/DesignGenerator.h"
 #include "io/ModelBundle.h"
+#include "runtime/Stopwatch.h"
 #include "runtime/TorchRuntime.h"
 #include "synth/BikeSynth.h"
 
@@ -25,9 +25,9 @@ LatencyBenchRow measureLatency(const DesignGenerator& gen, int batch, int iterat
     std::vector<double> ms(static_cast<size_t>(iterations));
     for (int i = 0; i < iterations; ++i) {
         req.seed = static_cast<uint64_t>(i);
-        const auto t0 = std::chrono::steady_clock::now();
+        const Stopwatch t0;
         gen.generate(req);
-        ms[static_cast<size_t>(i)] = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+        ms[static_cast<size_t>(i)] = t0.milliseconds();
     }
     LatencyBenchRow row;
     row.what = batch == 1 ? "decode 1 design" : "decode batch of " + std::to_string(batch);

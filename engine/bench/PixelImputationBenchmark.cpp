@@ -3,20 +3,14 @@
 #include <ATen/ATen.h>
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <limits>
 #include <numeric>
 #include <stdexcept>
 
+#include "runtime/Stopwatch.h"
+
 namespace ms {
-namespace {
-
-double secondsSince(std::chrono::steady_clock::time_point start) {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
-
-}  // namespace
 
 const char* pixelMaskKindName(PixelMaskKind kind) { return kind == PixelMaskKind::Uniform ? "uniform" : "block"; }
 
@@ -77,9 +71,9 @@ std::vector<PixelImputationCell> runPixelImputationBenchmark(const std::vector<c
             const double share = 1.0 - observed.to(at::kFloat).mean().item<double>();
             for (const PixelModel* m : models) {
                 if (cancel.cancelled()) return cells;
-                const auto start = std::chrono::steady_clock::now();
+                const Stopwatch start;
                 const at::Tensor filled = imputePixels(*m, images, observed, settings.impute);
-                PixelImputationCell cell{kind, rate, share, m->method, missingPixelMse(filled, images, observed), secondsSince(start)};
+                PixelImputationCell cell{kind, rate, share, m->method, missingPixelMse(filled, images, observed), start.seconds()};
                 cells.push_back(cell);
                 if (settings.log)
                     settings.log(std::string(pixelMaskKindName(kind)) + " " + std::to_string(rate) + " " +
@@ -103,9 +97,9 @@ std::vector<SfarmSpeedPoint> runSfarmSpeedBenchmark(const PixelModel& sfarm, con
         PixelImputeSettings settings;
         settings.sfarmSteps = s;
         settings.seed = seed;
-        const auto start = std::chrono::steady_clock::now();
+        const Stopwatch start;
         const at::Tensor filled = imputePixels(sfarm, images, observed, settings);
-        const double seconds = secondsSince(start);
+        const double seconds = start.seconds();
         const double mse = missingRate >= 1.0 ? std::numeric_limits<double>::quiet_NaN()
                                               : missingPixelMse(filled, images, observed);
         points.push_back({s, seconds, mse});

@@ -12,6 +12,7 @@
 #include "diffusion/NoiseSchedule.h"
 #include "io/ArchiveFile.h"
 #include "io/ModelBundle.h"
+#include "runtime/TorchRuntime.h"
 #include "sfarm/SfarmInference.h"
 #include "sfarm/SfarmTrainer.h"
 
@@ -91,7 +92,7 @@ PixelModel trainPixelModel(const at::Tensor& images, const PixelTrainSettings& s
     m.method = s.method;
     m.height = images.size(1);
     m.width = images.size(2);
-    torch::manual_seed(s.seed);
+    seedParameterInitialisation(s.seed);
     buildNetwork(m, s.baseChannels, s.resBlocks, s.miwaeHidden, s.miwaeLatent);
     const at::Tensor x = greyLevels(images);
     const int64_t N = x.size(0);

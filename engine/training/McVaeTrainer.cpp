@@ -5,9 +5,9 @@
 #include <ATen/Parallel.h>
 #include <c10/core/GradMode.h>
 
-#include <chrono>
 #include <cmath>
 
+#include "runtime/Stopwatch.h"
 #include "training/McVaeFusedStep.h"
 
 namespace ms {
@@ -77,7 +77,7 @@ TrainerState McVaeTrainer::run(const ProgressFn& onProgress, const CheckpointFn&
     const int64_t totalSteps = stepsPerEpoch * m_config.epochs;
     const int64_t conditionCount = m_train.conditions.categorical.size(1) + m_train.conditions.numerical.size(1);
     const int64_t latent = m_model->config().latentDim;
-    const auto start = std::chrono::steady_clock::now();
+    const Stopwatch start;
     int64_t samplesThisRun = 0;
     m_cancelled = false;
 
@@ -136,7 +136,7 @@ TrainerState McVaeTrainer::run(const ProgressFn& onProgress, const CheckpointFn&
             prog.epochs = m_config.epochs;
             prog.step = m_state.globalStep;
             prog.totalSteps = totalSteps;
-            prog.elapsedSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+            prog.elapsedSeconds = start.seconds();
             prog.samplesPerSecond = static_cast<double>(samplesThisRun) / std::max(prog.elapsedSeconds, 1e-9);
             prog.record = rec;
             onProgress(prog);
