@@ -32,6 +32,10 @@ static void addSfarmTableCommands(CLI::App* cmd) {
     train->add_option("--columns", r->columns, "columns to model (default: every numeric column)")->delimiter(',');
     train->add_option("--epochs", r->epochs, "epochs (default 2000)");
     train->add_option("--hidden", r->hidden, "MLP units per layer (default 64)");
+    train->add_option("--mixture", r->mixture, "Gaussian components per continuous column (default 1; more fit several modes)")
+        ->check(CLI::Range(1, 64));
+    auto noAtoms = std::make_shared<bool>(false);
+    train->add_flag("--no-atoms", *noAtoms, "no exact repeated values (default: values in >= 2 % of a column's cells are imputed exactly when drawn)");
     train->add_option("--batch", r->batchSize, "batch size");
     train->add_option("--lr", r->lr, "learning rate");
     train->add_option("--seed", r->seed, "seed");
@@ -42,6 +46,7 @@ static void addSfarmTableCommands(CLI::App* cmd) {
         initTorchRuntime(1);
         const CancelToken& cancel = cancelOnInterrupt();
         r->integerColumns = !*continuous;
+        r->atoms = !*noAtoms;
         const SfarmTrainResult res = trainSfarmOnCsv(*r, [](int64_t epoch, double loss) {
             if (epoch % 200 == 0) std::cerr << "epoch " << epoch << " loss " << fixed(loss, 4) << "\n";
         }, cancel);
@@ -54,6 +59,11 @@ static void addSfarmTableCommands(CLI::App* cmd) {
             for (const auto& c : res.integerColumns) std::cout << " " << c;
             std::cout << "\n";
         }
+        if (!res.atomColumns.empty()) {
+            std::cout << "repeated values (kept exact when drawn):";
+            for (const auto& [column, count] : res.atomColumns) std::cout << " " << column << " (" << count << ")";
+            std::cout << "\n";
+        }
         if (!res.ignoredColumns.empty()) {
             std::cout << "not modelled (text):";
             for (const auto& c : res.ignoredColumns) std::cout << " " << c;
@@ -61,7 +71,7 @@ static void addSfarmTableCommands(CLI::App* cmd) {
         }
         if (*trainJson)
             printJsonLine({{"model", r->outPath}, {"columns", res.columns}, {"ignored", res.ignoredColumns},
-                           {"integer", res.integerColumns}, {"rows", res.rows},
+                           {"integer", res.integerColumns}, {"atoms", res.atomColumns}, {"rows", res.rows},
                            {"observed_fraction", res.observedFraction}, {"epochs", res.epochs}, {"final_loss", res.finalLoss},
                            {"seconds", res.seconds}});
     });
@@ -181,6 +191,8 @@ void addSfarmCommand(CLI::App& app) {
     uci->add_option("--missing", s->missingRate, "MCAR missing rate in train and test (default 0.5)")->check(CLI::Range(0.01, 0.99));
     uci->add_option("--epochs", s->epochs, "training epochs (default 2000, the paper's)");
     uci->add_option("--hidden", s->hidden, "MLP units per layer (default 32, the paper's)");
+    uci->add_option("--mixture", s->mixture, "SFARM: Gaussian components per feature (default 1, the paper's)")->check(CLI::Range(1, 64));
+    uci->add_flag("--atoms", s->atoms, "SFARM: the training part's repeated values (>= 2 % of a feature's values) as atoms");
     uci->add_option("--orders", s->likelihoodOrders, "orders K of the Monte Carlo likelihood (default 20)");
     uci->add_option("--validation", s->validationFraction,
                     "SFARM early stopping: hold out this share of the training rows (e.g. 0.1); --epochs becomes the maximum")
@@ -202,6 +214,8 @@ void addSfarmCommand(CLI::App& app) {
         j["method"] = *method;
         j["missing_rate"] = settings.missingRate;
         j["epochs"] = settings.epochs;
+        j["mixture"] = settings.mixture;
+        j["atoms"] = settings.atoms;
         for (const auto& r : results) {
             nll.push_back(r.testNll);
             perValue.push_back(r.testNllPerValue);

@@ -1,5 +1,7 @@
-// `sfarm images train|impute|score|bench`: SFARM, MIWAE and DDPM + RePaint on grey-level images
-// (Fashion-MNIST from Debian's dataset-fashion-mnist), the imputation comparison of issue 5.
+// `sfarm images train|impute|score|acquire|bench`: SFARM, MIWAE and DDPM + RePaint on grey-level
+// images (Fashion-MNIST from Debian's dataset-fashion-mnist), the imputation comparison and the
+// pixel acquisition curves of issue 5.
+#include <algorithm>
 #include <cmath>
 #include <iostream>
 #include <map>
@@ -8,6 +10,7 @@
 
 #include "CliCommon.h"
 #include "Commands.h"
+#include "bench/PixelAcquisitionBenchmark.h"
 #include "bench/PixelImputationBenchmark.h"
 #include "bench/PixelModels.h"
 #include "data/IdxImages.h"
@@ -42,25 +45,48 @@ void addImageSource(CLI::App* cmd, std::string& folder, int64_t& count, bool tra
         ->check(CLI::Range(int64_t{1}, train ? int64_t{60000} : int64_t{10000}));
 }
 
+// An RGB picture in writePngImage's planar layout (R, then G, then B plane), white to start.
+class PlanarRgb {
+public:
+    PlanarRgb(int64_t height, int64_t width)
+        : m_height(height), m_width(width), m_data(static_cast<std::size_t>(3 * height * width), 255) {}
+    void set(int64_t y, int64_t x, uint8_t red, uint8_t green, uint8_t blue) {
+        const auto at = static_cast<std::size_t>(y * m_width + x), plane = static_cast<std::size_t>(m_height * m_width);
+        m_data[at] = red;
+        m_data[at + plane] = green;
+        m_data[at + 2 * plane] = blue;
+    }
+    void setGrey(int64_t y, int64_t x, float level) {
+        const auto v = static_cast<uint8_t>(std::lround(255.0f * std::clamp(level, 0.0f, 1.0f)));
+        set(y, x, v, v, v);
+    }
+    void write(const std::string& path) const {
+#ifdef MASKSTUDIO_HAVE_IMAGING
+        writePngImage(path, m_data.data(), 3, static_cast<int>(m_height), static_cast<int>(m_width));
+#else
+        throw std::runtime_error("--png needs the imaging target (OpenCV), absent from this build: " + path);
+#endif
+    }
+
+private:
+    int64_t m_height, m_width;
+    std::vector<uint8_t> m_data;
+};
+
 // Rows of [original | input (missing pixels red) | completion], 2 px gaps, as an RGB PNG.
 void writeComparisonPng(const std::string& path, const Images& im, const at::Tensor& observed,
                         const std::vector<at::Tensor>& completions) {
-#ifdef MASKSTUDIO_HAVE_IMAGING
     const int64_t n = im.grey.size(0), h = im.height, w = im.width, gap = 2;
     const int64_t cols = 2 + static_cast<int64_t>(completions.size());
-    const int64_t H = n * (h + gap) + gap, W = cols * (w + gap) + gap;
-    std::vector<uint8_t> rgb(static_cast<std::size_t>(3 * H * W), 255);  // planar R, G, B (writePngImage)
+    PlanarRgb picture(n * (h + gap) + gap, cols * (w + gap) + gap);
     auto put = [&](int64_t row, int64_t col, const at::Tensor& grey, const at::Tensor* keep) {
         const float* g = grey.data_ptr<float>();
         const bool* k = keep ? keep->data_ptr<bool>() : nullptr;
         for (int64_t y = 0; y < h; ++y)
             for (int64_t x = 0; x < w; ++x) {
-                const auto v = static_cast<uint8_t>(std::lround(255.0f * g[y * w + x]));
-                const auto at = static_cast<std::size_t>((row * (h + gap) + gap + y) * W + col * (w + gap) + gap + x);
-                const bool missing = k && !k[y * w + x];
-                rgb[at] = missing ? 220 : v;
-                rgb[at + static_cast<std::size_t>(H * W)] = missing ? 40 : v;
-                rgb[at + static_cast<std::size_t>(2 * H * W)] = missing ? 40 : v;
+                const int64_t py = row * (h + gap) + gap + y, px = col * (w + gap) + gap + x;
+                if (k && !k[y * w + x]) picture.set(py, px, 220, 40, 40);
+                else picture.setGrey(py, px, g[y * w + x]);
             }
     };
     for (int64_t i = 0; i < n; ++i) {
@@ -69,11 +95,7 @@ void writeComparisonPng(const std::string& path, const Images& im, const at::Ten
         put(i, 1, im.grey[i].contiguous(), &keep);
         for (std::size_t c = 0; c < completions.size(); ++c) put(i, 2 + static_cast<int64_t>(c), completions[c][i].contiguous(), nullptr);
     }
-    writePngImage(path, rgb.data(), 3, static_cast<int>(H), static_cast<int>(W));
-#else
-    (void)im; (void)observed; (void)completions;
-    throw std::runtime_error("--png needs the imaging target (OpenCV), absent from this build: " + path);
-#endif
+    picture.write(path);
 }
 
 void addTrain(CLI::App* images) {
@@ -182,6 +204,95 @@ void addScore(CLI::App* images) {
     });
 }
 
+// The first image with the target outlined (blue) and its greedy picks (orange), and beside
+// it the first ranking as a heat map over the candidates (brightness: square root of the information over the largest), 8x.
+void writeAcquisitionPng(const std::string& path, const Images& im, const PixelAcquisitionSettings& s,
+                         const PixelAcquisitionCurves& c) {
+    const int64_t h = im.height, w = im.width, zoom = 8, gap = 8;
+    PlanarRgb picture(h * zoom, 2 * w * zoom + gap);
+    const float* grey = im.grey[0].contiguous().data_ptr<float>();
+    double top = 0.0;
+    for (double v : c.firstInformation)
+        if (std::isfinite(v)) top = std::max(top, v);
+    std::vector<bool> picked(static_cast<std::size_t>(h * w), false);
+    if (!c.greedyPicks.empty())
+        for (int64_t p : c.greedyPicks[0]) picked[static_cast<std::size_t>(p)] = true;
+    const PixelRectangle& r = s.target;
+    const int64_t x0 = r.x * zoom, x1 = (r.x + r.width) * zoom - 1, y0 = r.y * zoom, y1 = (r.y + r.height) * zoom - 1;
+    for (int64_t y = 0; y < h * zoom; ++y)
+        for (int64_t x = 0; x < w * zoom; ++x) {
+            const auto p = static_cast<std::size_t>((y / zoom) * w + x / zoom);
+            const int64_t right = w * zoom + gap + x;
+            if (x >= x0 && x <= x1 && y >= y0 && y <= y1 && (x == x0 || x == x1 || y == y0 || y == y1)) {
+                picture.set(y, x, 40, 160, 255);
+                picture.set(y, right, 40, 160, 255);
+                continue;
+            }
+            if (picked[p]) picture.set(y, x, 255, 140, 0);
+            else picture.setGrey(y, x, grey[p]);
+            const double v = c.firstInformation.empty() ? std::nan("") : c.firstInformation[p];
+            if (std::isfinite(v) && top > 0) {
+                const auto heat = static_cast<uint8_t>(std::lround(255.0 * std::sqrt(std::clamp(v / top, 0.0, 1.0))));
+                picture.set(y, right, heat, static_cast<uint8_t>(heat / 2), static_cast<uint8_t>(60 - heat / 5));
+            } else {
+                picture.set(y, right, 30, 30, 30);
+            }
+        }
+    picture.write(path);
+}
+
+void addAcquire(CLI::App* images) {
+    auto* cmd = images->add_subcommand(
+        "acquire", "Which pixels to look at next to learn a target region: SFARM greedy information acquisition vs random order");
+    auto model = std::make_shared<std::string>();
+    auto folder = std::make_shared<std::string>(kFashionMnistFolder);
+    auto count = std::make_shared<int64_t>(4);
+    auto s = std::make_shared<PixelAcquisitionSettings>();
+    auto rect = std::make_shared<std::string>("10,10,8,8");
+    auto png = std::make_shared<std::string>();
+    auto json = std::make_shared<bool>(false);
+    cmd->add_option("--model", *model, "SFARM pixel model file (sfarm images train --method sfarm)")->required();
+    addImageSource(cmd, *folder, *count, false);
+    cmd->add_option("--target", *rect, "the region to learn, X,Y,W,H in pixels (default 10,10,8,8: the centre)");
+    cmd->add_option("--acquire", s->acquisitions, "pixels to reveal per image (default 10)")->check(CLI::Range(0, 100000));
+    cmd->add_option("--stride", s->candidateStride, "candidate pixels: every N-th in each direction (default 3)")->check(CLI::Range(1, 1000));
+    cmd->add_option("--samples", s->samples, "draws per information estimate (default 4)")->check(CLI::Range(1, 100000));
+    cmd->add_option("--observed", s->initialObserved, "share of the other pixels known at the start (default 0)")->check(CLI::Range(0.0, 0.99));
+    cmd->add_option("--steps", s->imputeSteps, "SFARM calls S' of the target imputation after each step (default 16)")->check(CLI::Range(1, 100000));
+    cmd->add_option("--seed", s->seed, "seed (starting pixels, random order, draws)");
+    cmd->add_option("--png", *png, "write the first image with its greedy picks and its first information map to this PNG");
+    cmd->add_flag("--json", *json, "print the curves as JSON on the last line");
+    cmd->callback([=] {
+        initTorchRuntime(0);
+        const PixelModel m = loadPixelModel(*model);
+        if (m.method != PixelMethod::Sfarm) throw std::invalid_argument(*model + ": acquire needs an SFARM model, this is " + pixelMethodName(m.method));
+        const Images im = loadImages(*folder, false, *count);
+        PixelAcquisitionSettings settings = *s;
+        settings.target = parsePixelRectangle(*rect);
+        settings.log = [](const std::string& line) { std::cerr << line << std::endl; };
+        const PixelAcquisitionCurves c = runPixelAcquisitionBenchmark(m, im.grey, settings, cancelOnInterrupt());
+        restoreInterrupt();
+        if (c.greedy.empty()) throw std::runtime_error("acquisition cancelled before the curves were complete");
+        std::vector<std::vector<std::string>> rows;
+        for (std::size_t k = 0; k < c.greedy.size(); ++k) rows.push_back({std::to_string(k), fixed(c.greedy[k], 4), fixed(c.random[k], 4)});
+        std::cout << "target " << *rect << " (X,Y,W,H), first " << im.grey.size(0) << " test images, " << fixed(c.seconds, 1) << " s:\n";
+        printTable({"pixels acquired", "target MSE, SFARM greedy", "target MSE, random order"}, rows);
+        std::cout << "greedy picks of image 0 (x,y):";
+        for (int64_t p : c.greedyPicks.front()) std::cout << " " << p % im.width << "," << p / im.width;
+        std::cout << "\n";
+        if (!png->empty()) {
+            writeAcquisitionPng(*png, im, settings, c);
+            std::cout << "wrote " << *png << "\n";
+        }
+        if (*json) {
+            nlohmann::json info = nlohmann::json::array();
+            for (double v : c.firstInformation) info.push_back(std::isfinite(v) ? nlohmann::json(v) : nlohmann::json());
+            printJsonLine({{"target", *rect}, {"images", im.grey.size(0)}, {"greedy", c.greedy}, {"random", c.random},
+                           {"greedy_picks", c.greedyPicks}, {"first_information", info}, {"seconds", c.seconds}});
+        }
+    });
+}
+
 void addBench(CLI::App* images) {
     auto* cmd = images->add_subcommand("bench", "MSE at 5-90 % missing pixels (uniform and block masks) for each model; SFARM speed vs S'");
     auto models = std::make_shared<std::vector<std::string>>();
@@ -271,6 +382,7 @@ void addSfarmImageCommands(CLI::App* sfarm) {
     addTrain(images);
     addImpute(images);
     addScore(images);
+    addAcquire(images);
     addBench(images);
 }
 

@@ -15,6 +15,7 @@
 #include "data/NumberText.h"
 #include "runtime/Stopwatch.h"
 #include "sfarm/ElementScaling.h"
+#include "sfarm/RepeatedValues.h"
 #include "sfarm/SfarmAcquisition.h"
 #include "sfarm/SfarmInference.h"
 #include "sfarm/SfarmMlp.h"
@@ -72,6 +73,22 @@ std::string cellText(double v) {
     return s.str();
 }
 
+// Whether a filled standardised value is one of column j's atoms (drawn atoms are exact copies).
+bool isAtom(const SfarmModelFile& f, std::size_t j, double standardised) {
+    const auto& atoms = f.model->config().atoms;
+    if (j >= atoms.size()) return false;
+    for (double a : atoms[j])
+        if (static_cast<float>(a) == static_cast<float>(standardised)) return true;
+    return false;
+}
+
+// An atom's raw value comes back through float standardisation (0 as 1e-7, 28 as 28.0000001):
+// rounded to a millionth of the column's sd it is the value the user wrote.
+double withoutRoundingNoise(double raw, double sd) {
+    const double step = std::pow(10.0, std::floor(std::log10(sd)) - 6.0);
+    return std::round(raw / step) * step;
+}
+
 }  // namespace
 
 SfarmTrainResult trainSfarmOnCsv(const SfarmTrainRequest& r, const std::function<void(int64_t, double)>& onEpoch,
@@ -96,7 +113,17 @@ SfarmTrainResult trainSfarmOnCsv(const SfarmTrainRequest& r, const std::function
     for (std::size_t j = 0; j < mc.levels.size(); ++j)
         if (mc.levels[j] > 0) result.integerColumns.push_back(result.columns[j]);
     setElementScaling(f, v.x, v.observed, {}, mc.levels);
+    const at::Tensor xs = standardise(v.x, f);
     mc.hidden = r.hidden;
+    mc.mixture = r.mixture;
+    if (r.atoms) {
+        std::vector<bool> integer(result.columns.size(), false);
+        for (std::size_t j = 0; j < mc.levels.size(); ++j) integer[j] = mc.levels[j] > 0;
+        mc.atoms = repeatedValues(xs, v.observed, integer);
+        for (std::size_t j = 0; j < mc.atoms.size(); ++j)
+            if (!mc.atoms[j].empty()) result.atomColumns.emplace_back(result.columns[j], static_cast<int64_t>(mc.atoms[j].size()));
+        if (result.atomColumns.empty()) mc.atoms.clear();
+    }
     seedParameterInitialisation(r.seed);
     f.model = SfarmMlp(mc);
     SfarmTrainingConfig tc;
@@ -104,7 +131,6 @@ SfarmTrainResult trainSfarmOnCsv(const SfarmTrainRequest& r, const std::function
     tc.batchSize = r.batchSize;
     tc.lr = r.lr;
     tc.seed = r.seed;
-    const at::Tensor xs = standardise(v.x, f);
     const auto history = trainSfarm(*f.model, ElementGrid{1, mc.elements}, xs, v.observed, tc,
                                     [&](const SfarmEpoch& e) { if (onEpoch) onEpoch(e.epoch, e.loss); }, cancel);
     f.model->eval();
@@ -114,7 +140,7 @@ SfarmTrainResult trainSfarmOnCsv(const SfarmTrainRequest& r, const std::function
     result.observedFraction = v.observed.to(at::kDouble).mean().item<double>();
     result.seconds = t0.seconds();
     f.training = {{"data", r.dataPath}, {"rows", result.rows}, {"epochs", result.epochs}, {"hidden", r.hidden},
-                  {"lr", r.lr}, {"batch", r.batchSize}, {"seed", r.seed}, {"final_loss", result.finalLoss},
+                  {"mixture", r.mixture}, {"atoms", r.atoms}, {"lr", r.lr}, {"batch", r.batchSize}, {"seed", r.seed}, {"final_loss", result.finalLoss},
                   {"observed_fraction", result.observedFraction}, {"integer_columns", result.integerColumns},
                   {"cancelled", cancel.cancelled()}};
     saveSfarmModel(f, r.outPath);
@@ -141,7 +167,9 @@ SfarmImputeResult imputeCsvWithSfarm(const std::string& modelPath, const std::st
         for (std::size_t i = 0; i < t.rows.size(); ++i) {
             if (oa[static_cast<int64_t>(i)][static_cast<int64_t>(j)]) continue;  // the user's text stays as written
             // Integer columns come back on their bin centres: whole numbers once written with 7 digits.
-            t.rows[i][c] = cellText(fa[static_cast<int64_t>(i)][static_cast<int64_t>(j)] * f.sd[j] + f.mean[j]);
+            const double standardised = fa[static_cast<int64_t>(i)][static_cast<int64_t>(j)];
+            const double raw = standardised * f.sd[j] + f.mean[j];
+            t.rows[i][c] = cellText(isAtom(f, j, standardised) ? withoutRoundingNoise(raw, f.sd[j]) : raw);
             ++result.filled;
         }
     }

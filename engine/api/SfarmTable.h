@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "runtime/CancelToken.h"
@@ -19,6 +20,10 @@ struct SfarmTrainRequest {
     std::vector<std::string> columns;  // empty: every column whose filled cells are all numbers
     int64_t epochs = 2000;
     int64_t hidden = 64;
+    int64_t mixture = 1;  // Gaussian components per continuous column (> 1: several modes)
+    // Values a continuous column repeats (sfarm/RepeatedValues: >= 2 % of its cells) become atoms:
+    // imputed exactly when drawn; false: none.
+    bool atoms = true;
     int64_t batchSize = 64;
     double lr = 1e-3;
     uint64_t seed = 0;
@@ -32,6 +37,7 @@ struct SfarmTrainResult {
     std::vector<std::string> columns;
     std::vector<std::string> ignoredColumns;  // text columns, not modelled
     std::vector<std::string> integerColumns;  // modelled as integers
+    std::vector<std::pair<std::string, int64_t>> atomColumns;  // columns with repeated values, and how many
     double observedFraction = 0.0;
     double finalLoss = 0.0;
     double seconds = 0.0;

@@ -14,6 +14,7 @@
 #include "baselines/MiwaeTrainer.h"
 #include "runtime/Stopwatch.h"
 #include "sfarm/SfarmInference.h"
+#include "sfarm/RepeatedValues.h"
 #include "sfarm/SfarmMlp.h"
 #include "sfarm/SfarmTrainer.h"
 #include "runtime/TorchRuntime.h"
@@ -90,7 +91,10 @@ Fitted fitAndScore(const SplitData& d, const ImputationBenchmarkSettings& s, uin
     const at::Tensor target = ~d.testObserved;
     if (s.method == ImputationMethod::Sfarm) {
         const ElementGrid grid{1, D};
-        SfarmMlp model(SfarmMlpConfig{D, s.hidden, s.layers, 16, {}, {}});
+        SfarmMlpConfig mc{D, s.hidden, s.layers, 16, {}, {}};
+        mc.mixture = s.mixture;
+        if (s.atoms) mc.atoms = repeatedValues(d.train, d.trainObserved, {});
+        SfarmMlp model(mc);
         SfarmTrainingConfig cfg;
         cfg.epochs = s.epochs;
         cfg.batchSize = s.batchSize;

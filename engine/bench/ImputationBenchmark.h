@@ -45,6 +45,8 @@ struct ImputationBenchmarkSettings {
     int64_t batchSize = 100;
     int64_t hidden = 32;                 // SFARM MLP units (MIWAE/VAE: 128, as in MIWAE)
     int64_t layers = 3;
+    int64_t mixture = 1;                 // SFARM Gaussian components per feature (1 = the paper's)
+    bool atoms = false;                  // SFARM: the training part's repeated values as atoms (sfarm/RepeatedValues)
     double lr = 1e-3;
     int64_t likelihoodOrders = 20;
     // SFARM early stopping: > 0 holds out this share of the training rows (their observed values

@@ -38,8 +38,7 @@ std::vector<AcquisitionScore> rankAcquisition(const SfarmMlp& model, const at::T
     at::Generator gen = at::make_generator<at::CPUGeneratorImpl>(rng());
     at::Tensor batchValues = values.repeat({C * samples, 1});
     at::Tensor batchActive = active.repeat({C * samples, 1});
-    const ElementPredictions repeated{prior.mean.repeat({samples, 1}), prior.logStd.repeat({samples, 1}),
-                                      prior.logits.defined() ? prior.logits.repeat({samples, 1}) : at::Tensor()};
+    const ElementPredictions repeated = prior.repeated(samples);
     for (int64_t c = 0; c < C; ++c) {
         const int64_t k = candidates[static_cast<size_t>(c)];
         const at::Tensor draws = model->draw(repeated, true, gen).select(1, k);  // from p(x_k | x_O)
@@ -48,7 +47,8 @@ std::vector<AcquisitionScore> rankAcquisition(const SfarmMlp& model, const at::T
     }
     const ElementPredictions post = model->forward(batchValues, batchActive, at::full({C * samples}, known + 2, at::kLong),
                                                  mode.repeat({C * samples}));
-    // KL(N(m1, s1) || N(m0, s0)) for the target, averaged over the samples of each candidate.
+    // KL(N(m1, s1) || N(m0, s0)) for the target, averaged over the samples of each candidate (for a
+    // mixture output, between the Gaussians of the same mean and variance).
     const at::Tensor m1 = post.mean.select(1, target), l1 = post.logStd.select(1, target);
     const at::Tensor kl = (priorLogStd - l1) + ((2 * l1).exp() + (m1 - priorMean).square()) / (2 * std::exp(2 * priorLogStd)) - 0.5;
     const at::Tensor info = kl.view({C, samples}).mean(1).to(at::kDouble).contiguous();

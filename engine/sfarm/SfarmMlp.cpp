@@ -2,7 +2,9 @@
 
 #include <ATen/ATen.h>
 
+#include <algorithm>
 #include <cmath>
+#include <limits>
 #include <stdexcept>
 
 #include "math/GaussianLogDensity.h"
@@ -11,16 +13,43 @@
 
 namespace ms {
 
+namespace {
+// The narrowest mixture component, sd = e^-5 = 0.0067 (standardised units): the floor of the
+// MIWAE decoder here, so the two models' densities on repeated values are capped alike. Without
+// it (e^-7) a component narrows faster than its mean settles, loses its data and dies: the
+// mixture falls back to one Gaussian (seen in TestSfarm's point-mass case).
+constexpr double kMixtureLogStdFloor = -5.0;
+constexpr int64_t kMaxAtoms = 64;
+}  // namespace
+
 int64_t SfarmMlpConfig::classTotal() const {
     int64_t total = 0;
     for (int64_t k : classes) total += k;
     return total;
 }
 
+int64_t SfarmMlpConfig::atomMax() const {
+    std::size_t most = 0;
+    for (const auto& a : atoms) most = std::max(most, a.size());
+    return static_cast<int64_t>(most);
+}
+
+ElementPredictions ElementPredictions::repeated(int64_t times) const {
+    const auto tile = [times](const at::Tensor& t) {
+        if (!t.defined()) return at::Tensor();
+        std::vector<int64_t> reps(static_cast<size_t>(t.dim()), 1);
+        reps[0] = times;
+        return t.repeat(reps);
+    };
+    return {tile(mean), tile(logStd), tile(logits), tile(componentMean), tile(componentLogStd), tile(componentLogWeight)};
+}
+
 SfarmMlpImpl::SfarmMlpImpl(SfarmMlpConfig config) : m_config(std::move(config)) {
     const SfarmMlpConfig& c = m_config;
     if (c.elements < 1 || c.hidden < 1 || c.layers < 1 || c.embedding < 1)
         throw std::invalid_argument("SFARM MLP: elements, hidden, layers and embedding must be positive");
+    if (c.mixture < 1 || c.mixture > 64)
+        throw std::invalid_argument("SFARM MLP: the Gaussian mixture needs 1 to 64 components (got " + std::to_string(c.mixture) + ")");
     if (!c.classes.empty() && static_cast<int64_t>(c.classes.size()) != c.elements)
         throw std::invalid_argument("SFARM MLP: one class count per element (0 = continuous)");
     if (!c.levels.empty() && static_cast<int64_t>(c.levels.size()) != c.elements)
@@ -30,6 +59,27 @@ SfarmMlpImpl::SfarmMlpImpl(SfarmMlpConfig config) : m_config(std::move(config)) 
             throw std::invalid_argument("SFARM MLP: an integer element needs at least two levels");
         if (c.integer(k) && c.categorical(k))
             throw std::invalid_argument("SFARM MLP: element " + std::to_string(k) + " can not be both categorical and integer");
+    }
+    if (!c.atoms.empty() && static_cast<int64_t>(c.atoms.size()) != c.elements)
+        throw std::invalid_argument("SFARM MLP: one atom list per element (empty = none)");
+    for (std::size_t k = 0; k < c.atoms.size(); ++k) {
+        const auto e = static_cast<int64_t>(k);
+        if (c.atoms[k].empty()) continue;
+        if (c.categorical(e) || c.integer(e))
+            throw std::invalid_argument("SFARM MLP: element " + std::to_string(e) + " has atoms but is not continuous");
+        if (static_cast<int64_t>(c.atoms[k].size()) > kMaxAtoms)
+            throw std::invalid_argument("SFARM MLP: element " + std::to_string(e) + " has more than " + std::to_string(kMaxAtoms) + " atoms");
+        for (double v : c.atoms[k])
+            if (!std::isfinite(v)) throw std::invalid_argument("SFARM MLP: element " + std::to_string(e) + " has a non-finite atom");
+    }
+    if (c.atomMax() > 0) {
+        m_atomValue = at::zeros({c.elements, c.atomMax()});
+        m_atomLogitMask = at::full({c.elements, c.atomMax()}, -std::numeric_limits<float>::infinity());
+        for (std::size_t k = 0; k < c.atoms.size(); ++k)
+            for (std::size_t a = 0; a < c.atoms[k].size(); ++a) {
+                m_atomValue[static_cast<int64_t>(k)][static_cast<int64_t>(a)] = c.atoms[k][a];
+                m_atomLogitMask[static_cast<int64_t>(k)][static_cast<int64_t>(a)] = 0.0f;
+            }
     }
     int64_t offset = 0;
     for (int64_t k : c.classes) {
@@ -44,7 +94,23 @@ SfarmMlpImpl::SfarmMlpImpl(SfarmMlpConfig config) : m_config(std::move(config)) 
         m_layers.push_back(register_module("layer" + std::to_string(l), torch::nn::Linear(width, c.hidden)));
         width = c.hidden;
     }
-    m_layers.push_back(register_module("head", torch::nn::Linear(width, 2 * c.elements + c.classTotal())));
+    // Head: [means, log sds] per element; with several components [means, log sds, weight
+    // logits] per element and free component, then one weight logit per element and atom; then
+    // the class logits.
+    const int64_t perElement = c.components() ? 3 * c.mixture + c.atomMax() : 2;
+    m_layers.push_back(register_module("head", torch::nn::Linear(width, perElement * c.elements + c.classTotal())));
+    if (c.mixture > 1) {
+        // Components start apart (means at the standard normal's quantiles (m + 0.5) / M, sds
+        // narrower by sqrt(M)): from near-identical components the gradients are near-identical
+        // and the mixture takes thousands of steps to split.
+        at::NoGradGuard noGrad;
+        const at::Tensor bias = m_layers.back()->bias;
+        const int64_t S = c.elements, M = c.mixture;
+        const at::Tensor quantiles =
+            std::sqrt(2.0) * at::erfinv((at::arange(M, at::kDouble) + 0.5) * (2.0 / static_cast<double>(M)) - 1.0);
+        bias.narrow(0, 0, S * M).view({S, M}).copy_(quantiles.to(bias.scalar_type()).expand({S, M}));
+        bias.narrow(0, S * M, S * M).fill_(-0.5 * std::log(static_cast<double>(M)));
+    }
 }
 
 at::Tensor SfarmMlpImpl::inputEncoding(const at::Tensor& x, const at::Tensor& active) const {
@@ -69,9 +135,37 @@ ElementPredictions SfarmMlpImpl::forward(const at::Tensor& x, const at::Tensor& 
                             at::embedding(m_mode->weight, mode)}, 1);
     for (size_t l = 0; l + 1 < m_layers.size(); ++l) h = at::silu(at::linear(h, m_layers[l]->weight, m_layers[l]->bias));
     const at::Tensor out = at::linear(h, m_layers.back()->weight, m_layers.back()->bias);
-    const int64_t S = m_config.elements;
-    ElementPredictions p{out.narrow(1, 0, S), out.narrow(1, S, S).clamp(-7.0, 5.0), {}};
-    if (m_config.classTotal() > 0) p.logits = out.narrow(1, 2 * S, m_config.classTotal());
+    const int64_t S = m_config.elements, M = m_config.mixture, A = m_config.atomMax();
+    ElementPredictions p;
+    if (!m_config.components()) {
+        p.mean = out.narrow(1, 0, S);
+        p.logStd = out.narrow(1, S, S).clamp(-7.0, 5.0);
+    } else {
+        const int64_t B = out.size(0);
+        p.componentMean = out.narrow(1, 0, S * M).view({B, S, M});
+        p.componentLogStd = out.narrow(1, S * M, S * M).view({B, S, M}).clamp(kMixtureLogStdFloor, 5.0);
+        at::Tensor logits = out.narrow(1, 2 * S * M, S * M).view({B, S, M});
+        if (A > 0) {
+            const auto opts = out.options();
+            p.componentMean = at::cat({p.componentMean, m_atomValue.to(opts).unsqueeze(0).expand({B, S, A})}, 2);
+            p.componentLogStd = at::cat({p.componentLogStd, at::full({B, S, A}, kMixtureLogStdFloor, opts)}, 2);
+            logits = at::cat({logits, out.narrow(1, 3 * S * M, S * A).view({B, S, A}) + m_atomLogitMask.to(opts)}, 2);
+        }
+        p.componentLogWeight = at::log_softmax(logits, 2);
+        // The mixture's moments: E[x] = sum w mu, Var[x] = sum w (sigma^2 + mu^2) - E[x]^2.
+        const at::Tensor w = p.componentLogWeight.exp();
+        p.mean = (w * p.componentMean).sum(2);
+        const at::Tensor second = (w * ((2 * p.componentLogStd).exp() + p.componentMean.square())).sum(2);
+        p.logStd = (0.5 * (second - p.mean.square()).clamp_min(1e-12).log()).clamp(-7.0, 5.0);
+        // Integer elements use the first component as their logistic.
+        for (int64_t k = 0; k < S; ++k) {
+            if (!m_config.integer(k)) continue;
+            p.mean.select(1, k).copy_(p.componentMean.select(1, k).select(1, 0));
+            p.logStd.select(1, k).copy_(p.componentLogStd.select(1, k).select(1, 0));
+        }
+    }
+    const int64_t offset = (m_config.components() ? 3 * M + A : 2) * S;
+    if (m_config.classTotal() > 0) p.logits = out.narrow(1, offset, m_config.classTotal());
     return p;
 }
 
@@ -82,7 +176,10 @@ at::Tensor SfarmMlpImpl::classProbabilities(const ElementPredictions& p, int64_t
 }
 
 at::Tensor SfarmMlpImpl::logDensity(const ElementPredictions& p, const at::Tensor& x) const {
-    at::Tensor ll = gaussianLogDensity(at::nan_to_num(x), p.mean, p.logStd);
+    const at::Tensor xf = at::nan_to_num(x);
+    at::Tensor ll = p.mixture() ? at::logsumexp(p.componentLogWeight + gaussianLogDensity(xf.unsqueeze(2), p.componentMean,
+                                                                                          p.componentLogStd), 2)
+                                : gaussianLogDensity(xf, p.mean, p.logStd);
     if (m_config.classes.empty() && m_config.levels.empty()) return ll;
     std::vector<at::Tensor> columns = ll.unbind(1);
     for (int64_t k = 0; k < m_config.elements; ++k) {
@@ -101,6 +198,17 @@ at::Tensor SfarmMlpImpl::logDensity(const ElementPredictions& p, const at::Tenso
 }
 
 at::Tensor SfarmMlpImpl::draw(const ElementPredictions& p, bool sample, at::Generator& gen, double truncation) const {
+    // A mixture draws its component first; the Gaussian draw below then uses that component.
+    at::Tensor centre = p.mean, logStd = p.logStd;
+    at::Tensor atom;  // where the draw is an atom (then exact: no noise)
+    if (sample && p.mixture()) {
+        const int64_t B = p.mean.size(0), S = p.mean.size(1), C = p.componentMean.size(2);
+        const at::Tensor weights = p.componentLogWeight.exp().reshape({B * S, C});
+        const at::Tensor component = at::multinomial(weights, 1, false, gen).view({B, S, 1});
+        centre = p.componentMean.gather(2, component).squeeze(2);
+        logStd = p.componentLogStd.gather(2, component).squeeze(2);
+        atom = component.squeeze(2) >= m_config.mixture;
+    }
     at::Tensor noise;
     if (sample && truncation > 0.0) {
         const double lo = 0.5 * std::erfc(truncation / std::sqrt(2.0));  // Phi(-truncation)
@@ -109,7 +217,8 @@ at::Tensor SfarmMlpImpl::draw(const ElementPredictions& p, bool sample, at::Gene
     } else if (sample) {
         noise = at::randn(p.mean.sizes(), gen, p.mean.scalar_type());
     }
-    at::Tensor values = sample ? p.mean + at::exp(p.logStd) * noise : p.mean.clone();
+    if (atom.defined()) noise = at::where(atom, at::zeros_like(noise), noise);
+    at::Tensor values = sample ? centre + at::exp(logStd) * noise : p.mean.clone();
     for (int64_t k = 0; k < m_config.elements; ++k) {
         if (m_config.integer(k)) {
             const int64_t levels = m_config.levels[static_cast<size_t>(k)];

@@ -1,9 +1,10 @@
 #pragma once
 // The SFARM network for tabular and keypoint vectors (seed 002 §3, METHODS.md §2):
 // f(x ⊙ z, z, i, m) -> a distribution per element, as an MLP with step and masking-mode
-// embeddings. An element is continuous (a Gaussian), categorical with K classes (K logits; its
-// value is the class index 0..K-1, fed to the network one-hot) or integer with L levels (a
-// discretised logistic over L equal bins of [-1, 1]; its standardised value is a bin centre).
+// embeddings. An element is continuous (a Gaussian, or a mixture of M Gaussians), categorical
+// with K classes (K logits; its value is the class index 0..K-1, fed to the network one-hot) or
+// integer with L levels (a discretised logistic over L equal bins of [-1, 1]; its standardised
+// value is a bin centre).
 #include <torch/nn/module.h>
 #include <torch/nn/modules/embedding.h>
 #include <torch/nn/modules/linear.h>
@@ -24,16 +25,40 @@ struct SfarmMlpConfig {
     std::vector<int64_t> classes;
     // Per element: 0 = not integer, L >= 2 = integer with L levels. Empty = none.
     std::vector<int64_t> levels;
+    // Gaussian components per continuous element: 1 = one Gaussian (the paper's), M > 1 = a
+    // mixture of M Gaussians, which can put narrow peaks on the values a column repeats (point
+    // masses such as "no slag" in UCI Concrete, the few levels of a designed experiment).
+    int64_t mixture = 1;
+    // Per continuous element: values that repeat in the training data (standardised), "atoms"
+    // such as 0 = none of an ingredient or the levels of a designed experiment. Each is a fixed,
+    // narrow component of the element's distribution (sd e^-5, the narrowest a mixture component
+    // may get) with a learned weight; a draw of an atom is that value exactly. Unlike a free
+    // mixture component an atom can not drift off its value while it narrows, so it trains
+    // reliably. Empty = none.
+    std::vector<std::vector<double>> atoms{};
 
     bool categorical(int64_t element) const { return !classes.empty() && classes[static_cast<size_t>(element)] > 0; }
     bool integer(int64_t element) const { return !levels.empty() && levels[static_cast<size_t>(element)] > 0; }
     int64_t classTotal() const;  // sum of K over the categorical elements
+    int64_t atomMax() const;     // the most atoms of any element
+    // Whether continuous elements have several components (free Gaussians and/or atoms).
+    bool components() const { return mixture > 1 || atomMax() > 0; }
 };
 
 struct ElementPredictions {
-    at::Tensor mean;    // [B, S] (continuous: Gaussian mean; integer: the logistic's location)
-    at::Tensor logStd;  // [B, S], clamped to [-7, 5] (integer: the logistic's log scale)
+    // [B, S]. Continuous: the mean and log sd of the element's distribution (a mixture's first
+    // two moments); integer: the logistic's location and log scale. Clamped to [-7, 5].
+    at::Tensor mean;
+    at::Tensor logStd;
     at::Tensor logits;  // [B, classTotal] (undefined when there is no categorical element)
+    // Several components only (undefined for one Gaussian): [B, S, M + atomMax] component means,
+    // log sds and log weights: the M free Gaussians, then the element's atoms (padding atoms
+    // have weight 0).
+    at::Tensor componentMean, componentLogStd, componentLogWeight;
+
+    bool mixture() const { return componentMean.defined(); }
+    // The same predictions for `times` copies of the batch (rows tiled as Tensor::repeat does).
+    ElementPredictions repeated(int64_t times) const;
 };
 
 class SfarmMlpImpl : public torch::nn::Module, public SfarmNetwork {
@@ -69,6 +94,7 @@ private:
 
     SfarmMlpConfig m_config;
     std::vector<int64_t> m_classOffset;  // per element: first logit column (categorical elements)
+    at::Tensor m_atomValue, m_atomLogitMask;  // [S, atomMax]: positions; 0 for an atom, -inf for padding
     torch::nn::Embedding m_step{nullptr}, m_mode{nullptr};
     std::vector<torch::nn::Linear> m_layers;
 };

@@ -18,7 +18,7 @@ void saveSfarmModel(const SfarmModelFile& f, const std::string& path) {
                                  {"sd", f.sd},
                                  {"low", f.low},
                                  {"high", f.high},
-                                 {"network", {{"elements", c.elements}, {"hidden", c.hidden}, {"layers", c.layers}, {"embedding", c.embedding}, {"classes", c.classes}, {"levels", c.levels}}},
+                                 {"network", {{"elements", c.elements}, {"hidden", c.hidden}, {"layers", c.layers}, {"embedding", c.embedding}, {"classes", c.classes}, {"levels", c.levels}, {"mixture", c.mixture}, {"atoms", c.atoms}}},
                                  {"schema", f.schema},
                                  {"training", f.training}};
     torch::serialize::OutputArchive archive;
@@ -45,6 +45,8 @@ SfarmModelFile loadSfarmModel(const std::string& path) {
         c.embedding = n.at("embedding").get<int64_t>();
         c.classes = n.value("classes", std::vector<int64_t>{});
         c.levels = n.value("levels", std::vector<int64_t>{});
+        c.mixture = n.value("mixture", int64_t{1});
+        c.atoms = n.value("atoms", std::vector<std::vector<double>>{});
         f.schema = meta.value("schema", nlohmann::json());
         f.training = meta.value("training", nlohmann::json::object());
     } catch (const std::exception& e) {

@@ -106,6 +106,28 @@ private Q_SLOTS:
         QCOMPARE(j["splits"].toArray().size(), 2);
         QVERIFY(std::isfinite(j["test_nll_mean"].toDouble()));
         QCOMPARE(j["splits"].toArray()[0].toObject()["test_rows"].toInt() > 0, true);
+        QCOMPARE(j["mixture"].toInt(), 1);
+        r = cli({"sfarm", "uci", "--data", path("uci.txt"), "--seeds", "0", "--epochs", "5", "--orders", "3", "--mixture", "3", "--json"});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        QCOMPARE(r.lastJson()["mixture"].toInt(), 3);
+        QVERIFY(std::isfinite(r.lastJson()["test_nll_mean"].toDouble()));
+        QVERIFY(!r.lastJson()["atoms"].toBool());
+        // Columns 1 and 2 take 7 values each (column 2 = 3 x column 1), column 3 is continuous: as
+        // atoms the model puts narrow mass on the repeated values.
+        QFile levels(path("levels.txt"));
+        QVERIFY(levels.open(QIODevice::WriteOnly));
+        for (int i = 0; i < 600; ++i) levels.write(QString("%1 %2 %3\n").arg(i % 7).arg(3 * (i % 7)).arg(std::sin(i * 0.37) * 5, 0, 'f', 6).toUtf8());
+        levels.close();
+        r = cli({"sfarm", "uci", "--data", path("levels.txt"), "--seeds", "0", "--epochs", "100", "--orders", "3", "--json"});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        const double plain = r.lastJson()["test_nll_mean"].toDouble();
+        r = cli({"sfarm", "uci", "--data", path("levels.txt"), "--seeds", "0", "--epochs", "100", "--orders", "3", "--atoms", "--json"});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        QVERIFY(r.lastJson()["atoms"].toBool());
+        QVERIFY2(r.lastJson()["test_nll_mean"].toDouble() < plain - 1.0, qPrintable(QString("plain %1\n").arg(plain) + r.out));
+        r = cli({"sfarm", "uci", "--data", path("uci.txt"), "--mixture", "0"});
+        QVERIFY(r.code != 0);
+        QVERIFY2(r.err.contains("--mixture"), qPrintable(r.err));
 
         QVERIFY(f.open(QIODevice::Append));
         f.write("1 2\n");  // ragged row 81
@@ -172,6 +194,24 @@ private Q_SLOTS:
         const QJsonObject j = r.lastJson();
         QCOMPARE(j["cells"].toArray().size(), 4);  // (uniform, block) x (sfarm, miwae)
         QCOMPARE(j["speed"].toArray().size(), 2);
+        r = cli({"sfarm", "images", "acquire", "--model", path("sfarm.pxm"), "--data", data, "--images", "2", "--target", "2,2,4,4",
+                 "--acquire", "3", "--stride", "2", "--samples", "2", "--steps", "4", "--png", path("acq.png"), "--json"});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        const QJsonObject a = r.lastJson();
+        QCOMPARE(a["greedy"].toArray().size(), 4);  // after 0..3 acquired pixels
+        QCOMPARE(a["random"].toArray().size(), 4);
+        QCOMPARE(a["greedy_picks"].toArray()[0].toArray().size(), 3);
+        for (const auto& pick : a["greedy_picks"].toArray()[0].toArray()) {
+            const int p = pick.toInt(), x = p % 8, y = p / 8;
+            QVERIFY2(x % 2 == 0 && y % 2 == 0 && !(x >= 2 && x < 6 && y >= 2 && y < 6), qPrintable(QString::number(p)));  // a candidate, outside the target
+        }
+        QVERIFY(QFileInfo(path("acq.png")).size() > 100);
+        r = cli({"sfarm", "images", "acquire", "--model", path("sfarm.pxm"), "--data", data, "--target", "6,6,4,4"});
+        QVERIFY(r.code != 0);
+        QVERIFY2(r.err.contains("must lie inside the 8 x 8 image"), qPrintable(r.err));
+        r = cli({"sfarm", "images", "acquire", "--model", path("miwae.pxm"), "--data", data});
+        QVERIFY(r.code != 0);
+        QVERIFY2(r.err.contains("needs an SFARM model"), qPrintable(r.err));
         r = cli({"sfarm", "images", "train", "--data", path("nowhere"), "--out", path("x.pxm")});
         QVERIFY(r.code != 0);
         QVERIFY2(r.err.contains("nowhere/train-images-idx3-ubyte.gz"), qPrintable(r.err));

@@ -14,6 +14,7 @@
 #include "data/DataError.h"
 #include "data/NumberText.h"
 #include "io/ModelBundle.h"
+#include "sfarm/SfarmModelFile.h"
 
 using namespace ms;
 
@@ -175,8 +176,10 @@ private Q_SLOTS:
         }
         QVERIFY(filled > 100);
         QVERIFY2(absError / filled < 1.0, qPrintable(QString::number(absError / filled)));  // read off the ratio
-        // Opting out models it as a Gaussian: fills are no longer whole numbers.
+        // Opting out of both integers and atoms (each of its 21 values is an atom: >= 2 % of the
+        // cells) models it as a Gaussian: fills are no longer whole numbers.
         r.integerColumns = false;
+        r.atoms = false;
         r.outPath = m_dir.filePath("gears-continuous.sfm").toStdString();
         QVERIFY(trainSfarmOnCsv(r, {}, CancelToken()).integerColumns.empty());
         imputeCsvWithSfarm(r.outPath, csv.toStdString(), out, true, 3);
@@ -188,6 +191,61 @@ private Q_SLOTS:
                 fractional += v != std::round(v) ? 1 : 0;
             }
         QVERIFY(fractional > filled / 2);
+    }
+
+    void repeatedValuesAreAtoms() {
+        // slag: exactly 0 in about half of the mixes, else around 100 (as UCI Concrete's slag, fly
+        // ash and superplasticiser); water: continuous, lower when slag is used.
+        const QString csv = m_dir.filePath("mixes.csv");
+        {
+            std::mt19937_64 rng(8);
+            std::normal_distribution<double> n01;
+            std::uniform_real_distribution<double> u;
+            std::ofstream out(csv.toStdString());
+            out << "slag,water\n";
+            for (int i = 0; i < 600; ++i) {
+                const bool none = u(rng) < 0.5;
+                const double slag = none ? 0.0 : 100.0 + 20.0 * n01(rng), water = 180.0 - 0.2 * slag + 5.0 * n01(rng);
+                out << (u(rng) < 0.2 ? std::string() : text(slag)) << "," << text(water) << "\n";
+            }
+        }
+        SfarmTrainRequest r;
+        r.dataPath = csv.toStdString();
+        r.epochs = 150;
+        r.hidden = 32;
+        r.integerColumns = false;
+        const auto meanScore = [&](bool atoms) {
+            r.atoms = atoms;
+            r.outPath = m_dir.filePath(atoms ? "mixes-atoms.sfm" : "mixes-plain.sfm").toStdString();
+            const SfarmTrainResult res = trainSfarmOnCsv(r, {}, CancelToken());
+            const auto ll = scoreCsvWithSfarm(r.outPath, csv.toStdString(), 4, 1);
+            double sum = 0;
+            for (double v : ll) sum += v;
+            return std::make_pair(res, sum / static_cast<double>(ll.size()));
+        };
+        const auto [plain, plainScore] = meanScore(false);
+        const auto [atoms, atomScore] = meanScore(true);
+        QVERIFY(plain.atomColumns.empty());
+        QCOMPARE(atoms.atomColumns, (std::vector<std::pair<std::string, int64_t>>{{"slag", 1}}));  // the zeros; water has none
+        QCOMPARE(loadSfarmModel(r.outPath).model->config().atoms.size(), size_t(2));  // recorded in the file
+        QVERIFY2(atomScore > plainScore + 1.0, qPrintable(QString("log p per row: plain %1, with atoms %2").arg(plainScore).arg(atomScore)));
+        // Sampled fills: observed cells as written, and about half of the filled slag cells are
+        // exactly 0 (the atom), the others far from it.
+        const std::string out = m_dir.filePath("mixes-filled.csv").toStdString();
+        imputeCsvWithSfarm(r.outPath, csv.toStdString(), out, true, 2);
+        const CsvTable in = readCsvFile(csv.toStdString()), done = readCsvFile(out);
+        int filled = 0, zeros = 0;
+        for (std::size_t i = 0; i < in.rows.size(); ++i) {
+            for (std::size_t c = 0; c < 2; ++c)
+                if (!in.rows[i][c].empty()) QCOMPARE(done.rows[i][c], in.rows[i][c]);
+            if (!in.rows[i][0].empty()) continue;
+            const double v = parseNumber(done.rows[i][0]).value;
+            ++filled;
+            zeros += v == 0.0 ? 1 : 0;
+            QVERIFY2(v == 0.0 || std::abs(v) > 30.0, done.rows[i][0].c_str());
+        }
+        QVERIFY(filled > 80);
+        QVERIFY2(zeros > filled / 4 && zeros < 3 * filled / 4, qPrintable(QString("%1 of %2").arg(zeros).arg(filled)));
     }
 
     void badInputIsNamed() {
