@@ -18,6 +18,7 @@
 #include "sfarm/RepeatedValues.h"
 #include "sfarm/SfarmAcquisition.h"
 #include "sfarm/SfarmInference.h"
+#include "sfarm/SfarmInformationGain.h"
 #include "sfarm/SfarmMlp.h"
 #include "sfarm/SfarmModelFile.h"
 #include "sfarm/SfarmTrainer.h"
@@ -205,7 +206,20 @@ std::vector<SfarmAcquisition> acquireWithSfarm(const std::string& modelPath, con
     std::mt19937_64 rng(seed);
     const at::Tensor xs = standardise(v.x, f).nan_to_num(0.0).select(0, row);
     std::vector<SfarmAcquisition> out;
-    for (const auto& s : rankAcquisition(f.model, xs, observed, targetIndex, samples, rng))
+    const SfarmMlpConfig& c = f.model->config();
+    if (!c.components() && !c.integer(targetIndex) && !c.categorical(targetIndex)) {
+        // One Gaussian per element: the closed-form KL between the target's Gaussians.
+        for (const auto& s : rankAcquisition(f.model, xs, observed, targetIndex, samples, rng))
+            out.push_back({f.columns[static_cast<std::size_t>(s.element)], s.information});
+        return out;
+    }
+    // Atoms, mixtures, integer or categorical targets: the Monte Carlo estimate.
+    at::Tensor seen = at::zeros({c.elements}, at::kBool), wanted = at::zeros({c.elements}, at::kBool);
+    for (std::size_t j = 0; j < observed.size(); ++j) seen[static_cast<int64_t>(j)] = static_cast<bool>(observed[j]);
+    wanted[targetIndex] = true;
+    InformationGainSettings settings;
+    settings.samples = samples;
+    for (const auto& s : rankByInformationGain(*f.model, xs, seen, wanted, {}, settings, rng))
         out.push_back({f.columns[static_cast<std::size_t>(s.element)], s.information});
     return out;
 }

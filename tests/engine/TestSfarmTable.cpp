@@ -202,11 +202,11 @@ private Q_SLOTS:
             std::normal_distribution<double> n01;
             std::uniform_real_distribution<double> u;
             std::ofstream out(csv.toStdString());
-            out << "slag,water\n";
+            out << "slag,water,noise\n";
             for (int i = 0; i < 600; ++i) {
                 const bool none = u(rng) < 0.5;
                 const double slag = none ? 0.0 : 100.0 + 20.0 * n01(rng), water = 180.0 - 0.2 * slag + 5.0 * n01(rng);
-                out << (u(rng) < 0.2 ? std::string() : text(slag)) << "," << text(water) << "\n";
+                out << (u(rng) < 0.2 ? std::string() : text(slag)) << "," << text(water) << "," << text(n01(rng)) << "\n";
             }
         }
         SfarmTrainRequest r;
@@ -226,8 +226,8 @@ private Q_SLOTS:
         const auto [plain, plainScore] = meanScore(false);
         const auto [atoms, atomScore] = meanScore(true);
         QVERIFY(plain.atomColumns.empty());
-        QCOMPARE(atoms.atomColumns, (std::vector<std::pair<std::string, int64_t>>{{"slag", 1}}));  // the zeros; water has none
-        QCOMPARE(loadSfarmModel(r.outPath).model->config().atoms.size(), size_t(2));  // recorded in the file
+        QCOMPARE(atoms.atomColumns, (std::vector<std::pair<std::string, int64_t>>{{"slag", 1}}));  // the zeros; water, noise none
+        QCOMPARE(loadSfarmModel(r.outPath).model->config().atoms.size(), size_t(3));  // recorded in the file
         QVERIFY2(atomScore > plainScore + 1.0, qPrintable(QString("log p per row: plain %1, with atoms %2").arg(plainScore).arg(atomScore)));
         // Sampled fills: observed cells as written, and about half of the filled slag cells are
         // exactly 0 (the atom), the others far from it.
@@ -236,7 +236,7 @@ private Q_SLOTS:
         const CsvTable in = readCsvFile(csv.toStdString()), done = readCsvFile(out);
         int filled = 0, zeros = 0;
         for (std::size_t i = 0; i < in.rows.size(); ++i) {
-            for (std::size_t c = 0; c < 2; ++c)
+            for (std::size_t c = 0; c < 3; ++c)
                 if (!in.rows[i][c].empty()) QCOMPARE(done.rows[i][c], in.rows[i][c]);
             if (!in.rows[i][0].empty()) continue;
             const double v = parseNumber(done.rows[i][0]).value;
@@ -246,6 +246,18 @@ private Q_SLOTS:
         }
         QVERIFY(filled > 80);
         QVERIFY2(zeros > filled / 4 && zeros < 3 * filled / 4, qPrintable(QString("%1 of %2").arg(zeros).arg(filled)));
+        // Measure next, for water with nothing known: slag (through the Monte Carlo estimate, as
+        // the model has atoms) well ahead of the noise column.
+        const QString one = m_dir.filePath("one-mix.csv");
+        {
+            std::ofstream o(one.toStdString());
+            o << "slag,water,noise\n,,\n";
+        }
+        const auto ranking = acquireWithSfarm(r.outPath, one.toStdString(), 0, "water", 64, 3);
+        QCOMPARE(ranking.size(), std::size_t(2));
+        QCOMPARE(ranking.front().column, std::string("slag"));
+        QVERIFY2(ranking.front().information > 0.2 && ranking.front().information > 5 * std::max(ranking.back().information, 1e-3),
+                 qPrintable(QString("slag %1, noise %2").arg(ranking.front().information).arg(ranking.back().information)));
     }
 
     void badInputIsNamed() {
