@@ -192,7 +192,7 @@ void addSfarmCommand(CLI::App& app) {
     uci->add_option("--epochs", s->epochs, "training epochs (default 2000, the paper's)");
     uci->add_option("--hidden", s->hidden, "MLP units per layer (default 32, the paper's)");
     uci->add_option("--mixture", s->mixture, "SFARM: Gaussian components per feature (default 1, the paper's)")->check(CLI::Range(1, 64));
-    uci->add_flag("--atoms", s->atoms, "SFARM: the training part's repeated values (>= 2 % of a feature's values) as atoms");
+    uci->add_flag("--atoms", s->atoms, "the training part's repeated values (>= 2 % of a feature's values) as atoms (SFARM, MIWAE and VAE)");
     uci->add_option("--orders", s->likelihoodOrders, "orders K of the Monte Carlo likelihood (default 20)");
     uci->add_option("--validation", s->validationFraction,
                     "SFARM early stopping: hold out this share of the training rows (e.g. 0.1); --epochs becomes the maximum")

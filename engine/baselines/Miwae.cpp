@@ -6,6 +6,8 @@
 #include <stdexcept>
 
 #include "math/GaussianLogDensity.h"
+#include "math/GaussianMixture.h"
+#include "sfarm/RepeatedValues.h"
 
 namespace ms {
 
@@ -13,7 +15,12 @@ MiwaeImpl::MiwaeImpl(MiwaeConfig config) : m_config(config) {
     if (config.features < 1 || config.hidden < 1) throw std::invalid_argument("MIWAE: features and hidden must be positive");
     if (m_config.latent <= 0) m_config.latent = std::max<int64_t>(1, config.features - 1);
     const int64_t D = m_config.features, L = m_config.latent, H = m_config.hidden;
-    const int64_t enc[] = {D, H, H, 2 * L}, dec[] = {L, H, H, 2 * D};
+    const AtomTensors atoms = atomTensors(m_config.atoms, D);
+    m_atomValue = atoms.value;
+    m_atomLogitMask = atoms.logitMask;
+    // Decoder: mean and log sd per feature; with atoms also 1 + A weight logits per feature.
+    const int64_t out = atoms.width > 0 ? (3 + atoms.width) * D : 2 * D;
+    const int64_t enc[] = {D, H, H, 2 * L}, dec[] = {L, H, H, out};
     for (int i = 0; i < 3; ++i) {
         m_encoder.push_back(register_module("enc" + std::to_string(i), torch::nn::Linear(enc[i], enc[i + 1])));
         m_decoder.push_back(register_module("dec" + std::to_string(i), torch::nn::Linear(dec[i], dec[i + 1])));
@@ -43,11 +50,28 @@ MiwaeImpl::Draw MiwaeImpl::draw(const at::Tensor& x, const at::Tensor& observed,
     Draw d;
     d.mean = p.narrow(2, 0, D);
     d.logStd = p.narrow(2, D, D).clamp(-5.0, 5.0);
-    const at::Tensor logLik = gaussianLogDensity(xo.expand({K, B, D}), d.mean, d.logStd);
+    if (m_atomValue.defined()) {
+        const int64_t A = m_atomValue.size(1);
+        const at::Tensor logits = p.narrow(2, 2 * D, (1 + A) * D).view({K, B, D, 1 + A});
+        const at::Tensor mask = at::cat({at::zeros({D, 1}), m_atomLogitMask}, 1);
+        d.componentLogWeight = at::log_softmax(logits + mask, 3);
+        d.componentMean = at::cat({d.mean.unsqueeze(3), m_atomValue.expand({K, B, D, A})}, 3);
+        d.componentLogStd = at::cat({d.logStd.unsqueeze(3), at::full({K, B, D, A}, kAtomLogStd)}, 3);
+    }
+    const at::Tensor logLik = d.featureLogDensity(xo.expand({K, B, D}));
     const at::Tensor logPrior = gaussianLogDensity(z, at::zeros_like(z), at::zeros_like(z)).sum(2);
     const at::Tensor logQ = gaussianLogDensity(z, qMean.expand({K, B, L}), qLogStd.expand({K, B, L})).sum(2);
     d.logWeight = (logLik * o).sum(2) + logPrior - logQ;
     return d;
+}
+
+at::Tensor MiwaeImpl::Draw::featureLogDensity(const at::Tensor& x) const {
+    return componentMean.defined() ? mixtureLogDensity(x, componentMean, componentLogStd, componentLogWeight)
+                                   : gaussianLogDensity(x, mean, logStd);
+}
+
+at::Tensor MiwaeImpl::Draw::featureMean() const {
+    return componentMean.defined() ? mixtureMoments(componentMean, componentLogStd, componentLogWeight).mean : mean;
 }
 
 at::Tensor MiwaeImpl::bound(const at::Tensor& x, const at::Tensor& observed, int64_t K, at::Generator& gen) const {
@@ -61,7 +85,7 @@ at::Tensor MiwaeImpl::conditionalLogLikelihood(const at::Tensor& x, const at::Te
     const at::Tensor t = target.to(at::kFloat);
     const at::Tensor xt = at::where(target.to(at::kBool), x.to(at::kFloat), at::zeros({B, D}));
     const Draw d = draw(x, observed, K, gen, priorProposal);
-    const at::Tensor llTarget = (gaussianLogDensity(xt.expand({K, B, D}), d.mean, d.logStd) * t).sum(2);  // [K, B]
+    const at::Tensor llTarget = (d.featureLogDensity(xt.expand({K, B, D})) * t).sum(2);  // [K, B]
     return (at::logsumexp(d.logWeight + llTarget, 0) - at::logsumexp(d.logWeight, 0)).to(at::kDouble);
 }
 
@@ -69,7 +93,7 @@ at::Tensor MiwaeImpl::impute(const at::Tensor& x, const at::Tensor& observed, in
                              bool priorProposal) const {
     const Draw d = draw(x, observed, K, gen, priorProposal);
     const at::Tensor w = at::softmax(d.logWeight, 0).unsqueeze(2);  // [K, B, 1]
-    const at::Tensor filled = (w * d.mean).sum(0);
+    const at::Tensor filled = (w * d.featureMean()).sum(0);
     return at::where(observed.to(at::kBool), x.to(at::kFloat), filled);
 }
 
@@ -80,8 +104,19 @@ at::Tensor MiwaeImpl::conditionalSamples(const at::Tensor& x, const at::Tensor& 
     const at::Tensor pick = at::multinomial(probs, draws, /*replacement=*/true, gen).transpose(0, 1);  // [draws, B]
     const int64_t B = x.size(0), D = x.size(1);
     const at::Tensor index = pick.unsqueeze(2).expand({draws, B, D});
-    const at::Tensor mean = d.mean.gather(0, index), logStd = d.logStd.gather(0, index);
-    const at::Tensor sample = mean + logStd.exp() * at::randn(mean.sizes(), gen, mean.options());
+    at::Tensor mean = d.mean.gather(0, index), logStd = d.logStd.gather(0, index);
+    at::Tensor noise = at::randn(mean.sizes(), gen, mean.options());
+    if (d.componentMean.defined()) {
+        // The chosen z's component per feature; an atom is drawn exactly.
+        const int64_t C = d.componentMean.size(3);
+        const at::Tensor cIndex = pick.reshape({draws, B, 1, 1}).expand({draws, B, D, C});
+        const at::Tensor weights = d.componentLogWeight.gather(0, cIndex).exp().reshape({-1, C});
+        const at::Tensor component = at::multinomial(weights, 1, false, gen).view({draws, B, D, 1});
+        mean = d.componentMean.gather(0, cIndex).gather(3, component).squeeze(3);
+        logStd = d.componentLogStd.gather(0, cIndex).gather(3, component).squeeze(3);
+        noise = at::where(component.squeeze(3) > 0, at::zeros_like(noise), noise);
+    }
+    const at::Tensor sample = mean + logStd.exp() * noise;
     return at::where(observed.to(at::kBool).unsqueeze(0), x.to(at::kFloat).unsqueeze(0).expand_as(sample), sample);
 }
 

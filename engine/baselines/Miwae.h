@@ -15,6 +15,9 @@ struct MiwaeConfig {
     int64_t features = 0;
     int64_t latent = 0;    // 0: features - 1 (at least 1), as MIWAE's UCI experiments
     int64_t hidden = 128;
+    // Per feature: repeated values as atoms of the decoder's distribution, as SfarmMlpConfig::atoms
+    // (fixed narrow components, sd e^-5, beside the Gaussian; learned weights). Empty = none.
+    std::vector<std::vector<double>> atoms{};
 };
 
 class MiwaeImpl : public torch::nn::Module {
@@ -46,6 +49,10 @@ private:
         at::Tensor logWeight;  // [K, B]: log p(x_o | z) + log p(z) - log q(z | x_o)
         at::Tensor mean;       // [K, B, D]: decoder Gaussians for every feature
         at::Tensor logStd;     // [K, B, D]
+        // With atoms: [K, B, D, 1 + A] components (the Gaussian, then the atoms); else undefined.
+        at::Tensor componentMean, componentLogStd, componentLogWeight;
+        at::Tensor featureLogDensity(const at::Tensor& x) const;  // log p(x_d | z), [K, B, D]
+        at::Tensor featureMean() const;                           // E[x_d | z], [K, B, D]
     };
     Draw draw(const at::Tensor& x, const at::Tensor& observed, int64_t samples, at::Generator& gen,
               bool priorProposal = false) const;
@@ -53,6 +60,7 @@ private:
 
     MiwaeConfig m_config;
     std::vector<torch::nn::Linear> m_encoder, m_decoder;
+    at::Tensor m_atomValue, m_atomLogitMask;  // [D, A] (sfarm/RepeatedValues::atomTensors)
 };
 TORCH_MODULE(Miwae);
 

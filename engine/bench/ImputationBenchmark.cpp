@@ -116,7 +116,9 @@ Fitted fitAndScore(const SplitData& d, const ImputationBenchmarkSettings& s, uin
         return {ll, imputed, bestEpoch};
     }
     const bool vae = s.method == ImputationMethod::Vae;
-    Miwae model(MiwaeConfig{D, 0, 128});
+    MiwaeConfig mc{D, 0, 128};
+    if (s.atoms) mc.atoms = repeatedValues(d.train, d.trainObserved, {});
+    Miwae model(mc);
     MiwaeTrainingConfig cfg;
     cfg.epochs = s.epochs;
     cfg.batchSize = s.batchSize;

@@ -46,7 +46,7 @@ struct ImputationBenchmarkSettings {
     int64_t hidden = 32;                 // SFARM MLP units (MIWAE/VAE: 128, as in MIWAE)
     int64_t layers = 3;
     int64_t mixture = 1;                 // SFARM Gaussian components per feature (1 = the paper's)
-    bool atoms = false;                  // SFARM: the training part's repeated values as atoms (sfarm/RepeatedValues)
+    bool atoms = false;                  // the training part's repeated values as atoms (sfarm/RepeatedValues), SFARM and MIWAE/VAE alike
     double lr = 1e-3;
     int64_t likelihoodOrders = 20;
     // SFARM early stopping: > 0 holds out this share of the training rows (their observed values

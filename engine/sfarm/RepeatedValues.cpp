@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <map>
 #include <stdexcept>
 #include <utility>
@@ -40,6 +41,24 @@ std::vector<std::vector<double>> repeatedValues(const at::Tensor& x, const at::T
         for (const auto& f : frequent) out[static_cast<std::size_t>(k)].push_back(f.second);
     }
     return out;
+}
+
+AtomTensors atomTensors(const std::vector<std::vector<double>>& atoms, int64_t columns) {
+    AtomTensors t;
+    for (const auto& a : atoms) t.width = std::max(t.width, static_cast<int64_t>(a.size()));
+    if (t.width == 0) return t;
+    if (static_cast<int64_t>(atoms.size()) != columns) throw std::invalid_argument("atoms: one list per column (empty = none)");
+    t.value = at::zeros({columns, t.width});
+    t.logitMask = at::full({columns, t.width}, -std::numeric_limits<float>::infinity());
+    float* v = t.value.data_ptr<float>();
+    float* m = t.logitMask.data_ptr<float>();
+    for (std::size_t k = 0; k < atoms.size(); ++k)
+        for (std::size_t a = 0; a < atoms[k].size(); ++a) {
+            const auto at = static_cast<int64_t>(k) * t.width + static_cast<int64_t>(a);
+            v[at] = static_cast<float>(atoms[k][a]);
+            m[at] = 0.0f;
+        }
+    return t;
 }
 
 }  // namespace ms

@@ -8,17 +8,18 @@
 #include <stdexcept>
 
 #include "math/GaussianLogDensity.h"
+#include "math/GaussianMixture.h"
 #include "sfarm/DiscretisedLogistic.h"
 #include "sfarm/MaskingMode.h"
+#include "sfarm/RepeatedValues.h"
 
 namespace ms {
 
 namespace {
-// The narrowest mixture component, sd = e^-5 = 0.0067 (standardised units): the floor of the
-// MIWAE decoder here, so the two models' densities on repeated values are capped alike. Without
-// it (e^-7) a component narrows faster than its mean settles, loses its data and dies: the
-// mixture falls back to one Gaussian (seen in TestSfarm's point-mass case).
-constexpr double kMixtureLogStdFloor = -5.0;
+// The narrowest free mixture component: an atom's width (sd e^-5). Narrower (e^-7) a component
+// shrinks faster than its mean settles, loses its data and dies: the mixture falls back to one
+// Gaussian (seen on a point mass, the case atoms now serve).
+constexpr double kMixtureLogStdFloor = kAtomLogStd;
 constexpr int64_t kMaxAtoms = 64;
 }  // namespace
 
@@ -72,15 +73,9 @@ SfarmMlpImpl::SfarmMlpImpl(SfarmMlpConfig config) : m_config(std::move(config)) 
         for (double v : c.atoms[k])
             if (!std::isfinite(v)) throw std::invalid_argument("SFARM MLP: element " + std::to_string(e) + " has a non-finite atom");
     }
-    if (c.atomMax() > 0) {
-        m_atomValue = at::zeros({c.elements, c.atomMax()});
-        m_atomLogitMask = at::full({c.elements, c.atomMax()}, -std::numeric_limits<float>::infinity());
-        for (std::size_t k = 0; k < c.atoms.size(); ++k)
-            for (std::size_t a = 0; a < c.atoms[k].size(); ++a) {
-                m_atomValue[static_cast<int64_t>(k)][static_cast<int64_t>(a)] = c.atoms[k][a];
-                m_atomLogitMask[static_cast<int64_t>(k)][static_cast<int64_t>(a)] = 0.0f;
-            }
-    }
+    const AtomTensors atoms = atomTensors(c.atoms, c.elements);
+    m_atomValue = atoms.value;
+    m_atomLogitMask = atoms.logitMask;
     int64_t offset = 0;
     for (int64_t k : c.classes) {
         if (k == 1 || k < 0) throw std::invalid_argument("SFARM MLP: a categorical element needs at least two classes");
@@ -148,15 +143,13 @@ ElementPredictions SfarmMlpImpl::forward(const at::Tensor& x, const at::Tensor& 
         if (A > 0) {
             const auto opts = out.options();
             p.componentMean = at::cat({p.componentMean, m_atomValue.to(opts).unsqueeze(0).expand({B, S, A})}, 2);
-            p.componentLogStd = at::cat({p.componentLogStd, at::full({B, S, A}, kMixtureLogStdFloor, opts)}, 2);
+            p.componentLogStd = at::cat({p.componentLogStd, at::full({B, S, A}, kAtomLogStd, opts)}, 2);
             logits = at::cat({logits, out.narrow(1, 3 * S * M, S * A).view({B, S, A}) + m_atomLogitMask.to(opts)}, 2);
         }
         p.componentLogWeight = at::log_softmax(logits, 2);
-        // The mixture's moments: E[x] = sum w mu, Var[x] = sum w (sigma^2 + mu^2) - E[x]^2.
-        const at::Tensor w = p.componentLogWeight.exp();
-        p.mean = (w * p.componentMean).sum(2);
-        const at::Tensor second = (w * ((2 * p.componentLogStd).exp() + p.componentMean.square())).sum(2);
-        p.logStd = (0.5 * (second - p.mean.square()).clamp_min(1e-12).log()).clamp(-7.0, 5.0);
+        const MixtureMoments moments = mixtureMoments(p.componentMean, p.componentLogStd, p.componentLogWeight);
+        p.mean = moments.mean;
+        p.logStd = (0.5 * moments.variance.clamp_min(1e-12).log()).clamp(-7.0, 5.0);
         // Integer elements use the first component as their logistic.
         for (int64_t k = 0; k < S; ++k) {
             if (!m_config.integer(k)) continue;
@@ -177,8 +170,7 @@ at::Tensor SfarmMlpImpl::classProbabilities(const ElementPredictions& p, int64_t
 
 at::Tensor SfarmMlpImpl::logDensity(const ElementPredictions& p, const at::Tensor& x) const {
     const at::Tensor xf = at::nan_to_num(x);
-    at::Tensor ll = p.mixture() ? at::logsumexp(p.componentLogWeight + gaussianLogDensity(xf.unsqueeze(2), p.componentMean,
-                                                                                          p.componentLogStd), 2)
+    at::Tensor ll = p.mixture() ? mixtureLogDensity(xf, p.componentMean, p.componentLogStd, p.componentLogWeight)
                                 : gaussianLogDensity(xf, p.mean, p.logStd);
     if (m_config.classes.empty() && m_config.levels.empty()) return ll;
     std::vector<at::Tensor> columns = ll.unbind(1);
