@@ -4,6 +4,7 @@
 #include <ATen/CPUGeneratorImpl.h>
 
 #include <algorithm>
+#include <cmath>
 #include <stdexcept>
 #include <string>
 
@@ -70,8 +71,20 @@ std::vector<ElementInformation> rankByInformationGain(const SfarmNetwork& model,
         const at::Tensor targets = model.elementDraw(rowValues, rowActive, steps(R, known + 2), random(R), true, gen, 0.0);
         const at::Tensor scored = at::where(targetRow, targets, rowValues);
         const at::Tensor posterior = model.elementLogDensity(scored, rowActive, steps(R, known + 2), random(R));
-        const at::Tensor prior = model.elementLogDensity(scored, active.expand({R, S}), steps(R, known + 1), random(R));
-        const at::Tensor gain = ((posterior - prior).to(at::kDouble) * targetRow.to(at::kDouble)).sum(1).view({n, K}).mean(1).contiguous();
+        // p(x_t | x_O) as the mixture (1/J) sum_j p(x_t | x_O, x_k^(j)) over J of the candidate's
+        // draws: the same conditionals as the posterior, so the estimate is never negative in
+        // expectation and the network's step |O| + 1 conditional (which a finite network need not
+        // keep consistent with step |O| + 2) does not enter.
+        const int64_t J = std::min(K, settings.marginalDraws);
+        at::Tensor pairValues = scored.repeat_interleave(J, 0);  // row (c, s, j)
+        const at::Tensor pairRows = at::arange(R * J, at::kLong);
+        const at::Tensor pairCandidate = candidate.repeat_interleave(J);
+        const at::Tensor pairDraw = pairRows.remainder(J);
+        pairValues.index_put_({pairRows, pairCandidate}, firstDraws.index({pairDraw, pairCandidate}));
+        const at::Tensor pairs =
+            model.elementLogDensity(pairValues, rowActive.repeat_interleave(J, 0), steps(R * J, known + 2), random(R * J));
+        const at::Tensor prior = at::logsumexp(pairs.to(at::kDouble).view({R, J, S}), 1) - std::log(static_cast<double>(J));
+        const at::Tensor gain = ((posterior.to(at::kDouble) - prior) * targetRow.to(at::kDouble)).sum(1).view({n, K}).mean(1).contiguous();
         const double* g = gain.data_ptr<double>();
         for (int64_t c = 0; c < n; ++c) information[static_cast<std::size_t>(from + c)] = g[c];
     }

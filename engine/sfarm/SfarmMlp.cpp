@@ -73,6 +73,10 @@ SfarmMlpImpl::SfarmMlpImpl(SfarmMlpConfig config) : m_config(std::move(config)) 
         for (double v : c.atoms[k])
             if (!std::isfinite(v)) throw std::invalid_argument("SFARM MLP: element " + std::to_string(e) + " has a non-finite atom");
     }
+    if (!c.levels.empty()) {
+        m_integerMask = at::zeros({1, c.elements}, at::kBool);
+        for (int64_t k = 0; k < c.elements; ++k) m_integerMask[0][k] = c.integer(k);
+    }
     const AtomTensors atoms = atomTensors(c.atoms, c.elements);
     m_atomValue = atoms.value;
     m_atomLogitMask = atoms.logitMask;
@@ -150,11 +154,12 @@ ElementPredictions SfarmMlpImpl::forward(const at::Tensor& x, const at::Tensor& 
         const MixtureMoments moments = mixtureMoments(p.componentMean, p.componentLogStd, p.componentLogWeight);
         p.mean = moments.mean;
         p.logStd = (0.5 * moments.variance.clamp_min(1e-12).log()).clamp(-7.0, 5.0);
-        // Integer elements use the first component as their logistic.
-        for (int64_t k = 0; k < S; ++k) {
-            if (!m_config.integer(k)) continue;
-            p.mean.select(1, k).copy_(p.componentMean.select(1, k).select(1, 0));
-            p.logStd.select(1, k).copy_(p.componentLogStd.select(1, k).select(1, 0));
+        // Integer elements use the first component as their logistic. Chosen out of place: the
+        // moments are still needed by autograd, so writing into them would break the backward pass.
+        if (m_integerMask.defined()) {
+            const at::Tensor integer = m_integerMask.to(out.device());
+            p.mean = at::where(integer, p.componentMean.select(2, 0), p.mean);
+            p.logStd = at::where(integer, p.componentLogStd.select(2, 0), p.logStd);
         }
     }
     const int64_t offset = (m_config.components() ? 3 * M + A : 2) * S;

@@ -95,6 +95,7 @@ private:
     SfarmMlpConfig m_config;
     std::vector<int64_t> m_classOffset;  // per element: first logit column (categorical elements)
     at::Tensor m_atomValue, m_atomLogitMask;  // [S, atomMax]: positions; 0 for an atom, -inf for padding
+    at::Tensor m_integerMask;                 // [1, S] bool: integer elements (undefined: none)
     torch::nn::Embedding m_step{nullptr}, m_mode{nullptr};
     std::vector<torch::nn::Linear> m_layers;
 };
