@@ -24,12 +24,12 @@ std::pair<double, double> meanAndSd(const std::vector<double>& v) {
 }  // namespace
 
 static void addSfarmTableCommands(CLI::App* cmd) {
-    auto* train = cmd->add_subcommand("train", "Train SFARM on a CSV: numeric columns are modelled, empty cells are unknown values");
+    auto* train = cmd->add_subcommand("train", "Train SFARM on a CSV: numeric columns and text columns of a few classes are modelled, empty cells are unknown values");
     auto r = std::make_shared<SfarmTrainRequest>();
     auto trainJson = std::make_shared<bool>(false);
     train->add_option("--data", r->dataPath, "CSV with empty cells for unknown values")->required();
     train->add_option("--out", r->outPath, "SFARM model to write (.sfm)")->required();
-    train->add_option("--columns", r->columns, "columns to model (default: every numeric column)")->delimiter(',');
+    train->add_option("--columns", r->columns, "columns to model (default: every numeric column and every text column of 2-64 classes)")->delimiter(',');
     train->add_option("--epochs", r->epochs, "epochs (default 2000)");
     train->add_option("--hidden", r->hidden, "MLP units per layer (default 64)");
     train->add_option("--mixture", r->mixture, "Gaussian components per continuous column (default 1; more fit several modes)")
@@ -39,6 +39,10 @@ static void addSfarmTableCommands(CLI::App* cmd) {
     train->add_option("--batch", r->batchSize, "batch size");
     train->add_option("--lr", r->lr, "learning rate");
     train->add_option("--seed", r->seed, "seed");
+    auto constantLr = std::make_shared<bool>(false);
+    train->add_flag("--constant-lr", *constantLr, "keep the learning rate constant (default: cosine decay to 0)");
+    auto noText = std::make_shared<bool>(false);
+    train->add_flag("--no-text", *noText, "leave text columns out (default: a text column of 2-64 repeated classes is modelled)");
     auto continuous = std::make_shared<bool>(false);
     train->add_flag("--continuous", *continuous, "model whole-number columns as continuous too (default: integers, imputed as whole numbers)");
     train->add_flag("--json", *trainJson, "print a JSON summary on the last line");
@@ -47,6 +51,8 @@ static void addSfarmTableCommands(CLI::App* cmd) {
         const CancelToken& cancel = cancelOnInterrupt();
         r->integerColumns = !*continuous;
         r->atoms = !*noAtoms;
+        r->cosineDecay = !*constantLr;
+        r->textColumns = !*noText;
         const SfarmTrainResult res = trainSfarmOnCsv(*r, [](int64_t epoch, double loss) {
             if (epoch % 200 == 0) std::cerr << "epoch " << epoch << " loss " << fixed(loss, 4) << "\n";
         }, cancel);
@@ -59,19 +65,24 @@ static void addSfarmTableCommands(CLI::App* cmd) {
             for (const auto& c : res.integerColumns) std::cout << " " << c;
             std::cout << "\n";
         }
+        if (!res.categoricalColumns.empty()) {
+            std::cout << "text columns modelled as classes:";
+            for (const auto& c : res.categoricalColumns) std::cout << " " << c;
+            std::cout << "\n";
+        }
         if (!res.atomColumns.empty()) {
             std::cout << "repeated values (kept exact when drawn):";
             for (const auto& [column, count] : res.atomColumns) std::cout << " " << column << " (" << count << ")";
             std::cout << "\n";
         }
         if (!res.ignoredColumns.empty()) {
-            std::cout << "not modelled (text):";
+            std::cout << "not modelled (identifiers, free text, constant columns):";
             for (const auto& c : res.ignoredColumns) std::cout << " " << c;
             std::cout << "\n";
         }
         if (*trainJson)
             printJsonLine({{"model", r->outPath}, {"columns", res.columns}, {"ignored", res.ignoredColumns},
-                           {"integer", res.integerColumns}, {"atoms", res.atomColumns}, {"rows", res.rows},
+                           {"integer", res.integerColumns}, {"categorical", res.categoricalColumns}, {"atoms", res.atomColumns}, {"rows", res.rows},
                            {"observed_fraction", res.observedFraction}, {"epochs", res.epochs}, {"final_loss", res.finalLoss},
                            {"seconds", res.seconds}});
     });

@@ -2,9 +2,27 @@
 #include <CLI/CLI.hpp>
 
 #include <iostream>
+#include <string>
 
 #include "Commands.h"
+#include "runtime/StepError.h"
 #include "runtime/TorchRuntime.h"
+
+namespace {
+
+// "sfarm train": the subcommands the user ran, for the one line an error prints.
+std::string commandPath(const CLI::App& app) {
+    std::string path;
+    for (const CLI::App* at = &app;;) {
+        const auto chosen = at->get_subcommands();
+        if (chosen.empty()) break;
+        at = chosen.front();
+        path += (path.empty() ? "" : " ") + at->get_name();
+    }
+    return path;
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
     CLI::App app{"Maskstudio command line: synthesise data, infer schemas, train, evaluate and sample "
@@ -21,13 +39,24 @@ int main(int argc, char** argv) {
     ms::cli::addInfoCommand(app);
     ms::cli::addSfarmCommand(app);
     ms::cli::addImageCommand(app);
+    bool debug = false;
+    app.add_flag("--debug", debug, "on an error, also print LibTorch's stack trace");
+    // Every failure is one line naming the command (and, for a training step, the step); a
+    // LibTorch error's stack dump only with --debug.
+    const auto report = [&](const std::string& message, const std::string& trace) {
+        const std::string command = commandPath(app);
+        std::cerr << "maskstudio-cli" << (command.empty() ? "" : " " + command) << ": error: " << message << std::endl;
+        if (debug && !trace.empty() && trace != message) std::cerr << trace << std::endl;
+        return 1;
+    };
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
         return app.exit(e);
+    } catch (const ms::StepError& e) {
+        return report(e.what(), e.trace());
     } catch (const std::exception& e) {
-        std::cerr << "error: " << e.what() << std::endl;
-        return 1;
+        return report(ms::torchMessage(e), e.what());
     }
     return 0;
 }

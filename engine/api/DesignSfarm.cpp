@@ -13,6 +13,7 @@
 #include "io/ModelBundle.h"
 #include "runtime/TorchRuntime.h"
 #include "sfarm/ElementScaling.h"
+#include "sfarm/RepeatedValues.h"
 #include "sfarm/SfarmInference.h"
 #include "sfarm/SfarmMlp.h"
 #include "sfarm/SfarmModelFile.h"
@@ -92,9 +93,7 @@ struct DesignSfarm::Impl {
         }
     }
 
-    double raw(int64_t k, float standardised) const {
-        return file.mean[static_cast<size_t>(k)] + file.sd[static_cast<size_t>(k)] * static_cast<double>(standardised);
-    }
+    double raw(int64_t k, float standardised) const { return rawValue(file, static_cast<size_t>(k), standardised); }
 
     // One forward at the step after the observed ones: every unobserved element's conditional
     // given the observed ones (the ARDM marginals), for a batch of rows with equal counts.
@@ -177,8 +176,25 @@ DesignSfarm DesignSfarm::train(const Schema& schema, const DesignTable& table, c
                                  : k < L.outputs + L.categorical
                                      ? schema.categorical[static_cast<size_t>(k - L.outputs)].column
                                      : schema.numerical[static_cast<size_t>(k - L.outputs - L.categorical)].column);
-    setElementScaling(r.file, x, observed, config.classes);
+    if (settings.integerConditions) {
+        // Whole-number numerical conditions (chainring teeth, a count): integers, whose draws
+        // and suggestions are whole numbers. Outputs stay continuous: keypoints written in whole
+        // millimetres are still measurements.
+        std::vector<int64_t> levels = integerLevels(x, observed, config.classes);
+        for (int64_t k = 0; k < L.outputs + L.categorical; ++k) levels[static_cast<size_t>(k)] = 0;
+        if (std::any_of(levels.begin(), levels.end(), [](int64_t l) { return l > 0; })) config.levels = levels;
+    }
+    setElementScaling(r.file, x, observed, config.classes, config.levels);
     x = at::where(observed, standardise(x, r.file), at::zeros_like(x));
+    if (settings.atoms) {
+        // Values an output or numerical condition repeats (a standard wheel size, a point every
+        // design shares) as exact atoms.
+        std::vector<bool> skip(static_cast<size_t>(L.size()), false);
+        for (int64_t k = 0; k < L.size(); ++k) skip[static_cast<size_t>(k)] = config.categorical(k) || config.integer(k);
+        config.atoms = repeatedValues(x, observed, skip);
+        if (std::all_of(config.atoms.begin(), config.atoms.end(), [](const std::vector<double>& a) { return a.empty(); }))
+            config.atoms.clear();
+    }
     seedParameterInitialisation(settings.seed);
     r.file.model = SfarmMlp(config);
     SfarmTrainingConfig tc;
@@ -190,6 +206,8 @@ DesignSfarm DesignSfarm::train(const Schema& schema, const DesignTable& table, c
                                     [&](const SfarmEpoch& e) { if (onEpoch) onEpoch(e.epoch, e.loss); }, cancel);
     r.file.schema = schemaToJson(schema);
     r.file.training = {{"rows", N},
+                       {"atoms", settings.atoms},
+                       {"integer_conditions", settings.integerConditions},
                        {"epochs", static_cast<int64_t>(history.size())},
                        {"final_loss", history.empty() ? 0.0 : history.back().loss},
                        {"seed", settings.seed}};
@@ -316,6 +334,7 @@ std::vector<ConditionSuggestion> DesignSfarm::rankUnknownConditions(const Partia
         s.condition = static_cast<int>(L.categorical + c);
         s.column = spec.column;
         s.suggestedNumber = std::clamp(m->raw(k, mu), spec.min, spec.max);
+        if (net.config().integer(k)) s.suggestedNumber = std::clamp(std::round(s.suggestedNumber), std::ceil(spec.min), std::floor(spec.max));
         ranked.push_back(s);
         addRows(static_cast<int>(L.categorical + c), v, std::vector<double>(std::begin(kHermiteWeights), std::end(kHermiteWeights)));
     }
@@ -328,16 +347,26 @@ std::vector<ConditionSuggestion> DesignSfarm::rankUnknownConditions(const Partia
         bxa[r][elements[static_cast<size_t>(r)]] = values[static_cast<size_t>(r)];
         boa[r][elements[static_cast<size_t>(r)]] = true;
     }
-    const at::Tensor after = m->spreads(m->marginals(bx, bo), bo, target).contiguous();
+    // Law of total variance over the condition's values v, from the conditionals given v alone:
+    // spread now = E_v[spread | v] + sum over targets of Var_v[mean | v], and knowing the
+    // condition removes the second part. Reading "spread now" off the network's conditional
+    // without the condition instead mixes two different conditionals, whose disagreement then
+    // shows as a reduction (or is clamped to a false 0).
+    const ElementPredictions given = m->marginals(bx, bo);
+    const at::Tensor after = m->spreads(given, bo, target).contiguous();
+    const at::Tensor free = (~observed.narrow(1, 0, L.outputs)).to(at::kFloat) * target;  // [1, outputs]
+    const at::Tensor means = (given.mean.narrow(1, 0, L.outputs) * free).to(at::kDouble).contiguous();  // [R, outputs]
     const double* a = after.data_ptr<double>();
     for (size_t i = 0; i < candidates.size(); ++i) {
         const Candidate& c = candidates[i];
-        double expected = 0.0, total = 0.0;
-        for (int64_t r = 0; r < c.rows; ++r) {
-            expected += c.weights[static_cast<size_t>(r)] * a[c.firstRow + r];
-            total += c.weights[static_cast<size_t>(r)];
-        }
-        ranked[i].spreadReduction = std::clamp(1.0 - expected / total / current, 0.0, 1.0);
+        const at::Tensor w = at::tensor(c.weights, at::kDouble);
+        const at::Tensor wn = (w / w.sum()).unsqueeze(1);  // [rows, 1]
+        const at::Tensor mu = means.narrow(0, c.firstRow, c.rows);
+        const at::Tensor centre = (wn * mu).sum(0, true);
+        const double between = (wn * (mu - centre).pow(2)).sum().item<double>();
+        double within = 0.0;
+        for (int64_t r = 0; r < c.rows; ++r) within += wn[r][0].item<double>() * a[c.firstRow + r];
+        ranked[i].spreadReduction = within + between > 0.0 ? between / (within + between) : 0.0;
     }
     std::stable_sort(ranked.begin(), ranked.end(), [](const ConditionSuggestion& p, const ConditionSuggestion& q) {
         return p.spreadReduction > q.spreadReduction;

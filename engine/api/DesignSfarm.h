@@ -1,7 +1,8 @@
 #pragma once
 // An SFARM over one design data set as a single partially observed vector: every output
-// (keypoint x/y, extra outputs) and numerical condition a continuous element, every categorical
-// condition a categorical element. It serves the studio's pinned keypoints (pins are observed
+// (keypoint x/y, extra outputs) and numerical condition a continuous element (with exact atoms
+// on values it repeats; whole-number conditions as integers), every categorical condition a
+// categorical element. It serves the studio's pinned keypoints (pins are observed
 // outputs, everything else is imputed) and "specify next" (which unknown condition would shrink
 // the spread of the design most). Torch-free header; one instance is used by one thread.
 #include <cstdint>
@@ -23,6 +24,10 @@ struct DesignSfarmSettings {
     int64_t batchSize = 128;
     double lr = 1e-3;
     uint64_t seed = 0;
+    // Values an output or numerical condition repeats (>= 2 % of its rows) as exact atoms.
+    bool atoms = true;
+    // Numerical conditions of whole numbers over <= 256 levels as integers (discretised logistic).
+    bool integerConditions = true;
 };
 
 // What the user has fixed: known conditions and pinned outputs (user units; NaN = free).

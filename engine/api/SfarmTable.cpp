@@ -3,16 +3,19 @@
 #include <ATen/ATen.h>
 #include <torch/csrc/autograd/grad_mode.h>
 
+#include <algorithm>
 #include <cmath>
 #include <iomanip>
 #include <locale>
 #include <random>
+#include <set>
 #include <sstream>
 #include <stdexcept>
 
 #include "data/CsvReader.h"
 #include "data/DataError.h"
 #include "data/NumberText.h"
+#include "data/UnknownCell.h"
 #include "runtime/Stopwatch.h"
 #include "sfarm/ElementScaling.h"
 #include "sfarm/RepeatedValues.h"
@@ -27,23 +30,82 @@
 namespace ms {
 namespace {
 
+// The most classes a text column may have to be modelled as a categorical element.
+constexpr std::size_t kMaxTextClasses = 64;
+
 bool columnIsNumeric(const CsvTable& t, std::size_t c) {
     bool any = false;
     for (const auto& row : t.rows) {
-        if (row[c].empty()) continue;
+        if (isUnknownCell(row[c])) continue;
         if (parseNumber(row[c]).kind != NumberKind::Finite) return false;
         any = true;
     }
     return any;
 }
 
-// The columns' values (NaN where empty) and the observed mask, [N, S].
+// The distinct texts of a column (sorted), and how many cells are filled.
+std::pair<std::vector<std::string>, std::size_t> textClasses(const CsvTable& t, std::size_t c) {
+    std::set<std::string> classes;
+    std::size_t filled = 0;
+    for (const auto& row : t.rows) {
+        if (isUnknownCell(row[c])) continue;
+        classes.insert(row[c]);
+        ++filled;
+    }
+    return {std::vector<std::string>(classes.begin(), classes.end()), filled};
+}
+
+// Which columns SFARM models and how: numbers as numeric elements, text with a few repeated
+// classes as categorical ones; identifiers, free text and constant columns are left out.
+struct ColumnPlan {
+    std::vector<std::string> columns;
+    std::vector<std::vector<std::string>> classNames;  // per column; empty = numeric
+    std::vector<std::string> ignored;
+};
+
+ColumnPlan planColumns(const CsvTable& t, const std::vector<std::string>& requested, bool textColumns) {
+    ColumnPlan plan;
+    const auto add = [&](std::size_t c, bool explicitly) {
+        const std::string& name = t.header[c];
+        if (columnIsNumeric(t, c)) {
+            plan.columns.push_back(name);
+            plan.classNames.emplace_back();
+            return;
+        }
+        auto [classes, filled] = textClasses(t, c);
+        const bool categorical = classes.size() >= 2 && classes.size() <= kMaxTextClasses && 2 * classes.size() <= filled;
+        if (explicitly && !categorical)
+            throw DataError(t.path, 1, name,
+                            classes.size() < 2 ? "has fewer than two distinct values: nothing to model"
+                                               : "is text with " + std::to_string(classes.size()) + " distinct values in " +
+                                                     std::to_string(filled) + " filled cells: too many to model as classes (at most " +
+                                                     std::to_string(kMaxTextClasses) + ", each seen twice on average)");
+        if (categorical && (textColumns || explicitly)) {
+            plan.columns.push_back(name);
+            plan.classNames.push_back(std::move(classes));
+        } else {
+            plan.ignored.push_back(name);
+        }
+    };
+    if (requested.empty()) {
+        for (std::size_t c = 0; c < t.header.size(); ++c) add(c, false);
+    } else {
+        for (const std::string& name : requested) {
+            const int c = t.columnIndex(name);
+            if (c < 0) throw DataError(t.path, 1, name, "--columns names a column this CSV does not have");
+            add(static_cast<std::size_t>(c), true);
+        }
+    }
+    return plan;
+}
+
+// The columns' values (NaN where unknown; categorical: the class index) and the observed mask, [N, S].
 struct TableValues {
     at::Tensor x;         // float, raw units
     at::Tensor observed;  // bool
 };
 
-TableValues valuesOf(const CsvTable& t, const std::vector<std::string>& columns) {
+TableValues valuesOf(const CsvTable& t, const std::vector<std::string>& columns, const std::vector<std::vector<std::string>>& classNames) {
     const auto n = static_cast<int64_t>(t.rows.size());
     const auto s = static_cast<int64_t>(columns.size());
     at::Tensor x = at::full({n, s}, std::numeric_limits<float>::quiet_NaN());
@@ -51,43 +113,41 @@ TableValues valuesOf(const CsvTable& t, const std::vector<std::string>& columns)
     auto xa = x.accessor<float, 2>();
     auto oa = observed.accessor<bool, 2>();
     for (int64_t j = 0; j < s; ++j) {
-        const int c = t.columnIndex(columns[static_cast<std::size_t>(j)]);
-        if (c < 0) throw DataError(t.path, 1, columns[static_cast<std::size_t>(j)], "the model's column is missing from this CSV");
+        const auto jj = static_cast<std::size_t>(j);
+        const int c = t.columnIndex(columns[jj]);
+        if (c < 0) throw DataError(t.path, 1, columns[jj], "the model's column is missing from this CSV");
+        const std::vector<std::string>* classes = jj < classNames.size() && !classNames[jj].empty() ? &classNames[jj] : nullptr;
         for (int64_t i = 0; i < n; ++i) {
             const std::string& cell = t.rows[static_cast<std::size_t>(i)][static_cast<std::size_t>(c)];
-            if (cell.empty()) continue;  // unobserved: the normal case
-            const ParsedNumber v = parseNumber(cell);
-            if (v.kind != NumberKind::Finite)
-                throw DataError(t.path, t.lineNumbers[static_cast<std::size_t>(i)], columns[static_cast<std::size_t>(j)],
-                                "'" + cell + "' is not a number (leave the cell empty for an unknown value)");
-            xa[i][j] = static_cast<float>(v.value);
+            if (isUnknownCell(cell)) continue;  // unobserved: the normal case
+            const long line = t.lineNumbers[static_cast<std::size_t>(i)];
+            if (classes) {
+                const auto at = std::lower_bound(classes->begin(), classes->end(), cell);
+                if (at == classes->end() || *at != cell)
+                    throw DataError(t.path, line, columns[jj],
+                                    "'" + cell + "' is not one of the " + std::to_string(classes->size()) +
+                                        " classes the model was trained on (leave the cell empty for an unknown value)");
+                xa[i][j] = static_cast<float>(at - classes->begin());
+            } else {
+                const ParsedNumber v = parseNumber(cell);
+                if (v.kind != NumberKind::Finite)
+                    throw DataError(t.path, line, columns[jj],
+                                    "'" + cell + "' is not a number (leave the cell empty for an unknown value)");
+                xa[i][j] = static_cast<float>(v.value);
+            }
             oa[i][j] = true;
         }
     }
     return {x, observed};
 }
 
+TableValues valuesOf(const CsvTable& t, const SfarmModelFile& f) { return valuesOf(t, f.columns, f.classNames); }
+
 std::string cellText(double v) {
     std::ostringstream s;
     s.imbue(std::locale::classic());
     s << std::setprecision(7) << v;
     return s.str();
-}
-
-// Whether a filled standardised value is one of column j's atoms (drawn atoms are exact copies).
-bool isAtom(const SfarmModelFile& f, std::size_t j, double standardised) {
-    const auto& atoms = f.model->config().atoms;
-    if (j >= atoms.size()) return false;
-    for (double a : atoms[j])
-        if (static_cast<float>(a) == static_cast<float>(standardised)) return true;
-    return false;
-}
-
-// An atom's raw value comes back through float standardisation (0 as 1e-7, 28 as 28.0000001):
-// rounded to a millionth of the column's sd it is the value the user wrote.
-double withoutRoundingNoise(double raw, double sd) {
-    const double step = std::pow(10.0, std::floor(std::log10(sd)) - 6.0);
-    return std::round(raw / step) * step;
 }
 
 }  // namespace
@@ -98,29 +158,34 @@ SfarmTrainResult trainSfarmOnCsv(const SfarmTrainRequest& r, const std::function
     const Stopwatch t0;
     const CsvTable t = readCsvFile(r.dataPath);
     SfarmTrainResult result;
-    if (r.columns.empty()) {
-        for (std::size_t c = 0; c < t.header.size(); ++c)
-            (columnIsNumeric(t, c) ? result.columns : result.ignoredColumns).push_back(t.header[c]);
-    } else {
-        result.columns = r.columns;
-    }
-    if (result.columns.size() < 2) throw DataError(r.dataPath, 1, "", "SFARM needs at least two numeric columns");
-    const TableValues v = valuesOf(t, result.columns);
+    const ColumnPlan plan = planColumns(t, r.columns, r.textColumns);
+    result.columns = plan.columns;
+    result.ignoredColumns = plan.ignored;
+    if (result.columns.size() < 2) throw DataError(r.dataPath, 1, "", "SFARM needs at least two columns of numbers or classes");
+    const TableValues v = valuesOf(t, plan.columns, plan.classNames);
     SfarmModelFile f;
     f.columns = result.columns;
     SfarmMlpConfig mc;
     mc.elements = static_cast<int64_t>(result.columns.size());
-    if (r.integerColumns) mc.levels = integerLevels(v.x, v.observed, {});
+    mc.classes.assign(result.columns.size(), 0);
+    for (std::size_t j = 0; j < plan.classNames.size(); ++j)
+        if (!plan.classNames[j].empty()) {
+            mc.classes[j] = static_cast<int64_t>(plan.classNames[j].size());
+            result.categoricalColumns.push_back(result.columns[j]);
+        }
+    if (result.categoricalColumns.empty()) mc.classes.clear();
+    else f.classNames = plan.classNames;
+    if (r.integerColumns) mc.levels = integerLevels(v.x, v.observed, mc.classes);
     for (std::size_t j = 0; j < mc.levels.size(); ++j)
         if (mc.levels[j] > 0) result.integerColumns.push_back(result.columns[j]);
-    setElementScaling(f, v.x, v.observed, {}, mc.levels);
+    setElementScaling(f, v.x, v.observed, mc.classes, mc.levels);
     const at::Tensor xs = standardise(v.x, f);
     mc.hidden = r.hidden;
     mc.mixture = r.mixture;
     if (r.atoms) {
-        std::vector<bool> integer(result.columns.size(), false);
-        for (std::size_t j = 0; j < mc.levels.size(); ++j) integer[j] = mc.levels[j] > 0;
-        mc.atoms = repeatedValues(xs, v.observed, integer);
+        std::vector<bool> skip(result.columns.size(), false);
+        for (std::size_t j = 0; j < skip.size(); ++j) skip[j] = mc.integer(static_cast<int64_t>(j)) || mc.categorical(static_cast<int64_t>(j));
+        mc.atoms = repeatedValues(xs, v.observed, skip);
         for (std::size_t j = 0; j < mc.atoms.size(); ++j)
             if (!mc.atoms[j].empty()) result.atomColumns.emplace_back(result.columns[j], static_cast<int64_t>(mc.atoms[j].size()));
         if (result.atomColumns.empty()) mc.atoms.clear();
@@ -131,6 +196,7 @@ SfarmTrainResult trainSfarmOnCsv(const SfarmTrainRequest& r, const std::function
     tc.epochs = r.epochs;
     tc.batchSize = r.batchSize;
     tc.lr = r.lr;
+    tc.cosineDecay = r.cosineDecay;
     tc.seed = r.seed;
     const auto history = trainSfarm(*f.model, ElementGrid{1, mc.elements}, xs, v.observed, tc,
                                     [&](const SfarmEpoch& e) { if (onEpoch) onEpoch(e.epoch, e.loss); }, cancel);
@@ -143,6 +209,7 @@ SfarmTrainResult trainSfarmOnCsv(const SfarmTrainRequest& r, const std::function
     f.training = {{"data", r.dataPath}, {"rows", result.rows}, {"epochs", result.epochs}, {"hidden", r.hidden},
                   {"mixture", r.mixture}, {"atoms", r.atoms}, {"lr", r.lr}, {"batch", r.batchSize}, {"seed", r.seed}, {"final_loss", result.finalLoss},
                   {"observed_fraction", result.observedFraction}, {"integer_columns", result.integerColumns},
+                  {"categorical_columns", result.categoricalColumns}, {"cosine_decay", r.cosineDecay},
                   {"cancelled", cancel.cancelled()}};
     saveSfarmModel(f, r.outPath);
     return result;
@@ -152,10 +219,15 @@ SfarmImputeResult imputeCsvWithSfarm(const std::string& modelPath, const std::st
                                      bool sample, uint64_t seed) {
     const SfarmModelFile f = loadSfarmModel(modelPath);
     CsvTable t = readCsvFile(dataPath);
-    const TableValues v = valuesOf(t, f.columns);
+    const TableValues v = valuesOf(t, f);
     std::mt19937_64 rng(seed);
     ImputeSettings settings;
     settings.sample = sample;
+    // The point estimate is the mean of p(x_k | observed) for every empty cell at once (one call:
+    // the network's conditional given exactly what the row observes), which minimises the
+    // expected squared error; filling one cell after another from means would condition later
+    // cells on earlier guesses as if they were measured.
+    if (!sample) settings.steps = 1;
     const at::Tensor xs = standardise(v.x, f);
     const at::Tensor filled = sfarmImpute(*f.model, ElementGrid{1, static_cast<int64_t>(f.columns.size())}, xs, v.observed,
                                           settings, rng).to(at::kDouble);
@@ -167,10 +239,14 @@ SfarmImputeResult imputeCsvWithSfarm(const std::string& modelPath, const std::st
         const auto c = static_cast<std::size_t>(t.columnIndex(f.columns[j]));
         for (std::size_t i = 0; i < t.rows.size(); ++i) {
             if (oa[static_cast<int64_t>(i)][static_cast<int64_t>(j)]) continue;  // the user's text stays as written
-            // Integer columns come back on their bin centres: whole numbers once written with 7 digits.
             const double standardised = fa[static_cast<int64_t>(i)][static_cast<int64_t>(j)];
-            const double raw = standardised * f.sd[j] + f.mean[j];
-            t.rows[i][c] = cellText(isAtom(f, j, standardised) ? withoutRoundingNoise(raw, f.sd[j]) : raw);
+            if (j < f.classNames.size() && !f.classNames[j].empty()) {
+                const auto k = std::clamp<int64_t>(std::llround(standardised), 0, static_cast<int64_t>(f.classNames[j].size()) - 1);
+                t.rows[i][c] = f.classNames[j][static_cast<std::size_t>(k)];
+                ++result.filled;
+                continue;
+            }
+            t.rows[i][c] = cellText(rawValue(f, j, standardised));
             ++result.filled;
         }
     }
@@ -181,7 +257,7 @@ SfarmImputeResult imputeCsvWithSfarm(const std::string& modelPath, const std::st
 std::vector<double> scoreCsvWithSfarm(const std::string& modelPath, const std::string& dataPath, int64_t orders, uint64_t seed) {
     const SfarmModelFile f = loadSfarmModel(modelPath);
     const CsvTable t = readCsvFile(dataPath);
-    const TableValues v = valuesOf(t, f.columns);
+    const TableValues v = valuesOf(t, f);
     std::mt19937_64 rng(seed);
     const at::Tensor none = at::zeros_like(v.observed);
     const at::Tensor ll = sfarmLogLikelihood(*f.model, standardise(v.x, f).nan_to_num(0.0), none, v.observed, orders, rng);
@@ -198,7 +274,7 @@ std::vector<SfarmAcquisition> acquireWithSfarm(const std::string& modelPath, con
     for (std::size_t j = 0; j < f.columns.size(); ++j)
         if (f.columns[j] == target) targetIndex = static_cast<int64_t>(j);
     if (targetIndex < 0) throw std::invalid_argument("target '" + target + "' is not one of the model's columns");
-    const TableValues v = valuesOf(t, f.columns);
+    const TableValues v = valuesOf(t, f);
     std::vector<bool> observed;
     for (std::size_t j = 0; j < f.columns.size(); ++j) observed.push_back(v.observed[row][static_cast<int64_t>(j)].item<bool>());
     if (observed[static_cast<std::size_t>(targetIndex)])

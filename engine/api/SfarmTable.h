@@ -1,6 +1,8 @@
 #pragma once
 // SFARM on a user's CSV, torch-free for the CLI and the studio: every numeric column is one
-// element, an EMPTY cell is an unobserved value (the normal input, never an error). Train a
+// element, and so is every text column with a few repeated classes (a categorical element;
+// identifiers and free text are left out); an EMPTY cell (or NA, NaN, N/A, NULL, ?:
+// data/UnknownCell) is an unobserved value (the normal input, never an error). Train a
 // model (.sfm), impute the empty cells (observed cells are copied through as they were written),
 // score rows (log-likelihood of what they observe), and rank which unknown column to measure
 // next for a target column.
@@ -17,7 +19,8 @@ namespace ms {
 struct SfarmTrainRequest {
     std::string dataPath;
     std::string outPath;
-    std::vector<std::string> columns;  // empty: every column whose filled cells are all numbers
+    std::vector<std::string> columns;  // empty: every numeric column and every text column of 2..64 classes
+    bool textColumns = true;           // false: text columns are left out unless named in `columns`
     int64_t epochs = 2000;
     int64_t hidden = 64;
     int64_t mixture = 1;  // Gaussian components per continuous column (> 1: several modes)
@@ -26,6 +29,7 @@ struct SfarmTrainRequest {
     bool atoms = true;
     int64_t batchSize = 64;
     double lr = 1e-3;
+    bool cosineDecay = true;  // learning rate from lr down to 0 over the run
     uint64_t seed = 0;
     // Columns holding only whole numbers over at most 256 levels are modelled as integers (a
     // discretised logistic: imputed values are whole numbers in the seen range); false: all Gaussian.
@@ -35,7 +39,8 @@ struct SfarmTrainRequest {
 struct SfarmTrainResult {
     int64_t rows = 0;
     std::vector<std::string> columns;
-    std::vector<std::string> ignoredColumns;  // text columns, not modelled
+    std::vector<std::string> ignoredColumns;  // identifiers, free text, constant columns: not modelled
+    std::vector<std::string> categoricalColumns;  // text columns modelled as classes
     std::vector<std::string> integerColumns;  // modelled as integers
     std::vector<std::pair<std::string, int64_t>> atomColumns;  // columns with repeated values, and how many
     double observedFraction = 0.0;
@@ -54,8 +59,10 @@ struct SfarmImputeResult {
     int64_t filled = 0;  // cells that were empty and now hold a value
 };
 
-// Writes `outPath`: the CSV with the model's empty cells filled (means of the model's
-// conditionals, or one draw with sample = true); every other cell is the input text unchanged.
+// Writes `outPath`: the CSV with the model's empty cells filled: each with the mean of its
+// conditional given what the row observes (integer columns: rounded to a whole number;
+// categorical: the most probable class), or with sample = true one joint draw (cells drawn one
+// after another, each conditioned on the ones before). Every other cell is the input text unchanged.
 SfarmImputeResult imputeCsvWithSfarm(const std::string& modelPath, const std::string& dataPath, const std::string& outPath,
                                      bool sample, uint64_t seed);
 

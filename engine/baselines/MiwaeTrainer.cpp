@@ -17,7 +17,7 @@ double trainMiwae(Miwae& model, const at::Tensor& x, const at::Tensor& observed,
         return -model->bound(x.index_select(0, idx), observed.index_select(0, idx), config.importanceSamples, gen).mean();
     };
     const std::vector<double> losses = trainMinibatchAdamW(
-        model->parameters(), x.size(0), {config.epochs, config.batchSize, config.lr, 0.0, "MIWAE"}, gen, batchLoss, {},
+        model->parameters(), x.size(0), {config.epochs, config.batchSize, config.lr, 0.0, false, "MIWAE"}, gen, batchLoss, {},
         cancel);
     return losses.empty() ? 0.0 : -losses.back();
 }

@@ -7,6 +7,7 @@
 
 #include "data/DataError.h"
 #include "data/NumberText.h"
+#include "data/UnknownCell.h"
 
 namespace ms {
 
@@ -83,9 +84,10 @@ public:
     // A number that must be present (keypoints, outputs) or may be empty (numerical conditions).
     double number(std::size_t row, std::size_t column, const char* emptyError) const {
         const std::string& text = cell(row, column);
-        if (text.empty()) {
+        if (isUnknownCell(text)) {
             if (!emptyError) return DesignTable::unknownNumber();
-            throw DataError(m_table.path, lineOf(row), m_table.header[column], emptyError);
+            throw DataError(m_table.path, lineOf(row), m_table.header[column],
+                            text.empty() ? std::string(emptyError) : "'" + text + "' marks the value as missing; " + emptyError);
         }
         const ParsedNumber n = parseNumber(text);
         switch (n.kind) {
@@ -107,7 +109,7 @@ public:
 
     int category(std::size_t row, std::size_t column, const ClassMatcher& matcher) const {
         const std::string& text = cell(row, column);
-        if (text.empty()) return DesignTable::kUnknownClass;
+        if (isUnknownCell(text)) return DesignTable::kUnknownClass;
         const int index = matcher.find(text);
         if (index == DesignTable::kUnknownClass)
             throw DataError(m_table.path, lineOf(row), m_table.header[column],

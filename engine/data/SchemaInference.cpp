@@ -9,6 +9,7 @@
 
 #include "data/DataError.h"
 #include "data/NumberText.h"
+#include "data/UnknownCell.h"
 
 namespace ms {
 
@@ -39,7 +40,7 @@ ColumnStats collectStats(const CsvTable& table, std::size_t column) {
     ColumnStats s;
     for (std::size_t r = 0; r < table.rows.size(); ++r) {
         const std::string& cell = table.rows[r][column];
-        if (cell.empty()) continue;
+        if (isUnknownCell(cell)) continue;
         ++s.nonEmpty;
         s.texts.insert(cell);
         if (!s.numeric) continue;
@@ -85,6 +86,12 @@ bool isRowId(const std::string& name, const ColumnStats& s, std::size_t rowCount
     if (lower != "id" && lower.find("index") == std::string::npos) return false;
     return s.numeric && !s.hasNonFinite && s.integral && s.nonEmpty == rowCount &&
            s.values.size() == rowCount;
+}
+
+// Part numbers, serials, names and comments: text where most filled cells are different (a
+// condition with a class per row teaches a model nothing and would make its embedding huge).
+bool isIdentifierOrFreeText(const ColumnStats& s) {
+    return s.texts.size() > kMaxIntegerClasses && 2 * s.texts.size() > s.nonEmpty;
 }
 
 // One reading of a column name as half of a keypoint, e.g. "x_BB" -> {prefix, 'x', "BB"}.
@@ -307,6 +314,8 @@ Schema inferSchema(const CsvTable& table, const std::map<std::string, ColumnOver
         }
         const ColumnStats s = collectStats(table, c);
         if (isPandasUnnamed(name) || s.nonEmpty == 0 || isRowId(name, s, table.rows.size())) {
+            schema.ignored.push_back(name);
+        } else if (!s.numeric && isIdentifierOrFreeText(s)) {
             schema.ignored.push_back(name);
         } else if (!s.numeric) {
             schema.categorical.push_back({name, classesOf(s)});

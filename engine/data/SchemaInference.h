@@ -24,7 +24,8 @@ bool parseColumnRole(const std::string& text, ColumnRole& role);  // false if un
 // - x_NAME/y_NAME or NAME_x/NAME_y pairs (x/y in either case) are keypoints, ordered by the
 //   first of their two columns in the header; an unpaired x or y column is an ordinary column;
 // - pandas "Unnamed: N" columns, and "id"/"*index*" columns of unique integers, are ignored;
-// - a column with no values is ignored;
+// - a column with no values is ignored, and so is a text column where more than half of the
+//   filled cells are distinct and there are more than 12 of them (part numbers, names, comments);
 // - text columns, and integer columns with at most 12 distinct values that are fewer than half
 //   of the column's non-empty cells, are categorical; other numeric columns are numerical.
 // Classes are sorted (numerically when all are numbers, then written canonically, e.g. "1").

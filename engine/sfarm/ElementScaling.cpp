@@ -3,6 +3,7 @@
 #include <ATen/ATen.h>
 
 #include <algorithm>
+#include <cmath>
 
 namespace ms {
 
@@ -52,6 +53,20 @@ std::vector<int64_t> integerLevels(const at::Tensor& x, const at::Tensor& observ
 at::Tensor standardise(const at::Tensor& x, const SfarmModelFile& f) {
     const at::Tensor mean = at::tensor(f.mean, at::kDouble).to(at::kFloat), sd = at::tensor(f.sd, at::kDouble).to(at::kFloat);
     return (x.to(at::kFloat) - mean) / sd;
+}
+
+double rawValue(const SfarmModelFile& f, std::size_t k, double standardised) {
+    const double raw = standardised * f.sd[k] + f.mean[k];
+    const SfarmMlpConfig& c = f.model->config();
+    if (c.integer(static_cast<int64_t>(k))) return std::round(raw);
+    if (k < c.atoms.size())
+        for (double a : c.atoms[k])
+            if (static_cast<float>(a) == static_cast<float>(standardised)) {
+                // Rounded to a millionth of the column's sd it is the value the user wrote.
+                const double step = std::pow(10.0, std::floor(std::log10(f.sd[k])) - 6.0);
+                return std::round(raw / step) * step;
+            }
+    return raw;
 }
 
 void boundToTrainingRange(ImputeSettings& settings, const SfarmModelFile& f, double margin) {

@@ -26,6 +26,11 @@ std::vector<int64_t> integerLevels(const at::Tensor& x, const at::Tensor& observ
 // (x - mean) / sd per element, [N, S] float; categorical columns pass through unchanged.
 at::Tensor standardise(const at::Tensor& x, const SfarmModelFile& f);
 
+// Element k's standardised value back in raw units. Integer elements come back as the whole
+// number their bin stands for and atoms as the value the data repeats, without the float noise
+// of the round trip (0.9999999, 1e-07, 28.0000001).
+double rawValue(const SfarmModelFile& f, std::size_t k, double standardised);
+
 // Sets settings.lower / upper (standardised) to the recorded training range widened by
 // `margin` of its width on each side; leaves them undefined for files without a range.
 void boundToTrainingRange(ImputeSettings& settings, const SfarmModelFile& f, double margin);

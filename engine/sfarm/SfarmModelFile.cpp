@@ -18,6 +18,7 @@ void saveSfarmModel(const SfarmModelFile& f, const std::string& path) {
                                  {"sd", f.sd},
                                  {"low", f.low},
                                  {"high", f.high},
+                                 {"class_names", f.classNames},
                                  {"network", {{"elements", c.elements}, {"hidden", c.hidden}, {"layers", c.layers}, {"embedding", c.embedding}, {"classes", c.classes}, {"levels", c.levels}, {"mixture", c.mixture}, {"atoms", c.atoms}}},
                                  {"schema", f.schema},
                                  {"training", f.training}};
@@ -38,6 +39,7 @@ SfarmModelFile loadSfarmModel(const std::string& path) {
         f.sd = meta.at("sd").get<std::vector<double>>();
         f.low = meta.value("low", std::vector<double>{});
         f.high = meta.value("high", std::vector<double>{});
+        f.classNames = meta.value("class_names", std::vector<std::vector<std::string>>{});
         const auto& n = meta.at("network");
         c.elements = n.at("elements").get<int64_t>();
         c.hidden = n.at("hidden").get<int64_t>();
@@ -53,13 +55,18 @@ SfarmModelFile loadSfarmModel(const std::string& path) {
         throw BundleError(path + ": damaged SFARM model metadata (" + e.what() + ")");
     }
     if (static_cast<int64_t>(f.columns.size()) != c.elements || f.mean.size() != f.columns.size() || f.sd.size() != f.columns.size() ||
-        (!f.low.empty() && f.low.size() != f.columns.size()) || f.low.size() != f.high.size())
+        (!f.low.empty() && f.low.size() != f.columns.size()) || f.low.size() != f.high.size() ||
+        (!f.classNames.empty() && f.classNames.size() != f.columns.size()))
         throw BundleError(path + ": the SFARM model's columns, standardisation and network disagree");
     try {
         f.model = SfarmMlp(c);
     } catch (const std::invalid_argument& e) {
         throw BundleError(path + ": " + e.what());
     }
+    for (std::size_t j = 0; j < f.classNames.size(); ++j)
+        if (!f.classNames[j].empty() && static_cast<int64_t>(f.classNames[j].size()) != (c.categorical(static_cast<int64_t>(j)) ? c.classes[j] : -1))
+            throw BundleError(path + ": column '" + f.columns[j] + "' lists " + std::to_string(f.classNames[j].size()) +
+                              " classes, but the network's element is not categorical with as many");
     readModuleTensors(archive, "weights/", *f.model, path);
     f.model->eval();
     return f;

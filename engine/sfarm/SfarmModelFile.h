@@ -16,6 +16,9 @@ struct SfarmModelFile {
     std::vector<std::string> columns;
     std::vector<double> mean, sd;  // continuous elements' standardisation (0 / 1 for categorical ones)
     std::vector<double> low, high;  // range of each element in the training data (raw units); empty = not recorded
+    // Per element: the class texts of a categorical CSV column (value k = classNames[j][k]); empty
+    // for numeric elements, or all empty (design SFARMs keep theirs in the schema).
+    std::vector<std::vector<std::string>> classNames;
     nlohmann::json training;
     nlohmann::json schema;         // a design data set's schema (SchemaJson) for studio models; null for CSV models
 };

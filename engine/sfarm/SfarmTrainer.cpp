@@ -33,7 +33,11 @@ std::vector<SfarmEpoch> trainSfarm(SfarmNetwork& model, const ElementGrid& grid,
         const at::Tensor xb = values.index_select(0, idx), ob = observedF.index_select(0, idx);
         const TrainingMasks masks = drawTrainingMasks(idx.size(0), grid, config.modes, rng);
         const at::Tensor active = masks.active * ob;  // missing values can't be inputs
-        return sfarmLoss(model.elementLogDensity(xb, active, masks.step, masks.mode), ob, masks);
+        // The step input says how many elements are inputs, as at inference (|active| + 1): with
+        // missing values fewer than the drawn step's i - 1 are, and telling the network i - 1
+        // then trains it on a step count it never sees when imputing.
+        const at::Tensor step = (active.sum(1).to(at::kLong) + 1).clamp_max(grid.size());
+        return sfarmLoss(model.elementLogDensity(xb, active, step, masks.mode), ob, masks);
     };
     std::vector<SfarmEpoch> history;
     std::vector<at::Tensor> bestWeights;
@@ -62,7 +66,7 @@ std::vector<SfarmEpoch> trainSfarm(SfarmNetwork& model, const ElementGrid& grid,
     };
     at::Generator shuffle = at::make_generator<at::CPUGeneratorImpl>(config.seed);
     model.setTraining(true);
-    trainMinibatchAdamW(model.trainableParameters(), x.size(0), {config.epochs, config.batchSize, config.lr, config.weightDecay, "SFARM"},
+    trainMinibatchAdamW(model.trainableParameters(), x.size(0), {config.epochs, config.batchSize, config.lr, config.weightDecay, config.cosineDecay, "SFARM"},
                         shuffle, batchLoss, record, loopCancel);
     model.setTraining(false);
     if (!bestWeights.empty()) {

@@ -19,6 +19,7 @@ struct SfarmTrainingConfig {
     int64_t batchSize = 64;
     double lr = 1e-3;
     double weightDecay = 1e-4;
+    bool cosineDecay = false;  // learning rate from lr down to 0 over the run (MinibatchSettings)
     uint64_t seed = 0;
     std::vector<MaskingMode> modes{MaskingMode::Random};
 };

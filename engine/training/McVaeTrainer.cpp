@@ -2,11 +2,13 @@
 
 #include <ATen/ATen.h>
 #include <ATen/CPUGeneratorImpl.h>
+#include <c10/util/Exception.h>
 #include <ATen/Parallel.h>
 #include <c10/core/GradMode.h>
 
 #include <cmath>
 
+#include "runtime/StepError.h"
 #include "runtime/Stopwatch.h"
 #include "training/McVaeFusedStep.h"
 
@@ -105,7 +107,11 @@ TrainerState McVaeTrainer::run(const ProgressFn& onProgress, const CheckpointFn&
             p = m_config.sparsity.at(m_state.globalStep, totalSteps);
             const ConditionInput masked = cond.slice(begin, end).masked(maskNoise.slice(0, begin, end) >= p);
             const at::Tensor eps = at::randn({end - begin, latent}, m_generator, x.options());
-            lossSum += m_step->step(x.slice(0, begin, end), masked, eps, lr);
+            try {
+                lossSum += m_step->step(x.slice(0, begin, end), masked, eps, lr);
+            } catch (const c10::Error&) {
+                rethrowAsStepError("mcVAE training, epoch " + std::to_string(epoch + 1) + ", step " + std::to_string(s + 1));
+            }
             ++m_state.globalStep;
         }
         samplesThisRun += n;

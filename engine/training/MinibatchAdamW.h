@@ -21,6 +21,10 @@ struct MinibatchSettings {
     int64_t batchSize = 1;
     double lr = 1e-3;
     double weightDecay = 0.0;
+    // true: the learning rate follows a cosine from lr down to 0 over the run's updates (the last
+    // updates refine instead of jittering: regression outputs come out markedly more precise);
+    // false: constant.
+    bool cosineDecay = false;
     std::string model;  // named in error messages, e.g. "SFARM"
 };
 

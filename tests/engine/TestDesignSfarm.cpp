@@ -151,6 +151,71 @@ private Q_SLOTS:
         QVERIFY_THROWS_EXCEPTION(BundleError, DesignSfarm::load(csv));
     }
 
+    void mixedElementKinds_data() {
+        QTest::addColumn<bool>("atoms");
+        QTest::addColumn<bool>("integer");
+        QTest::addColumn<bool>("gaps");
+        for (bool atoms : {false, true})
+            for (bool integer : {false, true})
+                for (bool gaps : {false, true})
+                    QTest::newRow(QString("%1%2%3").arg(atoms ? "atoms " : "").arg(integer ? "integer " : "").arg(gaps ? "gaps" : "full").toLatin1())
+                        << atoms << integer << gaps;
+    }
+
+    void mixedElementKinds() {
+        // A wheel output that takes two standard sizes (atoms), a whole-number condition (teeth,
+        // an integer element), a categorical one known in some rows, a Gaussian keypoint.
+        QFETCH(bool, atoms);
+        QFETCH(bool, integer);
+        QFETCH(bool, gaps);
+        Schema s;
+        s.keypoints = {{"hub", "x_hub", "y_hub"}};
+        s.outputs = {{"wheel"}};
+        s.categorical = {{"style", {"road", "mtb"}}};
+        s.numerical = {{"teeth", 30.0, 50.0}};
+        DesignTable t = emptyDesignTable(s, 400);
+        std::mt19937_64 rng(4);
+        std::uniform_real_distribution<double> u;
+        std::normal_distribution<double> n01;
+        for (std::size_t r = 0; r < 400; ++r) {
+            const int style = u(rng) < 0.5 ? 0 : 1;
+            const double teeth = std::round(30 + 20 * u(rng)), wheel = style == 0 ? 622.0 : 559.0;
+            t.outputs.insert(t.outputs.end(), {wheel / 2 + 3 * n01(rng), 300 + 2 * teeth + n01(rng), wheel});
+            t.categorical.push_back(gaps && r % 3 == 0 ? DesignTable::kUnknownClass : style);
+            t.numerical.push_back(gaps && r % 4 == 1 ? DesignTable::unknownNumber() : teeth);
+            t.lineNumbers.push_back(static_cast<long>(r + 2));
+            ++t.rows;
+        }
+        DesignSfarmSettings settings;
+        settings.epochs = 5;
+        settings.hidden = 32;
+        settings.atoms = atoms;
+        settings.integerConditions = integer;
+        std::vector<double> losses;
+        const DesignSfarm m = DesignSfarm::train(s, t, settings, [&](int64_t, double l) { losses.push_back(l); }, CancelToken());
+        QCOMPARE(losses.size(), std::size_t(5));
+        for (double l : losses) QVERIFY(std::isfinite(l));
+        PartialDesign p{ConditionValues::allUnknown(s), {NAN, 380.0, NAN}};  // the hub's height pinned
+        const ImputedDesigns out = m.impute(p, 16, 2);
+        for (std::size_t k = 0; k < out.designs.size(); ++k) {
+            QCOMPARE(out.designs[k][1], 380.0);
+            for (double v : out.designs[k]) QVERIFY(std::isfinite(v));
+            const double teeth = out.conditions[k].numerical[0];
+            QVERIFY(teeth >= 30.0 && teeth <= 50.0);
+            if (integer) QCOMPARE(teeth, std::round(teeth));
+        }
+        const auto ranked = m.rankUnknownConditions(p, {});
+        QCOMPARE(ranked.size(), std::size_t(2));
+        for (const auto& c : ranked) QVERIFY(c.spreadReduction >= 0.0 && c.spreadReduction <= 1.0);
+        for (const auto& c : ranked)
+            if (c.column == "teeth" && integer) QCOMPARE(c.suggestedNumber, std::round(c.suggestedNumber));
+        QVERIFY(std::isfinite(m.spread(p, {})));
+        const QTemporaryDir dir;
+        const std::string path = dir.filePath("mixed.sfm").toStdString();
+        m.save(path);
+        QCOMPARE(DesignSfarm::load(path).impute(p, 4, 9).designs, m.impute(p, 4, 9).designs);
+    }
+
     void keypointSpreadIsTheSampleCovarianceAndItsEllipse() {
         // Keypoint a moves along the diagonal (x = y), keypoint b is fixed at a value whose
         // average would round: the mean stays exact.

@@ -12,6 +12,7 @@
 #include "data/CsvReader.h"
 #include "data/DataError.h"
 #include "data/DesignTableBuilder.h"
+#include "data/UnknownCell.h"
 #include "data/Schema.h"
 
 Q_DECLARE_METATYPE(std::string)
@@ -80,6 +81,16 @@ void TestDesignTable::emptyConditionsAreUnknown() {
     QVERIFY(std::isnan(t.number(0, 0)));
     QCOMPARE(t.category(1, 0), 2);
     QVERIFY(std::isnan(t.number(1, 0)));
+    // What R, pandas, Excel and databases write for a missing value means unknown too; "None"
+    // stays a value (it can be a real class, e.g. no coating).
+    const ms::CsvTable markers = ms::parseCsv(kHeader + "1,1,2,3,NA,nan,NaN\n2,1,2,3,#N/A,NULL,?\n3,1,2,3,b,N/A,null\n", "markers.csv");
+    const ms::DesignTable m = ms::buildDesignTable(markers, testSchema());
+    for (std::size_t r = 0; r < 3; ++r) {
+        if (r < 2) QCOMPARE(m.category(r, 0), ms::DesignTable::kUnknownClass);
+        QCOMPARE(m.category(r, 1), ms::DesignTable::kUnknownClass);
+        QVERIFY(std::isnan(m.number(r, 0)));
+    }
+    QVERIFY(ms::isUnknownCell("NA") && !ms::isUnknownCell("None") && !ms::isUnknownCell("na") && !ms::isUnknownCell("0"));
 }
 
 void TestDesignTable::numericClassesMatchByValue() {
@@ -106,22 +117,19 @@ void TestDesignTable::badCells_data() {
     QTest::newRow("unknown numeric class")
         << good + "2,1,2,3,a,3,5\n"
         << 3L << std::string("fork") << "unknown class '3' (known classes: '0', '1', '2')";
-    QTest::newRow("nan as class") << good + "2,1,2,3,a,nan,5\n" << 3L << std::string("fork") << "unknown class 'nan'";
     QTest::newRow("empty x") << good + "2,,2,3,a,0,5\n"
                              << 3L << std::string("px")
                              << "empty keypoint value: this model needs every keypoint of every row";
     QTest::newRow("empty y") << std::string("2,1,,3,a,0,5\n") << 2L << std::string("py") << "empty keypoint value";
     QTest::newRow("empty output") << std::string("2,1,2,,a,0,5\n") << 2L << std::string("out") << "empty output value";
     QTest::newRow("nan keypoint") << std::string("2,nan,2,3,a,0,5\n") << 2L << std::string("px")
-                                  << "'nan' is not a finite number";
-    QTest::newRow("NaN keypoint") << std::string("2,1,NaN,3,a,0,5\n") << 2L << std::string("py")
-                                  << "'NaN' is not a finite number";
+                                  << "'nan' marks the value as missing; empty keypoint value";
+    QTest::newRow("NA keypoint") << std::string("2,1,NA,3,a,0,5\n") << 2L << std::string("py")
+                                 << "'NA' marks the value as missing; empty keypoint value";
     QTest::newRow("inf output") << std::string("2,1,2,inf,a,0,5\n") << 2L << std::string("out")
                                 << "'inf' is not a finite number";
     QTest::newRow("-Infinity numerical") << std::string("2,1,2,3,a,0,-Infinity\n") << 2L << std::string("w")
                                          << "'-Infinity' is not a finite number";
-    QTest::newRow("nan numerical") << std::string("2,1,2,3,a,0,nan\n") << 2L << std::string("w")
-                                   << "'nan' is not a finite number";
     QTest::newRow("overflow") << std::string("2,1e999,2,3,a,0,5\n") << 2L << std::string("px")
                               << "out of the range of a double";
     QTest::newRow("text in keypoint") << std::string("2,1,2 mm,3,a,0,5\n") << 2L << std::string("py")
