@@ -30,8 +30,10 @@ static void addSfarmTableCommands(CLI::App* cmd) {
     train->add_option("--data", r->dataPath, "CSV with empty cells for unknown values")->required();
     train->add_option("--out", r->outPath, "SFARM model to write (.sfm)")->required();
     train->add_option("--columns", r->columns, "columns to model (default: every numeric column and every text column of 2-64 classes)")->delimiter(',');
-    train->add_option("--epochs", r->epochs, "epochs (default 2000)");
-    train->add_option("--hidden", r->hidden, "MLP units per layer (default 64)");
+    train->add_option("--epochs", r->epochs, "epochs (default 0 = about 40,000 updates; with early stopping the most)");
+    train->add_option("--hidden", r->hidden, "MLP units per layer (default 0 = by column count: 64, 128 or 256)");
+    auto noEarlyStop = std::make_shared<bool>(false);
+    train->add_flag("--no-early-stopping", *noEarlyStop, "train every epoch on every cell (default: hold out 10 % of the cells, keep the best weights)");
     train->add_option("--mixture", r->mixture, "Gaussian components per continuous column (default 1; more fit several modes)")
         ->check(CLI::Range(1, 64));
     auto noAtoms = std::make_shared<bool>(false);
@@ -53,13 +55,17 @@ static void addSfarmTableCommands(CLI::App* cmd) {
         r->atoms = !*noAtoms;
         r->cosineDecay = !*constantLr;
         r->textColumns = !*noText;
+        r->earlyStopping = !*noEarlyStop;
         const SfarmTrainResult res = trainSfarmOnCsv(*r, [](int64_t epoch, double loss) {
-            if (epoch % 200 == 0) std::cerr << "epoch " << epoch << " loss " << fixed(loss, 4) << "\n";
+            if (epoch % 500 == 0) std::cerr << "epoch " << epoch << " loss " << fixed(loss, 4) << "\n";
         }, cancel);
         restoreInterrupt();
         std::cout << "trained " << r->outPath << ": " << res.columns.size() << " columns, " << res.rows << " rows ("
                   << fixed(100.0 * res.observedFraction, 1) << " % of cells observed), " << res.epochs << " epochs in "
                   << fixed(res.seconds, 1) << " s, final loss " << fixed(res.finalLoss, 4) << "\n";
+        if (res.bestEpoch > 0)
+            std::cout << "kept the weights of epoch " << res.bestEpoch << ": held-out cells filled with error "
+                      << fixed(res.validationError, 4) << " (standardised)\n";
         if (!res.integerColumns.empty()) {
             std::cout << "integer columns (imputed as whole numbers):";
             for (const auto& c : res.integerColumns) std::cout << " " << c;
@@ -83,22 +89,24 @@ static void addSfarmTableCommands(CLI::App* cmd) {
         if (*trainJson)
             printJsonLine({{"model", r->outPath}, {"columns", res.columns}, {"ignored", res.ignoredColumns},
                            {"integer", res.integerColumns}, {"categorical", res.categoricalColumns}, {"atoms", res.atomColumns}, {"rows", res.rows},
-                           {"observed_fraction", res.observedFraction}, {"epochs", res.epochs}, {"final_loss", res.finalLoss},
+                           {"observed_fraction", res.observedFraction}, {"epochs", res.epochs}, {"best_epoch", res.bestEpoch},
+                           {"validation_error", res.validationError}, {"final_loss", res.finalLoss},
                            {"seconds", res.seconds}});
     });
 
     auto* impute = cmd->add_subcommand("impute", "Fill the empty cells of a CSV; every filled-in cell is kept as written");
-    struct ImputeOpts { std::string model, data, out; bool sample = false; uint64_t seed = 0; bool json = false; };
+    struct ImputeOpts { std::string model, data, out; bool sample = false, wholeNumbers = false; uint64_t seed = 0; bool json = false; };
     auto io = std::make_shared<ImputeOpts>();
     impute->add_option("--model", io->model, "SFARM model (.sfm)")->required();
     impute->add_option("--data", io->data, "CSV with empty cells")->required();
     impute->add_option("--out", io->out, "completed CSV to write")->required();
-    impute->add_flag("--sample", io->sample, "one draw per cell instead of the conditional means");
+    impute->add_flag("--sample", io->sample, "one draw per cell instead of the conditional means (whole numbers stay whole)");
+    impute->add_flag("--whole-numbers", io->wholeNumbers, "round the means of whole-number columns to the nearest level");
     impute->add_option("--seed", io->seed, "seed (orders, draws)");
     impute->add_flag("--json", io->json, "print a JSON summary on the last line");
     impute->callback([io] {
         initTorchRuntime(1);
-        const SfarmImputeResult res = imputeCsvWithSfarm(io->model, io->data, io->out, io->sample, io->seed);
+        const SfarmImputeResult res = imputeCsvWithSfarm(io->model, io->data, io->out, io->sample, io->seed, io->wholeNumbers);
         std::cout << "filled " << res.filled << " empty cell(s) in " << res.rows << " rows: " << io->out << "\n";
         if (io->json) printJsonLine({{"out", io->out}, {"rows", res.rows}, {"filled", res.filled}});
     });

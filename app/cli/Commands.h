@@ -14,6 +14,7 @@ void addStudyCommand(CLI::App& app);
 void addInfoCommand(CLI::App& app);
 void addSfarmCommand(CLI::App& app);
 void addImageCommand(CLI::App& app);
+void addTuneCommand(CLI::App& app);
 void addSfarmDesignCommands(CLI::App* sfarm);  // `sfarm design`, `sfarm next`
 void addSfarmImageCommands(CLI::App* sfarm);   // `sfarm images train|impute|score|bench`
 

@@ -32,6 +32,7 @@ int main(int argc, char** argv) {
     ms::cli::addSynthCommand(app);
     ms::cli::addSchemaCommand(app);
     ms::cli::addTrainCommand(app);
+    ms::cli::addTuneCommand(app);
     ms::cli::addEvalCommand(app);
     ms::cli::addSampleCommand(app);
     ms::cli::addBenchCommand(app);

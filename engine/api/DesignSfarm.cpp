@@ -195,8 +195,7 @@ DesignSfarm DesignSfarm::train(const Schema& schema, const DesignTable& table, c
         if (std::all_of(config.atoms.begin(), config.atoms.end(), [](const std::vector<double>& a) { return a.empty(); }))
             config.atoms.clear();
     }
-    seedParameterInitialisation(settings.seed);
-    r.file.model = SfarmMlp(config);
+    r.file.model = buildSeeded(settings.seed, [&] { return SfarmMlp(config); });
     SfarmTrainingConfig tc;
     tc.epochs = settings.epochs;
     tc.batchSize = settings.batchSize;

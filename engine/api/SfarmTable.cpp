@@ -7,6 +7,7 @@
 #include <cmath>
 #include <iomanip>
 #include <locale>
+#include <optional>
 #include <random>
 #include <set>
 #include <sstream>
@@ -152,6 +153,14 @@ std::string cellText(double v) {
 
 }  // namespace
 
+int64_t defaultSfarmHidden(int64_t columns) { return columns <= 12 ? 64 : columns <= 24 ? 128 : 256; }
+
+int64_t defaultSfarmEpochs(int64_t rows, int64_t batchSize) {
+    constexpr int64_t kUpdateBudget = 40000;
+    const int64_t perEpoch = std::max<int64_t>(1, (rows + batchSize - 1) / std::max<int64_t>(batchSize, 1));
+    return std::clamp<int64_t>((kUpdateBudget + perEpoch - 1) / perEpoch, 100, 8000);
+}
+
 SfarmTrainResult trainSfarmOnCsv(const SfarmTrainRequest& r, const std::function<void(int64_t, double)>& onEpoch,
                                  const CancelToken& cancel) {
     if (r.outPath.empty()) throw std::invalid_argument("no output path for the SFARM model");
@@ -180,7 +189,7 @@ SfarmTrainResult trainSfarmOnCsv(const SfarmTrainRequest& r, const std::function
         if (mc.levels[j] > 0) result.integerColumns.push_back(result.columns[j]);
     setElementScaling(f, v.x, v.observed, mc.classes, mc.levels);
     const at::Tensor xs = standardise(v.x, f);
-    mc.hidden = r.hidden;
+    mc.hidden = r.hidden > 0 ? r.hidden : defaultSfarmHidden(mc.elements);
     mc.mixture = r.mixture;
     if (r.atoms) {
         std::vector<bool> skip(result.columns.size(), false);
@@ -190,23 +199,63 @@ SfarmTrainResult trainSfarmOnCsv(const SfarmTrainRequest& r, const std::function
             if (!mc.atoms[j].empty()) result.atomColumns.emplace_back(result.columns[j], static_cast<int64_t>(mc.atoms[j].size()));
         if (result.atomColumns.empty()) mc.atoms.clear();
     }
-    seedParameterInitialisation(r.seed);
-    f.model = SfarmMlp(mc);
+    f.model = buildSeeded(r.seed, [&] { return SfarmMlp(mc); });
     SfarmTrainingConfig tc;
-    tc.epochs = r.epochs;
+    const auto rows = static_cast<int64_t>(t.rows.size());
+    tc.epochs = r.epochs > 0 ? r.epochs : defaultSfarmEpochs(rows, r.batchSize);
     tc.batchSize = r.batchSize;
     tc.lr = r.lr;
     tc.cosineDecay = r.cosineDecay;
     tc.seed = r.seed;
-    const auto history = trainSfarm(*f.model, ElementGrid{1, mc.elements}, xs, v.observed, tc,
-                                    [&](const SfarmEpoch& e) { if (onEpoch) onEpoch(e.epoch, e.loss); }, cancel);
+    at::Tensor trainObserved = v.observed;
+    std::optional<SfarmValidation> validation;
+    if (r.earlyStopping) {
+        // Hold out a tenth of the observed cells (every row keeps at least one as context) and
+        // keep the weights that fill them best: small tables overfit long before the update
+        // budget is spent, large ones are still improving at its end.
+        std::mt19937_64 rng(r.seed + 11);
+        std::bernoulli_distribution pick(0.1);
+        at::Tensor held = at::zeros_like(v.observed);
+        auto ha = held.accessor<bool, 2>();
+        auto oa = v.observed.accessor<bool, 2>();
+        for (int64_t i = 0; i < rows; ++i) {
+            int64_t left = 0;
+            for (int64_t j = 0; j < mc.elements; ++j) left += oa[i][j];
+            for (int64_t j = 0; j < mc.elements; ++j)
+                if (oa[i][j] && left > 1 && pick(rng)) {
+                    ha[i][j] = true;
+                    --left;
+                }
+        }
+        if (held.any().item<bool>()) {
+            trainObserved = v.observed & ~held;
+            SfarmValidation val;
+            val.x = at::where(v.observed, xs, at::zeros_like(xs));
+            val.context = trainObserved;
+            val.target = held;
+            val.every = std::max<int64_t>(1, tc.epochs / 50);
+            val.patience = 12;
+            val.metric = SfarmValidationMetric::PointError;
+            validation = val;
+        }
+    }
+    const auto history = trainSfarm(*f.model, ElementGrid{1, mc.elements}, xs, trainObserved, tc,
+                                    [&](const SfarmEpoch& e) {
+                                        if (e.best) {
+                                            result.bestEpoch = e.epoch;
+                                            result.validationError = e.validationNll;
+                                        }
+                                        if (onEpoch) onEpoch(e.epoch, e.loss);
+                                    },
+                                    cancel, validation ? &*validation : nullptr);
     f.model->eval();
     result.rows = static_cast<int64_t>(t.rows.size());
     result.epochs = static_cast<int64_t>(history.size());
     result.finalLoss = history.empty() ? 0.0 : history.back().loss;
     result.observedFraction = v.observed.to(at::kDouble).mean().item<double>();
     result.seconds = t0.seconds();
-    f.training = {{"data", r.dataPath}, {"rows", result.rows}, {"epochs", result.epochs}, {"hidden", r.hidden},
+    f.training = {{"data", r.dataPath}, {"rows", result.rows}, {"epochs", result.epochs}, {"hidden", mc.hidden},
+                  {"max_epochs", tc.epochs}, {"best_epoch", result.bestEpoch}, {"validation_error", result.validationError},
                   {"mixture", r.mixture}, {"atoms", r.atoms}, {"lr", r.lr}, {"batch", r.batchSize}, {"seed", r.seed}, {"final_loss", result.finalLoss},
                   {"observed_fraction", result.observedFraction}, {"integer_columns", result.integerColumns},
                   {"categorical_columns", result.categoricalColumns}, {"cosine_decay", r.cosineDecay},
@@ -216,7 +265,7 @@ SfarmTrainResult trainSfarmOnCsv(const SfarmTrainRequest& r, const std::function
 }
 
 SfarmImputeResult imputeCsvWithSfarm(const std::string& modelPath, const std::string& dataPath, const std::string& outPath,
-                                     bool sample, uint64_t seed) {
+                                     bool sample, uint64_t seed, bool wholeNumbers) {
     const SfarmModelFile f = loadSfarmModel(modelPath);
     CsvTable t = readCsvFile(dataPath);
     const TableValues v = valuesOf(t, f);
@@ -246,7 +295,7 @@ SfarmImputeResult imputeCsvWithSfarm(const std::string& modelPath, const std::st
                 ++result.filled;
                 continue;
             }
-            t.rows[i][c] = cellText(rawValue(f, j, standardised));
+            t.rows[i][c] = cellText(rawValue(f, j, standardised, sample || wholeNumbers));
             ++result.filled;
         }
     }

@@ -21,8 +21,8 @@ struct SfarmTrainRequest {
     std::string outPath;
     std::vector<std::string> columns;  // empty: every numeric column and every text column of 2..64 classes
     bool textColumns = true;           // false: text columns are left out unless named in `columns`
-    int64_t epochs = 2000;
-    int64_t hidden = 64;
+    int64_t epochs = 0;  // 0: defaultSfarmEpochs (an update budget); the most with early stopping
+    int64_t hidden = 0;  // 0: defaultSfarmHidden (by column count)
     int64_t mixture = 1;  // Gaussian components per continuous column (> 1: several modes)
     // Values a continuous column repeats (sfarm/RepeatedValues: >= 2 % of its cells) become atoms:
     // imputed exactly when drawn; false: none.
@@ -30,6 +30,8 @@ struct SfarmTrainRequest {
     int64_t batchSize = 64;
     double lr = 1e-3;
     bool cosineDecay = true;  // learning rate from lr down to 0 over the run
+    // Hold out 10 % of the observed cells and keep the weights that fill them best.
+    bool earlyStopping = true;
     uint64_t seed = 0;
     // Columns holding only whole numbers over at most 256 levels are modelled as integers (a
     // discretised logistic: imputed values are whole numbers in the seen range); false: all Gaussian.
@@ -47,7 +49,14 @@ struct SfarmTrainResult {
     double finalLoss = 0.0;
     double seconds = 0.0;
     int64_t epochs = 0;
+    int64_t bestEpoch = 0;          // early stopping: the epoch whose weights were kept
+    double validationError = 0.0;   // ...and its point error on the held-out cells (standardised)
 };
+
+// The defaults that scale with the table: hidden units by column count (64 up to 12 columns,
+// 128 up to 24, else 256) and epochs for about 40,000 updates (100 to 8,000 epochs).
+int64_t defaultSfarmHidden(int64_t columns);
+int64_t defaultSfarmEpochs(int64_t rows, int64_t batchSize);
 
 // Throws DataError naming file, line and column for a cell that is neither empty nor a number in
 // a modelled column; std::invalid_argument for bad settings. onEpoch(epoch, loss) may be empty.
@@ -60,11 +69,13 @@ struct SfarmImputeResult {
 };
 
 // Writes `outPath`: the CSV with the model's empty cells filled: each with the mean of its
-// conditional given what the row observes (integer columns: rounded to a whole number;
-// categorical: the most probable class), or with sample = true one joint draw (cells drawn one
-// after another, each conditioned on the ones before). Every other cell is the input text unchanged.
+// conditional given what the row observes (the estimate with the least squared error; for an
+// integer column the mean of its discretised distribution, a fraction such as 0.3 for a 0/1 flag
+// unless wholeNumbers rounds it to the nearest level; categorical: the most probable class), or
+// with sample = true one joint draw (cells drawn one after another, each conditioned on the ones
+// before; integer draws are whole numbers). Every other cell is the input text unchanged.
 SfarmImputeResult imputeCsvWithSfarm(const std::string& modelPath, const std::string& dataPath, const std::string& outPath,
-                                     bool sample, uint64_t seed);
+                                     bool sample, uint64_t seed, bool wholeNumbers = false);
 
 // log p(observed values of the row), per row, in nats on the standardised scale (Monte Carlo over
 // `orders` orders); rows with nothing observed score 0.

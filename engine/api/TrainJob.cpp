@@ -1,6 +1,7 @@
 #include "api/TrainJob.h"
 
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <stdexcept>
 
@@ -81,13 +82,15 @@ TrainResult runTraining(const TrainRequest& request, const PreparedData& data, c
         b.schema = data.schema;
         b.normalization = data.normalization;
         b.training = preset.training;
+        // The training part's rows (and the row limit of a data-size study) size an update budget.
+        const auto rows = static_cast<int64_t>(data.table.rows);
+        int64_t trainRows = rows - static_cast<int64_t>(std::floor(b.training.testFraction * static_cast<double>(rows)));
+        if (request.trainRowLimit > 0) trainRows = std::min(trainRows, request.trainRowLimit);
+        b.training.scaleToRows(trainRows, request.batchSize.value_or(0));
         applyOverrides(request, b.training);
         b.config = preset.architecture;
         if (request.latentDim) b.config.latentDim = *request.latentDim;
-        b.config.outputDim = static_cast<int64_t>(data.schema.outputDim());
-        b.config.classCounts.clear();
-        for (const auto& c : data.schema.categorical) b.config.classCounts.push_back(static_cast<int64_t>(c.classes.size()));
-        b.config.numericalCount = static_cast<int64_t>(data.schema.numerical.size());
+        b.config = b.config.forSchema(data.schema);
     }
     if (!resuming) {
         if (b.config.latentDim < 1 || b.config.latentDim > 256)
@@ -104,8 +107,7 @@ TrainResult runTraining(const TrainRequest& request, const PreparedData& data, c
         const std::filesystem::path absolute = std::filesystem::absolute(data.path, ec);
         b.split.dataPath = ec ? std::string() : absolute.lexically_normal().string();
         b.split.testRows = split.test;
-        seedParameterInitialisation(b.training.seed);
-        if (b.model.is_empty()) b.model = McVae(b.config);
+        if (b.model.is_empty()) b.model = seededModel(b.config, b.training.seed);
     }
 
     // The training rows in the order of the recorded draw (the accepted seed reproduces it).

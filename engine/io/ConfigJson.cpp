@@ -113,7 +113,8 @@ json toJson(const TrainingConfig& c) {
             {"test_fraction", c.testFraction},
             {"validate_every", c.validateEvery},
             {"checkpoint_every", c.checkpointEvery},
-            {"threads", c.threads}};
+            {"threads", c.threads},
+            {"updates", c.updates}};
 }
 
 void readJson(const json& j, TrainingConfig& c, const std::string& where) {
@@ -134,6 +135,7 @@ void readJson(const json& j, TrainingConfig& c, const std::string& where) {
     r.get("validate_every", c.validateEvery);
     r.get("checkpoint_every", c.checkpointEvery);
     r.get("threads", c.threads);
+    r.get("updates", c.updates);
     if (const std::string problem = c.validate(); !problem.empty()) r.fail("", problem);
 }
 

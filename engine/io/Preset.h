@@ -19,10 +19,16 @@ struct Preset {
     TrainingConfig training;
 };
 
+// The built-in default preset's update budget (TrainingConfig::updates).
+constexpr int64_t kDefaultUpdates = 15000;
+
 // Where the built-in presets and default models live: $MASKSTUDIO_MODELS_DIR, then
 // <executable dir>/../share/maskstudio/models (installed), then the source tree's models/.
 std::string modelsDirectory();
 // "default" gives the built-in defaults; throws std::invalid_argument naming the file and key.
 Preset loadPreset(const std::string& nameOrPath);
+// Writes a preset file that loadPreset reads back (architecture sizes, training settings, column
+// overrides); throws std::runtime_error naming the path when it can not be written.
+void savePreset(const Preset& preset, const std::string& path);
 
 }  // namespace ms

@@ -1,5 +1,7 @@
 #include "models/McVae.h"
 
+#include "runtime/TorchRuntime.h"
+
 #include <ATen/ATen.h>
 
 namespace ms {
@@ -12,6 +14,19 @@ std::vector<int64_t> McVaeConfig::encoderWidths() const {
 
 std::vector<int64_t> McVaeConfig::decoderWidths() const {
     return {encoderHidden.rbegin(), encoderHidden.rend()};
+}
+
+McVaeConfig McVaeConfig::forSchema(const Schema& schema) const {
+    McVaeConfig c = *this;
+    c.outputDim = static_cast<int64_t>(schema.outputDim());
+    c.classCounts.clear();
+    for (const auto& k : schema.categorical) c.classCounts.push_back(static_cast<int64_t>(k.classes.size()));
+    c.numericalCount = static_cast<int64_t>(schema.numerical.size());
+    return c;
+}
+
+McVae seededModel(const McVaeConfig& config, uint64_t seed) {
+    return buildSeeded(seed, [&] { return McVae(config); });
 }
 
 bool McVaeConfig::operator==(const McVaeConfig& o) const {

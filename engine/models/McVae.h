@@ -45,4 +45,7 @@ private:
 };
 TORCH_MODULE(McVae);
 
+// A model whose weights depend on `seed` only, even with other threads building models at once.
+McVae seededModel(const McVaeConfig& config, uint64_t seed);
+
 }  // namespace ms

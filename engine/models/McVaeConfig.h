@@ -3,6 +3,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "data/Schema.h"
+
 namespace ms {
 
 struct McVaeConfig {
@@ -20,6 +22,8 @@ struct McVaeConfig {
     std::vector<int64_t> encoderWidths() const;   // [embed, hidden...]
     std::vector<int64_t> decoderWidths() const;   // [hidden reversed...]
     bool operator==(const McVaeConfig& o) const;
+    // These sizes with the output and condition counts of a data set's schema.
+    McVaeConfig forSchema(const Schema& schema) const;
 };
 
 }  // namespace ms

@@ -45,4 +45,9 @@ c10::Device resolveDevice(const std::string& name) {
 
 void seedParameterInitialisation(uint64_t seed) { at::manual_seed(seed); }
 
+std::mutex& parameterInitialisationMutex() {
+    static std::mutex m;
+    return m;
+}
+
 }  // namespace ms

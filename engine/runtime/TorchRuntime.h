@@ -3,6 +3,7 @@
 // device a job runs on. Called by the CLI, the GUI's engine thread and the tests alike.
 #include <c10/core/Device.h>
 #include <cstdint>
+#include <mutex>
 #include <string>
 
 namespace ms {
@@ -22,6 +23,16 @@ RuntimeInfo runtimeInfo();
 // LibTorch's layers initialise their weights from the global generator, whose seed is random per
 // process; every job that builds a model calls this first so a seed gives the same model.
 void seedParameterInitialisation(uint64_t seed);
+
+// The lock around seeding and building: models built on several threads at once (a settings
+// search, the studio's training and explore threads) each get exactly their seed's weights.
+std::mutex& parameterInitialisationMutex();
+template <class Build>
+auto buildSeeded(uint64_t seed, Build&& build) {
+    const std::lock_guard<std::mutex> lock(parameterInitialisationMutex());
+    seedParameterInitialisation(seed);
+    return build();
+}
 
 // "cpu", "cuda", "cuda:N" or "auto" (CUDA when LibTorch was built with it and a GPU is
 // present, else CPU). Throws std::invalid_argument with the accepted values otherwise, and

@@ -52,4 +52,11 @@ at::Tensor discretisedLogisticPoint(const at::Tensor& mean, int64_t bins) {
     return toBinCentres(mean, bins);
 }
 
+at::Tensor discretisedLogisticMean(const at::Tensor& mean, const at::Tensor& logScale, int64_t bins) {
+    checkBins(bins);
+    const at::Tensor centres = at::linspace(-1.0, 1.0, bins, mean.options());  // [L]
+    const at::Tensor logp = discretisedLogisticLogProb(centres, mean.unsqueeze(-1), logScale.unsqueeze(-1), bins);  // [..., L]
+    return (at::softmax(logp, -1) * centres).sum(-1);
+}
+
 }  // namespace ms

@@ -20,4 +20,8 @@ at::Tensor discretisedLogisticSample(const at::Tensor& mean, const at::Tensor& l
 // The point estimate: the mean clamped to [-1, 1] and rounded to the nearest bin centre.
 at::Tensor discretisedLogisticPoint(const at::Tensor& mean, int64_t bins);
 
+// The expected value over the bins (between bin centres in general): the estimate with the least
+// squared error. mean / logScale [...]; returns [...].
+at::Tensor discretisedLogisticMean(const at::Tensor& mean, const at::Tensor& logScale, int64_t bins);
+
 }  // namespace ms

@@ -55,10 +55,10 @@ at::Tensor standardise(const at::Tensor& x, const SfarmModelFile& f) {
     return (x.to(at::kFloat) - mean) / sd;
 }
 
-double rawValue(const SfarmModelFile& f, std::size_t k, double standardised) {
+double rawValue(const SfarmModelFile& f, std::size_t k, double standardised, bool roundIntegers) {
     const double raw = standardised * f.sd[k] + f.mean[k];
     const SfarmMlpConfig& c = f.model->config();
-    if (c.integer(static_cast<int64_t>(k))) return std::round(raw);
+    if (c.integer(static_cast<int64_t>(k))) return roundIntegers ? std::round(raw) : std::round(raw * 1e6) / 1e6;
     if (k < c.atoms.size())
         for (double a : c.atoms[k])
             if (static_cast<float>(a) == static_cast<float>(standardised)) {

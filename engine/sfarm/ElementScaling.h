@@ -29,7 +29,8 @@ at::Tensor standardise(const at::Tensor& x, const SfarmModelFile& f);
 // Element k's standardised value back in raw units. Integer elements come back as the whole
 // number their bin stands for and atoms as the value the data repeats, without the float noise
 // of the round trip (0.9999999, 1e-07, 28.0000001).
-double rawValue(const SfarmModelFile& f, std::size_t k, double standardised);
+// roundIntegers = false keeps an integer element's value as it is (a conditional mean between levels).
+double rawValue(const SfarmModelFile& f, std::size_t k, double standardised, bool roundIntegers = true);
 
 // Sets settings.lower / upper (standardised) to the recorded training range widened by
 // `margin` of its width on each side; leaves them undefined for files without a range.

@@ -220,7 +220,7 @@ at::Tensor SfarmMlpImpl::draw(const ElementPredictions& p, bool sample, at::Gene
         if (m_config.integer(k)) {
             const int64_t levels = m_config.levels[static_cast<size_t>(k)];
             values.select(1, k).copy_(sample ? discretisedLogisticSample(p.mean.select(1, k), p.logStd.select(1, k), levels, gen)
-                                             : discretisedLogisticPoint(p.mean.select(1, k), levels));
+                                             : discretisedLogisticMean(p.mean.select(1, k), p.logStd.select(1, k), levels));
             continue;
         }
         if (!m_config.categorical(k)) continue;

@@ -72,8 +72,8 @@ public:
 
     // log p(x_k | ...) for every element, [B, S] (categorical: log softmax at the class index).
     at::Tensor logDensity(const ElementPredictions& p, const at::Tensor& x) const;
-    // A value per element: a draw (sample) or the point estimate (Gaussian mean, most probable
-    // class), [B, S] float. truncation > 0 draws Gaussians only within +-truncation sd (exact
+    // A value per element: a draw (sample) or the point estimate (the mean; for an integer element
+    // the mean over its levels, which may fall between them; the most probable class), [B, S] float. truncation > 0 draws Gaussians only within +-truncation sd (exact
     // truncated normal, by the inverse CDF), so long chains of draws do not wander into tails.
     at::Tensor draw(const ElementPredictions& p, bool sample, at::Generator& gen, double truncation = 0.0) const;
     // Class probabilities of categorical element k, [B, K].

@@ -13,6 +13,30 @@
 
 namespace ms {
 
+double sfarmPointError(const SfarmNetwork& model, const at::Tensor& x, const at::Tensor& context, const at::Tensor& target) {
+    c10::InferenceMode guard;
+    const int64_t S = model.elementCount();
+    const at::Tensor active = context.to(at::kFloat);
+    const at::Tensor values = at::where(context.to(at::kBool), x.to(at::kFloat), at::zeros_like(active));
+    const at::Tensor step = (active.sum(1).to(at::kLong) + 1).clamp_max(S);
+    const at::Tensor mode = at::full({x.size(0)}, static_cast<int64_t>(MaskingMode::Random), at::kLong);
+    at::Generator unused = at::make_generator<at::CPUGeneratorImpl>(0);
+    const at::Tensor mean = model.elementDraw(values, active, step, mode, false, unused, 0.0);
+    const at::Tensor truth = at::where(target.to(at::kBool), x.to(at::kFloat), at::zeros_like(active));
+    at::Tensor error = (mean - truth).pow(2);
+    bool anyCategorical = false;
+    for (int64_t k = 0; k < S; ++k) anyCategorical = anyCategorical || !model.continuousElement(k);
+    if (anyCategorical) {
+        // Categorical: a wrong most-probable class costs 1, as a miss of one sd does elsewhere.
+        const at::Tensor logp = model.elementLogDensity(at::where(target.to(at::kBool), truth, values), active, step, mode);
+        const at::Tensor brier = 1.0 - logp.exp();
+        for (int64_t k = 0; k < S; ++k)
+            if (!model.continuousElement(k)) error.select(1, k).copy_(brier.select(1, k));
+    }
+    const at::Tensor t = target.to(at::kFloat);
+    return ((error * t).sum() / t.sum().clamp_min(1.0)).item<double>();
+}
+
 std::vector<SfarmEpoch> trainSfarm(SfarmNetwork& model, const ElementGrid& grid, const at::Tensor& x,
                                    const at::Tensor& observed, const SfarmTrainingConfig& config,
                                    const std::function<void(const SfarmEpoch&)>& onEpoch, const CancelToken& cancel,
@@ -48,8 +72,10 @@ std::vector<SfarmEpoch> trainSfarm(SfarmNetwork& model, const ElementGrid& grid,
         SfarmEpoch e{epoch, loss};
         if (validation && epoch % validation->every == 0) {
             model.setTraining(false);
-            e.validationNll = -sfarmLogLikelihood(model, validation->x, validation->context, validation->target,
-                                                  validation->orders, validationRng).mean().item<double>();
+            e.validationNll = validation->metric == SfarmValidationMetric::PointError
+                                  ? sfarmPointError(model, validation->x, validation->context, validation->target)
+                                  : -sfarmLogLikelihood(model, validation->x, validation->context, validation->target,
+                                                        validation->orders, validationRng).mean().item<double>();
             model.setTraining(true);
             if (e.validationNll < bestNll) {
                 bestNll = e.validationNll;

@@ -24,20 +24,29 @@ struct SfarmTrainingConfig {
     std::vector<MaskingMode> modes{MaskingMode::Random};
 };
 
-// Early stopping on held-out rows: every `every` epochs the mean NLL of `target` given `context`
-// (sfarmLogLikelihood over `orders` orders) is measured; training stops once it has not improved
-// for `patience` checks, and the best weights are restored.
+// Early stopping on held-out values: every `every` epochs `target` is scored given `context`;
+// training stops once the score has not improved for `patience` checks, and the best weights are
+// restored. Nll: the mean NLL of the targets jointly (sfarmLogLikelihood over `orders` orders).
+// PointError: how well the conditional means predict each target given the context alone (what
+// point imputation fills): the squared error of continuous and integer elements (standardised)
+// and 1 - p(true class) for categorical ones, averaged over the target cells; one network call.
+enum class SfarmValidationMetric { Nll, PointError };
+
 struct SfarmValidation {
     at::Tensor x, context, target;  // [V, S]; context/target bool and disjoint
     int64_t every = 50;
     int64_t patience = 10;
     int64_t orders = 5;
+    SfarmValidationMetric metric = SfarmValidationMetric::Nll;
 };
+
+// The PointError metric for `model` (see SfarmValidation).
+double sfarmPointError(const SfarmNetwork& model, const at::Tensor& x, const at::Tensor& context, const at::Tensor& target);
 
 struct SfarmEpoch {
     int64_t epoch = 0;  // 1-based
     double loss = 0.0;  // mean objective per row over the epoch
-    double validationNll = std::numeric_limits<double>::quiet_NaN();  // at check epochs
+    double validationNll = std::numeric_limits<double>::quiet_NaN();  // at check epochs: the validation score (NLL or point error)
     bool best = false;  // this check is the best so far (its weights are kept)
 };
 

@@ -6,6 +6,7 @@
 #include <ATen/Parallel.h>
 #include <c10/core/GradMode.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "runtime/StepError.h"
@@ -89,7 +90,8 @@ TrainerState McVaeTrainer::run(const ProgressFn& onProgress, const CheckpointFn&
         if (onCheckpoint) onCheckpoint(st);
         return st;
     };
-    for (int64_t epoch = m_state.completedEpochs; epoch < m_config.epochs; ++epoch) {
+    const int64_t lastEpoch = std::min(m_config.epochs, m_pauseAfter);
+    for (int64_t epoch = m_state.completedEpochs; epoch < lastEpoch; ++epoch) {
         // Checked before the epoch's random draws so that a checkpoint taken here is an exact
         // epoch boundary that resumes bit-identically.
         if (cancel.cancelled()) return stop(false);
@@ -151,7 +153,7 @@ TrainerState McVaeTrainer::run(const ProgressFn& onProgress, const CheckpointFn&
         if (onCheckpoint && (last || (m_config.checkpointEvery > 0 && (epoch + 1) % m_config.checkpointEvery == 0)))
             onCheckpoint(snapshot(false));
     }
-    m_state.finished = true;
+    m_state.finished = m_state.completedEpochs >= m_config.epochs;
     return snapshot(false);
 }
 

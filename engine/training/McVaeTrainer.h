@@ -4,6 +4,7 @@
 // the fused step, steps the learning rate per epoch (StepLR), validates, checkpoints and
 // honours a cancel token between steps.
 #include <functional>
+#include <limits>
 #include <stdexcept>
 
 #include "data/DesignTensors.h"
@@ -36,6 +37,10 @@ public:
     // every config.checkpointEvery epochs, at the end, and on cancel (marked partial).
     TrainerState run(const ProgressFn& onProgress, const CheckpointFn& onCheckpoint, const CancelToken& cancel);
 
+    // run() returns once this many epochs are complete (the schedules still span config.epochs):
+    // a settings search trains a trial in stages and resumes it with the next run().
+    void pauseAfterEpoch(int64_t epoch) { m_pauseAfter = epoch; }
+
     bool cancelled() const { return m_cancelled; }
     const TrainerState& state() const { return m_state; }
 
@@ -51,6 +56,7 @@ private:
     std::unique_ptr<McVaeFusedStep> m_step;
     TrainerState m_state;
     bool m_cancelled = false;
+    int64_t m_pauseAfter = std::numeric_limits<int64_t>::max();
 };
 
 }  // namespace ms

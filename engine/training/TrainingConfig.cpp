@@ -1,5 +1,6 @@
 #include "training/TrainingConfig.h"
 
+#include <algorithm>
 #include <cmath>
 
 namespace ms {
@@ -7,6 +8,18 @@ namespace ms {
 double TrainingConfig::learningRateAt(int64_t epoch) const {
     if (lrStepEpochs <= 0) return adamw.lr;
     return adamw.lr * std::pow(lrGamma, static_cast<double>(epoch / lrStepEpochs));
+}
+
+void TrainingConfig::scaleToRows(int64_t rows, int64_t batch) {
+    if (updates <= 0 || rows < 1) return;
+    if (batch <= 0) {
+        batch = 16;
+        while (batch < 128 && 2 * batch * 20 <= rows) batch *= 2;
+    }
+    batchSize = batch;
+    const int64_t perEpoch = (rows + batch - 1) / batch;
+    epochs = std::max<int64_t>(1, (updates + perEpoch - 1) / perEpoch);
+    lrStepEpochs = std::max<int64_t>(1, epochs / 5);
 }
 
 std::string TrainingConfig::validate() const {
@@ -20,6 +33,7 @@ std::string TrainingConfig::validate() const {
     if (!(klWeight >= 0 && klWeight <= 1)) return "KL weight must be in [0, 1]";
     if (!(testFraction >= 0 && testFraction < 1)) return "test fraction must be in [0, 1)";
     if (threads < 0) return "threads must be >= 0";
+    if (updates < 0) return "updates must be >= 0 (0: fixed epochs)";
     return sparsity.validate();
 }
 

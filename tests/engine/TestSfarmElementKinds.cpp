@@ -1,7 +1,8 @@
 // SFARM on a CSV with every mix of element kinds (issue 13): Gaussian, integer (discretised
 // logistic) and categorical (text) columns, one Gaussian or a mixture, with and without atoms
 // (a zero-inflated column), with and without empty cells. For each mix: training has a finite
-// loss, imputation fills exactly the empty cells with values of the right kind, every score is
+// loss, imputation (means, draws, means rounded to whole numbers) fills exactly the empty cells
+// with values of the right kind, every score is
 // finite, "measure next" ranks every unknown column, and the .sfm round-trips to the same fills.
 #include <QtTest/QtTest>
 
@@ -129,9 +130,10 @@ private Q_SLOTS:
 
         // Imputation: exactly the empty cells, each with a value of its column's kind.
         const CsvTable in = readCsvFile(csv);
-        for (bool sample : {false, true}) {
-            const std::string filled = path(sample ? "drawn.csv" : "filled.csv");
-            const SfarmImputeResult imp = imputeCsvWithSfarm(model, csv, filled, sample, 3);
+        for (int fill = 0; fill < 3; ++fill) {
+            const bool sample = fill == 1, whole = fill == 2;  // the means; one draw; the means, whole numbers rounded
+            const std::string filled = path(fill == 0 ? "filled.csv" : fill == 1 ? "drawn.csv" : "whole.csv");
+            const SfarmImputeResult imp = imputeCsvWithSfarm(model, csv, filled, sample, 3, whole);
             const CsvTable out = readCsvFile(filled);
             int64_t empty = 0;
             for (std::size_t i = 0; i < in.rows.size(); ++i)
@@ -148,8 +150,11 @@ private Q_SLOTS:
                         const std::set<std::string> known = col.name == "colour" ? std::set<std::string>{"red", "green", "blue"}
                                                                                   : std::set<std::string>{"A", "B"};
                         QVERIFY2(known.count(now), now.c_str());
-                    } else if (col.kind == Integer) {
+                    } else if (col.kind == Integer && (sample || whole)) {
                         QVERIFY2(isWholeNumber(now, 0, 10), now.c_str());
+                    } else if (col.kind == Integer) {
+                        const ParsedNumber v = parseNumber(now);  // a mean over the levels
+                        QVERIFY2(v.kind == NumberKind::Finite && v.value >= 0 && v.value <= 10, now.c_str());
                     } else {
                         QVERIFY2(parseNumber(now).kind == NumberKind::Finite, now.c_str());
                     }

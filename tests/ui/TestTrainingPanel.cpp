@@ -13,6 +13,8 @@
 #include "training/SchemaEditor.h"
 #include "training/TrainingMonitor.h"
 #include "training/TrainingPanel.h"
+#include "training/TuneMonitor.h"
+#include "io/Preset.h"
 
 using namespace ms;
 
@@ -67,6 +69,47 @@ private Q_SLOTS:
         QVERIFY(panel.schemaEditor()->isValid());
         QCOMPARE(panel.schemaEditor()->schema().categorical.size(), size_t(6));
         QVERIFY(panel.scheduleEditor()->plottedPoints() > 100);
+    }
+
+    void defaultPresetScalesWithTheData() {
+        // The built-in default spends a budget of updates: a small table gets small batches and
+        // many epochs, a large one the authors' batch of 128.
+        TrainingEngine engine;
+        TrainingPanel panel(&engine);
+        panel.setInteractive(false);
+        panel.setPreset("default");
+        QVERIFY(panel.setDataFile(writeBikes("small.csv", 300)));
+        const TrainRequest small = panel.requestFromForm();
+        QCOMPARE(*small.batchSize, int64_t(16));
+        QVERIFY(*small.epochs * ((255 + 15) / 16) >= 15000);
+        QVERIFY(panel.setDataFile(writeBikes("large.csv", 4000)));
+        QCOMPARE(*panel.requestFromForm().batchSize, int64_t(128));
+    }
+
+    void findSettingsSelectsTheBestAsAPreset() {
+        TrainingEngine engine;
+        TrainingPanel panel(&engine);
+        panel.setInteractive(false);
+        panel.setRunsRoot(m_dir.filePath("search-runs"));
+        panel.setPreset("default");
+        QVERIFY(panel.setDataFile(writeBikes("search.csv", 300)));
+        panel.setSearchTrials(3);
+        QVERIFY(panel.findSettings(1.0));
+        QVERIFY(panel.isSearching());
+        QVERIFY(!panel.startTraining());  // both cores are busy: one job at a time
+        QVERIFY(!panel.findSettings(1.0));
+        QTRY_VERIFY_WITH_TIMEOUT(!panel.isSearching(), 240000);
+        // Every trial result was plotted; the best became the selected preset, read from its file.
+        QVERIFY2(panel.tuneMonitor()->points() >= 3 + 3, qPrintable(panel.tuneMonitor()->statusText()));
+        QVERIFY2(panel.presetKey().endsWith("preset.json"), qPrintable(panel.presetKey()));
+        QVERIFY(QFileInfo::exists(panel.presetKey()));
+        const Preset tuned = loadPreset(panel.presetKey().toStdString());
+        QCOMPARE(tuned.name, std::string("tuned-search"));
+        const TrainRequest r = panel.requestFromForm();
+        QCOMPARE(r.preset, panel.presetKey().toStdString());
+        QCOMPARE(*r.epochs, tuned.training.epochs);
+        QCOMPARE(*r.batchSize, tuned.training.batchSize);
+        QVERIFY2(panel.tuneMonitor()->statusText().contains("cross-validated"), qPrintable(panel.tuneMonitor()->statusText()));
     }
 
     void shortRunFillsThePlotsAndTheRunFolder() {

@@ -18,6 +18,9 @@ void registerEngineMetaTypes() {
     qRegisterMetaType<TrainRequest>();
     qRegisterMetaType<TrainingProgress>();
     qRegisterMetaType<TrainRunOutcome>();
+    qRegisterMetaType<TuneRequest>();
+    qRegisterMetaType<TuningTrialReport>();
+    qRegisterMetaType<TuneOutcome>();
     qRegisterMetaType<std::vector<EpochRecord>>();
 }
 

@@ -11,6 +11,7 @@
 #include "api/ExploreSession.h"
 #include "api/TrainRequest.h"
 #include "api/TrainRun.h"
+#include "api/TuneJob.h"
 #include "geometry/Drawing.h"
 #include "geometry/KeypointSpread.h"
 #include "inference/GenerationRequest.h"
@@ -66,4 +67,7 @@ Q_DECLARE_METATYPE(ms::ModelInfo)
 Q_DECLARE_METATYPE(ms::TrainRequest)
 Q_DECLARE_METATYPE(ms::TrainingProgress)
 Q_DECLARE_METATYPE(ms::TrainRunOutcome)
+Q_DECLARE_METATYPE(ms::TuneRequest)
+Q_DECLARE_METATYPE(ms::TuningTrialReport)
+Q_DECLARE_METATYPE(ms::TuneOutcome)
 Q_DECLARE_METATYPE(std::vector<ms::EpochRecord>)

@@ -20,20 +20,24 @@
 #include <QVBoxLayout>
 
 #include <algorithm>
+#include <cmath>
 
 #include "data/SchemaJson.h"
 #include "engine/TrainingEngine.h"
+#include "engine/TuneEngine.h"
 #include "io/Preset.h"
 #include "training/ScheduleEditor.h"
 #include "training/SchemaEditor.h"
 #include "training/TrainingMonitor.h"
+#include "training/TuneMonitor.h"
 
 namespace ms {
 
 TrainingPanel::TrainingPanel(TrainingEngine* engine, QWidget* parent)
-    : QWidget(parent), m_engine(engine), m_runsRoot(RunFolder::defaultRoot()) {
+    : QWidget(parent), m_engine(engine), m_tune(new TuneEngine(this)), m_runsRoot(RunFolder::defaultRoot()) {
     auto* layout = new QVBoxLayout(this);
     auto* tabs = new QTabWidget(this);
+    m_tabs = tabs;
 
     // Data
     auto* data = new QWidget(tabs);
@@ -79,7 +83,24 @@ TrainingPanel::TrainingPanel(TrainingEngine* engine, QWidget* parent)
     m_seed->setRange(0, 1000000000);
     m_seed->setToolTip(tr("Seeds the train/validation split and the training: same seed, same model"));
     m_schedule = new ScheduleEditor(settings);
-    form->addRow(tr("Preset"), m_preset);
+    auto* presetRow = new QHBoxLayout;
+    auto* openPreset = new QPushButton(tr("Open…"), settings);
+    openPreset->setToolTip(tr("Use a preset file, e.g. one written by Find settings or maskstudio-cli tune"));
+    presetRow->addWidget(m_preset, 1);
+    presetRow->addWidget(openPreset);
+    auto* findRow = new QHBoxLayout;
+    m_findMinutes = new QDoubleSpinBox(settings);
+    m_findMinutes->setRange(0.5, 600.0);
+    m_findMinutes->setDecimals(1);
+    m_findMinutes->setValue(10.0);
+    m_findMinutes->setSuffix(tr(" min"));
+    m_findMinutes->setToolTip(tr("Time for the search (both cores)"));
+    m_find = new QPushButton(tr("Find settings"), settings);
+    m_find->setToolTip(tr("Try many settings on parts of the training data (never on the held-out test rows), "
+                          "keep the best as a preset and select it"));
+    findRow->addWidget(m_findMinutes);
+    findRow->addWidget(m_find, 1);
+    form->addRow(tr("Preset"), presetRow);
     form->addRow(tr("Epochs"), m_epochs);
     form->addRow(tr("Batch size"), m_batch);
     form->addRow(tr("Learning rate"), m_lr);
@@ -87,6 +108,7 @@ TrainingPanel::TrainingPanel(TrainingEngine* engine, QWidget* parent)
     form->addRow(tr("Latent dimensions"), m_latent);
     form->addRow(tr("Seed"), m_seed);
     form->addRow(m_schedule);
+    form->addRow(tr("Search"), findRow);
     tabs->addTab(settings, tr("Settings"));
 
     // Run
@@ -99,6 +121,8 @@ TrainingPanel::TrainingPanel(TrainingEngine* engine, QWidget* parent)
     runLayout->addWidget(m_runLabel);
     runLayout->addWidget(m_monitor, 1);
     tabs->addTab(run, tr("Run"));
+    m_tuneMonitor = new TuneMonitor(tabs);
+    tabs->addTab(m_tuneMonitor, tr("Search"));
     layout->addWidget(tabs, 1);
 
     auto* buttons = new QHBoxLayout;
@@ -128,7 +152,10 @@ TrainingPanel::TrainingPanel(TrainingEngine* engine, QWidget* parent)
         if (!m_dataPath->text().isEmpty()) setDataFile(m_dataPath->text());
         updateButtons();
     });
-    connect(m_preset, &QComboBox::textActivated, this, [this](const QString& name) { setPreset(name); });
+    connect(m_preset, qOverload<int>(&QComboBox::activated), this, [this](int) {
+        loadPresetSettings(presetKey());
+        if (!m_dataPath->text().isEmpty() && !m_fineTune->isChecked()) setDataFile(m_dataPath->text());
+    });
     connect(m_schema, &SchemaEditor::schemaChanged, this, &TrainingPanel::updateButtons);
     connect(m_schedule, &ScheduleEditor::changed, this, &TrainingPanel::updateButtons);
     connect(m_start, &QPushButton::clicked, this, [this, tabs] {
@@ -142,6 +169,18 @@ TrainingPanel::TrainingPanel(TrainingEngine* engine, QWidget* parent)
     connect(openFolder, &QPushButton::clicked, this, [this] {
         QDir().mkpath(m_runsRoot);
         QDesktopServices::openUrl(QUrl::fromLocalFile(m_run ? m_run->dir() : m_runsRoot));
+    });
+    connect(openPreset, &QPushButton::clicked, this, [this] {
+        const QString path = QFileDialog::getOpenFileName(this, tr("Preset"), m_runsRoot, tr("Presets (*.json);;All files (*)"));
+        if (!path.isEmpty()) addPresetFile(path);
+    });
+    connect(m_find, &QPushButton::clicked, this, [this] { findSettings(m_findMinutes->value()); });
+    connect(m_tune, &TuneEngine::reported, m_tuneMonitor, &TuneMonitor::addReport);
+    connect(m_tune, &TuneEngine::finished, this, &TrainingPanel::onSearchFinished);
+    connect(m_tune, &TuneEngine::failed, this, [this](const QString& message) {
+        updateButtons();
+        m_tuneMonitor->showFailure(tr("The search stopped: %1").arg(message));
+        fail(tr("The settings search stopped: %1").arg(message));
     });
     connect(m_engine, &TrainingEngine::progressed, this, &TrainingPanel::onProgress);
     connect(m_engine, &TrainingEngine::finished, this, &TrainingPanel::onFinished);
@@ -171,7 +210,7 @@ bool TrainingPanel::setDataFile(const QString& path) {
         const CsvTable table = readCsvFile(path.toStdString());
         std::map<std::string, ColumnOverride> overrides;
         if (!m_fineTune->isChecked()) {
-            overrides = loadPreset(m_preset->currentText().toStdString()).columns;
+            overrides = loadPreset(presetKey().toStdString()).columns;
         } else {
             // Fine-tuning: the model's schema decides the roles of the columns it knows.
             for (const KeypointSpec& k : m_currentSchema.keypoints) {
@@ -183,6 +222,8 @@ bool TrainingPanel::setDataFile(const QString& path) {
             for (const NumericalSpec& n : m_currentSchema.numerical) overrides[n.column] = {ColumnRole::Numerical};
         }
         m_schema->setTable(table, overrides);
+        m_dataRows = static_cast<int64_t>(table.rows.size());
+        showSettingsForData();
     } catch (const std::exception& e) {
         m_schema->clear();
         updateButtons();
@@ -192,18 +233,59 @@ bool TrainingPanel::setDataFile(const QString& path) {
     return m_schema->isValid();
 }
 
+QString TrainingPanel::presetKey() const {
+    const QString path = m_preset->currentData().toString();
+    return path.isEmpty() ? m_preset->currentText() : path;
+}
+
+bool TrainingPanel::addPresetFile(const QString& path) {
+    try {
+        const Preset p = loadPreset(path.toStdString());
+        const QString name = QString::fromStdString(p.name);
+        int index = m_preset->findData(path);
+        if (index < 0) {
+            m_preset->addItem(name, path);
+            index = m_preset->count() - 1;
+        }
+        m_preset->setItemData(index, QString::fromStdString(p.description), Qt::ToolTipRole);
+        {
+            const QSignalBlocker block(m_preset);
+            m_preset->setCurrentIndex(index);
+        }
+        loadPresetSettings(path);
+        if (!m_dataPath->text().isEmpty() && !m_fineTune->isChecked()) setDataFile(m_dataPath->text());
+        return true;
+    } catch (const std::exception& e) {
+        return fail(tr("Cannot use the preset %1: %2").arg(path, QString::fromStdString(e.what())));
+    }
+}
+
 void TrainingPanel::setPreset(const QString& name) {
     {
         const QSignalBlocker block(m_preset);
-        m_preset->setCurrentText(name);
+        const int index = m_preset->findText(name);
+        if (index >= 0) m_preset->setCurrentIndex(index);
+        else m_preset->setCurrentText(name);
     }
-    loadPresetSettings(name);
+    loadPresetSettings(presetKey());
     if (!m_dataPath->text().isEmpty() && !m_fineTune->isChecked()) setDataFile(m_dataPath->text());
+}
+
+void TrainingPanel::showSettingsForData() {
+    if (m_presetTraining.updates <= 0 || m_dataRows <= 0 || m_fineTune->isChecked()) return;
+    // A preset with an update budget (the default) sizes batch and epochs by the training rows.
+    TrainingConfig t = m_presetTraining;
+    t.scaleToRows(m_dataRows - static_cast<int64_t>(std::floor(t.testFraction * static_cast<double>(m_dataRows))));
+    m_epochs->setValue(static_cast<int>(t.epochs));
+    m_batch->setValue(static_cast<int>(t.batchSize));
+    m_epochs->setToolTip(tr("%1 updates for %2 rows of data").arg(t.updates).arg(m_dataRows));
 }
 
 void TrainingPanel::loadPresetSettings(const QString& name) {
     try {
         const Preset p = loadPreset(name.toStdString());
+        m_presetTraining = p.training;
+        m_epochs->setToolTip(QString());
         m_epochs->setValue(static_cast<int>(p.training.epochs));
         m_batch->setValue(static_cast<int>(p.training.batchSize));
         m_lr->setValue(p.training.adamw.lr);
@@ -211,6 +293,7 @@ void TrainingPanel::loadPresetSettings(const QString& name) {
         m_latent->setValue(static_cast<int>(p.architecture.latentDim));
         m_seed->setValue(static_cast<int>(p.training.seed));
         m_schedule->setSchedule(p.training.sparsity);
+        showSettingsForData();
     } catch (const std::exception& e) {
         fail(tr("Preset %1: %2").arg(name, QString::fromStdString(e.what())));
     }
@@ -222,8 +305,11 @@ void TrainingPanel::setFineTune(bool on) { m_fineTune->setChecked(on); }
 
 bool TrainingPanel::isRunning() const { return m_engine->isRunning(); }
 
+bool TrainingPanel::isSearching() const { return m_tune->isRunning(); }
+
 void TrainingPanel::updateButtons() {
-    const bool running = m_engine->isRunning();
+    const bool searching = m_tune->isRunning();
+    const bool running = m_engine->isRunning() || searching;
     const bool canFineTune = !m_currentModelPath.isEmpty();
     if (!canFineTune && m_fineTune->isChecked()) m_fineTune->setChecked(false);
     m_fineTune->setEnabled(canFineTune && !running);
@@ -231,13 +317,15 @@ void TrainingPanel::updateButtons() {
     m_start->setEnabled(!running && m_schema->isValid() && m_schedule->isValid());
     m_cancel->setEnabled(running);
     m_resume->setEnabled(!running);
+    m_find->setEnabled(!running && !m_fineTune->isChecked() && m_schema->isValid());
+    m_find->setText(searching ? tr("Searching…") : tr("Find settings"));
     m_start->setText(m_fineTune->isChecked() ? tr("Fine-tune") : tr("Train"));
 }
 
 TrainRequest TrainingPanel::requestFromForm() const {
     TrainRequest r;
     r.dataPath = QFileInfo(m_dataPath->text()).absoluteFilePath().toStdString();
-    r.preset = m_preset->currentText().toStdString();
+    r.preset = presetKey().toStdString();
     r.epochs = m_epochs->value();
     r.batchSize = m_batch->value();
     r.learningRate = m_lr->value();
@@ -249,8 +337,43 @@ TrainRequest TrainingPanel::requestFromForm() const {
     return r;
 }
 
+bool TrainingPanel::findSettings(double minutes) {
+    if (m_engine->isRunning() || m_tune->isRunning()) return fail(tr("A run or search is already going; cancel it first."));
+    if (m_fineTune->isChecked()) return fail(tr("Find settings searches for a new model; untick fine-tuning first."));
+    if (!m_schema->isValid()) return fail(m_schema->problem().isEmpty() ? tr("Choose a training CSV first.") : m_schema->problem());
+    TuneRequest request;
+    request.dataPath = QFileInfo(m_dataPath->text()).absoluteFilePath().toStdString();
+    request.preset = presetKey().toStdString();
+    request.splitSeed = static_cast<uint64_t>(m_seed->value());
+    request.settings.budgetSeconds = m_searchTrials > 0 ? 0.0 : 60.0 * minutes;
+    request.settings.trials = m_searchTrials;
+    const QString name = QFileInfo(m_dataPath->text()).completeBaseName() + QStringLiteral("-search");
+    try {
+        RunFolder run = RunFolder::create(m_runsRoot, name);
+        saveSchemaFile(m_schema->schema(), run.schemaPath().toStdString());
+        request.schemaPath = run.schemaPath().toStdString();
+        request.outPath = QDir(run.dir()).filePath(QStringLiteral("preset.json")).toStdString();
+        run.appendLog(QStringLiteral("settings search: %1, %2 min").arg(QString::fromStdString(request.dataPath)).arg(minutes));
+        m_runLabel->setText(tr("Search folder: %1").arg(QDir::toNativeSeparators(run.dir())));
+    } catch (const std::exception& e) {
+        return fail(tr("Cannot set up the search: %1").arg(QString::fromStdString(e.what())));
+    }
+    m_searchBase = m_preset->currentText();
+    m_tuneMonitor->start(request.settings.budgetSeconds);
+    if (!m_tune->start(request)) return fail(tr("A search is already going."));
+    m_tabs->setCurrentWidget(m_tuneMonitor);
+    updateButtons();
+    return true;
+}
+
+void TrainingPanel::onSearchFinished(const TuneOutcome& outcome) {
+    m_tuneMonitor->showOutcome(outcome, m_searchBase);
+    updateButtons();
+    if (!outcome.presetPath.empty()) addPresetFile(QString::fromStdString(outcome.presetPath));
+}
+
 bool TrainingPanel::startTraining() {
-    if (m_engine->isRunning()) return fail(tr("A run is already going; cancel it first."));
+    if (m_engine->isRunning() || m_tune->isRunning()) return fail(tr("A run or search is already going; cancel it first."));
     if (!m_schema->isValid()) return fail(m_schema->problem().isEmpty() ? tr("Choose a training CSV first.") : m_schema->problem());
     if (!m_schedule->isValid()) return fail(tr("The sparsity schedule is not valid: %1")
                                                 .arg(QString::fromStdString(m_schedule->schedule().validate())));
@@ -304,6 +427,10 @@ bool TrainingPanel::launch(const TrainRequest& request, const std::vector<EpochR
 }
 
 void TrainingPanel::cancelTraining() {
+    if (m_tune->isRunning()) {
+        m_tune->cancel();
+        m_tuneMonitor->showFailure(tr("Stopping the search; the best settings so far are kept…"));
+    }
     if (!m_engine->isRunning()) return;
     m_engine->cancel();
     m_monitor->showFailure(tr("Cancelling after the current step…"));

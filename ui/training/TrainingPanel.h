@@ -9,6 +9,7 @@
 #include <optional>
 
 #include "data/Schema.h"
+#include "training/TrainingConfig.h"
 #include "engine/EngineTypes.h"
 #include "training/RunFolder.h"
 
@@ -19,6 +20,7 @@ class QLabel;
 class QLineEdit;
 class QPushButton;
 class QSpinBox;
+class QTabWidget;
 
 namespace ms {
 
@@ -26,6 +28,8 @@ class ScheduleEditor;
 class SchemaEditor;
 class TrainingEngine;
 class TrainingMonitor;
+class TuneEngine;
+class TuneMonitor;
 
 class TrainingPanel : public QWidget {
     Q_OBJECT
@@ -43,9 +47,18 @@ public:
     void setFineTune(bool on);
     bool startTraining();
     bool resumeRun(const QString& runDir);
-    void cancelTraining();
+    void cancelTraining();  // and a running settings search
+    // "Find settings": a settings search on the chosen data within `minutes`; the best settings
+    // become a preset, selected in the form when the search ends (or is cancelled).
+    bool findSettings(double minutes);
+    void setSearchTrials(int64_t trials) { m_searchTrials = trials; }  // > 0: a fixed count (tests)
+    bool addPresetFile(const QString& path);  // a preset JSON from anywhere, selected
 
     bool isRunning() const;
+    bool isSearching() const;
+    TuneMonitor* tuneMonitor() const { return m_tuneMonitor; }
+    QString presetKey() const;
+    TrainRequest requestFromForm() const;  // what Train would start now  // what loadPreset reads: a built-in name or a preset file's path
     std::optional<RunFolder> currentRun() const { return m_run; }
     TrainingMonitor* monitor() const { return m_monitor; }
     SchemaEditor* schemaEditor() const { return m_schema; }
@@ -57,15 +70,21 @@ Q_SIGNALS:
 
 private:
     void loadPresetSettings(const QString& name);
+    void showSettingsForData();
     void updateButtons();
     bool fail(const QString& message);
-    TrainRequest requestFromForm() const;
     bool launch(const TrainRequest& request, const std::vector<EpochRecord>& earlier);
     void onProgress(const TrainingProgress& latest, const std::vector<EpochRecord>& records);
     void onFinished(const TrainRunOutcome& outcome);
     void onFailed(const QString& message);
+    void onSearchFinished(const TuneOutcome& outcome);
 
     TrainingEngine* m_engine;
+    TuneEngine* m_tune;
+    int64_t m_searchTrials = 0;
+    int64_t m_dataRows = 0;
+    TrainingConfig m_presetTraining;
+    QString m_searchBase;
     QString m_runsRoot;
     bool m_interactive = true;
     QString m_currentModelPath;
@@ -87,6 +106,10 @@ private:
     QPushButton* m_start;
     QPushButton* m_cancel;
     QPushButton* m_resume;
+    QPushButton* m_find;
+    QDoubleSpinBox* m_findMinutes;
+    QTabWidget* m_tabs;
+    TuneMonitor* m_tuneMonitor;
     QLabel* m_runLabel;
     TrainingMonitor* m_monitor;
 };

@@ -498,6 +498,13 @@ void MainWindow::restoreSettings() {
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {
+    if (m_trainingPanel->isSearching() && m_interactive &&
+        QMessageBox::question(this, tr("A settings search is running"),
+                              tr("Find settings is still searching. Stop it and quit?\n\nThe best settings found so far are kept in the search folder.")) !=
+            QMessageBox::Yes) {
+        event->ignore();
+        return;
+    }
     if (m_training->isRunning()) {
         if (m_interactive &&
             QMessageBox::question(this, tr("Training is running"),

@@ -1,0 +1,101 @@
+// maskstudio-cli tune: search the mcVAE settings for a CSV and write the best as a preset.
+#include <cmath>
+#include <iostream>
+
+#include "CliCommon.h"
+#include "Commands.h"
+#include "api/TuneJob.h"
+#include "runtime/TorchRuntime.h"
+
+namespace ms::cli {
+
+namespace {
+
+// "10m", "90s", "1h", "600": seconds.
+double parseDuration(const std::string& text) {
+    if (text.empty()) throw CLI::ValidationError("--budget", "empty duration");
+    double scale = 1.0;
+    std::string number = text;
+    switch (text.back()) {
+        case 's': number.pop_back(); break;
+        case 'm': scale = 60.0; number.pop_back(); break;
+        case 'h': scale = 3600.0; number.pop_back(); break;
+        default: break;
+    }
+    const ParsedNumber v = parseNumber(number);
+    if (v.kind != NumberKind::Finite || v.value < 0)
+        throw CLI::ValidationError("--budget", "'" + text + "' is not a duration (e.g. 10m, 90s, 1h, 600)");
+    return v.value * scale;
+}
+
+struct TuneOptions {
+    TuneRequest request;
+    std::string budget = "10m";
+    bool json = false;
+    bool quiet = false;
+    int64_t splitSeed = -1;
+
+    void addTo(CLI::App* cmd) {
+        cmd->add_option("--data", request.dataPath, "training CSV")->required();
+        cmd->add_option("--schema", request.schemaPath, "schema JSON (default: inferred)");
+        cmd->add_option("--preset", request.preset, "start from this preset (it is trial 0 and a finalist)")->capture_default_str();
+        cmd->add_option("--out", request.outPath, "preset JSON to write the best settings to")->required();
+        cmd->add_option("--budget", budget, "wall time for the whole search: 10m, 90s, 1h, seconds; 0 = no limit")->capture_default_str();
+        cmd->add_option("--trials", request.settings.trials, "first-rung trials (0 = as many as the budget allows)")->capture_default_str();
+        cmd->add_option("--folds", request.settings.folds, "validation folds of the training part")->check(CLI::Range(2, 10))->capture_default_str();
+        cmd->add_option("--finalists", request.settings.finalists, "best trials cross-validated on every fold")->check(CLI::Range(1, 20))->capture_default_str();
+        cmd->add_option("--workers", request.settings.workers, "trials trained at once (one thread each)")->check(CLI::Range(1, 256))->capture_default_str();
+        cmd->add_option("--seed", request.settings.seed, "seed of the settings draws and the folds")->capture_default_str();
+        cmd->add_option("--split-seed", splitSeed, "train/test split seed, as train --seed (default: the preset's)");
+        cmd->add_flag("--json", json, "print a JSON summary on the last line");
+        cmd->add_flag("--quiet", quiet, "no line per trial");
+    }
+};
+
+}  // namespace
+
+void addTuneCommand(CLI::App& app) {
+    auto* cmd = app.add_subcommand("tune", "Search mcVAE settings for a CSV (successive halving on folds of the training part); write the best as a preset");
+    auto o = std::make_shared<TuneOptions>();
+    o->addTo(cmd);
+    cmd->callback([o] {
+        initTorchRuntime(1);
+        o->request.settings.budgetSeconds = parseDuration(o->budget);
+        if (o->splitSeed >= 0) o->request.splitSeed = static_cast<uint64_t>(o->splitSeed);
+        const CancelToken& cancel = cancelOnInterrupt();  // Ctrl+C: stop, keep the best so far
+        if (!o->quiet)
+            std::cout << "| time s | trial | rung | fold | share of updates | validation MSE (z=0) | settings\n"
+                      << "|--------|-------|------|------|------------------|----------------------|---------\n";
+        const TuneOutcome out = runTuneJob(o->request, [&](const TuningTrialReport& r) {
+            if (o->quiet) return;
+            std::cout << "| " << fixed(r.seconds, 1) << " | " << r.trial << " | " << (r.rung < 0 ? std::string("CV") : std::to_string(r.rung))
+                      << " | " << r.fold << " | " << fixed(r.fraction, 3) << " | "
+                      << (std::isfinite(r.score) ? fixed(r.score, 4) : std::string("failed: " + r.error)) << " | " << r.settings << "\n"
+                      << std::flush;
+        }, cancel);
+        restoreInterrupt();
+        const McVaeTuningResult& r = out.result;
+        std::cout << "\n" << r.trials << " trials in " << fixed(r.seconds, 1) << " s" << (r.cancelled ? " (stopped: best so far)" : "")
+                  << ", highest rung " << r.highestRung << "; finalists, cross-validated on " << o->request.settings.folds
+                  << " folds of the training part (" << r.trainRows << " rows each):\n";
+        std::vector<std::vector<std::string>> rows;
+        for (const auto& f : r.finalists) {
+            std::string folds;
+            for (double v : f.foldScores) folds += (folds.empty() ? "" : " / ") + fixed(v, 4);
+            rows.push_back({std::to_string(f.trial) + (f.base ? " (" + o->request.preset + ")" : ""), fixed(f.meanScore, 4), folds, f.settings});
+        }
+        printTable({"trial", "mean MSE (z=0)", "per fold", "settings"}, rows);
+        std::cout << "best: " << fixed(r.bestScore, 4) << " vs '" << o->request.preset << "' " << fixed(r.baseScore, 4);
+        if (r.baseScore > 0 && std::isfinite(r.baseScore)) std::cout << " (" << fixed(r.bestScore / r.baseScore, 3) << " x)";
+        std::cout << "\nwrote " << out.presetPath << ": train with --preset " << out.presetPath << "\n";
+        if (o->json) {
+            nlohmann::json finalists = nlohmann::json::array();
+            for (const auto& f : r.finalists)
+                finalists.push_back({{"trial", f.trial}, {"base", f.base}, {"mean", f.meanScore}, {"folds", f.foldScores}, {"settings", f.settings}});
+            printJsonLine({{"preset", out.presetPath}, {"best", r.bestScore}, {"base", r.baseScore}, {"trials", r.trials},
+                           {"seconds", r.seconds}, {"cancelled", r.cancelled}, {"finalists", finalists}});
+        }
+    });
+}
+
+}  // namespace ms::cli
