@@ -32,6 +32,8 @@ static void addSfarmTableCommands(CLI::App* cmd) {
     train->add_option("--columns", r->columns, "columns to model (default: every numeric column and every text column of 2-64 classes)")->delimiter(',');
     train->add_option("--epochs", r->epochs, "epochs (default 0 = about 40,000 updates; with early stopping the most)");
     train->add_option("--hidden", r->hidden, "MLP units per layer (default 0 = by column count: 64, 128 or 256)");
+    train->add_flag("--tune", r->tune, "search hidden units, learning rate and atoms on held-out cells (successive halving, both cores)");
+    train->add_option("--tune-trials", r->tuneTrials, "settings tried by --tune (default 12)")->check(CLI::Range(int64_t{2}, int64_t{1000}));
     auto noEarlyStop = std::make_shared<bool>(false);
     train->add_flag("--no-early-stopping", *noEarlyStop, "train every epoch on every cell (default: hold out 10 % of the cells, keep the best weights)");
     train->add_option("--mixture", r->mixture, "Gaussian components per continuous column (default 1; more fit several modes)")
@@ -58,16 +60,19 @@ static void addSfarmTableCommands(CLI::App* cmd) {
         r->earlyStopping = !*noEarlyStop;
         const SfarmTrainResult res = trainSfarmOnCsv(*r, [](int64_t epoch, double loss) {
             if (epoch % 500 == 0) std::cerr << "epoch " << epoch << " loss " << fixed(loss, 4) << "\n";
-        }, cancel);
+        }, cancel, [](const SfarmTuneTrial& t) {
+            std::cerr << "trial " << t.trial << " rung " << t.rung << ": held-out error " << fixed(t.validationError, 4) << "  (" << t.settings << ")\n";
+        });
         restoreInterrupt();
         std::cout << "trained " << r->outPath << ": " << res.columns.size() << " columns, " << res.rows << " rows ("
                   << fixed(100.0 * res.observedFraction, 1) << " % of cells observed), " << res.epochs << " epochs in "
                   << fixed(res.seconds, 1) << " s, final loss " << fixed(res.finalLoss, 4) << "\n";
+        if (!res.tunedSettings.empty()) std::cout << "tuned (" << res.tuneTrials.size() << " trial runs): " << res.tunedSettings << "\n";
         if (res.bestEpoch > 0)
             std::cout << "kept the weights of epoch " << res.bestEpoch << ": held-out cells filled with error "
                       << fixed(res.validationError, 4) << " (standardised)\n";
         if (!res.integerColumns.empty()) {
-            std::cout << "integer columns (imputed as whole numbers):";
+            std::cout << "whole-number columns (modelled as integers; impute --whole-numbers rounds their means):";
             for (const auto& c : res.integerColumns) std::cout << " " << c;
             std::cout << "\n";
         }

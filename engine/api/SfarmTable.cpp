@@ -1,10 +1,13 @@
 #include "api/SfarmTable.h"
 
 #include <ATen/ATen.h>
+#include <ATen/Parallel.h>
 #include <torch/csrc/autograd/grad_mode.h>
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <limits>
 #include <iomanip>
 #include <locale>
 #include <optional>
@@ -26,6 +29,7 @@
 #include "sfarm/SfarmMlp.h"
 #include "sfarm/SfarmModelFile.h"
 #include "sfarm/SfarmTrainer.h"
+#include "tuning/SuccessiveHalving.h"
 #include "runtime/TorchRuntime.h"
 
 namespace ms {
@@ -153,6 +157,15 @@ std::string cellText(double v) {
 
 }  // namespace
 
+namespace {
+std::string describeSfarmSettings(const SfarmMlpConfig& c, const SfarmTrainingConfig& t) {
+    char line[160];
+    std::snprintf(line, sizeof line, "hidden %lld, lr %.1e, atoms %s, up to %lld epochs", static_cast<long long>(c.hidden), t.lr,
+                  c.atoms.empty() ? "off" : "on", static_cast<long long>(t.epochs));
+    return line;
+}
+}  // namespace
+
 int64_t defaultSfarmHidden(int64_t columns) { return columns <= 12 ? 64 : columns <= 24 ? 128 : 256; }
 
 int64_t defaultSfarmEpochs(int64_t rows, int64_t batchSize) {
@@ -162,7 +175,7 @@ int64_t defaultSfarmEpochs(int64_t rows, int64_t batchSize) {
 }
 
 SfarmTrainResult trainSfarmOnCsv(const SfarmTrainRequest& r, const std::function<void(int64_t, double)>& onEpoch,
-                                 const CancelToken& cancel) {
+                                 const CancelToken& cancel, const std::function<void(const SfarmTuneTrial&)>& onTuneTrial) {
     if (r.outPath.empty()) throw std::invalid_argument("no output path for the SFARM model");
     const Stopwatch t0;
     const CsvTable t = readCsvFile(r.dataPath);
@@ -191,15 +204,13 @@ SfarmTrainResult trainSfarmOnCsv(const SfarmTrainRequest& r, const std::function
     const at::Tensor xs = standardise(v.x, f);
     mc.hidden = r.hidden > 0 ? r.hidden : defaultSfarmHidden(mc.elements);
     mc.mixture = r.mixture;
-    if (r.atoms) {
+    std::vector<std::vector<double>> atomLists;
+    {
         std::vector<bool> skip(result.columns.size(), false);
         for (std::size_t j = 0; j < skip.size(); ++j) skip[j] = mc.integer(static_cast<int64_t>(j)) || mc.categorical(static_cast<int64_t>(j));
-        mc.atoms = repeatedValues(xs, v.observed, skip);
-        for (std::size_t j = 0; j < mc.atoms.size(); ++j)
-            if (!mc.atoms[j].empty()) result.atomColumns.emplace_back(result.columns[j], static_cast<int64_t>(mc.atoms[j].size()));
-        if (result.atomColumns.empty()) mc.atoms.clear();
+        atomLists = repeatedValues(xs, v.observed, skip);
+        if (std::all_of(atomLists.begin(), atomLists.end(), [](const auto& a) { return a.empty(); })) atomLists.clear();
     }
-    f.model = buildSeeded(r.seed, [&] { return SfarmMlp(mc); });
     SfarmTrainingConfig tc;
     const auto rows = static_cast<int64_t>(t.rows.size());
     tc.epochs = r.epochs > 0 ? r.epochs : defaultSfarmEpochs(rows, r.batchSize);
@@ -209,7 +220,7 @@ SfarmTrainResult trainSfarmOnCsv(const SfarmTrainRequest& r, const std::function
     tc.seed = r.seed;
     at::Tensor trainObserved = v.observed;
     std::optional<SfarmValidation> validation;
-    if (r.earlyStopping) {
+    if (r.earlyStopping || r.tune) {
         // Hold out a tenth of the observed cells (every row keeps at least one as context) and
         // keep the weights that fill them best: small tables overfit long before the update
         // budget is spent, large ones are still improving at its end.
@@ -233,21 +244,107 @@ SfarmTrainResult trainSfarmOnCsv(const SfarmTrainRequest& r, const std::function
             val.x = at::where(v.observed, xs, at::zeros_like(xs));
             val.context = trainObserved;
             val.target = held;
-            val.every = std::max<int64_t>(1, tc.epochs / 50);
             val.patience = 12;
             val.metric = SfarmValidationMetric::PointError;
             validation = val;
+        } else if (r.tune) {
+            throw DataError(r.dataPath, 1, "", "too few observed cells to hold some out for --tune");
         }
     }
-    const auto history = trainSfarm(*f.model, ElementGrid{1, mc.elements}, xs, trainObserved, tc,
-                                    [&](const SfarmEpoch& e) {
-                                        if (e.best) {
-                                            result.bestEpoch = e.epoch;
-                                            result.validationError = e.validationNll;
-                                        }
-                                        if (onEpoch) onEpoch(e.epoch, e.loss);
-                                    },
-                                    cancel, validation ? &*validation : nullptr);
+    // One model with these settings, early-stopped on the held-out cells when there are any.
+    struct Fit {
+        SfarmMlp model{nullptr};
+        SfarmMlpConfig config;
+        SfarmTrainingConfig training;
+        std::vector<SfarmEpoch> history;
+        int64_t bestEpoch = 0;
+        double validationError = std::numeric_limits<double>::infinity();
+    };
+    const auto fit = [&](const SfarmMlpConfig& config, const SfarmTrainingConfig& training,
+                         const std::function<void(int64_t, double)>& epochs, const CancelToken& stop) {
+        Fit out;
+        out.config = config;
+        out.training = training;
+        out.model = buildSeeded(training.seed, [&] { return SfarmMlp(config); });
+        std::optional<SfarmValidation> val = validation;
+        if (val) val->every = std::max<int64_t>(1, training.epochs / 50);
+        out.history = trainSfarm(*out.model, ElementGrid{1, config.elements}, xs, trainObserved, training,
+                                 [&](const SfarmEpoch& e) {
+                                     if (e.best) {
+                                         out.bestEpoch = e.epoch;
+                                         out.validationError = e.validationNll;
+                                     }
+                                     if (epochs) epochs(e.epoch, e.loss);
+                                 },
+                                 stop, val ? &*val : nullptr);
+        return out;
+    };
+    Fit chosen;
+    if (!r.tune) {
+        SfarmMlpConfig config = mc;
+        if (r.atoms) config.atoms = atomLists;
+        chosen = fit(config, tc, onEpoch, cancel);
+    } else {
+        // The same successive halving as `tune`: hidden units, learning rate and atoms on or off,
+        // the epochs chosen by early stopping within each trial's share of the budget (a trial is
+        // trained afresh for each rung: SFARM runs are short).
+        struct Candidate : HalvingTrial {
+            std::function<Fit(double, const CancelToken&)> train;
+            Fit best;
+            double trainTo(double fraction, const CancelToken& stop) override {
+                best = train(fraction, stop);
+                return best.validationError;
+            }
+        };
+        const auto settingsOf = [&](int trial) {
+            SfarmMlpConfig config = mc;
+            SfarmTrainingConfig training = tc;
+            if (trial > 0) {
+                std::mt19937_64 rng(r.seed * 7919ULL + static_cast<uint64_t>(trial));
+                const auto u = [&] { return static_cast<double>(rng() >> 11) * 0x1.0p-53; };
+                config.hidden = std::clamp<int64_t>(std::llround(std::exp(std::log(32.0) + u() * std::log(16.0))), 32, 512);
+                training.lr = std::exp(std::log(3e-4) + u() * std::log(10.0));
+                config.atoms = u() < 0.5 ? atomLists : std::vector<std::vector<double>>{};
+            } else if (r.atoms) {
+                config.atoms = atomLists;  // trial 0: the request's own settings
+            }
+            return std::make_pair(config, training);
+        };
+        std::vector<std::unique_ptr<HalvingTrial>> kept;
+        HalvingSettings hs;
+        hs.rungs = 2;
+        hs.trials = r.tuneTrials;
+        hs.workers = 2;
+        hs.onWorkerStart = [] { at::set_num_threads(1); };
+        const HalvingOutcome h = runSuccessiveHalving(
+            [&](int id) {
+                auto c = std::make_unique<Candidate>();
+                const auto [config, training] = settingsOf(id);
+                c->train = [&fit, config = config, training = training](double fraction, const CancelToken& stop) {
+                    SfarmTrainingConfig staged = training;
+                    staged.epochs = std::max<int64_t>(1, static_cast<int64_t>(std::ceil(fraction * static_cast<double>(training.epochs))));
+                    return fit(config, staged, {}, stop);
+                };
+                return c;
+            },
+            hs,
+            [&](const HalvingRecord& rec) {
+                result.tuneTrials.push_back({rec.trial, rec.rung, rec.score, describeSfarmSettings(settingsOf(rec.trial).first, settingsOf(rec.trial).second)});
+                if (onTuneTrial) onTuneTrial(result.tuneTrials.back());
+            },
+            cancel, &kept);
+        if (h.ranking.empty()) throw std::runtime_error("the SFARM settings search stopped before any trial was scored");
+        chosen = static_cast<Candidate&>(*kept[static_cast<std::size_t>(h.ranking.front())]).best;
+        result.tunedSettings = describeSfarmSettings(chosen.config, chosen.training);
+    }
+    f.model = chosen.model;
+    mc = chosen.config;
+    for (std::size_t j = 0; j < mc.atoms.size(); ++j)
+        if (!mc.atoms[j].empty()) result.atomColumns.emplace_back(result.columns[j], static_cast<int64_t>(mc.atoms[j].size()));
+    result.bestEpoch = chosen.bestEpoch;
+    result.validationError = std::isfinite(chosen.validationError) ? chosen.validationError : 0.0;
+    tc = chosen.training;
+    const auto& history = chosen.history;
     f.model->eval();
     result.rows = static_cast<int64_t>(t.rows.size());
     result.epochs = static_cast<int64_t>(history.size());
@@ -256,7 +353,7 @@ SfarmTrainResult trainSfarmOnCsv(const SfarmTrainRequest& r, const std::function
     result.seconds = t0.seconds();
     f.training = {{"data", r.dataPath}, {"rows", result.rows}, {"epochs", result.epochs}, {"hidden", mc.hidden},
                   {"max_epochs", tc.epochs}, {"best_epoch", result.bestEpoch}, {"validation_error", result.validationError},
-                  {"mixture", r.mixture}, {"atoms", r.atoms}, {"lr", r.lr}, {"batch", r.batchSize}, {"seed", r.seed}, {"final_loss", result.finalLoss},
+                  {"mixture", r.mixture}, {"atoms", !mc.atoms.empty()}, {"lr", tc.lr}, {"tuned", r.tune}, {"batch", r.batchSize}, {"seed", r.seed}, {"final_loss", result.finalLoss},
                   {"observed_fraction", result.observedFraction}, {"integer_columns", result.integerColumns},
                   {"categorical_columns", result.categoricalColumns}, {"cosine_decay", r.cosineDecay},
                   {"cancelled", cancel.cancelled()}};

@@ -32,10 +32,21 @@ struct SfarmTrainRequest {
     bool cosineDecay = true;  // learning rate from lr down to 0 over the run
     // Hold out 10 % of the observed cells and keep the weights that fill them best.
     bool earlyStopping = true;
+    // Search hidden units, learning rate and atoms on/off (successive halving, 2 threads) on the
+    // held-out cells; `tuneTrials` settings tried, the request's own among them.
+    bool tune = false;
+    int64_t tuneTrials = 12;
     uint64_t seed = 0;
     // Columns holding only whole numbers over at most 256 levels are modelled as integers (a
     // discretised logistic: imputed values are whole numbers in the seen range); false: all Gaussian.
     bool integerColumns = true;
+};
+
+struct SfarmTuneTrial {
+    int trial = 0;
+    int rung = 0;
+    double validationError = 0.0;  // point error on the held-out cells (standardised); inf = failed
+    std::string settings;
 };
 
 struct SfarmTrainResult {
@@ -49,6 +60,8 @@ struct SfarmTrainResult {
     double finalLoss = 0.0;
     double seconds = 0.0;
     int64_t epochs = 0;
+    std::vector<SfarmTuneTrial> tuneTrials;        // with --tune: every trial's result
+    std::string tunedSettings;                     // ...and the settings chosen
     int64_t bestEpoch = 0;          // early stopping: the epoch whose weights were kept
     double validationError = 0.0;   // ...and its point error on the held-out cells (standardised)
 };
@@ -58,10 +71,12 @@ struct SfarmTrainResult {
 int64_t defaultSfarmHidden(int64_t columns);
 int64_t defaultSfarmEpochs(int64_t rows, int64_t batchSize);
 
+
 // Throws DataError naming file, line and column for a cell that is neither empty nor a number in
-// a modelled column; std::invalid_argument for bad settings. onEpoch(epoch, loss) may be empty.
+// a modelled column; std::invalid_argument for bad settings. onEpoch(epoch, loss) may be empty
+// (not called with tune); onTuneTrial gets every trial of a search, from worker threads, serialised.
 SfarmTrainResult trainSfarmOnCsv(const SfarmTrainRequest& request, const std::function<void(int64_t, double)>& onEpoch,
-                                 const CancelToken& cancel);
+                                 const CancelToken& cancel, const std::function<void(const SfarmTuneTrial&)>& onTuneTrial = {});
 
 struct SfarmImputeResult {
     int64_t rows = 0;

@@ -93,6 +93,53 @@ private Q_SLOTS:
         r = cli({"train", "--data", path("bikes.csv"), "--sparsity", "linear:0.1:1.7", "--out", path("y.msm")});
         QCOMPARE(r.code, 1);
         QVERIFY2(r.err.contains("sparsity end must be in [0, 1]"), qPrintable(r.err));
+        // One line, naming the command: no stack dump.
+        r = cli({"sfarm", "train", "--data", path("missing.csv"), "--out", path("m.sfm")});
+        QCOMPARE(r.code, 1);
+        QVERIFY2(r.err.startsWith("maskstudio-cli sfarm train: error: ") && r.err.trimmed().count('\n') == 0, qPrintable(r.err));
+    }
+
+    void everyCsvCommandOnATableShapedLikeUsersData() {
+        // synth parts: text categories, ratings, counts, zero-inflated and skewed columns, outliers,
+        // 5-50 % empty cells, a mostly empty column, an id column; with the bracket's keypoints.
+        Run r = cli({"synth", "parts", "--n", "300", "--seed", "5", "--keypoints", "--out", path("parts.csv")});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        r = cli({"schema", "--data", path("parts.csv"), "--json"});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        QCOMPARE(r.lastJson()["keypoints"].toArray().size(), 4);
+        QVERIFY2(r.lastJson()["ignored"].toArray().contains(QJsonValue("part_id")), qPrintable(r.out.right(400)));
+        r = cli({"train", "--data", path("parts.csv"), "--epochs", "20", "--out", path("parts.msm"), "--json", "--quiet"});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        r = cli({"eval", "--model", path("parts.msm"), "--data", path("parts.csv"), "--json"});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        QVERIFY(std::isfinite(r.lastJson()["mean_mse_z0"].toDouble()));
+        r = cli({"sample", "--model", path("parts.msm"), "material=titanium", "--n", "2", "--out", path("ti")});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        r = cli({"tune", "--data", path("parts.csv"), "--trials", "2", "--budget", "0", "--finalists", "1", "--out", path("parts-best.json"), "--json"});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        QVERIFY(r.lastJson()["best"].toDouble() <= r.lastJson()["base"].toDouble());
+        r = cli({"train", "--data", path("parts.csv"), "--preset", path("parts-best.json"), "--epochs", "3", "--out", path("parts2.msm"), "--quiet"});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+
+        r = cli({"synth", "parts", "--n", "300", "--seed", "6", "--out", path("table.csv")});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        r = cli({"train", "--data", path("table.csv"), "--out", path("nokp.msm")});
+        QCOMPARE(r.code, 1);  // nothing to generate: said in one line
+        QVERIFY2(r.err.startsWith("maskstudio-cli train: error: "), qPrintable(r.err));
+        r = cli({"sfarm", "train", "--data", path("table.csv"), "--epochs", "40", "--out", path("table.sfm"), "--json"});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        const QJsonObject trained = r.lastJson();
+        QCOMPARE(trained["ignored"].toArray(), QJsonArray({"part_id"}));
+        QCOMPARE(trained["categorical"].toArray(), QJsonArray({"material", "supplier", "notes"}));
+        QVERIFY(trained["integer"].toArray().contains(QJsonValue("rating")));
+        r = cli({"sfarm", "impute", "--model", path("table.sfm"), "--data", path("table.csv"), "--out", path("table-filled.csv"), "--json"});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        QVERIFY(r.lastJson()["filled"].toInt() > 300);
+        r = cli({"sfarm", "score", "--model", path("table.sfm"), "--data", path("table.csv"), "--json"});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        for (const auto& v : r.lastJson()["log_likelihood"].toArray()) QVERIFY(std::isfinite(v.toDouble()));
+        r = cli({"sfarm", "acquire", "--model", path("table.sfm"), "--data", path("table.csv"), "--row", "0", "--target", "test_temp_c", "--samples", "8", "--json"});
+        QVERIFY2(r.code == 0 || r.err.contains("already observes"), qPrintable(r.err));
     }
     void sfarmImputationBenchmark() {
         // A UCI-style table: whitespace separated, no header; column 2 = 3 * column 1.

@@ -8,6 +8,7 @@
 
 #include <cmath>
 #include <fstream>
+#include <limits>
 #include <random>
 #include <set>
 
@@ -185,6 +186,28 @@ private Q_SLOTS:
         imputeCsvWithSfarm(path("again.sfm"), csv, path("again.csv"), false, 3);
         QCOMPARE(readCsvFile(path("again.csv")).rows, readCsvFile(path("filled.csv")).rows);
         QCOMPARE(loadSfarmModel(path("again.sfm")).classNames, loaded.classNames);
+    }
+
+    void tuneSearchesOnHeldOutCells() {
+        const std::string csv = path("tune.csv"), model = path("tune.sfm");
+        writeTable(csv, columnsFor(Gaussian | Integer | Categorical, true), true, 11);
+        SfarmTrainRequest r;
+        r.dataPath = csv;
+        r.outPath = model;
+        r.epochs = 30;
+        r.tune = true;
+        r.tuneTrials = 4;
+        std::vector<SfarmTuneTrial> seen;
+        const SfarmTrainResult res = trainSfarmOnCsv(r, {}, CancelToken(), [&](const SfarmTuneTrial& t) { seen.push_back(t); });
+        // 4 trials on the first rung, the best 2 continued; the kept model is the best of the last rung.
+        QCOMPARE(seen.size(), std::size_t(4 + 2));
+        double best = std::numeric_limits<double>::infinity();
+        for (const auto& t : seen)
+            if (t.rung == 1) best = std::min(best, t.validationError);
+        QCOMPARE(res.validationError, best);
+        QVERIFY(!res.tunedSettings.empty());
+        QVERIFY(loadSfarmModel(model).training.value("tuned", false));
+        QVERIFY(imputeCsvWithSfarm(model, csv, path("tune-filled.csv"), false, 1).filled > 0);
     }
 
     void unknownClassAndMarkersAreNamed() {
