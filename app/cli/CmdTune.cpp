@@ -76,24 +76,32 @@ void addTuneCommand(CLI::App& app) {
         restoreInterrupt();
         const McVaeTuningResult& r = out.result;
         std::cout << "\n" << r.trials << " trials in " << fixed(r.seconds, 1) << " s" << (r.cancelled ? " (stopped: best so far)" : "")
-                  << ", highest rung " << r.highestRung << "; finalists, cross-validated on " << o->request.settings.folds
-                  << " folds of the training part (" << r.trainRows << " rows each):\n";
+                  << ", highest rung " << r.highestRung << "; finalists, compared on " << r.foldsCompared << " of "
+                  << o->request.settings.folds << " folds of the training part (" << r.trainRows << " rows each"
+                  << (r.foldsCompared < o->request.settings.folds && !r.cancelled ? "; the budget ended the rest" : "") << "):\n";
         std::vector<std::vector<std::string>> rows;
         for (const auto& f : r.finalists) {
             std::string folds;
             for (double v : f.foldScores) folds += (folds.empty() ? "" : " / ") + fixed(v, 4);
-            rows.push_back({std::to_string(f.trial) + (f.base ? " (" + o->request.preset + ")" : ""), fixed(f.meanScore, 4), folds, f.settings});
+            rows.push_back({std::to_string(f.trial) + (f.base ? " (" + o->request.preset + ")" : ""),
+                            std::isfinite(f.meanScore) ? fixed(f.meanScore, 4) : std::string("-"), folds, f.settings});
         }
         printTable({"trial", "mean MSE (z=0)", "per fold", "settings"}, rows);
-        std::cout << "best: " << fixed(r.bestScore, 4) << " vs '" << o->request.preset << "' " << fixed(r.baseScore, 4);
-        if (r.baseScore > 0 && std::isfinite(r.baseScore)) std::cout << " (" << fixed(r.bestScore / r.baseScore, 3) << " x)";
+        if (r.fromHalving) {
+            std::cout << "best: " << fixed(r.bestScore, 4) << " at " << r.highestRung + 1
+                      << ". rung (no run reached its full length within the budget; a longer --budget compares at full length)";
+        } else {
+            std::cout << "best: " << fixed(r.bestScore, 4) << " vs '" << o->request.preset << "' "
+                      << (std::isfinite(r.baseScore) ? fixed(r.baseScore, 4) : std::string("not measured"));
+            if (r.baseScore > 0 && std::isfinite(r.baseScore)) std::cout << " (" << fixed(r.bestScore / r.baseScore, 3) << " x)";
+        }
         std::cout << "\nwrote " << out.presetPath << ": train with --preset " << out.presetPath << "\n";
         if (o->json) {
             nlohmann::json finalists = nlohmann::json::array();
             for (const auto& f : r.finalists)
                 finalists.push_back({{"trial", f.trial}, {"base", f.base}, {"mean", f.meanScore}, {"folds", f.foldScores}, {"settings", f.settings}});
             printJsonLine({{"preset", out.presetPath}, {"best", r.bestScore}, {"base", r.baseScore}, {"trials", r.trials},
-                           {"seconds", r.seconds}, {"cancelled", r.cancelled}, {"finalists", finalists}});
+                           {"seconds", r.seconds}, {"cancelled", r.cancelled}, {"folds_compared", r.foldsCompared}, {"from_halving", r.fromHalving}, {"finalists", finalists}});
         }
     });
 }

@@ -24,7 +24,7 @@ TuneOutcome runTuneJob(const TuneRequest& request, const std::function<void(cons
                   "Found by maskstudio-cli tune on %s (%lld trials, %.0f s%s): cross-validated mean MSE (z = 0) %.4f over %d folds "
                   "of the training part, base '%s' %.4f.",
                   std::filesystem::path(request.dataPath).filename().c_str(), static_cast<long long>(r.trials), r.seconds,
-                  r.cancelled ? ", stopped early" : "", r.bestScore, request.settings.folds, request.preset.c_str(), r.baseScore);
+                  r.cancelled ? ", stopped early" : "", r.bestScore, r.foldsCompared, request.preset.c_str(), r.baseScore);
     r.best.description = line;
     if (!request.outPath.empty()) {
         savePreset(r.best, request.outPath);

@@ -14,6 +14,7 @@
 #include "data/TrainTestSplit.h"
 #include "eval/SparsityEvaluation.h"
 #include "models/McVae.h"
+#include "runtime/DeadlineCancel.h"
 #include "runtime/Stopwatch.h"
 #include "runtime/TorchRuntime.h"
 #include "training/McVaeTrainer.h"
@@ -22,6 +23,9 @@
 namespace ms {
 
 namespace {
+
+// Share of the budget for successive halving; the rest cross-validates the finalists.
+constexpr double kHalvingShare = 0.6;
 
 struct Fold {
     DesignTensors train, validation;
@@ -119,8 +123,10 @@ McVaeTuningResult tuneMcVae(const PreparedData& data, const Preset& base, const 
     hs.eta = s.eta;
     hs.workers = s.workers;
     hs.trials = s.trials;
-    // About a quarter of the budget stays for cross-validating the finalists.
-    hs.budgetSeconds = s.budgetSeconds > 0 ? 0.72 * s.budgetSeconds : 0.0;
+    // About 40 % of the budget stays for cross-validating the finalists; the whole search ends
+    // within the budget (cross-validation runs still going at the deadline are stopped).
+    hs.budgetSeconds = s.budgetSeconds > 0 ? kHalvingShare * s.budgetSeconds : 0.0;
+    hs.hardStopSeconds = s.budgetSeconds;
     hs.firstRungShare = 0.32;
     hs.onWorkerStart = [] { at::set_num_threads(1); };
     const HalvingOutcome h = runSuccessiveHalving(
@@ -143,49 +149,71 @@ McVaeTuningResult tuneMcVae(const PreparedData& data, const Preset& base, const 
         for (const auto& r : h.records)
             if (lastRung && r.trial == finalists[f] && r.rung == s.rungs - 1) scores[f][0] = r.score;
     if (!cancel.cancelled()) {
+        // Fold by fold, so that at the deadline every finalist has the same folds (bar the last).
         std::vector<std::pair<std::size_t, int>> runs;  // (finalist, fold)
-        for (std::size_t f = 0; f < finalists.size(); ++f)
-            for (int k = 0; k < s.folds; ++k)
+        for (int k = 0; k < s.folds; ++k)
+            for (std::size_t f = 0; f < finalists.size(); ++f)
                 if (std::isnan(scores[f][static_cast<std::size_t>(k)])) runs.emplace_back(f, k);
+        const double left = s.budgetSeconds > 0 ? s.budgetSeconds - clock.seconds() : 0.0;
+        const DeadlineCancel deadline(cancel, left);
+        const CancelToken& stage = deadline.token();  // the user's cancel or the end of the budget
+        if (s.budgetSeconds > 0 && left <= 0) runs.clear();
         parallelFor(static_cast<int64_t>(runs.size()), s.workers, [&](int64_t i) {
-            if (cancel.cancelled()) return;
+            if (stage.cancelled() || cancel.cancelled()) return;
             const auto [f, k] = runs[static_cast<std::size_t>(i)];
             double score = std::numeric_limits<double>::infinity();
             std::string error;
             try {
                 McVaeTrial trial(settingsOf(finalists[f]), data.schema, folds[static_cast<std::size_t>(k)]);
-                score = trial.trainTo(1.0, cancel);
+                score = trial.trainTo(1.0, stage);
             } catch (const std::exception& e) {
                 error = e.what();
             }
-            if (cancel.cancelled()) return;
+            if (stage.cancelled() || cancel.cancelled()) return;  // stopped part-way: not a full-budget score
             scores[f][static_cast<std::size_t>(k)] = std::isfinite(score) ? score : std::numeric_limits<double>::infinity();
             report({finalists[f], -1, k, 1.0, scores[f][static_cast<std::size_t>(k)], clock.seconds(), {}, error});
         });
     }
+    // Finalists are compared on the folds every one of them has (all of them unless the deadline
+    // or the user stopped the stage); with none in common, on what each has.
+    std::vector<std::size_t> common;
+    for (std::size_t k = 0; k < static_cast<std::size_t>(s.folds); ++k)
+        if (std::all_of(scores.begin(), scores.end(), [k](const std::vector<double>& v) { return !std::isnan(v[k]); }))
+            common.push_back(k);
+    result.foldsCompared = static_cast<int>(common.size());
     for (std::size_t f = 0; f < finalists.size(); ++f) {
         TuningFinalist fin;
         fin.trial = finalists[f];
         fin.settings = describeMcVaeSettings(settingsOf(fin.trial), fitRows);
         fin.base = fin.trial == 0;
-        double sum = 0.0;
-        int count = 0;
         for (double v : scores[f])
-            if (!std::isnan(v)) {
-                fin.foldScores.push_back(v);
-                sum += v;
-                ++count;
-            }
-        fin.meanScore = count > 0 ? sum / count : std::numeric_limits<double>::infinity();
-        if (fin.base && count == s.folds) result.baseScore = fin.meanScore;
+            if (!std::isnan(v)) fin.foldScores.push_back(v);
+        double sum = 0.0;
+        if (!common.empty()) {
+            for (std::size_t k : common) sum += scores[f][k];
+            fin.meanScore = sum / static_cast<double>(common.size());
+        } else {
+            for (double v : fin.foldScores) sum += v;
+            fin.meanScore = fin.foldScores.empty() ? std::numeric_limits<double>::infinity() : sum / static_cast<double>(fin.foldScores.size());
+        }
+        if (fin.base && !common.empty()) result.baseScore = fin.meanScore;
         result.finalists.push_back(fin);
     }
-    // Rank by the cross-validated mean; a finalist that missed folds (cancelled) ranks by what it has.
-    std::stable_sort(result.finalists.begin(), result.finalists.end(),
-                     [](const TuningFinalist& a, const TuningFinalist& b) { return a.meanScore < b.meanScore; });
-    const TuningFinalist& winner = result.finalists.front();
-    result.best = settingsOf(winner.trial);
-    result.bestScore = winner.meanScore;
+    const bool anyFullRun = std::any_of(result.finalists.begin(), result.finalists.end(),
+                                        [](const TuningFinalist& f) { return !f.foldScores.empty(); });
+    if (anyFullRun) {
+        // Rank by the cross-validated mean; a finalist that missed folds (cancelled) ranks by what it has.
+        std::stable_sort(result.finalists.begin(), result.finalists.end(),
+                         [](const TuningFinalist& a, const TuningFinalist& b) { return a.meanScore < b.meanScore; });
+        result.bestScore = result.finalists.front().meanScore;
+    } else {
+        // The budget ended before any run reached its full length: the halving's ranking decides,
+        // scored by the leader's result at the highest rung reached (finalists are in that order).
+        result.fromHalving = true;
+        for (const auto& r : h.records)
+            if (r.trial == result.finalists.front().trial && r.rung == h.highestRung) result.bestScore = r.score;
+    }
+    result.best = settingsOf(result.finalists.front().trial);
     result.cancelled = cancel.cancelled();
     result.seconds = clock.seconds();
     return result;

@@ -3,7 +3,8 @@
 // McVaeSearchSpace (the base preset's own settings, sized for the data, are trial 0), scored on
 // validation folds of the TRAINING part only (the held-out split that `eval` reports is never
 // seen), then the best few and the base re-scored by K-fold cross-validation at their full
-// budget; the lowest mean wins. Score: the paper's mean MSE (z = 0) over inference sparsities
+// budget, fold by fold until the time budget ends; the lowest mean over the folds they all have
+// wins. Score: the paper's mean MSE (z = 0) over inference sparsities
 // 0.0 ... 0.9 (eval/SparsityEvaluation).
 #include <cstdint>
 #include <functional>
@@ -51,6 +52,9 @@ struct McVaeTuningResult {
     double bestScore = 0.0;               // its cross-validated mean MSE (z = 0)
     double baseScore = 0.0;               // the base settings' (NaN when the search stopped before)
     std::vector<TuningFinalist> finalists;  // best first
+    int foldsCompared = 0;                // folds every finalist was scored on (ranked on these)
+    bool fromHalving = false;             // no run reached its full length in the budget: bestScore
+                                          // is the halving leader's at the highest rung reached
     int64_t trials = 0;
     int highestRung = -1;
     double seconds = 0.0;

@@ -7,6 +7,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "runtime/DeadlineCancel.h"
 #include "runtime/Stopwatch.h"
 
 namespace ms {
@@ -36,6 +37,9 @@ HalvingOutcome runSuccessiveHalving(const std::function<std::unique_ptr<HalvingT
     if (s.rungs < 1 || !(s.eta > 1.0) || s.workers < 1)
         throw std::invalid_argument("successive halving: needs at least one rung, eta > 1 and one worker");
     const Stopwatch clock;
+    const DeadlineCancel stop(cancel, s.hardStopSeconds);
+    const CancelToken& halt = stop.token();  // the user's cancel or the hard stop (trips within 20 ms)
+    const auto stopped = [&] { return cancel.cancelled() || halt.cancelled(); };
     std::mutex mutex;
     HalvingOutcome out;
     std::vector<std::unique_ptr<HalvingTrial>> trials;
@@ -55,11 +59,11 @@ HalvingOutcome runSuccessiveHalving(const std::function<std::unique_ptr<HalvingT
         double score = std::numeric_limits<double>::infinity();
         std::string error;
         try {
-            score = t->trainTo(halvingFraction(rung, s.rungs, s.eta), cancel);
+            score = t->trainTo(halvingFraction(rung, s.rungs, s.eta), halt);
         } catch (const std::exception& e) {
             error = e.what();
         }
-        if (cancel.cancelled()) return;  // an interrupted trial's score means nothing
+        if (stopped()) return;  // an interrupted trial's score means nothing
         const std::lock_guard<std::mutex> lock(mutex);
         record(id, rung, score, std::move(error));
     };
@@ -73,7 +77,7 @@ HalvingOutcome runSuccessiveHalving(const std::function<std::unique_ptr<HalvingT
                 const std::lock_guard<std::mutex> lock(mutex);
                 const bool enough = fixedTrials > 0 ? nextId >= fixedTrials
                                                     : nextId >= s.maxTrials || clock.seconds() >= s.firstRungShare * s.budgetSeconds;
-                if (enough || cancel.cancelled() || overBudget()) return;
+                if (enough || stopped() || overBudget()) return;
                 id = nextId++;
                 trials.emplace_back();
             }
@@ -101,7 +105,7 @@ HalvingOutcome runSuccessiveHalving(const std::function<std::unique_ptr<HalvingT
     };
     int highest = ranked(0).empty() ? -1 : 0;
     for (int rung = 1; rung < s.rungs && highest == rung - 1; ++rung) {
-        if (cancel.cancelled() || overBudget()) break;
+        if (stopped() || overBudget()) break;
         const auto previous = ranked(rung - 1);
         const auto survivors = static_cast<std::size_t>(std::ceil(static_cast<double>(previous.size()) / s.eta));
         std::vector<int> todo;
@@ -115,14 +119,14 @@ HalvingOutcome runSuccessiveHalving(const std::function<std::unique_ptr<HalvingT
                 int id;
                 {
                     const std::lock_guard<std::mutex> lock(mutex);
-                    if (next >= todo.size() || cancel.cancelled()) return;
+                    if (next >= todo.size() || stopped()) return;
                     id = todo[next++];
                 }
                 train(trials[static_cast<std::size_t>(id)].get(), id, rung);
             }
         });
         // A rung counts once every survivor is scored (a cut-off rung does not rank anything).
-        if (!cancel.cancelled() && results[static_cast<std::size_t>(rung)].size() == todo.size() && !ranked(rung).empty())
+        if (!stopped() && results[static_cast<std::size_t>(rung)].size() == todo.size() && !ranked(rung).empty())
             highest = rung;
     }
     out.highestRung = highest;

@@ -35,6 +35,9 @@ struct HalvingSettings {
     int workers = 2;     // trials trained at once
     int64_t trials = 0;  // > 0: exactly this many first-rung trials (then budgetSeconds only stops)
     double budgetSeconds = 0.0;  // > 0: a time budget for the whole search
+    // > 0: runs still going this many seconds after the start are stopped and their results
+    // dropped (budgetSeconds only stops new work from starting).
+    double hardStopSeconds = 0.0;
     double firstRungShare = 0.3;  // of the budget, for the first rung when trials == 0
     int64_t maxTrials = 10000;
     // Called at the start of each worker thread (e.g. to give it one intra-op thread).

@@ -120,6 +120,15 @@ private Q_SLOTS:
         QVERIFY(r.lastJson()["best"].toDouble() <= r.lastJson()["base"].toDouble());
         r = cli({"train", "--data", path("parts.csv"), "--preset", path("parts-best.json"), "--epochs", "3", "--out", path("parts2.msm"), "--quiet"});
         QVERIFY2(r.code == 0, qPrintable(r.err));
+        // The studio's design SFARM over the bracket's keypoints and the parts' conditions (text,
+        // whole-number and skewed ones, many cells unknown), and "specify next" on it.
+        r = cli({"sfarm", "design", "--model", path("parts.msm"), "--data", path("parts.csv"), "--epochs", "5", "--out", path("parts.sfm"), "--json"});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        r = cli({"sfarm", "next", "--model", path("parts.sfm"), "material=steel", "--complete", "3", "--out", path("parts-done.csv"), "--json"});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        QVERIFY2(!r.lastJson()["ranking"].toArray().isEmpty(), qPrintable(r.out.right(400)));
+        for (const auto& v : r.lastJson()["ranking"].toArray())
+            QVERIFY(std::isfinite(v.toObject()["reduction"].toDouble()));
 
         r = cli({"synth", "parts", "--n", "300", "--seed", "6", "--out", path("table.csv")});
         QVERIFY2(r.code == 0, qPrintable(r.err));

@@ -181,6 +181,28 @@ private Q_SLOTS:
         QCOMPARE(again.baseScore, r.baseScore);
     }
 
+    void mcVaeSearchEndsWithinItsBudget() {
+        // The budget is the whole search's: cross-validation runs still going at the deadline
+        // stop, and the finalists are compared on the folds they all have.
+        const SynthResult bikes = synthBikes(300, 4);
+        QTemporaryDir dir;
+        const std::string csv = dir.filePath("bikes.csv").toStdString();
+        writeDesignCsv(csv, bikes.schema, bikes.table);
+        const Preset base = loadPreset("default");
+        const PreparedData data = prepareData(csv, "", base);
+        McVaeTuningSettings s;
+        s.budgetSeconds = 6.0;
+        s.rungs = 2;
+        std::vector<TuningTrialReport> reports;
+        const McVaeTuningResult r = tuneMcVae(data, base, s, [&](const TuningTrialReport& t) { reports.push_back(t); }, CancelToken());
+        QVERIFY2(r.seconds < s.budgetSeconds + 2.0, qPrintable(QString::number(r.seconds)));
+        QVERIFY(!r.cancelled);
+        QVERIFY(std::isfinite(r.bestScore));
+        QVERIFY(r.foldsCompared >= 0 && r.foldsCompared <= s.folds);
+        for (const auto& t : reports) QVERIFY(t.seconds < s.budgetSeconds + 2.0);
+        for (const auto& f : r.finalists) QVERIFY(f.foldScores.size() >= static_cast<std::size_t>(r.foldsCompared));
+    }
+
     void tuneJobWritesAPresetThatTrainReads() {
         const SynthResult bikes = synthBikes(200, 2);
         QTemporaryDir dir;
