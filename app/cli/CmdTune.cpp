@@ -88,8 +88,9 @@ void addTuneCommand(CLI::App& app) {
         }
         printTable({"trial", "mean MSE (z=0)", "per fold", "settings"}, rows);
         if (r.fromHalving) {
-            std::cout << "best: " << fixed(r.bestScore, 4) << " at " << r.highestRung + 1
-                      << ". rung (no run reached its full length within the budget; a longer --budget compares at full length)";
+            std::cout << "best: " << fixed(r.bestScore, 4) << ", the leader of rung " << r.highestRung
+                      << " (the search " << (r.cancelled ? "was stopped" : "ran out of time")
+                      << " before its finalists ran at full length; a longer --budget compares them)";
         } else {
             std::cout << "best: " << fixed(r.bestScore, 4) << " vs '" << o->request.preset << "' "
                       << (std::isfinite(r.baseScore) ? fixed(r.baseScore, 4) : std::string("not measured"));

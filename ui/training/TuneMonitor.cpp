@@ -2,6 +2,7 @@
 
 #include <QLabel>
 #include <QProgressBar>
+#include <QTimer>
 #include <QVBoxLayout>
 
 #include <cmath>
@@ -49,6 +50,11 @@ TuneMonitor::TuneMonitor(QWidget* parent) : QWidget(parent) {
     m_plot->legend->setVisible(true);
     m_plot->legend->setFont(QFont(font().family(), 7));
     m_plot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
+    m_tick = new QTimer(this);
+    m_tick->setInterval(500);
+    connect(m_tick, &QTimer::timeout, this, [this] {
+        if (m_budget > 0) m_progress->setValue(std::min(100, static_cast<int>(100.0 * m_clock.elapsed() / 1000.0 / m_budget)));
+    });
     layout->addWidget(m_progress);
     layout->addWidget(m_status);
     layout->addWidget(m_plot, 1);
@@ -66,6 +72,17 @@ void TuneMonitor::start(double budgetSeconds) {
     m_status->setText(tr("Searching… the first results arrive within seconds."));
     m_status->setStyleSheet(QString());
     m_plot->replot();
+    m_clock.start();
+    if (budgetSeconds > 0) m_tick->start();
+}
+
+void TuneMonitor::fitAxes() {
+    m_plot->rescaleAxes();
+    // Room around the points, so that the best (the lowest) is never on the frame.
+    const QCPRange y = m_plot->yAxis->range();
+    m_plot->yAxis->setRange(y.lower / 1.1, y.upper * 1.1);
+    const QCPRange x = m_plot->xAxis->range();
+    m_plot->xAxis->setRange(0.0, std::max(1.0, x.upper * 1.03));
 }
 
 void TuneMonitor::addReport(const TuningTrialReport& r) {
@@ -81,7 +98,7 @@ void TuneMonitor::addReport(const TuningTrialReport& r) {
         m_bestSettings = QString::fromStdString(r.settings);
         m_plot->graph(kRungGraphs)->addData(r.seconds, r.score);
     }
-    m_plot->rescaleAxes();
+    fitAxes();
     m_plot->replot(QCustomPlot::rpQueuedReplot);
     m_status->setText(tr("%1 results; best validation MSE so far %2 (%3)")
                           .arg(m_results)
@@ -91,20 +108,33 @@ void TuneMonitor::addReport(const TuningTrialReport& r) {
 
 void TuneMonitor::showOutcome(const TuneOutcome& o, const QString& baseName) {
     const McVaeTuningResult& r = o.result;
-    m_progress->setValue(100);
-    QString text = tr("%1 trials in %2 s%3. Best, cross-validated: %4 (%5); %6 settings: %7.")
-                       .arg(r.trials)
-                       .arg(r.seconds, 0, 'f', 0)
-                       .arg(r.cancelled ? tr(" (stopped: best so far)") : QString())
-                       .arg(r.bestScore, 0, 'f', 4)
-                       .arg(QString::fromStdString(r.finalists.empty() ? std::string() : r.finalists.front().settings))
-                       .arg(baseName)
-                       .arg(std::isfinite(r.baseScore) ? QString::number(r.baseScore, 'f', 4) : tr("not measured"));
+    m_tick->stop();
+    if (!r.cancelled) m_progress->setValue(100);
+    m_status->setStyleSheet(QString());
+    const QString best = QString::fromStdString(r.finalists.empty() ? std::string() : r.finalists.front().settings);
+    QString text = tr("%1 trials in %2 s%3. ").arg(r.trials).arg(r.seconds, 0, 'f', 0).arg(r.cancelled ? tr(" (stopped: best so far)") : QString());
+    if (r.fromHalving) {
+        text += tr("Best: %1 (%2), the leader of the longest runs compared when the search %3; a longer search "
+                   "compares the finalists at full length.")
+                    .arg(r.bestScore, 0, 'f', 4)
+                    .arg(best)
+                    .arg(r.cancelled ? tr("was stopped") : tr("ran out of time"));
+    } else {
+        const QString folds = r.foldsCompared > 0 ? tr("cross-validated on %n fold(s)", nullptr, r.foldsCompared)
+                                                  : tr("on the folds each finished");
+        text += tr("Best at full length, %1: %2 (%3); %4 settings: %5.")
+                    .arg(folds)
+                    .arg(r.bestScore, 0, 'f', 4)
+                    .arg(best)
+                    .arg(baseName)
+                    .arg(std::isfinite(r.baseScore) ? QString::number(r.baseScore, 'f', 4) : tr("not reached in the time given"));
+    }
     if (!o.presetPath.empty()) text += ' ' + tr("Saved as %1 and selected.").arg(QString::fromStdString(o.presetPath));
     m_status->setText(text);
 }
 
 void TuneMonitor::showFailure(const QString& message) {
+    m_tick->stop();
     m_status->setText(message);
     m_status->setStyleSheet(QStringLiteral("color: #c0392b;"));
 }
