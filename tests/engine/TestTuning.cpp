@@ -49,6 +49,16 @@ struct ToyTrial : HalvingTrial {
 
 class TestTuning : public QObject {
     Q_OBJECT
+    QTemporaryDir m_dir;
+
+    // n synthetic bikes written as a CSV and read back as a user's table is.
+    PreparedData preparedBikes(std::size_t n, std::uint64_t seed, const Preset& base) const {
+        const SynthResult bikes = synthBikes(n, seed);
+        const std::string csv = m_dir.filePath(QString("bikes-%1-%2.csv").arg(n).arg(seed)).toStdString();
+        writeDesignCsv(csv, bikes.schema, bikes.table);
+        return prepareData(csv, "", base);
+    }
+
 
 private Q_SLOTS:
     void successiveHalvingKeepsTheBestThirdAndResumes() {
@@ -146,12 +156,8 @@ private Q_SLOTS:
     }
 
     void mcVaeSearchNeverSeesTheHeldOutRows() {
-        const SynthResult bikes = synthBikes(240, 9);
-        QTemporaryDir dir;
-        const std::string csv = dir.filePath("bikes.csv").toStdString();
-        writeDesignCsv(csv, bikes.schema, bikes.table);
         const Preset base = loadPreset("default");
-        const PreparedData data = prepareData(csv, "", base);
+        const PreparedData data = preparedBikes(240, 9, base);
         McVaeTuningSettings s;
         s.trials = 3;
         s.rungs = 2;
@@ -184,12 +190,8 @@ private Q_SLOTS:
     void mcVaeSearchEndsWithinItsBudget() {
         // The budget is the whole search's: cross-validation runs still going at the deadline
         // stop, and the finalists are compared on the folds they all have.
-        const SynthResult bikes = synthBikes(300, 4);
-        QTemporaryDir dir;
-        const std::string csv = dir.filePath("bikes.csv").toStdString();
-        writeDesignCsv(csv, bikes.schema, bikes.table);
         const Preset base = loadPreset("default");
-        const PreparedData data = prepareData(csv, "", base);
+        const PreparedData data = preparedBikes(300, 4, base);
         McVaeTuningSettings s;
         s.budgetSeconds = 6.0;
         s.rungs = 2;
