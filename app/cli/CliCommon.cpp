@@ -1,4 +1,4 @@
-#include "CliCommon.h"
+#include "app/cli/CliCommon.h"
 
 #include <csignal>
 #include <cstdio>
@@ -8,7 +8,7 @@ namespace ms::cli {
 
 void printJsonLine(const nlohmann::json& j) { std::cout << j.dump() << std::endl; }
 
-nlohmann::json evaluationJson(const SparsityEvaluation& ev) {
+nlohmann::json evaluationJson(const mcvae::SparsityEvaluation& ev) {
     return {{"sparsities", ev.sparsities}, {"mse_by_sparsity", ev.mse},    {"mse_by_sparsity_z0", ev.mseZ0},
             {"mean_mse", ev.meanMse},      {"mean_mse_z0", ev.meanMseZ0}, {"test_rows", ev.testRows}};
 }

@@ -5,15 +5,15 @@
 #include <string>
 #include <vector>
 
-#include "conditioning/SparsitySchedule.h"
-#include "eval/SparsityEvaluation.h"
-#include "runtime/CancelToken.h"
+#include "core/conditioning/SparsitySchedule.h"
+#include "core/runtime/CancelToken.h"
+#include "mcvae/SparsityEvaluation.h"
 
 namespace ms::cli {
 
 // Every command that reports numbers prints one JSON object on its last line with --json.
 void printJsonLine(const nlohmann::json& j);
-nlohmann::json evaluationJson(const SparsityEvaluation& ev);
+nlohmann::json evaluationJson(const mcvae::SparsityEvaluation& ev);
 // A Markdown table (pipes), pasteable into docs/RESULTS.md.
 void printTable(const std::vector<std::string>& header, const std::vector<std::vector<std::string>>& rows);
 std::string fixed(double v, int decimals = 4);

@@ -1,19 +1,19 @@
 #include <iostream>
 
-#include "CliCommon.h"
-#include "Commands.h"
-#include "bench/McVaeBenchmark.h"
-#include "runtime/TorchRuntime.h"
+#include "app/cli/CliCommon.h"
+#include "app/cli/Commands.h"
+#include "core/runtime/TorchRuntime.h"
+#include "experiments/McVaeBenchmark.h"
 
 namespace ms::cli {
 
 void addBenchCommand(CLI::App& app) {
     auto* cmd = app.add_subcommand("bench", "Training throughput and decode latency tables");
-    auto s = std::make_shared<BenchSettings>();
+    auto s = std::make_shared<experiments::BenchSettings>();
     auto json = std::make_shared<bool>(false);
     cmd->add_option("--model", s->modelPath, "measure decode latency with this model (default: the one trained here)");
     cmd->add_option("--data", s->dataPath, "train on this CSV (default: 4355 synthetic bikes)");
-    cmd->add_option("--preset", s->preset, "preset (default geobiked)");
+    cmd->add_option("--preset", s->preset, "preset");
     cmd->add_option("--epochs", s->epochs, "epochs per throughput run");
     cmd->add_option("--device", s->device, "cpu, cuda or auto")->check(CLI::IsMember({"cpu", "cuda", "auto"}));
     cmd->add_option("--iterations", s->latencyIterations, "decode calls per latency row");
@@ -21,7 +21,7 @@ void addBenchCommand(CLI::App& app) {
     cmd->callback([=] {
         initTorchRuntime();
         const RuntimeInfo info = runtimeInfo();
-        const BenchReport r = runMcVaeBenchmark(*s);
+        const experiments::BenchReport r = experiments::runMcVaeBenchmark(*s);
         std::cout << "LibTorch " << info.torchVersion << ", CUDA " << (info.cudaAvailable ? "yes" : "no") << ", data: "
                   << r.dataDescription << " (" << r.trainRows << " training rows)\n\nTraining throughput\n";
         std::vector<std::vector<std::string>> rows;

@@ -1,9 +1,9 @@
 #include <iostream>
 
-#include "CliCommon.h"
-#include "Commands.h"
 #include "api/EvalJob.h"
-#include "runtime/TorchRuntime.h"
+#include "app/cli/CliCommon.h"
+#include "app/cli/Commands.h"
+#include "core/runtime/TorchRuntime.h"
 
 namespace ms::cli {
 
@@ -17,8 +17,8 @@ void addEvalCommand(CLI::App& app) {
     cmd->add_flag("--json", *json, "print the result as JSON on the last line");
     cmd->callback([=] {
         initTorchRuntime();
-        const ModelBundle bundle = loadBundle(*model);
-        const SparsityEvaluation ev = evaluateHeldOut(bundle, *data);
+        const mcvae::ModelBundle bundle = mcvae::loadBundle(*model);
+        const mcvae::SparsityEvaluation ev = api::evaluateHeldOut(bundle, *data);
         std::vector<std::vector<std::string>> rows;
         for (size_t i = 0; i < ev.sparsities.size(); ++i)
             rows.push_back({fixed(ev.sparsities[i], 1), fixed(ev.mse[i]), fixed(ev.mseZ0[i])});

@@ -5,16 +5,16 @@
 #include <iostream>
 #include <sstream>
 
-#include "CliCommon.h"
-#include "Commands.h"
 #include "api/ImageEvaluation.h"
 #include "api/ImageSession.h"
 #include "api/ImageTraining.h"
-#include "api/PreparedData.h"
-#include "bench/ImageBenchmark.h"
-#include "io/ImagePack.h"
-#include "io/Preset.h"
-#include "runtime/TorchRuntime.h"
+#include "app/cli/CliCommon.h"
+#include "app/cli/Commands.h"
+#include "core/io/ImagePack.h"
+#include "core/runtime/TorchRuntime.h"
+#include "experiments/ImageBenchmark.h"
+#include "mcvae/PreparedData.h"
+#include "mcvae/Preset.h"
 #ifdef MASKSTUDIO_HAVE_IMAGING
 #include "imaging/DesignImageSet.h"
 #include "imaging/ImageFolderReader.h"
@@ -50,13 +50,13 @@ void addImageInputOptions(CLI::App* cmd, ImageInput& in) {
 ImageSet loadImageInput(const ImageInput& in) {
     if (fs::path(in.images).extension() == ".mspack") return loadImagePack(in.images);
 #ifdef MASKSTUDIO_HAVE_IMAGING
-    ImageFolderOptions o;
+    imaging::ImageFolderOptions o;
     o.imageColumn = in.imageColumn;
     o.channels = in.channels;
     o.resizeMismatched = in.resize;
-    o.policy = in.stop ? ImageProblemPolicy::Stop : ImageProblemPolicy::Skip;
+    o.policy = in.stop ? imaging::ImageProblemPolicy::Stop : imaging::ImageProblemPolicy::Skip;
     const std::string csv = in.conditions.empty() ? (fs::path(in.images) / "conditions.csv").string() : in.conditions;
-    ImageFolderData data = readImageFolder(in.images, csv, o);
+    imaging::ImageFolderData data = imaging::readImageFolder(in.images, csv, o);
     std::cerr << in.images << ": " << data.report.summary() << "\n";
     for (const auto& m : data.report.messages) std::cerr << "  " << m << "\n";
     return std::move(data.images);
@@ -72,7 +72,7 @@ std::vector<double> parseList(const std::string& text) {
     return v;
 }
 
-void addSamplerOptions(CLI::App* cmd, ImageSampleRequest& r) {
+void addSamplerOptions(CLI::App* cmd, api::ImageSampleRequest& r) {
     cmd->add_option("--seed", r.seed, "noise seed (same seed and conditions, same image)");
     cmd->add_option("--sampler", r.sampler, "ddim or ddpm")->check(CLI::IsMember({"ddim", "ddpm"}));
     cmd->add_option("--steps", r.steps, "sampler steps (DDPM with 1000 = the original sampler)");
@@ -81,23 +81,23 @@ void addSamplerOptions(CLI::App* cmd, ImageSampleRequest& r) {
 }
 
 #ifdef MASKSTUDIO_HAVE_IMAGING
-void writeImages(const ImagePixels& p, const std::string& prefix) {
+void writeImages(const api::ImagePixels& p, const std::string& prefix) {
     const std::size_t plane = static_cast<std::size_t>(p.channels * p.size * p.size);
     for (int64_t i = 0; i < p.count; ++i) {
         const std::string path = p.count == 1 ? prefix + ".png" : prefix + "-" + std::to_string(i) + ".png";
-        writePngImage(path, p.data.data() + static_cast<std::size_t>(i) * plane, static_cast<int>(p.channels),
+        imaging::writePngImage(path, p.data.data() + static_cast<std::size_t>(i) * plane, static_cast<int>(p.channels),
                       static_cast<int>(p.size), static_cast<int>(p.size));
         std::cout << "wrote " << path << "\n";
     }
 }
 
 // One image for inpainting at the model's size (scaled, with a note, when it has another).
-ImagePixels readModelImage(const std::string& path, int channels, int size) {
-    const ImageFile f = readImageFile(path, channels, size);
+api::ImagePixels readModelImage(const std::string& path, int channels, int size) {
+    const imaging::ImageFile f = imaging::readImageFile(path, channels, size);
     if (f.originalWidth != size || f.originalHeight != size)
         std::cerr << "note: " << path << " is " << f.originalWidth << "x" << f.originalHeight << "; scaled to " << size << "x"
                   << size << "\n";
-    return ImagePixels{1, f.channels, size, f.pixels};
+    return api::ImagePixels{1, f.channels, size, f.pixels};
 }
 #endif
 
@@ -113,9 +113,9 @@ void addRender(CLI::App* image) {
     cmd->callback([o] {
 #ifdef MASKSTUDIO_HAVE_IMAGING
         initTorchRuntime(1);
-        const PreparedData data = prepareData(o->data, "", loadPreset(o->preset.empty() ? "default" : o->preset));
-        const RenderedImageSet r = renderDesignImageSet(data.schema, data.table, o->size, o->limit);
-        writeImageFolder(r.images, o->out);
+        const mcvae::PreparedData data = mcvae::prepareData(o->data, "", mcvae::loadPreset(o->preset.empty() ? "default" : o->preset));
+        const imaging::RenderedImageSet r = imaging::renderDesignImageSet(data.schema, data.table, o->size, o->limit);
+        imaging::writeImageFolder(r.images, o->out);
         ImageSet packed = r.images;
         packed.source = o->out;
         saveImagePack(packed, (fs::path(o->out) / "images.mspack").string());
@@ -131,7 +131,7 @@ void addRender(CLI::App* image) {
 void addTrain(CLI::App* image) {
     auto* cmd = image->add_subcommand("train", "Train an image model (KL autoencoder + mcLDM) on images with conditions");
     auto in = std::make_shared<ImageInput>();
-    auto r = std::make_shared<ImageTrainRequest>();
+    auto r = std::make_shared<api::ImageTrainRequest>();
     auto sparsity = std::make_shared<std::string>();
     auto mult = std::make_shared<std::string>();
     auto threads = std::make_shared<int>(0);
@@ -166,7 +166,7 @@ void addTrain(CLI::App* image) {
         }
         const ImageSet images = loadImageInput(*in);
         const CancelToken& cancel = cancelOnInterrupt();
-        const ImageTrainResult res = trainImageModel(images, *r, [](const ImageTrainProgress& p) {
+        const api::ImageTrainResult res = api::trainImageModel(images, *r, [](const api::ImageTrainProgress& p) {
             if (p.epoch == p.epochs || p.epoch % 5 == 0)
                 std::cerr << p.stage << " epoch " << p.epoch << "/" << p.epochs << " loss " << fixed(p.loss, 5) << " ("
                           << fixed(p.elapsedSeconds, 1) << " s)\n";
@@ -198,7 +198,7 @@ void addSample(CLI::App* image) {
     auto out = std::make_shared<std::string>();
     auto device = std::make_shared<std::string>("auto");
     auto assignments = std::make_shared<std::vector<std::string>>();
-    auto r = std::make_shared<ImageSampleRequest>();
+    auto r = std::make_shared<api::ImageSampleRequest>();
     cmd->add_option("--model", *model, "image model (.msi)")->required();
     cmd->add_option("conditions", *assignments, "NAME=VALUE conditions");
     cmd->add_option("--n", r->count, "number of images")->check(CLI::Range(1, 1024));
@@ -207,10 +207,10 @@ void addSample(CLI::App* image) {
     cmd->add_option("--out", *out, "output prefix: PREFIX.png or PREFIX-<i>.png")->required();
     cmd->callback([=] {
         initTorchRuntime(0);
-        ImageSession session;
+        api::ImageSession session;
         session.load(*model, *device);
         r->conditions = parseConditionAssignments(session.schema(), *assignments);
-        const ImageSampleResult res = session.generate(*r);
+        const api::ImageSampleResult res = session.generate(*r);
         std::cout << "generated " << res.images.count << " image(s) in " << fixed(res.seconds * 1000.0, 1) << " ms ("
                   << r->sampler << ", " << r->steps << " steps)\n";
 #ifdef MASKSTUDIO_HAVE_IMAGING
@@ -226,7 +226,7 @@ void addInpaint(CLI::App* image) {
     struct Opts { std::string model, image, mask, out, device = "auto"; };
     auto o = std::make_shared<Opts>();
     auto assignments = std::make_shared<std::vector<std::string>>();
-    auto r = std::make_shared<ImageSampleRequest>();
+    auto r = std::make_shared<api::ImageSampleRequest>();
     cmd->add_option("--model", o->model, "image model (.msi)")->required();
     cmd->add_option("--image", o->image, "image to edit (PNG of the model's size)")->required();
     cmd->add_option("--mask", o->mask, "mask PNG: white = re-generate")->required();
@@ -241,13 +241,13 @@ void addInpaint(CLI::App* image) {
     cmd->callback([=] {
 #ifdef MASKSTUDIO_HAVE_IMAGING
         initTorchRuntime(0);
-        ImageSession session;
+        api::ImageSession session;
         session.load(o->model, o->device);
         r->conditions = parseConditionAssignments(session.schema(), *assignments);
         const int size = static_cast<int>(session.imageSize());
-        const ImagePixels base = readModelImage(o->image, static_cast<int>(session.imageChannels()), size);
-        const ImagePixels mask = readModelImage(o->mask, 1, size);
-        const ImageSampleResult res = session.inpaint(*r, base, mask);
+        const api::ImagePixels base = readModelImage(o->image, static_cast<int>(session.imageChannels()), size);
+        const api::ImagePixels mask = readModelImage(o->mask, 1, size);
+        const api::ImageSampleResult res = session.inpaint(*r, base, mask);
         std::cout << "inpainted in " << fixed(res.seconds, 2) << " s (" << res.stepsDone << " denoising steps)\n";
         writeImages(res.images, o->out);
 #else
@@ -259,13 +259,13 @@ void addInpaint(CLI::App* image) {
 void addEval(CLI::App* image) {
     auto* cmd = image->add_subcommand("eval", "MSE / SSIM per inference sparsity and controllability on held-out images");
     auto in = std::make_shared<ImageInput>();
-    auto r = std::make_shared<ImageEvalRequest>();
+    auto r = std::make_shared<api::ImageEvalRequest>();
     auto sparsities = std::make_shared<std::string>();
     auto json = std::make_shared<bool>(false);
     addImageInputOptions(cmd, *in);
     cmd->add_option("--model", r->modelPath, "image model (.msi)")->required();
     cmd->add_option("--rows", r->rows, "held-out images to evaluate");
-    cmd->add_option("--sparsities", *sparsities, "comma-separated inference sparsities (default 0,0.1,...,0.9)");
+    cmd->add_option("--sparsities", *sparsities, "comma-separated inference sparsities (empty: 0,0.1,...,0.9)");
     cmd->add_option("--sampler", r->sampler, "ddim or ddpm");
     cmd->add_option("--steps", r->steps, "sampler steps");
     cmd->add_option("--guidance", r->guidance, "classifier-free guidance scale");
@@ -276,7 +276,7 @@ void addEval(CLI::App* image) {
     cmd->callback([=] {
         initTorchRuntime(0);
         if (!sparsities->empty()) r->sparsities = parseList(*sparsities);
-        const ImageEvalReport rep = evaluateImageModel(loadImageInput(*in), *r);
+        const api::ImageEvalReport rep = api::evaluateImageModel(loadImageInput(*in), *r);
         std::cout << rep.testImages << " held-out images, " << r->sampler << " " << r->steps << " steps, guidance "
                   << r->guidance << ", on " << rep.device << ", " << fixed(rep.seconds, 1) << " s\n";
         std::cout << "classifier accuracy on the real held-out images:";
@@ -304,13 +304,13 @@ void addEval(CLI::App* image) {
 
 void addBench(CLI::App* image) {
     auto* cmd = image->add_subcommand("bench", "Image generation speed: DDIM + decode per batch size");
-    auto s = std::make_shared<ImageBenchSettings>();
+    auto s = std::make_shared<experiments::ImageBenchSettings>();
     auto batches = std::make_shared<std::string>();
     auto threads = std::make_shared<int>(0);
     auto json = std::make_shared<bool>(false);
     cmd->add_option("--model", s->modelPath, "image model (default: the default architecture, untrained)");
     cmd->add_option("--size", s->size, "image size without --model");
-    cmd->add_option("--batches", *batches, "comma-separated batch sizes (default 1,4,16)");
+    cmd->add_option("--batches", *batches, "comma-separated batch sizes (empty: 1,4,16)");
     cmd->add_option("--steps", s->steps, "DDIM steps");
     cmd->add_option("--guidance", s->guidance, "guidance scale (!= 1 doubles the U-Net batch)");
     cmd->add_option("--iterations", s->iterations, "timed calls per row (after one warm-up)");
@@ -323,7 +323,7 @@ void addBench(CLI::App* image) {
             s->batches.clear();
             for (double b : parseList(*batches)) s->batches.push_back(static_cast<int64_t>(b));
         }
-        const ImageBenchReport r = runImageBenchmark(*s);
+        const experiments::ImageBenchReport r = experiments::runImageBenchmark(*s);
         const RuntimeInfo info = runtimeInfo();
         std::cout << r.model << ", " << r.size << " px, U-Net " << r.unetParameters / 1000 << "k parameters, DDIM " << r.steps
                   << " steps, guidance " << s->guidance << ", " << r.device << (r.cudaGraphs ? " (CUDA graph)" : "") << ", " << info.intraOpThreads

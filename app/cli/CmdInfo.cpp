@@ -1,11 +1,11 @@
 #include <iostream>
 
-#include "CliCommon.h"
-#include "Commands.h"
-#include "data/SchemaInference.h"
-#include "io/ConfigJson.h"
-#include "io/ModelBundle.h"
-#include "runtime/TorchRuntime.h"
+#include "app/cli/CliCommon.h"
+#include "app/cli/Commands.h"
+#include "core/data/SchemaInference.h"
+#include "core/runtime/TorchRuntime.h"
+#include "mcvae/McVaeJson.h"
+#include "mcvae/ModelBundle.h"
 
 namespace ms::cli {
 
@@ -25,7 +25,7 @@ void addInfoCommand(CLI::App& app) {
             if (*json) printJsonLine({{"version", MASKSTUDIO_VERSION}, {"torch", info.torchVersion}, {"cuda", info.cudaAvailable}});
             return;
         }
-        const ModelBundle b = loadBundle(*model);
+        const mcvae::ModelBundle b = mcvae::loadBundle(*model);
         std::cout << *model << ": " << b.modelType << " '" << b.name << "', " << b.state.completedEpochs << "/"
                   << b.training.epochs << " epochs" << (b.state.partial ? " (cancelled mid-epoch)" : "")
                   << ", trained on '" << b.split.dataFile << "' (" << b.split.dataRows << " rows, "

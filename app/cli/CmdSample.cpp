@@ -1,11 +1,11 @@
 #include <iostream>
 
-#include "CliCommon.h"
-#include "Commands.h"
-#include "geometry/DesignDrawing.h"
-#include "geometry/GeometryExport.h"
-#include "inference/DesignGenerator.h"
-#include "runtime/TorchRuntime.h"
+#include "app/cli/CliCommon.h"
+#include "app/cli/Commands.h"
+#include "core/geometry/DesignDrawing.h"
+#include "core/geometry/GeometryExport.h"
+#include "core/runtime/TorchRuntime.h"
+#include "mcvae/DesignGenerator.h"
 #ifdef MASKSTUDIO_HAVE_IMAGING
 #include "imaging/DrawingRaster.h"
 #endif
@@ -32,12 +32,12 @@ void addSampleCommand(CLI::App& app) {
     cmd->add_flag("--json", *json, "print the generated designs as JSON on the last line");
     cmd->callback([=] {
         initTorchRuntime(1);
-        DesignGenerator gen(loadBundle(*model));
-        GenerationRequest req;
+        mcvae::DesignGenerator gen(mcvae::loadBundle(*model));
+        mcvae::GenerationRequest req;
         req.conditions = parseConditionAssignments(gen.schema(), *assignments);
         req.count = *n;
         req.seed = *seed;
-        req.latent = *zero ? LatentMode::Zero : LatentMode::Sample;
+        req.latent = *zero ? mcvae::LatentMode::Zero : mcvae::LatentMode::Sample;
         const auto designs = gen.generate(req);
         std::vector<Drawing> drawings;
         const DesignDetails details = designDetailsFrom(req.conditions.textByColumn(gen.schema()));
@@ -47,7 +47,7 @@ void addSampleCommand(CLI::App& app) {
         writeDxf(drawings, *out + ".dxf");
         std::string written = *out + ".csv, " + *out + ".svg, " + *out + ".dxf";
 #ifdef MASKSTUDIO_HAVE_IMAGING
-        writeDrawingsPng(drawings, *out + ".png");
+        imaging::writeDrawingsPng(drawings, *out + ".png");
         written += ", " + *out + ".png";
 #else
         std::cerr << "note: this build has no OpenCV imaging target, so no PNG was written" << std::endl;

@@ -1,11 +1,11 @@
 #include <iostream>
 
-#include "CliCommon.h"
-#include "Commands.h"
-#include "data/CsvReader.h"
-#include "data/SchemaInference.h"
-#include "data/SchemaJson.h"
-#include "io/Preset.h"
+#include "app/cli/CliCommon.h"
+#include "app/cli/Commands.h"
+#include "core/data/CsvReader.h"
+#include "core/data/SchemaInference.h"
+#include "core/data/SchemaJson.h"
+#include "mcvae/Preset.h"
 
 namespace ms::cli {
 
@@ -20,7 +20,7 @@ void addSchemaCommand(CLI::App& app) {
     cmd->add_option("--preset", *preset, "apply a preset's column overrides (e.g. geobiked)");
     cmd->add_flag("--json", *json, "print the schema as JSON on the last line");
     cmd->callback([=] {
-        const Schema schema = inferSchema(readCsvFile(*data), loadPreset(*preset).columns);
+        const Schema schema = inferSchema(readCsvFile(*data), mcvae::loadPreset(*preset).columns);
         if (!out->empty()) {
             saveSchemaFile(schema, *out);
             std::cout << "wrote " << *out << std::endl;

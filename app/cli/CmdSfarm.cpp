@@ -1,12 +1,12 @@
 #include <cmath>
 #include <iostream>
 
-#include "CliCommon.h"
-#include "Commands.h"
-#include "runtime/TorchRuntime.h"
 #include "api/SfarmTable.h"
-#include "bench/AcquisitionBenchmark.h"
-#include "bench/ImputationBenchmark.h"
+#include "app/cli/CliCommon.h"
+#include "app/cli/Commands.h"
+#include "core/runtime/TorchRuntime.h"
+#include "experiments/AcquisitionBenchmark.h"
+#include "experiments/ImputationBenchmark.h"
 
 namespace ms::cli {
 
@@ -25,15 +25,15 @@ std::pair<double, double> meanAndSd(const std::vector<double>& v) {
 
 static void addSfarmTableCommands(CLI::App* cmd) {
     auto* train = cmd->add_subcommand("train", "Train SFARM on a CSV: numeric columns and text columns of a few classes are modelled, empty cells are unknown values");
-    auto r = std::make_shared<SfarmTrainRequest>();
+    auto r = std::make_shared<api::SfarmTrainRequest>();
     auto trainJson = std::make_shared<bool>(false);
     train->add_option("--data", r->dataPath, "CSV with empty cells for unknown values")->required();
     train->add_option("--out", r->outPath, "SFARM model to write (.sfm)")->required();
     train->add_option("--columns", r->columns, "columns to model (default: every numeric column and every text column of 2-64 classes)")->delimiter(',');
     train->add_option("--epochs", r->epochs, "epochs (default 0 = about 40,000 updates; with early stopping the most)");
-    train->add_option("--hidden", r->hidden, "MLP units per layer (default 0 = by column count: 64, 128 or 256)");
+    train->add_option("--hidden", r->hidden, "MLP units per layer (0 = by column count: 64, 128 or 256)");
     train->add_flag("--tune", r->tune, "search hidden units, learning rate and atoms on held-out cells (successive halving, both cores)");
-    train->add_option("--tune-trials", r->tuneTrials, "settings tried by --tune (default 12)")->check(CLI::Range(int64_t{2}, int64_t{1000}));
+    train->add_option("--tune-trials", r->tuneTrials, "settings tried by --tune")->check(CLI::Range(int64_t{2}, int64_t{1000}));
     auto noEarlyStop = std::make_shared<bool>(false);
     train->add_flag("--no-early-stopping", *noEarlyStop, "train every epoch on every cell (default: hold out 10 % of the cells, keep the best weights)");
     train->add_option("--mixture", r->mixture, "Gaussian components per continuous column (default 1; more fit several modes)")
@@ -58,9 +58,9 @@ static void addSfarmTableCommands(CLI::App* cmd) {
         r->cosineDecay = !*constantLr;
         r->textColumns = !*noText;
         r->earlyStopping = !*noEarlyStop;
-        const SfarmTrainResult res = trainSfarmOnCsv(*r, [](int64_t epoch, double loss) {
+        const api::SfarmTrainResult res = api::trainSfarmOnCsv(*r, [](int64_t epoch, double loss) {
             if (epoch % 500 == 0) std::cerr << "epoch " << epoch << " loss " << fixed(loss, 4) << "\n";
-        }, cancel, [](const SfarmTuneTrial& t) {
+        }, cancel, [](const api::SfarmTuneTrial& t) {
             std::cerr << "trial " << t.trial << " rung " << t.rung << ": held-out error " << fixed(t.validationError, 4) << "  (" << t.settings << ")\n";
         });
         restoreInterrupt();
@@ -111,7 +111,7 @@ static void addSfarmTableCommands(CLI::App* cmd) {
     impute->add_flag("--json", io->json, "print a JSON summary on the last line");
     impute->callback([io] {
         initTorchRuntime(1);
-        const SfarmImputeResult res = imputeCsvWithSfarm(io->model, io->data, io->out, io->sample, io->seed, io->wholeNumbers);
+        const api::SfarmImputeResult res = api::imputeCsvWithSfarm(io->model, io->data, io->out, io->sample, io->seed, io->wholeNumbers);
         std::cout << "filled " << res.filled << " empty cell(s) in " << res.rows << " rows: " << io->out << "\n";
         if (io->json) printJsonLine({{"out", io->out}, {"rows", res.rows}, {"filled", res.filled}});
     });
@@ -126,7 +126,7 @@ static void addSfarmTableCommands(CLI::App* cmd) {
     score->add_flag("--json", so->json, "print the scores as JSON on the last line");
     score->callback([so] {
         initTorchRuntime(1);
-        const std::vector<double> ll = scoreCsvWithSfarm(so->model, so->data, so->orders, so->seed);
+        const std::vector<double> ll = api::scoreCsvWithSfarm(so->model, so->data, so->orders, so->seed);
         std::vector<std::vector<std::string>> rows;
         for (std::size_t i = 0; i < ll.size(); ++i) rows.push_back({std::to_string(i), fixed(ll[i], 3)});
         printTable({"row", "log p(observed)"}, rows);
@@ -145,7 +145,7 @@ static void addSfarmTableCommands(CLI::App* cmd) {
     acquire->add_flag("--json", ao->json, "print the ranking as JSON on the last line");
     acquire->callback([ao] {
         initTorchRuntime(1);
-        const auto ranking = acquireWithSfarm(ao->model, ao->data, ao->row, ao->target, ao->samples, ao->seed);
+        const auto ranking = api::acquireWithSfarm(ao->model, ao->data, ao->row, ao->target, ao->samples, ao->seed);
         std::vector<std::vector<std::string>> rows;
         nlohmann::json j = nlohmann::json::array();
         for (const auto& a : ranking) {
@@ -161,21 +161,21 @@ static void addSfarmTableCommands(CLI::App* cmd) {
 static void addAcquisitionCurveCommand(CLI::App* cmd) {
     auto* curve = cmd->add_subcommand("acquisition", "Acquisition curve on a UCI table: target RMSE vs features acquired, SFARM greedy vs random order");
     auto data = std::make_shared<std::string>();
-    auto s = std::make_shared<AcquisitionBenchmarkSettings>();
+    auto s = std::make_shared<experiments::AcquisitionBenchmarkSettings>();
     auto json = std::make_shared<bool>(false);
     curve->add_option("--data", *data, "whitespace-separated numeric table, target in the last column")->required();
-    curve->add_option("--seeds", s->seeds, "split seeds (default 0,1,2)")->delimiter(',');
-    curve->add_option("--epochs", s->epochs, "SFARM epochs (default 2000)");
-    curve->add_option("--hidden", s->hidden, "MLP units (default 32)");
-    curve->add_option("--samples", s->informationSamples, "samples per information estimate (default 32)");
-    curve->add_option("--miwae-epochs", s->miwaeEpochs, "also MIWAE greedy, trained this many epochs (default 0: off)");
+    curve->add_option("--seeds", s->seeds, "split seeds")->delimiter(',');
+    curve->add_option("--epochs", s->epochs, "SFARM epochs");
+    curve->add_option("--hidden", s->hidden, "MLP units");
+    curve->add_option("--samples", s->informationSamples, "samples per information estimate");
+    curve->add_option("--miwae-epochs", s->miwaeEpochs, "also MIWAE greedy, trained this many epochs (0: off)");
     curve->add_flag("--json", *json, "print the curves as JSON on the last line");
     curve->callback([=] {
         initTorchRuntime(1);
         const NumericTable table = readNumericTable(*data);
-        AcquisitionBenchmarkSettings settings = *s;
+        experiments::AcquisitionBenchmarkSettings settings = *s;
         settings.log = [](const std::string& line) { std::cerr << line << std::endl; };
-        const AcquisitionCurves c = runAcquisitionBenchmark(table, settings, CancelToken());
+        const experiments::AcquisitionCurves c = experiments::runAcquisitionBenchmark(table, settings, CancelToken());
         std::vector<std::vector<std::string>> rows;
         for (std::size_t k = 0; k < c.greedy.size(); ++k) {
             rows.push_back({std::to_string(k), fixed(c.greedy[k], 3), fixed(c.random[k], 3)});
@@ -205,32 +205,32 @@ void addSfarmCommand(CLI::App& app) {
     auto* uci = cmd->add_subcommand("uci", "Test NLL of the unobserved standardised features on a UCI table (paper Table 1), SFARM or a baseline");
     cmd->require_subcommand(1);
     auto data = std::make_shared<std::string>();
-    auto s = std::make_shared<ImputationBenchmarkSettings>();
+    auto s = std::make_shared<experiments::ImputationBenchmarkSettings>();
     auto json = std::make_shared<bool>(false);
     auto method = std::make_shared<std::string>("sfarm");
     uci->add_option("--method", *method, "sfarm, or a baseline: miwae (K = 20), vae (trained on complete data)")
         ->check(CLI::IsMember({"sfarm", "miwae", "vae"}));
     uci->add_option("--data", *data, "whitespace-separated numeric table, e.g. ../shared/data/uci/energy.txt")->required();
-    uci->add_option("--seeds", s->seeds, "split seeds (default 0,1,2,3,4)")->delimiter(',');
-    uci->add_option("--missing", s->missingRate, "MCAR missing rate in train and test (default 0.5)")->check(CLI::Range(0.01, 0.99));
-    uci->add_option("--epochs", s->epochs, "training epochs (default 2000, the paper's)");
-    uci->add_option("--hidden", s->hidden, "MLP units per layer (default 32, the paper's)");
-    uci->add_option("--mixture", s->mixture, "SFARM: Gaussian components per feature (default 1, the paper's)")->check(CLI::Range(1, 64));
+    uci->add_option("--seeds", s->seeds, "split seeds")->delimiter(',');
+    uci->add_option("--missing", s->missingRate, "MCAR missing rate in train and test")->check(CLI::Range(0.01, 0.99));
+    uci->add_option("--epochs", s->epochs, "training epochs (the paper's)");
+    uci->add_option("--hidden", s->hidden, "MLP units per layer (the paper's)");
+    uci->add_option("--mixture", s->mixture, "SFARM: Gaussian components per feature (the paper's)")->check(CLI::Range(1, 64));
     uci->add_flag("--atoms", s->atoms, "the training part's repeated values (>= 2 % of a feature's values) as atoms (SFARM, MIWAE and VAE)");
-    uci->add_option("--orders", s->likelihoodOrders, "orders K of the Monte Carlo likelihood (default 20)");
+    uci->add_option("--orders", s->likelihoodOrders, "orders K of the Monte Carlo likelihood");
     uci->add_option("--validation", s->validationFraction,
                     "SFARM early stopping: hold out this share of the training rows (e.g. 0.1); --epochs becomes the maximum")
         ->check(CLI::Range(0.0, 0.5));
-    uci->add_option("--validate-every", s->validateEvery, "epochs between validation checks (default 50)")->check(CLI::Range(1, 100000));
-    uci->add_option("--patience", s->patience, "checks without improvement before stopping (default 10)")->check(CLI::Range(1, 100000));
+    uci->add_option("--validate-every", s->validateEvery, "epochs between validation checks")->check(CLI::Range(1, 100000));
+    uci->add_option("--patience", s->patience, "checks without improvement before stopping")->check(CLI::Range(1, 100000));
     uci->add_flag("--json", *json, "print the results as JSON on the last line");
     uci->callback([=] {
         initTorchRuntime(1);
         const NumericTable table = readNumericTable(*data);
-        ImputationBenchmarkSettings settings = *s;
-        settings.method = parseImputationMethod(*method);
+        experiments::ImputationBenchmarkSettings settings = *s;
+        settings.method = experiments::parseImputationMethod(*method);
         settings.log = [](const std::string& line) { std::cerr << line << std::endl; };
-        const auto results = runImputationBenchmark(table, settings, CancelToken());
+        const auto results = experiments::runImputationBenchmark(table, settings, CancelToken());
         std::vector<double> nll, perValue, rmse;
         std::vector<std::vector<std::string>> rows;
         nlohmann::json j;

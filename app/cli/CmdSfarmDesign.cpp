@@ -6,17 +6,17 @@
 #include <iostream>
 #include <limits>
 
-#include "CliCommon.h"
-#include "Commands.h"
-#include "api/DesignSfarm.h"
-#include "data/CsvReader.h"
-#include "data/DesignTableBuilder.h"
-#include "data/NumberText.h"
-#include "geometry/GeometryExport.h"
-#include "inference/ConditionValues.h"
-#include "io/ModelBundle.h"
-#include "runtime/Stopwatch.h"
-#include "runtime/TorchRuntime.h"
+#include "app/cli/CliCommon.h"
+#include "app/cli/Commands.h"
+#include "core/conditioning/ConditionValues.h"
+#include "core/data/CsvReader.h"
+#include "core/data/DesignTableBuilder.h"
+#include "core/data/NumberText.h"
+#include "core/geometry/GeometryExport.h"
+#include "core/runtime/Stopwatch.h"
+#include "core/runtime/TorchRuntime.h"
+#include "mcvae/ModelBundle.h"
+#include "sfarm/DesignSfarm.h"
 
 namespace ms::cli {
 
@@ -47,7 +47,7 @@ std::vector<double> parsePins(const Schema& schema, const std::vector<std::strin
     return outputs;
 }
 
-std::string suggestionText(const Schema& schema, const ConditionSuggestion& s) {
+std::string suggestionText(const Schema& schema, const sfarm::ConditionSuggestion& s) {
     const auto c = static_cast<std::size_t>(s.condition);
     if (c < schema.categorical.size()) return schema.categorical[c].classes[static_cast<std::size_t>(s.suggestedClass)];
     return fixed(s.suggestedNumber, 4);
@@ -57,24 +57,24 @@ std::string suggestionText(const Schema& schema, const ConditionSuggestion& s) {
 
 void addSfarmDesignCommands(CLI::App* sfarm) {
     auto* design = sfarm->add_subcommand("design", "Train the studio's design SFARM (keypoints + conditions as one vector) for a model's data set");
-    struct DesignOpts { std::string model, data, out; DesignSfarmSettings settings; bool json = false; };
+    struct DesignOpts { std::string model, data, out; sfarm::DesignSfarmSettings settings; bool json = false; };
     auto d = std::make_shared<DesignOpts>();
     design->add_option("--model", d->model, "model bundle (.msm) whose schema to use")->required();
     design->add_option("--data", d->data, "the data set's CSV")->required();
     design->add_option("--out", d->out, "design SFARM to write (.sfm; the studio loads <bundle>.sfm beside a bundle)")->required();
-    design->add_option("--epochs", d->settings.epochs, "epochs (default 400)");
-    design->add_option("--hidden", d->settings.hidden, "MLP units per layer (default 256)");
+    design->add_option("--epochs", d->settings.epochs, "epochs");
+    design->add_option("--hidden", d->settings.hidden, "MLP units per layer");
     design->add_option("--lr", d->settings.lr, "learning rate");
     design->add_option("--seed", d->settings.seed, "seed");
     design->add_flag("--json", d->json, "print a JSON summary on the last line");
     design->callback([d] {
         initTorchRuntime(1);
-        const Schema schema = loadBundle(d->model).schema;
+        const Schema schema = mcvae::loadBundle(d->model).schema;
         const DesignTable table = buildDesignTable(readCsvFile(d->data), schema);
         const CancelToken& cancel = cancelOnInterrupt();
         const Stopwatch t0;
         double lastLoss = 0.0;
-        const DesignSfarm model = DesignSfarm::train(schema, table, d->settings, [&](int64_t epoch, double loss) {
+        const sfarm::DesignSfarm model = sfarm::DesignSfarm::train(schema, table, d->settings, [&](int64_t epoch, double loss) {
             lastLoss = loss;
             if (epoch % 50 == 0) std::cerr << "epoch " << epoch << " loss " << fixed(loss, 4) << "\n";
         }, cancel);
@@ -109,9 +109,9 @@ void addSfarmDesignCommands(CLI::App* sfarm) {
     next->add_flag("--json", n->json, "print the ranking as JSON on the last line");
     next->callback([n] {
         initTorchRuntime(1);
-        const DesignSfarm model = DesignSfarm::load(n->model);
+        const sfarm::DesignSfarm model = sfarm::DesignSfarm::load(n->model);
         const Schema& schema = model.schema();
-        PartialDesign partial{parseConditionAssignments(schema, n->conditions), parsePins(schema, n->pins)};
+        sfarm::PartialDesign partial{parseConditionAssignments(schema, n->conditions), parsePins(schema, n->pins)};
         std::vector<int> target;
         if (!n->target.empty()) {
             const int k = keypointIndex(schema, n->target);
@@ -124,7 +124,7 @@ void addSfarmDesignCommands(CLI::App* sfarm) {
         std::cout << "rank  condition                             reduction  suggested\n";
         nlohmann::json rows = nlohmann::json::array();
         for (std::size_t i = 0; i < ranked.size(); ++i) {
-            const ConditionSuggestion& s = ranked[i];
+            const sfarm::ConditionSuggestion& s = ranked[i];
             std::string name = s.column;
             name.resize(std::max<std::size_t>(name.size(), 36), ' ');
             std::cout << (i + 1 < 10 ? "   " : "  ") << i + 1 << "  " << name << " " << fixed(100.0 * s.spreadReduction, 1)
@@ -133,7 +133,7 @@ void addSfarmDesignCommands(CLI::App* sfarm) {
         }
         if (n->complete > 0) {
             if (n->out.empty()) throw std::invalid_argument("--complete needs --out FILE.csv");
-            const ImputedDesigns done = model.impute(partial, n->complete, n->seed);
+            const sfarm::ImputedDesigns done = model.impute(partial, n->complete, n->seed);
             writeDesignsCsv(schema, done.designs, n->out);
             std::cout << "wrote " << done.designs.size() << " completed design(s) to " << n->out << "\n";
         }

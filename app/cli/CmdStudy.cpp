@@ -1,9 +1,9 @@
 #include <iostream>
 
-#include "CliCommon.h"
-#include "Commands.h"
-#include "api/Studies.h"
-#include "runtime/TorchRuntime.h"
+#include "experiments/Studies.h"
+#include "app/cli/CliCommon.h"
+#include "app/cli/Commands.h"
+#include "core/runtime/TorchRuntime.h"
 
 namespace ms::cli {
 
@@ -18,25 +18,25 @@ void addStudyCommand(CLI::App& app) {
     auto json = std::make_shared<bool>(false);
     cmd->add_option("which", *which, "sparsity, schedules or datasize")->required()->check(CLI::IsMember({"sparsity", "schedules", "datasize"}));
     cmd->add_option("--data", *data, "CSV (e.g. ../shared/data/geobiked/df_parameters_final.csv)")->required();
-    cmd->add_option("--preset", *preset, "preset (default geobiked)");
+    cmd->add_option("--preset", *preset, "preset");
     cmd->add_option("--seeds", *seeds, "split seeds to average over")->delimiter(',');
     cmd->add_option("--epochs", *epochs, "epochs per run (default: the preset's)");
     cmd->add_option("--device", *device, "cpu, cuda or auto");
     cmd->add_flag("--json", *json, "print the rows as JSON on the last line");
     cmd->callback([=] {
         initTorchRuntime();
-        const Preset p = loadPreset(*preset);
-        const PreparedData d = prepareData(*data, "", p);
-        StudySettings s;
+        const mcvae::Preset p = mcvae::loadPreset(*preset);
+        const mcvae::PreparedData d = mcvae::prepareData(*data, "", p);
+        experiments::StudySettings s;
         s.seeds = *seeds;
         s.epochs = *epochs;
         s.device = *device;
         s.log = [](const std::string& line) { std::cerr << line << std::endl; };
-        const std::vector<StudyRow> rows = *which == "sparsity"    ? runSparsityStudy(d, p, s)
-                                           : *which == "schedules" ? runScheduleStudy(d, p, s)
-                                                                   : runDataSizeStudy(d, p, s);
+        const std::vector<experiments::StudyRow> rows = *which == "sparsity"    ? experiments::runSparsityStudy(d, p, s)
+                                           : *which == "schedules" ? experiments::runScheduleStudy(d, p, s)
+                                                                   : experiments::runDataSizeStudy(d, p, s);
         std::vector<std::string> header{"training", "mean MSE z=0", "mean MSE z~N"};
-        for (double sp : defaultInferenceSparsities()) header.push_back("s=" + fixed(sp, 1));
+        for (double sp : mcvae::defaultInferenceSparsities()) header.push_back("s=" + fixed(sp, 1));
         header.push_back("train s");
         std::vector<std::vector<std::string>> table;
         nlohmann::json j = nlohmann::json::array();

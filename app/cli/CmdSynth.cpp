@@ -1,11 +1,11 @@
 #include <iostream>
 
-#include "Commands.h"
-#include "data/DesignTableBuilder.h"
-#include "synth/BikeSynth.h"
-#include "data/CsvReader.h"
-#include "synth/CarSynth.h"
-#include "synth/PartsTableSynth.h"
+#include "app/cli/Commands.h"
+#include "core/data/CsvReader.h"
+#include "core/data/DesignTableBuilder.h"
+#include "core/synth/BikeSynth.h"
+#include "core/synth/CarSynth.h"
+#include "core/synth/PartsTableSynth.h"
 
 namespace ms::cli {
 

@@ -1,17 +1,17 @@
 #include <cmath>
 #include <iostream>
 
-#include "CliCommon.h"
-#include "Commands.h"
 #include "api/EvalJob.h"
 #include "api/TrainJob.h"
-#include "runtime/TorchRuntime.h"
+#include "app/cli/CliCommon.h"
+#include "app/cli/Commands.h"
+#include "core/runtime/TorchRuntime.h"
 
 namespace ms::cli {
 
 void addTrainCommand(CLI::App& app) {
     auto* cmd = app.add_subcommand("train", "Train an mcVAE on a CSV (85/15 split recorded in the model)");
-    auto r = std::make_shared<TrainRequest>();
+    auto r = std::make_shared<api::TrainRequest>();
     auto epochs = std::make_shared<int64_t>(0);
     auto seed = std::make_shared<int64_t>(-1);
     auto threads = std::make_shared<int>(0);
@@ -42,7 +42,7 @@ void addTrainCommand(CLI::App& app) {
     cmd->add_flag("--quiet", *quiet, "no per-epoch progress");
     cmd->callback([=] {
         initTorchRuntime();
-        TrainRequest req = *r;
+        api::TrainRequest req = *r;
         if (*epochs > 0) req.epochs = *epochs;
         if (*seed >= 0) req.seed = static_cast<uint64_t>(*seed);
         if (*threads > 0) req.threads = *threads;
@@ -62,9 +62,9 @@ void addTrainCommand(CLI::App& app) {
                       << (std::isnan(p.record.validation) ? "" : "  val " + fixed(p.record.validation))
                       << "  " << fixed(p.samplesPerSecond, 0) << " samples/s" << std::endl;
         };
-        const TrainResult result = runTraining(req, progress, g_cancel);
+        const api::TrainResult result = api::runTraining(req, progress, g_cancel);
         restoreInterrupt();
-        const SparsityEvaluation ev = evaluateHeldOut(result.bundle, req.dataPath);
+        const mcvae::SparsityEvaluation ev = api::evaluateHeldOut(result.bundle, req.dataPath);
         std::cout << (result.cancelled ? "cancelled; checkpoint kept in " : "trained ") << req.outPath << ": "
                   << result.bundle.state.completedEpochs << " epochs on " << result.trainRows << " rows in "
                   << fixed(result.seconds, 2) << " s on " << result.deviceName << "; held-out mean MSE (z=0) "

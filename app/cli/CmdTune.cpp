@@ -2,10 +2,10 @@
 #include <cmath>
 #include <iostream>
 
-#include "CliCommon.h"
-#include "Commands.h"
 #include "api/TuneJob.h"
-#include "runtime/TorchRuntime.h"
+#include "app/cli/CliCommon.h"
+#include "app/cli/Commands.h"
+#include "core/runtime/TorchRuntime.h"
 
 namespace ms::cli {
 
@@ -29,7 +29,7 @@ double parseDuration(const std::string& text) {
 }
 
 struct TuneOptions {
-    TuneRequest request;
+    api::TuneRequest request;
     std::string budget = "10m";
     bool json = false;
     bool quiet = false;
@@ -38,14 +38,14 @@ struct TuneOptions {
     void addTo(CLI::App* cmd) {
         cmd->add_option("--data", request.dataPath, "training CSV")->required();
         cmd->add_option("--schema", request.schemaPath, "schema JSON (default: inferred)");
-        cmd->add_option("--preset", request.preset, "start from this preset (it is trial 0 and a finalist)")->capture_default_str();
+        cmd->add_option("--preset", request.preset, "start from this preset (it is trial 0 and a finalist)");
         cmd->add_option("--out", request.outPath, "preset JSON to write the best settings to")->required();
-        cmd->add_option("--budget", budget, "wall time for the whole search: 10m, 90s, 1h, seconds; 0 = no limit")->capture_default_str();
-        cmd->add_option("--trials", request.settings.trials, "first-rung trials (0 = as many as the budget allows)")->capture_default_str();
-        cmd->add_option("--folds", request.settings.folds, "validation folds of the training part")->check(CLI::Range(2, 10))->capture_default_str();
-        cmd->add_option("--finalists", request.settings.finalists, "best trials cross-validated on every fold")->check(CLI::Range(1, 20))->capture_default_str();
-        cmd->add_option("--workers", request.settings.workers, "trials trained at once (one thread each)")->check(CLI::Range(1, 256))->capture_default_str();
-        cmd->add_option("--seed", request.settings.seed, "seed of the settings draws and the folds")->capture_default_str();
+        cmd->add_option("--budget", budget, "wall time for the whole search: 10m, 90s, 1h, seconds; 0 = no limit");
+        cmd->add_option("--trials", request.settings.trials, "first-rung trials (0 = as many as the budget allows)");
+        cmd->add_option("--folds", request.settings.folds, "validation folds of the training part")->check(CLI::Range(2, 10));
+        cmd->add_option("--finalists", request.settings.finalists, "best trials cross-validated on every fold")->check(CLI::Range(1, 20));
+        cmd->add_option("--workers", request.settings.workers, "trials trained at once (one thread each)")->check(CLI::Range(1, 256));
+        cmd->add_option("--seed", request.settings.seed, "seed of the settings draws and the folds");
         cmd->add_option("--split-seed", splitSeed, "train/test split seed, as train --seed (default: the preset's)");
         cmd->add_flag("--json", json, "print a JSON summary on the last line");
         cmd->add_flag("--quiet", quiet, "no line per trial");
@@ -66,7 +66,7 @@ void addTuneCommand(CLI::App& app) {
         if (!o->quiet)
             std::cout << "| time s | trial | rung | fold | share of updates | validation MSE (z=0) | settings\n"
                       << "|--------|-------|------|------|------------------|----------------------|---------\n";
-        const TuneOutcome out = runTuneJob(o->request, [&](const TuningTrialReport& r) {
+        const api::TuneOutcome out = api::runTuneJob(o->request, [&](const mcvae::TuningTrialReport& r) {
             if (o->quiet) return;
             std::cout << "| " << fixed(r.seconds, 1) << " | " << r.trial << " | " << (r.rung < 0 ? std::string("CV") : std::to_string(r.rung))
                       << " | " << r.fold << " | " << fixed(r.fraction, 3) << " | "
@@ -74,7 +74,7 @@ void addTuneCommand(CLI::App& app) {
                       << std::flush;
         }, cancel);
         restoreInterrupt();
-        const McVaeTuningResult& r = out.result;
+        const mcvae::McVaeTuningResult& r = out.result;
         std::cout << "\n" << r.trials << " trials in " << fixed(r.seconds, 1) << " s" << (r.cancelled ? " (stopped: best so far)" : "")
                   << ", highest rung " << r.highestRung << "; finalists, compared on " << r.foldsCompared << " of "
                   << o->request.settings.folds << " folds of the training part (" << r.trainRows << " rows each"

@@ -4,9 +4,9 @@
 #include <iostream>
 #include <string>
 
-#include "Commands.h"
-#include "runtime/StepError.h"
-#include "runtime/TorchRuntime.h"
+#include "app/cli/Commands.h"
+#include "core/runtime/StepError.h"
+#include "core/runtime/TorchRuntime.h"
 
 namespace {
 
@@ -28,6 +28,9 @@ int main(int argc, char** argv) {
     CLI::App app{"Maskstudio command line: synthesise data, infer schemas, train, evaluate and sample "
                  "masked-conditioning generative models of engineering geometry."};
     app.require_subcommand(1);
+    // Every option shows its default in --help, taken from the variable it is bound to (set
+    // before the sub-commands are made: they inherit it), so help never disagrees with the code.
+    app.option_defaults()->always_capture_default();
     app.set_version_flag("--version", std::string("maskstudio-cli ") + MASKSTUDIO_VERSION);
     ms::cli::addSynthCommand(app);
     ms::cli::addSchemaCommand(app);

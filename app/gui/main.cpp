@@ -10,10 +10,10 @@
 
 #include <cstdio>
 
-#include "canvas/DesignCanvas.h"
-#include "panels/ConditionPanel.h"
-#include "panels/SamplingPanel.h"
-#include "window/MainWindow.h"
+#include "ui/canvas/DesignCanvas.h"
+#include "ui/panels/ConditionPanel.h"
+#include "ui/panels/SamplingPanel.h"
+#include "ui/window/MainWindow.h"
 
 int main(int argc, char** argv) {
     QApplication app(argc, argv);
@@ -58,7 +58,7 @@ int main(int argc, char** argv) {
     }
     const QStringList pins = parser.values(pin);
     if (!pins.isEmpty()) {
-        QObject::connect(&window, &ms::MainWindow::modelReady, &window, [&window, pins](const ms::ModelInfo& info) {
+        QObject::connect(&window, &ms::MainWindow::modelReady, &window, [&window, pins](const ms::api::ModelInfo& info) {
             for (const QString& p : pins) {
                 const QString name = p.section('=', 0, 0);
                 const QStringList xy = p.section('=', 1).split(',');

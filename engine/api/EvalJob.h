@@ -2,12 +2,12 @@
 // `eval`: the paper's protocol on exactly the held-out split recorded in a model bundle.
 #include <string>
 
-#include "eval/SparsityEvaluation.h"
-#include "io/ModelBundle.h"
+#include "mcvae/ModelBundle.h"
+#include "mcvae/SparsityEvaluation.h"
 
-namespace ms {
+namespace ms::api {
 
 // Throws std::invalid_argument when dataPath is not the data the model was trained on.
-SparsityEvaluation evaluateHeldOut(const ModelBundle& bundle, const std::string& dataPath);
+mcvae::SparsityEvaluation evaluateHeldOut(const mcvae::ModelBundle& bundle, const std::string& dataPath);
 
-}  // namespace ms
+}  // namespace ms::api

@@ -1,26 +1,30 @@
 #include "api/ExploreSession.h"
 
+#include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <limits>
 #include <stdexcept>
 
-#include "data/CsvReader.h"
-#include "data/DataError.h"
-#include "data/DataFingerprint.h"
-#include "data/DesignTableBuilder.h"
-#include "inference/DesignGenerator.h"
-#include "runtime/TorchRuntime.h"
+#include "core/data/CsvReader.h"
+#include "core/data/DataError.h"
+#include "core/data/DataFingerprint.h"
+#include "core/data/DesignTableBuilder.h"
+#include "core/geometry/DesignDetails.h"
+#include "core/geometry/DesignDrawing.h"
+#include "core/runtime/TorchRuntime.h"
+#include "mcvae/DesignGenerator.h"
 
-namespace ms {
+namespace ms::api {
 
 namespace fs = std::filesystem;
 
 struct ExploreSession::Impl {
     ModelInfo info;
-    std::unique_ptr<DesignGenerator> generator;
+    std::unique_ptr<mcvae::DesignGenerator> generator;
     std::vector<std::vector<double>> referenceNormalised;  // training designs, normalised outputs
     std::vector<std::vector<double>> referenceRaw;
-    DesignSfarm sfarm;
+    sfarm::DesignSfarm sfarm;
     std::shared_ptr<const DesignTable> reference;  // the training designs, for training a design SFARM
 };
 
@@ -32,7 +36,7 @@ ExploreSession& ExploreSession::operator=(ExploreSession&&) noexcept = default;
 namespace {
 
 // The reference table when `candidate` holds exactly the data the model was trained on.
-std::optional<DesignTable> matchingReference(const fs::path& candidate, const ModelBundle& bundle, std::string& note) {
+std::optional<DesignTable> matchingReference(const fs::path& candidate, const mcvae::ModelBundle& bundle, std::string& note) {
     std::error_code ec;
     if (candidate.empty() || !fs::is_regular_file(candidate, ec)) return std::nullopt;
     try {
@@ -52,7 +56,7 @@ std::optional<DesignTable> matchingReference(const fs::path& candidate, const Mo
 }  // namespace
 
 const ModelInfo& ExploreSession::load(const std::string& bundlePath, const std::string& device) {
-    ModelBundle bundle = loadBundle(bundlePath);
+    mcvae::ModelBundle bundle = mcvae::loadBundle(bundlePath);
     const at::Device dev = resolveDevice(device);
     auto next = std::make_unique<Impl>();
     ModelInfo& info = next->info;
@@ -87,7 +91,7 @@ const ModelInfo& ExploreSession::load(const std::string& bundlePath, const std::
     std::error_code ec;
     if (fs::is_regular_file(sfarmPath, ec)) {
         try {
-            DesignSfarm sfarm = DesignSfarm::load(sfarmPath.string());
+            sfarm::DesignSfarm sfarm = sfarm::DesignSfarm::load(sfarmPath.string());
             if (sfarm.schema() == bundle.schema) {
                 next->sfarm = std::move(sfarm);
                 info.designSfarm = true;
@@ -105,12 +109,12 @@ const ModelInfo& ExploreSession::load(const std::string& bundlePath, const std::
     if (reference) next->reference = std::make_shared<const DesignTable>(std::move(*reference));
     info.referenceRows = next->referenceRaw.size();
     info.referenceNote = note;
-    next->generator = std::make_unique<DesignGenerator>(std::move(bundle), dev);
+    next->generator = std::make_unique<mcvae::DesignGenerator>(std::move(bundle), dev);
     m = std::move(next);  // only a fully loaded model replaces the current one
     return m->info;
 }
 
-const DesignSfarm& ExploreSession::designSfarm() const {
+const sfarm::DesignSfarm& ExploreSession::designSfarm() const {
     if (!m->info.designSfarm) throw std::logic_error("no design SFARM loaded: " + m->info.designSfarmNote);
     return m->sfarm;
 }
@@ -121,8 +125,8 @@ ExploreSession::DesignSfarmJob ExploreSession::designSfarmJob() const {
 }
 
 std::optional<ExploreSession::TrainedDesignSfarm> ExploreSession::DesignSfarmJob::run(
-    const DesignSfarmSettings& settings, const std::function<void(int64_t, double)>& onEpoch, const CancelToken& cancel) const {
-    TrainedDesignSfarm trained{modelPath, DesignSfarm::train(schema, *designs, settings, onEpoch, cancel), {}};
+    const sfarm::DesignSfarmSettings& settings, const EpochLossFn& onEpoch, const CancelToken& cancel) const {
+    TrainedDesignSfarm trained{modelPath, sfarm::DesignSfarm::train(schema, *designs, settings, onEpoch, cancel), {}};
     if (cancel.cancelled()) return std::nullopt;
     const fs::path target = fs::path(modelPath).replace_extension(".sfm");
     try {
@@ -142,8 +146,8 @@ bool ExploreSession::installDesignSfarm(TrainedDesignSfarm trained) {
     return true;
 }
 
-const ModelInfo& ExploreSession::trainDesignSfarm(const DesignSfarmSettings& settings,
-                                                  const std::function<void(int64_t, double)>& onEpoch, const CancelToken& cancel) {
+const ModelInfo& ExploreSession::trainDesignSfarm(const sfarm::DesignSfarmSettings& settings,
+                                                  const EpochLossFn& onEpoch, const CancelToken& cancel) {
     if (auto trained = designSfarmJob().run(settings, onEpoch, cancel)) installDesignSfarm(std::move(*trained));
     return m->info;
 }
@@ -152,7 +156,7 @@ bool ExploreSession::loaded() const { return m->generator != nullptr; }
 
 const ModelInfo& ExploreSession::info() const { return m->info; }
 
-std::vector<std::vector<double>> ExploreSession::generate(const GenerationRequest& request) const {
+std::vector<std::vector<double>> ExploreSession::generate(const mcvae::GenerationRequest& request) const {
     if (!m->generator) throw std::logic_error("no model loaded");
     return m->generator->generate(request);
 }
@@ -177,4 +181,59 @@ std::optional<std::vector<double>> ExploreSession::nearestReference(const std::v
     return m->referenceRaw[bestRow];
 }
 
-}  // namespace ms
+bool hasPins(const std::vector<double>& pins) {
+    return std::any_of(pins.begin(), pins.end(), [](double v) { return std::isfinite(v); });
+}
+
+ExploreView ExploreSession::explore(const ExploreQuery& query) const {
+    const ModelInfo& model = info();
+    const Schema& schema = model.schema;
+    const int shown = std::max(query.request.count, 1);
+    const int spreadSamples = std::max(shown, kSpreadSamples);
+    ExploreView out;
+    std::vector<std::vector<double>> samples;
+    std::vector<DesignDetails> details;
+    out.pinned = hasPins(query.pins);
+    if (out.pinned) {
+        if (!model.designSfarm) throw std::runtime_error("Pinned keypoints need a design SFARM: " + model.designSfarmNote);
+        // Completions of the pins; unknown conditions are imputed too and drawn as such.
+        sfarm::ImputedDesigns imputed = designSfarm().impute({query.request.conditions, query.pins}, spreadSamples, query.request.seed);
+        samples = std::move(imputed.designs);
+        for (int i = 0; i < shown; ++i)
+            details.push_back(designDetailsFrom(imputed.conditions[static_cast<std::size_t>(i)].textByColumn(schema)));
+    } else {
+        out.designs = generate(query.request);
+        // Rim styles and bottles come from the conditions (unknown ones draw the defaults).
+        details.assign(out.designs.size(), designDetailsFrom(query.request.conditions.textByColumn(schema)));
+        if (query.request.latent == mcvae::LatentMode::Sample && shown >= kSpreadSamples) {
+            samples = out.designs;  // the shown samples are the spread
+        } else {
+            mcvae::GenerationRequest spreadRequest = query.request;
+            spreadRequest.count = spreadSamples;
+            spreadRequest.latent = mcvae::LatentMode::Sample;
+            samples = generate(spreadRequest);
+        }
+    }
+    if (!schema.keypoints.empty()) out.spread = keypointSpread(schema, samples);
+    if (out.pinned) {
+        samples.resize(static_cast<std::size_t>(shown));
+        out.designs = std::move(samples);
+    }
+    out.drawings.reserve(out.designs.size());
+    for (std::size_t i = 0; i < out.designs.size(); ++i)
+        out.drawings.push_back(drawDesign(schema, out.designs[i], query.withLabels, details[i]));
+    if (query.suggest && model.designSfarm) {
+        const sfarm::PartialDesign partial{query.request.conditions, query.pins};
+        out.suggestions = designSfarm().rankUnknownConditions(partial, query.spreadTarget);
+        out.designSpread = designSfarm().spread(partial, query.spreadTarget);
+    }
+    if (query.withReference && !out.designs.empty()) {
+        if (auto nearest = nearestReference(out.designs.front())) {
+            out.referenceDesign = std::move(*nearest);
+            out.referenceDrawing = drawDesign(schema, out.referenceDesign, false, details.front());
+        }
+    }
+    return out;
+}
+
+}  // namespace ms::api

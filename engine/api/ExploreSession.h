@@ -1,6 +1,7 @@
 #pragma once
-// The GUI's engine facade for exploring a trained model: load a bundle, generate designs for a
-// condition set, find the nearest training design. The header holds no torch types, so the
+// The GUI's engine facade for exploring a trained model: load a bundle, turn what the user set
+// (conditions, pinned keypoints) into drawn designs with their spread, rank what to specify
+// next, find the nearest training design. The header holds no torch types, so the
 // Qt layer can include it; an instance is owned and called by one thread (the engine thread).
 #include <cstdint>
 #include <functional>
@@ -9,12 +10,14 @@
 #include <string>
 #include <vector>
 
-#include "api/DesignSfarm.h"
-#include "data/Schema.h"
-#include "inference/GenerationRequest.h"
-#include "training/TrainingProgress.h"
+#include "core/data/Schema.h"
+#include "core/geometry/Drawing.h"
+#include "core/geometry/KeypointSpread.h"
+#include "core/training/TrainingProgress.h"
+#include "mcvae/GenerationRequest.h"
+#include "sfarm/DesignSfarm.h"
 
-namespace ms {
+namespace ms::api {
 
 struct ModelInfo {
     std::string name;
@@ -30,6 +33,37 @@ struct ModelInfo {
     bool designSfarm = false;       // a design SFARM (<bundle stem>.sfm) is loaded: pins, "specify next"
     std::string designSfarmNote;    // which file, or why there is none
 };
+
+// What the studio asks for in one interactive step: the conditions and sampling settings, the
+// pinned outputs and what to draw.
+struct ExploreQuery {
+    mcvae::GenerationRequest request;
+    // Pinned outputs in user units (schema.outputDim() values, NaN = free; empty = no pins).
+    // With any pin the designs are completions by the design SFARM instead of mcVAE samples.
+    std::vector<double> pins;
+    bool suggest = false;           // rank the unknown conditions ("specify next")
+    std::vector<int> spreadTarget;  // outputs whose spread the ranking reduces (empty = all)
+    bool withLabels = false;
+    bool withReference = false;
+};
+
+// Samples behind the keypoint spread shading (at least this many, or the designs shown).
+constexpr int kSpreadSamples = 16;
+
+// What one step shows.
+struct ExploreView {
+    std::vector<std::vector<double>> designs;  // user units, one per sample
+    std::vector<Drawing> drawings;             // one per design
+    std::vector<double> referenceDesign;       // nearest training design (empty when off/none)
+    Drawing referenceDrawing;
+    bool pinned = false;                                  // designs are SFARM completions of the pins
+    std::vector<KeypointSpread> spread;                   // per keypoint over kSpreadSamples samples
+    std::vector<sfarm::ConditionSuggestion> suggestions;  // "specify next", best first (when asked)
+    double designSpread = 0.0;                            // current spread of the target (standardised)
+};
+
+// True when any pinned value is set.
+bool hasPins(const std::vector<double>& pins);
 
 class ExploreSession {
 public:
@@ -49,24 +83,30 @@ public:
 
     // Designs in the user's units, schema().outputDim() values each. Throws
     // std::invalid_argument when the request does not fit the model.
-    std::vector<std::vector<double>> generate(const GenerationRequest& request) const;
+    std::vector<std::vector<double>> generate(const mcvae::GenerationRequest& request) const;
+    // The designs, drawings and spread for one step: mcVAE samples of the conditions, or the
+    // design SFARM's completions of the pins (unknown conditions imputed and drawn as such);
+    // the spread over at least kSpreadSamples samples; "specify next" and the nearest training
+    // design when asked. Throws std::invalid_argument (request does not fit the model) or
+    // std::runtime_error (pins without a design SFARM).
+    ExploreView explore(const ExploreQuery& query) const;
     // The training design closest to `design` (Euclidean in normalised output units).
     std::optional<std::vector<double>> nearestReference(const std::vector<double>& design) const;
 
     // The design SFARM (throws std::logic_error when info().designSfarm is false).
-    const DesignSfarm& designSfarm() const;
+    const sfarm::DesignSfarm& designSfarm() const;
     // Trains the design SFARM on the model's training designs (needs info().referenceRows > 0,
     // else std::logic_error) and saves it as <bundle stem>.sfm beside the bundle; when that
     // folder is not writable it is kept for this session and the note says so. A cancelled run
     // changes nothing. Returns the updated info. The same in two halves, so the training can run
     // on another thread while this session keeps generating: designSfarmJob() (here), then
     // DesignSfarmJob::run (any thread, touches no session), then installDesignSfarm (here).
-    const ModelInfo& trainDesignSfarm(const DesignSfarmSettings& settings, const std::function<void(int64_t, double)>& onEpoch,
+    const ModelInfo& trainDesignSfarm(const sfarm::DesignSfarmSettings& settings, const EpochLossFn& onEpoch,
                                       const CancelToken& cancel);
 
     struct TrainedDesignSfarm {
         std::string modelPath;  // the model it was made for
-        DesignSfarm sfarm;
+        sfarm::DesignSfarm sfarm;
         std::string note;       // where it was saved, or why it could not be
     };
     struct DesignSfarmJob {
@@ -74,8 +114,8 @@ public:
         Schema schema;
         std::shared_ptr<const DesignTable> designs;
         // Trains and saves beside the model; nullopt when cancelled.
-        std::optional<TrainedDesignSfarm> run(const DesignSfarmSettings& settings,
-                                              const std::function<void(int64_t, double)>& onEpoch, const CancelToken& cancel) const;
+        std::optional<TrainedDesignSfarm> run(const sfarm::DesignSfarmSettings& settings,
+                                              const EpochLossFn& onEpoch, const CancelToken& cancel) const;
     };
     DesignSfarmJob designSfarmJob() const;
     // False (and nothing changes) when another model has been loaded since the job was made.
@@ -86,4 +126,4 @@ private:
     std::unique_ptr<Impl> m;
 };
 
-}  // namespace ms
+}  // namespace ms::api

@@ -1,15 +1,15 @@
 #include "api/ImageData.h"
 
-#include "data/DesignTableBuilder.h"
-#include "data/SchemaInference.h"
-#include "io/Preset.h"
+#include "core/data/DesignTableBuilder.h"
+#include "core/data/SchemaInference.h"
+#include "mcvae/Preset.h"
 
-namespace ms {
+namespace ms::api {
 
 ImageConditions inferImageConditions(const ImageSet& images, const std::string& presetName) {
     std::map<std::string, ColumnOverride> overrides;
     if (!presetName.empty())  // a keypoint preset names columns (keypoints, outputs) an image CSV need not have
-        for (const auto& [column, o] : loadPreset(presetName).columns)
+        for (const auto& [column, o] : mcvae::loadPreset(presetName).columns)
             if (images.conditions.columnIndex(column) >= 0) overrides[column] = o;
     overrides[images.imageColumn] = ColumnOverride{ColumnRole::Ignore};
     // Columns an image model has no use for (keypoints, extra outputs) are ignored too.
@@ -36,4 +36,4 @@ ImageConditions imageConditionsWithSchema(const ImageSet& images, const Schema& 
     return c;
 }
 
-}  // namespace ms
+}  // namespace ms::api

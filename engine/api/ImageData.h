@@ -3,12 +3,12 @@
 // preset's overrides applied) for training, or a trained model's for evaluation.
 #include <string>
 
-#include "data/DesignTable.h"
-#include "data/ImageSet.h"
-#include "data/Normalization.h"
-#include "data/Schema.h"
+#include "core/data/DesignTable.h"
+#include "core/data/ImageSet.h"
+#include "core/data/Normalization.h"
+#include "core/data/Schema.h"
 
-namespace ms {
+namespace ms::api {
 
 struct ImageConditions {
     Schema schema;
@@ -20,4 +20,4 @@ struct ImageConditions {
 ImageConditions inferImageConditions(const ImageSet& images, const std::string& presetName);
 ImageConditions imageConditionsWithSchema(const ImageSet& images, const Schema& schema, const Normalization& norm);
 
-}  // namespace ms
+}  // namespace ms::api

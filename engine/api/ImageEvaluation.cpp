@@ -7,21 +7,21 @@
 #include <stdexcept>
 
 #include "api/ImageData.h"
-#include "api/ImageTensors.h"
-#include "data/DesignTensors.h"
+#include "core/data/DesignTensors.h"
+#include "core/data/ImageTensors.h"
+#include "core/runtime/Stopwatch.h"
+#include "core/runtime/TorchRuntime.h"
 #include "diffusion/ConditionClassifier.h"
 #include "diffusion/ImageGeneration.h"
 #include "diffusion/ImageMetrics.h"
 #include "diffusion/ImageModelBundle.h"
-#include "runtime/Stopwatch.h"
-#include "runtime/TorchRuntime.h"
 
-namespace ms {
+namespace ms::api {
 
 ImageEvalReport evaluateImageModel(const ImageSet& images, const ImageEvalRequest& req) {
     const Stopwatch t0;
-    ImageModelFile file = loadImageModel(req.modelPath);
-    McLdm& model = file.model;
+    diffusion::ImageModelFile file = diffusion::loadImageModel(req.modelPath);
+    diffusion::McLdm& model = file.model;
     if (images.size != model.imageSize || images.channels != model.imageChannels)
         throw std::invalid_argument(images.source + ": images are " + std::to_string(images.size) + " px x " +
                                     std::to_string(images.channels) + " channel(s), the model wants " +
@@ -52,17 +52,17 @@ ImageEvalReport evaluateImageModel(const ImageSet& images, const ImageEvalReques
     for (const auto& c : model.schema.categorical) report.categoricalNames.push_back(c.column);
 
     // Controllability classifier on the real training images.
-    ConditionClassifier classifier{nullptr};
+    diffusion::ConditionClassifier classifier{nullptr};
     if (catCount > 0) {
         std::vector<int64_t> classes;
         for (const auto& c : model.schema.categorical) classes.push_back(static_cast<int64_t>(c.classes.size()));
-        classifier = ConditionClassifier(model.imageChannels, classes);
+        classifier = diffusion::ConditionClassifier(model.imageChannels, classes);
         classifier->to(device);
         at::Generator g = at::make_generator<at::CPUGeneratorImpl>(req.seed + 7);
         const at::Tensor trainImages = all.index_select(0, at::tensor(trainIdx, at::kLong)).to(device);
         const at::Tensor trainLabels = tensors.select(trainIdx).conditions.categorical.to(device);
-        trainConditionClassifier(classifier, trainImages, trainLabels, req.classifierEpochs, g, CancelToken());
-        report.classifierRealAccuracy = classifierAccuracy(classifier, testImages, testCond.categorical);
+        diffusion::trainConditionClassifier(classifier, trainImages, trainLabels, req.classifierEpochs, g, CancelToken());
+        report.classifierRealAccuracy = diffusion::classifierAccuracy(classifier, testImages, testCond.categorical);
     }
 
     for (double s : req.sparsities) {
@@ -70,8 +70,8 @@ ImageEvalReport evaluateImageModel(const ImageSet& images, const ImageEvalReques
         at::Generator g = at::make_generator<at::CPUGeneratorImpl>(req.seed);
         const at::Tensor keep = (at::rand({report.testImages, condCount}, g) >= s).to(device);
         const ConditionInput masked = testCond.masked(keep);
-        ImageGenerationSettings settings;
-        settings.sampler.kind = parseSamplerKind(req.sampler);
+        diffusion::ImageGenerationSettings settings;
+        settings.sampler.kind = diffusion::parseSamplerKind(req.sampler);
         settings.sampler.steps = req.steps;
         settings.sampler.eta = req.eta;
         settings.guidance = req.guidance;
@@ -79,10 +79,10 @@ ImageEvalReport evaluateImageModel(const ImageSet& images, const ImageEvalReques
         for (int64_t b = 0; b < report.testImages; b += req.batch) {
             const int64_t e = std::min(b + req.batch, report.testImages);
             settings.seed = req.seed + static_cast<uint64_t>(b);
-            generated.push_back(generateImages(model, masked.slice(b, e), settings).images);
+            generated.push_back(diffusion::generateImages(model, masked.slice(b, e), settings).images);
         }
         const at::Tensor gen = at::cat(generated, 0);
-        const at::Tensor mse = perImageMse(gen, testImages), ssim = perImageSsim(gen, testImages);
+        const at::Tensor mse = diffusion::perImageMse(gen, testImages), ssim = diffusion::perImageSsim(gen, testImages);
         ImageEvalRow row;
         row.sparsity = s;
         row.mse = mse.mean().item<double>();
@@ -90,7 +90,7 @@ ImageEvalReport evaluateImageModel(const ImageSet& images, const ImageEvalReques
         row.ssim = ssim.mean().item<double>();
         row.ssimSd = ssim.std().item<double>();
         if (catCount > 0) {
-            row.perCondition = classifierAccuracy(classifier, gen, masked.categorical);
+            row.perCondition = diffusion::classifierAccuracy(classifier, gen, masked.categorical);
             double sum = 0.0;
             int counted = 0;
             for (double a : row.perCondition)
@@ -106,4 +106,4 @@ ImageEvalReport evaluateImageModel(const ImageSet& images, const ImageEvalReques
     return report;
 }
 
-}  // namespace ms
+}  // namespace ms::api

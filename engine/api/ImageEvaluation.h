@@ -8,9 +8,9 @@
 #include <string>
 #include <vector>
 
-#include "data/ImageSet.h"
+#include "core/data/ImageSet.h"
 
-namespace ms {
+namespace ms::api {
 
 struct ImageEvalRequest {
     std::string modelPath;
@@ -44,4 +44,4 @@ struct ImageEvalReport {
 
 ImageEvalReport evaluateImageModel(const ImageSet& images, const ImageEvalRequest& request);
 
-}  // namespace ms
+}  // namespace ms::api

@@ -4,14 +4,14 @@
 
 #include <stdexcept>
 
-#include "api/ImageTensors.h"
+#include "core/conditioning/ConditionTensor.h"
+#include "core/data/ImageTensors.h"
+#include "core/runtime/Stopwatch.h"
+#include "core/runtime/TorchRuntime.h"
 #include "diffusion/ImageGeneration.h"
 #include "diffusion/ImageModelBundle.h"
-#include "inference/ConditionTensor.h"
-#include "runtime/Stopwatch.h"
-#include "runtime/TorchRuntime.h"
 
-namespace ms {
+namespace ms::api {
 namespace {
 
 ImagePixels pixelsOf(const at::Tensor& images) {
@@ -23,10 +23,10 @@ ImagePixels pixelsOf(const at::Tensor& images) {
     return p;
 }
 
-ImageGenerationSettings settingsOf(const ImageSampleRequest& r) {
+diffusion::ImageGenerationSettings settingsOf(const ImageSampleRequest& r) {
     if (r.count < 1) throw std::invalid_argument("image count must be at least 1");
-    ImageGenerationSettings s;
-    s.sampler.kind = parseSamplerKind(r.sampler);
+    diffusion::ImageGenerationSettings s;
+    s.sampler.kind = diffusion::parseSamplerKind(r.sampler);
     s.sampler.steps = r.steps;
     s.sampler.eta = r.eta;
     s.guidance = r.guidance;
@@ -38,17 +38,17 @@ ImageGenerationSettings settingsOf(const ImageSampleRequest& r) {
     return s;
 }
 
-ImagePreview previewOf(const ImagePreviewFn& fn) {
+diffusion::ImagePreview previewOf(const ImagePreviewFn& fn) {
     if (!fn) return {};
     return [fn](int64_t done, int64_t total, const at::Tensor& images) {
-        return fn(done, total, images.defined() ? pixelsOf(images) : ImagePixels{});
+        fn(done, total, images.defined() ? pixelsOf(images) : ImagePixels{});
     };
 }
 
 }  // namespace
 
 struct ImageSession::State {
-    ImageModelFile file;
+    diffusion::ImageModelFile file;
     std::string path;
 };
 
@@ -59,7 +59,7 @@ ImageSession& ImageSession::operator=(ImageSession&&) noexcept = default;
 
 void ImageSession::load(const std::string& path, const std::string& device) {
     auto state = std::make_unique<State>();
-    state->file = loadImageModel(path);
+    state->file = diffusion::loadImageModel(path);
     state->file.model.to(resolveDevice(device));
     state->path = path;
     m_state = std::move(state);
@@ -77,7 +77,7 @@ int64_t ImageSession::imageChannels() const { return m_state ? m_state->file.mod
 
 std::string ImageSession::describe() const {
     if (!m_state) return "no image model";
-    const McLdm& m = m_state->file.model;
+    const diffusion::McLdm& m = m_state->file.model;
     int64_t params = 0;
     for (const auto& p : m.unet->parameters()) params += p.numel();
     const auto& t = m_state->file.training;
@@ -89,36 +89,37 @@ std::string ImageSession::describe() const {
     return s;
 }
 
-ImageSampleResult ImageSession::generate(const ImageSampleRequest& request, const ImagePreviewFn& onPreview) {
+ImageSampleResult ImageSession::generate(const ImageSampleRequest& request, const ImagePreviewFn& onPreview, const CancelToken& cancel) {
     if (!m_state) throw std::logic_error("no image model loaded");
-    McLdm& m = m_state->file.model;
+    diffusion::McLdm& m = m_state->file.model;
     const Stopwatch t0;
-    const ImageGenerationSettings s = settingsOf(request);
+    const diffusion::ImageGenerationSettings s = settingsOf(request);
     const ConditionInput cond = conditionInputFor(m.schema, m.normalization, request.conditions, request.count);
-    const ImageResult r = generateImages(m, cond, s, previewOf(onPreview));
+    const diffusion::ImageResult r = diffusion::generateImages(m, cond, s, previewOf(onPreview), cancel);
     ImageSampleResult out{pixelsOf(r.images), r.cancelled, r.stepsDone, s.sampler.steps, 0.0};
     out.seconds = t0.seconds();
     return out;
 }
 
 ImageSampleResult ImageSession::inpaint(const ImageSampleRequest& request, const ImagePixels& base,
-                                        const ImagePixels& regenerate, const ImagePreviewFn& onPreview) {
+                                        const ImagePixels& regenerate, const ImagePreviewFn& onPreview,
+                                        const CancelToken& cancel) {
     if (!m_state) throw std::logic_error("no image model loaded");
-    McLdm& m = m_state->file.model;
+    diffusion::McLdm& m = m_state->file.model;
     if (base.count != 1 || base.size != m.imageSize || base.channels != m.imageChannels)
         throw std::invalid_argument("the image to inpaint must be one " + std::to_string(m.imageSize) + " px image with " +
                                     std::to_string(m.imageChannels) + " channel(s)");
     if (regenerate.count != 1 || regenerate.size != m.imageSize || regenerate.channels != 1)
         throw std::invalid_argument("the inpainting mask must be one " + std::to_string(m.imageSize) + " px grey image");
     const Stopwatch t0;
-    const ImageGenerationSettings s = settingsOf(request);
+    const diffusion::ImageGenerationSettings s = settingsOf(request);
     const at::Tensor image = imagesToTensor(base.data, 1, base.channels, base.size).expand({request.count, -1, -1, -1});
     const at::Tensor mask = (imagesToTensor(regenerate.data, 1, 1, regenerate.size) > 0.0).to(at::kFloat);
     const ConditionInput cond = conditionInputFor(m.schema, m.normalization, request.conditions, request.count);
-    const ImageResult r = inpaintImages(m, image.contiguous(), mask, cond, s, previewOf(onPreview));
+    const diffusion::ImageResult r = diffusion::inpaintImages(m, image.contiguous(), mask, cond, s, previewOf(onPreview), cancel);
     ImageSampleResult out{pixelsOf(r.images), r.cancelled, r.stepsDone, 0, 0.0};
     out.seconds = t0.seconds();
     return out;
 }
 
-}  // namespace ms
+}  // namespace ms::api

@@ -8,10 +8,11 @@
 #include <string>
 #include <vector>
 
-#include "data/Schema.h"
-#include "inference/ConditionValues.h"
+#include "core/conditioning/ConditionValues.h"
+#include "core/data/Schema.h"
+#include "core/runtime/CancelToken.h"
 
-namespace ms {
+namespace ms::api {
 
 struct ImagePixels {
     int64_t count = 0, channels = 1, size = 0;
@@ -39,8 +40,8 @@ struct ImageSampleResult {
     double seconds = 0.0;
 };
 
-// (steps done, steps total, preview images or empty between previews). Return false to cancel.
-using ImagePreviewFn = std::function<bool(int64_t done, int64_t total, const ImagePixels& preview)>;
+// (steps done, steps total, preview images or empty between previews).
+using ImagePreviewFn = std::function<void(int64_t done, int64_t total, const ImagePixels& preview)>;
 
 class ImageSession {
 public:
@@ -57,14 +58,16 @@ public:
     int64_t imageChannels() const;
     std::string describe() const;  // first stage, U-Net size, training record summary
 
-    ImageSampleResult generate(const ImageSampleRequest& request, const ImagePreviewFn& onPreview = {});
+    // A cancelled token stops the job after its current step (cancelled in the result).
+    ImageSampleResult generate(const ImageSampleRequest& request, const ImagePreviewFn& onPreview = {},
+                               const CancelToken& cancel = CancelToken());
     // base: one image of the model's size; regenerate: one 1-channel mask of that size (> 127 = regenerate).
     ImageSampleResult inpaint(const ImageSampleRequest& request, const ImagePixels& base, const ImagePixels& regenerate,
-                              const ImagePreviewFn& onPreview = {});
+                              const ImagePreviewFn& onPreview = {}, const CancelToken& cancel = CancelToken());
 
 private:
     struct State;
     std::unique_ptr<State> m_state;
 };
 
-}  // namespace ms
+}  // namespace ms::api

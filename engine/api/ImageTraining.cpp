@@ -9,21 +9,21 @@
 #include <stdexcept>
 
 #include "api/ImageData.h"
-#include "api/ImageTensors.h"
-#include "data/DesignTensors.h"
+#include "core/data/DesignTensors.h"
+#include "core/data/ImageTensors.h"
+#include "core/io/ConfigJson.h"
+#include "core/runtime/Stopwatch.h"
+#include "core/runtime/TorchRuntime.h"
 #include "diffusion/ImageGeneration.h"
 #include "diffusion/ImageMetrics.h"
 #include "diffusion/ImageModelBundle.h"
 #include "diffusion/McLdmTrainer.h"
 #include "diffusion/TorchScriptFirstStage.h"
-#include "io/ConfigJson.h"
-#include "runtime/Stopwatch.h"
-#include "runtime/TorchRuntime.h"
 
-namespace ms {
+namespace ms::api {
 namespace {
 
-at::Tensor encodeAll(FirstStage& stage, const at::Tensor& images, const at::Device& device) {
+at::Tensor encodeAll(diffusion::FirstStage& stage, const at::Tensor& images, const at::Device& device) {
     std::vector<at::Tensor> parts;
     for (int64_t b = 0; b < images.size(0); b += 256)
         parts.push_back(stage.encode(images.slice(0, b, std::min(b + 256, images.size(0))).to(device)));
@@ -42,8 +42,8 @@ std::pair<std::vector<int64_t>, std::vector<int64_t>> splitRows(int64_t n, doubl
     return {train, test};
 }
 
-KlAutoencoderConfig autoencoderConfig(const ImageTrainRequest& r, const ImageSet& images) {
-    KlAutoencoderConfig ac;
+diffusion::KlAutoencoderConfig autoencoderConfig(const ImageTrainRequest& r, const ImageSet& images) {
+    diffusion::KlAutoencoderConfig ac;
     ac.imageChannels = images.channels;
     ac.latentChannels = r.aeLatentChannels;
     ac.hiddenChannels = r.aeHidden;
@@ -54,8 +54,8 @@ KlAutoencoderConfig autoencoderConfig(const ImageTrainRequest& r, const ImageSet
     return ac;
 }
 
-McUnetConfig unetConfig(const ImageTrainRequest& r, const Schema& schema, const McLdm& model) {
-    McUnetConfig uc;
+diffusion::McUnetConfig unetConfig(const ImageTrainRequest& r, const Schema& schema, const diffusion::McLdm& model) {
+    diffusion::McUnetConfig uc;
     uc.inChannels = model.firstStage->latentChannels();
     uc.baseChannels = r.baseChannels;
     uc.channelMult = r.channelMult;
@@ -68,82 +68,120 @@ McUnetConfig unetConfig(const ImageTrainRequest& r, const Schema& schema, const 
     return uc;
 }
 
+enum class StartKind { New, Resume, FineTune };
+
+// Where a run starts, decided once (as runTraining does for keypoint models): everything that
+// differs between a new run, a resumed one and a fine-tuning, typed.
+struct ImageRunStart {
+    StartKind kind = StartKind::New;
+    std::string from;                // the model file resumed or fine-tuned ("" for a new run)
+    diffusion::ImageModelFile file;  // its contents; a new run fills it in
+    ImageConditions conditions;      // the images' conditions in the model's schema
+    uint64_t seed = 0;               // of the split and the training noise
+    double testFraction = 0.1;
+    int64_t epochsDone = 0;          // mcLDM epochs already trained towards request.epochs (resume)
+    bool trainAutoencoder = false;   // a new autoencoder, or fine-tuning the loaded one
+    bool rescaleLatents = true;      // compute the latent scale from this run's first stage
+    bool freshOptimizer = true;
+    std::vector<double> lossHistory;             // mcLDM loss per epoch so far (resume)
+    nlohmann::json autoencoderRecord = nullptr;  // the first stage's record when it is kept
+};
+
+ImageRunStart chooseStart(const ImageSet& images, const ImageTrainRequest& r) {
+    if (!r.resumeFrom.empty() && !r.fineTuneFrom.empty()) throw std::invalid_argument("resume or fine-tune, not both");
+    ImageRunStart start;
+    start.seed = r.seed;
+    start.testFraction = r.testFraction;
+    if (r.resumeFrom.empty() && r.fineTuneFrom.empty()) {
+        start.conditions = inferImageConditions(images, r.preset);
+        start.trainAutoencoder = r.encoderScript.empty() && r.decoderScript.empty();
+        return start;
+    }
+    start.kind = r.resumeFrom.empty() ? StartKind::FineTune : StartKind::Resume;
+    start.from = start.kind == StartKind::Resume ? r.resumeFrom : r.fineTuneFrom;
+    start.file = diffusion::loadImageModel(start.from);
+    const diffusion::McLdm& model = start.file.model;
+    if (model.imageSize != images.size || model.imageChannels != images.channels)
+        throw std::invalid_argument(images.source + ": images are " + std::to_string(images.size) + " px, " +
+                                    std::to_string(images.channels) + " channel(s); " + start.from + " was trained on " +
+                                    std::to_string(model.imageSize) + " px, " + std::to_string(model.imageChannels) + " channel(s)");
+    start.conditions = imageConditionsWithSchema(images, model.schema, model.normalization);
+    const nlohmann::json& record = start.file.training;
+    if (start.kind == StartKind::Resume) {
+        // Same split, noise stream, optimizer and history: the run goes on where it stopped.
+        start.seed = record.value("seed", r.seed);
+        start.testFraction = record.value("test_fraction", r.testFraction);
+        start.epochsDone = start.file.completedEpochs;
+        start.freshOptimizer = false;
+        start.rescaleLatents = false;
+        if (record.contains("mcldm")) start.lossHistory = record["mcldm"].value("loss", std::vector<double>{});
+        start.autoencoderRecord = record.value("autoencoder", nlohmann::json::object());
+    } else {
+        // New data, new split; the loaded weights, a fresh optimizer, request.epochs more epochs.
+        start.trainAutoencoder = r.fineTuneFirstStage;
+        start.rescaleLatents = r.fineTuneFirstStage;
+        if (r.fineTuneFirstStage && !model.autoencoder)
+            throw std::invalid_argument(start.from + " has a TorchScript first stage, which Maskstudio does not train");
+        if (!r.fineTuneFirstStage) start.autoencoderRecord = record.value("autoencoder", nlohmann::json::object());
+    }
+    return start;
+}
+
 }  // namespace
 
-ImageTrainResult trainImageModel(const ImageSet& images, const ImageTrainRequest& r,
-                                 const std::function<void(const ImageTrainProgress&)>& onProgress,
+ImageTrainResult trainImageModel(const ImageSet& images, const ImageTrainRequest& r, const ImageTrainProgressFn& onProgress,
                                  const CancelToken& cancel) {
     if (r.outPath.empty()) throw std::invalid_argument("no output path for the image model");
     if (!(r.testFraction >= 0.0 && r.testFraction < 0.9)) throw std::invalid_argument("test fraction must be in [0, 0.9)");
-    if (!r.resumeFrom.empty() && !r.fineTuneFrom.empty()) throw std::invalid_argument("resume or fine-tune, not both");
     const at::Device device = resolveDevice(r.device);
+    ImageRunStart start = chooseStart(images, r);
+    diffusion::ImageModelFile& file = start.file;
+    diffusion::McLdm& model = file.model;
+    const ImageConditions& cond = start.conditions;
     ImageTrainResult result;
     result.deviceName = device.str();
 
-    // The starting point: a saved run (resume / fine-tune) or nothing.
-    ImageModelFile file;
-    const std::string startFrom = !r.resumeFrom.empty() ? r.resumeFrom : r.fineTuneFrom;
-    const bool resuming = !r.resumeFrom.empty();
-    if (!startFrom.empty()) {
-        file = loadImageModel(startFrom);
-        if (file.model.imageSize != images.size || file.model.imageChannels != images.channels)
-            throw std::invalid_argument(images.source + ": images are " + std::to_string(images.size) + " px, " +
-                                        std::to_string(images.channels) + " channel(s); " + startFrom + " was trained on " +
-                                        std::to_string(file.model.imageSize) + " px, " +
-                                        std::to_string(file.model.imageChannels) + " channel(s)");
-    }
-    McLdm& model = file.model;
-    const ImageConditions cond = startFrom.empty() ? inferImageConditions(images, r.preset)
-                                                   : imageConditionsWithSchema(images, model.schema, model.normalization);
-    const uint64_t seed = resuming ? file.training.value("seed", r.seed) : r.seed;
-    const auto [trainIdx, testIdx] = splitRows(images.count(), resuming ? file.training.value("test_fraction", r.testFraction) : r.testFraction, seed);
+    const auto [trainIdx, testIdx] = splitRows(images.count(), start.testFraction, start.seed);
     result.trainRows = static_cast<int64_t>(trainIdx.size());
     result.testRows = static_cast<int64_t>(testIdx.size());
-    at::Generator gen = at::make_generator<at::CPUGeneratorImpl>(seed + static_cast<uint64_t>(file.completedEpochs));
-    seedParameterInitialisation(seed);
+    at::Generator gen = at::make_generator<at::CPUGeneratorImpl>(start.seed + static_cast<uint64_t>(file.completedEpochs));
+    seedParameterInitialisation(start.seed);
 
     const at::Tensor all = imagesToTensor(images);
     const at::Tensor trainImages = all.index_select(0, at::tensor(trainIdx, at::kLong)).to(device);
     const DesignTensors tensors = makeDesignTensors(cond.table, cond.normalization);
     const ConditionInput trainCond = tensors.select(trainIdx).conditions.to(device);
-    const auto progress = [&](const char* stage, int64_t epochs, Stopwatch t0) {
-        return [&, stage, epochs, t0](int64_t epoch, double loss) {  // epoch is 1-based
-            if (onProgress) onProgress({stage, epoch, epochs, loss, t0.seconds(), {}});
-        };
-    };
 
-    // 1. first stage: trained for new runs (unless TorchScript), optionally fine-tuned, else kept
+    // 1. first stage: a new one (the project's autoencoder, trained, or a TorchScript pair), the
+    //    loaded one fine-tuned, or the loaded one as it is
     const Stopwatch t0;
-    const auto trainFirstStage = [&] {
-        AutoencoderTrainSettings as;
-        as.epochs = r.aeEpochs;
-        as.batchSize = std::min<int64_t>(r.batchSize, trainImages.size(0));
-        as.lr = r.aeLr;
-        result.autoencoderLoss = trainAutoencoder(model.autoencoder, trainImages, as, gen, progress("autoencoder", as.epochs, t0), cancel);
-        model.firstStage = std::make_shared<KlFirstStage>(model.autoencoder);
-    };
-    if (startFrom.empty()) {
+    if (start.kind == StartKind::New) {
         model.schema = cond.schema;
         model.normalization = cond.normalization;
         model.imageSize = images.size;
         model.imageChannels = images.channels;
-        if (!r.encoderScript.empty() || !r.decoderScript.empty()) {
+        if (start.trainAutoencoder) {
+            model.autoencoder = diffusion::KlAutoencoder(autoencoderConfig(r, images));
+            model.autoencoder->to(device);
+        } else {
             if (r.encoderScript.empty() || r.decoderScript.empty())
                 throw std::invalid_argument("a TorchScript first stage needs both an encoder and a decoder file");
-            model.firstStage = std::make_shared<TorchScriptFirstStage>(r.encoderScript, r.decoderScript, images.channels, images.size);
+            model.firstStage = std::make_shared<diffusion::TorchScriptFirstStage>(r.encoderScript, r.decoderScript, images.channels, images.size);
             model.firstStage->toDevice(device);
-        } else {
-            model.autoencoder = KlAutoencoder(autoencoderConfig(r, images));
-            model.autoencoder->to(device);
-            trainFirstStage();
         }
     } else {
         model.to(device);
-        if (!resuming && r.fineTuneFirstStage) {
-            if (!model.autoencoder)
-                throw std::invalid_argument(startFrom + " has a TorchScript first stage, which Maskstudio does not train");
-            trainFirstStage();
-        }
+    }
+    if (start.trainAutoencoder) {
+        diffusion::AutoencoderTrainSettings as;
+        as.epochs = r.aeEpochs;
+        as.batchSize = std::min<int64_t>(r.batchSize, trainImages.size(0));
+        as.lr = r.aeLr;
+        const EpochLossFn onEpoch = [&](int64_t epoch, double loss) {  // epoch is 1-based
+            if (onProgress) onProgress({"autoencoder", epoch, as.epochs, loss, t0.seconds(), {}});
+        };
+        result.autoencoderLoss = diffusion::trainAutoencoder(model.autoencoder, trainImages, as, gen, onEpoch, cancel);
+        model.firstStage = std::make_shared<diffusion::KlFirstStage>(model.autoencoder);
     }
     if (cancel.cancelled()) {  // during the first stage: nothing to save yet
         result.cancelled = true;
@@ -153,65 +191,60 @@ ImageTrainResult trainImageModel(const ImageSet& images, const ImageTrainRequest
     if (!testIdx.empty()) {
         const at::Tensor test = all.index_select(0, at::tensor(testIdx, at::kLong)).to(device);
         const at::Tensor recon = model.firstStage->decode(encodeAll(*model.firstStage, test, device));
-        result.reconstructionMse = perImageMse(recon.clamp(-1, 1), test).mean().item<double>();
+        result.reconstructionMse = diffusion::perImageMse(recon.clamp(-1, 1), test).mean().item<double>();
     }
 
-    // 2. latents, scaled to unit variance (a resumed or fine-tuned model keeps its scale)
+    // 2. latents, scaled to unit variance (a resumed model, or one fine-tuned without its first
+    //    stage, keeps its scale)
     const at::Tensor rawLatents = encodeAll(*model.firstStage, trainImages, device);
-    if (startFrom.empty() || r.fineTuneFirstStage) model.latentScale = latentScaleFor(rawLatents);
+    if (start.rescaleLatents) model.latentScale = diffusion::latentScaleFor(rawLatents);
     result.latentScale = model.latentScale;
     const at::Tensor latents = rawLatents * model.latentScale;
 
     // 3. denoiser
-    int64_t epochsDone = 0;
-    int64_t totalEpochs = r.epochs;
-    if (startFrom.empty()) {
-        model.unet = McUnet(unetConfig(r, cond.schema, model));
+    if (start.kind == StartKind::New) {
+        model.unet = diffusion::McUnet(unetConfig(r, cond.schema, model));
         model.unet->to(device);
-        file.optimizer = AdamWState{};
-    } else if (resuming) {
-        epochsDone = file.completedEpochs;
-    } else {  // fine-tune: the loaded weights, a fresh optimizer, r.epochs more epochs
-        file.optimizer = AdamWState{};
     }
-    LdmTrainSettings ls;
+    if (start.freshOptimizer) file.optimizer = AdamWState{};
+    const int64_t totalEpochs = r.epochs;
+    diffusion::LdmTrainSettings ls;
     ls.epochs = totalEpochs;
     ls.batchSize = std::min<int64_t>(r.batchSize, latents.size(0));
     ls.lr = r.lr;
     ls.sparsity = r.sparsity;
     const int64_t previews = std::min<int64_t>(r.previewCount, static_cast<int64_t>(trainIdx.size()));
     const Stopwatch t1;
-    const auto onLdmEpoch = [&](int64_t epoch, double loss) {
+    const EpochLossFn onLdmEpoch = [&](int64_t epoch, double loss) {
         ImageTrainProgress p{"mcldm", epoch, totalEpochs, loss, t1.seconds(), {}};
         if (r.previewEvery > 0 && previews > 0 && (epoch % r.previewEvery == 0 || epoch == totalEpochs)) {
-            ImageGenerationSettings gs;
+            diffusion::ImageGenerationSettings gs;
             gs.sampler.steps = 10;
-            const at::Tensor imgs = generateImages(model, trainCond.slice(0, previews), gs).images;
+            const at::Tensor imgs = diffusion::generateImages(model, trainCond.slice(0, previews), gs).images;
             p.preview = ImagePixels{imgs.size(0), imgs.size(1), imgs.size(2), tensorToPixels(imgs)};
             model.unet->train();
         }
         if (onProgress) onProgress(p);
     };
-    result.ldmLoss = trainMcLdm(model.unet, latents, trainCond, model.schedule, ls, gen, onLdmEpoch, cancel, epochsDone,
-                                &file.optimizer);
+    result.ldmLoss = diffusion::trainMcLdm(model.unet, latents, trainCond, model.schedule, ls, gen, onLdmEpoch, cancel,
+                                           start.epochsDone, &file.optimizer);
     result.ldmSeconds = t1.seconds();
-    result.completedEpochs = epochsDone + static_cast<int64_t>(result.ldmLoss.size());
+    result.completedEpochs = start.epochsDone + static_cast<int64_t>(result.ldmLoss.size());
     result.cancelled = cancel.cancelled() && result.completedEpochs < totalEpochs;
 
+    // 4. the model file, with the run's record
     std::vector<std::string> testFiles;
     for (int64_t i : testIdx) testFiles.push_back(images.files[static_cast<std::size_t>(i)]);
-    nlohmann::json history = file.training.contains("mcldm") ? file.training["mcldm"].value("loss", nlohmann::json::array())
-                                                              : nlohmann::json::array();
-    if (!resuming) history = nlohmann::json::array();
-    for (double l : result.ldmLoss) history.push_back(l);
-    const nlohmann::json aeRecord = startFrom.empty() || (!resuming && r.fineTuneFirstStage)
+    std::vector<double> history = start.lossHistory;
+    history.insert(history.end(), result.ldmLoss.begin(), result.ldmLoss.end());
+    const nlohmann::json aeRecord = start.autoencoderRecord.is_null()
                                         ? nlohmann::json{{"epochs", r.aeEpochs}, {"lr", r.aeLr}, {"seconds", result.autoencoderSeconds},
                                                          {"loss", result.autoencoderLoss}, {"heldout_mse", result.reconstructionMse}}
-                                        : file.training.value("autoencoder", nlohmann::json::object());
+                                        : start.autoencoderRecord;
     file.training = {{"data", images.source},
                      {"rows", images.count()},
-                     {"seed", seed},
-                     {"test_fraction", r.testFraction},
+                     {"seed", start.seed},
+                     {"test_fraction", start.testFraction},
                      {"test_files", testFiles},
                      {"device", result.deviceName},
                      {"fine_tuned_from", r.fineTuneFrom},
@@ -221,9 +254,9 @@ ImageTrainResult trainImageModel(const ImageSet& images, const ImageTrainRequest
     file.completedEpochs = result.completedEpochs;
     file.partial = result.cancelled;
     model.to(at::kCPU);
-    saveImageModel(file, r.outPath);
+    diffusion::saveImageModel(file, r.outPath);
     result.modelPath = r.outPath;
     return result;
 }
 
-}  // namespace ms
+}  // namespace ms::api

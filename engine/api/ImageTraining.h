@@ -7,12 +7,12 @@
 #include <string>
 #include <vector>
 
-#include "conditioning/SparsitySchedule.h"
 #include "api/ImageSession.h"
-#include "data/ImageSet.h"
-#include "runtime/CancelToken.h"
+#include "core/conditioning/SparsitySchedule.h"
+#include "core/data/ImageSet.h"
+#include "core/runtime/CancelToken.h"
 
-namespace ms {
+namespace ms::api {
 
 struct ImageTrainRequest {
     std::string outPath;
@@ -69,8 +69,9 @@ struct ImageTrainResult {
 // for a diverging loss (naming stage and epoch), BundleError for a bad resume / fine-tune file.
 // Cancelled during the autoencoder stage: nothing is saved. Cancelled during the mcLDM stage: the
 // model so far is saved to outPath as a resumable checkpoint (modelPath says so).
-ImageTrainResult trainImageModel(const ImageSet& images, const ImageTrainRequest& request,
-                                 const std::function<void(const ImageTrainProgress&)>& onProgress,
+using ImageTrainProgressFn = std::function<void(const ImageTrainProgress&)>;
+
+ImageTrainResult trainImageModel(const ImageSet& images, const ImageTrainRequest& request, const ImageTrainProgressFn& onProgress,
                                  const CancelToken& cancel);
 
-}  // namespace ms
+}  // namespace ms::api

@@ -16,23 +16,23 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "data/CsvReader.h"
-#include "data/DataError.h"
-#include "data/NumberText.h"
-#include "data/UnknownCell.h"
-#include "runtime/Stopwatch.h"
+#include "core/data/CsvReader.h"
+#include "core/data/DataError.h"
+#include "core/data/NumberText.h"
+#include "core/data/RepeatedValues.h"
+#include "core/data/UnknownCell.h"
+#include "core/runtime/Stopwatch.h"
+#include "core/runtime/TorchRuntime.h"
+#include "core/tuning/SuccessiveHalving.h"
 #include "sfarm/ElementScaling.h"
-#include "sfarm/RepeatedValues.h"
 #include "sfarm/SfarmAcquisition.h"
 #include "sfarm/SfarmInference.h"
 #include "sfarm/SfarmInformationGain.h"
 #include "sfarm/SfarmMlp.h"
 #include "sfarm/SfarmModelFile.h"
 #include "sfarm/SfarmTrainer.h"
-#include "tuning/SuccessiveHalving.h"
-#include "runtime/TorchRuntime.h"
 
-namespace ms {
+namespace ms::api {
 namespace {
 
 // The most classes a text column may have to be modelled as a categorical element.
@@ -146,7 +146,7 @@ TableValues valuesOf(const CsvTable& t, const std::vector<std::string>& columns,
     return {x, observed};
 }
 
-TableValues valuesOf(const CsvTable& t, const SfarmModelFile& f) { return valuesOf(t, f.columns, f.classNames); }
+TableValues valuesOf(const CsvTable& t, const sfarm::SfarmModelFile& f) { return valuesOf(t, f.columns, f.classNames); }
 
 std::string cellText(double v) {
     std::ostringstream s;
@@ -158,7 +158,7 @@ std::string cellText(double v) {
 }  // namespace
 
 namespace {
-std::string describeSfarmSettings(const SfarmMlpConfig& c, const SfarmTrainingConfig& t) {
+std::string describeSfarmSettings(const sfarm::SfarmMlpConfig& c, const sfarm::SfarmTrainingConfig& t) {
     char line[160];
     std::snprintf(line, sizeof line, "hidden %lld, lr %.1e, atoms %s, up to %lld epochs", static_cast<long long>(c.hidden), t.lr,
                   c.atoms.empty() ? "off" : "on", static_cast<long long>(t.epochs));
@@ -174,7 +174,7 @@ int64_t defaultSfarmEpochs(int64_t rows, int64_t batchSize) {
     return std::clamp<int64_t>((kUpdateBudget + perEpoch - 1) / perEpoch, 100, 8000);
 }
 
-SfarmTrainResult trainSfarmOnCsv(const SfarmTrainRequest& r, const std::function<void(int64_t, double)>& onEpoch,
+SfarmTrainResult trainSfarmOnCsv(const SfarmTrainRequest& r, const EpochLossFn& onEpoch,
                                  const CancelToken& cancel, const std::function<void(const SfarmTuneTrial&)>& onTuneTrial) {
     if (r.outPath.empty()) throw std::invalid_argument("no output path for the SFARM model");
     const Stopwatch t0;
@@ -185,9 +185,9 @@ SfarmTrainResult trainSfarmOnCsv(const SfarmTrainRequest& r, const std::function
     result.ignoredColumns = plan.ignored;
     if (result.columns.size() < 2) throw DataError(r.dataPath, 1, "", "SFARM needs at least two columns of numbers or classes");
     const TableValues v = valuesOf(t, plan.columns, plan.classNames);
-    SfarmModelFile f;
+    sfarm::SfarmModelFile f;
     f.columns = result.columns;
-    SfarmMlpConfig mc;
+    sfarm::SfarmMlpConfig mc;
     mc.elements = static_cast<int64_t>(result.columns.size());
     mc.classes.assign(result.columns.size(), 0);
     for (std::size_t j = 0; j < plan.classNames.size(); ++j)
@@ -197,11 +197,11 @@ SfarmTrainResult trainSfarmOnCsv(const SfarmTrainRequest& r, const std::function
         }
     if (result.categoricalColumns.empty()) mc.classes.clear();
     else f.classNames = plan.classNames;
-    if (r.integerColumns) mc.levels = integerLevels(v.x, v.observed, mc.classes);
+    if (r.integerColumns) mc.levels = sfarm::integerLevels(v.x, v.observed, mc.classes);
     for (std::size_t j = 0; j < mc.levels.size(); ++j)
         if (mc.levels[j] > 0) result.integerColumns.push_back(result.columns[j]);
-    setElementScaling(f, v.x, v.observed, mc.classes, mc.levels);
-    const at::Tensor xs = standardise(v.x, f);
+    sfarm::setElementScaling(f, v.x, v.observed, mc.classes, mc.levels);
+    const at::Tensor xs = sfarm::standardise(v.x, f);
     mc.hidden = r.hidden > 0 ? r.hidden : defaultSfarmHidden(mc.elements);
     mc.mixture = r.mixture;
     std::vector<std::vector<double>> atomLists;
@@ -211,7 +211,7 @@ SfarmTrainResult trainSfarmOnCsv(const SfarmTrainRequest& r, const std::function
         atomLists = repeatedValues(xs, v.observed, skip);
         if (std::all_of(atomLists.begin(), atomLists.end(), [](const auto& a) { return a.empty(); })) atomLists.clear();
     }
-    SfarmTrainingConfig tc;
+    sfarm::SfarmTrainingConfig tc;
     const auto rows = static_cast<int64_t>(t.rows.size());
     tc.epochs = r.epochs > 0 ? r.epochs : defaultSfarmEpochs(rows, r.batchSize);
     tc.batchSize = r.batchSize;
@@ -219,7 +219,7 @@ SfarmTrainResult trainSfarmOnCsv(const SfarmTrainRequest& r, const std::function
     tc.cosineDecay = r.cosineDecay;
     tc.seed = r.seed;
     at::Tensor trainObserved = v.observed;
-    std::optional<SfarmValidation> validation;
+    std::optional<sfarm::SfarmValidation> validation;
     if (r.earlyStopping || r.tune) {
         // Hold out a tenth of the observed cells (every row keeps at least one as context) and
         // keep the weights that fill them best: small tables overfit long before the update
@@ -240,12 +240,12 @@ SfarmTrainResult trainSfarmOnCsv(const SfarmTrainRequest& r, const std::function
         }
         if (held.any().item<bool>()) {
             trainObserved = v.observed & ~held;
-            SfarmValidation val;
+            sfarm::SfarmValidation val;
             val.x = at::where(v.observed, xs, at::zeros_like(xs));
             val.context = trainObserved;
             val.target = held;
             val.patience = 12;
-            val.metric = SfarmValidationMetric::PointError;
+            val.metric = sfarm::SfarmValidationMetric::PointError;
             validation = val;
         } else if (r.tune) {
             throw DataError(r.dataPath, 1, "", "too few observed cells to hold some out for --tune");
@@ -253,23 +253,23 @@ SfarmTrainResult trainSfarmOnCsv(const SfarmTrainRequest& r, const std::function
     }
     // One model with these settings, early-stopped on the held-out cells when there are any.
     struct Fit {
-        SfarmMlp model{nullptr};
-        SfarmMlpConfig config;
-        SfarmTrainingConfig training;
-        std::vector<SfarmEpoch> history;
+        sfarm::SfarmMlp model{nullptr};
+        sfarm::SfarmMlpConfig config;
+        sfarm::SfarmTrainingConfig training;
+        std::vector<sfarm::SfarmEpoch> history;
         int64_t bestEpoch = 0;
         double validationError = std::numeric_limits<double>::infinity();
     };
-    const auto fit = [&](const SfarmMlpConfig& config, const SfarmTrainingConfig& training,
-                         const std::function<void(int64_t, double)>& epochs, const CancelToken& stop) {
+    const auto fit = [&](const sfarm::SfarmMlpConfig& config, const sfarm::SfarmTrainingConfig& training,
+                         const EpochLossFn& epochs, const CancelToken& stop) {
         Fit out;
         out.config = config;
         out.training = training;
-        out.model = buildSeeded(training.seed, [&] { return SfarmMlp(config); });
-        std::optional<SfarmValidation> val = validation;
+        out.model = buildSeeded(training.seed, [&] { return sfarm::SfarmMlp(config); });
+        std::optional<sfarm::SfarmValidation> val = validation;
         if (val) val->every = std::max<int64_t>(1, training.epochs / 50);
-        out.history = trainSfarm(*out.model, ElementGrid{1, config.elements}, xs, trainObserved, training,
-                                 [&](const SfarmEpoch& e) {
+        out.history = sfarm::trainSfarm(*out.model, sfarm::ElementGrid{1, config.elements}, xs, trainObserved, training,
+                                 [&](const sfarm::SfarmEpoch& e) {
                                      if (e.best) {
                                          out.bestEpoch = e.epoch;
                                          out.validationError = e.validationNll;
@@ -281,7 +281,7 @@ SfarmTrainResult trainSfarmOnCsv(const SfarmTrainRequest& r, const std::function
     };
     Fit chosen;
     if (!r.tune) {
-        SfarmMlpConfig config = mc;
+        sfarm::SfarmMlpConfig config = mc;
         if (r.atoms) config.atoms = atomLists;
         chosen = fit(config, tc, onEpoch, cancel);
     } else {
@@ -297,8 +297,8 @@ SfarmTrainResult trainSfarmOnCsv(const SfarmTrainRequest& r, const std::function
             }
         };
         const auto settingsOf = [&](int trial) {
-            SfarmMlpConfig config = mc;
-            SfarmTrainingConfig training = tc;
+            sfarm::SfarmMlpConfig config = mc;
+            sfarm::SfarmTrainingConfig training = tc;
             if (trial > 0) {
                 std::mt19937_64 rng(r.seed * 7919ULL + static_cast<uint64_t>(trial));
                 const auto u = [&] { return static_cast<double>(rng() >> 11) * 0x1.0p-53; };
@@ -321,7 +321,7 @@ SfarmTrainResult trainSfarmOnCsv(const SfarmTrainRequest& r, const std::function
                 auto c = std::make_unique<Candidate>();
                 const auto [config, training] = settingsOf(id);
                 c->train = [&fit, config = config, training = training](double fraction, const CancelToken& stop) {
-                    SfarmTrainingConfig staged = training;
+                    sfarm::SfarmTrainingConfig staged = training;
                     staged.epochs = std::max<int64_t>(1, static_cast<int64_t>(std::ceil(fraction * static_cast<double>(training.epochs))));
                     return fit(config, staged, {}, stop);
                 };
@@ -357,25 +357,25 @@ SfarmTrainResult trainSfarmOnCsv(const SfarmTrainRequest& r, const std::function
                   {"observed_fraction", result.observedFraction}, {"integer_columns", result.integerColumns},
                   {"categorical_columns", result.categoricalColumns}, {"cosine_decay", r.cosineDecay},
                   {"cancelled", cancel.cancelled()}};
-    saveSfarmModel(f, r.outPath);
+    sfarm::saveSfarmModel(f, r.outPath);
     return result;
 }
 
 SfarmImputeResult imputeCsvWithSfarm(const std::string& modelPath, const std::string& dataPath, const std::string& outPath,
                                      bool sample, uint64_t seed, bool wholeNumbers) {
-    const SfarmModelFile f = loadSfarmModel(modelPath);
+    const sfarm::SfarmModelFile f = sfarm::loadSfarmModel(modelPath);
     CsvTable t = readCsvFile(dataPath);
     const TableValues v = valuesOf(t, f);
     std::mt19937_64 rng(seed);
-    ImputeSettings settings;
+    sfarm::ImputeSettings settings;
     settings.sample = sample;
     // The point estimate is the mean of p(x_k | observed) for every empty cell at once (one call:
     // the network's conditional given exactly what the row observes), which minimises the
     // expected squared error; filling one cell after another from means would condition later
     // cells on earlier guesses as if they were measured.
     if (!sample) settings.steps = 1;
-    const at::Tensor xs = standardise(v.x, f);
-    const at::Tensor filled = sfarmImpute(*f.model, ElementGrid{1, static_cast<int64_t>(f.columns.size())}, xs, v.observed,
+    const at::Tensor xs = sfarm::standardise(v.x, f);
+    const at::Tensor filled = sfarm::sfarmImpute(*f.model, sfarm::ElementGrid{1, static_cast<int64_t>(f.columns.size())}, xs, v.observed,
                                           settings, rng).to(at::kDouble);
     SfarmImputeResult result;
     result.rows = static_cast<int64_t>(t.rows.size());
@@ -392,7 +392,7 @@ SfarmImputeResult imputeCsvWithSfarm(const std::string& modelPath, const std::st
                 ++result.filled;
                 continue;
             }
-            t.rows[i][c] = cellText(rawValue(f, j, standardised, sample || wholeNumbers));
+            t.rows[i][c] = cellText(sfarm::rawValue(f, j, standardised, sample || wholeNumbers));
             ++result.filled;
         }
     }
@@ -401,18 +401,18 @@ SfarmImputeResult imputeCsvWithSfarm(const std::string& modelPath, const std::st
 }
 
 std::vector<double> scoreCsvWithSfarm(const std::string& modelPath, const std::string& dataPath, int64_t orders, uint64_t seed) {
-    const SfarmModelFile f = loadSfarmModel(modelPath);
+    const sfarm::SfarmModelFile f = sfarm::loadSfarmModel(modelPath);
     const CsvTable t = readCsvFile(dataPath);
     const TableValues v = valuesOf(t, f);
     std::mt19937_64 rng(seed);
     const at::Tensor none = at::zeros_like(v.observed);
-    const at::Tensor ll = sfarmLogLikelihood(*f.model, standardise(v.x, f).nan_to_num(0.0), none, v.observed, orders, rng);
+    const at::Tensor ll = sfarm::sfarmLogLikelihood(*f.model, sfarm::standardise(v.x, f).nan_to_num(0.0), none, v.observed, orders, rng);
     return std::vector<double>(ll.data_ptr<double>(), ll.data_ptr<double>() + ll.numel());
 }
 
 std::vector<SfarmAcquisition> acquireWithSfarm(const std::string& modelPath, const std::string& dataPath, int64_t row,
                                                const std::string& target, int64_t samples, uint64_t seed) {
-    const SfarmModelFile f = loadSfarmModel(modelPath);
+    const sfarm::SfarmModelFile f = sfarm::loadSfarmModel(modelPath);
     const CsvTable t = readCsvFile(dataPath);
     if (row < 0 || row >= static_cast<int64_t>(t.rows.size()))
         throw std::invalid_argument(dataPath + ": no data row " + std::to_string(row) + " (it has " + std::to_string(t.rows.size()) + ")");
@@ -426,12 +426,12 @@ std::vector<SfarmAcquisition> acquireWithSfarm(const std::string& modelPath, con
     if (observed[static_cast<std::size_t>(targetIndex)])
         throw std::invalid_argument("row " + std::to_string(row) + " already observes the target '" + target + "'");
     std::mt19937_64 rng(seed);
-    const at::Tensor xs = standardise(v.x, f).nan_to_num(0.0).select(0, row);
+    const at::Tensor xs = sfarm::standardise(v.x, f).nan_to_num(0.0).select(0, row);
     std::vector<SfarmAcquisition> out;
-    const SfarmMlpConfig& c = f.model->config();
+    const sfarm::SfarmMlpConfig& c = f.model->config();
     if (!c.components() && !c.integer(targetIndex) && !c.categorical(targetIndex)) {
         // One Gaussian per element: the closed-form KL between the target's Gaussians.
-        for (const auto& s : rankAcquisition(f.model, xs, observed, targetIndex, samples, rng))
+        for (const auto& s : sfarm::rankAcquisition(f.model, xs, observed, targetIndex, samples, rng))
             out.push_back({f.columns[static_cast<std::size_t>(s.element)], s.information});
         return out;
     }
@@ -439,11 +439,11 @@ std::vector<SfarmAcquisition> acquireWithSfarm(const std::string& modelPath, con
     at::Tensor seen = at::zeros({c.elements}, at::kBool), wanted = at::zeros({c.elements}, at::kBool);
     for (std::size_t j = 0; j < observed.size(); ++j) seen[static_cast<int64_t>(j)] = static_cast<bool>(observed[j]);
     wanted[targetIndex] = true;
-    InformationGainSettings settings;
+    sfarm::InformationGainSettings settings;
     settings.samples = samples;
-    for (const auto& s : rankByInformationGain(*f.model, xs, seen, wanted, {}, settings, rng))
+    for (const auto& s : sfarm::rankByInformationGain(*f.model, xs, seen, wanted, {}, settings, rng))
         out.push_back({f.columns[static_cast<std::size_t>(s.element)], s.information});
     return out;
 }
 
-}  // namespace ms
+}  // namespace ms::api

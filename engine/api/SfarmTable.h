@@ -12,9 +12,10 @@
 #include <utility>
 #include <vector>
 
-#include "runtime/CancelToken.h"
+#include "core/runtime/CancelToken.h"
+#include "core/training/TrainingProgress.h"
 
-namespace ms {
+namespace ms::api {
 
 struct SfarmTrainRequest {
     std::string dataPath;
@@ -75,7 +76,7 @@ int64_t defaultSfarmEpochs(int64_t rows, int64_t batchSize);
 // Throws DataError naming file, line and column for a cell that is neither empty nor a number in
 // a modelled column; std::invalid_argument for bad settings. onEpoch(epoch, loss) may be empty
 // (not called with tune); onTuneTrial gets every trial of a search, from worker threads, serialised.
-SfarmTrainResult trainSfarmOnCsv(const SfarmTrainRequest& request, const std::function<void(int64_t, double)>& onEpoch,
+SfarmTrainResult trainSfarmOnCsv(const SfarmTrainRequest& request, const EpochLossFn& onEpoch,
                                  const CancelToken& cancel, const std::function<void(const SfarmTuneTrial&)>& onTuneTrial = {});
 
 struct SfarmImputeResult {
@@ -106,4 +107,4 @@ struct SfarmAcquisition {
 std::vector<SfarmAcquisition> acquireWithSfarm(const std::string& modelPath, const std::string& dataPath, int64_t row,
                                                const std::string& target, int64_t samples, uint64_t seed);
 
-}  // namespace ms
+}  // namespace ms::api

@@ -5,17 +5,17 @@
 #include <filesystem>
 #include <stdexcept>
 
-#include "data/DataFingerprint.h"
-#include "data/DesignTensors.h"
-#include "data/TrainTestSplit.h"
-#include "runtime/Stopwatch.h"
-#include "runtime/TorchRuntime.h"
+#include "core/data/DataFingerprint.h"
+#include "core/data/DesignTensors.h"
+#include "core/data/TrainTestSplit.h"
+#include "core/runtime/Stopwatch.h"
+#include "core/runtime/TorchRuntime.h"
 
-namespace ms {
+namespace ms::api {
 
 namespace {
 
-void applyOverrides(const TrainRequest& request, TrainingConfig& training) {
+void applyOverrides(const TrainRequest& request, mcvae::TrainingConfig& training) {
     if (request.epochs) training.epochs = *request.epochs;
     if (request.seed) training.seed = *request.seed;
     if (request.sparsity) training.sparsity = *request.sparsity;
@@ -27,11 +27,11 @@ void applyOverrides(const TrainRequest& request, TrainingConfig& training) {
 
 }  // namespace
 
-TrainResult runTraining(const TrainRequest& request, const McVaeTrainer::ProgressFn& onProgress,
+TrainResult runTraining(const TrainRequest& request, const TrainingProgressFn& onProgress,
                         const CancelToken& cancel) {
-    const Preset preset = loadPreset(request.preset);
+    const mcvae::Preset preset = mcvae::loadPreset(request.preset);
     std::string schemaPath = request.schemaPath;
-    PreparedData data;
+    mcvae::PreparedData data;
     if (!request.resumeFrom.empty() && !request.fineTuneFrom.empty())
         throw std::invalid_argument("resume and fine-tune exclude each other: resume continues a run on its own "
                                     "data, fine-tuning starts a new run on new data");
@@ -39,21 +39,21 @@ TrainResult runTraining(const TrainRequest& request, const McVaeTrainer::Progres
     if (!previousPath.empty()) {
         // A resumed or fine-tuned run must see the same columns in the same units: take the
         // schema and the normalisation from the bundle.
-        const ModelBundle previous = loadBundle(previousPath);
-        data = prepareDataWithSchema(request.dataPath, previous.schema, previous.normalization);
+        const mcvae::ModelBundle previous = mcvae::loadBundle(previousPath);
+        data = mcvae::prepareDataWithSchema(request.dataPath, previous.schema, previous.normalization);
     } else {
-        data = prepareData(request.dataPath, schemaPath, preset);
+        data = mcvae::prepareData(request.dataPath, schemaPath, preset);
     }
     return runTraining(request, data, preset, onProgress, cancel);
 }
 
-TrainResult runTraining(const TrainRequest& request, const PreparedData& data, const Preset& preset,
-                        const McVaeTrainer::ProgressFn& onProgress, const CancelToken& cancel) {
+TrainResult runTraining(const TrainRequest& request, const mcvae::PreparedData& data, const mcvae::Preset& preset,
+                        const TrainingProgressFn& onProgress, const CancelToken& cancel) {
     const at::Device device = resolveDevice(request.device);
-    ModelBundle b;
+    mcvae::ModelBundle b;
     const bool resuming = !request.resumeFrom.empty();
     if (resuming) {
-        b = loadBundle(request.resumeFrom);
+        b = mcvae::loadBundle(request.resumeFrom);
         if (b.split.dataFingerprint != dataFingerprint(data.table))
             throw std::invalid_argument(data.path + ": this is not the data the model '" + request.resumeFrom +
                                         "' was trained on (" + std::to_string(data.table.rows) + " rows vs " +
@@ -64,7 +64,7 @@ TrainResult runTraining(const TrainRequest& request, const PreparedData& data, c
                                         std::to_string(b.state.completedEpochs) +
                                         " epochs; pass --epochs with a larger total to continue");
     } else if (!request.fineTuneFrom.empty()) {
-        const ModelBundle previous = loadBundle(request.fineTuneFrom);
+        const mcvae::ModelBundle previous = mcvae::loadBundle(request.fineTuneFrom);
         if (!(previous.schema == data.schema))
             throw std::invalid_argument(data.path + ": its schema differs from the model '" + request.fineTuneFrom +
                                         "'; fine-tuning needs the same columns");
@@ -107,7 +107,7 @@ TrainResult runTraining(const TrainRequest& request, const PreparedData& data, c
         const std::filesystem::path absolute = std::filesystem::absolute(data.path, ec);
         b.split.dataPath = ec ? std::string() : absolute.lexically_normal().string();
         b.split.testRows = split.test;
-        if (b.model.is_empty()) b.model = seededModel(b.config, b.training.seed);
+        if (b.model.is_empty()) b.model = mcvae::seededModel(b.config, b.training.seed);
     }
 
     // The training rows in the order of the recorded draw (the accepted seed reproduces it).
@@ -116,14 +116,14 @@ TrainResult runTraining(const TrainRequest& request, const PreparedData& data, c
         train.resize(static_cast<size_t>(request.trainRowLimit));
 
     const DesignTensors all = makeDesignTensors(data.table, b.normalization);
-    McVaeTrainer trainer(b.model, b.training, all.select(train), all.select(b.split.testRows), device);
+    mcvae::McVaeTrainer trainer(b.model, b.training, all.select(train), all.select(b.split.testRows), device);
     if (resuming) trainer.restore(b.state);
 
     auto onCheckpoint = [&](const TrainerState& state) {
         if (request.outPath.empty()) return;
-        ModelBundle snapshot = b;  // shares the model: weights as of now
+        mcvae::ModelBundle snapshot = b;  // shares the model: weights as of now
         snapshot.state = state;
-        saveBundle(snapshot, request.outPath);
+        mcvae::saveBundle(snapshot, request.outPath);
     };
     const Stopwatch start;
     TrainResult result;
@@ -137,4 +137,4 @@ TrainResult runTraining(const TrainRequest& request, const PreparedData& data, c
     return result;
 }
 
-}  // namespace ms
+}  // namespace ms::api

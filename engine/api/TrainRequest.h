@@ -5,9 +5,9 @@
 #include <optional>
 #include <string>
 
-#include "conditioning/SparsitySchedule.h"
+#include "core/conditioning/SparsitySchedule.h"
 
-namespace ms {
+namespace ms::api {
 
 struct TrainRequest {
     std::string dataPath;
@@ -28,4 +28,4 @@ struct TrainRequest {
     int64_t trainRowLimit = 0;     // > 0: train on only this many rows of the training part
 };
 
-}  // namespace ms
+}  // namespace ms::api

@@ -5,9 +5,9 @@
 #include "api/EvalJob.h"
 #include "api/TrainJob.h"
 
-namespace ms {
+namespace ms::api {
 
-TrainRunOutcome trainToFile(const TrainRequest& request, const TrainProgressFn& onProgress, const CancelToken& cancel) {
+TrainRunOutcome trainToFile(const TrainRequest& request, const TrainingProgressFn& onProgress, const CancelToken& cancel) {
     if (request.outPath.empty()) throw std::invalid_argument("training needs an output file for the model");
     const TrainResult result = runTraining(request, onProgress, cancel);
     TrainRunOutcome out;
@@ -19,7 +19,7 @@ TrainRunOutcome trainToFile(const TrainRequest& request, const TrainProgressFn& 
     out.completedEpochs = result.bundle.state.completedEpochs;
     out.history = result.bundle.state.history;
     if (out.completedEpochs > 0) {
-        const SparsityEvaluation eval = evaluateHeldOut(result.bundle, request.dataPath);
+        const mcvae::SparsityEvaluation eval = evaluateHeldOut(result.bundle, request.dataPath);
         out.sparsities = eval.sparsities;
         out.mseZ0 = eval.mseZ0;
         out.meanMseZ0 = eval.meanMseZ0;
@@ -27,4 +27,4 @@ TrainRunOutcome trainToFile(const TrainRequest& request, const TrainProgressFn& 
     return out;
 }
 
-}  // namespace ms
+}  // namespace ms::api

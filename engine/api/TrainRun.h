@@ -8,10 +8,10 @@
 #include <vector>
 
 #include "api/TrainRequest.h"
-#include "runtime/CancelToken.h"
-#include "training/TrainingProgress.h"
+#include "core/runtime/CancelToken.h"
+#include "core/training/TrainingProgress.h"
 
-namespace ms {
+namespace ms::api {
 
 struct TrainRunOutcome {
     std::string bundlePath;       // the request's outPath, readable whether finished or cancelled
@@ -28,11 +28,10 @@ struct TrainRunOutcome {
     double meanMseZ0 = 0.0;
 };
 
-using TrainProgressFn = std::function<void(const TrainingProgress&)>;
 
 // Requires request.outPath. Throws DataError (bad CSV: file, line, column),
 // std::invalid_argument (settings, schema mismatch), BundleError (resume/fine-tune source) and
 // TrainingDiverged (NaN loss; the last checkpoint stays on disk).
-TrainRunOutcome trainToFile(const TrainRequest& request, const TrainProgressFn& onProgress, const CancelToken& cancel);
+TrainRunOutcome trainToFile(const TrainRequest& request, const TrainingProgressFn& onProgress, const CancelToken& cancel);
 
-}  // namespace ms
+}  // namespace ms::api

@@ -4,19 +4,19 @@
 #include <cstdio>
 #include <filesystem>
 
-#include "api/PreparedData.h"
-#include "io/Preset.h"
+#include "mcvae/PreparedData.h"
+#include "mcvae/Preset.h"
 
-namespace ms {
+namespace ms::api {
 
-TuneOutcome runTuneJob(const TuneRequest& request, const std::function<void(const TuningTrialReport&)>& onReport,
+TuneOutcome runTuneJob(const TuneRequest& request, const std::function<void(const mcvae::TuningTrialReport&)>& onReport,
                        const CancelToken& cancel) {
-    Preset base = loadPreset(request.preset);
+    mcvae::Preset base = mcvae::loadPreset(request.preset);
     if (request.splitSeed) base.training.seed = *request.splitSeed;
-    const PreparedData data = prepareData(request.dataPath, request.schemaPath, base);
+    const mcvae::PreparedData data = mcvae::prepareData(request.dataPath, request.schemaPath, base);
     TuneOutcome out;
-    out.result = tuneMcVae(data, base, request.settings, onReport, cancel);
-    McVaeTuningResult& r = out.result;
+    out.result = mcvae::tuneMcVae(data, base, request.settings, onReport, cancel);
+    mcvae::McVaeTuningResult& r = out.result;
     const std::string stem = std::filesystem::path(request.dataPath).stem().string();
     r.best.name = "tuned-" + stem;
     char line[400];
@@ -27,10 +27,10 @@ TuneOutcome runTuneJob(const TuneRequest& request, const std::function<void(cons
                   r.cancelled ? ", stopped early" : "", r.bestScore, r.foldsCompared, request.preset.c_str(), r.baseScore);
     r.best.description = line;
     if (!request.outPath.empty()) {
-        savePreset(r.best, request.outPath);
+        mcvae::savePreset(r.best, request.outPath);
         out.presetPath = request.outPath;
     }
     return out;
 }
 
-}  // namespace ms
+}  // namespace ms::api

@@ -6,10 +6,10 @@
 #include <optional>
 #include <string>
 
-#include "runtime/CancelToken.h"
-#include "tuning/McVaeTuning.h"
+#include "core/runtime/CancelToken.h"
+#include "mcvae/McVaeTuning.h"
 
-namespace ms {
+namespace ms::api {
 
 struct TuneRequest {
     std::string dataPath;
@@ -17,16 +17,16 @@ struct TuneRequest {
     std::string preset = "default";  // the search starts from (and includes) this preset's settings
     std::string outPath;           // preset JSON to write; empty = none
     std::optional<uint64_t> splitSeed;  // the train/test split (and training) seed; default the preset's
-    McVaeTuningSettings settings;
+    mcvae::McVaeTuningSettings settings;
 };
 
 struct TuneOutcome {
-    McVaeTuningResult result;
+    mcvae::McVaeTuningResult result;
     std::string presetPath;  // written (empty when no outPath)
 };
 
 // Throws DataError for bad data, std::invalid_argument for bad settings.
-TuneOutcome runTuneJob(const TuneRequest& request, const std::function<void(const TuningTrialReport&)>& onReport,
+TuneOutcome runTuneJob(const TuneRequest& request, const std::function<void(const mcvae::TuningTrialReport&)>& onReport,
                        const CancelToken& cancel);
 
-}  // namespace ms
+}  // namespace ms::api

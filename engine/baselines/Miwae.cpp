@@ -5,11 +5,11 @@
 #include <cmath>
 #include <stdexcept>
 
-#include "math/GaussianLogDensity.h"
-#include "math/GaussianMixture.h"
-#include "sfarm/RepeatedValues.h"
+#include "core/data/RepeatedValues.h"
+#include "core/math/GaussianLogDensity.h"
+#include "core/math/GaussianMixture.h"
 
-namespace ms {
+namespace ms::baselines {
 
 MiwaeImpl::MiwaeImpl(MiwaeConfig config) : m_config(config) {
     if (config.features < 1 || config.hidden < 1) throw std::invalid_argument("MIWAE: features and hidden must be positive");
@@ -120,4 +120,4 @@ at::Tensor MiwaeImpl::conditionalSamples(const at::Tensor& x, const at::Tensor& 
     return at::where(observed.to(at::kBool).unsqueeze(0), x.to(at::kFloat).unsqueeze(0).expand_as(sample), sample);
 }
 
-}  // namespace ms
+}  // namespace ms::baselines

@@ -9,7 +9,7 @@
 #include <cstdint>
 #include <vector>
 
-namespace ms {
+namespace ms::baselines {
 
 struct MiwaeConfig {
     int64_t features = 0;
@@ -64,4 +64,4 @@ private:
 };
 TORCH_MODULE(Miwae);
 
-}  // namespace ms
+}  // namespace ms::baselines

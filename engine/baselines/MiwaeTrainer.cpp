@@ -5,9 +5,9 @@
 
 #include <stdexcept>
 
-#include "training/MinibatchAdamW.h"
+#include "core/training/MinibatchAdamW.h"
 
-namespace ms {
+namespace ms::baselines {
 
 double trainMiwae(Miwae& model, const at::Tensor& x, const at::Tensor& observed, const MiwaeTrainingConfig& config,
                   const CancelToken& cancel) {
@@ -22,4 +22,4 @@ double trainMiwae(Miwae& model, const at::Tensor& x, const at::Tensor& observed,
     return losses.empty() ? 0.0 : -losses.back();
 }
 
-}  // namespace ms
+}  // namespace ms::baselines

@@ -6,9 +6,9 @@
 #include <cstdint>
 
 #include "baselines/Miwae.h"
-#include "runtime/CancelToken.h"
+#include "core/runtime/CancelToken.h"
 
-namespace ms {
+namespace ms::baselines {
 
 struct MiwaeTrainingConfig {
     int64_t epochs = 2000;
@@ -23,4 +23,4 @@ struct MiwaeTrainingConfig {
 double trainMiwae(Miwae& model, const at::Tensor& x, const at::Tensor& observed, const MiwaeTrainingConfig& config,
                   const CancelToken& cancel);
 
-}  // namespace ms
+}  // namespace ms::baselines

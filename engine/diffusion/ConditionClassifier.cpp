@@ -7,9 +7,9 @@
 #include <torch/nn/modules/linear.h>
 #include <torch/nn/modules/pooling.h>
 
-#include "training/MinibatchAdamW.h"
+#include "core/training/MinibatchAdamW.h"
 
-namespace ms {
+namespace ms::diffusion {
 
 ConditionClassifierImpl::ConditionClassifierImpl(int64_t imageChannels, std::vector<int64_t> classCounts)
     : m_classCounts(std::move(classCounts)) {
@@ -90,4 +90,4 @@ std::vector<double> classifierAccuracy(ConditionClassifier& model, const at::Ten
     return acc;
 }
 
-}  // namespace ms
+}  // namespace ms::diffusion

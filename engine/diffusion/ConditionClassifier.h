@@ -10,9 +10,9 @@
 
 #include <vector>
 
-#include "runtime/CancelToken.h"
+#include "core/runtime/CancelToken.h"
 
-namespace ms {
+namespace ms::diffusion {
 
 class ConditionClassifierImpl : public torch::nn::Module {
 public:
@@ -35,4 +35,4 @@ std::vector<double> trainConditionClassifier(ConditionClassifier& model, const a
 // Accuracy per condition over the rows whose label is known; -1 where none is.
 std::vector<double> classifierAccuracy(ConditionClassifier& model, const at::Tensor& images, const at::Tensor& labels);
 
-}  // namespace ms
+}  // namespace ms::diffusion

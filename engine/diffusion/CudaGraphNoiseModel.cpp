@@ -11,7 +11,7 @@
 #include <c10/cuda/CUDAStream.h>
 #endif
 
-namespace ms {
+namespace ms::diffusion {
 
 #ifdef MASKSTUDIO_TORCH_HAS_CUDA
 namespace {
@@ -108,4 +108,4 @@ std::optional<at::Tensor> runCapturedCall(CapturedCalls&, const std::string&, co
 NoiseModel capturedNoiseModel(const NoiseModel& model, const at::Tensor&) { return model; }
 #endif
 
-}  // namespace ms
+}  // namespace ms::diffusion

@@ -11,7 +11,7 @@
 
 #include "diffusion/DiffusionSampler.h"
 
-namespace ms {
+namespace ms::diffusion {
 
 // `example` has the shape and device of the x the sampler will pass.
 NoiseModel capturedNoiseModel(const NoiseModel& model, const at::Tensor& example);
@@ -29,4 +29,4 @@ using CapturedFn = std::function<at::Tensor(const std::vector<at::Tensor>& input
 std::optional<at::Tensor> runCapturedCall(CapturedCalls& calls, const std::string& key,
                                           const std::vector<at::Tensor>& inputs, const CapturedFn& fn);
 
-}  // namespace ms
+}  // namespace ms::diffusion

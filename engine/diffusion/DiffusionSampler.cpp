@@ -7,7 +7,7 @@
 #include <stdexcept>
 #include <vector>
 
-namespace ms {
+namespace ms::diffusion {
 namespace {
 
 at::Tensor stepTensor(int64_t t, const at::Tensor& like) {
@@ -41,7 +41,8 @@ SamplerKind parseSamplerKind(const std::string& name) {
 }
 
 SampleResult sampleDiffusion(const NoiseModel& model, const NoiseSchedule& schedule, const at::Tensor& xT,
-                             const SamplerSettings& settings, at::Generator& generator, const StepCallback& onStep) {
+                             const SamplerSettings& settings, at::Generator& generator, const StepCallback& onStep,
+                             const CancelToken& cancel) {
     if (settings.eta < 0.0 || !std::isfinite(settings.eta))
         throw std::invalid_argument("DDIM eta must be a finite value >= 0");
     torch::NoGradGuard noGrad;
@@ -65,9 +66,10 @@ SampleResult sampleDiffusion(const NoiseModel& model, const NoiseSchedule& sched
             if (sigma > 0.0 && !last) x = x + sigma * gaussianNoiseLike(x, generator);
         }
         r.stepsDone = static_cast<int64_t>(i) + 1;
-        if (onStep && !onStep(r.stepsDone, r.stepsTotal, last ? x : x0)) {
-            r.cancelled = !last;
-            r.x = last ? x : x0;
+        if (onStep) onStep(r.stepsDone, r.stepsTotal, last ? x : x0);
+        if (!last && cancel.cancelled()) {
+            r.cancelled = true;
+            r.x = x0;
             return r;
         }
     }
@@ -77,7 +79,7 @@ SampleResult sampleDiffusion(const NoiseModel& model, const NoiseSchedule& sched
 
 SampleResult repaint(const NoiseModel& model, const NoiseSchedule& schedule, const at::Tensor& known,
                      const at::Tensor& keep, const RepaintSettings& settings, at::Generator& generator,
-                     const StepCallback& onStep) {
+                     const StepCallback& onStep, const CancelToken& cancel) {
     if (settings.jumpLength < 1) throw std::invalid_argument("RePaint jump length must be at least 1");
     if (settings.resamples < 1) throw std::invalid_argument("RePaint resample count must be at least 1");
     torch::NoGradGuard noGrad;
@@ -110,9 +112,10 @@ SampleResult repaint(const NoiseModel& model, const NoiseSchedule& schedule, con
         x = merge(ddpmStep(x, x0, abT, abPrev, i == 0, generator), i - 1);
         --i;
         ++r.stepsDone;
-        if (onStep && !onStep(r.stepsDone, total, i < 0 ? x : merge(x0, -1))) {
-            r.cancelled = i >= 0;
-            r.x = i < 0 ? x : merge(x0, -1);
+        if (onStep) onStep(r.stepsDone, total, i < 0 ? x : merge(x0, -1));
+        if (i >= 0 && cancel.cancelled()) {
+            r.cancelled = true;
+            r.x = merge(x0, -1);
             return r;
         }
         if (i >= 0 && jumpsLeft[static_cast<std::size_t>(i)] > 0) {
@@ -128,4 +131,4 @@ SampleResult repaint(const NoiseModel& model, const NoiseSchedule& schedule, con
     return r;
 }
 
-}  // namespace ms
+}  // namespace ms::diffusion

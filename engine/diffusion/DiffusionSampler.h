@@ -10,15 +10,15 @@
 #include <functional>
 #include <string>
 
+#include "core/runtime/CancelToken.h"
 #include "diffusion/NoiseSchedule.h"
 
-namespace ms {
+namespace ms::diffusion {
 
 // eps prediction for x at step indices t ([B] int64).
 using NoiseModel = std::function<at::Tensor(const at::Tensor& x, const at::Tensor& t)>;
 // After each denoising step: (steps done, steps in total, the current prediction of x0).
-// Return false to cancel; the sampler stops at once and reports cancelled.
-using StepCallback = std::function<bool(int64_t done, int64_t total, const at::Tensor& x0Prediction)>;
+using StepCallback = std::function<void(int64_t done, int64_t total, const at::Tensor& x0Prediction)>;
 
 enum class SamplerKind { Ddpm, Ddim };
 const char* samplerKindName(SamplerKind kind);
@@ -43,15 +43,16 @@ struct SampleResult {
     int64_t stepsTotal = 0;
 };
 
-// Starts from xT (e.g. standard normal noise) and denoises it.
+// Starts from xT (e.g. standard normal noise) and denoises it. A cancelled token stops it after
+// the current step (the result is the last prediction, marked cancelled).
 SampleResult sampleDiffusion(const NoiseModel& model, const NoiseSchedule& schedule, const at::Tensor& xT,
                              const SamplerSettings& settings, at::Generator& generator,
-                             const StepCallback& onStep = {});
+                             const StepCallback& onStep = {}, const CancelToken& cancel = CancelToken());
 
 // Inpainting: `known` holds x0 where keep = 1 (keep broadcastable to known's shape, values 0/1);
 // the rest is generated consistently with it. The returned x equals `known` exactly where keep = 1.
 SampleResult repaint(const NoiseModel& model, const NoiseSchedule& schedule, const at::Tensor& known,
                      const at::Tensor& keep, const RepaintSettings& settings, at::Generator& generator,
-                     const StepCallback& onStep = {});
+                     const StepCallback& onStep = {}, const CancelToken& cancel = CancelToken());
 
-}  // namespace ms
+}  // namespace ms::diffusion

@@ -7,7 +7,7 @@
 
 #include <string>
 
-namespace ms {
+namespace ms::diffusion {
 
 class FirstStage {
 public:
@@ -21,4 +21,4 @@ public:
     virtual void toDevice(const at::Device& device) = 0;
 };
 
-}  // namespace ms
+}  // namespace ms::diffusion

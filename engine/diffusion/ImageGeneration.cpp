@@ -8,22 +8,21 @@
 
 #include "diffusion/CudaGraphNoiseModel.h"
 
-namespace ms {
+namespace ms::diffusion {
 namespace {
 
 StepCallback previewCallback(McLdm& model, const ImageGenerationSettings& settings, const ImagePreview& onPreview) {
     if (!onPreview) return {};
     return [&model, &settings, onPreview](int64_t done, int64_t total, const at::Tensor& x0) {
         const bool wanted = done == total || (settings.previewEvery > 0 && done % settings.previewEvery == 0);
-        if (!wanted) return onPreview(done, total, at::Tensor());
-        return onPreview(done, total, model.firstStage->decode(x0 / model.latentScale).clamp(-1.0, 1.0));
+        onPreview(done, total, wanted ? model.firstStage->decode(x0 / model.latentScale).clamp(-1.0, 1.0) : at::Tensor());
     };
 }
 
 }  // namespace
 
 ImageResult generateImages(McLdm& model, const ConditionInput& conditions, const ImageGenerationSettings& settings,
-                           const ImagePreview& onPreview) {
+                           const ImagePreview& onPreview, const CancelToken& cancel) {
     torch::NoGradGuard noGrad;
     const at::Device device = model.device();
     const ConditionInput cond = conditions.to(device);
@@ -47,13 +46,13 @@ ImageResult generateImages(McLdm& model, const ConditionInput& conditions, const
             return {*images, false, settings.sampler.steps};
     }
     const SampleResult r = sampleDiffusion(capturedNoiseModel(guidedNoiseModel(model, cond, settings.guidance), xT), model.schedule, xT,
-                                           settings.sampler, generator, previewCallback(model, settings, onPreview));
+                                           settings.sampler, generator, previewCallback(model, settings, onPreview), cancel);
     return {model.firstStage->decode(r.x / model.latentScale).clamp(-1.0, 1.0), r.cancelled, r.stepsDone};
 }
 
 ImageResult inpaintImages(McLdm& model, const at::Tensor& images, const at::Tensor& regenerate,
                           const ConditionInput& conditions, const ImageGenerationSettings& settings,
-                          const ImagePreview& onPreview) {
+                          const ImagePreview& onPreview, const CancelToken& cancel) {
     torch::NoGradGuard noGrad;
     const at::Device device = model.device();
     if (images.dim() != 4 || images.size(1) != model.imageChannels || images.size(2) != model.imageSize ||
@@ -72,9 +71,9 @@ ImageResult inpaintImages(McLdm& model, const at::Tensor& images, const at::Tens
     const ConditionInput cond = conditions.to(device);
     const SampleResult r = repaint(capturedNoiseModel(guidedNoiseModel(model, cond, settings.guidance), known), model.schedule, known,
                                    1.0 - latentRegion, settings.repaint, generator,
-                                   previewCallback(model, settings, onPreview));
+                                   previewCallback(model, settings, onPreview), cancel);
     const at::Tensor decoded = model.firstStage->decode(r.x / model.latentScale).clamp(-1.0, 1.0);
     return {region * decoded + (1.0 - region) * x, r.cancelled, r.stepsDone};
 }
 
-}  // namespace ms
+}  // namespace ms::diffusion

@@ -5,9 +5,10 @@
 #include <cstdint>
 #include <functional>
 
+#include "core/runtime/CancelToken.h"
 #include "diffusion/McLdm.h"
 
-namespace ms {
+namespace ms::diffusion {
 
 struct ImageGenerationSettings {
     SamplerSettings sampler;
@@ -17,8 +18,8 @@ struct ImageGenerationSettings {
     int64_t previewEvery = 0;  // decode a preview every N steps (0 = no previews)
 };
 
-// (steps done, steps total, decoded preview images). Return false to cancel.
-using ImagePreview = std::function<bool(int64_t done, int64_t total, const at::Tensor& images)>;
+// (steps done, steps total, decoded preview images; undefined between previews).
+using ImagePreview = std::function<void(int64_t done, int64_t total, const at::Tensor& images)>;
 
 struct ImageResult {
     at::Tensor images;  // [B, C, H, W] in [-1, 1]
@@ -27,15 +28,16 @@ struct ImageResult {
 };
 
 // One image per row of `conditions`; the row's seed is settings.seed (initial noise for all rows
-// drawn from one generator, so the same seed and conditions give the same images).
+// drawn from one generator, so the same seed and conditions give the same images). A cancelled
+// token stops it after the current step (the images decoded from the last prediction).
 ImageResult generateImages(McLdm& model, const ConditionInput& conditions, const ImageGenerationSettings& settings,
-                           const ImagePreview& onPreview = {});
+                           const ImagePreview& onPreview = {}, const CancelToken& cancel = CancelToken());
 
 // RePaint in latent space: pixels where regenerate > 0.5 ([B or 1, 1, H, W]) are generated, the
 // latent cells they touch are re-sampled, and the result is pasted so every pixel outside the
 // region equals `images` exactly.
 ImageResult inpaintImages(McLdm& model, const at::Tensor& images, const at::Tensor& regenerate,
                           const ConditionInput& conditions, const ImageGenerationSettings& settings,
-                          const ImagePreview& onPreview = {});
+                          const ImagePreview& onPreview = {}, const CancelToken& cancel = CancelToken());
 
-}  // namespace ms
+}  // namespace ms::diffusion

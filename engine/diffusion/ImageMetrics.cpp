@@ -5,7 +5,7 @@
 #include <cmath>
 #include <stdexcept>
 
-namespace ms {
+namespace ms::diffusion {
 namespace {
 
 at::Tensor unit(const at::Tensor& x) { return ((x.to(at::kFloat) + 1.0) * 0.5).clamp(0.0, 1.0); }
@@ -41,4 +41,4 @@ at::Tensor perImageSsim(const at::Tensor& generated, const at::Tensor& truth) {
     return map.mean({1, 2, 3});
 }
 
-}  // namespace ms
+}  // namespace ms::diffusion

@@ -4,9 +4,9 @@
 // intensities in [0, 1]. Inputs are [B, C, H, W] in [-1, 1] (the models' range).
 #include <ATen/core/Tensor.h>
 
-namespace ms {
+namespace ms::diffusion {
 
 at::Tensor perImageMse(const at::Tensor& generated, const at::Tensor& truth);   // [B]
 at::Tensor perImageSsim(const at::Tensor& generated, const at::Tensor& truth);  // [B]
 
-}  // namespace ms
+}  // namespace ms::diffusion

@@ -6,13 +6,13 @@
 #include <cstdio>
 #include <filesystem>
 
-#include "data/SchemaJson.h"
+#include "core/data/SchemaJson.h"
+#include "core/io/ArchiveFile.h"
+#include "core/io/BundleError.h"
+#include "core/io/ConfigJson.h"
 #include "diffusion/TorchScriptFirstStage.h"
-#include "io/ArchiveFile.h"
-#include "io/ConfigJson.h"
-#include "io/ModelBundle.h"
 
-namespace ms {
+namespace ms::diffusion {
 namespace {
 
 using nlohmann::json;
@@ -150,4 +150,4 @@ ImageModelFile loadImageModel(const std::string& path) {
     return file;
 }
 
-}  // namespace ms
+}  // namespace ms::diffusion

@@ -7,10 +7,10 @@
 
 #include <string>
 
+#include "core/training/FlatAdamW.h"
 #include "diffusion/McLdm.h"
-#include "training/FlatAdamW.h"
 
-namespace ms {
+namespace ms::diffusion {
 
 struct ImageModelFile {
     McLdm model;
@@ -30,4 +30,4 @@ nlohmann::json toJson(const KlAutoencoderConfig& c);
 void readJson(const nlohmann::json& j, McUnetConfig& c);
 void readJson(const nlohmann::json& j, KlAutoencoderConfig& c);
 
-}  // namespace ms
+}  // namespace ms::diffusion

@@ -8,7 +8,7 @@
 #include "diffusion/NoiseSchedule.h"
 #include "diffusion/UnetBlocks.h"
 
-namespace ms {
+namespace ms::diffusion {
 namespace {
 
 int64_t downsamplings(int64_t factor) { return factor == 8 ? 3 : 2; }
@@ -115,4 +115,4 @@ std::string KlFirstStage::describe() const {
            " latent channels";
 }
 
-}  // namespace ms
+}  // namespace ms::diffusion

@@ -9,7 +9,7 @@
 
 #include "diffusion/FirstStage.h"
 
-namespace ms {
+namespace ms::diffusion {
 
 struct KlAutoencoderConfig {
     int64_t imageChannels = 1;
@@ -62,4 +62,4 @@ private:
     KlAutoencoder m_model;
 };
 
-}  // namespace ms
+}  // namespace ms::diffusion

@@ -2,7 +2,7 @@
 
 #include <ATen/ATen.h>
 
-namespace ms {
+namespace ms::diffusion {
 namespace {
 
 ConditionInput concatRows(const ConditionInput& a, const ConditionInput& b) {
@@ -39,4 +39,4 @@ NoiseModel guidedNoiseModel(McLdm& model, const ConditionInput& conditions, doub
     };
 }
 
-}  // namespace ms
+}  // namespace ms::diffusion

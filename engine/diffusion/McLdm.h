@@ -5,16 +5,16 @@
 #include <memory>
 #include <string>
 
-#include "conditioning/ConditionInput.h"
-#include "data/Normalization.h"
-#include "data/Schema.h"
+#include "core/conditioning/ConditionInput.h"
+#include "core/data/Normalization.h"
+#include "core/data/Schema.h"
 #include "diffusion/DiffusionSampler.h"
 #include "diffusion/FirstStage.h"
 #include "diffusion/KlAutoencoder.h"
 #include "diffusion/McUnet.h"
 #include "diffusion/NoiseSchedule.h"
 
-namespace ms {
+namespace ms::diffusion {
 
 struct McLdm {
     Schema schema;
@@ -40,4 +40,4 @@ ConditionInput allMaskedConditions(const McLdm& model, int64_t rows, const at::D
 // prediction: eps_u + guidance * (eps_c - eps_u) (classifier-free guidance, one batched call).
 NoiseModel guidedNoiseModel(McLdm& model, const ConditionInput& conditions, double guidance);
 
-}  // namespace ms
+}  // namespace ms::diffusion

@@ -4,7 +4,7 @@
 
 #include <cmath>
 
-namespace ms {
+namespace ms::diffusion {
 namespace {
 
 int64_t stepsPerEpoch(int64_t rows, int64_t batch) { return (rows + batch - 1) / batch; }
@@ -79,4 +79,4 @@ std::vector<double> trainMcLdm(McUnet& unet, const at::Tensor& latents, const Co
     return history;
 }
 
-}  // namespace ms
+}  // namespace ms::diffusion

@@ -10,15 +10,15 @@
 #include <cstdint>
 #include <vector>
 
-#include "conditioning/ConditionInput.h"
-#include "conditioning/SparsitySchedule.h"
+#include "core/conditioning/ConditionInput.h"
+#include "core/conditioning/SparsitySchedule.h"
+#include "core/runtime/CancelToken.h"
+#include "core/training/MinibatchAdamW.h"
 #include "diffusion/KlAutoencoder.h"
 #include "diffusion/McUnet.h"
 #include "diffusion/NoiseSchedule.h"
-#include "runtime/CancelToken.h"
-#include "training/MinibatchAdamW.h"
 
-namespace ms {
+namespace ms::diffusion {
 
 struct AutoencoderTrainSettings {
     int64_t epochs = 30;
@@ -55,4 +55,4 @@ std::vector<double> trainMcLdm(McUnet& unet, const at::Tensor& latents, const Co
 at::Tensor ldmLoss(McUnet& unet, const at::Tensor& latents, const ConditionInput& conditions, const at::Tensor& keep,
                    const NoiseSchedule& schedule, at::Generator& generator);
 
-}  // namespace ms
+}  // namespace ms::diffusion

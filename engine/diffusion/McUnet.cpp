@@ -7,7 +7,7 @@
 #include <stdexcept>
 #include <string>
 
-namespace ms {
+namespace ms::diffusion {
 namespace {
 
 // Linear -> BatchNorm over the condition embedding: the per-level injection of the paper.
@@ -144,4 +144,4 @@ at::Tensor McUnetImpl::forward(const at::Tensor& x, const at::Tensor& t, const C
     return convOut(at::silu(normOut(h)));
 }
 
-}  // namespace ms
+}  // namespace ms::diffusion

@@ -14,11 +14,11 @@
 
 #include <vector>
 
-#include "conditioning/ConditionEmbedding.h"
-#include "conditioning/ConditionInput.h"
+#include "core/conditioning/ConditionEmbedding.h"
+#include "core/conditioning/ConditionInput.h"
 #include "diffusion/UnetBlocks.h"
 
-namespace ms {
+namespace ms::diffusion {
 
 struct McUnetConfig {
     int64_t inChannels = 4;                    // latent channels
@@ -67,4 +67,4 @@ private:
 };
 TORCH_MODULE(McUnet);
 
-}  // namespace ms
+}  // namespace ms::diffusion

@@ -6,7 +6,7 @@
 #include <stdexcept>
 #include <string>
 
-namespace ms {
+namespace ms::diffusion {
 
 NoiseSchedule NoiseSchedule::linear(int64_t steps, double betaStart, double betaEnd) {
     if (steps < 2) throw std::invalid_argument("noise schedule: need at least 2 steps, got " + std::to_string(steps));
@@ -50,4 +50,4 @@ std::vector<int64_t> spacedTimesteps(int64_t steps, int64_t count) {
     return ts;
 }
 
-}  // namespace ms
+}  // namespace ms::diffusion

@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <vector>
 
-namespace ms {
+namespace ms::diffusion {
 
 struct NoiseSchedule {
     int64_t steps = 1000;
@@ -29,4 +29,4 @@ at::Tensor gaussianNoiseLike(const at::Tensor& like, at::Generator& generator);
 // and ending at 0 (the timesteps of a DDIM / respaced sampler with `count` steps).
 std::vector<int64_t> spacedTimesteps(int64_t steps, int64_t count);
 
-}  // namespace ms
+}  // namespace ms::diffusion

@@ -8,7 +8,7 @@
 #include <sstream>
 #include <stdexcept>
 
-namespace ms {
+namespace ms::diffusion {
 namespace {
 
 torch::jit::Module loadScript(const std::string& path, const char* role) {
@@ -87,4 +87,4 @@ std::string TorchScriptFirstStage::describe() const {
            std::to_string(m_factor) + ", " + std::to_string(m_latentChannels) + " latent channels";
 }
 
-}  // namespace ms
+}  // namespace ms::diffusion

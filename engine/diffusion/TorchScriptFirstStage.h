@@ -10,7 +10,7 @@
 
 #include "diffusion/FirstStage.h"
 
-namespace ms {
+namespace ms::diffusion {
 
 class TorchScriptFirstStage : public FirstStage {
 public:
@@ -36,4 +36,4 @@ private:
     int64_t m_imageChannels = 1, m_factor = 1, m_latentChannels = 1;
 };
 
-}  // namespace ms
+}  // namespace ms::diffusion

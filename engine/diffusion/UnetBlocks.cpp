@@ -6,7 +6,7 @@
 #include <stdexcept>
 #include <string>
 
-namespace ms {
+namespace ms::diffusion {
 namespace {
 
 torch::nn::GroupNorm groupNorm(int64_t channels) {
@@ -65,4 +65,4 @@ at::Tensor timestepFeatures(const at::Tensor& t, int64_t dim) {
     return at::cat({at::sin(args), at::cos(args)}, 1);
 }
 
-}  // namespace ms
+}  // namespace ms::diffusion

@@ -7,7 +7,7 @@
 #include <torch/nn/modules/linear.h>
 #include <torch/nn/modules/normalization.h>
 
-namespace ms {
+namespace ms::diffusion {
 
 constexpr int64_t kUnetGroups = 8;  // every channel count in the nets is a multiple of 8
 
@@ -39,4 +39,4 @@ TORCH_MODULE(SelfAttention);
 // [B] step indices (any dtype) -> [B, dim] sin/cos features (dim even).
 at::Tensor timestepFeatures(const at::Tensor& t, int64_t dim);
 
-}  // namespace ms
+}  // namespace ms::diffusion

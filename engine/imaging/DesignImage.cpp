@@ -6,7 +6,7 @@
 #include <cmath>
 #include <stdexcept>
 
-namespace ms {
+namespace ms::imaging {
 namespace {
 
 constexpr int kSupersample = 4;
@@ -110,4 +110,4 @@ cv::Mat renderDesignImage(const Drawing& drawing, const ImageFrame& frame, int s
     return out;
 }
 
-}  // namespace ms
+}  // namespace ms::imaging

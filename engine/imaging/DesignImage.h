@@ -8,9 +8,9 @@
 
 #include <vector>
 
-#include "geometry/Drawing.h"
+#include "core/geometry/Drawing.h"
 
-namespace ms {
+namespace ms::imaging {
 
 struct ImageFrame {
     double minX = 0.0, minY = 0.0, size = 1.0;  // square world window, y up
@@ -23,4 +23,4 @@ ImageFrame imageFrameFor(const std::vector<Drawing>& drawings, double trim = 0.0
 // CV_8UC1 size x size, 255 = background. Labels are not drawn.
 cv::Mat renderDesignImage(const Drawing& drawing, const ImageFrame& frame, int size);
 
-}  // namespace ms
+}  // namespace ms::imaging

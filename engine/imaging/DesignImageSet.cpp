@@ -6,11 +6,11 @@
 #include <map>
 #include <sstream>
 
-#include "data/CsvReader.h"
-#include "geometry/DesignDrawing.h"
+#include "core/data/CsvReader.h"
+#include "core/geometry/DesignDrawing.h"
 #include "imaging/ImageFolderReader.h"
 
-namespace ms {
+namespace ms::imaging {
 namespace {
 
 std::string numberText(double v) {
@@ -86,4 +86,4 @@ void writeImageFolder(const ImageSet& images, const std::string& folder) {
     writeCsvFile((std::filesystem::path(folder) / "conditions.csv").string(), images.conditions.header, images.conditions.rows);
 }
 
-}  // namespace ms
+}  // namespace ms::imaging

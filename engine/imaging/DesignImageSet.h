@@ -5,12 +5,12 @@
 #include <cstddef>
 #include <string>
 
-#include "data/DesignTable.h"
-#include "data/ImageSet.h"
-#include "data/Schema.h"
+#include "core/data/DesignTable.h"
+#include "core/data/ImageSet.h"
+#include "core/data/Schema.h"
 #include "imaging/DesignImage.h"
 
-namespace ms {
+namespace ms::imaging {
 
 struct RenderedImageSet {
     ImageSet images;    // files "design_00000.png", ...; conditions: "file" + every condition column
@@ -24,4 +24,4 @@ RenderedImageSet renderDesignImageSet(const Schema& schema, const DesignTable& t
 // std::runtime_error naming the file that could not be written.
 void writeImageFolder(const ImageSet& images, const std::string& folder);
 
-}  // namespace ms
+}  // namespace ms::imaging

@@ -8,7 +8,7 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
-namespace ms {
+namespace ms::imaging {
 namespace {
 
 constexpr int kShift = 4;  // sub-pixel bits for OpenCV's fixed-point drawing
@@ -123,4 +123,4 @@ void writeDrawingsPng(const std::vector<Drawing>& drawings, const std::string& p
     if (!out) throw std::runtime_error("error while writing '" + path + "'");
 }
 
-}  // namespace ms
+}  // namespace ms::imaging

@@ -6,9 +6,9 @@
 
 #include <opencv2/core.hpp>
 
-#include "geometry/Drawing.h"
+#include "core/geometry/Drawing.h"
 
-namespace ms {
+namespace ms::imaging {
 
 // A CV_8UC3 (BGR) image of width x height; marginFraction of the smaller side is kept free
 // on every side. Empty or non-finite drawings give a blank white image.
@@ -20,4 +20,4 @@ cv::Mat rasterizeDrawings(const std::vector<Drawing>& drawings, int width, int h
 void writeDrawingsPng(const std::vector<Drawing>& drawings, const std::string& path, int width = 800,
                       int height = 500);
 
-}  // namespace ms
+}  // namespace ms::imaging

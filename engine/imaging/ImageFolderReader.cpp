@@ -10,9 +10,9 @@
 #include <set>
 #include <sstream>
 
-#include "data/DataError.h"
+#include "core/data/DataError.h"
 
-namespace ms {
+namespace ms::imaging {
 namespace fs = std::filesystem;
 namespace {
 
@@ -210,4 +210,4 @@ void writePngImage(const std::string& path, const uint8_t* pixels, int channels,
     if (!ok) throw std::runtime_error("cannot write '" + path + "'");
 }
 
-}  // namespace ms
+}  // namespace ms::imaging

@@ -8,9 +8,9 @@
 #include <string>
 #include <vector>
 
-#include "data/ImageSet.h"
+#include "core/data/ImageSet.h"
 
-namespace ms {
+namespace ms::imaging {
 
 enum class ImageProblemPolicy { Skip, Stop };
 
@@ -57,4 +57,4 @@ ImageFile readImageFile(const std::string& path, int channels, int size = 0);
 // Writes an 8-bit PNG (1 or 3 channels, RGB order for 3); throws std::runtime_error naming the path.
 void writePngImage(const std::string& path, const uint8_t* pixels, int channels, int height, int width);
 
-}  // namespace ms
+}  // namespace ms::imaging

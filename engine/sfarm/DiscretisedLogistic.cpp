@@ -5,7 +5,7 @@
 #include <cmath>
 #include <stdexcept>
 
-namespace ms {
+namespace ms::sfarm {
 namespace {
 
 void checkBins(int64_t bins) {
@@ -59,4 +59,4 @@ at::Tensor discretisedLogisticMean(const at::Tensor& mean, const at::Tensor& log
     return (at::softmax(logp, -1) * centres).sum(-1);
 }
 
-}  // namespace ms
+}  // namespace ms::sfarm

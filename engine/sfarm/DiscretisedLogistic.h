@@ -7,7 +7,7 @@
 
 #include <cstdint>
 
-namespace ms {
+namespace ms::sfarm {
 
 // x on the bin centres -1 + 2k / (bins - 1); mean, logScale, x broadcastable. log P(x), x's shape.
 at::Tensor discretisedLogisticLogProb(const at::Tensor& x, const at::Tensor& mean, const at::Tensor& logScale,
@@ -24,4 +24,4 @@ at::Tensor discretisedLogisticPoint(const at::Tensor& mean, int64_t bins);
 // squared error. mean / logScale [...]; returns [...].
 at::Tensor discretisedLogisticMean(const at::Tensor& mean, const at::Tensor& logScale, int64_t bins);
 
-}  // namespace ms
+}  // namespace ms::sfarm

@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <cmath>
 
-namespace ms {
+namespace ms::sfarm {
 
 void setElementScaling(SfarmModelFile& f, const at::Tensor& x, const at::Tensor& observed, const std::vector<int64_t>& classes,
                        const std::vector<int64_t>& levels) {
@@ -81,4 +81,4 @@ void boundToTrainingRange(ImputeSettings& settings, const SfarmModelFile& f, dou
     settings.upper = at::tensor(upper).view({1, -1});
 }
 
-}  // namespace ms
+}  // namespace ms::sfarm

@@ -9,7 +9,7 @@
 #include "sfarm/SfarmInference.h"
 #include "sfarm/SfarmModelFile.h"
 
-namespace ms {
+namespace ms::sfarm {
 
 // Fills f.mean, f.sd, f.low, f.high from x [N, S] (raw units) and observed [N, S] bool;
 // `classes` and `levels` as in SfarmMlpConfig (empty = all continuous). An integer element is
@@ -36,4 +36,4 @@ double rawValue(const SfarmModelFile& f, std::size_t k, double standardised, boo
 // `margin` of its width on each side; leaves them undefined for files without a range.
 void boundToTrainingRange(ImputeSettings& settings, const SfarmModelFile& f, double margin);
 
-}  // namespace ms
+}  // namespace ms::sfarm

@@ -4,7 +4,7 @@
 #include <numeric>
 #include <stdexcept>
 
-namespace ms {
+namespace ms::sfarm {
 
 namespace {
 const char* const kNames[kMaskingModeCount] = {"random", "left-to-right", "right-to-left", "top-to-bottom",
@@ -97,4 +97,4 @@ ActivationOrder sampleOrder(MaskingMode mode, const ElementGrid& grid, std::mt19
     return sampleOrderOver(mode, grid, std::vector<bool>(static_cast<size_t>(grid.size()), true), rng);
 }
 
-}  // namespace ms
+}  // namespace ms::sfarm

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-namespace ms {
+namespace ms::sfarm {
 
 enum class MaskingMode { Random, LeftToRight, RightToLeft, TopToBottom, BottomToTop, InteriorPatch, ExteriorPatch };
 
@@ -39,4 +39,4 @@ ActivationOrder sampleOrder(MaskingMode mode, const ElementGrid& grid, std::mt19
 ActivationOrder sampleOrderOver(MaskingMode mode, const ElementGrid& grid, const std::vector<bool>& candidate,
                                 std::mt19937_64& rng);
 
-}  // namespace ms
+}  // namespace ms::sfarm

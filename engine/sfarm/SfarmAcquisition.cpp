@@ -8,7 +8,7 @@
 
 #include "sfarm/MaskingMode.h"
 
-namespace ms {
+namespace ms::sfarm {
 
 std::vector<AcquisitionScore> rankAcquisition(const SfarmMlp& model, const at::Tensor& x, const std::vector<bool>& observed,
                                               int64_t target, int64_t samples, std::mt19937_64& rng) {
@@ -59,4 +59,4 @@ std::vector<AcquisitionScore> rankAcquisition(const SfarmMlp& model, const at::T
     return ranked;
 }
 
-}  // namespace ms
+}  // namespace ms::sfarm

@@ -11,7 +11,7 @@
 
 #include "sfarm/SfarmMlp.h"
 
-namespace ms {
+namespace ms::sfarm {
 
 struct AcquisitionScore {
     int64_t element = 0;
@@ -23,4 +23,4 @@ struct AcquisitionScore {
 std::vector<AcquisitionScore> rankAcquisition(const SfarmMlp& model, const at::Tensor& x, const std::vector<bool>& observed,
                                               int64_t target, int64_t samples, std::mt19937_64& rng);
 
-}  // namespace ms
+}  // namespace ms::sfarm

@@ -10,7 +10,7 @@
 
 #include "sfarm/SfarmObjective.h"
 
-namespace ms {
+namespace ms::sfarm {
 
 namespace {
 
@@ -111,4 +111,4 @@ at::Tensor sfarmLogLikelihood(const SfarmNetwork& model, const at::Tensor& x, co
     return at::logsumexp(at::stack(perOrder), 0) - std::log(static_cast<double>(orders));
 }
 
-}  // namespace ms
+}  // namespace ms::sfarm

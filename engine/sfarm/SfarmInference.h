@@ -10,7 +10,7 @@
 #include "sfarm/MaskingMode.h"
 #include "sfarm/SfarmNetwork.h"
 
-namespace ms {
+namespace ms::sfarm {
 
 struct ImputeSettings {
     MaskingMode mode = MaskingMode::Random;
@@ -32,4 +32,4 @@ at::Tensor sfarmImpute(const SfarmNetwork& model, const ElementGrid& grid, const
 at::Tensor sfarmLogLikelihood(const SfarmNetwork& model, const at::Tensor& x, const at::Tensor& observed,
                               const at::Tensor& target, int64_t orders, std::mt19937_64& rng);
 
-}  // namespace ms
+}  // namespace ms::sfarm

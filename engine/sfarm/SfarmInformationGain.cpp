@@ -10,7 +10,7 @@
 
 #include "sfarm/MaskingMode.h"
 
-namespace ms {
+namespace ms::sfarm {
 
 std::vector<ElementInformation> rankByInformationGain(const SfarmNetwork& model, const at::Tensor& x,
                                                       const at::Tensor& observed, const at::Tensor& target,
@@ -95,4 +95,4 @@ std::vector<ElementInformation> rankByInformationGain(const SfarmNetwork& model,
     return ranked;
 }
 
-}  // namespace ms
+}  // namespace ms::sfarm

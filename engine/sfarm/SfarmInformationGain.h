@@ -22,7 +22,7 @@
 
 #include "sfarm/SfarmNetwork.h"
 
-namespace ms {
+namespace ms::sfarm {
 
 struct ElementInformation {
     int64_t element = 0;
@@ -43,4 +43,4 @@ std::vector<ElementInformation> rankByInformationGain(const SfarmNetwork& model,
                                                       std::vector<int64_t> candidates,
                                                       const InformationGainSettings& settings, std::mt19937_64& rng);
 
-}  // namespace ms
+}  // namespace ms::sfarm

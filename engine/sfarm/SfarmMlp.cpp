@@ -7,13 +7,13 @@
 #include <limits>
 #include <stdexcept>
 
-#include "math/GaussianLogDensity.h"
-#include "math/GaussianMixture.h"
+#include "core/data/RepeatedValues.h"
+#include "core/math/GaussianLogDensity.h"
+#include "core/math/GaussianMixture.h"
 #include "sfarm/DiscretisedLogistic.h"
 #include "sfarm/MaskingMode.h"
-#include "sfarm/RepeatedValues.h"
 
-namespace ms {
+namespace ms::sfarm {
 
 namespace {
 // The narrowest free mixture component: an atom's width (sd e^-5). Narrower (e^-7) a component
@@ -241,4 +241,4 @@ at::Tensor SfarmMlpImpl::elementDraw(const at::Tensor& x, const at::Tensor& acti
     return draw(forward(x, active, step, mode), sample, gen, truncation);
 }
 
-}  // namespace ms
+}  // namespace ms::sfarm

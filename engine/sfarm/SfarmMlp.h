@@ -13,7 +13,7 @@
 
 #include "sfarm/SfarmNetwork.h"
 
-namespace ms {
+namespace ms::sfarm {
 
 struct SfarmMlpConfig {
     int64_t elements = 0;   // S
@@ -101,4 +101,4 @@ private:
 };
 TORCH_MODULE(SfarmMlp);
 
-}  // namespace ms
+}  // namespace ms::sfarm

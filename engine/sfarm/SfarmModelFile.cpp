@@ -1,9 +1,9 @@
 #include "sfarm/SfarmModelFile.h"
 
-#include "io/ArchiveFile.h"
-#include "io/ModelBundle.h"
+#include "core/io/ArchiveFile.h"
+#include "core/io/BundleError.h"
 
-namespace ms {
+namespace ms::sfarm {
 namespace {
 constexpr int kSfarmFormatVersion = 1;
 }
@@ -72,4 +72,4 @@ SfarmModelFile loadSfarmModel(const std::string& path) {
     return f;
 }
 
-}  // namespace ms
+}  // namespace ms::sfarm

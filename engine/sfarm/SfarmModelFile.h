@@ -9,7 +9,7 @@
 
 #include "sfarm/SfarmMlp.h"
 
-namespace ms {
+namespace ms::sfarm {
 
 struct SfarmModelFile {
     SfarmMlp model{nullptr};
@@ -26,4 +26,4 @@ struct SfarmModelFile {
 void saveSfarmModel(const SfarmModelFile& file, const std::string& path);  // throws BundleError
 SfarmModelFile loadSfarmModel(const std::string& path);                     // throws BundleError
 
-}  // namespace ms
+}  // namespace ms::sfarm

@@ -8,7 +8,7 @@
 #include <cstdint>
 #include <vector>
 
-namespace ms {
+namespace ms::sfarm {
 
 class SfarmNetwork {
 public:
@@ -31,4 +31,4 @@ public:
     virtual void setTraining(bool on) = 0;
 };
 
-}  // namespace ms
+}  // namespace ms::sfarm

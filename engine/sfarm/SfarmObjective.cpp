@@ -5,7 +5,7 @@
 #include <cmath>
 #include <stdexcept>
 
-namespace ms {
+namespace ms::sfarm {
 
 TrainingMasks drawTrainingMasks(int64_t batch, const ElementGrid& grid, const std::vector<MaskingMode>& modes,
                                 std::mt19937_64& rng) {
@@ -37,4 +37,4 @@ at::Tensor sfarmLoss(const at::Tensor& logDensity, const at::Tensor& observed, c
     return (weight * nll).mean();
 }
 
-}  // namespace ms
+}  // namespace ms::sfarm

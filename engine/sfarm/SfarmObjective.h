@@ -10,7 +10,7 @@
 
 #include "sfarm/MaskingMode.h"
 
-namespace ms {
+namespace ms::sfarm {
 
 struct TrainingMasks {
     at::Tensor active;  // [B, S] float {0, 1}: z_{i-1}
@@ -28,4 +28,4 @@ TrainingMasks drawTrainingMasks(int64_t batch, const ElementGrid& grid, const st
 // removes missing training values from the sum (pass ones for complete data).
 at::Tensor sfarmLoss(const at::Tensor& logDensity, const at::Tensor& observed, const TrainingMasks& masks);
 
-}  // namespace ms
+}  // namespace ms::sfarm

@@ -7,11 +7,11 @@
 #include <stdexcept>
 #include <string>
 
+#include "core/training/MinibatchAdamW.h"
 #include "sfarm/SfarmInference.h"
 #include "sfarm/SfarmObjective.h"
-#include "training/MinibatchAdamW.h"
 
-namespace ms {
+namespace ms::sfarm {
 
 double sfarmPointError(const SfarmNetwork& model, const at::Tensor& x, const at::Tensor& context, const at::Tensor& target) {
     c10::InferenceMode guard;
@@ -103,4 +103,4 @@ std::vector<SfarmEpoch> trainSfarm(SfarmNetwork& model, const ElementGrid& grid,
     return history;
 }
 
-}  // namespace ms
+}  // namespace ms::sfarm

@@ -8,11 +8,11 @@
 #include <limits>
 #include <vector>
 
-#include "runtime/CancelToken.h"
+#include "core/runtime/CancelToken.h"
 #include "sfarm/MaskingMode.h"
 #include "sfarm/SfarmNetwork.h"
 
-namespace ms {
+namespace ms::sfarm {
 
 struct SfarmTrainingConfig {
     int64_t epochs = 200;
@@ -58,4 +58,4 @@ std::vector<SfarmEpoch> trainSfarm(SfarmNetwork& model, const ElementGrid& grid,
                                    const std::function<void(const SfarmEpoch&)>& onEpoch, const CancelToken& cancel,
                                    const SfarmValidation* validation = nullptr);
 
-}  // namespace ms
+}  // namespace ms::sfarm

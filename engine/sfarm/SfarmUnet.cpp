@@ -8,10 +8,10 @@
 #include "sfarm/DiscretisedLogistic.h"
 #include "sfarm/MaskingMode.h"
 
-namespace ms {
+namespace ms::sfarm {
 
-McUnetConfig SfarmUnetConfig::unetConfig() const {
-    McUnetConfig c;
+diffusion::McUnetConfig SfarmUnetConfig::unetConfig() const {
+    diffusion::McUnetConfig c;
     c.inChannels = 2;  // x ⊙ z and z in, mean and log scale out
     c.baseChannels = baseChannels;
     c.channelMult = channelMult;
@@ -26,7 +26,7 @@ McUnetConfig SfarmUnetConfig::unetConfig() const {
 SfarmUnetImpl::SfarmUnetImpl(SfarmUnetConfig config) : m_config(std::move(config)) {
     if (m_config.height < 1 || m_config.width < 1) throw std::invalid_argument("SFARM U-Net: the image size must be positive");
     if (m_config.bins < 2) throw std::invalid_argument("SFARM U-Net: needs at least two grey levels");
-    m_unet = register_module("unet", McUnet(m_config.unetConfig()));
+    m_unet = register_module("unet", diffusion::McUnet(m_config.unetConfig()));
 }
 
 SfarmUnetImpl::Pixels SfarmUnetImpl::forward(const at::Tensor& x, const at::Tensor& active, const at::Tensor& step,
@@ -58,4 +58,4 @@ at::Tensor SfarmUnetImpl::elementDraw(const at::Tensor& x, const at::Tensor& act
     return (v + 1.0) * 0.5;
 }
 
-}  // namespace ms
+}  // namespace ms::sfarm

@@ -11,7 +11,7 @@
 #include "diffusion/McUnet.h"
 #include "sfarm/SfarmNetwork.h"
 
-namespace ms {
+namespace ms::sfarm {
 
 struct SfarmUnetConfig {
     int64_t height = 28;
@@ -22,7 +22,7 @@ struct SfarmUnetConfig {
     int64_t bins = 256;                        // grey levels
 
     int64_t elements() const { return height * width; }
-    McUnetConfig unetConfig() const;
+    diffusion::McUnetConfig unetConfig() const;
 };
 
 class SfarmUnetImpl : public torch::nn::Module, public SfarmNetwork {
@@ -48,8 +48,8 @@ public:
 
 private:
     SfarmUnetConfig m_config;
-    McUnet m_unet{nullptr};
+    diffusion::McUnet m_unet{nullptr};
 };
 TORCH_MODULE(SfarmUnet);
 
-}  // namespace ms
+}  // namespace ms::sfarm

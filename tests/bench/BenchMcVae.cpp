@@ -5,12 +5,12 @@
 #include <ATen/ATen.h>
 #include <ATen/Parallel.h>
 
-#include "training/McVaeFusedStep.h"
+#include "mcvae/McVaeFusedStep.h"
 
 namespace {
 
-ms::McVaeConfig geobikedShape() {
-    ms::McVaeConfig c;
+ms::mcvae::McVaeConfig geobikedShape() {
+    ms::mcvae::McVaeConfig c;
     c.outputDim = 26;
     c.classCounts = {20, 2, 2, 5, 3, 3, 3};
     c.numericalCount = 1;
@@ -23,8 +23,8 @@ ms::ConditionInput conditions(int64_t b) {
 
 void BM_FusedTrainingStep(benchmark::State& state) {
     at::set_num_threads(static_cast<int>(state.range(0)));
-    ms::McVae model(geobikedShape());
-    ms::McVaeFusedStep step(model, ms::AdamWSettings{}, 0.9);
+    ms::mcvae::McVae model(geobikedShape());
+    ms::mcvae::McVaeFusedStep step(model, ms::AdamWSettings{}, 0.9);
     const at::Tensor x = at::rand({128, 26}), eps = at::randn({128, 10});
     const ms::ConditionInput c = conditions(128);
     for (auto _ : state) benchmark::DoNotOptimize(step.step(x, c, eps, 1e-3));
@@ -35,7 +35,7 @@ BENCHMARK(BM_FusedTrainingStep)->Arg(1)->Arg(2)->Unit(benchmark::kMicrosecond);
 void BM_Decode(benchmark::State& state) {
     at::set_num_threads(1);
     c10::InferenceMode guard;
-    ms::McVae model(geobikedShape());
+    ms::mcvae::McVae model(geobikedShape());
     const int64_t b = state.range(0);
     const at::Tensor z = at::randn({b, 10});
     const ms::ConditionInput c = conditions(b);

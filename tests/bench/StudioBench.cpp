@@ -21,13 +21,13 @@
 #include <functional>
 #include <vector>
 
-#include "canvas/DesignCanvas.h"
-#include "data/DesignTableBuilder.h"
-#include "engine/TrainingEngine.h"
-#include "panels/ConditionPanel.h"
-#include "synth/BikeSynth.h"
-#include "training/TrainingPanel.h"
-#include "window/MainWindow.h"
+#include "core/data/DesignTableBuilder.h"
+#include "core/synth/BikeSynth.h"
+#include "ui/canvas/DesignCanvas.h"
+#include "ui/panels/ConditionPanel.h"
+#include "ui/training/TrainingPanel.h"
+#include "ui/window/MainWindow.h"
+#include "ui/workers/TrainingEngine.h"
 
 namespace {
 

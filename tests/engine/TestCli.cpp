@@ -12,7 +12,7 @@
 
 #include <cmath>
 
-#include "data/IdxImages.h"
+#include "core/data/IdxImages.h"
 
 class TestCli : public QObject {
     Q_OBJECT

@@ -4,7 +4,7 @@
 
 #include <ATen/ATen.h>
 
-#include "conditioning/ConditionEmbedding.h"
+#include "core/conditioning/ConditionEmbedding.h"
 
 using namespace ms;
 

@@ -3,7 +3,7 @@
 
 #include <cmath>
 
-#include "inference/ConditionValues.h"
+#include "core/conditioning/ConditionValues.h"
 
 using namespace ms;
 

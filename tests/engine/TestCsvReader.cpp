@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "data/CsvReader.h"
-#include "data/DataError.h"
+#include "core/data/CsvReader.h"
+#include "core/data/DataError.h"
 
 using Rows = std::vector<std::vector<std::string>>;
 using Lines = std::vector<long>;

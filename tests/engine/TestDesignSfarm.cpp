@@ -7,11 +7,11 @@
 #include <fstream>
 #include <random>
 
-#include "api/DesignSfarm.h"
 #include "api/SfarmTable.h"
-#include "data/DesignTableBuilder.h"
-#include "geometry/KeypointSpread.h"
-#include "io/ModelBundle.h"
+#include "core/data/DesignTableBuilder.h"
+#include "core/geometry/KeypointSpread.h"
+#include "mcvae/ModelBundle.h"
+#include "sfarm/DesignSfarm.h"
 
 using namespace ms;
 
@@ -49,24 +49,24 @@ DesignTable toyTable(std::size_t rows, uint64_t seed) {
 class TestDesignSfarm : public QObject {
     Q_OBJECT
 
-    DesignSfarm m_model;
+    sfarm::DesignSfarm m_model;
 
 private Q_SLOTS:
     void initTestCase() {
-        DesignSfarmSettings settings;
+        sfarm::DesignSfarmSettings settings;
         settings.epochs = 60;
         settings.hidden = 96;
         settings.lr = 3e-3;
         int64_t epochs = 0;
-        m_model = DesignSfarm::train(toySchema(), toyTable(3000, 1), settings, [&](int64_t e, double) { epochs = e; }, CancelToken());
+        m_model = sfarm::DesignSfarm::train(toySchema(), toyTable(3000, 1), settings, [&](int64_t e, double) { epochs = e; }, CancelToken());
         QCOMPARE(epochs, int64_t(60));
         QVERIFY(m_model.loaded());
     }
 
     void pinsAreKeptAndSteerTheRest() {
-        PartialDesign p{ConditionValues::allUnknown(toySchema()), std::vector<double>(4, NAN)};
+        sfarm::PartialDesign p{ConditionValues::allUnknown(toySchema()), std::vector<double>(4, NAN)};
         p.outputs[0] = 7.25;  // pin a.x: the size is 7.25, so b.y must be about 4.6
-        const ImputedDesigns out = m_model.impute(p, 32, 5);
+        const sfarm::ImputedDesigns out = m_model.impute(p, 32, 5);
         QCOMPARE(out.designs.size(), size_t(32));
         double by = 0.0, size = 0.0;
         for (std::size_t s = 0; s < out.designs.size(); ++s) {
@@ -80,15 +80,15 @@ private Q_SLOTS:
         // A known condition is returned as given.
         p.conditions.categorical[0] = 1;
         for (const auto& c : m_model.impute(p, 4, 6).conditions) QCOMPARE(c.categorical[0], 1);
-        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, m_model.impute(PartialDesign{p.conditions, {1.0}}, 2, 0));
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, m_model.impute(sfarm::PartialDesign{p.conditions, {1.0}}, 2, 0));
     }
 
     void completionsStayInsideTheTrainingRange() {
         // A pin far outside the data (a.x = 40, sizes are 0..10) must not drag the free values
         // outside the range seen in training widened by 10 %: b.x in [0, 14] -> [-1.4, 15.4].
-        PartialDesign p{ConditionValues::allUnknown(toySchema()), std::vector<double>(4, NAN)};
+        sfarm::PartialDesign p{ConditionValues::allUnknown(toySchema()), std::vector<double>(4, NAN)};
         p.outputs[0] = 40.0;
-        const ImputedDesigns out = m_model.impute(p, 64, 3);
+        const sfarm::ImputedDesigns out = m_model.impute(p, 64, 3);
         for (const auto& d : out.designs) {
             QCOMPARE(d[0], 40.0);
             QVERIFY2(d[2] > -1.6 && d[2] < 15.6, qPrintable(QString::number(d[2])));
@@ -97,7 +97,7 @@ private Q_SLOTS:
     }
 
     void specifyNextRanksTheDeterminingConditionFirst() {
-        PartialDesign p{ConditionValues::allUnknown(toySchema()), {}};
+        sfarm::PartialDesign p{ConditionValues::allUnknown(toySchema()), {}};
         const auto ranked = m_model.rankUnknownConditions(p, {});
         QCOMPARE(ranked.size(), size_t(3));
         QCOMPARE(ranked.front().column, std::string("size"));
@@ -126,9 +126,9 @@ private Q_SLOTS:
         const QTemporaryDir dir;
         const std::string path = dir.filePath("toy.sfm").toStdString();
         m_model.save(path);
-        const DesignSfarm loaded = DesignSfarm::load(path);
+        const sfarm::DesignSfarm loaded = sfarm::DesignSfarm::load(path);
         QVERIFY(loaded.schema() == toySchema());
-        PartialDesign p{ConditionValues::allUnknown(toySchema()), {}};
+        sfarm::PartialDesign p{ConditionValues::allUnknown(toySchema()), {}};
         QCOMPARE(loaded.rankUnknownConditions(p, {}).front().spreadReduction, m_model.rankUnknownConditions(p, {}).front().spreadReduction);
         QCOMPARE(loaded.impute(p, 8, 4).designs, m_model.impute(p, 8, 4).designs);  // bounds travel with the file
         // A plain CSV SFARM has no schema: refused, naming the file.
@@ -137,18 +137,18 @@ private Q_SLOTS:
             std::ofstream f(csv);
             f << "a,b\n1,2\n2,4\n3,6\n4,8\n";
         }
-        SfarmTrainRequest r;
+        api::SfarmTrainRequest r;
         r.dataPath = csv;
         r.outPath = dir.filePath("plain.sfm").toStdString();
         r.epochs = 2;
-        trainSfarmOnCsv(r, {}, CancelToken());
+        api::trainSfarmOnCsv(r, {}, CancelToken());
         try {
-            DesignSfarm::load(r.outPath);
+            sfarm::DesignSfarm::load(r.outPath);
             QFAIL("a CSV SFARM loaded as a design SFARM");
         } catch (const BundleError& e) {
             QVERIFY(std::string(e.what()).find("plain.sfm") != std::string::npos);
         }
-        QVERIFY_THROWS_EXCEPTION(BundleError, DesignSfarm::load(csv));
+        QVERIFY_THROWS_EXCEPTION(BundleError, sfarm::DesignSfarm::load(csv));
     }
 
     void mixedElementKinds_data() {
@@ -186,17 +186,17 @@ private Q_SLOTS:
             t.lineNumbers.push_back(static_cast<long>(r + 2));
             ++t.rows;
         }
-        DesignSfarmSettings settings;
+        sfarm::DesignSfarmSettings settings;
         settings.epochs = 5;
         settings.hidden = 32;
         settings.atoms = atoms;
         settings.integerConditions = integer;
         std::vector<double> losses;
-        const DesignSfarm m = DesignSfarm::train(s, t, settings, [&](int64_t, double l) { losses.push_back(l); }, CancelToken());
+        const sfarm::DesignSfarm m = sfarm::DesignSfarm::train(s, t, settings, [&](int64_t, double l) { losses.push_back(l); }, CancelToken());
         QCOMPARE(losses.size(), std::size_t(5));
         for (double l : losses) QVERIFY(std::isfinite(l));
-        PartialDesign p{ConditionValues::allUnknown(s), {NAN, 380.0, NAN}};  // the hub's height pinned
-        const ImputedDesigns out = m.impute(p, 16, 2);
+        sfarm::PartialDesign p{ConditionValues::allUnknown(s), {NAN, 380.0, NAN}};  // the hub's height pinned
+        const sfarm::ImputedDesigns out = m.impute(p, 16, 2);
         for (std::size_t k = 0; k < out.designs.size(); ++k) {
             QCOMPARE(out.designs[k][1], 380.0);
             for (double v : out.designs[k]) QVERIFY(std::isfinite(v));
@@ -213,7 +213,7 @@ private Q_SLOTS:
         const QTemporaryDir dir;
         const std::string path = dir.filePath("mixed.sfm").toStdString();
         m.save(path);
-        QCOMPARE(DesignSfarm::load(path).impute(p, 4, 9).designs, m.impute(p, 4, 9).designs);
+        QCOMPARE(sfarm::DesignSfarm::load(path).impute(p, 4, 9).designs, m.impute(p, 4, 9).designs);
     }
 
     void keypointSpreadIsTheSampleCovarianceAndItsEllipse() {
@@ -240,8 +240,8 @@ private Q_SLOTS:
         for (const std::string kind : {"bike", "car"}) {
             const std::string dir = qEnvironmentVariable("MASKSTUDIO_MODELS_DIR").toStdString();
             QVERIFY2(!dir.empty(), "MASKSTUDIO_MODELS_DIR is set by CTest");
-            const DesignSfarm sfarm = DesignSfarm::load(dir + "/" + kind + ".sfm");
-            QVERIFY(sfarm.schema() == loadBundle(dir + "/" + kind + ".msm").schema);
+            const sfarm::DesignSfarm sfarm = sfarm::DesignSfarm::load(dir + "/" + kind + ".sfm");
+            QVERIFY(sfarm.schema() == mcvae::loadBundle(dir + "/" + kind + ".msm").schema);
             const auto ranked = sfarm.rankUnknownConditions({ConditionValues::allUnknown(sfarm.schema()), {}}, {});
             QCOMPARE(ranked.size(), sfarm.schema().conditionCount());
             QVERIFY2(ranked.front().spreadReduction > 0.3, qPrintable(QString::number(ranked.front().spreadReduction)));

@@ -9,11 +9,11 @@
 #include <random>
 #include <string>
 
-#include "data/CsvReader.h"
-#include "data/DataError.h"
-#include "data/DesignTableBuilder.h"
-#include "data/UnknownCell.h"
-#include "data/Schema.h"
+#include "core/data/CsvReader.h"
+#include "core/data/DataError.h"
+#include "core/data/DesignTableBuilder.h"
+#include "core/data/Schema.h"
+#include "core/data/UnknownCell.h"
 
 Q_DECLARE_METATYPE(std::string)
 

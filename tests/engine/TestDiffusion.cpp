@@ -14,14 +14,14 @@
 #include "diffusion/ImageModelBundle.h"
 #include "diffusion/McLdmTrainer.h"
 #include "diffusion/TorchScriptFirstStage.h"
-#include "io/ModelBundle.h"
+#include "mcvae/ModelBundle.h"
 
 using namespace ms;
 
 namespace {
 
-McUnetConfig tinyUnet() {
-    McUnetConfig c;
+diffusion::McUnetConfig tinyUnet() {
+    diffusion::McUnetConfig c;
     c.inChannels = 4;
     c.baseChannels = 16;
     c.channelMult = {1, 2, 2};
@@ -38,21 +38,21 @@ ConditionInput knownConditions(int64_t rows) {
                           at::full({rows, 1}, 0.7f), at::ones({rows, 1})};
 }
 
-McLdm tinyModel() {
-    McLdm m;
+diffusion::McLdm tinyModel() {
+    diffusion::McLdm m;
     m.schema.categorical = {{"style", {"a", "b", "c"}}, {"rim", {"spoked", "disc"}}};
     m.schema.numerical = {{"teeth", 0.0, 10.0}};
     m.normalization.numerical.min = {0.0};
     m.normalization.numerical.max = {10.0};
     m.imageSize = 16;
     m.imageChannels = 1;
-    KlAutoencoderConfig ac;
+    diffusion::KlAutoencoderConfig ac;
     ac.hiddenChannels = 8;
-    m.autoencoder = KlAutoencoder(ac);
-    m.firstStage = std::make_shared<KlFirstStage>(m.autoencoder);
-    m.unet = McUnet(tinyUnet());
+    m.autoencoder = diffusion::KlAutoencoder(ac);
+    m.firstStage = std::make_shared<diffusion::KlFirstStage>(m.autoencoder);
+    m.unet = diffusion::McUnet(tinyUnet());
     m.unet->eval();
-    m.schedule = NoiseSchedule::linear(100);
+    m.schedule = diffusion::NoiseSchedule::linear(100);
     return m;
 }
 
@@ -65,20 +65,20 @@ private Q_SLOTS:
     void initTestCase() { at::manual_seed(3); }
 
     void scheduleAndSpacing() {
-        const NoiseSchedule s = NoiseSchedule::linear();
+        const diffusion::NoiseSchedule s = diffusion::NoiseSchedule::linear();
         QCOMPARE(s.alphaBar.size(), std::size_t(1000));
         QVERIFY(std::abs(s.alphaBar[0] - (1.0 - 1e-4)) < 1e-12);
         QVERIFY(s.alphaBar.back() < 1e-4 && s.alphaBar.back() > 0.0);  // nearly pure noise at T
-        const auto ts = spacedTimesteps(1000, 20);
+        const auto ts = diffusion::spacedTimesteps(1000, 20);
         QCOMPARE(ts.size(), std::size_t(20));
         QCOMPARE(ts.front(), int64_t(999));
         QCOMPARE(ts.back(), int64_t(0));
         for (std::size_t i = 1; i < ts.size(); ++i) QVERIFY(ts[i] < ts[i - 1]);
-        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, spacedTimesteps(1000, 0));
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, diffusion::spacedTimesteps(1000, 0));
     }
 
     void unetShapesAndInjectionAtEveryLevel() {
-        McUnet unet(tinyUnet());
+        diffusion::McUnet unet(tinyUnet());
         const at::Tensor x = at::randn({2, 4, 8, 8});
         const at::Tensor out = unet->forward(x, at::tensor({int64_t(5), int64_t(900)}), knownConditions(2));
         QCOMPARE(out.sizes().vec(), x.sizes().vec());
@@ -100,54 +100,55 @@ private Q_SLOTS:
     }
 
     void maskedAndConditionedForwardsDiffer() {
-        McLdm m = tinyModel();
+        diffusion::McLdm m = tinyModel();
         torch::NoGradGuard noGrad;
         const at::Tensor x = at::randn({2, 4, 4, 4});
         const at::Tensor t = at::full({2}, 50, at::kLong);
         const at::Tensor known = m.unet->forward(x, t, knownConditions(2));
-        const at::Tensor masked = m.unet->forward(x, t, allMaskedConditions(m, 2, at::kCPU));
+        const at::Tensor masked = m.unet->forward(x, t, diffusion::allMaskedConditions(m, 2, at::kCPU));
         QVERIFY((known - masked).abs().max().item<double>() > 1e-5);
         // guidance 1 is the conditional prediction itself
-        const at::Tensor guided1 = guidedNoiseModel(m, knownConditions(2), 1.0)(x, t);
+        const at::Tensor guided1 = diffusion::guidedNoiseModel(m, knownConditions(2), 1.0)(x, t);
         QVERIFY(at::equal(guided1, known));
         // guidance s: eps_u + s (eps_c - eps_u)
-        const at::Tensor guided3 = guidedNoiseModel(m, knownConditions(2), 3.0)(x, t);
+        const at::Tensor guided3 = diffusion::guidedNoiseModel(m, knownConditions(2), 3.0)(x, t);
         QVERIFY(at::allclose(guided3, masked + 3.0 * (known - masked), 1e-4, 1e-5));
     }
 
     void ddimWithFixedSeedIsDeterministic() {
-        McLdm m = tinyModel();
-        ImageGenerationSettings s;
+        diffusion::McLdm m = tinyModel();
+        diffusion::ImageGenerationSettings s;
         s.sampler.steps = 5;
         s.seed = 11;
-        const at::Tensor a = generateImages(m, knownConditions(2), s).images;
-        const at::Tensor b = generateImages(m, knownConditions(2), s).images;
+        const at::Tensor a = diffusion::generateImages(m, knownConditions(2), s).images;
+        const at::Tensor b = diffusion::generateImages(m, knownConditions(2), s).images;
         QCOMPARE(a.sizes().vec(), (std::vector<int64_t>{2, 1, 16, 16}));
         QVERIFY(at::equal(a, b));
         s.seed = 12;
-        QVERIFY(!at::equal(a, generateImages(m, knownConditions(2), s).images));
+        QVERIFY(!at::equal(a, diffusion::generateImages(m, knownConditions(2), s).images));
         // eta > 0 and DDPM draw noise from the same seeded generator: deterministic too
         s.sampler.eta = 1.0;
-        QVERIFY(at::equal(generateImages(m, knownConditions(1), s).images, generateImages(m, knownConditions(1), s).images));
-        s.sampler.kind = SamplerKind::Ddpm;
+        QVERIFY(at::equal(diffusion::generateImages(m, knownConditions(1), s).images, diffusion::generateImages(m, knownConditions(1), s).images));
+        s.sampler.kind = diffusion::SamplerKind::Ddpm;
         s.sampler.steps = 100;
-        QVERIFY(at::equal(generateImages(m, knownConditions(1), s).images, generateImages(m, knownConditions(1), s).images));
+        QVERIFY(at::equal(diffusion::generateImages(m, knownConditions(1), s).images, diffusion::generateImages(m, knownConditions(1), s).images));
     }
 
     void previewsAndCancel() {
-        McLdm m = tinyModel();
-        ImageGenerationSettings s;
+        diffusion::McLdm m = tinyModel();
+        diffusion::ImageGenerationSettings s;
         s.sampler.steps = 6;
         s.previewEvery = 2;
         int previews = 0, calls = 0;
-        const ImageResult r = generateImages(m, knownConditions(1), s, [&](int64_t done, int64_t total, const at::Tensor& img) {
+        CancelToken cancel;
+        const diffusion::ImageResult r = diffusion::generateImages(m, knownConditions(1), s, [&](int64_t done, int64_t, const at::Tensor& img) {
             ++calls;
             if (img.defined()) {
                 ++previews;
                 [&] { QCOMPARE(img.sizes().vec(), (std::vector<int64_t>{1, 1, 16, 16})); }();
             }
-            return done < 4;  // cancel after step 4
-        });
+            if (done == 4) cancel.cancel();  // stops after step 4
+        }, cancel);
         QVERIFY(r.cancelled);
         QCOMPARE(r.stepsDone, int64_t(4));
         QCOMPARE(calls, 4);
@@ -155,21 +156,19 @@ private Q_SLOTS:
     }
 
     void repaintKeepsKnownValuesExactly() {
-        const NoiseSchedule schedule = NoiseSchedule::linear(100);
-        const NoiseModel model = [](const at::Tensor& x, const at::Tensor&) { return 0.3 * x + 0.1; };
+        const diffusion::NoiseSchedule schedule = diffusion::NoiseSchedule::linear(100);
+        const diffusion::NoiseModel model = [](const at::Tensor& x, const at::Tensor&) { return 0.3 * x + 0.1; };
         at::Generator g = at::make_generator<at::CPUGeneratorImpl>(4);
         const at::Tensor known = at::randn({2, 3, 8, 8}, g);
         at::Tensor keep = at::ones({1, 1, 8, 8});
         keep.slice(2, 2, 6).slice(3, 2, 6).zero_();
-        RepaintSettings rs;
+        diffusion::RepaintSettings rs;
         rs.steps = 20;
         rs.jumpLength = 5;
         rs.resamples = 3;
         int64_t calls = 0;
-        const SampleResult r = repaint(model, schedule, known, keep, rs, g, [&](int64_t, int64_t total, const at::Tensor&) {
-            ++calls;
-            return true;
-        });
+        const diffusion::SampleResult r = diffusion::repaint(model, schedule, known, keep, rs, g, [&](int64_t, int64_t, const at::Tensor&) { ++calls; });
+        QVERIFY(!r.cancelled);
         QCOMPARE(calls, r.stepsTotal);
         QCOMPARE(r.stepsTotal, int64_t(20 + 3 * 5 * (3 - 1)));  // jumps at indices 0, 5, 10
         const at::Tensor keepAll = keep.expand_as(known).to(at::kBool);
@@ -177,15 +176,15 @@ private Q_SLOTS:
         QVERIFY(!at::equal(r.x.masked_select(~keepAll), known.masked_select(~keepAll)));
 
         // Through the latent model: pixels outside the region are the input's exactly.
-        McLdm m = tinyModel();
+        diffusion::McLdm m = tinyModel();
         const at::Tensor image = at::rand({1, 1, 16, 16}) * 2 - 1;
         at::Tensor region = at::zeros({1, 1, 16, 16});
         region.slice(2, 4, 9).slice(3, 0, 16).fill_(1.0);
-        ImageGenerationSettings s;
+        diffusion::ImageGenerationSettings s;
         s.repaint.steps = 10;
         s.repaint.jumpLength = 3;
         s.repaint.resamples = 2;
-        const at::Tensor out = inpaintImages(m, image, region, knownConditions(1), s).images;
+        const at::Tensor out = diffusion::inpaintImages(m, image, region, knownConditions(1), s).images;
         const at::Tensor outside = region < 0.5;
         QVERIFY(at::equal(out.masked_select(outside), image.masked_select(outside)));
         QVERIFY(!at::equal(out.masked_select(~outside), image.masked_select(~outside)));
@@ -202,7 +201,7 @@ private Q_SLOTS:
             d.define("def forward(self, z):\n    return torch.repeat_interleave(torch.repeat_interleave(z[:, 0:1], 4, 2), 4, 3)\n");
             d.save(dec);
         }
-        TorchScriptFirstStage stage(enc, dec, 1, 16);
+        diffusion::TorchScriptFirstStage stage(enc, dec, 1, 16);
         QCOMPARE(stage.factor(), int64_t(4));
         QCOMPARE(stage.latentChannels(), int64_t(2));
         // A picture made of 4 x 4 blocks survives the round trip exactly.
@@ -211,7 +210,7 @@ private Q_SLOTS:
         QVERIFY(at::allclose(stage.decode(stage.encode(image)), image, 1e-6, 1e-6));
 
         try {
-            TorchScriptFirstStage missing(dir.filePath("nope.pt").toStdString(), dec, 1, 16);
+            diffusion::TorchScriptFirstStage missing(dir.filePath("nope.pt").toStdString(), dec, 1, 16);
             QFAIL("a missing encoder must be rejected");
         } catch (const std::runtime_error& e) {
             QVERIFY(QString(e.what()).contains("nope.pt"));
@@ -223,7 +222,7 @@ private Q_SLOTS:
             d.save(bad);
         }
         try {
-            TorchScriptFirstStage wrong(enc, bad, 1, 16);
+            diffusion::TorchScriptFirstStage wrong(enc, bad, 1, 16);
             QFAIL("a decoder that does not give images back must be rejected");
         } catch (const std::runtime_error& e) {
             QVERIFY(QString(e.what()).contains("bad.pt"));
@@ -232,25 +231,25 @@ private Q_SLOTS:
 
     void metrics() {
         const at::Tensor a = at::rand({3, 1, 16, 16}) * 2 - 1;
-        QVERIFY(perImageMse(a, a).abs().max().item<double>() == 0.0);
-        QVERIFY(at::allclose(perImageSsim(a, a), at::ones({3}), 1e-5, 1e-5));
+        QVERIFY(diffusion::perImageMse(a, a).abs().max().item<double>() == 0.0);
+        QVERIFY(at::allclose(diffusion::perImageSsim(a, a), at::ones({3}), 1e-5, 1e-5));
         const at::Tensor b = at::rand({3, 1, 16, 16}) * 2 - 1;
-        QVERIFY((perImageSsim(a, b) < 0.5).all().item<bool>());
-        QVERIFY(at::allclose(perImageSsim(a, b), perImageSsim(b, a)));
+        QVERIFY((diffusion::perImageSsim(a, b) < 0.5).all().item<bool>());
+        QVERIFY(at::allclose(diffusion::perImageSsim(a, b), diffusion::perImageSsim(b, a)));
         // MSE on [0, 1] intensities: black vs white is 1
-        QVERIFY(std::abs(perImageMse(at::full({1, 1, 16, 16}, -1.0), at::ones({1, 1, 16, 16})).item<double>() - 1.0) < 1e-6);
+        QVERIFY(std::abs(diffusion::perImageMse(at::full({1, 1, 16, 16}, -1.0), at::ones({1, 1, 16, 16})).item<double>() - 1.0) < 1e-6);
     }
 
     void bundleRoundTrip() {
-        McLdm m = tinyModel();
+        diffusion::McLdm m = tinyModel();
         m.latentScale = 0.7;
         QTemporaryDir dir;
         const std::string path = dir.filePath("tiny.msi").toStdString();
-        ImageModelFile file;
+        diffusion::ImageModelFile file;
         file.model = m;
         file.training = {{"note", "test"}};
-        saveImageModel(file, path);
-        ImageModelFile back = loadImageModel(path);
+        diffusion::saveImageModel(file, path);
+        diffusion::ImageModelFile back = diffusion::loadImageModel(path);
         QCOMPARE(back.model.latentScale, 0.7);
         QVERIFY(back.model.schema == m.schema);
         QCOMPARE(back.training["note"].get<std::string>(), std::string("test"));
@@ -264,7 +263,7 @@ private Q_SLOTS:
         const std::string other = dir.filePath("other.msi").toStdString();
         { std::ofstream(other) << "not a model"; }
         try {
-            loadImageModel(other);
+            diffusion::loadImageModel(other);
             QFAIL("garbage must be refused");
         } catch (const BundleError& e) {
             QVERIFY(QString(e.what()).contains("other.msi"));
@@ -279,29 +278,29 @@ private Q_SLOTS:
         cond.categorical.select(1, 1).clamp_max_(1);
         const at::Tensor latents = cond.categorical.select(1, 0).to(at::kFloat).view({n, 1, 1, 1}).expand({n, 4, 4, 4}) - 1.0 +
                                    0.1 * at::randn({n, 4, 4, 4}, g);
-        McUnet unet(tinyUnet());
-        LdmTrainSettings s;
+        diffusion::McUnet unet(tinyUnet());
+        diffusion::LdmTrainSettings s;
         s.epochs = 25;
         s.batchSize = 16;
         s.lr = 2e-3;
-        const auto history = trainMcLdm(unet, latents, cond, NoiseSchedule::linear(100), s, g, {}, CancelToken());
+        const auto history = diffusion::trainMcLdm(unet, latents, cond, diffusion::NoiseSchedule::linear(100), s, g, {}, CancelToken());
         QCOMPARE(history.size(), std::size_t(25));
         QVERIFY2(history.back() < 0.7 * history.front(), (std::to_string(history.front()) + " -> " + std::to_string(history.back())).c_str());
 
-        KlAutoencoderConfig ac;
+        diffusion::KlAutoencoderConfig ac;
         ac.hiddenChannels = 8;
-        KlAutoencoder ae(ac);
+        diffusion::KlAutoencoder ae(ac);
         const at::Tensor images = at::repeat_interleave(at::repeat_interleave(at::rand({32, 1, 4, 4}, g), 4, 2), 4, 3) * 2 - 1;
-        AutoencoderTrainSettings as;
+        diffusion::AutoencoderTrainSettings as;
         as.epochs = 15;
         as.batchSize = 8;
-        const auto aeHistory = trainAutoencoder(ae, images, as, g, {}, CancelToken());
+        const auto aeHistory = diffusion::trainAutoencoder(ae, images, as, g, {}, CancelToken());
         QVERIFY(aeHistory.back() < 0.7 * aeHistory.front());
 
         CancelToken cancel;
         cancel.cancel();
-        McUnet other(tinyUnet());
-        QVERIFY(trainMcLdm(other, latents, cond, NoiseSchedule::linear(100), s, g, {}, cancel).empty());
+        diffusion::McUnet other(tinyUnet());
+        QVERIFY(diffusion::trainMcLdm(other, latents, cond, diffusion::NoiseSchedule::linear(100), s, g, {}, cancel).empty());
     }
 
     void resumingContinuesEpochsAndOptimizer() {
@@ -309,8 +308,8 @@ private Q_SLOTS:
         const int64_t n = 32;
         const ConditionInput cond{at::zeros({n, 2}, at::kLong), at::rand({n, 1}, g), at::ones({n, 1})};
         const at::Tensor latents = at::randn({n, 4, 4, 4}, g);
-        McUnet unet(tinyUnet());
-        LdmTrainSettings s;
+        diffusion::McUnet unet(tinyUnet());
+        diffusion::LdmTrainSettings s;
         s.epochs = 6;
         s.batchSize = 16;
         AdamWState state;
@@ -320,16 +319,16 @@ private Q_SLOTS:
             seen.push_back(epoch);
             if (epoch == 4) cancel.cancel();
         };
-        const auto first = trainMcLdm(unet, latents, cond, NoiseSchedule::linear(100), s, g, record, cancel, 0, &state);
+        const auto first = diffusion::trainMcLdm(unet, latents, cond, diffusion::NoiseSchedule::linear(100), s, g, record, cancel, 0, &state);
         QCOMPARE(first.size(), std::size_t(4));
         QVERIFY(state.expAvg.defined());
         QCOMPARE(state.step, int64_t(4 * 2));  // 2 steps per epoch
-        const auto second = trainMcLdm(unet, latents, cond, NoiseSchedule::linear(100), s, g, record, CancelToken(), 4, &state);
+        const auto second = diffusion::trainMcLdm(unet, latents, cond, diffusion::NoiseSchedule::linear(100), s, g, record, CancelToken(), 4, &state);
         QCOMPARE(second.size(), std::size_t(2));
         QCOMPARE(seen, (std::vector<int64_t>{1, 2, 3, 4, 5, 6}));
         QCOMPARE(state.step, int64_t(6 * 2));  // the moments carried on
         QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
-                                 trainMcLdm(unet, latents, cond, NoiseSchedule::linear(100), s, g, {}, CancelToken(), 6, &state));
+                                 diffusion::trainMcLdm(unet, latents, cond, diffusion::NoiseSchedule::linear(100), s, g, {}, CancelToken(), 6, &state));
     }
 };
 

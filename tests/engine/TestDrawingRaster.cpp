@@ -10,9 +10,9 @@
 
 #include <opencv2/imgcodecs.hpp>
 
-#include "geometry/DesignDrawing.h"
+#include "core/geometry/DesignDrawing.h"
+#include "core/synth/BikeSynth.h"
 #include "imaging/DrawingRaster.h"
-#include "synth/BikeSynth.h"
 
 using namespace ms;
 
@@ -39,7 +39,7 @@ class TestDrawingRaster : public QObject {
 
 private Q_SLOTS:
     void sizeTypeAndBackground() {
-        const cv::Mat m = rasterizeDrawings({twoLines()}, 400, 300);
+        const cv::Mat m = imaging::rasterizeDrawings({twoLines()}, 400, 300);
         QCOMPARE(m.cols, 400);
         QCOMPARE(m.rows, 300);
         QCOMPARE(m.type(), CV_8UC3);
@@ -48,7 +48,7 @@ private Q_SLOTS:
 
     void fitsWithMarginAndYUp() {
         // 200 x 200 with a 10 px margin: 1.8 px per unit, y = 0 at row 190, y = 100 at row 10.
-        const cv::Mat m = rasterizeDrawings({twoLines()}, 200, 200, 0.05, false);
+        const cv::Mat m = imaging::rasterizeDrawings({twoLines()}, 200, 200, 0.05, false);
         QVERIFY(isDark(m, 100, 190));
         QVERIFY(isDark(m, 30, 10));
         QVERIFY(isWhite(m, 150, 10));   // the top line is short
@@ -60,26 +60,26 @@ private Q_SLOTS:
         Drawing a, b;
         a.polylines.push_back(Polyline{{{0, 0}, {100, 0}}, false, "frame"});
         b.polylines.push_back(Polyline{{{0, 100}, {100, 100}}, false, "frame"});
-        const cv::Mat m = rasterizeDrawings({a, b}, 200, 200, 0.05, false);
+        const cv::Mat m = imaging::rasterizeDrawings({a, b}, 200, 200, 0.05, false);
         QVERIFY(isDark(m, 100, 190) && isDark(m, 100, 10));
         QVERIFY(m.at<cv::Vec3b>(190, 100) != m.at<cv::Vec3b>(10, 100));
     }
 
     void emptyAndDegenerateDrawings() {
-        const cv::Mat empty = rasterizeDrawings({}, 50, 40);
+        const cv::Mat empty = imaging::rasterizeDrawings({}, 50, 40);
         QCOMPARE(cv::countNonZero(empty.reshape(1) != 255), 0);
         Drawing bad;
         bad.polylines.push_back(Polyline{{{std::nan(""), 0}, {1e300, -1e300}, {0, 0}}, false, "frame"});
         bad.circles.push_back(Circle{{5, 5}, std::nan(""), "wheels"});
-        const cv::Mat m = rasterizeDrawings({bad}, 50, 40);  // must not crash
+        const cv::Mat m = imaging::rasterizeDrawings({bad}, 50, 40);  // must not crash
         QCOMPARE(m.rows, 40);
-        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, rasterizeDrawings({}, 0, 10));
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, imaging::rasterizeDrawings({}, 0, 10));
     }
 
     void bikeImageHasWheels() {
         const SynthResult bikes = synthBikes(1, 1);
         const Drawing d = drawDesign(bikes.schema, bikes.table.outputs, true);
-        const cv::Mat m = rasterizeDrawings({d}, 800, 500);
+        const cv::Mat m = imaging::rasterizeDrawings({d}, 800, 500);
         const int dark = cv::countNonZero(m.reshape(1) < 160);
         QVERIFY(dark > 2000);  // strokes drawn
         QVERIFY(isWhite(m, 400, 2));
@@ -88,13 +88,13 @@ private Q_SLOTS:
     void writesPng() {
         QTemporaryDir dir;
         const std::string path = dir.filePath("drawing.png").toStdString();
-        writeDrawingsPng({twoLines()}, path, 320, 200);
+        imaging::writeDrawingsPng({twoLines()}, path, 320, 200);
         const cv::Mat back = cv::imread(path);
         QCOMPARE(back.cols, 320);
         QCOMPARE(back.rows, 200);
         const std::string bad = "/nonexistent-maskstudio-dir/drawing.png";
         try {
-            writeDrawingsPng({twoLines()}, bad);
+            imaging::writeDrawingsPng({twoLines()}, bad);
             QFAIL("no exception");
         } catch (const std::runtime_error& e) {
             QVERIFY(std::string(e.what()).find(bad) != std::string::npos);

@@ -6,14 +6,14 @@
 #include <ATen/ATen.h>
 #include <torch/optim/adamw.h>
 
-#include "training/McVaeFusedStep.h"
+#include "mcvae/McVaeFusedStep.h"
 
 using namespace ms;
 
 namespace {
 
-McVaeConfig smallConfig() {
-    McVaeConfig c;
+mcvae::McVaeConfig smallConfig() {
+    mcvae::McVaeConfig c;
     c.outputDim = 6;
     c.classCounts = {3, 2};
     c.numericalCount = 2;
@@ -36,18 +36,18 @@ Batch makeBatch(int64_t b) {
             {cat, at::rand({b, 2}, at::kDouble), (at::rand({b, 2}) > 0.3).to(at::kDouble)}};
 }
 
-at::Tensor autogradLoss(McVae& m, const Batch& b, double klWeight) {
-    const McVaeOutput o = m->forward(b.x, b.c, b.eps);
+at::Tensor autogradLoss(mcvae::McVae& m, const Batch& b, double klWeight) {
+    const mcvae::McVaeOutput o = m->forward(b.x, b.c, b.eps);
     const at::Tensor sse = (o.reconstruction - b.x).square().sum();
     const at::Tensor kl = 0.5 * (o.mu.square() + o.logvar.exp() - 1 - o.logvar).sum() / b.x.size(0);
     return (1 - klWeight) * sse + klWeight * kl;
 }
 
 // Two double-precision models with identical weights: one for autograd, one for the fused step.
-std::pair<McVae, McVae> twinModelsInDouble() {
-    McVae reference(smallConfig());
+std::pair<mcvae::McVae, mcvae::McVae> twinModelsInDouble() {
+    mcvae::McVae reference(smallConfig());
     reference->to(at::kDouble);
-    McVae fused(smallConfig());
+    mcvae::McVae fused(smallConfig());
     fused->to(at::kDouble);
     c10::NoGradGuard g;
     auto src = reference->parameters();
@@ -69,7 +69,7 @@ private Q_SLOTS:
         at::Tensor loss = autogradLoss(reference, b, 0.7);
         loss.backward();
 
-        McVaeFusedStep step(fused, AdamWSettings{}, 0.7);
+        mcvae::McVaeFusedStep step(fused, AdamWSettings{}, 0.7);
         const at::Tensor losses = step.computeGradients(b.x, b.c, b.eps);
         const double fusedLoss = 0.3 * losses[0].item<double>() + 0.7 * losses[1].item<double>();
         QVERIFY2(std::abs(fusedLoss - loss.item<double>()) < 1e-10, "loss differs from autograd");
@@ -91,7 +91,7 @@ private Q_SLOTS:
         AdamWSettings s;  // lr 1e-3, betas (0.9, 0.99), wd 0.1
         torch::optim::AdamW opt(reference->parameters(),
                                 torch::optim::AdamWOptions(s.lr).betas({s.beta1, s.beta2}).eps(s.eps).weight_decay(s.weightDecay));
-        McVaeFusedStep step(fused, s, 0.7);
+        mcvae::McVaeFusedStep step(fused, s, 0.7);
         for (int i = 0; i < 5; ++i) {
             const Batch b = makeBatch(16);
             opt.zero_grad();
@@ -107,8 +107,8 @@ private Q_SLOTS:
     }
 
     void parametersLiveInTheFlatBuffer() {
-        McVae m(smallConfig());
-        McVaeFusedStep step(m, AdamWSettings{}, 0.7);
+        mcvae::McVae m(smallConfig());
+        mcvae::McVaeFusedStep step(m, AdamWSettings{}, 0.7);
         int64_t total = 0;
         for (const auto& p : m->parameters()) total += p.numel();
         QCOMPARE(step.optimizer().parameters().numel(), total);

@@ -17,11 +17,11 @@
 #include <string>
 #include <vector>
 
-#include "geometry/DesignDrawing.h"
-#include "geometry/DesignKeypoints.h"
-#include "geometry/GeometryExport.h"
-#include "synth/BikeSynth.h"
-#include "synth/CarSynth.h"
+#include "core/geometry/DesignDrawing.h"
+#include "core/geometry/DesignKeypoints.h"
+#include "core/geometry/GeometryExport.h"
+#include "core/synth/BikeSynth.h"
+#include "core/synth/CarSynth.h"
 
 using namespace ms;
 

@@ -8,20 +8,20 @@
 
 #include <fstream>
 
-#include "data/DataError.h"
-#include "geometry/DesignDrawing.h"
-#include "geometry/DesignKeypoints.h"
+#include "core/data/DataError.h"
+#include "core/geometry/DesignDrawing.h"
+#include "core/geometry/DesignKeypoints.h"
+#include "core/synth/BikeSynth.h"
 #include "imaging/DesignImage.h"
 #include "imaging/DesignImageSet.h"
 #include "imaging/ImageFolderReader.h"
-#include "synth/BikeSynth.h"
 
 using namespace ms;
 
 namespace {
 
 // Mean intensity of a disc around a wheel centre (inside the rim).
-double wheelInk(const cv::Mat& img, const ImageFrame& f, Point2 centre, double radiusMm) {
+double wheelInk(const cv::Mat& img, const imaging::ImageFrame& f, Point2 centre, double radiusMm) {
     const double scale = img.cols / f.size;
     const cv::Point c(static_cast<int>((centre.x - f.minX) * scale), static_cast<int>((f.minY + f.size - centre.y) * scale));
     cv::Mat mask = cv::Mat::zeros(img.size(), CV_8UC1);
@@ -68,19 +68,19 @@ private Q_SLOTS:
         tri.rimFront = RimStyle::Trispoke;
         DesignDetails bottles;
         bottles.bottleSeatTube = bottles.bottleDownTube = true;
-        const ImageFrame frame = imageFrameFor({spoked});
+        const imaging::ImageFrame frame = imaging::imageFrameFor({spoked});
         for (int size : {64, 128}) {
-            const cv::Mat a = renderDesignImage(spoked, frame, size);
+            const cv::Mat a = imaging::renderDesignImage(spoked, frame, size);
             QCOMPARE(a.rows, size);
             QCOMPARE(a.type(), CV_8UC1);
             const Point2 front{v[4], v[5]};  // front_wheel_center
-            const cv::Mat d = renderDesignImage(drawDesign(m_schema, v, false, discs), frame, size);
-            const cv::Mat t = renderDesignImage(drawDesign(m_schema, v, false, tri), frame, size);
+            const cv::Mat d = imaging::renderDesignImage(drawDesign(m_schema, v, false, discs), frame, size);
+            const cv::Mat t = imaging::renderDesignImage(drawDesign(m_schema, v, false, tri), frame, size);
             const double inkSpoked = wheelInk(a, frame, front, 250), inkDisc = wheelInk(d, frame, front, 250),
                          inkTri = wheelInk(t, frame, front, 250);
             QVERIFY2(inkDisc > inkSpoked + 20 && inkDisc > inkTri + 20, qPrintable(QString("%1 %2 %3").arg(inkSpoked).arg(inkTri).arg(inkDisc)));
             QVERIFY(std::abs(inkTri - inkSpoked) > 3);  // three blades are not eighteen spokes
-            const cv::Mat b = renderDesignImage(drawDesign(m_schema, v, false, bottles), frame, size);
+            const cv::Mat b = imaging::renderDesignImage(drawDesign(m_schema, v, false, bottles), frame, size);
             QVERIFY(cv::norm(a, b, cv::NORM_L1) > 255.0 * size / 16);
         }
         // Conditions by column name drive the details.
@@ -90,7 +90,7 @@ private Q_SLOTS:
     }
 
     void renderedSetHasOneRowPerImage() {
-        const RenderedImageSet r = renderDesignImageSet(m_schema, m_table, 32, 10);
+        const imaging::RenderedImageSet r = imaging::renderDesignImageSet(m_schema, m_table, 32, 10);
         QCOMPARE(r.images.count(), int64_t(10));
         QCOMPARE(r.images.pixels.size(), std::size_t(10 * 32 * 32));
         QCOMPARE(r.images.conditions.rows.size(), std::size_t(10));
@@ -101,8 +101,8 @@ private Q_SLOTS:
     void folderReaderReportsEveryProblem() {
         QTemporaryDir dir;
         const std::string folder = dir.path().toStdString();
-        const RenderedImageSet r = renderDesignImageSet(m_schema, m_table, 32, 6);
-        writeImageFolder(r.images, folder);
+        const imaging::RenderedImageSet r = imaging::renderDesignImageSet(m_schema, m_table, 32, 6);
+        imaging::writeImageFolder(r.images, folder);
         // design_00001: truncated; design_00002: another size; design_00003: colour; extra.png: no row;
         // a row naming a file that does not exist.
         const std::string f1 = folder + "/design_00001.png";
@@ -120,8 +120,8 @@ private Q_SLOTS:
             csv << "\n";
         }
         const std::string csv = folder + "/conditions.csv";
-        ImageFolderOptions o;
-        const ImageFolderData d = readImageFolder(folder, csv, o);
+        imaging::ImageFolderOptions o;
+        const imaging::ImageFolderData d = imaging::readImageFolder(folder, csv, o);
         QCOMPARE(d.report.loaded, std::size_t(4));  // 0, 3 (converted), 4, 5
         QCOMPARE(d.report.unreadable, std::size_t(1));
         QCOMPARE(d.report.wrongSize, std::size_t(1));
@@ -137,17 +137,17 @@ private Q_SLOTS:
         QVERIFY(all.find("missing.png") != std::string::npos && all.find("conditions.csv:8") != std::string::npos);
 
         o.resizeMismatched = true;
-        QCOMPARE(readImageFolder(folder, csv, o).report.resized, std::size_t(1));
+        QCOMPARE(imaging::readImageFolder(folder, csv, o).report.resized, std::size_t(1));
 
-        o.policy = ImageProblemPolicy::Stop;
+        o.policy = imaging::ImageProblemPolicy::Stop;
         try {
-            readImageFolder(folder, csv, o);
+            imaging::readImageFolder(folder, csv, o);
             QFAIL("stop policy must stop at the first problem");
         } catch (const DataError& e) {
             QVERIFY2(QString(e.what()).contains("design_00001.png"), e.what());
         }
         o.imageColumn = "no such column";
-        QVERIFY_THROWS_EXCEPTION(DataError, readImageFolder(folder, csv, o));
+        QVERIFY_THROWS_EXCEPTION(DataError, imaging::readImageFolder(folder, csv, o));
     }
 
     void cliRendersTrainsSamplesAndEvaluates() {

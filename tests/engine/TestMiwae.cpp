@@ -27,16 +27,16 @@ private Q_SLOTS:
         at::Generator g = at::make_generator<at::CPUGeneratorImpl>(4);
         const at::Tensor trainObserved = at::rand({1500, 3}, g) >= 0.3;
         const at::Tensor testObserved = at::tensor({int64_t(1), int64_t(0), int64_t(0)}).to(at::kBool).view({1, 3}).expand({200, 3}).contiguous();
-        Miwae model(MiwaeConfig{3, 0, 64});
+        baselines::Miwae model(baselines::MiwaeConfig{3, 0, 64});
         QCOMPARE(model->config().latent, int64_t(2));
         at::Generator eval = at::make_generator<at::CPUGeneratorImpl>(5);
         const double before = model->conditionalLogLikelihood(test, testObserved, ~testObserved, 200, eval).mean().item<double>();
-        MiwaeTrainingConfig cfg;
+        baselines::MiwaeTrainingConfig cfg;
         cfg.epochs = 40;
         cfg.batchSize = 100;
         cfg.lr = 3e-3;
         cfg.importanceSamples = 10;
-        const double finalBound = trainMiwae(model, train, trainObserved, cfg, CancelToken());
+        const double finalBound = baselines::trainMiwae(model, train, trainObserved, cfg, CancelToken());
         QVERIFY(std::isfinite(finalBound));
         c10::InferenceMode guard;
         const at::Tensor ll = model->conditionalLogLikelihood(test, testObserved, ~testObserved, 200, eval);
@@ -66,20 +66,20 @@ private Q_SLOTS:
         const at::Tensor train = rows(1500), test = rows(300);
         const at::Tensor all = at::ones({1500, 3}, at::kBool);
         const at::Tensor given = at::tensor({int64_t(0), int64_t(1), int64_t(1)}).to(at::kBool).view({1, 3}).expand({300, 3}).contiguous();
-        MiwaeTrainingConfig cfg;
+        baselines::MiwaeTrainingConfig cfg;
         cfg.epochs = 40;
         cfg.batchSize = 100;
         cfg.lr = 3e-3;
         cfg.importanceSamples = 10;
-        const auto fitAndScore = [&](MiwaeConfig c) {
+        const auto fitAndScore = [&](baselines::MiwaeConfig c) {
             torch::manual_seed(7);
-            Miwae model(c);
-            trainMiwae(model, train, all, cfg, CancelToken());
+            baselines::Miwae model(c);
+            baselines::trainMiwae(model, train, all, cfg, CancelToken());
             at::Generator eval = at::make_generator<at::CPUGeneratorImpl>(8);
             c10::InferenceMode guard;
             return std::make_pair(model, model->conditionalLogLikelihood(test, given, ~given, 200, eval).mean().item<double>());
         };
-        MiwaeConfig plain{3, 0, 64}, withAtoms = plain;
+        baselines::MiwaeConfig plain{3, 0, 64}, withAtoms = plain;
         withAtoms.atoms = {{0.0}, {}, {}};
         const auto [plainModel, plainLl] = fitAndScore(plain);
         const auto [atomModel, atomLl] = fitAndScore(withAtoms);
@@ -97,10 +97,10 @@ private Q_SLOTS:
     }
 
     void badSettingsAreRejected() {
-        Miwae model(MiwaeConfig{3, 0, 8});
-        MiwaeTrainingConfig cfg;
+        baselines::Miwae model(baselines::MiwaeConfig{3, 0, 8});
+        baselines::MiwaeTrainingConfig cfg;
         cfg.importanceSamples = 0;
-        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, trainMiwae(model, data(10, 1), at::ones({10, 3}, at::kBool), cfg, CancelToken()));
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, baselines::trainMiwae(model, data(10, 1), at::ones({10, 3}, at::kBool), cfg, CancelToken()));
         at::Generator g = at::make_generator<at::CPUGeneratorImpl>(1);
         QVERIFY_THROWS_EXCEPTION(std::invalid_argument, model->bound(data(4, 1).narrow(1, 0, 2), at::ones({4, 2}, at::kBool), 2, g));
     }

@@ -8,17 +8,17 @@
 
 #include <fstream>
 
-#include "inference/DesignGenerator.h"
-#include "io/ModelBundle.h"
-#include "synth/BikeSynth.h"
+#include "core/synth/BikeSynth.h"
+#include "mcvae/DesignGenerator.h"
+#include "mcvae/ModelBundle.h"
 
 using namespace ms;
 
 namespace {
 
-ModelBundle smallBundle() {
+mcvae::ModelBundle smallBundle() {
     const SynthResult s = synthBikes(50, 1);
-    ModelBundle b;
+    mcvae::ModelBundle b;
     b.name = "test";
     b.schema = s.schema;
     b.normalization = Normalization::fit(s.table);
@@ -28,13 +28,13 @@ ModelBundle smallBundle() {
     b.split.testRows = {1, 5, 9};
     b.split.dataRows = 50;
     b.state.history.push_back({1, 0.5, 0.25, 0.1, 1e-3, 0.4});
-    b.model = McVae(b.config);
+    b.model = mcvae::McVae(b.config);
     return b;
 }
 
 void expectBundleError(const std::string& path, const char* fragment) {
     try {
-        loadBundle(path);
+        mcvae::loadBundle(path);
         QFAIL("expected BundleError");
     } catch (const BundleError& e) {
         QVERIFY2(std::string(e.what()).find(fragment) != std::string::npos, e.what());
@@ -70,22 +70,22 @@ class TestModelBundle : public QObject {
     std::string path(const char* name) { return m_dir.filePath(name).toStdString(); }
 private Q_SLOTS:
     void roundTripGivesIdenticalOutputs() {
-        ModelBundle b = smallBundle();
-        saveBundle(b, path("a.msm"));
-        ModelBundle loaded = loadBundle(path("a.msm"));
+        mcvae::ModelBundle b = smallBundle();
+        mcvae::saveBundle(b, path("a.msm"));
+        mcvae::ModelBundle loaded = mcvae::loadBundle(path("a.msm"));
         QVERIFY(loaded.schema == b.schema);
         QVERIFY(loaded.normalization == b.normalization);
         QVERIFY(loaded.config == b.config);
         QCOMPARE(loaded.split.testRows, b.split.testRows);
         QCOMPARE(loaded.state.history.size(), size_t(1));
         QCOMPARE(loaded.state.history[0].validation, 0.4);
-        GenerationRequest r;
+        mcvae::GenerationRequest r;
         r.conditions = ConditionValues::allUnknown(b.schema);
         r.conditions.categorical[0] = 1;
         r.count = 5;
         r.seed = 9;
-        const auto before = DesignGenerator(b).generate(r);
-        const auto after = DesignGenerator(loaded).generate(r);
+        const auto before = mcvae::DesignGenerator(b).generate(r);
+        const auto after = mcvae::DesignGenerator(loaded).generate(r);
         QCOMPARE(after, before);  // bit-identical
     }
     void missingFile() { expectBundleError(path("nope.msm"), "not found"); }
@@ -94,7 +94,7 @@ private Q_SLOTS:
         expectBundleError(path("junk.msm"), "not a Maskstudio model bundle");
     }
     void otherFormatVersion() {
-        saveBundle(smallBundle(), path("v.msm"));
+        mcvae::saveBundle(smallBundle(), path("v.msm"));
         rewrite(path("v.msm"), path("v2.msm"), [](std::string& m) {
             const auto at = m.find("\"format_version\":1");
             QVERIFY(at != std::string::npos);
@@ -103,12 +103,12 @@ private Q_SLOTS:
         expectBundleError(path("v2.msm"), "format version 7");
     }
     void mismatchedShape() {
-        saveBundle(smallBundle(), path("s.msm"));
+        mcvae::saveBundle(smallBundle(), path("s.msm"));
         rewrite(path("s.msm"), path("s2.msm"), [](std::string&) {}, "enc0.weight", at::zeros({3, 3}));
         expectBundleError(path("s2.msm"), "weights/enc0.weight has shape [3, 3]");
     }
     void schemaArchitectureMismatch() {
-        saveBundle(smallBundle(), path("m.msm"));
+        mcvae::saveBundle(smallBundle(), path("m.msm"));
         rewrite(path("m.msm"), path("m2.msm"), [](std::string& m) {
             const auto at = m.find("\"output_dim\":26");
             QVERIFY(at != std::string::npos);
@@ -117,10 +117,10 @@ private Q_SLOTS:
         expectBundleError(path("m2.msm"), "output_dim is 27");
     }
     void saveIsAtomic() {
-        ModelBundle b = smallBundle();
-        saveBundle(b, path("atomic.msm"));
+        mcvae::ModelBundle b = smallBundle();
+        mcvae::saveBundle(b, path("atomic.msm"));
         QVERIFY(!QFile::exists(QString::fromStdString(path("atomic.msm.tmp"))));
-        QVERIFY_THROWS_EXCEPTION(BundleError, saveBundle(b, path("no/such/dir/x.msm")));
+        QVERIFY_THROWS_EXCEPTION(BundleError, mcvae::saveBundle(b, path("no/such/dir/x.msm")));
     }
 };
 

@@ -14,11 +14,11 @@
 #include <random>
 #include <set>
 
-#include "bench/PixelImputationBenchmark.h"
-#include "bench/PixelModels.h"
-#include "data/DataError.h"
-#include "data/IdxImages.h"
-#include "io/ModelBundle.h"
+#include "core/data/DataError.h"
+#include "core/data/IdxImages.h"
+#include "experiments/PixelImputationBenchmark.h"
+#include "experiments/PixelModels.h"
+#include "mcvae/ModelBundle.h"
 #include "sfarm/DiscretisedLogistic.h"
 #include "sfarm/SfarmInference.h"
 #include "sfarm/SfarmInformationGain.h"
@@ -53,8 +53,8 @@ QString errorOf(F call) {
     return {};
 }
 
-SfarmUnetConfig tinyUnet() {
-    SfarmUnetConfig c;
+sfarm::SfarmUnetConfig tinyUnet() {
+    sfarm::SfarmUnetConfig c;
     c.height = 8;
     c.width = 8;
     c.baseChannels = 8;
@@ -111,7 +111,7 @@ private Q_SLOTS:
         const at::Tensor centres = at::arange(bins, at::kDouble) * (2.0 / (bins - 1)) - 1.0;
         for (double mean : {-1.3, -0.2, 0.0, 0.7, 1.0}) {
             for (double logScale : {-7.0, -3.0, -1.0, 1.0}) {
-                const at::Tensor lp = discretisedLogisticLogProb(centres, at::full({bins}, mean, at::kDouble),
+                const at::Tensor lp = sfarm::discretisedLogisticLogProb(centres, at::full({bins}, mean, at::kDouble),
                                                                  at::full({bins}, logScale, at::kDouble), bins);
                 QVERIFY(lp.isfinite().all().item<bool>());
                 const double total = lp.exp().sum().item<double>();
@@ -119,32 +119,32 @@ private Q_SLOTS:
             }
         }
         // A sharp logistic puts its mass on the nearest bin.
-        const at::Tensor sharp = discretisedLogisticLogProb(centres, at::full({bins}, centres[100].item<double>(), at::kDouble),
+        const at::Tensor sharp = sfarm::discretisedLogisticLogProb(centres, at::full({bins}, centres[100].item<double>(), at::kDouble),
                                                             at::full({bins}, -7.0, at::kDouble), bins);
         QCOMPARE(sharp.argmax().item<int64_t>(), int64_t{100});
         QVERIFY(sharp[100].exp().item<double>() > 0.97);  // 2 sigmoid(half bin / s) - 1 = 0.973
         // Draws and point estimates lie on bin centres inside [-1, 1].
         at::Generator g = at::make_generator<at::CPUGeneratorImpl>(3);
-        const at::Tensor draws = discretisedLogisticSample(at::zeros({4000}), at::full({4000}, 0.5), bins, g);
+        const at::Tensor draws = sfarm::discretisedLogisticSample(at::zeros({4000}), at::full({4000}, 0.5), bins, g);
         QVERIFY(draws.min().item<float>() >= -1.0f && draws.max().item<float>() <= 1.0f);
         const at::Tensor level = (draws + 1.0) * 0.5 * (bins - 1);
         QVERIFY((level - level.round()).abs().max().item<float>() < 1e-3f);
         QVERIFY((draws == -1.0f).any().item<bool>() && (draws == 1.0f).any().item<bool>());  // the tails land in the end bins
-        QCOMPARE(discretisedLogisticPoint(at::tensor({2.0f, -0.001f}), bins)[0].item<float>(), 1.0f);
+        QCOMPARE(sfarm::discretisedLogisticPoint(at::tensor({2.0f, -0.001f}), bins)[0].item<float>(), 1.0f);
     }
 
     void unetImputationKeepsObservedPixels() {
-        SfarmUnet net(tinyUnet());
+        sfarm::SfarmUnet net(tinyUnet());
         net->eval();
-        const at::Tensor x = greyLevels(halvesImages(6, 2));
+        const at::Tensor x = experiments::greyLevels(halvesImages(6, 2));
         std::mt19937_64 rng(4);
-        for (int mode = 0; mode < kMaskingModeCount; ++mode) {
+        for (int mode = 0; mode < sfarm::kMaskingModeCount; ++mode) {
             for (int64_t steps : {int64_t{0}, int64_t{5}}) {
                 const at::Tensor observed = at::rand({6, 64}) < 0.4;
-                ImputeSettings s;
-                s.mode = static_cast<MaskingMode>(mode);
+                sfarm::ImputeSettings s;
+                s.mode = static_cast<sfarm::MaskingMode>(mode);
                 s.steps = steps;
-                const at::Tensor out = sfarmImpute(*net, ElementGrid{8, 8}, x, observed, s, rng);
+                const at::Tensor out = sfarm::sfarmImpute(*net, sfarm::ElementGrid{8, 8}, x, observed, s, rng);
                 QVERIFY(at::equal(out.masked_select(observed), x.masked_select(observed)));
                 QVERIFY(out.isfinite().all().item<bool>());
                 QVERIFY(out.min().item<float>() >= 0.0f && out.max().item<float>() <= 1.0f);
@@ -154,21 +154,21 @@ private Q_SLOTS:
 
     void unetLikelihoodImprovesWithTraining() {
         torch::manual_seed(0);
-        SfarmUnet net(tinyUnet());
-        const at::Tensor train = greyLevels(halvesImages(512, 5)), test = greyLevels(halvesImages(32, 6));
+        sfarm::SfarmUnet net(tinyUnet());
+        const at::Tensor train = experiments::greyLevels(halvesImages(512, 5)), test = experiments::greyLevels(halvesImages(32, 6));
         const at::Tensor none = at::zeros({32, 64}, at::kBool);
         std::mt19937_64 rng(7);
         net->eval();
-        const double before = sfarmLogLikelihood(*net, test, none, none.logical_not(), 1, rng).mean().item<double>();
-        SfarmTrainingConfig c;
+        const double before = sfarm::sfarmLogLikelihood(*net, test, none, none.logical_not(), 1, rng).mean().item<double>();
+        sfarm::SfarmTrainingConfig c;
         c.epochs = 15;
         c.batchSize = 32;
         c.lr = 2e-3;
-        c.modes = {MaskingMode::Random, MaskingMode::LeftToRight, MaskingMode::InteriorPatch};
-        const auto history = trainSfarm(*net, ElementGrid{8, 8}, train, at::ones(train.sizes(), at::kBool), c, {}, CancelToken());
+        c.modes = {sfarm::MaskingMode::Random, sfarm::MaskingMode::LeftToRight, sfarm::MaskingMode::InteriorPatch};
+        const auto history = sfarm::trainSfarm(*net, sfarm::ElementGrid{8, 8}, train, at::ones(train.sizes(), at::kBool), c, {}, CancelToken());
         QCOMPARE(static_cast<int>(history.size()), 15);
         QVERIFY(history.back().loss < history.front().loss);
-        const double after = sfarmLogLikelihood(*net, test, none, none.logical_not(), 1, rng).mean().item<double>();
+        const double after = sfarm::sfarmLogLikelihood(*net, test, none, none.logical_not(), 1, rng).mean().item<double>();
         QVERIFY(std::isfinite(before) && std::isfinite(after));
         QVERIFY2(after > before + 64 * 0.5, qPrintable(QString("log p before %1, after %2").arg(before).arg(after)));
         // Knowing the left column of a "left half" image, the model fills the left half bright.
@@ -178,9 +178,9 @@ private Q_SLOTS:
         at::Tensor observed = at::zeros({1, 64}, at::kBool);
         for (int64_t r = 0; r < 8; ++r) observed[0][r * 8] = true;  // column 0 only
         observed[0][7] = true;                                          // and the top-right pixel (dark)
-        ImputeSettings point;
+        sfarm::ImputeSettings point;
         point.sample = false;
-        const at::Tensor out = sfarmImpute(*net, ElementGrid{8, 8}, probe, observed, point, rng).view({8, 8});
+        const at::Tensor out = sfarm::sfarmImpute(*net, sfarm::ElementGrid{8, 8}, probe, observed, point, rng).view({8, 8});
         const double left = out.narrow(1, 1, 3).mean().item<double>(), right = out.narrow(1, 4, 4).mean().item<double>();
         QVERIFY2(left > right + 0.3, qPrintable(QString("left %1, right %2").arg(left).arg(right)));
     }
@@ -192,21 +192,21 @@ private Q_SLOTS:
         // receptive field does not link it to the bottom-left corner: the old estimator ranked it
         // by its own noise, and on some machines did not.)
         torch::manual_seed(1);
-        SfarmUnet net(tinyUnet());
-        const at::Tensor train = greyLevels(halvesImages(512, 8));
-        SfarmTrainingConfig c;
+        sfarm::SfarmUnet net(tinyUnet());
+        const at::Tensor train = experiments::greyLevels(halvesImages(512, 8));
+        sfarm::SfarmTrainingConfig c;
         c.epochs = 40;
         c.batchSize = 32;
         c.lr = 2e-3;
-        trainSfarm(*net, ElementGrid{8, 8}, train, at::ones(train.sizes(), at::kBool), c, {}, CancelToken());
+        sfarm::trainSfarm(*net, sfarm::ElementGrid{8, 8}, train, at::ones(train.sizes(), at::kBool), c, {}, CancelToken());
         at::Tensor target = at::zeros({64}, at::kBool);
         target[7 * 8 + 0] = true;
-        InformationGainSettings s;
+        sfarm::InformationGainSettings s;
         s.samples = 128;
         s.batchRows = 200;  // several calls per candidate set
         std::mt19937_64 rng(9);
         const int64_t topLeft = 0, bottomRight = 63, upperRight = 2 * 8 + 5, middleLeft = 4 * 8 + 1;
-        const auto ranked = rankByInformationGain(*net, at::zeros({64}), at::zeros({64}, at::kBool), target,
+        const auto ranked = sfarm::rankByInformationGain(*net, at::zeros({64}), at::zeros({64}, at::kBool), target,
                                                   {topLeft, bottomRight, upperRight, middleLeft}, s, rng);
         QCOMPARE(ranked.size(), size_t(4));
         QString order;
@@ -222,11 +222,11 @@ private Q_SLOTS:
     void benchmarkMasks() {
         std::mt19937_64 rng(1);
         for (double rate : {0.05, 0.3, 0.9}) {
-            const at::Tensor uniform = pixelObservedMask(PixelMaskKind::Uniform, 10, 28, 28, rate, rng);
+            const at::Tensor uniform = experiments::pixelObservedMask(experiments::PixelMaskKind::Uniform, 10, 28, 28, rate, rng);
             const at::Tensor missing = uniform.logical_not().sum(1);
             const auto expected = static_cast<int64_t>(std::llround(rate * 784));
             QVERIFY(at::all(missing == expected).item<bool>());
-            const at::Tensor block = pixelObservedMask(PixelMaskKind::Block, 10, 28, 28, rate, rng);
+            const at::Tensor block = experiments::pixelObservedMask(experiments::PixelMaskKind::Block, 10, 28, 28, rate, rng);
             const auto side = static_cast<int64_t>(std::llround(std::sqrt(rate * 784)));
             for (int64_t i = 0; i < 10; ++i) {
                 const at::Tensor m = block[i].logical_not().view({28, 28});
@@ -237,16 +237,16 @@ private Q_SLOTS:
                 QCOMPARE(rows[-1].item<int64_t>() - rows[0].item<int64_t>() + 1, side);
             }
         }
-        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, pixelObservedMask(PixelMaskKind::Block, 1, 8, 8, 1.5, rng));
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, experiments::pixelObservedMask(experiments::PixelMaskKind::Block, 1, 8, 8, 1.5, rng));
     }
 
     void pixelModelsSaveLoadAndKeepObservedPixels() {
         const at::Tensor raw = halvesImages(64, 8);
-        const at::Tensor x = greyLevels(raw.narrow(0, 0, 6));
+        const at::Tensor x = experiments::greyLevels(raw.narrow(0, 0, 6));
         std::mt19937_64 rng(2);
-        const at::Tensor observed = pixelObservedMask(PixelMaskKind::Block, 6, 8, 8, 0.3, rng);
-        for (PixelMethod method : {PixelMethod::Sfarm, PixelMethod::Miwae, PixelMethod::Ddpm}) {
-            PixelTrainSettings s;
+        const at::Tensor observed = experiments::pixelObservedMask(experiments::PixelMaskKind::Block, 6, 8, 8, 0.3, rng);
+        for (experiments::PixelMethod method : {experiments::PixelMethod::Sfarm, experiments::PixelMethod::Miwae, experiments::PixelMethod::Ddpm}) {
+            experiments::PixelTrainSettings s;
             s.method = method;
             s.epochs = 2;
             s.batchSize = 16;
@@ -254,26 +254,26 @@ private Q_SLOTS:
             s.miwaeHidden = 16;
             s.miwaeLatent = 4;
             std::vector<double> losses;
-            const PixelModel m = trainPixelModel(raw, s, [&](int64_t, double l) { losses.push_back(l); }, CancelToken());
+            const experiments::PixelModel m = experiments::trainPixelModel(raw, s, [&](int64_t, double l) { losses.push_back(l); }, CancelToken());
             QVERIFY(!losses.empty() && std::isfinite(losses.back()));
-            const std::string file = path((std::string(pixelMethodName(method)) + ".pxm").c_str());
-            savePixelModel(m, file);
-            const PixelModel back = loadPixelModel(file);
+            const std::string file = path((std::string(experiments::pixelMethodName(method)) + ".pxm").c_str());
+            experiments::savePixelModel(m, file);
+            const experiments::PixelModel back = experiments::loadPixelModel(file);
             QCOMPARE(back.method, method);
-            PixelImputeSettings is;
+            experiments::PixelImputeSettings is;
             is.seed = 5;
             is.repaint = {10, 5, 2};
             is.miwaeProposals = 50;
-            const at::Tensor a = imputePixels(m, x, observed, is), b = imputePixels(back, x, observed, is);
-            QVERIFY2(at::allclose(a, b, 0.0, 1e-5), pixelMethodName(method));  // same weights, same seed
+            const at::Tensor a = experiments::imputePixels(m, x, observed, is), b = experiments::imputePixels(back, x, observed, is);
+            QVERIFY2(at::allclose(a, b, 0.0, 1e-5), experiments::pixelMethodName(method));  // same weights, same seed
             QVERIFY(at::equal(a.masked_select(observed), x.masked_select(observed)));
             QVERIFY(a.min().item<float>() >= 0.0f && a.max().item<float>() <= 1.0f);
-            QVERIFY(std::isfinite(missingPixelMse(a, x, observed)));
-            if (method == PixelMethod::Miwae) {  // its point imputation: smoother than a draw, observed pixels kept
+            QVERIFY(std::isfinite(experiments::missingPixelMse(a, x, observed)));
+            if (method == experiments::PixelMethod::Miwae) {  // its point imputation: smoother than a draw, observed pixels kept
                 is.miwaeMean = true;
-                const at::Tensor mean = imputePixels(m, x, observed, is);
+                const at::Tensor mean = experiments::imputePixels(m, x, observed, is);
                 QVERIFY(at::equal(mean.masked_select(observed), x.masked_select(observed)));
-                QVERIFY(missingPixelMse(mean, x, observed) < missingPixelMse(a, x, observed));
+                QVERIFY(experiments::missingPixelMse(mean, x, observed) < experiments::missingPixelMse(a, x, observed));
             }
         }
         // A file of another kind is refused with its path.
@@ -281,7 +281,7 @@ private Q_SLOTS:
             std::ofstream f(path("junk.pxm"), std::ios::binary);
             f << "junk";
         }
-        const QString junk = errorOf<BundleError>([&] { loadPixelModel(path("junk.pxm")); });
+        const QString junk = errorOf<BundleError>([&] { experiments::loadPixelModel(path("junk.pxm")); });
         QVERIFY2(junk.contains("junk.pxm"), qPrintable(junk));
     }
 

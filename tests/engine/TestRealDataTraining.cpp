@@ -5,7 +5,7 @@
 
 #include "api/EvalJob.h"
 #include "api/TrainJob.h"
-#include "runtime/TorchRuntime.h"
+#include "core/runtime/TorchRuntime.h"
 
 using namespace ms;
 
@@ -25,13 +25,13 @@ private Q_SLOTS:
         double meanZ0 = 0, atZeroZ0 = 0;
         const int seeds = 3;
         for (int seed = 0; seed < seeds; ++seed) {
-            TrainRequest r;
+            api::TrainRequest r;
             r.dataPath = m_csv.toStdString();
             r.preset = "geobiked";
             r.device = "cpu";
             r.seed = static_cast<uint64_t>(seed);
             r.outPath = dir.filePath(QString("g%1.msm").arg(seed)).toStdString();
-            const TrainResult result = runTraining(r, {}, CancelToken());
+            const api::TrainResult result = api::runTraining(r, {}, CancelToken());
             // The preset's budget of 15,000 updates: at 3,702 training rows, batch 128 (29 batches
             // an epoch) and 518 epochs, as near the authors' 500 as the budget allows.
             QCOMPARE(result.bundle.training.batchSize, int64_t(128));
@@ -39,7 +39,7 @@ private Q_SLOTS:
             const int64_t updates = result.bundle.state.completedEpochs * ((3702 + 127) / 128);
             QVERIFY2(updates >= 15000 && updates < 15000 + 29, qPrintable(QString::number(updates)));
             // Evaluate from the saved file, exactly as `maskstudio-cli eval` does.
-            const SparsityEvaluation ev = evaluateHeldOut(loadBundle(r.outPath), r.dataPath);
+            const mcvae::SparsityEvaluation ev = api::evaluateHeldOut(mcvae::loadBundle(r.outPath), r.dataPath);
             QCOMPARE(ev.testRows, int64_t(653));
             qInfo("seed %d: mean MSE(z=0) %.4f, MSE(z=0, s=0) %.4f, train %.1f s", seed, ev.meanMseZ0, ev.mseZ0[0],
                   result.seconds);

@@ -10,10 +10,10 @@
 #include <string>
 #include <vector>
 
-#include "data/CsvReader.h"
-#include "data/DataError.h"
-#include "data/SchemaInference.h"
-#include "data/SchemaJson.h"
+#include "core/data/CsvReader.h"
+#include "core/data/DataError.h"
+#include "core/data/SchemaInference.h"
+#include "core/data/SchemaJson.h"
 
 using Strings = std::vector<std::string>;
 using Overrides = std::map<std::string, ms::ColumnOverride>;

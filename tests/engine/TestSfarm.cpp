@@ -11,9 +11,9 @@
 #include <cmath>
 #include <set>
 
-#include "math/GaussianLogDensity.h"
+#include "core/data/RepeatedValues.h"
+#include "core/math/GaussianLogDensity.h"
 #include "sfarm/MaskingMode.h"
-#include "sfarm/RepeatedValues.h"
 #include "sfarm/SfarmAcquisition.h"
 #include "sfarm/SfarmInference.h"
 #include "sfarm/SfarmInformationGain.h"
@@ -25,9 +25,9 @@ using namespace ms;
 
 namespace {
 
-const MaskingMode kAll[] = {MaskingMode::Random,      MaskingMode::LeftToRight,   MaskingMode::RightToLeft,
-                            MaskingMode::TopToBottom, MaskingMode::BottomToTop,   MaskingMode::InteriorPatch,
-                            MaskingMode::ExteriorPatch};
+const sfarm::MaskingMode kAll[] = {sfarm::MaskingMode::Random,      sfarm::MaskingMode::LeftToRight,   sfarm::MaskingMode::RightToLeft,
+                            sfarm::MaskingMode::TopToBottom, sfarm::MaskingMode::BottomToTop,   sfarm::MaskingMode::InteriorPatch,
+                            sfarm::MaskingMode::ExteriorPatch};
 
 // Rows of a correlated 4-d Gaussian-ish data set: x1, x2 = 2 x1 + noise, x3 = -x1 + noise, x4 noise.
 at::Tensor correlatedData(int64_t n, uint64_t seed) {
@@ -38,12 +38,12 @@ at::Tensor correlatedData(int64_t n, uint64_t seed) {
 }
 
 // Trains `model` on fully observed rows of `data` with the given schedule.
-void fit(SfarmNetwork& model, const at::Tensor& data, int64_t epochs, int64_t batch, double lr) {
-    SfarmTrainingConfig cfg;
+void fit(sfarm::SfarmNetwork& model, const at::Tensor& data, int64_t epochs, int64_t batch, double lr) {
+    sfarm::SfarmTrainingConfig cfg;
     cfg.epochs = epochs;
     cfg.batchSize = batch;
     cfg.lr = lr;
-    trainSfarm(model, ElementGrid{1, data.size(1)}, data, at::ones(data.sizes(), at::kBool), cfg, {}, CancelToken());
+    sfarm::trainSfarm(model, sfarm::ElementGrid{1, data.size(1)}, data, at::ones(data.sizes(), at::kBool), cfg, {}, CancelToken());
 }
 
 }  // namespace
@@ -54,11 +54,11 @@ private Q_SLOTS:
     void initTestCase() { at::manual_seed(0); }
 
     void ordersArePermutationsHonouringTheirStages() {
-        const ElementGrid grid{6, 7};
+        const sfarm::ElementGrid grid{6, 7};
         std::mt19937_64 rng(1);
-        for (MaskingMode mode : kAll) {
+        for (sfarm::MaskingMode mode : kAll) {
             for (int draw = 0; draw < 60; ++draw) {
-                const ActivationOrder o = sampleOrder(mode, grid, rng);
+                const sfarm::ActivationOrder o = sfarm::sampleOrder(mode, grid, rng);
                 std::vector<int64_t> sorted = o.order;
                 std::sort(sorted.begin(), sorted.end());
                 for (int64_t k = 0; k < grid.size(); ++k) QCOMPARE(sorted[static_cast<size_t>(k)], k);
@@ -72,15 +72,15 @@ private Q_SLOTS:
                     return std::pair<int64_t, int64_t>{lo, hi};
                 };
                 switch (mode) {
-                case MaskingMode::Random: QCOMPARE(o.firstStage, int64_t(0)); break;
-                case MaskingMode::LeftToRight: QVERIFY(!a.empty() && !b.empty() && bounds(a, col).second < bounds(b, col).first); break;
-                case MaskingMode::RightToLeft: QVERIFY(!a.empty() && !b.empty() && bounds(a, col).first > bounds(b, col).second); break;
-                case MaskingMode::TopToBottom: QVERIFY(!a.empty() && !b.empty() && bounds(a, row).second < bounds(b, row).first); break;
-                case MaskingMode::BottomToTop: QVERIFY(!a.empty() && !b.empty() && bounds(a, row).first > bounds(b, row).second); break;
-                case MaskingMode::InteriorPatch:
-                case MaskingMode::ExteriorPatch: {
+                case sfarm::MaskingMode::Random: QCOMPARE(o.firstStage, int64_t(0)); break;
+                case sfarm::MaskingMode::LeftToRight: QVERIFY(!a.empty() && !b.empty() && bounds(a, col).second < bounds(b, col).first); break;
+                case sfarm::MaskingMode::RightToLeft: QVERIFY(!a.empty() && !b.empty() && bounds(a, col).first > bounds(b, col).second); break;
+                case sfarm::MaskingMode::TopToBottom: QVERIFY(!a.empty() && !b.empty() && bounds(a, row).second < bounds(b, row).first); break;
+                case sfarm::MaskingMode::BottomToTop: QVERIFY(!a.empty() && !b.empty() && bounds(a, row).first > bounds(b, row).second); break;
+                case sfarm::MaskingMode::InteriorPatch:
+                case sfarm::MaskingMode::ExteriorPatch: {
                     // The patch stage is exactly a filled rectangle.
-                    const auto& patch = mode == MaskingMode::InteriorPatch ? b : a;
+                    const auto& patch = mode == sfarm::MaskingMode::InteriorPatch ? b : a;
                     QVERIFY(!patch.empty());
                     const auto [r0, r1] = bounds(patch, row);
                     const auto [c0, c1] = bounds(patch, col);
@@ -93,16 +93,16 @@ private Q_SLOTS:
         // Restricted to candidates: only those, stages kept.
         std::vector<bool> candidate(static_cast<size_t>(grid.size()), false);
         for (int64_t k = 0; k < grid.size(); k += 3) candidate[static_cast<size_t>(k)] = true;
-        const ActivationOrder o = sampleOrderOver(MaskingMode::LeftToRight, grid, candidate, rng);
+        const sfarm::ActivationOrder o = sfarm::sampleOrderOver(sfarm::MaskingMode::LeftToRight, grid, candidate, rng);
         QCOMPARE(static_cast<int64_t>(o.order.size()), (grid.size() + 2) / 3);
         for (int64_t k : o.order) QVERIFY(candidate[static_cast<size_t>(k)]);
-        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, parseMaskingMode("diagonal"));
-        QCOMPARE(parseMaskingMode("exterior-patch"), MaskingMode::ExteriorPatch);
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, sfarm::parseMaskingMode("diagonal"));
+        QCOMPARE(sfarm::parseMaskingMode("exterior-patch"), sfarm::MaskingMode::ExteriorPatch);
     }
 
     void uniformMarginalHasExactlyIMinusOneActive() {
         std::mt19937_64 rng(2);
-        const TrainingMasks m = drawTrainingMasks(500, ElementGrid{1, 9}, {MaskingMode::Random}, rng);
+        const sfarm::TrainingMasks m = sfarm::drawTrainingMasks(500, sfarm::ElementGrid{1, 9}, {sfarm::MaskingMode::Random}, rng);
         const at::Tensor activeCount = m.active.sum(1).to(at::kLong);
         QVERIFY(at::equal(activeCount, m.step - 1));
         QVERIFY(m.step.min().item<int64_t>() == 1 && m.step.max().item<int64_t>() == 9);
@@ -113,27 +113,27 @@ private Q_SLOTS:
         // S = 3, step i = 2 (one element active), standard normal predictions:
         // L = -S/(S-i+1) * [log N(1; 0, 1) + log N(2; 0, 1)] = 1.5 * (2 * 0.918939 + 0.5 + 2).
         const at::Tensor x = at::tensor({0.0, 1.0, 2.0}, at::kDouble).view({1, 3});
-        TrainingMasks m{at::tensor({1.0, 0.0, 0.0}, at::kDouble).view({1, 3}), at::tensor({int64_t(2)}), at::tensor({int64_t(0)})};
+        sfarm::TrainingMasks m{at::tensor({1.0, 0.0, 0.0}, at::kDouble).view({1, 3}), at::tensor({int64_t(2)}), at::tensor({int64_t(0)})};
         const at::Tensor zeros = at::zeros({1, 3}, at::kDouble);
-        const double loss = sfarmLoss(gaussianLogDensity(x, zeros, zeros), at::ones({1, 3}, at::kDouble), m).item<double>();
+        const double loss = sfarm::sfarmLoss(gaussianLogDensity(x, zeros, zeros), at::ones({1, 3}, at::kDouble), m).item<double>();
         const double expected = 1.5 * (2 * 0.5 * std::log(2 * M_PI) + 0.5 + 2.0);
         QVERIFY2(std::abs(loss - expected) < 1e-12, qPrintable(QString("%1 vs %2").arg(loss).arg(expected)));
         // A missing training value drops out of the sum.
         const at::Tensor observed = at::tensor({1.0, 1.0, 0.0}, at::kDouble).view({1, 3});
-        const double partial = sfarmLoss(gaussianLogDensity(x, zeros, zeros), observed, m).item<double>();
+        const double partial = sfarm::sfarmLoss(gaussianLogDensity(x, zeros, zeros), observed, m).item<double>();
         QVERIFY(std::abs(partial - 1.5 * (0.5 * std::log(2 * M_PI) + 0.5)) < 1e-12);
     }
 
     void imputationNeverChangesObservedValues() {
-        SfarmMlp model(SfarmMlpConfig{12, 32, 2, 8, {}, {}});
-        const ElementGrid grid{3, 4};
+        sfarm::SfarmMlp model(sfarm::SfarmMlpConfig{12, 32, 2, 8, {}, {}});
+        const sfarm::ElementGrid grid{3, 4};
         at::Tensor x = at::randn({16, 12});
         const at::Tensor observed = at::rand({16, 12}) < 0.5;
         x = at::where(observed, x, at::full_like(x, std::nan("")));  // missing values as NaN
         std::mt19937_64 rng(3);
-        for (MaskingMode mode : kAll) {
+        for (sfarm::MaskingMode mode : kAll) {
             for (int64_t steps : {int64_t(0), int64_t(3)}) {
-                const at::Tensor out = sfarmImpute(*model, grid, x, observed, ImputeSettings{mode, steps, true, 0.0, {}, {}}, rng);
+                const at::Tensor out = sfarm::sfarmImpute(*model, grid, x, observed, sfarm::ImputeSettings{mode, steps, true, 0.0, {}, {}}, rng);
                 QVERIFY(at::equal(out.masked_select(observed), x.masked_select(observed)));
                 QVERIFY(at::isfinite(out).all().item<bool>());
             }
@@ -146,24 +146,24 @@ private Q_SLOTS:
         // Score x2..x4 given x1 (the "unobserved features" protocol).
         const at::Tensor given = at::tensor({int64_t(1), int64_t(0), int64_t(0), int64_t(0)}).to(at::kBool).view({1, 4}).expand({300, 4}).contiguous();
         const at::Tensor target = observed & ~given;
-        SfarmMlp model(SfarmMlpConfig{4, 64, 2, 8, {}, {}});
+        sfarm::SfarmMlp model(sfarm::SfarmMlpConfig{4, 64, 2, 8, {}, {}});
         std::mt19937_64 rng(7);
-        const double before = sfarmLogLikelihood(*model, test, given, target, 4, rng).mean().item<double>();
-        SfarmTrainingConfig cfg;
+        const double before = sfarm::sfarmLogLikelihood(*model, test, given, target, 4, rng).mean().item<double>();
+        sfarm::SfarmTrainingConfig cfg;
         cfg.epochs = 60;
         cfg.batchSize = 128;
         cfg.lr = 3e-3;
-        const auto history = trainSfarm(*model, ElementGrid{1, 4}, train, at::ones({2000, 4}, at::kBool), cfg, {}, CancelToken());
+        const auto history = sfarm::trainSfarm(*model, sfarm::ElementGrid{1, 4}, train, at::ones({2000, 4}, at::kBool), cfg, {}, CancelToken());
         QCOMPARE(history.size(), size_t(60));
         QVERIFY(history.back().loss < history.front().loss);
-        const at::Tensor ll = sfarmLogLikelihood(*model, test, given, target, 4, rng);
+        const at::Tensor ll = sfarm::sfarmLogLikelihood(*model, test, given, target, 4, rng);
         QVERIFY(at::isfinite(ll).all().item<bool>());
         const double after = ll.mean().item<double>();
         QVERIFY2(after > before + 1.0, qPrintable(QString("log-likelihood %1 -> %2").arg(before).arg(after)));
         // x2 and x3 are almost determined by x1 (noise sd 0.1), x4 has sd 0.5: the best possible
         // mean log-likelihood is about 2 * 0.88 - 0.23 = 1.5; a trained model gets close.
         QVERIFY2(after > 0.5, qPrintable(QString::number(after)));
-        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, sfarmLogLikelihood(*model, test, observed, target, 2, rng));
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, sfarm::sfarmLogLikelihood(*model, test, observed, target, 2, rng));
     }
 
     void acquisitionPicksTheFeatureThatDeterminesTheTarget() {
@@ -171,10 +171,10 @@ private Q_SLOTS:
         at::Generator g = at::make_generator<at::CPUGeneratorImpl>(9);
         const at::Tensor f = at::randn({3000, 5}, g, at::kFloat);
         const at::Tensor data = at::cat({f, f.narrow(1, 2, 1) + 0.05 * at::randn({3000, 1}, g, at::kFloat)}, 1);
-        SfarmMlp model(SfarmMlpConfig{6, 64, 2, 8, {}, {}});
+        sfarm::SfarmMlp model(sfarm::SfarmMlpConfig{6, 64, 2, 8, {}, {}});
         fit(*model, data, 40, 128, 3e-3);
         std::mt19937_64 rng(10);
-        const auto ranked = rankAcquisition(model, data[0], std::vector<bool>(6, false), 5, 16, rng);
+        const auto ranked = sfarm::rankAcquisition(model, data[0], std::vector<bool>(6, false), 5, 16, rng);
         QCOMPARE(ranked.size(), size_t(5));
         QCOMPARE(ranked.front().element, int64_t(2));
         QVERIFY2(ranked.front().information > 5 * ranked[1].information,
@@ -182,39 +182,39 @@ private Q_SLOTS:
         // Once feature 2 is known, nothing else tells much more about the target.
         std::vector<bool> observed(6, false);
         observed[2] = true;
-        const auto after = rankAcquisition(model, data[0], observed, 5, 16, rng);
+        const auto after = sfarm::rankAcquisition(model, data[0], observed, 5, 16, rng);
         QCOMPARE(after.size(), size_t(4));
         QVERIFY(after.front().information < 0.2 * ranked.front().information);
-        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, rankAcquisition(model, data[0], observed, 2, 4, rng));
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, sfarm::rankAcquisition(model, data[0], observed, 2, 4, rng));
 
         // The network-agnostic Monte Carlo estimate (any SFARM, any target set) agrees: feature 2
         // first, carrying about the target's entropy reduction log(sd 1 / sd 0.05) = 3.0 nats.
         const at::Tensor nothing = at::zeros({6}, at::kBool);
         at::Tensor target = at::zeros({6}, at::kBool);
         target[5] = true;
-        InformationGainSettings gs;
+        sfarm::InformationGainSettings gs;
         gs.samples = 64;
-        const auto generic = rankByInformationGain(*model, data[0], nothing, target, {}, gs, rng);
+        const auto generic = sfarm::rankByInformationGain(*model, data[0], nothing, target, {}, gs, rng);
         QCOMPARE(generic.size(), size_t(5));
         QCOMPARE(generic.front().element, int64_t(2));
         QVERIFY2(generic.front().information > 2.0 && generic[1].information < 0.3,
                  qPrintable(QString("%1 vs %2").arg(generic.front().information).arg(generic[1].information)));
-        const auto chosen = rankByInformationGain(*model, data[0], nothing, target, {0, 2}, gs, rng);
+        const auto chosen = sfarm::rankByInformationGain(*model, data[0], nothing, target, {0, 2}, gs, rng);
         QCOMPARE(chosen.size(), size_t(2));
         QCOMPARE(chosen.front().element, int64_t(2));
-        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, rankByInformationGain(*model, data[0], nothing, target, {5}, gs, rng));
-        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, rankByInformationGain(*model, data[0], target, target, {}, gs, rng));
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, sfarm::rankByInformationGain(*model, data[0], nothing, target, {5}, gs, rng));
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, sfarm::rankByInformationGain(*model, data[0], target, target, {}, gs, rng));
     }
 
     void mixtureDensityIsTheWeightedSumOfItsComponents() {
         // Four free Gaussians per element; element 0 also has two atoms, element 2 one.
-        SfarmMlpConfig c{3, 16, 2, 8, {}, {}};
+        sfarm::SfarmMlpConfig c{3, 16, 2, 8, {}, {}};
         c.mixture = 4;
         c.atoms = {{0.5, -1.0}, {}, {3.0}};
         torch::manual_seed(4);
-        SfarmMlp model(c);
+        sfarm::SfarmMlp model(c);
         const at::Tensor x = at::randn({5, 3}), active = (at::rand({5, 3}) < 0.5).to(at::kFloat);
-        const ElementPredictions p = model->forward(x, active, at::full({5}, 2, at::kLong), at::zeros({5}, at::kLong));
+        const sfarm::ElementPredictions p = model->forward(x, active, at::full({5}, 2, at::kLong), at::zeros({5}, at::kLong));
         QVERIFY(p.mixture());
         QCOMPARE(p.componentMean.sizes(), (at::IntArrayRef{5, 3, 6}));  // 4 free + the most atoms (2)
         QCOMPARE(p.componentMean[1][0][4].item<float>(), 0.5f);
@@ -245,7 +245,7 @@ private Q_SLOTS:
         // Draws follow the mixture: their mean and variance match its moments, and a drawn atom
         // is its value exactly, as often as its weight says.
         const int64_t n = 40000;
-        const ElementPredictions many = p.repeated(n);
+        const sfarm::ElementPredictions many = p.repeated(n);
         at::Generator g = at::make_generator<at::CPUGeneratorImpl>(5);
         const at::Tensor draws = model->draw(many, true, g).view({n, 5, 3});
         const at::Tensor mean = draws.mean(0), sd = draws.std(0);
@@ -256,10 +256,10 @@ private Q_SLOTS:
         QVERIFY2(std::abs(atomShare - atomWeight) < 0.015, qPrintable(QString("%1 vs %2").arg(atomShare).arg(atomWeight)));
         // The point estimate is the mixture mean.
         QVERIFY(at::allclose(model->draw(p, false, g), p.mean));
-        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, SfarmMlp(SfarmMlpConfig{3, 16, 2, 8, {}, {}, 0}));
-        SfarmMlpConfig categoricalAtom{2, 8, 1, 4, {0, 3}, {}};
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, sfarm::SfarmMlp(sfarm::SfarmMlpConfig{3, 16, 2, 8, {}, {}, 0}));
+        sfarm::SfarmMlpConfig categoricalAtom{2, 8, 1, 4, {0, 3}, {}};
         categoricalAtom.atoms = {{}, {1.0}};
-        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, SfarmMlp{categoricalAtom});
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, sfarm::SfarmMlp{categoricalAtom});
     }
 
     void atomsFitAPointMassThatOneGaussianCannot() {
@@ -276,14 +276,14 @@ private Q_SLOTS:
         QCOMPARE(repeatedValues(train, all, {}), (std::vector<std::vector<double>>{{0.0}, {}}));  // the zeros, nothing else
         const at::Tensor nothing = at::zeros({400, 2}, at::kBool);
         const at::Tensor target = at::tensor({int64_t{1}, int64_t{0}}).to(at::kBool).view({1, 2}).expand({400, 2}).contiguous();
-        const auto testLogLikelihood = [&](SfarmMlpConfig c, uint64_t seed) {
+        const auto testLogLikelihood = [&](sfarm::SfarmMlpConfig c, uint64_t seed) {
             torch::manual_seed(seed);
-            SfarmMlp model(c);
+            sfarm::SfarmMlp model(c);
             fit(*model, train, 40, 100, 1e-3);  // the paper's tabular rate
             std::mt19937_64 rng(13);
-            return sfarmLogLikelihood(*model, test, nothing, target, 1, rng).mean().item<double>();
+            return sfarm::sfarmLogLikelihood(*model, test, nothing, target, 1, rng).mean().item<double>();
         };
-        SfarmMlpConfig gaussian{2, 32, 2, 8, {}, {}}, atoms = gaussian;
+        sfarm::SfarmMlpConfig gaussian{2, 32, 2, 8, {}, {}}, atoms = gaussian;
         atoms.atoms = repeatedValues(train, all, {});
         const double one = testLogLikelihood(gaussian, 12);
         // One Gaussian can do no better than N(1, 1.5), -1.62 nats per value here; an atom at 0
@@ -306,13 +306,13 @@ private Q_SLOTS:
         const at::Tensor train = data(2000), test = data(400);
         const at::Tensor nothing = at::zeros({400, 2}, at::kBool), all = nothing.logical_not();
         const auto testLogLikelihood = [&](int64_t components) {
-            SfarmMlpConfig c{2, 32, 2, 8, {}, {}};
+            sfarm::SfarmMlpConfig c{2, 32, 2, 8, {}, {}};
             c.mixture = components;
             torch::manual_seed(16);
-            SfarmMlp model(c);
+            sfarm::SfarmMlp model(c);
             fit(*model, train, 40, 100, 1e-3);
             std::mt19937_64 rng(17);
-            return sfarmLogLikelihood(*model, test, nothing, all, 2, rng).mean().item<double>() / 2;  // per value
+            return sfarm::sfarmLogLikelihood(*model, test, nothing, all, 2, rng).mean().item<double>() / 2;  // per value
         };
         const double one = testLogLikelihood(1), two = testLogLikelihood(3);
         QVERIFY2(one < -2.0 && two > one + 0.8, qPrintable(QString("one Gaussian %1, mixture %2").arg(one).arg(two)));
@@ -322,23 +322,23 @@ private Q_SLOTS:
         // 40 training rows and a wide net: the validation NLL bottoms out and rises again.
         const at::Tensor train = correlatedData(40, 21), held = correlatedData(200, 22);
         at::Generator g = at::make_generator<at::CPUGeneratorImpl>(23);
-        SfarmValidation v;
+        sfarm::SfarmValidation v;
         v.x = held;
         v.target = at::rand({200, 4}, g) < 0.5;
         v.context = v.target.logical_not();
         v.every = 10;
         v.patience = 5;
         torch::manual_seed(1);
-        SfarmMlp model(SfarmMlpConfig{4, 128, 3, 8, {}, {}});
-        SfarmTrainingConfig cfg;
+        sfarm::SfarmMlp model(sfarm::SfarmMlpConfig{4, 128, 3, 8, {}, {}});
+        sfarm::SfarmTrainingConfig cfg;
         cfg.epochs = 3000;
         cfg.batchSize = 20;
         cfg.lr = 3e-3;
         cfg.weightDecay = 0.0;
         std::vector<at::Tensor> snapshot;
         int64_t bestEpoch = 0, checks = 0;
-        const auto history = trainSfarm(*model, ElementGrid{1, 4}, train, at::ones({40, 4}, at::kBool), cfg,
-                                        [&](const SfarmEpoch& e) {
+        const auto history = sfarm::trainSfarm(*model, sfarm::ElementGrid{1, 4}, train, at::ones({40, 4}, at::kBool), cfg,
+                                        [&](const sfarm::SfarmEpoch& e) {
                                             if (std::isnan(e.validationNll)) return;
                                             ++checks;
                                             if (!e.best) return;

@@ -13,8 +13,8 @@
 #include <set>
 
 #include "api/SfarmTable.h"
-#include "data/CsvReader.h"
-#include "data/NumberText.h"
+#include "core/data/CsvReader.h"
+#include "core/data/NumberText.h"
 #include "sfarm/SfarmModelFile.h"
 
 using namespace ms;
@@ -112,7 +112,7 @@ private Q_SLOTS:
         const std::string csv = path("t.csv"), model = path("t.sfm");
         writeTable(csv, columns, gaps, static_cast<uint64_t>(kinds * 16 + mixture * 4 + atoms * 2 + gaps));
 
-        SfarmTrainRequest r;
+        api::SfarmTrainRequest r;
         r.dataPath = csv;
         r.outPath = model;
         r.epochs = 4;
@@ -120,7 +120,7 @@ private Q_SLOTS:
         r.mixture = mixture;
         r.atoms = atoms;
         std::vector<double> losses;
-        const SfarmTrainResult res = trainSfarmOnCsv(r, [&](int64_t, double loss) { losses.push_back(loss); }, CancelToken());
+        const api::SfarmTrainResult res = api::trainSfarmOnCsv(r, [&](int64_t, double loss) { losses.push_back(loss); }, CancelToken());
         QCOMPARE(res.columns.size(), columns.size());
         QCOMPARE(res.ignoredColumns, std::vector<std::string>{"id"});
         QCOMPARE(losses.size(), std::size_t(4));
@@ -134,7 +134,7 @@ private Q_SLOTS:
         for (int fill = 0; fill < 3; ++fill) {
             const bool sample = fill == 1, whole = fill == 2;  // the means; one draw; the means, whole numbers rounded
             const std::string filled = path(fill == 0 ? "filled.csv" : fill == 1 ? "drawn.csv" : "whole.csv");
-            const SfarmImputeResult imp = imputeCsvWithSfarm(model, csv, filled, sample, 3, whole);
+            const api::SfarmImputeResult imp = api::imputeCsvWithSfarm(model, csv, filled, sample, 3, whole);
             const CsvTable out = readCsvFile(filled);
             int64_t empty = 0;
             for (std::size_t i = 0; i < in.rows.size(); ++i)
@@ -164,7 +164,7 @@ private Q_SLOTS:
             QCOMPARE(empty > 0, gaps);
         }
 
-        for (double ll : scoreCsvWithSfarm(model, csv, 3, 1)) QVERIFY(std::isfinite(ll));
+        for (double ll : api::scoreCsvWithSfarm(model, csv, 3, 1)) QVERIFY(std::isfinite(ll));
 
         // Measure next: a row that knows only its first column; the target is the last one.
         const std::string query = path("query.csv");
@@ -175,30 +175,30 @@ private Q_SLOTS:
             q << "\nq," << in.rows[0][1] << std::string(columns.size() - 1, ',') << "\n";
         }
         if (!in.rows[0][1].empty()) {
-            const auto ranking = acquireWithSfarm(model, query, 0, columns.back().name, 8, 2);
+            const auto ranking = api::acquireWithSfarm(model, query, 0, columns.back().name, 8, 2);
             QCOMPARE(ranking.size(), columns.size() - 2);
             for (const auto& a : ranking) QVERIFY(std::isfinite(a.information));
         }
 
         // The file round-trips: saved again and loaded, it fills the same values.
-        const SfarmModelFile loaded = loadSfarmModel(model);
-        saveSfarmModel(loaded, path("again.sfm"));
-        imputeCsvWithSfarm(path("again.sfm"), csv, path("again.csv"), false, 3);
+        const sfarm::SfarmModelFile loaded = sfarm::loadSfarmModel(model);
+        sfarm::saveSfarmModel(loaded, path("again.sfm"));
+        api::imputeCsvWithSfarm(path("again.sfm"), csv, path("again.csv"), false, 3);
         QCOMPARE(readCsvFile(path("again.csv")).rows, readCsvFile(path("filled.csv")).rows);
-        QCOMPARE(loadSfarmModel(path("again.sfm")).classNames, loaded.classNames);
+        QCOMPARE(sfarm::loadSfarmModel(path("again.sfm")).classNames, loaded.classNames);
     }
 
     void tuneSearchesOnHeldOutCells() {
         const std::string csv = path("tune.csv"), model = path("tune.sfm");
         writeTable(csv, columnsFor(Gaussian | Integer | Categorical, true), true, 11);
-        SfarmTrainRequest r;
+        api::SfarmTrainRequest r;
         r.dataPath = csv;
         r.outPath = model;
         r.epochs = 30;
         r.tune = true;
         r.tuneTrials = 4;
-        std::vector<SfarmTuneTrial> seen;
-        const SfarmTrainResult res = trainSfarmOnCsv(r, {}, CancelToken(), [&](const SfarmTuneTrial& t) { seen.push_back(t); });
+        std::vector<api::SfarmTuneTrial> seen;
+        const api::SfarmTrainResult res = api::trainSfarmOnCsv(r, {}, CancelToken(), [&](const api::SfarmTuneTrial& t) { seen.push_back(t); });
         // 4 trials on the first rung, the best 2 continued; the kept model is the best of the last rung.
         QCOMPARE(seen.size(), std::size_t(4 + 2));
         double best = std::numeric_limits<double>::infinity();
@@ -206,19 +206,19 @@ private Q_SLOTS:
             if (t.rung == 1) best = std::min(best, t.validationError);
         QCOMPARE(res.validationError, best);
         QVERIFY(!res.tunedSettings.empty());
-        QVERIFY(loadSfarmModel(model).training.value("tuned", false));
-        QVERIFY(imputeCsvWithSfarm(model, csv, path("tune-filled.csv"), false, 1).filled > 0);
+        QVERIFY(sfarm::loadSfarmModel(model).training.value("tuned", false));
+        QVERIFY(api::imputeCsvWithSfarm(model, csv, path("tune-filled.csv"), false, 1).filled > 0);
     }
 
     void unknownClassAndMarkersAreNamed() {
         const std::string csv = path("k.csv"), model = path("k.sfm");
         writeTable(csv, columnsFor(Gaussian | Categorical, false), true, 7);
-        SfarmTrainRequest r;
+        api::SfarmTrainRequest r;
         r.dataPath = csv;
         r.outPath = model;
         r.epochs = 2;
         r.hidden = 8;
-        trainSfarmOnCsv(r, {}, CancelToken());
+        api::trainSfarmOnCsv(r, {}, CancelToken());
         // NA / NaN / ? mean unknown and are filled; a class the model never saw is named.
         const std::string markers = path("markers.csv");
         {
@@ -226,7 +226,7 @@ private Q_SLOTS:
             f << "id,length,mass,colour,grade\na,NA,800,red,?\nb,410,NaN,N/A,B\n";
         }
         const std::string out = path("markers-filled.csv");
-        QCOMPARE(imputeCsvWithSfarm(model, markers, out, false, 0).filled, int64_t(4));
+        QCOMPARE(api::imputeCsvWithSfarm(model, markers, out, false, 0).filled, int64_t(4));
         for (const auto& row : readCsvFile(out).rows)
             for (const auto& cell : row) QVERIFY(!cell.empty() && cell != "NA" && cell != "?");
         const std::string foreign = path("foreign.csv");
@@ -235,7 +235,7 @@ private Q_SLOTS:
             f << "id,length,mass,colour,grade\na,400,800,purple,A\n";
         }
         try {
-            imputeCsvWithSfarm(model, foreign, out, false, 0);
+            api::imputeCsvWithSfarm(model, foreign, out, false, 0);
             QFAIL("an unknown class was accepted");
         } catch (const std::exception& e) {
             const QString what = e.what();

@@ -9,11 +9,11 @@
 #include <random>
 
 #include "api/SfarmTable.h"
-#include "bench/AcquisitionBenchmark.h"
-#include "data/CsvReader.h"
-#include "data/DataError.h"
-#include "data/NumberText.h"
-#include "io/ModelBundle.h"
+#include "core/data/CsvReader.h"
+#include "core/data/DataError.h"
+#include "core/data/NumberText.h"
+#include "experiments/AcquisitionBenchmark.h"
+#include "mcvae/ModelBundle.h"
 #include "sfarm/SfarmModelFile.h"
 
 using namespace ms;
@@ -46,12 +46,12 @@ private Q_SLOTS:
     }
 
     void trainsOnNumericColumnsOnly() {
-        SfarmTrainRequest r;
+        api::SfarmTrainRequest r;
         r.dataPath = m_csv.toStdString();
         r.outPath = m_model.toStdString();
         r.epochs = 300;
         r.hidden = 32;
-        const SfarmTrainResult res = trainSfarmOnCsv(r, {}, CancelToken());
+        const api::SfarmTrainResult res = api::trainSfarmOnCsv(r, {}, CancelToken());
         QCOMPARE(res.columns, (std::vector<std::string>{"a", "b", "c", "d", "e"}));
         QCOMPARE(res.ignoredColumns, std::vector<std::string>{"name"});
         QVERIFY(res.observedFraction > 0.6 && res.observedFraction < 0.8);
@@ -61,7 +61,7 @@ private Q_SLOTS:
 
     void imputesOnlyTheEmptyCellsAndBeatsTheMean() {
         const std::string out = m_dir.filePath("filled.csv").toStdString();
-        const SfarmImputeResult res = imputeCsvWithSfarm(m_model.toStdString(), m_csv.toStdString(), out, false, 1);
+        const api::SfarmImputeResult res = api::imputeCsvWithSfarm(m_model.toStdString(), m_csv.toStdString(), out, false, 1);
         const CsvTable in = readCsvFile(m_csv.toStdString()), done = readCsvFile(out);
         QCOMPARE(done.header, in.header);
         QCOMPARE(done.rows.size(), in.rows.size());
@@ -97,7 +97,7 @@ private Q_SLOTS:
     }
 
     void scoresAndRanksWhatToMeasureNext() {
-        const auto ll = scoreCsvWithSfarm(m_model.toStdString(), m_csv.toStdString(), 8, 2);
+        const auto ll = api::scoreCsvWithSfarm(m_model.toStdString(), m_csv.toStdString(), 8, 2);
         QCOMPARE(ll.size(), m_truth.size());
         for (double v : ll) QVERIFY(std::isfinite(v));
         // A row that knows only d: for target b, a (or c, which carry b) come before e (noise).
@@ -106,13 +106,13 @@ private Q_SLOTS:
             std::ofstream out(one.toStdString());
             out << "name,a,b,c,d,e\nquery,,,,0.1,\n";
         }
-        const auto ranking = acquireWithSfarm(m_model.toStdString(), one.toStdString(), 0, "b", 64, 4);
+        const auto ranking = api::acquireWithSfarm(m_model.toStdString(), one.toStdString(), 0, "b", 64, 4);
         QCOMPARE(ranking.size(), std::size_t(3));  // a, c, e: d is known, b is the target
         QVERIFY(ranking.front().column == "a" || ranking.front().column == "c");
         QCOMPARE(ranking.back().column, std::string("e"));
         QVERIFY(ranking.front().information > 5 * std::max(ranking.back().information, 1e-3));
-        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, acquireWithSfarm(m_model.toStdString(), one.toStdString(), 0, "d", 8, 4));
-        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, acquireWithSfarm(m_model.toStdString(), one.toStdString(), 5, "b", 8, 4));
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, api::acquireWithSfarm(m_model.toStdString(), one.toStdString(), 0, "d", 8, 4));
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, api::acquireWithSfarm(m_model.toStdString(), one.toStdString(), 5, "b", 8, 4));
     }
 
     void greedyAcquisitionBeatsARandomOrder() {
@@ -126,11 +126,11 @@ private Q_SLOTS:
             const double x0 = n01(rng), x1 = n01(rng), x2 = n01(rng);
             t.values.insert(t.values.end(), {x0, x1, x2, 3 * x1 + 0.1 * n01(rng)});
         }
-        AcquisitionBenchmarkSettings s;
+        experiments::AcquisitionBenchmarkSettings s;
         s.seeds = {0};
         s.epochs = 300;
         s.informationSamples = 16;
-        const AcquisitionCurves c = runAcquisitionBenchmark(t, s, CancelToken());
+        const experiments::AcquisitionCurves c = experiments::runAcquisitionBenchmark(t, s, CancelToken());
         QCOMPARE(c.greedy.size(), std::size_t(4));
         QCOMPARE(c.greedy.front(), c.random.front());  // nothing acquired: the same prediction
         QVERIFY(c.greedyFirstPickShare[1] > 0.9);
@@ -155,15 +155,15 @@ private Q_SLOTS:
                 out << (u(rng) < 0.3 ? std::string() : std::to_string(teeth.back())) << "," << text(ratio) << "\n";
             }
         }
-        SfarmTrainRequest r;
+        api::SfarmTrainRequest r;
         r.dataPath = csv.toStdString();
         r.outPath = m_dir.filePath("gears.sfm").toStdString();
         r.epochs = 400;
         r.hidden = 32;
-        const SfarmTrainResult res = trainSfarmOnCsv(r, {}, CancelToken());
+        const api::SfarmTrainResult res = api::trainSfarmOnCsv(r, {}, CancelToken());
         QCOMPARE(res.integerColumns, std::vector<std::string>{"teeth"});
         const std::string out = m_dir.filePath("gears-filled.csv").toStdString();
-        imputeCsvWithSfarm(r.outPath, csv.toStdString(), out, true, 3);  // sampled, not just the mode
+        api::imputeCsvWithSfarm(r.outPath, csv.toStdString(), out, true, 3);  // sampled, not just the mode
         const CsvTable in = readCsvFile(csv.toStdString()), done = readCsvFile(out);
         int filled = 0;
         double absError = 0;
@@ -181,8 +181,8 @@ private Q_SLOTS:
         r.integerColumns = false;
         r.atoms = false;
         r.outPath = m_dir.filePath("gears-continuous.sfm").toStdString();
-        QVERIFY(trainSfarmOnCsv(r, {}, CancelToken()).integerColumns.empty());
-        imputeCsvWithSfarm(r.outPath, csv.toStdString(), out, true, 3);
+        QVERIFY(api::trainSfarmOnCsv(r, {}, CancelToken()).integerColumns.empty());
+        api::imputeCsvWithSfarm(r.outPath, csv.toStdString(), out, true, 3);
         const CsvTable continuous = readCsvFile(out);
         int fractional = 0;
         for (std::size_t i = 0; i < in.rows.size(); ++i)
@@ -209,7 +209,7 @@ private Q_SLOTS:
                 out << (u(rng) < 0.2 ? std::string() : text(slag)) << "," << text(water) << "," << text(n01(rng)) << "\n";
             }
         }
-        SfarmTrainRequest r;
+        api::SfarmTrainRequest r;
         r.dataPath = csv.toStdString();
         r.epochs = 150;
         r.hidden = 32;
@@ -217,8 +217,8 @@ private Q_SLOTS:
         const auto meanScore = [&](bool atoms) {
             r.atoms = atoms;
             r.outPath = m_dir.filePath(atoms ? "mixes-atoms.sfm" : "mixes-plain.sfm").toStdString();
-            const SfarmTrainResult res = trainSfarmOnCsv(r, {}, CancelToken());
-            const auto ll = scoreCsvWithSfarm(r.outPath, csv.toStdString(), 4, 1);
+            const api::SfarmTrainResult res = api::trainSfarmOnCsv(r, {}, CancelToken());
+            const auto ll = api::scoreCsvWithSfarm(r.outPath, csv.toStdString(), 4, 1);
             double sum = 0;
             for (double v : ll) sum += v;
             return std::make_pair(res, sum / static_cast<double>(ll.size()));
@@ -227,12 +227,12 @@ private Q_SLOTS:
         const auto [atoms, atomScore] = meanScore(true);
         QVERIFY(plain.atomColumns.empty());
         QCOMPARE(atoms.atomColumns, (std::vector<std::pair<std::string, int64_t>>{{"slag", 1}}));  // the zeros; water, noise none
-        QCOMPARE(loadSfarmModel(r.outPath).model->config().atoms.size(), size_t(3));  // recorded in the file
+        QCOMPARE(sfarm::loadSfarmModel(r.outPath).model->config().atoms.size(), size_t(3));  // recorded in the file
         QVERIFY2(atomScore > plainScore + 1.0, qPrintable(QString("log p per row: plain %1, with atoms %2").arg(plainScore).arg(atomScore)));
         // Sampled fills: observed cells as written, and about half of the filled slag cells are
         // exactly 0 (the atom), the others far from it.
         const std::string out = m_dir.filePath("mixes-filled.csv").toStdString();
-        imputeCsvWithSfarm(r.outPath, csv.toStdString(), out, true, 2);
+        api::imputeCsvWithSfarm(r.outPath, csv.toStdString(), out, true, 2);
         const CsvTable in = readCsvFile(csv.toStdString()), done = readCsvFile(out);
         int filled = 0, zeros = 0;
         for (std::size_t i = 0; i < in.rows.size(); ++i) {
@@ -253,7 +253,7 @@ private Q_SLOTS:
             std::ofstream o(one.toStdString());
             o << "slag,water,noise\n,,\n";
         }
-        const auto ranking = acquireWithSfarm(r.outPath, one.toStdString(), 0, "water", 64, 3);
+        const auto ranking = api::acquireWithSfarm(r.outPath, one.toStdString(), 0, "water", 64, 3);
         QCOMPARE(ranking.size(), std::size_t(2));
         QCOMPARE(ranking.front().column, std::string("slag"));
         QVERIFY2(ranking.front().information > 0.2 && ranking.front().information > 5 * std::max(ranking.back().information, 1e-3),
@@ -267,13 +267,13 @@ private Q_SLOTS:
             out << "name,a,b,c,d,e\nx,1,2,3,4,5\ny,1,two,3,4,5\n";
         }
         try {
-            imputeCsvWithSfarm(m_model.toStdString(), bad.toStdString(), m_dir.filePath("o.csv").toStdString(), false, 0);
+            api::imputeCsvWithSfarm(m_model.toStdString(), bad.toStdString(), m_dir.filePath("o.csv").toStdString(), false, 0);
             QFAIL("a text cell in a modelled column must be refused");
         } catch (const DataError& e) {
             QVERIFY2(QString(e.what()).contains("bad.csv:3") && QString(e.what()).contains("'b'"), e.what());
         }
         try {
-            imputeCsvWithSfarm(m_csv.toStdString(), m_csv.toStdString(), m_dir.filePath("o.csv").toStdString(), false, 0);
+            api::imputeCsvWithSfarm(m_csv.toStdString(), m_csv.toStdString(), m_dir.filePath("o.csv").toStdString(), false, 0);
             QFAIL("a CSV is not a model");
         } catch (const BundleError& e) {
             QVERIFY2(QString(e.what()).contains("parts.csv"), e.what());

@@ -3,7 +3,7 @@
 
 #include <cmath>
 
-#include "conditioning/SparsitySchedule.h"
+#include "core/conditioning/SparsitySchedule.h"
 
 using ms::ScheduleKind;
 using ms::SparsitySchedule;

@@ -7,10 +7,10 @@
 
 #include "api/ExploreSession.h"
 #include "api/TrainRun.h"
-#include "data/DesignTableBuilder.h"
-#include "io/ModelBundle.h"
-#include "synth/BikeSynth.h"
-#include "synth/CarSynth.h"
+#include "core/data/DesignTableBuilder.h"
+#include "core/synth/BikeSynth.h"
+#include "core/synth/CarSynth.h"
+#include "mcvae/ModelBundle.h"
 
 using namespace ms;
 
@@ -19,8 +19,8 @@ class TestStudioFacade : public QObject {
     QTemporaryDir m_dir;
     std::string path(const char* name) const { return m_dir.filePath(name).toStdString(); }
 
-    TrainRequest bikeRequest(const char* data, const char* out, int64_t epochs) const {
-        TrainRequest r;
+    api::TrainRequest bikeRequest(const char* data, const char* out, int64_t epochs) const {
+        api::TrainRequest r;
         r.dataPath = path(data);
         r.preset = "bike";
         r.outPath = path(out);
@@ -39,7 +39,7 @@ private Q_SLOTS:
 
     void trainReportsHistoryAndHeldOutMse() {
         int calls = 0;
-        const TrainRunOutcome o = trainToFile(bikeRequest("bike.csv", "bike.msm", 8),
+        const api::TrainRunOutcome o = api::trainToFile(bikeRequest("bike.csv", "bike.msm", 8),
                                               [&](const TrainingProgress&) { ++calls; }, CancelToken());
         QVERIFY(!o.cancelled);
         QCOMPARE(o.completedEpochs, int64_t(8));
@@ -53,13 +53,13 @@ private Q_SLOTS:
     }
 
     void exploreTrainsAndFindsItsDesignSfarm() {
-        ExploreSession s;
+        api::ExploreSession s;
         QFile::remove(QString::fromStdString(path("bike.sfm")));
-        const ModelInfo& before = s.load(path("bike.msm"), "cpu");
+        const api::ModelInfo& before = s.load(path("bike.msm"), "cpu");
         QVERIFY(!before.designSfarm);
         QVERIFY2(before.designSfarmNote.find("sfarm design") != std::string::npos, before.designSfarmNote.c_str());
         QVERIFY_THROWS_EXCEPTION(std::logic_error, s.designSfarm());
-        DesignSfarmSettings settings;
+        sfarm::DesignSfarmSettings settings;
         settings.epochs = 3;
         settings.hidden = 32;
         CancelToken cancelled;
@@ -67,13 +67,13 @@ private Q_SLOTS:
         QVERIFY(!s.trainDesignSfarm(settings, {}, cancelled).designSfarm);  // cancelled: nothing changes
         QVERIFY(!QFileInfo::exists(QString::fromStdString(path("bike.sfm"))));
         int epochs = 0;
-        const ModelInfo& after = s.trainDesignSfarm(settings, [&](int64_t, double) { ++epochs; }, CancelToken());
+        const api::ModelInfo& after = s.trainDesignSfarm(settings, [&](int64_t, double) { ++epochs; }, CancelToken());
         QCOMPARE(epochs, 3);
         QVERIFY(after.designSfarm);
         QVERIFY(QFileInfo::exists(QString::fromStdString(path("bike.sfm"))));
         QCOMPARE(s.designSfarm().rankUnknownConditions({ConditionValues::allUnknown(after.schema), {}}, {}).size(),
                  after.schema.conditionCount());
-        ExploreSession again;  // the next load finds it beside the model
+        api::ExploreSession again;  // the next load finds it beside the model
         QVERIFY(again.load(path("bike.msm"), "cpu").designSfarm);
         QFile::remove(QString::fromStdString(path("bike.sfm")));
     }
@@ -81,17 +81,17 @@ private Q_SLOTS:
     void cancelledBeforeStartLeavesNoEvaluation() {
         CancelToken cancel;
         cancel.cancel();
-        const TrainRunOutcome o = trainToFile(bikeRequest("bike.csv", "cancelled.msm", 8), {}, cancel);
+        const api::TrainRunOutcome o = api::trainToFile(bikeRequest("bike.csv", "cancelled.msm", 8), {}, cancel);
         QVERIFY(o.cancelled);
         QCOMPARE(o.completedEpochs, int64_t(0));
         QVERIFY(o.mseZ0.empty());
-        QVERIFY(loadBundle(path("cancelled.msm")).model);  // still a readable bundle
+        QVERIFY(mcvae::loadBundle(path("cancelled.msm")).model);  // still a readable bundle
     }
 
     void exploreGeneratesAndFindsNearestTrainingDesign() {
-        ExploreSession s;
+        api::ExploreSession s;
         QVERIFY(!s.loaded());
-        const ModelInfo& info = s.load(path("bike.msm"), "cpu");
+        const api::ModelInfo& info = s.load(path("bike.msm"), "cpu");
         QVERIFY(s.loaded());
         QCOMPARE(info.name, std::string("bike"));
         QCOMPARE(info.latentDim, 10);
@@ -99,7 +99,7 @@ private Q_SLOTS:
         QCOMPARE(info.referenceRows, size_t(300));
         QCOMPARE(info.history.size(), size_t(8));
 
-        GenerationRequest r;
+        mcvae::GenerationRequest r;
         r.conditions = ConditionValues::allUnknown(info.schema);
         r.count = 4;
         const auto designs = s.generate(r);
@@ -120,7 +120,7 @@ private Q_SLOTS:
     }
 
     void aFailedLoadKeepsTheCurrentModel() {
-        ExploreSession s;
+        api::ExploreSession s;
         s.load(path("bike.msm"), "cpu");
         QFile junk(m_dir.filePath("junk.msm"));
         QVERIFY(junk.open(QIODevice::WriteOnly));
@@ -132,12 +132,12 @@ private Q_SLOTS:
     }
 
     void fineTuneStartsFromTheModelOnNewData() {
-        TrainRequest r = bikeRequest("other-bikes.csv", "tuned.msm", 3);
+        api::TrainRequest r = bikeRequest("other-bikes.csv", "tuned.msm", 3);
         r.fineTuneFrom = path("bike.msm");
         r.preset = "default";
-        const TrainRunOutcome o = trainToFile(r, {}, CancelToken());
+        const api::TrainRunOutcome o = api::trainToFile(r, {}, CancelToken());
         QCOMPARE(o.completedEpochs, int64_t(3));
-        const ModelBundle tuned = loadBundle(path("tuned.msm")), base = loadBundle(path("bike.msm"));
+        const mcvae::ModelBundle tuned = mcvae::loadBundle(path("tuned.msm")), base = mcvae::loadBundle(path("bike.msm"));
         QCOMPARE(tuned.name, std::string("bike-finetuned"));
         QVERIFY(tuned.schema == base.schema);
         QVERIFY(tuned.normalization == base.normalization);
@@ -146,10 +146,10 @@ private Q_SLOTS:
     }
 
     void fineTuneRejectsAnotherSchema() {
-        TrainRequest r = bikeRequest("cars.csv", "bad.msm", 2);
+        api::TrainRequest r = bikeRequest("cars.csv", "bad.msm", 2);
         r.fineTuneFrom = path("bike.msm");
         try {
-            trainToFile(r, {}, CancelToken());
+            api::trainToFile(r, {}, CancelToken());
             QFAIL("fine-tuning a bike model on cars must fail");
         } catch (const std::exception& e) {
             QVERIFY2(QString(e.what()).contains("cars.csv"), e.what());
@@ -157,9 +157,9 @@ private Q_SLOTS:
     }
 
     void resumeAndFineTuneExcludeEachOther() {
-        TrainRequest r = bikeRequest("bike.csv", "x.msm", 2);
+        api::TrainRequest r = bikeRequest("bike.csv", "x.msm", 2);
         r.fineTuneFrom = r.resumeFrom = path("bike.msm");
-        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, trainToFile(r, {}, CancelToken()));
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, api::trainToFile(r, {}, CancelToken()));
     }
 };
 

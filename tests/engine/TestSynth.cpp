@@ -7,10 +7,10 @@
 #include <string>
 #include <vector>
 
-#include "geometry/CarWheel.h"
-#include "geometry/DesignKeypoints.h"
-#include "synth/BikeSynth.h"
-#include "synth/CarSynth.h"
+#include "core/geometry/CarWheel.h"
+#include "core/geometry/DesignKeypoints.h"
+#include "core/synth/BikeSynth.h"
+#include "core/synth/CarSynth.h"
 
 using namespace ms;
 

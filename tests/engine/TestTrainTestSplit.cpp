@@ -4,7 +4,7 @@
 
 #include <set>
 
-#include "data/TrainTestSplit.h"
+#include "core/data/TrainTestSplit.h"
 
 using namespace ms;
 

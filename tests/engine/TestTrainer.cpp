@@ -7,10 +7,10 @@
 #include <chrono>
 #include <thread>
 
-#include "data/DesignTensors.h"
-#include "io/ModelBundle.h"
-#include "synth/BikeSynth.h"
-#include "training/McVaeTrainer.h"
+#include "core/data/DesignTensors.h"
+#include "core/synth/BikeSynth.h"
+#include "mcvae/McVaeTrainer.h"
+#include "mcvae/ModelBundle.h"
 
 using namespace ms;
 
@@ -20,15 +20,15 @@ struct Fixture {
     SynthResult synth = synthBikes(300, 5);
     Normalization norm = Normalization::fit(synth.table);
     DesignTensors all = makeDesignTensors(synth.table, norm);
-    McVaeConfig config() const {
-        McVaeConfig c;
+    mcvae::McVaeConfig config() const {
+        mcvae::McVaeConfig c;
         c.outputDim = static_cast<int64_t>(synth.schema.outputDim());
         for (const auto& k : synth.schema.categorical) c.classCounts.push_back(static_cast<int64_t>(k.classes.size()));
         c.numericalCount = static_cast<int64_t>(synth.schema.numerical.size());
         return c;
     }
-    TrainingConfig training(int64_t epochs) const {
-        TrainingConfig t;
+    mcvae::TrainingConfig training(int64_t epochs) const {
+        mcvae::TrainingConfig t;
         t.epochs = epochs;
         t.batchSize = 64;
         t.seed = 11;
@@ -36,9 +36,9 @@ struct Fixture {
         t.checkpointEvery = 2;
         return t;
     }
-    McVae freshModel() const {
+    mcvae::McVae freshModel() const {
         at::manual_seed(5);
-        return McVae(config());
+        return mcvae::McVae(config());
     }
     DesignTensors train() const { return all.select(range(0, 250)); }
     DesignTensors valid() const { return all.select(range(250, 300)); }
@@ -49,7 +49,7 @@ struct Fixture {
     }
 };
 
-bool sameParameters(const McVae& a, const McVae& b) {
+bool sameParameters(const mcvae::McVae& a, const mcvae::McVae& b) {
     const auto pa = a->parameters(), pb = b->parameters();
     for (size_t i = 0; i < pa.size(); ++i)
         if (!at::equal(pa[i], pb[i])) return false;
@@ -65,9 +65,9 @@ private Q_SLOTS:
 
     void deterministicAndLearns() {
         Fixture f;
-        McVae a = f.freshModel(), b = f.freshModel();
-        McVaeTrainer ta(a, f.training(6), f.train(), f.valid(), at::kCPU);
-        McVaeTrainer tb(b, f.training(6), f.train(), f.valid(), at::kCPU);
+        mcvae::McVae a = f.freshModel(), b = f.freshModel();
+        mcvae::McVaeTrainer ta(a, f.training(6), f.train(), f.valid(), at::kCPU);
+        mcvae::McVaeTrainer tb(b, f.training(6), f.train(), f.valid(), at::kCPU);
         const TrainerState sa = ta.run({}, {}, CancelToken());
         tb.run({}, {}, CancelToken());
         QVERIFY2(sameParameters(a, b), "same seed must give identical weights on CPU");
@@ -80,31 +80,31 @@ private Q_SLOTS:
 
     void resumeEqualsUninterrupted() {
         Fixture f;
-        McVae straight = f.freshModel();
-        McVaeTrainer(straight, f.training(4), f.train(), f.valid(), at::kCPU).run({}, {}, CancelToken());
+        mcvae::McVae straight = f.freshModel();
+        mcvae::McVaeTrainer(straight, f.training(4), f.train(), f.valid(), at::kCPU).run({}, {}, CancelToken());
 
         // Same run, checkpointed to a bundle after epoch 2, then continued from the file.
         QTemporaryDir dir;
         const std::string path = dir.filePath("ckpt.msm").toStdString();
-        McVae first = f.freshModel();
-        ModelBundle bundle;
+        mcvae::McVae first = f.freshModel();
+        mcvae::ModelBundle bundle;
         bundle.schema = f.synth.schema;
         bundle.normalization = f.norm;
         bundle.config = f.config();
         bundle.training = f.training(4);
         bundle.model = first;
         CancelToken stopAfterCheckpoint;
-        McVaeTrainer(first, f.training(4), f.train(), f.valid(), at::kCPU)
+        mcvae::McVaeTrainer(first, f.training(4), f.train(), f.valid(), at::kCPU)
             .run({}, [&](const TrainerState& s) {
                 if (s.completedEpochs != 2) return;
                 bundle.state = s;
-                saveBundle(bundle, path);
+                mcvae::saveBundle(bundle, path);
                 stopAfterCheckpoint.cancel();  // simulate the process dying right after
             }, stopAfterCheckpoint);
 
-        ModelBundle loaded = loadBundle(path);
+        mcvae::ModelBundle loaded = mcvae::loadBundle(path);
         QCOMPARE(loaded.state.completedEpochs, int64_t(2));
-        McVaeTrainer resumed(loaded.model, loaded.training, f.train(), f.valid(), at::kCPU);
+        mcvae::McVaeTrainer resumed(loaded.model, loaded.training, f.train(), f.valid(), at::kCPU);
         resumed.restore(loaded.state);
         const TrainerState end = resumed.run({}, {}, CancelToken());
         QCOMPARE(end.completedEpochs, int64_t(4));
@@ -116,36 +116,36 @@ private Q_SLOTS:
         Fixture f;
         QTemporaryDir dir;
         const std::string path = dir.filePath("cancel.msm").toStdString();
-        McVae m = f.freshModel();
-        ModelBundle bundle;
+        mcvae::McVae m = f.freshModel();
+        mcvae::ModelBundle bundle;
         bundle.schema = f.synth.schema;
         bundle.normalization = f.norm;
         bundle.config = f.config();
         bundle.training = f.training(50);
         bundle.model = m;
         CancelToken cancel;
-        McVaeTrainer trainer(m, f.training(50), f.train(), f.valid(), at::kCPU);
+        mcvae::McVaeTrainer trainer(m, f.training(50), f.train(), f.valid(), at::kCPU);
         int checkpoints = 0;
         const TrainerState s = trainer.run(
             [&](const TrainingProgress& p) { if (p.epoch == 3) cancel.cancel(); },
-            [&](const TrainerState& st) { ++checkpoints; bundle.state = st; saveBundle(bundle, path); }, cancel);
+            [&](const TrainerState& st) { ++checkpoints; bundle.state = st; mcvae::saveBundle(bundle, path); }, cancel);
         QVERIFY(trainer.cancelled());
         QVERIFY(!s.partial);  // cancelled at an epoch boundary
         QCOMPARE(s.completedEpochs, int64_t(3));
         QCOMPARE(checkpoints, 2);  // epoch 2 (checkpointEvery) and the cancel
-        const ModelBundle loaded = loadBundle(path);
+        const mcvae::ModelBundle loaded = mcvae::loadBundle(path);
         QCOMPARE(loaded.state.completedEpochs, int64_t(3));
         QVERIFY(sameParameters(loaded.model, m));
     }
 
     void cancelMidEpochMarksPartial() {
         Fixture f;
-        McVae m = f.freshModel();
-        TrainingConfig t = f.training(50);
+        mcvae::McVae m = f.freshModel();
+        mcvae::TrainingConfig t = f.training(50);
         t.batchSize = 8;  // many steps per epoch
         CancelToken cancel;
         std::thread stopper([&] { std::this_thread::sleep_for(std::chrono::milliseconds(30)); cancel.cancel(); });
-        McVaeTrainer trainer(m, t, f.train(), f.valid(), at::kCPU);
+        mcvae::McVaeTrainer trainer(m, t, f.train(), f.valid(), at::kCPU);
         const TrainerState s = trainer.run({}, {}, cancel);
         stopper.join();
         QVERIFY(trainer.cancelled());
@@ -155,15 +155,15 @@ private Q_SLOTS:
 
     void divergenceIsReported() {
         Fixture f;
-        TrainingConfig t = f.training(5);
+        mcvae::TrainingConfig t = f.training(5);
         t.adamw.lr = 1e30;
         t.adamw.weightDecay = 0.0;
-        McVae m = f.freshModel();
-        McVaeTrainer trainer(m, t, f.train(), f.valid(), at::kCPU);
+        mcvae::McVae m = f.freshModel();
+        mcvae::McVaeTrainer trainer(m, t, f.train(), f.valid(), at::kCPU);
         try {
             trainer.run({}, {}, CancelToken());
             QFAIL("expected TrainingDiverged");
-        } catch (const TrainingDiverged& e) {
+        } catch (const mcvae::TrainingDiverged& e) {
             QVERIFY2(std::string(e.what()).find("epoch") != std::string::npos, e.what());
             QVERIFY2(std::string(e.what()).find("learning rate") != std::string::npos, e.what());
         }
@@ -171,9 +171,9 @@ private Q_SLOTS:
 
     void invalidSettingsRejected() {
         Fixture f;
-        TrainingConfig t = f.training(5);
+        mcvae::TrainingConfig t = f.training(5);
         t.sparsity.start = 1.5;
-        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, McVaeTrainer(f.freshModel(), t, f.train(), f.valid(), at::kCPU));
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, mcvae::McVaeTrainer(f.freshModel(), t, f.train(), f.valid(), at::kCPU));
     }
 };
 

@@ -12,14 +12,14 @@
 #include <set>
 #include <thread>
 
-#include "api/PreparedData.h"
 #include "api/TrainJob.h"
 #include "api/TuneJob.h"
-#include "data/DesignTableBuilder.h"
-#include "data/TrainTestSplit.h"
-#include "synth/BikeSynth.h"
-#include "tuning/McVaeSearchSpace.h"
-#include "tuning/SuccessiveHalving.h"
+#include "core/data/DesignTableBuilder.h"
+#include "core/data/TrainTestSplit.h"
+#include "core/synth/BikeSynth.h"
+#include "core/tuning/SuccessiveHalving.h"
+#include "mcvae/McVaeSearchSpace.h"
+#include "mcvae/PreparedData.h"
 
 using namespace ms;
 
@@ -52,11 +52,11 @@ class TestTuning : public QObject {
     QTemporaryDir m_dir;
 
     // n synthetic bikes written as a CSV and read back as a user's table is.
-    PreparedData preparedBikes(std::size_t n, std::uint64_t seed, const Preset& base) const {
+    mcvae::PreparedData preparedBikes(std::size_t n, std::uint64_t seed, const mcvae::Preset& base) const {
         const SynthResult bikes = synthBikes(n, seed);
         const std::string csv = m_dir.filePath(QString("bikes-%1-%2.csv").arg(n).arg(seed)).toStdString();
         writeDesignCsv(csv, bikes.schema, bikes.table);
-        return prepareData(csv, "", base);
+        return mcvae::prepareData(csv, "", base);
     }
 
 
@@ -141,10 +141,10 @@ private Q_SLOTS:
 
     void searchSpaceDrawsAreSeededAndInRange() {
         std::mt19937_64 a(3), b(3);
-        const Preset base;
+        const mcvae::Preset base;
         for (int i = 0; i < 50; ++i) {
-            const Preset p = sampleMcVaeSettings(base, 400, a), q = sampleMcVaeSettings(base, 400, b);
-            QCOMPARE(describeMcVaeSettings(p, 400), describeMcVaeSettings(q, 400));
+            const mcvae::Preset p = mcvae::sampleMcVaeSettings(base, 400, a), q = mcvae::sampleMcVaeSettings(base, 400, b);
+            QCOMPARE(mcvae::describeMcVaeSettings(p, 400), mcvae::describeMcVaeSettings(q, 400));
             QVERIFY(p.architecture.inputEmbedding >= 16 && p.architecture.inputEmbedding <= 256);
             QVERIFY(p.architecture.encoderHidden.size() >= 2 && p.architecture.encoderHidden.size() <= 4);
             QVERIFY(p.training.batchSize >= 16 && p.training.batchSize <= 400);
@@ -156,15 +156,15 @@ private Q_SLOTS:
     }
 
     void mcVaeSearchNeverSeesTheHeldOutRows() {
-        const Preset base = loadPreset("default");
-        const PreparedData data = preparedBikes(240, 9, base);
-        McVaeTuningSettings s;
+        const mcvae::Preset base = mcvae::loadPreset("default");
+        const mcvae::PreparedData data = preparedBikes(240, 9, base);
+        mcvae::McVaeTuningSettings s;
         s.trials = 3;
         s.rungs = 2;
         s.budgetSeconds = 0;
         s.finalists = 1;
-        std::vector<TuningTrialReport> reports;
-        const McVaeTuningResult r = tuneMcVae(data, base, s, [&](const TuningTrialReport& t) { reports.push_back(t); }, CancelToken());
+        std::vector<mcvae::TuningTrialReport> reports;
+        const mcvae::McVaeTuningResult r = mcvae::tuneMcVae(data, base, s, [&](const mcvae::TuningTrialReport& t) { reports.push_back(t); }, CancelToken());
         // The base settings are a finalist, cross-validated on every fold: the winner is never worse.
         bool baseSeen = false;
         for (const auto& f : r.finalists)
@@ -177,12 +177,12 @@ private Q_SLOTS:
         QVERIFY(reports.size() >= 3 + 1 + 2);
 
         // Scramble the held-out rows' designs: the search's scores stay bit-identical.
-        PreparedData scrambled = data;
+        mcvae::PreparedData scrambled = data;
         const auto test = splitTrainTest(data.table, base.training.testFraction, base.training.seed).test;
         for (int64_t row : test)
             for (std::size_t d = 0; d < scrambled.table.outputDim; ++d)
                 scrambled.table.outputs[static_cast<std::size_t>(row) * scrambled.table.outputDim + d] *= -3.0;
-        const McVaeTuningResult again = tuneMcVae(scrambled, base, s, {}, CancelToken());
+        const mcvae::McVaeTuningResult again = mcvae::tuneMcVae(scrambled, base, s, {}, CancelToken());
         QCOMPARE(again.bestScore, r.bestScore);
         QCOMPARE(again.baseScore, r.baseScore);
     }
@@ -190,13 +190,13 @@ private Q_SLOTS:
     void mcVaeSearchEndsWithinItsBudget() {
         // The budget is the whole search's: cross-validation runs still going at the deadline
         // stop, and the finalists are compared on the folds they all have.
-        const Preset base = loadPreset("default");
-        const PreparedData data = preparedBikes(300, 4, base);
-        McVaeTuningSettings s;
+        const mcvae::Preset base = mcvae::loadPreset("default");
+        const mcvae::PreparedData data = preparedBikes(300, 4, base);
+        mcvae::McVaeTuningSettings s;
         s.budgetSeconds = 6.0;
         s.rungs = 2;
-        std::vector<TuningTrialReport> reports;
-        const McVaeTuningResult r = tuneMcVae(data, base, s, [&](const TuningTrialReport& t) { reports.push_back(t); }, CancelToken());
+        std::vector<mcvae::TuningTrialReport> reports;
+        const mcvae::McVaeTuningResult r = mcvae::tuneMcVae(data, base, s, [&](const mcvae::TuningTrialReport& t) { reports.push_back(t); }, CancelToken());
         QVERIFY2(r.seconds < s.budgetSeconds + 2.0, qPrintable(QString::number(r.seconds)));
         QVERIFY(!r.cancelled);
         QVERIFY(std::isfinite(r.bestScore));
@@ -210,24 +210,24 @@ private Q_SLOTS:
         QTemporaryDir dir;
         const std::string csv = dir.filePath("b.csv").toStdString();
         writeDesignCsv(csv, bikes.schema, bikes.table);
-        TuneRequest req;
+        api::TuneRequest req;
         req.dataPath = csv;
         req.outPath = dir.filePath("best.json").toStdString();
         req.settings.trials = 2;
         req.settings.rungs = 2;
         req.settings.budgetSeconds = 0;
         req.settings.finalists = 1;
-        const TuneOutcome out = runTuneJob(req, {}, CancelToken());
+        const api::TuneOutcome out = api::runTuneJob(req, {}, CancelToken());
         QCOMPARE(out.presetPath, req.outPath);
-        const Preset p = loadPreset(req.outPath);
+        const mcvae::Preset p = mcvae::loadPreset(req.outPath);
         QCOMPARE(p.name, std::string("tuned-b"));
         QCOMPARE(p.training.epochs, out.result.best.training.epochs);
         QVERIFY(p.architecture == out.result.best.architecture);
-        TrainRequest t;
+        api::TrainRequest t;
         t.dataPath = csv;
         t.preset = req.outPath;
         t.epochs = 3;
-        const TrainResult trained = runTraining(t, {}, CancelToken());
+        const api::TrainResult trained = api::runTraining(t, {}, CancelToken());
         QCOMPARE(trained.bundle.config.inputEmbedding, p.architecture.inputEmbedding);
         QCOMPARE(trained.bundle.training.batchSize, p.training.batchSize);
     }

@@ -9,7 +9,7 @@
 
 #include <cmath>
 
-#include "panels/ConditionPanel.h"
+#include "ui/panels/ConditionPanel.h"
 
 using namespace ms;
 

@@ -4,9 +4,9 @@
 #include <QtTest/QtTest>
 
 #include "api/TrainRun.h"
-#include "data/DesignTableBuilder.h"
-#include "engine/ExploreEngine.h"
-#include "synth/BikeSynth.h"
+#include "core/data/DesignTableBuilder.h"
+#include "core/synth/BikeSynth.h"
+#include "ui/workers/ExploreEngine.h"
 
 using namespace ms;
 
@@ -19,14 +19,14 @@ private Q_SLOTS:
     void initTestCase() {
         const SynthResult bikes = synthBikes(300, 1);
         writeDesignCsv(m_dir.filePath("bikes.csv").toStdString(), bikes.schema, bikes.table);
-        TrainRequest r;
+        api::TrainRequest r;
         r.dataPath = m_dir.filePath("bikes.csv").toStdString();
         r.preset = "bike";
         r.epochs = 3;
         r.device = "cpu";
         m_model = m_dir.filePath("bikes.msm");
         r.outPath = m_model.toStdString();
-        trainToFile(r, {}, CancelToken());
+        api::trainToFile(r, {}, CancelToken());
     }
 
     void burstOfEditsIsCoalescedAndEndsOnTheLastState() {
@@ -35,14 +35,14 @@ private Q_SLOTS:
         QSignalSpy generated(&engine, &ExploreEngine::generated);
         const quint64 serial = engine.loadModel(m_model, "cpu");
         QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 1, 20000);
-        const ModelInfo info = qvariant_cast<ModelInfo>(loaded.first().at(0));
+        const api::ModelInfo info = qvariant_cast<api::ModelInfo>(loaded.first().at(0));
         QCOMPARE(qvariant_cast<quint64>(loaded.first().at(1)), serial);
 
         const auto& style = info.schema.categorical[0];
         GenerationJob job;
         job.modelSerial = serial;
         job.request.conditions = ConditionValues::allUnknown(info.schema);
-        job.request.latent = LatentMode::Zero;
+        job.request.latent = mcvae::LatentMode::Zero;
         for (int i = 0; i < 100; ++i) {  // a dragged control: 100 edits in a row
             job.request.conditions.categorical[0] = i % static_cast<int>(style.classes.size());
             job.request.seed = static_cast<quint64>(i);
@@ -70,10 +70,10 @@ private Q_SLOTS:
         QSignalSpy generated(&engine, &ExploreEngine::generated);
         const quint64 serial = engine.loadModel(m_model, "cpu");
         QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 1, 20000);
-        const Schema schema = qvariant_cast<ModelInfo>(loaded.first().at(0)).schema;
+        const Schema schema = qvariant_cast<api::ModelInfo>(loaded.first().at(0)).schema;
         GenerationJob job;
         job.modelSerial = serial;
-        job.request.latent = LatentMode::Zero;
+        job.request.latent = mcvae::LatentMode::Zero;
         job.request.conditions =
             parseConditionAssignments(schema, {"RIM_STYLE front=disc", "bottle DOWNTUBE0 show OHCLASS: True=1"});
         engine.requestGeneration(job);
@@ -97,7 +97,7 @@ private Q_SLOTS:
         QSignalSpy generated(&engine, &ExploreEngine::generated);
         const quint64 serial = engine.loadModel(m_model, "cpu");
         QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 1, 20000);
-        const ModelInfo info = qvariant_cast<ModelInfo>(loaded.first().at(0));
+        const api::ModelInfo info = qvariant_cast<api::ModelInfo>(loaded.first().at(0));
 
         GenerationJob stale;
         stale.modelSerial = serial + 7;

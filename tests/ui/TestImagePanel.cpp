@@ -3,11 +3,11 @@
 // inpainting that keeps every pixel outside the mask.
 #include <QtTest/QtTest>
 
-#include "engine/ImageEngine.h"
-#include "image/ImagePanel.h"
-#include "image/ImageTrainingPanel.h"
-#include "image/MaskDocument.h"
-#include "image/MaskEditor.h"
+#include "ui/image/ImagePanel.h"
+#include "ui/image/ImageTrainingPanel.h"
+#include "ui/image/MaskDocument.h"
+#include "ui/image/MaskEditor.h"
+#include "ui/workers/ImageEngine.h"
 
 using namespace ms;
 

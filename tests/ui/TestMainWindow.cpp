@@ -14,21 +14,23 @@
 #include <QToolButton>
 #include <QUndoStack>
 
-#include "data/DesignTableBuilder.h"
-#include "synth/BikeSynth.h"
-#include "training/TrainingPanel.h"
-#include "image/ImagePanel.h"
-#include "image/MaskDocument.h"
-#include "image/MaskEditor.h"
+#include "core/data/DesignTableBuilder.h"
+#include "core/synth/BikeSynth.h"
+#include "ui/image/ImagePanel.h"
+#include "ui/image/ImageTrainingPanel.h"
+#include "ui/image/MaskDocument.h"
+#include "ui/image/MaskEditor.h"
+#include "ui/training/TrainingPanel.h"
 
 #include <cmath>
 
-#include "canvas/DesignCanvas.h"
-#include "data/CsvReader.h"
-#include "engine/ExploreEngine.h"
-#include "panels/ConditionPanel.h"
-#include "panels/SamplingPanel.h"
-#include "window/MainWindow.h"
+#include "core/data/CsvReader.h"
+#include "ui/canvas/DesignCanvas.h"
+#include "ui/panels/ConditionPanel.h"
+#include "ui/panels/SamplingPanel.h"
+#include "ui/window/MainWindow.h"
+#include "ui/workers/ExploreEngine.h"
+#include "ui/workers/ImageTrainingEngine.h"
 
 using namespace ms;
 
@@ -62,6 +64,60 @@ class TestMainWindow : public QObject {
 private Q_SLOTS:
     void initTestCase() {
         QStandardPaths::setTestModeEnabled(true);
+        QSettings().clear();
+    }
+
+    // Closing the window while an image model trains asks (here: non-interactive, so yes) and
+    // waits for the run's checkpoint instead of killing it, as for a keypoint run.
+    void closingDuringImageTrainingWaitsForTheCheckpoint() {
+        const QString images = m_dir.filePath("close-bikes");
+        QProcess render;
+        render.start(MASKSTUDIO_CLI_PATH, {"image", "render", "--data", qEnvironmentVariable("MASKSTUDIO_MODELS_DIR") + "/bike.csv",
+                                           "--preset", "bike", "--size", "32", "--limit", "32", "--out", images});
+        QVERIFY(render.waitForFinished(120000));
+        QCOMPARE(render.exitCode(), 0);
+        qputenv("MASKSTUDIO_RUNS_DIR", m_dir.filePath("close-runs").toUtf8());
+
+        MainWindow w;
+        QSignalSpy shown(&w, &MainWindow::designsShown);
+        QVERIFY(startOnBike(w, shown, false));
+        ImageTrainingPanel* panel = w.imageTrainingPanel();
+        QVERIFY(panel->loadImages(images));
+        panel->setEpochs(1, 500, 0);
+        panel->setArchitecture(16, "1,2");
+        QSignalSpy progress(panel->engine(), &ImageTrainingEngine::progress);
+        QSignalSpy finished(panel->engine(), &ImageTrainingEngine::finished);
+        QVERIFY(panel->startTraining());
+        QVERIFY(QTest::qWaitFor([&] { return !progress.isEmpty() && progress.last().at(0).toString() == "mcldm"; }, 60000));
+
+        QVERIFY(w.close());  // returns once the run has stopped and saved
+        QVERIFY(!panel->running());
+        QCOMPARE(finished.count(), 1);
+        QVERIFY(finished.first().at(1).toBool());  // cancelled, not finished
+        const QString checkpoint = finished.first().at(0).toString();
+        QVERIFY2(QFile::exists(checkpoint), qPrintable(checkpoint));
+    }
+
+    // What the window remembers comes back in a new window: sampling settings and theme.
+    void settingsSurviveARestart() {
+        {
+            MainWindow w;
+            QSignalSpy shown(&w, &MainWindow::designsShown);
+            QVERIFY(startOnBike(w, shown, false));
+            SamplingOptions o = w.samplingPanel()->options();
+            o.samples = 4;
+            o.meanDesign = false;
+            o.seed = 4242;
+            o.labels = true;
+            w.samplingPanel()->setOptions(o);
+            QVERIFY(w.close());
+        }
+        MainWindow again;
+        const SamplingOptions o = again.samplingPanel()->options();
+        QCOMPARE(o.samples, 4);
+        QCOMPARE(o.meanDesign, false);
+        QCOMPARE(o.seed, quint64(4242));
+        QCOMPARE(o.labels, true);
         QSettings().clear();
     }
 
@@ -124,7 +180,7 @@ private Q_SLOTS:
         panel->setAllUnknown();
         QTRY_VERIFY_WITH_TIMEOUT(w.lastOutput()->request.conditions.categorical[0] == -1 && !panel->suggestions().empty(), 20000);
         QTRY_COMPARE_WITH_TIMEOUT(panel->suggestions().size(), w.currentModel()->schema.conditionCount(), 20000);
-        const ConditionSuggestion best = panel->suggestions().front();
+        const sfarm::ConditionSuggestion best = panel->suggestions().front();
         const double spreadBefore = w.lastOutput()->designSpread;
         QVERIFY2(best.spreadReduction > 0.3, qPrintable(QString::number(best.spreadReduction)));
         QToolButton* badge = panel->suggestionAt(best.condition);

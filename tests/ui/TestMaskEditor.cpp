@@ -11,8 +11,8 @@
 #include <QtTest/QtTest>
 #include <cmath>
 
-#include "image/MaskDocument.h"
-#include "image/MaskEditor.h"
+#include "ui/image/MaskDocument.h"
+#include "ui/image/MaskEditor.h"
 
 using namespace ms;
 

@@ -5,16 +5,16 @@
 
 #include <memory>
 
-#include "data/DesignTableBuilder.h"
-#include "engine/TrainingEngine.h"
-#include "io/ModelBundle.h"
-#include "synth/BikeSynth.h"
-#include "training/ScheduleEditor.h"
-#include "training/SchemaEditor.h"
-#include "training/TrainingMonitor.h"
-#include "training/TrainingPanel.h"
-#include "training/TuneMonitor.h"
-#include "io/Preset.h"
+#include "core/data/DesignTableBuilder.h"
+#include "core/synth/BikeSynth.h"
+#include "mcvae/ModelBundle.h"
+#include "mcvae/Preset.h"
+#include "ui/training/ScheduleEditor.h"
+#include "ui/training/SchemaEditor.h"
+#include "ui/training/TrainingMonitor.h"
+#include "ui/training/TrainingPanel.h"
+#include "ui/training/TuneMonitor.h"
+#include "ui/workers/TrainingEngine.h"
 
 using namespace ms;
 
@@ -79,7 +79,7 @@ private Q_SLOTS:
         panel.setInteractive(false);
         panel.setPreset("default");
         QVERIFY(panel.setDataFile(writeBikes("small.csv", 300)));
-        const TrainRequest small = panel.requestFromForm();
+        const api::TrainRequest small = panel.requestFromForm();
         QCOMPARE(*small.batchSize, int64_t(16));
         QVERIFY(*small.epochs * ((255 + 15) / 16) >= 15000);
         QVERIFY(panel.setDataFile(writeBikes("large.csv", 4000)));
@@ -103,9 +103,9 @@ private Q_SLOTS:
         QVERIFY2(panel.tuneMonitor()->points() >= 3 + 3, qPrintable(panel.tuneMonitor()->statusText()));
         QVERIFY2(panel.presetKey().endsWith("preset.json"), qPrintable(panel.presetKey()));
         QVERIFY(QFileInfo::exists(panel.presetKey()));
-        const Preset tuned = loadPreset(panel.presetKey().toStdString());
+        const mcvae::Preset tuned = mcvae::loadPreset(panel.presetKey().toStdString());
         QCOMPARE(tuned.name, std::string("tuned-search"));
-        const TrainRequest r = panel.requestFromForm();
+        const api::TrainRequest r = panel.requestFromForm();
         QCOMPARE(r.preset, panel.presetKey().toStdString());
         QCOMPARE(*r.epochs, tuned.training.epochs);
         QCOMPARE(*r.batchSize, tuned.training.batchSize);
@@ -134,10 +134,10 @@ private Q_SLOTS:
         QFile curves(run.curvesPath());
         QVERIFY(curves.open(QIODevice::ReadOnly));
         QCOMPARE(QString(curves.readAll()).trimmed().split('\n').size(), 13);  // header + 12 epochs
-        const TrainRequest saved = run.readRequest();
+        const api::TrainRequest saved = run.readRequest();
         QCOMPARE(saved.epochs.value_or(0), int64_t(12));
         QCOMPARE(saved.preset, std::string("bike"));
-        QCOMPARE(loadBundle(run.modelPath().toStdString()).state.completedEpochs, int64_t(12));
+        QCOMPARE(mcvae::loadBundle(run.modelPath().toStdString()).state.completedEpochs, int64_t(12));
     }
 
     void cancelLeavesAUsableCheckpointThatResumes() {
@@ -151,12 +151,12 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(panel.monitor()->curvePoints() >= 2, 60000);
         panel.cancelTraining();
         QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 60000);
-        const TrainRunOutcome outcome = qvariant_cast<TrainRunOutcome>(finished.first().at(0));
+        const api::TrainRunOutcome outcome = qvariant_cast<api::TrainRunOutcome>(finished.first().at(0));
         QVERIFY(outcome.cancelled);
         QVERIFY(outcome.completedEpochs >= 2 && outcome.completedEpochs < 5000);
         QVERIFY(panel.monitor()->statusText().contains("Cancelled"));
         const RunFolder run = *panel.currentRun();
-        const ModelBundle b = loadBundle(run.modelPath().toStdString());
+        const mcvae::ModelBundle b = mcvae::loadBundle(run.modelPath().toStdString());
         QVERIFY(b.state.completedEpochs >= 2);
 
         // Resume to a small total so the test stays short.
@@ -171,7 +171,7 @@ private Q_SLOTS:
         settings.close();
         QVERIFY(panel.resumeRun(run.dir()));
         QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 60000);
-        const TrainRunOutcome resumed = qvariant_cast<TrainRunOutcome>(finished.first().at(0));
+        const api::TrainRunOutcome resumed = qvariant_cast<api::TrainRunOutcome>(finished.first().at(0));
         QVERIFY(!resumed.cancelled);
         QCOMPARE(resumed.completedEpochs, done + 3);
     }

@@ -1,4 +1,4 @@
-#include "canvas/DesignCanvas.h"
+#include "ui/canvas/DesignCanvas.h"
 
 #include <QKeyEvent>
 #include <QMouseEvent>

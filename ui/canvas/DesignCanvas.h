@@ -11,8 +11,8 @@
 
 #include <vector>
 
-#include "geometry/Drawing.h"
-#include "geometry/KeypointSpread.h"
+#include "core/geometry/Drawing.h"
+#include "core/geometry/KeypointSpread.h"
 
 namespace ms {
 

@@ -1,4 +1,4 @@
-#include "image/ImagePanel.h"
+#include "ui/image/ImagePanel.h"
 
 #include <QCheckBox>
 #include <cmath>
@@ -18,8 +18,8 @@
 #include <QSpinBox>
 #include <QVBoxLayout>
 
-#include "image/MaskDocument.h"
-#include "image/MaskEditor.h"
+#include "ui/image/MaskDocument.h"
+#include "ui/image/MaskEditor.h"
 
 namespace ms {
 namespace {
@@ -303,7 +303,7 @@ void ImagePanel::inpaint() {
     submit(std::move(job));
 }
 
-void ImagePanel::cancel() { m_engine->cancel(); }
+void ImagePanel::cancel() { m_engine->cancelJobs(); }
 
 void ImagePanel::onFinished(const ImageJobResult& r) {
     if (r.id != m_activeJob) return;  // superseded

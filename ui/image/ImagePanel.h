@@ -7,7 +7,7 @@
 #include <QImage>
 #include <QWidget>
 
-#include "engine/ImageEngine.h"
+#include "ui/workers/ImageEngine.h"
 
 class QCheckBox;
 class QComboBox;

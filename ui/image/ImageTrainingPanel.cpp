@@ -1,4 +1,4 @@
-#include "image/ImageTrainingPanel.h"
+#include "ui/image/ImageTrainingPanel.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -18,8 +18,8 @@
 #include <QVBoxLayout>
 #include <qcustomplot.h>
 
-#include "io/ImagePack.h"
-#include "training/RunFolder.h"
+#include "core/io/ImagePack.h"
+#include "ui/training/RunFolder.h"
 #ifdef MASKSTUDIO_HAVE_IMAGING
 #include "imaging/ImageFolderReader.h"
 #endif
@@ -160,10 +160,10 @@ bool ImageTrainingPanel::loadImages(const QString& folderOrPack, const QString& 
             m_report->setPlainText(tr("%1 images of %2 px from %3").arg(m_images.count()).arg(m_images.size).arg(folderOrPack));
         } else {
 #ifdef MASKSTUDIO_HAVE_IMAGING
-            ImageFolderOptions o;
-            o.policy = m_stopOnProblem->isChecked() ? ImageProblemPolicy::Stop : ImageProblemPolicy::Skip;
+            imaging::ImageFolderOptions o;
+            o.policy = m_stopOnProblem->isChecked() ? imaging::ImageProblemPolicy::Stop : imaging::ImageProblemPolicy::Skip;
             const QString table = csv.isEmpty() ? QDir(folderOrPack).filePath(QStringLiteral("conditions.csv")) : csv;
-            ImageFolderData d = readImageFolder(folderOrPack.toStdString(), table.toStdString(), o);
+            imaging::ImageFolderData d = imaging::readImageFolder(folderOrPack.toStdString(), table.toStdString(), o);
             QString text = QString::fromStdString(d.report.summary());
             for (const auto& m : d.report.messages) text += QLatin1Char('\n') + QString::fromStdString(m);
             m_report->setPlainText(text);
@@ -202,8 +202,8 @@ bool ImageTrainingPanel::startTraining(const QString& fineTuneFrom, const QStrin
         m_status->setText(tr("Load an image folder first"));
         return false;
     }
-    if (m_engine->running()) return false;
-    ImageTrainRequest r;
+    if (m_engine->isRunning()) return false;
+    api::ImageTrainRequest r;
     r.preset = m_preset->currentText().toStdString();
     r.aeEpochs = m_aeEpochs->value();
     r.epochs = m_epochs->value();

@@ -5,8 +5,8 @@
 // epochs, cancel (a resumable checkpoint). The trained model opens in the Image dock.
 #include <QWidget>
 
-#include "data/ImageSet.h"
-#include "engine/ImageTrainingEngine.h"
+#include "core/data/ImageSet.h"
+#include "ui/workers/ImageTrainingEngine.h"
 
 class QCheckBox;
 class QComboBox;
@@ -33,7 +33,7 @@ public:
     // Starts training into a new run folder. fineTuneFrom / resumeFrom: an .msi path or empty.
     bool startTraining(const QString& fineTuneFrom = QString(), const QString& resumeFrom = QString());
     void cancel() { m_engine->cancel(); }
-    bool running() const { return m_engine->running(); }
+    bool running() const { return m_engine->isRunning(); }
     void setEpochs(int autoencoder, int mcldm, int previewEvery);
     void setArchitecture(int baseChannels, const QString& channelMult);
     void setCurrentImageModel(const QString& path) { m_currentModel = path; }

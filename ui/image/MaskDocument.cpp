@@ -1,4 +1,4 @@
-#include "image/MaskDocument.h"
+#include "ui/image/MaskDocument.h"
 
 #include <QDir>
 #include <QImageReader>

@@ -1,4 +1,4 @@
-#include "image/MaskEditor.h"
+#include "ui/image/MaskEditor.h"
 
 #include <QAction>
 #include <QActionGroup>

@@ -11,7 +11,7 @@
 #include <QString>
 #include <QWidget>
 
-#include "image/MaskDocument.h"
+#include "ui/image/MaskDocument.h"
 
 class QAction;
 class QCheckBox;

@@ -1,4 +1,4 @@
-#include "panels/ConditionPanel.h"
+#include "ui/panels/ConditionPanel.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -121,7 +121,7 @@ std::vector<int> ConditionPanel::spreadTarget() const {
     return {2 * k, 2 * k + 1};
 }
 
-void ConditionPanel::setSuggestions(const std::vector<ConditionSuggestion>& ranked, double spread) {
+void ConditionPanel::setSuggestions(const std::vector<sfarm::ConditionSuggestion>& ranked, double spread) {
     m_suggestions = ranked;
     m_spread = spread;
     showSuggestions();
@@ -137,7 +137,7 @@ void ConditionPanel::showSuggestions() {
     for (Row& row : m_rows) row.suggest->hide();
     bool any = false;
     for (std::size_t r = 0; r < m_suggestions.size(); ++r) {
-        const ConditionSuggestion& s = m_suggestions[r];
+        const sfarm::ConditionSuggestion& s = m_suggestions[r];
         if (s.condition < 0 || s.condition >= static_cast<int>(m_rows.size())) continue;
         const auto c = static_cast<std::size_t>(s.condition);
         if (isKnown(c)) continue;  // a ranking made before the latest edit
@@ -172,7 +172,7 @@ bool ConditionPanel::isKnown(std::size_t condition) const {
 }
 
 bool ConditionPanel::specifyNext() {
-    for (const ConditionSuggestion& s : m_suggestions) {
+    for (const sfarm::ConditionSuggestion& s : m_suggestions) {
         const auto c = static_cast<std::size_t>(s.condition);
         if (isKnown(c)) continue;
         applySuggestion(s);
@@ -181,7 +181,7 @@ bool ConditionPanel::specifyNext() {
     return false;
 }
 
-void ConditionPanel::applySuggestion(const ConditionSuggestion& s) {
+void ConditionPanel::applySuggestion(const sfarm::ConditionSuggestion& s) {
     ConditionValues next = m_values;
     const auto c = static_cast<std::size_t>(s.condition);
     if (c < m_schema.categorical.size()) next.categorical[c] = s.suggestedClass;
@@ -194,7 +194,7 @@ QToolButton* ConditionPanel::makeSuggestionButton(int condition) {
     b->setAutoRaise(true);
     b->hide();
     connect(b, &QToolButton::clicked, this, [this, condition] {
-        for (const ConditionSuggestion& s : m_suggestions)
+        for (const sfarm::ConditionSuggestion& s : m_suggestions)
             if (s.condition == condition) return applySuggestion(s);
     });
     return b;

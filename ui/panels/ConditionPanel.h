@@ -11,10 +11,10 @@
 
 #include <vector>
 
-#include "api/DesignSfarm.h"
-#include "data/Schema.h"
-#include "engine/EngineTypes.h"
-#include "inference/ConditionValues.h"
+#include "core/conditioning/ConditionValues.h"
+#include "core/data/Schema.h"
+#include "sfarm/DesignSfarm.h"
+#include "ui/workers/EngineTypes.h"
 
 class QCheckBox;
 class QComboBox;
@@ -45,10 +45,10 @@ public:
     void reset();
 
     // The ranking for the current values (best first); `spread` is the target's current spread.
-    void setSuggestions(const std::vector<ConditionSuggestion>& ranked, double spread);
+    void setSuggestions(const std::vector<sfarm::ConditionSuggestion>& ranked, double spread);
     // No ranking available (no design SFARM): hides the suggestions and says why.
     void clearSuggestions(const QString& why);
-    const std::vector<ConditionSuggestion>& suggestions() const { return m_suggestions; }
+    const std::vector<sfarm::ConditionSuggestion>& suggestions() const { return m_suggestions; }
     // Sets the best-ranked unknown condition to its suggested value; false when there is none.
     bool specifyNext();
     // Outputs whose spread the ranking reduces: empty = the whole design, else one keypoint's x, y.
@@ -84,7 +84,7 @@ private:
     double lastKnownNumber(std::size_t j) const;
     int sliderPosition(std::size_t j, double value) const;
     double sliderValue(std::size_t j, int position) const;
-    void applySuggestion(const ConditionSuggestion& s);
+    void applySuggestion(const sfarm::ConditionSuggestion& s);
     QToolButton* makeSuggestionButton(int condition);
     void showSuggestions();
     bool isKnown(std::size_t condition) const;  // schema order
@@ -98,7 +98,7 @@ private:
     QGridLayout* m_grid = nullptr;
     QWidget* m_rowsHost = nullptr;
     QUndoStack m_undo;
-    std::vector<ConditionSuggestion> m_suggestions;
+    std::vector<sfarm::ConditionSuggestion> m_suggestions;
     double m_spread = 0.0;
     QPushButton* m_specifyNext = nullptr;
     QComboBox* m_target = nullptr;

@@ -1,4 +1,4 @@
-#include "panels/SamplingPanel.h"
+#include "ui/panels/SamplingPanel.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -118,11 +118,11 @@ void SamplingPanel::setOptions(const SamplingOptions& o) {
     Q_EMIT changed();
 }
 
-void SamplingPanel::fillRequest(GenerationRequest& request) {
+void SamplingPanel::fillRequest(mcvae::GenerationRequest& request) {
     const SamplingOptions o = options();
     request.count = o.samples;
-    request.latent = (o.samples == 1 && o.meanDesign) ? LatentMode::Zero : LatentMode::Sample;
-    if (o.freshSeed && request.latent == LatentMode::Sample) {
+    request.latent = (o.samples == 1 && o.meanDesign) ? mcvae::LatentMode::Zero : mcvae::LatentMode::Sample;
+    if (o.freshSeed && request.latent == mcvae::LatentMode::Sample) {
         const QSignalBlocker block(m_seed);
         m_seed->setValue(m_seed->value() + 1);
     }

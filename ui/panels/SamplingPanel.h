@@ -6,7 +6,7 @@
 
 #include <vector>
 
-#include "inference/GenerationRequest.h"
+#include "mcvae/GenerationRequest.h"
 
 class QCheckBox;
 class QComboBox;
@@ -35,7 +35,7 @@ public:
     SamplingOptions options() const;
     void setOptions(const SamplingOptions& options);  // latent offsets are not restored
     // Fills the latent part of a request and advances the seed when fresh draws are on.
-    void fillRequest(GenerationRequest& request);
+    void fillRequest(mcvae::GenerationRequest& request);
 
     QSpinBox* samplesBox() const { return m_samples; }
     QCheckBox* meanBox() const { return m_mean; }

@@ -1,4 +1,4 @@
-#include "training/RunFolder.h"
+#include "ui/training/RunFolder.h"
 
 #include <QDateTime>
 #include <QDir>
@@ -69,7 +69,7 @@ QString RunFolder::settingsPath() const { return m_dir + QStringLiteral("/settin
 QString RunFolder::logPath() const { return m_dir + QStringLiteral("/log.txt"); }
 QString RunFolder::curvesPath() const { return m_dir + QStringLiteral("/curves.csv"); }
 
-void RunFolder::writeRequest(const TrainRequest& request) const {
+void RunFolder::writeRequest(const api::TrainRequest& request) const {
     QSaveFile file(settingsPath());
     if (!file.open(QIODevice::WriteOnly))
         throw std::runtime_error(QStringLiteral("cannot write %1: %2").arg(settingsPath(), file.errorString()).toStdString());
@@ -78,7 +78,7 @@ void RunFolder::writeRequest(const TrainRequest& request) const {
         throw std::runtime_error(QStringLiteral("cannot write %1: %2").arg(settingsPath(), file.errorString()).toStdString());
 }
 
-TrainRequest RunFolder::readRequest() const {
+api::TrainRequest RunFolder::readRequest() const {
     QFile file(settingsPath());
     if (!file.open(QIODevice::ReadOnly))
         throw std::runtime_error(QStringLiteral("cannot read %1: %2").arg(settingsPath(), file.errorString()).toStdString());
@@ -111,7 +111,7 @@ void RunFolder::appendCurves(const std::vector<EpochRecord>& records) const {
     appendText(curvesPath(), text);
 }
 
-QJsonObject trainRequestToJson(const TrainRequest& r) {
+QJsonObject trainRequestToJson(const api::TrainRequest& r) {
     QJsonObject o;
     o["format"] = "maskstudio-run";
     o["data"] = QString::fromStdString(r.dataPath);
@@ -136,10 +136,10 @@ QJsonObject trainRequestToJson(const TrainRequest& r) {
     return o;
 }
 
-TrainRequest trainRequestFromJson(const QJsonObject& o, const QString& source) {
+api::TrainRequest trainRequestFromJson(const QJsonObject& o, const QString& source) {
     if (o["format"].toString() != QLatin1String("maskstudio-run"))
         throw std::runtime_error(QStringLiteral("%1: \"format\" must be \"maskstudio-run\"").arg(source).toStdString());
-    TrainRequest r;
+    api::TrainRequest r;
     r.dataPath = o["data"].toString().toStdString();
     if (r.dataPath.empty()) throw std::runtime_error(QStringLiteral("%1: \"data\" is missing").arg(source).toStdString());
     r.schemaPath = o["schema"].toString().toStdString();

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "api/TrainRequest.h"
-#include "training/TrainingProgress.h"
+#include "core/training/TrainingProgress.h"
 
 namespace ms {
 
@@ -29,8 +29,8 @@ public:
     QString logPath() const;
     QString curvesPath() const;
 
-    void writeRequest(const TrainRequest& request) const;
-    TrainRequest readRequest() const;  // throws std::runtime_error naming the file and field
+    void writeRequest(const api::TrainRequest& request) const;
+    api::TrainRequest readRequest() const;  // throws std::runtime_error naming the file and field
     void appendLog(const QString& line) const;
     void appendCurves(const std::vector<EpochRecord>& records) const;
 
@@ -39,7 +39,7 @@ private:
     QString m_dir;
 };
 
-QJsonObject trainRequestToJson(const TrainRequest& request);
-TrainRequest trainRequestFromJson(const QJsonObject& json, const QString& sourceForErrors);
+QJsonObject trainRequestToJson(const api::TrainRequest& request);
+api::TrainRequest trainRequestFromJson(const QJsonObject& json, const QString& sourceForErrors);
 
 }  // namespace ms

@@ -1,4 +1,4 @@
-#include "training/ScheduleEditor.h"
+#include "ui/training/ScheduleEditor.h"
 
 #include <QComboBox>
 #include <QDoubleSpinBox>

@@ -2,7 +2,7 @@
 // Edit a sparsity schedule (kind, start, end, segments) with a live plot of p over training.
 #include <QWidget>
 
-#include "conditioning/SparsitySchedule.h"
+#include "core/conditioning/SparsitySchedule.h"
 
 class QComboBox;
 class QCustomPlot;

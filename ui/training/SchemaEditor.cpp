@@ -1,4 +1,4 @@
-#include "training/SchemaEditor.h"
+#include "ui/training/SchemaEditor.h"
 
 #include <QComboBox>
 #include <QHeaderView>
@@ -8,8 +8,8 @@
 #include <QTableWidget>
 #include <QVBoxLayout>
 
-#include "data/DataError.h"
-#include "data/DesignTableBuilder.h"
+#include "core/data/DataError.h"
+#include "core/data/DesignTableBuilder.h"
 
 namespace ms {
 

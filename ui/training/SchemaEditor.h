@@ -8,9 +8,9 @@
 #include <map>
 #include <string>
 
-#include "data/CsvReader.h"
-#include "data/Schema.h"
-#include "data/SchemaInference.h"
+#include "core/data/CsvReader.h"
+#include "core/data/Schema.h"
+#include "core/data/SchemaInference.h"
 
 class QLabel;
 class QTableWidget;

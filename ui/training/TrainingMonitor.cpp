@@ -1,4 +1,4 @@
-#include "training/TrainingMonitor.h"
+#include "ui/training/TrainingMonitor.h"
 
 #include <QLabel>
 #include <QProgressBar>
@@ -99,7 +99,7 @@ void TrainingMonitor::addProgress(const TrainingProgress& p, const std::vector<E
     m_curves->replot(QCustomPlot::rpQueuedReplot);
 }
 
-void TrainingMonitor::showOutcome(const TrainRunOutcome& o) {
+void TrainingMonitor::showOutcome(const api::TrainRunOutcome& o) {
     QString text = o.cancelled ? tr("Cancelled after %1 epochs; the checkpoint is usable.").arg(o.completedEpochs)
                                : tr("Finished %1 epochs in %2 on %3.")
                                      .arg(o.completedEpochs)

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "api/TrainRun.h"
-#include "training/TrainingProgress.h"
+#include "core/training/TrainingProgress.h"
 
 class QCustomPlot;
 class QLabel;
@@ -22,7 +22,7 @@ public:
 
     void start(int64_t epochs, const std::vector<EpochRecord>& earlier = {});
     void addProgress(const TrainingProgress& latest, const std::vector<EpochRecord>& records);
-    void showOutcome(const TrainRunOutcome& outcome);
+    void showOutcome(const api::TrainRunOutcome& outcome);
     void showFailure(const QString& message);
 
     int curvePoints() const;       // points on the training reconstruction curve

@@ -1,4 +1,4 @@
-#include "training/TrainingPanel.h"
+#include "ui/training/TrainingPanel.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -22,14 +22,14 @@
 #include <algorithm>
 #include <cmath>
 
-#include "data/SchemaJson.h"
-#include "engine/TrainingEngine.h"
-#include "engine/TuneEngine.h"
-#include "io/Preset.h"
-#include "training/ScheduleEditor.h"
-#include "training/SchemaEditor.h"
-#include "training/TrainingMonitor.h"
-#include "training/TuneMonitor.h"
+#include "core/data/SchemaJson.h"
+#include "mcvae/Preset.h"
+#include "ui/training/ScheduleEditor.h"
+#include "ui/training/SchemaEditor.h"
+#include "ui/training/TrainingMonitor.h"
+#include "ui/training/TuneMonitor.h"
+#include "ui/workers/TrainingEngine.h"
+#include "ui/workers/TuneEngine.h"
 
 namespace ms {
 
@@ -60,7 +60,7 @@ TrainingPanel::TrainingPanel(TrainingEngine* engine, QWidget* parent)
     auto* form = new QFormLayout(settings);
     m_preset = new QComboBox(settings);
     m_preset->addItem(QStringLiteral("default"));
-    const QDir models(QString::fromStdString(modelsDirectory()));
+    const QDir models(QString::fromStdString(mcvae::modelsDirectory()));
     for (const QString& f : models.entryList({QStringLiteral("*.json")}, QDir::Files, QDir::Name))
         m_preset->addItem(QFileInfo(f).completeBaseName());
     m_preset->setToolTip(tr("Architecture and training settings to start from"));
@@ -210,7 +210,7 @@ bool TrainingPanel::setDataFile(const QString& path) {
         const CsvTable table = readCsvFile(path.toStdString());
         std::map<std::string, ColumnOverride> overrides;
         if (!m_fineTune->isChecked()) {
-            overrides = loadPreset(presetKey().toStdString()).columns;
+            overrides = mcvae::loadPreset(presetKey().toStdString()).columns;
         } else {
             // Fine-tuning: the model's schema decides the roles of the columns it knows.
             for (const KeypointSpec& k : m_currentSchema.keypoints) {
@@ -240,7 +240,7 @@ QString TrainingPanel::presetKey() const {
 
 bool TrainingPanel::addPresetFile(const QString& path) {
     try {
-        const Preset p = loadPreset(path.toStdString());
+        const mcvae::Preset p = mcvae::loadPreset(path.toStdString());
         const QString name = QString::fromStdString(p.name);
         int index = m_preset->findData(path);
         if (index < 0) {
@@ -274,7 +274,7 @@ void TrainingPanel::setPreset(const QString& name) {
 void TrainingPanel::showSettingsForData() {
     if (m_presetTraining.updates <= 0 || m_dataRows <= 0 || m_fineTune->isChecked()) return;
     // A preset with an update budget (the default) sizes batch and epochs by the training rows.
-    TrainingConfig t = m_presetTraining;
+    mcvae::TrainingConfig t = m_presetTraining;
     t.scaleToRows(m_dataRows - static_cast<int64_t>(std::floor(t.testFraction * static_cast<double>(m_dataRows))));
     m_epochs->setValue(static_cast<int>(t.epochs));
     m_batch->setValue(static_cast<int>(t.batchSize));
@@ -283,7 +283,7 @@ void TrainingPanel::showSettingsForData() {
 
 void TrainingPanel::loadPresetSettings(const QString& name) {
     try {
-        const Preset p = loadPreset(name.toStdString());
+        const mcvae::Preset p = mcvae::loadPreset(name.toStdString());
         m_presetTraining = p.training;
         m_epochs->setToolTip(QString());
         m_epochs->setValue(static_cast<int>(p.training.epochs));
@@ -322,8 +322,8 @@ void TrainingPanel::updateButtons() {
     m_start->setText(m_fineTune->isChecked() ? tr("Fine-tune") : tr("Train"));
 }
 
-TrainRequest TrainingPanel::requestFromForm() const {
-    TrainRequest r;
+api::TrainRequest TrainingPanel::requestFromForm() const {
+    api::TrainRequest r;
     r.dataPath = QFileInfo(m_dataPath->text()).absoluteFilePath().toStdString();
     r.preset = presetKey().toStdString();
     r.epochs = m_epochs->value();
@@ -341,7 +341,7 @@ bool TrainingPanel::findSettings(double minutes) {
     if (m_engine->isRunning() || m_tune->isRunning()) return fail(tr("A run or search is already going; cancel it first."));
     if (m_fineTune->isChecked()) return fail(tr("Find settings searches for a new model; untick fine-tuning first."));
     if (!m_schema->isValid()) return fail(m_schema->problem().isEmpty() ? tr("Choose a training CSV first.") : m_schema->problem());
-    TuneRequest request;
+    api::TuneRequest request;
     request.dataPath = QFileInfo(m_dataPath->text()).absoluteFilePath().toStdString();
     request.preset = presetKey().toStdString();
     request.splitSeed = static_cast<uint64_t>(m_seed->value());
@@ -366,7 +366,7 @@ bool TrainingPanel::findSettings(double minutes) {
     return true;
 }
 
-void TrainingPanel::onSearchFinished(const TuneOutcome& outcome) {
+void TrainingPanel::onSearchFinished(const api::TuneOutcome& outcome) {
     m_tuneMonitor->showOutcome(outcome, m_searchBase);
     updateButtons();
     if (!outcome.presetPath.empty()) addPresetFile(QString::fromStdString(outcome.presetPath));
@@ -377,7 +377,7 @@ bool TrainingPanel::startTraining() {
     if (!m_schema->isValid()) return fail(m_schema->problem().isEmpty() ? tr("Choose a training CSV first.") : m_schema->problem());
     if (!m_schedule->isValid()) return fail(tr("The sparsity schedule is not valid: %1")
                                                 .arg(QString::fromStdString(m_schedule->schedule().validate())));
-    TrainRequest request = requestFromForm();
+    api::TrainRequest request = requestFromForm();
     const QString name = m_fineTune->isChecked() ? QFileInfo(m_currentModelPath).completeBaseName() + QStringLiteral("-finetuned")
                                                  : QFileInfo(m_dataPath->text()).completeBaseName();
     try {
@@ -401,7 +401,7 @@ bool TrainingPanel::resumeRun(const QString& runDir) {
     if (m_engine->isRunning()) return fail(tr("A run is already going; cancel it first."));
     try {
         RunFolder run = RunFolder::open(runDir);
-        TrainRequest request = run.readRequest();
+        api::TrainRequest request = run.readRequest();
         if (!QFileInfo::exists(run.modelPath()))
             return fail(tr("%1 has no checkpoint yet (model.msm); start it again instead.").arg(runDir));
         request.resumeFrom = request.outPath = run.modelPath().toStdString();
@@ -417,7 +417,7 @@ bool TrainingPanel::resumeRun(const QString& runDir) {
     }
 }
 
-bool TrainingPanel::launch(const TrainRequest& request, const std::vector<EpochRecord>& earlier) {
+bool TrainingPanel::launch(const api::TrainRequest& request, const std::vector<EpochRecord>& earlier) {
     m_monitor->start(request.epochs.value_or(0), earlier);
     m_runLabel->setText(tr("Run folder: %1").arg(QDir::toNativeSeparators(m_run->dir())));
     if (!m_engine->start(request)) return fail(tr("A run is already going; cancel it first."));
@@ -446,7 +446,7 @@ void TrainingPanel::onProgress(const TrainingProgress& latest, const std::vector
     }
 }
 
-void TrainingPanel::onFinished(const TrainRunOutcome& outcome) {
+void TrainingPanel::onFinished(const api::TrainRunOutcome& outcome) {
     m_monitor->showOutcome(outcome);
     if (m_run) {
         try {

@@ -8,10 +8,10 @@
 
 #include <optional>
 
-#include "data/Schema.h"
-#include "training/TrainingConfig.h"
-#include "engine/EngineTypes.h"
-#include "training/RunFolder.h"
+#include "core/data/Schema.h"
+#include "mcvae/TrainingConfig.h"
+#include "ui/training/RunFolder.h"
+#include "ui/workers/EngineTypes.h"
 
 class QCheckBox;
 class QComboBox;
@@ -57,8 +57,9 @@ public:
     bool isRunning() const;
     bool isSearching() const;
     TuneMonitor* tuneMonitor() const { return m_tuneMonitor; }
+    TuneEngine* tuneEngine() const { return m_tune; }
     QString presetKey() const;
-    TrainRequest requestFromForm() const;  // what Train would start now  // what loadPreset reads: a built-in name or a preset file's path
+    api::TrainRequest requestFromForm() const;  // what Train would start now  // what loadPreset reads: a built-in name or a preset file's path
     std::optional<RunFolder> currentRun() const { return m_run; }
     TrainingMonitor* monitor() const { return m_monitor; }
     SchemaEditor* schemaEditor() const { return m_schema; }
@@ -73,17 +74,17 @@ private:
     void showSettingsForData();
     void updateButtons();
     bool fail(const QString& message);
-    bool launch(const TrainRequest& request, const std::vector<EpochRecord>& earlier);
+    bool launch(const api::TrainRequest& request, const std::vector<EpochRecord>& earlier);
     void onProgress(const TrainingProgress& latest, const std::vector<EpochRecord>& records);
-    void onFinished(const TrainRunOutcome& outcome);
+    void onFinished(const api::TrainRunOutcome& outcome);
     void onFailed(const QString& message);
-    void onSearchFinished(const TuneOutcome& outcome);
+    void onSearchFinished(const api::TuneOutcome& outcome);
 
     TrainingEngine* m_engine;
     TuneEngine* m_tune;
     int64_t m_searchTrials = 0;
     int64_t m_dataRows = 0;
-    TrainingConfig m_presetTraining;
+    mcvae::TrainingConfig m_presetTraining;
     QString m_searchBase;
     QString m_runsRoot;
     bool m_interactive = true;

@@ -1,4 +1,4 @@
-#include "training/TuneMonitor.h"
+#include "ui/training/TuneMonitor.h"
 
 #include <QLabel>
 #include <QProgressBar>
@@ -85,7 +85,7 @@ void TuneMonitor::fitAxes() {
     m_plot->xAxis->setRange(0.0, std::max(1.0, x.upper * 1.03));
 }
 
-void TuneMonitor::addReport(const TuningTrialReport& r) {
+void TuneMonitor::addReport(const mcvae::TuningTrialReport& r) {
     if (m_budget > 0) m_progress->setValue(std::min(100, static_cast<int>(100.0 * r.seconds / m_budget)));
     if (!std::isfinite(r.score)) return;
     ++m_results;
@@ -106,8 +106,8 @@ void TuneMonitor::addReport(const TuningTrialReport& r) {
                           .arg(m_bestSettings));
 }
 
-void TuneMonitor::showOutcome(const TuneOutcome& o, const QString& baseName) {
-    const McVaeTuningResult& r = o.result;
+void TuneMonitor::showOutcome(const api::TuneOutcome& o, const QString& baseName) {
+    const mcvae::McVaeTuningResult& r = o.result;
     m_tick->stop();
     if (!r.cancelled) m_progress->setValue(100);
     m_status->setStyleSheet(QString());

@@ -20,8 +20,8 @@ public:
     explicit TuneMonitor(QWidget* parent = nullptr);
 
     void start(double budgetSeconds);
-    void addReport(const TuningTrialReport& report);
-    void showOutcome(const TuneOutcome& outcome, const QString& baseName);
+    void addReport(const mcvae::TuningTrialReport& report);
+    void showOutcome(const api::TuneOutcome& outcome, const QString& baseName);
     void showFailure(const QString& message);
 
     int points() const;             // trial results plotted

@@ -1,4 +1,4 @@
-#include "window/KeypointPins.h"
+#include "ui/window/KeypointPins.h"
 
 #include <algorithm>
 #include <cmath>

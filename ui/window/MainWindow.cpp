@@ -1,4 +1,4 @@
-#include "window/MainWindow.h"
+#include "ui/window/MainWindow.h"
 
 #include <QAction>
 #include <QActionGroup>
@@ -19,7 +19,6 @@
 #include <QPalette>
 #include <QRegularExpression>
 #include <QScrollArea>
-#include <QSettings>
 #include <QStatusBar>
 #include <QStyle>
 #include <QStyleFactory>
@@ -29,19 +28,21 @@
 
 #include <stdexcept>
 
-#include "canvas/DesignCanvas.h"
-#include "engine/ExploreEngine.h"
-#include "engine/TrainingEngine.h"
-#include "geometry/GeometryExport.h"
-#include "image/ImagePanel.h"
-#include "image/MaskDocument.h"
-#include "image/MaskEditor.h"
-#include "image/ImageTrainingPanel.h"
-#include "io/Preset.h"
-#include "panels/ConditionPanel.h"
-#include "panels/SamplingPanel.h"
-#include "training/TrainingPanel.h"
-#include "window/StudioTheme.h"
+#include "core/geometry/GeometryExport.h"
+#include "mcvae/Preset.h"
+#include "ui/canvas/DesignCanvas.h"
+#include "ui/image/ImagePanel.h"
+#include "ui/image/ImageTrainingPanel.h"
+#include "ui/image/MaskDocument.h"
+#include "ui/image/MaskEditor.h"
+#include "ui/panels/ConditionPanel.h"
+#include "ui/panels/SamplingPanel.h"
+#include "ui/training/TrainingPanel.h"
+#include "ui/window/StudioTheme.h"
+#include "ui/workers/ExploreEngine.h"
+#include "ui/workers/ImageTrainingEngine.h"
+#include "ui/workers/TrainingEngine.h"
+#include "ui/workers/TuneEngine.h"
 
 // Resources compiled into a static library must be registered by name, outside any namespace.
 static void registerUiResources() { Q_INIT_RESOURCE(maskstudio); }
@@ -115,7 +116,7 @@ MainWindow::MainWindow(QWidget* parent)
     });
 
     // Built-in models first, then what the user opened before.
-    const QDir models(QString::fromStdString(modelsDirectory()));
+    const QDir models(QString::fromStdString(mcvae::modelsDirectory()));
     for (const QString& f : models.entryList({QStringLiteral("*.msm")}, QDir::Files, QDir::Name))
         addModelEntry(models.filePath(f), QFileInfo(f).completeBaseName());
     restoreSettings();
@@ -124,9 +125,9 @@ MainWindow::MainWindow(QWidget* parent)
 MainWindow::~MainWindow() = default;
 
 bool MainWindow::openStartupModel() {
-    const QString last = QSettings().value(QStringLiteral("lastModel")).toString();
+    const QString& last = m_settings.lastModel;
     if (!last.isEmpty() && QFileInfo::exists(last)) return openModel(last);
-    const QString bike = QString::fromStdString(modelsDirectory()) + QStringLiteral("/bike.msm");
+    const QString bike = QString::fromStdString(mcvae::modelsDirectory()) + QStringLiteral("/bike.msm");
     if (QFileInfo::exists(bike)) return openModel(bike);
     if (m_modelBox->count() > 0) return openModel(m_modelBox->itemData(0).toString());
     m_canvas->setMessage(tr("No model found. Train one in the Training dock: choose a CSV and press Train."));
@@ -171,6 +172,23 @@ void MainWindow::buildDocks() {
 }
 
 void MainWindow::buildActions() {
+    QAction* open = buildFileMenu();
+    const auto [undo, redo] = buildEditMenu();
+    buildViewMenu();
+    buildHelpMenu();
+
+    QToolBar* bar = addToolBar(tr("Main"));
+    bar->setObjectName(QStringLiteral("mainToolbar"));
+    bar->addWidget(new QLabel(tr(" Model "), bar));
+    bar->addWidget(m_modelBox);
+    bar->addAction(open);
+    bar->addSeparator();
+    bar->addAction(undo);
+    bar->addAction(redo);
+}
+
+
+QAction* MainWindow::buildFileMenu() {
     QMenu* file = menuBar()->addMenu(tr("&File"));
     QAction* open = file->addAction(tr("&Open model…"), this, [this] {
         const QString path = QFileDialog::getOpenFileName(this, tr("Open model"), QString(), tr("Maskstudio models (*.msm)"));
@@ -200,6 +218,10 @@ void MainWindow::buildActions() {
     QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
 
+    return open;
+}
+
+std::pair<QAction*, QAction*> MainWindow::buildEditMenu() {
     QMenu* edit = menuBar()->addMenu(tr("&Edit"));
     // One Undo/Redo for the window: the condition edits, or the mask when the mask editor has
     // the focus (a QUndoGroup whose active stack follows the focus).
@@ -239,6 +261,10 @@ void MainWindow::buildActions() {
                                 "conditions. Models trained in the Training dock get one automatically."));
     m_trainSfarm->setEnabled(false);
 
+    return {undo, redo};
+}
+
+void MainWindow::buildViewMenu() {
     QMenu* view = menuBar()->addMenu(tr("&View"));
     view->addAction(tr("&Fit design"), m_canvas, &DesignCanvas::fitView)->setShortcut(QKeySequence(Qt::Key_F));
     QAction* spread = view->addAction(tr("Keypoint &spread"), m_canvas, &DesignCanvas::setSpreadVisible);
@@ -257,7 +283,9 @@ void MainWindow::buildActions() {
         m_themeGroup->addAction(a);
         connect(a, &QAction::triggered, this, [this, name] { applyTheme(name); });
     }
+}
 
+void MainWindow::buildHelpMenu() {
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About Maskstudio"), this, [this] {
         QMessageBox::about(this, tr("About Maskstudio"),
@@ -265,15 +293,6 @@ void MainWindow::buildActions() {
                               "Switch conditions on and off, edit them, and watch the design follow.")
                                .arg(QApplication::applicationVersion()));
     });
-
-    QToolBar* bar = addToolBar(tr("Main"));
-    bar->setObjectName(QStringLiteral("mainToolbar"));
-    bar->addWidget(new QLabel(tr(" Model "), bar));
-    bar->addWidget(m_modelBox);
-    bar->addAction(open);
-    bar->addSeparator();
-    bar->addAction(undo);
-    bar->addAction(redo);
 }
 
 void MainWindow::addModelEntry(const QString& path, const QString& label) {
@@ -302,7 +321,7 @@ bool MainWindow::openModel(const QString& path) {
     return true;
 }
 
-void MainWindow::onModelLoaded(const ModelInfo& info, quint64 serial) {
+void MainWindow::onModelLoaded(const api::ModelInfo& info, quint64 serial) {
     if (serial != m_awaitedSerial) return;  // a later load is on its way
     if (m_model) rememberConditions();
     m_model = info;
@@ -313,9 +332,8 @@ void MainWindow::onModelLoaded(const ModelInfo& info, quint64 serial) {
     m_deviceLabel->setText(tr("Device: %1").arg(QString::fromStdString(info.deviceName).toUpper()));
     m_trainingPanel->setCurrentModel(path, info.schema);
 
-    QSettings settings;
     ConditionValues initial = ConditionValues::allUnknown(info.schema);
-    const QStringList saved = splitLines(settings.value(QStringLiteral("conditions/") + QString::fromStdString(info.name)).toString());
+    const QStringList saved = splitLines(StudioSettings::conditionsFor(QString::fromStdString(info.name)));
     if (!saved.isEmpty()) {
         std::vector<std::string> lines;
         for (const QString& l : saved) lines.push_back(l.toStdString());
@@ -335,12 +353,12 @@ void MainWindow::onModelLoaded(const ModelInfo& info, quint64 serial) {
     m_canvas->fitView();
     m_conditions->setSchema(info.schema, initial);  // triggers the first generation
 
-    QStringList recent = settings.value(QStringLiteral("recentModels")).toStringList();
+    QStringList& recent = m_settings.recentModels;
     recent.removeAll(path);
     recent.prepend(path);
     while (recent.size() > kMaxRecent) recent.removeLast();
-    settings.setValue(QStringLiteral("recentModels"), recent);
-    settings.setValue(QStringLiteral("lastModel"), path);
+    m_settings.lastModel = path;
+    saveSettings();
     statusBar()->showMessage(tr("%1 loaded · %2").arg(QString::fromStdString(info.name), QString::fromStdString(info.referenceNote)), 6000);
     Q_EMIT modelReady(info);
 }
@@ -430,13 +448,13 @@ void MainWindow::exportWithDialog(ExportFormat format) {
     const char* filters[] = {"CSV (*.csv)", "SVG (*.svg)", "DXF R12 (*.dxf)", "PNG (*.png)"};
     const char* suffixes[] = {"csv", "svg", "dxf", "png"};
     const int i = static_cast<int>(format);
-    QSettings settings;
-    const QString dir = settings.value(QStringLiteral("exportDir"), QDir::homePath()).toString();
+    const QString dir = m_settings.exportDir.isEmpty() ? QDir::homePath() : m_settings.exportDir;
     const QString name = m_model ? QString::fromStdString(m_model->name) : QStringLiteral("design");
     QString path = QFileDialog::getSaveFileName(this, tr("Export"), dir + '/' + name + '.' + suffixes[i], tr(filters[i]));
     if (path.isEmpty()) return;
     if (QFileInfo(path).suffix().isEmpty()) path += '.' + QString::fromLatin1(suffixes[i]);
-    settings.setValue(QStringLiteral("exportDir"), QFileInfo(path).absolutePath());
+    m_settings.exportDir = QFileInfo(path).absolutePath();
+    saveSettings();
     exportTo(path, format);
 }
 
@@ -470,68 +488,67 @@ void MainWindow::showError(const QString& title, const QString& message) {
 
 void MainWindow::rememberConditions() {
     if (!m_model) return;
-    QSettings().setValue(QStringLiteral("conditions/") + QString::fromStdString(m_model->name),
-                         QString::fromStdString(m_conditions->values().toText(m_model->schema)));
+    StudioSettings::setConditionsFor(QString::fromStdString(m_model->name),
+                                     QString::fromStdString(m_conditions->values().toText(m_model->schema)));
 }
 
 void MainWindow::applyTheme(const QString& theme) {
-    QSettings().setValue(QStringLiteral("theme"), theme);
+    m_settings.theme = theme;
+    saveSettings();
     for (QAction* a : m_themeGroup->actions()) a->setChecked(a->data().toString() == theme);
     applyStudioTheme(theme);
 }
 
 void MainWindow::restoreSettings() {
-    QSettings settings;
-    restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
-    restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
-    applyTheme(settings.value(QStringLiteral("theme"), QStringLiteral("system")).toString());
-    SamplingOptions o = m_sampling->options();
-    o.samples = settings.value(QStringLiteral("sampling/samples"), o.samples).toInt();
-    o.meanDesign = settings.value(QStringLiteral("sampling/mean"), o.meanDesign).toBool();
-    o.freshSeed = settings.value(QStringLiteral("sampling/fresh"), o.freshSeed).toBool();
-    o.seed = settings.value(QStringLiteral("sampling/seed"), static_cast<qulonglong>(o.seed)).toULongLong();
-    o.labels = settings.value(QStringLiteral("sampling/labels"), o.labels).toBool();
-    o.reference = settings.value(QStringLiteral("sampling/reference"), o.reference).toBool();
+    StudioSettings defaults;
+    defaults.sampling = m_sampling->options();
+    m_settings = StudioSettings::load(defaults);
+    // The live state first: applyTheme saves, and saving reads the window and the panels.
+    SamplingOptions o = m_settings.sampling;
+    o.latentOffset = m_sampling->options().latentOffset;
     m_sampling->setOptions(o);
-    for (const QString& path : settings.value(QStringLiteral("recentModels")).toStringList())
+    restoreGeometry(m_settings.windowGeometry);
+    restoreState(m_settings.windowState);
+    applyTheme(m_settings.theme);
+    for (const QString& path : m_settings.recentModels)
         if (QFileInfo::exists(path)) addModelEntry(path, QFileInfo(path).completeBaseName());
 }
 
+void MainWindow::saveSettings() {
+    m_settings.windowGeometry = saveGeometry();
+    m_settings.windowState = saveState();
+    m_settings.sampling = m_sampling->options();
+    m_settings.save();
+}
+
+bool MainWindow::stopForClose(EngineWorker* engine, const QString& title, const QString& question) {
+    if (!engine->isRunning()) return true;
+    if (m_interactive && QMessageBox::question(this, title, question) != QMessageBox::Yes) return false;
+    QEventLoop loop;
+    connect(engine, &EngineWorker::jobEnded, &loop, &QEventLoop::quit);
+    engine->cancel();
+    QTimer::singleShot(60000, &loop, &QEventLoop::quit);
+    if (engine->isRunning()) loop.exec();
+    return true;
+}
+
 void MainWindow::closeEvent(QCloseEvent* event) {
-    if (m_trainingPanel->isSearching() && m_interactive &&
-        QMessageBox::question(this, tr("A settings search is running"),
-                              tr("Find settings is still searching. Stop it and quit?\n\nThe best settings found so far are kept in the search folder.")) !=
-            QMessageBox::Yes) {
+    const bool stopped =
+        stopForClose(m_trainingPanel->tuneEngine(), tr("A settings search is running"),
+                     tr("Find settings is still searching. Stop it and quit?\n\nThe best settings found so far are kept in the search folder.")) &&
+        stopForClose(m_training, tr("Training is running"),
+                     tr("A training run is in progress. Stop it and quit?\n\n"
+                        "The run stops after the current step and keeps a usable checkpoint that you can resume later.")) &&
+        stopForClose(m_imageTraining->engine(), tr("Image training is running"),
+                     tr("An image model is training. Stop it and quit?\n\n"
+                        "During the mcLDM stage the run keeps a checkpoint that Resume continues; "
+                        "during the autoencoder stage nothing is saved yet."));
+    if (!stopped) {
         event->ignore();
         return;
     }
-    if (m_training->isRunning()) {
-        if (m_interactive &&
-            QMessageBox::question(this, tr("Training is running"),
-                                  tr("A training run is in progress. Stop it and quit?\n\n"
-                                     "The run stops after the current step and keeps a usable checkpoint "
-                                     "that you can resume later.")) != QMessageBox::Yes) {
-            event->ignore();
-            return;
-        }
-        QEventLoop loop;
-        connect(m_training, &TrainingEngine::finished, &loop, &QEventLoop::quit);
-        connect(m_training, &TrainingEngine::failed, &loop, &QEventLoop::quit);
-        m_training->cancel();
-        QTimer::singleShot(60000, &loop, &QEventLoop::quit);
-        if (m_training->isRunning()) loop.exec();
-    }
     rememberConditions();
-    QSettings settings;
-    settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
-    settings.setValue(QStringLiteral("window/state"), saveState());
-    const SamplingOptions o = m_sampling->options();
-    settings.setValue(QStringLiteral("sampling/samples"), o.samples);
-    settings.setValue(QStringLiteral("sampling/mean"), o.meanDesign);
-    settings.setValue(QStringLiteral("sampling/fresh"), o.freshSeed);
-    settings.setValue(QStringLiteral("sampling/seed"), static_cast<qulonglong>(o.seed));
-    settings.setValue(QStringLiteral("sampling/labels"), o.labels);
-    settings.setValue(QStringLiteral("sampling/reference"), o.reference);
+    saveSettings();
     event->accept();
 }
 

@@ -8,8 +8,10 @@
 
 #include <optional>
 
-#include "engine/EngineTypes.h"
-#include "window/KeypointPins.h"
+#include "ui/window/KeypointPins.h"
+#include "ui/window/StudioSettings.h"
+#include "ui/workers/EngineTypes.h"
+#include "ui/workers/EngineWorker.h"
 
 class QActionGroup;
 class QComboBox;
@@ -51,7 +53,7 @@ public:
     ImageTrainingPanel* imageTrainingPanel() const { return m_imageTraining; }
     ExploreEngine* exploreEngine() const { return m_explore; }
     const std::optional<GenerationOutput>& lastOutput() const { return m_last; }
-    const std::optional<ModelInfo>& currentModel() const { return m_model; }
+    const std::optional<api::ModelInfo>& currentModel() const { return m_model; }
     QStringList modelPaths() const;
     // Pinned keypoints (design units; the design SFARM completes the rest). pinKeypoint returns
     // false (and says why in the status bar) when the model has no design SFARM. Every pin edit is
@@ -68,19 +70,27 @@ public:
     const std::vector<double>& pins() const { return m_pins.values(); }
 
 Q_SIGNALS:
-    void modelReady(const ms::ModelInfo& info);
+    void modelReady(const ms::api::ModelInfo& info);
     void designsShown(const ms::GenerationOutput& output);  // after the canvas has them
 
 protected:
     void closeEvent(QCloseEvent* event) override;
 
 private:
-    void buildActions();
+    void buildActions();  // the menus below and the toolbar
+    QAction* buildFileMenu();  // returns "Open model" for the toolbar
+    std::pair<QAction*, QAction*> buildEditMenu();  // returns Undo and Redo for the toolbar
+    void buildViewMenu();
+    void buildHelpMenu();
+    void saveSettings();  // the window's live state into m_settings, then to disk
+    // Before closing while `engine` runs a job: asks (when interactive), cancels, and waits for
+    // the job's checkpoint. False when the user chose to keep it running.
+    bool stopForClose(EngineWorker* engine, const QString& title, const QString& question);
     void buildDocks();
     void restoreSettings();
     void addModelEntry(const QString& path, const QString& label);
     void requestGeneration();
-    void onModelLoaded(const ModelInfo& info, quint64 serial);
+    void onModelLoaded(const api::ModelInfo& info, quint64 serial);
     void onModelLoadFailed(const QString& path, const QString& message);
     void onGenerated(const GenerationOutput& output);
     void exportWithDialog(ExportFormat format);
@@ -91,7 +101,7 @@ private:
     void showKeypoints(const GenerationOutput& output);
     void showPinCount();
     void connectPinsAndDesignSfarm();
-    void trainNewModelsDesignSfarm(const ModelInfo& info);  // after a Training-dock run, once it is loaded
+    void trainNewModelsDesignSfarm(const api::ModelInfo& info);  // after a Training-dock run, once it is loaded
     void editPins(const KeypointPins& next, const QString& description, int drag = -1);
     void applyPins(const std::vector<double>& values);
 
@@ -108,11 +118,12 @@ private:
     QLabel* m_modelLabel;
     QLabel* m_latencyLabel;
     QActionGroup* m_themeGroup = nullptr;
+    StudioSettings m_settings;
 
     bool m_interactive = true;
     quint64 m_awaitedSerial = 0;
     QString m_loadingPath;
-    std::optional<ModelInfo> m_model;
+    std::optional<api::ModelInfo> m_model;
     std::optional<GenerationOutput> m_last;
     KeypointPins m_pins;
     int m_pinDrag = 0;

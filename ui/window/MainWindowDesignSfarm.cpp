@@ -6,11 +6,11 @@
 #include <QStatusBar>
 #include <QUndoStack>
 
-#include "canvas/DesignCanvas.h"
-#include "engine/ExploreEngine.h"
-#include "panels/ConditionPanel.h"
-#include "window/MainWindow.h"
-#include "window/PinsEditCommand.h"
+#include "ui/canvas/DesignCanvas.h"
+#include "ui/panels/ConditionPanel.h"
+#include "ui/window/MainWindow.h"
+#include "ui/window/PinsEditCommand.h"
+#include "ui/workers/ExploreEngine.h"
 
 namespace ms {
 
@@ -23,7 +23,7 @@ void MainWindow::connectPinsAndDesignSfarm() {
     connect(m_explore, &ExploreEngine::designSfarmProgress, this, [this](int epoch, int epochs) {
         statusBar()->showMessage(tr("Training the design SFARM: epoch %1 of %2…").arg(epoch).arg(epochs));
     });
-    connect(m_explore, &ExploreEngine::designSfarmTrained, this, [this](const ModelInfo& info, quint64 serial) {
+    connect(m_explore, &ExploreEngine::designSfarmTrained, this, [this](const api::ModelInfo& info, quint64 serial) {
         if (serial != m_awaitedSerial || !m_model) return;
         m_model = info;
         m_trainSfarm->setEnabled(false);
@@ -81,7 +81,7 @@ void MainWindow::applyPins(const std::vector<double>& values) {
     requestGeneration();
 }
 
-void MainWindow::trainNewModelsDesignSfarm(const ModelInfo& info) {
+void MainWindow::trainNewModelsDesignSfarm(const api::ModelInfo& info) {
     const QString path = QFileInfo(QString::fromStdString(info.path)).absoluteFilePath();
     if (path != m_designSfarmOnLoad) return;
     m_designSfarmOnLoad.clear();

@@ -1,4 +1,4 @@
-#include "window/PinsEditCommand.h"
+#include "ui/window/PinsEditCommand.h"
 
 namespace ms {
 

@@ -1,4 +1,4 @@
-#include "window/StudioTheme.h"
+#include "ui/window/StudioTheme.h"
 
 #include <QApplication>
 #include <QPalette>

@@ -1,0 +1,31 @@
+#pragma once
+// A user's condition set in schema order: each condition known (with a value) or unknown.
+// This is what the GUI's condition panel and the CLI's NAME=VALUE arguments produce.
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "core/data/Schema.h"
+
+namespace ms {
+
+struct ConditionValues {
+    std::vector<int> categorical;   // class index, or -1 unknown
+    std::vector<double> numerical;  // raw units, or NaN unknown
+
+    static ConditionValues allUnknown(const Schema& schema);
+    std::string toText(const Schema& schema) const;  // "NAME=VALUE" lines, known ones only
+    // The known ones as text by column name (class label, or the number), e.g. for the drawing's
+    // details (rim styles, bottles).
+    std::map<std::string, std::string> textByColumn(const Schema& schema) const;
+    // Calls fn(column, text) for every known condition, categorical first, in schema order.
+    void forEachKnown(const Schema& schema, const std::function<void(const std::string&, const std::string&)>& fn) const;
+};
+
+// Parses "NAME=VALUE" assignments (condition names as in the schema; NAME=? or NAME= means
+// unknown). Throws std::invalid_argument naming the condition for an unknown name, an unknown
+// class (listing the valid ones), a non-number, or a number outside the schema's range.
+ConditionValues parseConditionAssignments(const Schema& schema, const std::vector<std::string>& assignments);
+
+}  // namespace ms

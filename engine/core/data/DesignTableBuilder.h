@@ -1,0 +1,29 @@
+#pragma once
+// Applying a Schema to a parsed CSV: every cell checked and converted, and every problem reported
+// with file, line and column, because training on a silently mangled table wastes hours.
+#include <cstddef>
+#include <string>
+
+#include "core/data/CsvReader.h"
+#include "core/data/DesignTable.h"
+#include "core/data/Schema.h"
+
+namespace ms {
+
+// Keypoint and output cells must be finite numbers; empty condition cells are unknown
+// (kUnknownClass / NaN); nan/inf are rejected everywhere. Categorical cells match classes as
+// strings, or by value when every class is a number ("1" matches class "1.0"). Columns of the
+// CSV that the schema does not mention are skipped. Throws DataError.
+DesignTable buildDesignTable(const CsvTable& table, const Schema& schema);
+
+// An empty table shaped for the schema (dimensions set, room reserved for `rows` rows, rows = 0):
+// the start of every builder that appends rows one at a time.
+DesignTable emptyDesignTable(const Schema& schema, std::size_t rows);
+
+// Writes keypoint x,y columns, outputs, categorical, numerical (empty cell when unknown), with
+// shortest round-trip numbers: buildDesignTable(readCsvFile(path), schema) gives back exactly t.
+// Throws DataError when the file can't be written or an output is not finite, and
+// std::invalid_argument when t does not match the schema.
+void writeDesignCsv(const std::string& path, const Schema& schema, const DesignTable& t);
+
+}  // namespace ms

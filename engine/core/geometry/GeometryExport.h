@@ -1,0 +1,29 @@
+#pragma once
+// Writers for drawings and designs: SVG (viewing, reports), ASCII DXF R12 (CAD), CSV (the same
+// column layout as the training data, so generated designs can be re-imported).
+// File errors throw std::runtime_error naming the path.
+#include <string>
+#include <vector>
+
+#include "core/data/Schema.h"
+#include "core/geometry/Drawing.h"
+
+namespace ms {
+
+// Standalone SVG; design y is flipped (svg y = -y) so designs stand upright, the viewBox is
+// the drawings' bounds plus marginFraction of the larger side, and each drawing is one <g>
+// with its own translucent stroke colour so overlaid designs stay distinguishable.
+std::string svgString(const std::vector<Drawing>& drawings, double marginFraction = 0.05);
+void writeSvg(const std::vector<Drawing>& drawings, const std::string& path, double marginFraction = 0.05);
+
+// ASCII DXF R12 in millimetres: LINE for two-point open polylines, POLYLINE/VERTEX/SEQEND
+// otherwise, CIRCLE, TEXT for labels; one layer per design and primitive layer ("D1_frame").
+void writeDxf(const std::vector<Drawing>& drawings, const std::string& path);
+
+// Header: every keypoint's x and y column, then the extra outputs; one row per design with
+// shortest round-trip number formatting (NaN as an empty cell). Throws std::invalid_argument
+// when a vector does not have schema.outputDim() values.
+void writeDesignsCsv(const Schema& schema, const std::vector<std::vector<double>>& outputVectors,
+                     const std::string& path);
+
+}  // namespace ms

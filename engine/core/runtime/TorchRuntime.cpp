@@ -1,0 +1,53 @@
+#include "core/runtime/TorchRuntime.h"
+
+#include <ATen/Context.h>
+#include <ATen/Parallel.h>
+#include <torch/cuda.h>
+#include <torch/version.h>
+
+#include <stdexcept>
+#include <thread>
+
+namespace ms {
+
+void initTorchRuntime(int threads) {
+    if (threads <= 0) threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    if (at::get_num_threads() != threads) at::set_num_threads(threads);
+    // Deterministic kernels where torch offers a choice; warn-only so that CUDA ops without a
+    // deterministic variant (index_add_ on GPU) still run.
+    at::globalContext().setDeterministicAlgorithms(true, /*warn_only=*/true);
+}
+
+RuntimeInfo runtimeInfo() {
+    RuntimeInfo info;
+    info.cudaAvailable = torch::cuda::is_available();
+    info.cudaDeviceCount = info.cudaAvailable ? static_cast<int>(torch::cuda::device_count()) : 0;
+    info.intraOpThreads = at::get_num_threads();
+    info.torchVersion = TORCH_VERSION;
+    info.blasBackend = at::globalContext().hasMKL() ? "MKL" : "system BLAS (OpenBLAS when libopenblas0 is installed)";
+    return info;
+}
+
+c10::Device resolveDevice(const std::string& name) {
+    if (name == "auto") return torch::cuda::is_available() ? c10::Device(c10::kCUDA, 0) : c10::Device(c10::kCPU);
+    if (name == "cpu") return c10::Device(c10::kCPU);
+    if (name.rfind("cuda", 0) == 0) {
+        if (!torch::cuda::is_available())
+            throw std::runtime_error("device '" + name + "' requested, but this LibTorch has no usable CUDA GPU; use --device cpu or auto");
+        try {
+            return c10::Device(name);
+        } catch (const std::exception&) {
+            throw std::invalid_argument("invalid device '" + name + "': use cpu, cuda, cuda:N or auto");
+        }
+    }
+    throw std::invalid_argument("invalid device '" + name + "': use cpu, cuda, cuda:N or auto");
+}
+
+void seedParameterInitialisation(uint64_t seed) { at::manual_seed(seed); }
+
+std::mutex& parameterInitialisationMutex() {
+    static std::mutex m;
+    return m;
+}
+
+}  // namespace ms

@@ -1,0 +1,103 @@
+#include "core/training/MinibatchAdamW.h"
+
+#include "core/runtime/StepError.h"
+
+#include <ATen/ATen.h>
+#include <torch/optim/adamw.h>
+
+#include <c10/util/Exception.h>
+
+#include <cmath>
+#include <functional>
+#include <stdexcept>
+
+namespace ms {
+
+namespace {
+
+// zeroGrad, then backward, then step: how the two optimisers plug into one loop.
+struct OptimizerHooks {
+    std::function<void()> zeroGrad;
+    std::function<void(double lr)> step;
+};
+
+// The learning rate of update `done` (0-based) of `total`.
+double learningRateAt(const MinibatchSettings& s, int64_t done, int64_t total) {
+    if (!s.cosineDecay || total <= 1) return s.lr;
+    const double t = static_cast<double>(done) / static_cast<double>(total - 1);
+    return s.lr * 0.5 * (1.0 + std::cos(M_PI * t));
+}
+
+void checkSettings(const MinibatchSettings& s, int64_t rows) {
+    if (s.epochs < 1 || s.batchSize < 1 || !(s.lr > 0) || rows < 1)
+        throw std::invalid_argument(s.model + " training: epochs, batch size, learning rate and rows must be positive");
+}
+
+std::vector<double> runLoop(int64_t rows, const MinibatchSettings& s, at::Generator& shuffle, const BatchLossFn& batchLoss,
+                            const EpochLossFn& onEpoch, const CancelToken& cancel, const OptimizerHooks& optimizer) {
+    std::vector<double> history;
+    const int64_t stepsPerEpoch = (rows + s.batchSize - 1) / s.batchSize, total = stepsPerEpoch * s.epochs;
+    int64_t done = 0;
+    for (int64_t epoch = 1; epoch <= s.epochs && !cancel.cancelled(); ++epoch) {
+        const at::Tensor perm = at::randperm(rows, shuffle, at::kLong);
+        double sum = 0.0;
+        int64_t seen = 0;
+        for (int64_t start = 0, step = 1; start < rows && !cancel.cancelled(); start += s.batchSize, ++step) {
+            const at::Tensor idx = perm.narrow(0, start, std::min(s.batchSize, rows - start));
+            double value = 0.0;
+            try {
+                const at::Tensor loss = batchLoss(idx);
+                value = loss.item<double>();
+                if (!std::isfinite(value))
+                    throw std::runtime_error(s.model + " training diverged: loss " + std::to_string(value) + " at epoch " +
+                                             std::to_string(epoch) + ", step " + std::to_string(step));
+                optimizer.zeroGrad();
+                loss.backward();
+                optimizer.step(learningRateAt(s, done++, total));
+            } catch (const c10::Error&) {
+                rethrowAsStepError(s.model + " training, epoch " + std::to_string(epoch) + ", step " + std::to_string(step));
+            }
+            sum += value * static_cast<double>(idx.size(0));
+            seen += idx.size(0);
+        }
+        if (seen < rows) break;  // cancelled mid-epoch: no partial epoch in the history
+        history.push_back(sum / static_cast<double>(rows));
+        if (onEpoch) onEpoch(epoch, history.back());
+    }
+    return history;
+}
+
+}  // namespace
+
+std::vector<double> trainMinibatchAdamW(const std::vector<at::Tensor>& parameters, int64_t rows,
+                                        const MinibatchSettings& s, at::Generator& shuffle, const BatchLossFn& batchLoss,
+                                        const EpochLossFn& onEpoch, const CancelToken& cancel) {
+    checkSettings(s, rows);
+    torch::optim::AdamW optimizer(parameters, torch::optim::AdamWOptions(s.lr).weight_decay(s.weightDecay));
+    return runLoop(rows, s, shuffle, batchLoss, onEpoch, cancel, {[&] { optimizer.zero_grad(); }, [&](double lr) {
+                       for (auto& group : optimizer.param_groups()) static_cast<torch::optim::AdamWOptions&>(group.options()).lr(lr);
+                       optimizer.step();
+                   }});
+}
+
+std::vector<double> trainMinibatchFlatAdamW(torch::nn::Module& module, int64_t rows, const MinibatchSettings& s,
+                                            at::Generator& shuffle, const BatchLossFn& batchLoss,
+                                            const EpochLossFn& onEpoch, const CancelToken& cancel,
+                                            AdamWState* optimizerState) {
+    checkSettings(s, rows);
+    AdamWSettings as;
+    as.lr = s.lr;
+    as.beta2 = 0.999;
+    as.weightDecay = s.weightDecay;
+    FlatAdamW optimizer(module, as);
+    // Autograd accumulates into an existing .grad in place, so these views make backward()
+    // write straight into the flat gradient buffer.
+    for (auto& p : module.named_parameters()) p.value().mutable_grad() = optimizer.gradientOf(p.key());
+    if (optimizerState && optimizerState->expAvg.defined()) optimizer.setState(*optimizerState);
+    auto history = runLoop(rows, s, shuffle, batchLoss, onEpoch, cancel,
+                           {[&] { optimizer.gradients().zero_(); }, [&](double lr) { optimizer.step(lr); }});
+    if (optimizerState) *optimizerState = optimizer.state();
+    return history;
+}
+
+}  // namespace ms

@@ -1,0 +1,54 @@
+#pragma once
+// The plain training loop the small autograd models share (SFARM, MIWAE/VAE): per epoch a seeded
+// shuffle, minibatches of row indices, AdamW on the loss the caller computes for a batch,
+// cancel checked before every step, and a non-finite loss reported with epoch and step.
+#include <ATen/core/Generator.h>
+#include <ATen/core/Tensor.h>
+#include <torch/nn/module.h>
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "core/runtime/CancelToken.h"
+#include "core/training/FlatAdamW.h"
+#include "core/training/TrainingProgress.h"
+
+namespace ms {
+
+struct MinibatchSettings {
+    int64_t epochs = 1;
+    int64_t batchSize = 1;
+    double lr = 1e-3;
+    double weightDecay = 0.0;
+    // true: the learning rate follows a cosine from lr down to 0 over the run's updates (the last
+    // updates refine instead of jittering: regression outputs come out markedly more precise);
+    // false: constant.
+    bool cosineDecay = false;
+    std::string model;  // named in error messages, e.g. "SFARM"
+};
+
+using BatchLossFn = std::function<at::Tensor(const at::Tensor& rowIndices)>;  // mean over the batch
+
+// Trains `parameters` on `rows` rows, shuffling with `shuffle` (a model may draw its own noise
+// from the same generator); returns the mean loss per row of every completed epoch.
+// Throws std::invalid_argument for bad settings and std::runtime_error when the loss diverges.
+std::vector<double> trainMinibatchAdamW(const std::vector<at::Tensor>& parameters, int64_t rows,
+                                        const MinibatchSettings& settings, at::Generator& shuffle,
+                                        const BatchLossFn& batchLoss,
+                                        const EpochLossFn& onEpoch, const CancelToken& cancel);
+
+// The same loop for a whole module with a flat-buffer AdamW (training/FlatAdamW.h): every
+// parameter and gradient lives in one contiguous tensor, so an update is a handful of kernels
+// instead of ~10 per parameter tensor. For deep nets with many small tensors (the diffusion
+// U-Net) the per-tensor update dominates a step, on a GPU most of all. Same AdamW semantics
+// (betas 0.9 / 0.999, eps 1e-8, decoupled weight decay).
+// optimizerState (optional, in and out): moment estimates to start from when defined (resuming a
+// run), and the optimizer's state when training stops (finished or cancelled), for a checkpoint.
+std::vector<double> trainMinibatchFlatAdamW(torch::nn::Module& module, int64_t rows, const MinibatchSettings& settings,
+                                            at::Generator& shuffle, const BatchLossFn& batchLoss,
+                                            const EpochLossFn& onEpoch, const CancelToken& cancel,
+                                            AdamWState* optimizerState = nullptr);
+
+}  // namespace ms

@@ -1,0 +1,114 @@
+#include "mcvae/McVaeFusedStep.h"
+
+#include <ATen/ATen.h>
+#include <c10/core/GradMode.h>
+
+namespace ms::mcvae {
+namespace {
+constexpr double kSeluAlpha = 1.6732632423543772848170429916717;
+constexpr double kSeluScale = 1.0507009873554804934193349852946;
+}  // namespace
+
+McVaeFusedStep::McVaeFusedStep(McVae model, AdamWSettings settings, double klWeight)
+    : m_model(std::move(model)), m_optimizer(*m_model, settings), m_klWeight(klWeight) {
+    m_encoder = collectLayers(m_model->encoderLayers(), m_model->encoderActivations(), "enc");
+    m_decoder = collectLayers(m_model->decoderLayers(), m_model->decoderActivations(), "dec");
+    m_gradTable = m_optimizer.gradientOf("conditions.table");
+    m_gradNumWeight = m_optimizer.gradientOf("conditions.num_weight");
+    m_gradNumBias = m_optimizer.gradientOf("conditions.num_bias");
+    m_gradNumMissing = m_optimizer.gradientOf("conditions.num_missing");
+}
+
+std::vector<McVaeFusedStep::LayerRef> McVaeFusedStep::collectLayers(const std::vector<torch::nn::Linear>& layers,
+                                                                   const std::vector<bool>& activation,
+                                                                   const std::string& prefix) {
+    std::vector<LayerRef> refs;
+    for (size_t i = 0; i < layers.size(); ++i) {
+        const std::string name = prefix + std::to_string(i);
+        refs.push_back({layers[i]->weight, layers[i]->bias, m_optimizer.gradientOf(name + ".weight"),
+                        m_optimizer.gradientOf(name + ".bias"), activation[i]});
+    }
+    return refs;
+}
+
+at::Tensor McVaeFusedStep::forwardMlp(const std::vector<LayerRef>& layers, at::Tensor h,
+                                      std::vector<at::Tensor>& inputs) {
+    inputs.clear();
+    for (size_t i = 0; i < layers.size(); ++i) {
+        inputs.push_back(h);
+        h = at::addmm(layers[i].bias, h, layers[i].weight.t());
+        if (layers[i].activation) h = at::selu(h);
+    }
+    return h;
+}
+
+at::Tensor McVaeFusedStep::backwardMlp(const std::vector<LayerRef>& layers, at::Tensor grad,
+                                       const std::vector<at::Tensor>& inputs, bool needInputGrad) {
+    for (size_t k = layers.size(); k-- > 0;) {
+        at::Tensor gradWeight = layers[k].gradWeight, gradBias = layers[k].gradBias;  // handles
+        at::mm_out(gradWeight, grad.t(), inputs[k]);
+        at::sum_out(gradBias, grad, {0});
+        if (k == 0 && !needInputGrad) return {};
+        at::Tensor gradIn = at::mm(grad, layers[k].weight);
+        // inputs[k] is the output of layer k - 1; through SELU, the derivative from its result.
+        grad = k > 0 && layers[k - 1].activation
+                   ? at::elu_backward(gradIn, kSeluAlpha, kSeluScale, 1.0, /*is_result=*/true, inputs[k])
+                   : gradIn;
+    }
+    return grad;
+}
+
+at::Tensor McVaeFusedStep::computeGradients(const at::Tensor& x, const ConditionInput& c, const at::Tensor& eps) {
+    c10::NoGradGuard noGrad;
+    const int64_t batch = x.size(0);
+    const int64_t latent = m_model->config().latentDim;
+    const auto& emb = m_model->conditionEmbedding();
+    const double b = m_klWeight;
+
+    // Forward.
+    const at::Tensor stats = forwardMlp(m_encoder, x, m_encInputs);
+    const at::Tensor mu = stats.narrow(1, 0, latent);
+    const at::Tensor logvar = stats.narrow(1, latent, latent);
+    const at::Tensor var = at::exp(logvar);
+    const at::Tensor std = at::sqrt(var);
+    const at::Tensor z = at::addcmul(mu, eps, std);
+    const at::Tensor tableIndex = emb->categoricalCount() > 0 ? emb->tableIndex(c.categorical) : at::Tensor();
+    const at::Tensor decoded = forwardMlp(m_decoder, at::cat({z, emb->forward(c)}, 1), m_decInputs);
+    const at::Tensor diff = decoded - x;
+
+    // Losses, kept on the device: SSE and KL = 0.5 * sum(mu^2 + var - 1 - logvar) / B.
+    const at::Tensor sse = diff.square().sum();
+    const at::Tensor kl = (mu.square() + var - logvar).sum().sub_(static_cast<double>(mu.numel())).mul_(0.5 / batch);
+
+    // Backward.
+    const at::Tensor gradDecIn = backwardMlp(m_decoder, diff * (2.0 * (1.0 - b)), m_decInputs, true);
+    const at::Tensor gradZ = gradDecIn.narrow(1, 0, latent);
+    const at::Tensor gradMu = mu * (b / batch) + gradZ;
+    const at::Tensor gradLogvar = (gradZ * eps * std).mul_(0.5) + (var - 1.0).mul_(0.5 * b / batch);
+    backwardMlp(m_encoder, at::cat({gradMu, gradLogvar}, 1), m_encInputs, false);
+
+    const int64_t catWidth = emb->categoricalCount() * emb->dim();
+    if (catWidth > 0) {
+        m_gradTable.zero_();
+        m_gradTable.index_add_(0, tableIndex.reshape(-1),
+                               gradDecIn.narrow(1, latent, catWidth).reshape({-1, emb->dim()}));
+    }
+    if (emb->numericalCount() > 0) {
+        const at::Tensor gradNum =
+            gradDecIn.narrow(1, latent + catWidth, emb->numericalCount() * emb->dim()).reshape({batch, -1, emb->dim()});
+        const at::Tensor known = c.numericalKnown.unsqueeze(2);
+        const at::Tensor gradKnown = gradNum * known;
+        at::sum_out(m_gradNumWeight, gradKnown * c.numerical.unsqueeze(2), {0});
+        at::sum_out(m_gradNumBias, gradKnown, {0});
+        at::sum_out(m_gradNumMissing, gradNum - gradKnown, {0});
+    }
+    return at::stack({sse, kl});
+}
+
+at::Tensor McVaeFusedStep::step(const at::Tensor& x, const ConditionInput& c, const at::Tensor& eps, double lr) {
+    at::Tensor losses = computeGradients(x, c, eps);
+    m_optimizer.step(lr);
+    return losses;
+}
+
+}  // namespace ms::mcvae
