@@ -1,7 +1,9 @@
 #pragma once
 // Shared helpers of the maskstudio-cli commands: JSON on the last line, human tables otherwise.
+#include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -10,6 +12,22 @@
 #include "mcvae/SparsityEvaluation.h"
 
 namespace ms::cli {
+
+// Every command is an options struct (its fields with their defaults, `void addTo(CLI::App*)`
+// declaring the options, `void validate() const` for what CLI11's checks cannot say, throwing
+// CLI::ValidationError naming the option) and a function that runs it. The defaults shown by
+// --help are the fields' own (CLI11 captures them), never written into help strings.
+template <typename Options, typename Run>
+CLI::App* addCommand(CLI::App* parent, const std::string& name, const std::string& description, Run run) {
+    CLI::App* cmd = parent->add_subcommand(name, description);
+    auto options = std::make_shared<Options>();
+    options->addTo(cmd);
+    cmd->callback([options, run] {
+        options->validate();
+        run(*options);
+    });
+    return cmd;
+}
 
 // Every command that reports numbers prints one JSON object on its last line with --json.
 void printJsonLine(const nlohmann::json& j);

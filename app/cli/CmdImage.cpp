@@ -1,9 +1,13 @@
 // maskstudio-cli image: the image models (mcLDM) — render a data set, train, sample, inpaint,
 // evaluate, benchmark. Image files need the OpenCV imaging target; packed data sets (.mspack)
 // and the benchmark work without it (e.g. on a headless GPU server).
+#include <cstdint>
 #include <filesystem>
 #include <iostream>
 #include <sstream>
+#include <stdexcept>
+#include <string>
+#include <vector>
 
 #include "api/ImageEvaluation.h"
 #include "api/ImageSession.h"
@@ -31,7 +35,7 @@ namespace fs = std::filesystem;
 
 struct ImageInput {
     std::string images;      // folder or .mspack
-    std::string conditions;  // CSV (default: <folder>/conditions.csv)
+    std::string conditions;  // CSV (empty: <folder>/conditions.csv)
     std::string imageColumn;
     bool stop = false;
     bool resize = false;
@@ -40,8 +44,8 @@ struct ImageInput {
 
 void addImageInputOptions(CLI::App* cmd, ImageInput& in) {
     cmd->add_option("--images", in.images, "image folder, or a packed data set (.mspack)")->required();
-    cmd->add_option("--conditions", in.conditions, "conditions CSV (default: <folder>/conditions.csv)");
-    cmd->add_option("--image-column", in.imageColumn, "CSV column naming the image files (default: file/image/filename/path)");
+    cmd->add_option("--conditions", in.conditions, "conditions CSV (empty: <folder>/conditions.csv)");
+    cmd->add_option("--image-column", in.imageColumn, "CSV column naming the image files (empty: file/image/filename/path)");
     cmd->add_flag("--stop-on-problem", in.stop, "stop at the first bad image or row instead of skipping it");
     cmd->add_flag("--resize", in.resize, "resize images of another size instead of skipping them");
     cmd->add_option("--channels", in.channels, "1 (grey) or 3 (colour)")->check(CLI::IsMember({1, 3}));
@@ -101,246 +105,283 @@ api::ImagePixels readModelImage(const std::string& path, int channels, int size)
 }
 #endif
 
-void addRender(CLI::App* image) {
-    auto* cmd = image->add_subcommand("render", "Render a keypoint CSV (synthetic or GeoBIKED) into an image data set");
-    struct Opts { std::string data, preset, out; int size = 64; std::size_t limit = 0; };
-    auto o = std::make_shared<Opts>();
-    cmd->add_option("--data", o->data, "keypoint CSV (e.g. models/bike.csv or ../shared/data/geobiked/df_parameters_final.csv)")->required();
-    cmd->add_option("--preset", o->preset, "preset for the CSV's columns (e.g. geobiked, bike)");
-    cmd->add_option("--size", o->size, "image size in pixels (square)")->check(CLI::Range(16, 1024));
-    cmd->add_option("--limit", o->limit, "render only the first N rows");
-    cmd->add_option("--out", o->out, "output folder: PNGs, conditions.csv and images.mspack")->required();
-    cmd->callback([o] {
+struct ImageRenderOptions {
+    std::string data;
+    std::string preset;
+    int size = 64;
+    std::size_t limit = 0;
+    std::string out;
+
+    void addTo(CLI::App* cmd) {
+        cmd->add_option("--data", data, "keypoint CSV (e.g. models/bike.csv or ../shared/data/geobiked/df_parameters_final.csv)")
+            ->required();
+        cmd->add_option("--preset", preset, "preset for the CSV's columns (e.g. geobiked, bike)");
+        cmd->add_option("--size", size, "image size in pixels (square)")->check(CLI::Range(16, 1024));
+        cmd->add_option("--limit", limit, "render only the first N rows");
+        cmd->add_option("--out", out, "output folder: PNGs, conditions.csv and images.mspack")->required();
+    }
+    void validate() const {}
+};
+
+void runImageRender([[maybe_unused]] const ImageRenderOptions& o) {
 #ifdef MASKSTUDIO_HAVE_IMAGING
-        initTorchRuntime(1);
-        const mcvae::PreparedData data = mcvae::prepareData(o->data, "", mcvae::loadPreset(o->preset.empty() ? "default" : o->preset));
-        const imaging::RenderedImageSet r = imaging::renderDesignImageSet(data.schema, data.table, o->size, o->limit);
-        imaging::writeImageFolder(r.images, o->out);
-        ImageSet packed = r.images;
-        packed.source = o->out;
-        saveImagePack(packed, (fs::path(o->out) / "images.mspack").string());
-        std::cout << "rendered " << r.images.count() << " images of " << o->size << " px into " << o->out
-                  << " (frame x " << fixed(r.frame.minX, 1) << ".." << fixed(r.frame.minX + r.frame.size, 1) << ", y "
-                  << fixed(r.frame.minY, 1) << ".." << fixed(r.frame.minY + r.frame.size, 1) << " mm)\n";
+    initTorchRuntime(1);
+    const mcvae::PreparedData data = mcvae::prepareData(o.data, "", mcvae::loadPreset(o.preset.empty() ? "default" : o.preset));
+    const imaging::RenderedImageSet r = imaging::renderDesignImageSet(data.schema, data.table, o.size, o.limit);
+    imaging::writeImageFolder(r.images, o.out);
+    ImageSet packed = r.images;
+    packed.source = o.out;
+    saveImagePack(packed, (fs::path(o.out) / "images.mspack").string());
+    std::cout << "rendered " << r.images.count() << " images of " << o.size << " px into " << o.out
+              << " (frame x " << fixed(r.frame.minX, 1) << ".." << fixed(r.frame.minX + r.frame.size, 1) << ", y "
+              << fixed(r.frame.minY, 1) << ".." << fixed(r.frame.minY + r.frame.size, 1) << " mm)\n";
 #else
-        needImaging("image render");
+    needImaging("image render");
 #endif
-    });
 }
 
-void addTrain(CLI::App* image) {
-    auto* cmd = image->add_subcommand("train", "Train an image model (KL autoencoder + mcLDM) on images with conditions");
-    auto in = std::make_shared<ImageInput>();
-    auto r = std::make_shared<api::ImageTrainRequest>();
-    auto sparsity = std::make_shared<std::string>();
-    auto mult = std::make_shared<std::string>();
-    auto threads = std::make_shared<int>(0);
-    auto json = std::make_shared<bool>(false);
-    addImageInputOptions(cmd, *in);
-    cmd->add_option("--out", r->outPath, "image model to write (.msi)")->required();
-    cmd->add_option("--preset", r->preset, "preset for the conditions' columns (e.g. geobiked)");
-    cmd->add_option("--device", r->device, "cpu, cuda or auto");
-    cmd->add_option("--threads", *threads, "CPU threads (default: all cores)");
-    cmd->add_option("--seed", r->seed, "split and training seed");
-    cmd->add_option("--test-fraction", r->testFraction, "held-out fraction (recorded for image eval)");
-    cmd->add_option("--ae-epochs", r->aeEpochs, "autoencoder epochs");
-    cmd->add_option("--ae-factor", r->aeFactor, "autoencoder downsampling, 4 or 8")->check(CLI::IsMember({4, 8}));
-    cmd->add_option("--encoder", r->encoderScript, "TorchScript encoder (instead of training an autoencoder)");
-    cmd->add_option("--decoder", r->decoderScript, "TorchScript decoder");
-    cmd->add_option("--epochs", r->epochs, "mcLDM epochs");
-    cmd->add_option("--batch", r->batchSize, "batch size");
-    cmd->add_option("--lr", r->lr, "mcLDM learning rate");
-    cmd->add_option("--base", r->baseChannels, "U-Net base channels (paper: 64)");
-    cmd->add_option("--mult", *mult, "U-Net channel multipliers per level, e.g. 1,2,2,4");
-    cmd->add_option("--sparsity", *sparsity, "sparsity schedule KIND:START[:END] (default linear:0.1:0.25)");
-    cmd->add_option("--resume", r->resumeFrom, "continue this run (same data) up to --epochs mcLDM epochs in total");
-    cmd->add_option("--fine-tune-from", r->fineTuneFrom, "start from this model's first stage and U-Net (same conditions)");
-    cmd->add_flag("--fine-tune-first-stage", r->fineTuneFirstStage, "with --fine-tune-from: also train its autoencoder --ae-epochs epochs");
-    cmd->add_flag("--json", *json, "print a JSON summary on the last line");
-    cmd->callback([=] {
-        initTorchRuntime(*threads);
-        if (!sparsity->empty()) r->sparsity = parseSchedule(*sparsity);
-        if (!mult->empty()) {
-            r->channelMult.clear();
-            for (double m : parseList(*mult)) r->channelMult.push_back(static_cast<int64_t>(m));
-        }
-        const ImageSet images = loadImageInput(*in);
-        const CancelToken& cancel = cancelOnInterrupt();
-        const api::ImageTrainResult res = api::trainImageModel(images, *r, [](const api::ImageTrainProgress& p) {
-            if (p.epoch == p.epochs || p.epoch % 5 == 0)
-                std::cerr << p.stage << " epoch " << p.epoch << "/" << p.epochs << " loss " << fixed(p.loss, 5) << " ("
-                          << fixed(p.elapsedSeconds, 1) << " s)\n";
-        }, cancel);
-        restoreInterrupt();
-        if (res.cancelled) {
-            if (res.modelPath.empty()) std::cout << "cancelled during the autoencoder stage: nothing was written\n";
-            else std::cout << "cancelled after " << res.completedEpochs << " mcLDM epochs: checkpoint " << res.modelPath
-                           << " (continue with --resume " << res.modelPath << ")\n";
-            return;
-        }
-        std::cout << "trained " << res.modelPath << " on " << res.trainRows << " images (" << res.testRows << " held out) on "
-                  << res.deviceName << ": autoencoder " << fixed(res.autoencoderSeconds, 1) << " s (held-out MSE "
-                  << fixed(res.reconstructionMse, 5) << "), mcLDM " << fixed(res.ldmSeconds, 1) << " s, final loss "
-                  << fixed(res.ldmLoss.empty() ? 0.0 : res.ldmLoss.back(), 5) << "\n";
-        if (*json)
-            printJsonLine({{"model", res.modelPath}, {"device", res.deviceName}, {"train_rows", res.trainRows},
-                           {"test_rows", res.testRows}, {"autoencoder_seconds", res.autoencoderSeconds},
-                           {"ldm_seconds", res.ldmSeconds}, {"reconstruction_mse", res.reconstructionMse},
-                           {"latent_scale", res.latentScale}, {"completed_epochs", res.completedEpochs},
-                           {"autoencoder_loss", res.autoencoderLoss},
-                           {"ldm_loss", res.ldmLoss}});
-    });
+struct ImageTrainOptions {
+    ImageInput input;
+    api::ImageTrainRequest request;
+    int threads = 0;
+    std::string mult;      // empty: the request's channelMult
+    std::string sparsity;  // empty: the request's schedule
+    bool json = false;
+
+    void addTo(CLI::App* cmd) {
+        addImageInputOptions(cmd, input);
+        cmd->add_option("--out", request.outPath, "image model to write (.msi)")->required();
+        cmd->add_option("--preset", request.preset, "preset for the conditions' columns (e.g. geobiked)");
+        cmd->add_option("--device", request.device, "cpu, cuda or auto");
+        cmd->add_option("--threads", threads, "CPU threads (0: all cores)");
+        cmd->add_option("--seed", request.seed, "split and training seed");
+        cmd->add_option("--test-fraction", request.testFraction, "held-out fraction (recorded for image eval)");
+        cmd->add_option("--ae-epochs", request.aeEpochs, "autoencoder epochs");
+        cmd->add_option("--ae-factor", request.aeFactor, "autoencoder downsampling, 4 or 8")->check(CLI::IsMember({4, 8}));
+        cmd->add_option("--encoder", request.encoderScript, "TorchScript encoder (instead of training an autoencoder)");
+        cmd->add_option("--decoder", request.decoderScript, "TorchScript decoder");
+        cmd->add_option("--epochs", request.epochs, "mcLDM epochs");
+        cmd->add_option("--batch", request.batchSize, "batch size");
+        cmd->add_option("--lr", request.lr, "mcLDM learning rate");
+        cmd->add_option("--base", request.baseChannels, "U-Net base channels (paper: 64)");
+        cmd->add_option("--mult", mult, "U-Net channel multipliers per level, e.g. 1,2,2,4");
+        cmd->add_option("--sparsity", sparsity, "sparsity schedule KIND:START[:END] (empty: " + request.sparsity.describe() + ")");
+        cmd->add_option("--resume", request.resumeFrom, "continue this run (same data) up to --epochs mcLDM epochs in total");
+        cmd->add_option("--fine-tune-from", request.fineTuneFrom, "start from this model's first stage and U-Net (same conditions)");
+        cmd->add_flag("--fine-tune-first-stage", request.fineTuneFirstStage,
+                      "with --fine-tune-from: also train its autoencoder --ae-epochs epochs");
+        cmd->add_flag("--json", json, "print a JSON summary on the last line");
+    }
+    void validate() const {}  // resume vs fine-tune: the engine says why they exclude each other
+};
+
+void runImageTrain(const ImageTrainOptions& o) {
+    initTorchRuntime(o.threads);
+    api::ImageTrainRequest request = o.request;
+    if (!o.sparsity.empty()) request.sparsity = parseSchedule(o.sparsity);
+    if (!o.mult.empty()) {
+        request.channelMult.clear();
+        for (double m : parseList(o.mult)) request.channelMult.push_back(static_cast<int64_t>(m));
+    }
+    const ImageSet images = loadImageInput(o.input);
+    const CancelToken& cancel = cancelOnInterrupt();
+    const api::ImageTrainResult res = api::trainImageModel(images, request, [](const api::ImageTrainProgress& p) {
+        if (p.epoch == p.epochs || p.epoch % 5 == 0)
+            std::cerr << p.stage << " epoch " << p.epoch << "/" << p.epochs << " loss " << fixed(p.loss, 5) << " ("
+                      << fixed(p.elapsedSeconds, 1) << " s)\n";
+    }, cancel);
+    restoreInterrupt();
+    if (res.cancelled) {
+        if (res.modelPath.empty()) std::cout << "cancelled during the autoencoder stage: nothing was written\n";
+        else std::cout << "cancelled after " << res.completedEpochs << " mcLDM epochs: checkpoint " << res.modelPath
+                       << " (continue with --resume " << res.modelPath << ")\n";
+        return;
+    }
+    std::cout << "trained " << res.modelPath << " on " << res.trainRows << " images (" << res.testRows << " held out) on "
+              << res.deviceName << ": autoencoder " << fixed(res.autoencoderSeconds, 1) << " s (held-out MSE "
+              << fixed(res.reconstructionMse, 5) << "), mcLDM " << fixed(res.ldmSeconds, 1) << " s, final loss "
+              << fixed(res.ldmLoss.empty() ? 0.0 : res.ldmLoss.back(), 5) << "\n";
+    if (o.json)
+        printJsonLine({{"model", res.modelPath}, {"device", res.deviceName}, {"train_rows", res.trainRows},
+                       {"test_rows", res.testRows}, {"autoencoder_seconds", res.autoencoderSeconds},
+                       {"ldm_seconds", res.ldmSeconds}, {"reconstruction_mse", res.reconstructionMse},
+                       {"latent_scale", res.latentScale}, {"completed_epochs", res.completedEpochs},
+                       {"autoencoder_loss", res.autoencoderLoss},
+                       {"ldm_loss", res.ldmLoss}});
 }
 
-void addSample(CLI::App* image) {
-    auto* cmd = image->add_subcommand("sample", "Generate images for a set of conditions (NAME=VALUE; others unknown)");
-    auto model = std::make_shared<std::string>();
-    auto out = std::make_shared<std::string>();
-    auto device = std::make_shared<std::string>("auto");
-    auto assignments = std::make_shared<std::vector<std::string>>();
-    auto r = std::make_shared<api::ImageSampleRequest>();
-    cmd->add_option("--model", *model, "image model (.msi)")->required();
-    cmd->add_option("conditions", *assignments, "NAME=VALUE conditions");
-    cmd->add_option("--n", r->count, "number of images")->check(CLI::Range(1, 1024));
-    addSamplerOptions(cmd, *r);
-    cmd->add_option("--device", *device, "cpu, cuda or auto");
-    cmd->add_option("--out", *out, "output prefix: PREFIX.png or PREFIX-<i>.png")->required();
-    cmd->callback([=] {
-        initTorchRuntime(0);
-        api::ImageSession session;
-        session.load(*model, *device);
-        r->conditions = parseConditionAssignments(session.schema(), *assignments);
-        const api::ImageSampleResult res = session.generate(*r);
-        std::cout << "generated " << res.images.count << " image(s) in " << fixed(res.seconds * 1000.0, 1) << " ms ("
-                  << r->sampler << ", " << r->steps << " steps)\n";
+struct ImageSampleOptions {
+    std::string model;
+    std::vector<std::string> assignments;
+    api::ImageSampleRequest request;
+    std::string device = "auto";
+    std::string out;
+
+    void addTo(CLI::App* cmd) {
+        cmd->add_option("--model", model, "image model (.msi)")->required();
+        cmd->add_option("conditions", assignments, "NAME=VALUE conditions");
+        cmd->add_option("--n", request.count, "number of images")->check(CLI::Range(1, 1024));
+        addSamplerOptions(cmd, request);
+        cmd->add_option("--device", device, "cpu, cuda or auto");
+        cmd->add_option("--out", out, "output prefix: PREFIX.png or PREFIX-<i>.png")->required();
+    }
+    void validate() const {}
+};
+
+void runImageSample(const ImageSampleOptions& o) {
+    initTorchRuntime(0);
+    api::ImageSession session;
+    session.load(o.model, o.device);
+    api::ImageSampleRequest request = o.request;
+    request.conditions = parseConditionAssignments(session.schema(), o.assignments);
+    const api::ImageSampleResult res = session.generate(request);
+    std::cout << "generated " << res.images.count << " image(s) in " << fixed(res.seconds * 1000.0, 1) << " ms ("
+              << request.sampler << ", " << request.steps << " steps)\n";
 #ifdef MASKSTUDIO_HAVE_IMAGING
-        writeImages(res.images, *out);
+    writeImages(res.images, o.out);
 #else
-        needImaging("writing PNG files");
+    needImaging("writing PNG files");
 #endif
-    });
 }
 
-void addInpaint(CLI::App* image) {
-    auto* cmd = image->add_subcommand("inpaint", "Re-generate the masked region of an image (RePaint)");
-    struct Opts { std::string model, image, mask, out, device = "auto"; };
-    auto o = std::make_shared<Opts>();
-    auto assignments = std::make_shared<std::vector<std::string>>();
-    auto r = std::make_shared<api::ImageSampleRequest>();
-    cmd->add_option("--model", o->model, "image model (.msi)")->required();
-    cmd->add_option("--image", o->image, "image to edit (PNG of the model's size)")->required();
-    cmd->add_option("--mask", o->mask, "mask PNG: white = re-generate")->required();
-    cmd->add_option("conditions", *assignments, "NAME=VALUE conditions");
-    cmd->add_option("--seed", r->seed, "noise seed");
-    cmd->add_option("--steps", r->repaintSteps, "respaced DDPM steps");
-    cmd->add_option("--jump", r->jumpLength, "RePaint jump length");
-    cmd->add_option("--resamples", r->resamples, "RePaint resamples per jump (1 = none)");
-    cmd->add_option("--guidance", r->guidance, "classifier-free guidance scale");
-    cmd->add_option("--device", o->device, "cpu, cuda or auto");
-    cmd->add_option("--out", o->out, "output PNG prefix")->required();
-    cmd->callback([=] {
+struct ImageInpaintOptions {
+    std::string model;
+    std::string image;
+    std::string mask;
+    std::vector<std::string> assignments;
+    api::ImageSampleRequest request;
+    std::string device = "auto";
+    std::string out;
+
+    void addTo(CLI::App* cmd) {
+        cmd->add_option("--model", model, "image model (.msi)")->required();
+        cmd->add_option("--image", image, "image to edit (PNG of the model's size)")->required();
+        cmd->add_option("--mask", mask, "mask PNG: white = re-generate")->required();
+        cmd->add_option("conditions", assignments, "NAME=VALUE conditions");
+        cmd->add_option("--seed", request.seed, "noise seed");
+        cmd->add_option("--steps", request.repaintSteps, "respaced DDPM steps");
+        cmd->add_option("--jump", request.jumpLength, "RePaint jump length");
+        cmd->add_option("--resamples", request.resamples, "RePaint resamples per jump (1 = none)");
+        cmd->add_option("--guidance", request.guidance, "classifier-free guidance scale");
+        cmd->add_option("--device", device, "cpu, cuda or auto");
+        cmd->add_option("--out", out, "output PNG prefix")->required();
+    }
+    void validate() const {}
+};
+
+void runImageInpaint([[maybe_unused]] const ImageInpaintOptions& o) {
 #ifdef MASKSTUDIO_HAVE_IMAGING
-        initTorchRuntime(0);
-        api::ImageSession session;
-        session.load(o->model, o->device);
-        r->conditions = parseConditionAssignments(session.schema(), *assignments);
-        const int size = static_cast<int>(session.imageSize());
-        const api::ImagePixels base = readModelImage(o->image, static_cast<int>(session.imageChannels()), size);
-        const api::ImagePixels mask = readModelImage(o->mask, 1, size);
-        const api::ImageSampleResult res = session.inpaint(*r, base, mask);
-        std::cout << "inpainted in " << fixed(res.seconds, 2) << " s (" << res.stepsDone << " denoising steps)\n";
-        writeImages(res.images, o->out);
+    initTorchRuntime(0);
+    api::ImageSession session;
+    session.load(o.model, o.device);
+    api::ImageSampleRequest request = o.request;
+    request.conditions = parseConditionAssignments(session.schema(), o.assignments);
+    const int size = static_cast<int>(session.imageSize());
+    const api::ImagePixels base = readModelImage(o.image, static_cast<int>(session.imageChannels()), size);
+    const api::ImagePixels mask = readModelImage(o.mask, 1, size);
+    const api::ImageSampleResult res = session.inpaint(request, base, mask);
+    std::cout << "inpainted in " << fixed(res.seconds, 2) << " s (" << res.stepsDone << " denoising steps)\n";
+    writeImages(res.images, o.out);
 #else
-        needImaging("image inpaint");
+    needImaging("image inpaint");
 #endif
-    });
 }
 
-void addEval(CLI::App* image) {
-    auto* cmd = image->add_subcommand("eval", "MSE / SSIM per inference sparsity and controllability on held-out images");
-    auto in = std::make_shared<ImageInput>();
-    auto r = std::make_shared<api::ImageEvalRequest>();
-    auto sparsities = std::make_shared<std::string>();
-    auto json = std::make_shared<bool>(false);
-    addImageInputOptions(cmd, *in);
-    cmd->add_option("--model", r->modelPath, "image model (.msi)")->required();
-    cmd->add_option("--rows", r->rows, "held-out images to evaluate");
-    cmd->add_option("--sparsities", *sparsities, "comma-separated inference sparsities (empty: 0,0.1,...,0.9)");
-    cmd->add_option("--sampler", r->sampler, "ddim or ddpm");
-    cmd->add_option("--steps", r->steps, "sampler steps");
-    cmd->add_option("--guidance", r->guidance, "classifier-free guidance scale");
-    cmd->add_option("--seed", r->seed, "mask and noise seed");
-    cmd->add_option("--classifier-epochs", r->classifierEpochs, "epochs of the controllability classifier");
-    cmd->add_option("--device", r->device, "cpu, cuda or auto");
-    cmd->add_flag("--json", *json, "print the table as JSON on the last line");
-    cmd->callback([=] {
-        initTorchRuntime(0);
-        if (!sparsities->empty()) r->sparsities = parseList(*sparsities);
-        const api::ImageEvalReport rep = api::evaluateImageModel(loadImageInput(*in), *r);
-        std::cout << rep.testImages << " held-out images, " << r->sampler << " " << r->steps << " steps, guidance "
-                  << r->guidance << ", on " << rep.device << ", " << fixed(rep.seconds, 1) << " s\n";
-        std::cout << "classifier accuracy on the real held-out images:";
-        for (std::size_t i = 0; i < rep.categoricalNames.size(); ++i)
-            std::cout << " " << rep.categoricalNames[i] << " " << fixed(rep.classifierRealAccuracy[i], 3) << ";";
-        std::cout << "\n\n";
-        std::vector<std::vector<std::string>> rows;
-        nlohmann::json j = nlohmann::json::array();
-        for (const auto& row : rep.rows) {
-            std::vector<std::string> cells{fixed(row.sparsity, 1), fixed(row.mse, 4) + " ± " + fixed(row.mseSd, 4),
-                                           fixed(row.ssim, 4) + " ± " + fixed(row.ssimSd, 4), fixed(row.controllability, 3)};
-            for (double a : row.perCondition) cells.push_back(a < 0 ? "-" : fixed(a, 3));
-            rows.push_back(cells);
-            j.push_back({{"sparsity", row.sparsity}, {"mse", row.mse}, {"mse_sd", row.mseSd}, {"ssim", row.ssim},
-                         {"ssim_sd", row.ssimSd}, {"controllability", row.controllability}, {"per_condition", row.perCondition}});
-        }
-        std::vector<std::string> header{"sparsity", "MSE", "SSIM", "controllability"};
-        for (const auto& n : rep.categoricalNames) header.push_back(n);
-        printTable(header, rows);
-        if (*json)
-            printJsonLine({{"rows", j}, {"conditions", rep.categoricalNames}, {"classifier_real", rep.classifierRealAccuracy},
-                           {"test_images", rep.testImages}, {"device", rep.device}, {"seconds", rep.seconds}});
-    });
+struct ImageEvalOptions {
+    ImageInput input;
+    api::ImageEvalRequest request;
+    std::string sparsities;  // empty: the request's
+    bool json = false;
+
+    void addTo(CLI::App* cmd) {
+        addImageInputOptions(cmd, input);
+        cmd->add_option("--model", request.modelPath, "image model (.msi)")->required();
+        cmd->add_option("--rows", request.rows, "held-out images to evaluate");
+        cmd->add_option("--sparsities", sparsities, "comma-separated inference sparsities (empty: 0,0.1,...,0.9)");
+        cmd->add_option("--sampler", request.sampler, "ddim or ddpm");
+        cmd->add_option("--steps", request.steps, "sampler steps");
+        cmd->add_option("--guidance", request.guidance, "classifier-free guidance scale");
+        cmd->add_option("--seed", request.seed, "mask and noise seed");
+        cmd->add_option("--classifier-epochs", request.classifierEpochs, "epochs of the controllability classifier");
+        cmd->add_option("--device", request.device, "cpu, cuda or auto");
+        cmd->add_flag("--json", json, "print the table as JSON on the last line");
+    }
+    void validate() const {}
+};
+
+void runImageEval(const ImageEvalOptions& o) {
+    initTorchRuntime(0);
+    api::ImageEvalRequest request = o.request;
+    if (!o.sparsities.empty()) request.sparsities = parseList(o.sparsities);
+    const api::ImageEvalReport rep = api::evaluateImageModel(loadImageInput(o.input), request);
+    std::cout << rep.testImages << " held-out images, " << request.sampler << " " << request.steps << " steps, guidance "
+              << request.guidance << ", on " << rep.device << ", " << fixed(rep.seconds, 1) << " s\n";
+    std::cout << "classifier accuracy on the real held-out images:";
+    for (std::size_t i = 0; i < rep.categoricalNames.size(); ++i)
+        std::cout << " " << rep.categoricalNames[i] << " " << fixed(rep.classifierRealAccuracy[i], 3) << ";";
+    std::cout << "\n\n";
+    std::vector<std::vector<std::string>> rows;
+    nlohmann::json j = nlohmann::json::array();
+    for (const auto& row : rep.rows) {
+        std::vector<std::string> cells{fixed(row.sparsity, 1), fixed(row.mse, 4) + " ± " + fixed(row.mseSd, 4),
+                                       fixed(row.ssim, 4) + " ± " + fixed(row.ssimSd, 4), fixed(row.controllability, 3)};
+        for (double a : row.perCondition) cells.push_back(a < 0 ? "-" : fixed(a, 3));
+        rows.push_back(cells);
+        j.push_back({{"sparsity", row.sparsity}, {"mse", row.mse}, {"mse_sd", row.mseSd}, {"ssim", row.ssim},
+                     {"ssim_sd", row.ssimSd}, {"controllability", row.controllability}, {"per_condition", row.perCondition}});
+    }
+    std::vector<std::string> header{"sparsity", "MSE", "SSIM", "controllability"};
+    for (const auto& n : rep.categoricalNames) header.push_back(n);
+    printTable(header, rows);
+    if (o.json)
+        printJsonLine({{"rows", j}, {"conditions", rep.categoricalNames}, {"classifier_real", rep.classifierRealAccuracy},
+                       {"test_images", rep.testImages}, {"device", rep.device}, {"seconds", rep.seconds}});
 }
 
-void addBench(CLI::App* image) {
-    auto* cmd = image->add_subcommand("bench", "Image generation speed: DDIM + decode per batch size");
-    auto s = std::make_shared<experiments::ImageBenchSettings>();
-    auto batches = std::make_shared<std::string>();
-    auto threads = std::make_shared<int>(0);
-    auto json = std::make_shared<bool>(false);
-    cmd->add_option("--model", s->modelPath, "image model (default: the default architecture, untrained)");
-    cmd->add_option("--size", s->size, "image size without --model");
-    cmd->add_option("--batches", *batches, "comma-separated batch sizes (empty: 1,4,16)");
-    cmd->add_option("--steps", s->steps, "DDIM steps");
-    cmd->add_option("--guidance", s->guidance, "guidance scale (!= 1 doubles the U-Net batch)");
-    cmd->add_option("--iterations", s->iterations, "timed calls per row (after one warm-up)");
-    cmd->add_option("--device", s->device, "cpu, cuda or auto");
-    cmd->add_option("--threads", *threads, "CPU threads (default: all cores)");
-    cmd->add_flag("--json", *json, "print the table as JSON on the last line");
-    cmd->callback([=] {
-        initTorchRuntime(*threads);
-        if (!batches->empty()) {
-            s->batches.clear();
-            for (double b : parseList(*batches)) s->batches.push_back(static_cast<int64_t>(b));
-        }
-        const experiments::ImageBenchReport r = experiments::runImageBenchmark(*s);
-        const RuntimeInfo info = runtimeInfo();
-        std::cout << r.model << ", " << r.size << " px, U-Net " << r.unetParameters / 1000 << "k parameters, DDIM " << r.steps
-                  << " steps, guidance " << s->guidance << ", " << r.device << (r.cudaGraphs ? " (CUDA graph)" : "") << ", " << info.intraOpThreads
-                  << " thread(s), LibTorch " << info.torchVersion << "\n";
-        std::vector<std::vector<std::string>> rows;
-        nlohmann::json j = nlohmann::json::array();
-        for (const auto& row : r.rows) {
-            rows.push_back({std::to_string(row.batch), fixed(row.p50Ms, 1), fixed(row.meanMs, 1), fixed(row.minMs, 1),
-                            fixed(row.msPerImage, 1)});
-            j.push_back({{"batch", row.batch}, {"p50_ms", row.p50Ms}, {"mean_ms", row.meanMs}, {"min_ms", row.minMs},
-                         {"ms_per_image", row.msPerImage}});
-        }
-        printTable({"batch", "p50 ms", "mean ms", "min ms", "ms / image"}, rows);
-        if (r.graphMaxAbsDiff >= 0.0)
-            std::cout << "CUDA graph vs eager sampler, max |difference| of one image: " << r.graphMaxAbsDiff << "\n";
-        if (*json) printJsonLine({{"rows", j}, {"device", r.device}, {"size", r.size}, {"steps", r.steps}});
-    });
+struct ImageBenchOptions {
+    experiments::ImageBenchSettings settings;
+    std::string batches;  // empty: the settings'
+    int threads = 0;
+    bool json = false;
+
+    void addTo(CLI::App* cmd) {
+        cmd->add_option("--model", settings.modelPath, "image model (empty: the default architecture, untrained)");
+        cmd->add_option("--size", settings.size, "image size without --model");
+        cmd->add_option("--batches", batches, "comma-separated batch sizes (empty: 1,4,16)");
+        cmd->add_option("--steps", settings.steps, "DDIM steps");
+        cmd->add_option("--guidance", settings.guidance, "guidance scale (!= 1 doubles the U-Net batch)");
+        cmd->add_option("--iterations", settings.iterations, "timed calls per row (after one warm-up)");
+        cmd->add_option("--device", settings.device, "cpu, cuda or auto");
+        cmd->add_option("--threads", threads, "CPU threads (0: all cores)");
+        cmd->add_flag("--json", json, "print the table as JSON on the last line");
+    }
+    void validate() const {}
+};
+
+void runImageBench(const ImageBenchOptions& o) {
+    initTorchRuntime(o.threads);
+    experiments::ImageBenchSettings settings = o.settings;
+    if (!o.batches.empty()) {
+        settings.batches.clear();
+        for (double b : parseList(o.batches)) settings.batches.push_back(static_cast<int64_t>(b));
+    }
+    const experiments::ImageBenchReport r = experiments::runImageBenchmark(settings);
+    const RuntimeInfo info = runtimeInfo();
+    std::cout << r.model << ", " << r.size << " px, U-Net " << r.unetParameters / 1000 << "k parameters, DDIM " << r.steps
+              << " steps, guidance " << settings.guidance << ", " << r.device << (r.cudaGraphs ? " (CUDA graph)" : "") << ", "
+              << info.intraOpThreads << " thread(s), LibTorch " << info.torchVersion << "\n";
+    std::vector<std::vector<std::string>> rows;
+    nlohmann::json j = nlohmann::json::array();
+    for (const auto& row : r.rows) {
+        rows.push_back({std::to_string(row.batch), fixed(row.p50Ms, 1), fixed(row.meanMs, 1), fixed(row.minMs, 1),
+                        fixed(row.msPerImage, 1)});
+        j.push_back({{"batch", row.batch}, {"p50_ms", row.p50Ms}, {"mean_ms", row.meanMs}, {"min_ms", row.minMs},
+                     {"ms_per_image", row.msPerImage}});
+    }
+    printTable({"batch", "p50 ms", "mean ms", "min ms", "ms / image"}, rows);
+    if (r.graphMaxAbsDiff >= 0.0)
+        std::cout << "CUDA graph vs eager sampler, max |difference| of one image: " << r.graphMaxAbsDiff << "\n";
+    if (o.json) printJsonLine({{"rows", j}, {"device", r.device}, {"size", r.size}, {"steps", r.steps}});
 }
 
 }  // namespace
@@ -348,12 +389,12 @@ void addBench(CLI::App* image) {
 void addImageCommand(CLI::App& app) {
     auto* image = app.add_subcommand("image", "Image models (mcLDM): render, train, sample, inpaint, eval, bench");
     image->require_subcommand(1);
-    addRender(image);
-    addTrain(image);
-    addSample(image);
-    addInpaint(image);
-    addEval(image);
-    addBench(image);
+    addCommand<ImageRenderOptions>(image, "render", "Render a keypoint CSV (synthetic or GeoBIKED) into an image data set", runImageRender);
+    addCommand<ImageTrainOptions>(image, "train", "Train an image model (KL autoencoder + mcLDM) on images with conditions", runImageTrain);
+    addCommand<ImageSampleOptions>(image, "sample", "Generate images for a set of conditions (NAME=VALUE; others unknown)", runImageSample);
+    addCommand<ImageInpaintOptions>(image, "inpaint", "Re-generate the masked region of an image (RePaint)", runImageInpaint);
+    addCommand<ImageEvalOptions>(image, "eval", "MSE / SSIM per inference sparsity and controllability on held-out images", runImageEval);
+    addCommand<ImageBenchOptions>(image, "bench", "Image generation speed: DDIM + decode per batch size", runImageBench);
 }
 
 }  // namespace ms::cli

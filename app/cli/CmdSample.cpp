@@ -12,49 +12,61 @@
 
 namespace ms::cli {
 
-void addSampleCommand(CLI::App& app) {
-    auto* cmd = app.add_subcommand("sample", "Generate designs for a set of conditions: PREFIX.csv, .svg, .dxf and .png");
-    auto model = std::make_shared<std::string>();
-    auto assignments = std::make_shared<std::vector<std::string>>();
-    auto n = std::make_shared<int>(1);
-    auto seed = std::make_shared<uint64_t>(0);
-    auto out = std::make_shared<std::string>();
-    auto zero = std::make_shared<bool>(false);
-    auto labels = std::make_shared<bool>(false);
-    auto json = std::make_shared<bool>(false);
-    cmd->add_option("--model", *model, "model bundle")->required();
-    cmd->add_option("conditions", *assignments, "NAME=VALUE conditions; unnamed ones are unknown");
-    cmd->add_option("--n", *n, "number of designs")->check(CLI::Range(1, 100000));
-    cmd->add_option("--seed", *seed, "latent seed");
-    cmd->add_flag("--zero-latent", *zero, "decode z = 0 (the most typical design) instead of sampling");
-    cmd->add_flag("--labels", *labels, "label keypoints in the SVG/PNG");
-    cmd->add_option("--out", *out, "output prefix")->required();
-    cmd->add_flag("--json", *json, "print the generated designs as JSON on the last line");
-    cmd->callback([=] {
-        initTorchRuntime(1);
-        mcvae::DesignGenerator gen(mcvae::loadBundle(*model));
-        mcvae::GenerationRequest req;
-        req.conditions = parseConditionAssignments(gen.schema(), *assignments);
-        req.count = *n;
-        req.seed = *seed;
-        req.latent = *zero ? mcvae::LatentMode::Zero : mcvae::LatentMode::Sample;
-        const auto designs = gen.generate(req);
-        std::vector<Drawing> drawings;
-        const DesignDetails details = designDetailsFrom(req.conditions.textByColumn(gen.schema()));
-        for (const auto& d : designs) drawings.push_back(drawDesign(gen.schema(), d, *labels, details));
-        writeDesignsCsv(gen.schema(), designs, *out + ".csv");
-        writeSvg(drawings, *out + ".svg");
-        writeDxf(drawings, *out + ".dxf");
-        std::string written = *out + ".csv, " + *out + ".svg, " + *out + ".dxf";
+namespace {
+
+struct SampleOptions {
+    std::string model;
+    std::vector<std::string> assignments;
+    int count = 1;
+    uint64_t seed = 0;
+    std::string out;
+    bool zeroLatent = false;
+    bool labels = false;
+    bool json = false;
+
+    void addTo(CLI::App* cmd) {
+        cmd->add_option("--model", model, "model bundle")->required();
+        cmd->add_option("conditions", assignments, "NAME=VALUE conditions; unnamed ones are unknown");
+        cmd->add_option("--n", count, "number of designs")->check(CLI::Range(1, 100000));
+        cmd->add_option("--seed", seed, "latent seed");
+        cmd->add_flag("--zero-latent", zeroLatent, "decode z = 0 (the most typical design) instead of sampling");
+        cmd->add_flag("--labels", labels, "label keypoints in the SVG/PNG");
+        cmd->add_option("--out", out, "output prefix")->required();
+        cmd->add_flag("--json", json, "print the generated designs as JSON on the last line");
+    }
+    void validate() const {}
+};
+
+void runSample(const SampleOptions& o) {
+    initTorchRuntime(1);
+    mcvae::DesignGenerator gen(mcvae::loadBundle(o.model));
+    mcvae::GenerationRequest req;
+    req.conditions = parseConditionAssignments(gen.schema(), o.assignments);
+    req.count = o.count;
+    req.seed = o.seed;
+    req.latent = o.zeroLatent ? mcvae::LatentMode::Zero : mcvae::LatentMode::Sample;
+    const auto designs = gen.generate(req);
+    std::vector<Drawing> drawings;
+    const DesignDetails details = designDetailsFrom(req.conditions.textByColumn(gen.schema()));
+    for (const auto& d : designs) drawings.push_back(drawDesign(gen.schema(), d, o.labels, details));
+    writeDesignsCsv(gen.schema(), designs, o.out + ".csv");
+    writeSvg(drawings, o.out + ".svg");
+    writeDxf(drawings, o.out + ".dxf");
+    std::string written = o.out + ".csv, " + o.out + ".svg, " + o.out + ".dxf";
 #ifdef MASKSTUDIO_HAVE_IMAGING
-        imaging::writeDrawingsPng(drawings, *out + ".png");
-        written += ", " + *out + ".png";
+    imaging::writeDrawingsPng(drawings, o.out + ".png");
+    written += ", " + o.out + ".png";
 #else
-        std::cerr << "note: this build has no OpenCV imaging target, so no PNG was written" << std::endl;
+    std::cerr << "note: this build has no OpenCV imaging target, so no PNG was written" << std::endl;
 #endif
-        std::cout << "wrote " << designs.size() << " design(s): " << written << std::endl;
-        if (*json) printJsonLine({{"designs", designs}, {"files", written}});
-    });
+    std::cout << "wrote " << designs.size() << " design(s): " << written << std::endl;
+    if (o.json) printJsonLine({{"designs", designs}, {"files", written}});
+}
+
+}  // namespace
+
+void addSampleCommand(CLI::App& app) {
+    addCommand<SampleOptions>(&app, "sample", "Generate designs for a set of conditions: PREFIX.csv, .svg, .dxf and .png", runSample);
 }
 
 }  // namespace ms::cli

@@ -9,27 +9,39 @@
 
 namespace ms::cli {
 
+namespace {
+
+struct SchemaOptions {
+    std::string data;
+    std::string out;
+    std::string preset = "default";
+    bool json = false;
+
+    void addTo(CLI::App* cmd) {
+        cmd->add_option("--data", data, "input CSV")->required();
+        cmd->add_option("--out", out, "write the schema as JSON (edit it, then pass --schema to train)");
+        cmd->add_option("--preset", preset, "apply a preset's column overrides (e.g. geobiked)");
+        cmd->add_flag("--json", json, "print the schema as JSON on the last line");
+    }
+    void validate() const {}
+};
+
+void runSchema(const SchemaOptions& o) {
+    const Schema schema = inferSchema(readCsvFile(o.data), mcvae::loadPreset(o.preset).columns);
+    if (!o.out.empty()) {
+        saveSchemaFile(schema, o.out);
+        std::cout << "wrote " << o.out << std::endl;
+    }
+    if (o.json)
+        printJsonLine(schemaToJson(schema));
+    else
+        std::cout << describeSchema(schema);
+}
+
+}  // namespace
+
 void addSchemaCommand(CLI::App& app) {
-    auto* cmd = app.add_subcommand("schema", "Infer a CSV's schema (keypoints, outputs, conditions) and print or save it");
-    auto data = std::make_shared<std::string>();
-    auto out = std::make_shared<std::string>();
-    auto preset = std::make_shared<std::string>("default");
-    auto json = std::make_shared<bool>(false);
-    cmd->add_option("--data", *data, "input CSV")->required();
-    cmd->add_option("--out", *out, "write the schema as JSON (edit it, then pass --schema to train)");
-    cmd->add_option("--preset", *preset, "apply a preset's column overrides (e.g. geobiked)");
-    cmd->add_flag("--json", *json, "print the schema as JSON on the last line");
-    cmd->callback([=] {
-        const Schema schema = inferSchema(readCsvFile(*data), mcvae::loadPreset(*preset).columns);
-        if (!out->empty()) {
-            saveSchemaFile(schema, *out);
-            std::cout << "wrote " << *out << std::endl;
-        }
-        if (*json)
-            printJsonLine(schemaToJson(schema));
-        else
-            std::cout << describeSchema(schema);
-    });
+    addCommand<SchemaOptions>(&app, "schema", "Infer a CSV's schema (keypoints, outputs, conditions) and print or save it", runSchema);
 }
 
 }  // namespace ms::cli

@@ -1,10 +1,13 @@
 // `sfarm design` trains the studio's design SFARM for a model's data set; `sfarm next` asks it
 // which unknown condition to specify next for a partial design (conditions and pinned keypoints).
 #include <algorithm>
+#include <cstdint>
 #include <functional>
-#include <cmath>
 #include <iostream>
 #include <limits>
+#include <stdexcept>
+#include <string>
+#include <vector>
 
 #include "app/cli/CliCommon.h"
 #include "app/cli/Commands.h"
@@ -53,112 +56,129 @@ std::string suggestionText(const Schema& schema, const sfarm::ConditionSuggestio
     return fixed(s.suggestedNumber, 4);
 }
 
+struct SfarmDesignOptions {
+    std::string model, data, out;
+    sfarm::DesignSfarmSettings settings;
+    bool json = false;
+
+    void addTo(CLI::App* cmd) {
+        cmd->add_option("--model", model, "model bundle (.msm) whose schema to use")->required();
+        cmd->add_option("--data", data, "the data set's CSV")->required();
+        cmd->add_option("--out", out, "design SFARM to write (.sfm; the studio loads <bundle>.sfm beside a bundle)")->required();
+        cmd->add_option("--epochs", settings.epochs, "epochs");
+        cmd->add_option("--hidden", settings.hidden, "MLP units per layer");
+        cmd->add_option("--lr", settings.lr, "learning rate");
+        cmd->add_option("--seed", settings.seed, "seed");
+        cmd->add_flag("--json", json, "print a JSON summary on the last line");
+    }
+    void validate() const {}
+};
+
+void runSfarmDesign(const SfarmDesignOptions& o) {
+    initTorchRuntime(1);
+    const Schema schema = mcvae::loadBundle(o.model).schema;
+    const DesignTable table = buildDesignTable(readCsvFile(o.data), schema);
+    const CancelToken& cancel = cancelOnInterrupt();
+    const Stopwatch t0;
+    double lastLoss = 0.0;
+    const sfarm::DesignSfarm model = sfarm::DesignSfarm::train(schema, table, o.settings, [&](int64_t epoch, double loss) {
+        lastLoss = loss;
+        if (epoch % 50 == 0) std::cerr << "epoch " << epoch << " loss " << fixed(loss, 4) << "\n";
+    }, cancel);
+    restoreInterrupt();
+    const double seconds = t0.seconds();
+    model.save(o.out);
+    std::cout << "trained " << o.out << ": " << table.rows << " designs, " << model.epochsTrained() << " epochs in "
+              << fixed(seconds, 1) << " s, final loss " << fixed(lastLoss, 4) << "\n";
+    if (o.json)
+        printJsonLine({{"model", o.out}, {"rows", table.rows}, {"epochs", model.epochsTrained()}, {"final_loss", lastLoss},
+                       {"seconds", seconds}});
+}
+
+struct SfarmNextOptions {
+    std::string model, target, out;
+    std::vector<std::string> conditions, pins;
+    int complete = 0;
+    uint64_t seed = 0;
+    int bench = 0;
+    bool json = false;
+
+    void addTo(CLI::App* cmd) {
+        cmd->add_option("--model", model, "design SFARM (.sfm from `sfarm design`)")->required();
+        cmd->add_option("conditions", conditions, "NAME=VALUE known conditions; unnamed ones are unknown");
+        cmd->add_option("--pin", pins, "pinned keypoint KEYPOINT=X,Y (repeatable)")->allow_extra_args(false);
+        cmd->add_option("--target", target, "a keypoint whose spread to reduce (empty: the whole design)");
+        cmd->add_option("--complete", complete, "also write N completions of the partial design (pins exact) to --out")
+            ->check(CLI::Range(1, 100000));
+        cmd->add_option("--out", out, "CSV for --complete (keypoint and output columns)");
+        cmd->add_option("--seed", seed, "seed of the completions");
+        cmd->add_option("--bench", bench, "also time the studio's per-edit work N times (ranking; 16 completions), one thread");
+        cmd->add_flag("--json", json, "print the ranking as JSON on the last line");
+    }
+    void validate() const {
+        if (complete > 0 && out.empty()) throw CLI::ValidationError("--complete", "needs --out FILE.csv");
+    }
+};
+
+void runSfarmNext(const SfarmNextOptions& o) {
+    initTorchRuntime(1);
+    const sfarm::DesignSfarm model = sfarm::DesignSfarm::load(o.model);
+    const Schema& schema = model.schema();
+    sfarm::PartialDesign partial{parseConditionAssignments(schema, o.conditions), parsePins(schema, o.pins)};
+    std::vector<int> target;
+    if (!o.target.empty()) {
+        const int k = keypointIndex(schema, o.target);
+        target = {2 * k, 2 * k + 1};
+    }
+    const double spread = model.spread(partial, target);
+    const auto ranked = model.rankUnknownConditions(partial, target);
+    std::cout << "spread of " << (o.target.empty() ? "the design" : o.target) << ": " << fixed(spread, 4)
+              << " (sum of variances, standardised units)\n";
+    std::cout << "rank  condition                             reduction  suggested\n";
+    nlohmann::json rows = nlohmann::json::array();
+    for (std::size_t i = 0; i < ranked.size(); ++i) {
+        const sfarm::ConditionSuggestion& s = ranked[i];
+        std::string name = s.column;
+        name.resize(std::max<std::size_t>(name.size(), 36), ' ');
+        std::cout << (i + 1 < 10 ? "   " : "  ") << i + 1 << "  " << name << " " << fixed(100.0 * s.spreadReduction, 1)
+                  << " %     " << suggestionText(schema, s) << "\n";
+        rows.push_back({{"condition", s.column}, {"reduction", s.spreadReduction}, {"suggested", suggestionText(schema, s)}});
+    }
+    if (o.complete > 0) {
+        const sfarm::ImputedDesigns done = model.impute(partial, o.complete, o.seed);
+        writeDesignsCsv(schema, done.designs, o.out);
+        std::cout << "wrote " << done.designs.size() << " completed design(s) to " << o.out << "\n";
+    }
+    nlohmann::json timings = nlohmann::json::object();
+    if (o.bench > 0) {
+        auto percentiles = [&](const char* what, const std::function<void()>& work) {
+            std::vector<double> ms;
+            for (int i = 0; i < o.bench; ++i) {
+                const Stopwatch t0;
+                work();
+                ms.push_back(t0.milliseconds());
+            }
+            std::sort(ms.begin(), ms.end());
+            const double p50 = ms[ms.size() / 2], p90 = ms[std::min(ms.size() - 1, ms.size() * 9 / 10)];
+            std::cout << what << ": p50 " << fixed(p50, 3) << " ms, p90 " << fixed(p90, 3) << " ms (" << o.bench << " runs)\n";
+            timings[what] = {{"p50_ms", p50}, {"p90_ms", p90}, {"runs", o.bench}};
+        };
+        percentiles("rank conditions + spread", [&] {
+            (void)model.rankUnknownConditions(partial, target);
+            (void)model.spread(partial, target);
+        });
+        percentiles("16 completions", [&] { (void)model.impute(partial, 16, 0); });
+    }
+    if (o.json) printJsonLine({{"spread", spread}, {"ranking", rows}, {"timings", timings}});
+}
+
 }  // namespace
 
 void addSfarmDesignCommands(CLI::App* sfarm) {
-    auto* design = sfarm->add_subcommand("design", "Train the studio's design SFARM (keypoints + conditions as one vector) for a model's data set");
-    struct DesignOpts { std::string model, data, out; sfarm::DesignSfarmSettings settings; bool json = false; };
-    auto d = std::make_shared<DesignOpts>();
-    design->add_option("--model", d->model, "model bundle (.msm) whose schema to use")->required();
-    design->add_option("--data", d->data, "the data set's CSV")->required();
-    design->add_option("--out", d->out, "design SFARM to write (.sfm; the studio loads <bundle>.sfm beside a bundle)")->required();
-    design->add_option("--epochs", d->settings.epochs, "epochs");
-    design->add_option("--hidden", d->settings.hidden, "MLP units per layer");
-    design->add_option("--lr", d->settings.lr, "learning rate");
-    design->add_option("--seed", d->settings.seed, "seed");
-    design->add_flag("--json", d->json, "print a JSON summary on the last line");
-    design->callback([d] {
-        initTorchRuntime(1);
-        const Schema schema = mcvae::loadBundle(d->model).schema;
-        const DesignTable table = buildDesignTable(readCsvFile(d->data), schema);
-        const CancelToken& cancel = cancelOnInterrupt();
-        const Stopwatch t0;
-        double lastLoss = 0.0;
-        const sfarm::DesignSfarm model = sfarm::DesignSfarm::train(schema, table, d->settings, [&](int64_t epoch, double loss) {
-            lastLoss = loss;
-            if (epoch % 50 == 0) std::cerr << "epoch " << epoch << " loss " << fixed(loss, 4) << "\n";
-        }, cancel);
-        restoreInterrupt();
-        const double seconds = t0.seconds();
-        model.save(d->out);
-        std::cout << "trained " << d->out << ": " << table.rows << " designs, " << model.epochsTrained() << " epochs in "
-                  << fixed(seconds, 1) << " s, final loss " << fixed(lastLoss, 4) << "\n";
-        if (d->json)
-            printJsonLine({{"model", d->out}, {"rows", table.rows}, {"epochs", model.epochsTrained()}, {"final_loss", lastLoss},
-                           {"seconds", seconds}});
-    });
-
-    auto* next = sfarm->add_subcommand("next", "Which unknown condition to specify next: expected reduction of the design's spread");
-    struct NextOpts {
-        std::string model, target, out;
-        std::vector<std::string> conditions, pins;
-        int bench = 0, complete = 0;
-        uint64_t seed = 0;
-        bool json = false;
-    };
-    auto n = std::make_shared<NextOpts>();
-    next->add_option("--model", n->model, "design SFARM (.sfm from `sfarm design`)")->required();
-    next->add_option("conditions", n->conditions, "NAME=VALUE known conditions; unnamed ones are unknown");
-    next->add_option("--pin", n->pins, "pinned keypoint KEYPOINT=X,Y (repeatable)")->allow_extra_args(false);
-    next->add_option("--target", n->target, "a keypoint whose spread to reduce (default: the whole design)");
-    next->add_option("--complete", n->complete, "also write N completions of the partial design (pins exact) to --out")
-        ->check(CLI::Range(1, 100000));
-    next->add_option("--out", n->out, "CSV for --complete (keypoint and output columns)");
-    next->add_option("--seed", n->seed, "seed of the completions");
-    next->add_option("--bench", n->bench, "also time the studio's per-edit work N times (ranking; 16 completions), one thread");
-    next->add_flag("--json", n->json, "print the ranking as JSON on the last line");
-    next->callback([n] {
-        initTorchRuntime(1);
-        const sfarm::DesignSfarm model = sfarm::DesignSfarm::load(n->model);
-        const Schema& schema = model.schema();
-        sfarm::PartialDesign partial{parseConditionAssignments(schema, n->conditions), parsePins(schema, n->pins)};
-        std::vector<int> target;
-        if (!n->target.empty()) {
-            const int k = keypointIndex(schema, n->target);
-            target = {2 * k, 2 * k + 1};
-        }
-        const double spread = model.spread(partial, target);
-        const auto ranked = model.rankUnknownConditions(partial, target);
-        std::cout << "spread of " << (n->target.empty() ? "the design" : n->target) << ": " << fixed(spread, 4)
-                  << " (sum of variances, standardised units)\n";
-        std::cout << "rank  condition                             reduction  suggested\n";
-        nlohmann::json rows = nlohmann::json::array();
-        for (std::size_t i = 0; i < ranked.size(); ++i) {
-            const sfarm::ConditionSuggestion& s = ranked[i];
-            std::string name = s.column;
-            name.resize(std::max<std::size_t>(name.size(), 36), ' ');
-            std::cout << (i + 1 < 10 ? "   " : "  ") << i + 1 << "  " << name << " " << fixed(100.0 * s.spreadReduction, 1)
-                      << " %     " << suggestionText(schema, s) << "\n";
-            rows.push_back({{"condition", s.column}, {"reduction", s.spreadReduction}, {"suggested", suggestionText(schema, s)}});
-        }
-        if (n->complete > 0) {
-            if (n->out.empty()) throw std::invalid_argument("--complete needs --out FILE.csv");
-            const sfarm::ImputedDesigns done = model.impute(partial, n->complete, n->seed);
-            writeDesignsCsv(schema, done.designs, n->out);
-            std::cout << "wrote " << done.designs.size() << " completed design(s) to " << n->out << "\n";
-        }
-        nlohmann::json timings = nlohmann::json::object();
-        if (n->bench > 0) {
-            auto percentiles = [&](const char* what, const std::function<void()>& work) {
-                std::vector<double> ms;
-                for (int i = 0; i < n->bench; ++i) {
-                    const Stopwatch t0;
-                    work();
-                    ms.push_back(t0.milliseconds());
-                }
-                std::sort(ms.begin(), ms.end());
-                const double p50 = ms[ms.size() / 2], p90 = ms[std::min(ms.size() - 1, ms.size() * 9 / 10)];
-                std::cout << what << ": p50 " << fixed(p50, 3) << " ms, p90 " << fixed(p90, 3) << " ms (" << n->bench << " runs)\n";
-                timings[what] = {{"p50_ms", p50}, {"p90_ms", p90}, {"runs", n->bench}};
-            };
-            percentiles("rank conditions + spread", [&] {
-                (void)model.rankUnknownConditions(partial, target);
-                (void)model.spread(partial, target);
-            });
-            percentiles("16 completions", [&] { (void)model.impute(partial, 16, 0); });
-        }
-        if (n->json) printJsonLine({{"spread", spread}, {"ranking", rows}, {"timings", timings}});
-    });
+    addCommand<SfarmDesignOptions>(
+        sfarm, "design", "Train the studio's design SFARM (keypoints + conditions as one vector) for a model's data set", runSfarmDesign);
+    addCommand<SfarmNextOptions>(
+        sfarm, "next", "Which unknown condition to specify next: expected reduction of the design's spread", runSfarmNext);
 }
 
 }  // namespace ms::cli

@@ -10,12 +10,15 @@ void addTrainCommand(CLI::App& app);
 void addEvalCommand(CLI::App& app);
 void addSampleCommand(CLI::App& app);
 void addBenchCommand(CLI::App& app);
-void addStudyCommand(CLI::App& app);
 void addInfoCommand(CLI::App& app);
 void addSfarmCommand(CLI::App& app);
 void addImageCommand(CLI::App& app);
 void addTuneCommand(CLI::App& app);
 void addSfarmDesignCommands(CLI::App* sfarm);  // `sfarm design`, `sfarm next`
-void addSfarmImageCommands(CLI::App* sfarm);   // `sfarm images train|impute|score|bench`
+void addPaperCommand(CLI::App& app);           // `paper`: the reproductions below
+void addMcVaeStudyCommand(CLI::App* paper);     // `paper mcvae-study`
+void addSfarmUciCommand(CLI::App* paper);       // `paper sfarm-uci`
+void addSfarmAcquisitionCommand(CLI::App* paper);  // `paper sfarm-acquisition`
+void addSfarmImageCommands(CLI::App* paper);    // `paper sfarm-images train|impute|score|acquire|bench`
 
 }  // namespace ms::cli

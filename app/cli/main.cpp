@@ -39,10 +39,10 @@ int main(int argc, char** argv) {
     ms::cli::addEvalCommand(app);
     ms::cli::addSampleCommand(app);
     ms::cli::addBenchCommand(app);
-    ms::cli::addStudyCommand(app);
     ms::cli::addInfoCommand(app);
     ms::cli::addSfarmCommand(app);
     ms::cli::addImageCommand(app);
+    ms::cli::addPaperCommand(app);
     bool debug = false;
     app.add_flag("--debug", debug, "on an error, also print LibTorch's stack trace");
     // Every failure is one line naming the command (and, for a training step, the step); a

@@ -156,14 +156,14 @@ private Q_SLOTS:
         QVERIFY(f.open(QIODevice::WriteOnly));
         for (int i = 0; i < 80; ++i) f.write(QString("%1\t%2  %3\n").arg(i % 7).arg(3 * (i % 7)).arg((i * 37) % 11).toUtf8());
         f.close();
-        Run r = cli({"sfarm", "uci", "--data", path("uci.txt"), "--seeds", "0,1", "--epochs", "5", "--orders", "3", "--json"});
+        Run r = cli({"paper", "sfarm-uci", "--data", path("uci.txt"), "--seeds", "0,1", "--epochs", "5", "--orders", "3", "--json"});
         QVERIFY2(r.code == 0, qPrintable(r.err));
         const QJsonObject j = r.lastJson();
         QCOMPARE(j["splits"].toArray().size(), 2);
         QVERIFY(std::isfinite(j["test_nll_mean"].toDouble()));
         QCOMPARE(j["splits"].toArray()[0].toObject()["test_rows"].toInt() > 0, true);
         QCOMPARE(j["mixture"].toInt(), 1);
-        r = cli({"sfarm", "uci", "--data", path("uci.txt"), "--seeds", "0", "--epochs", "5", "--orders", "3", "--mixture", "3", "--json"});
+        r = cli({"paper", "sfarm-uci", "--data", path("uci.txt"), "--seeds", "0", "--epochs", "5", "--orders", "3", "--mixture", "3", "--json"});
         QVERIFY2(r.code == 0, qPrintable(r.err));
         QCOMPARE(r.lastJson()["mixture"].toInt(), 3);
         QVERIFY(std::isfinite(r.lastJson()["test_nll_mean"].toDouble()));
@@ -174,21 +174,21 @@ private Q_SLOTS:
         QVERIFY(levels.open(QIODevice::WriteOnly));
         for (int i = 0; i < 600; ++i) levels.write(QString("%1 %2 %3\n").arg(i % 7).arg(3 * (i % 7)).arg(std::sin(i * 0.37) * 5, 0, 'f', 6).toUtf8());
         levels.close();
-        r = cli({"sfarm", "uci", "--data", path("levels.txt"), "--seeds", "0", "--epochs", "100", "--orders", "3", "--json"});
+        r = cli({"paper", "sfarm-uci", "--data", path("levels.txt"), "--seeds", "0", "--epochs", "100", "--orders", "3", "--json"});
         QVERIFY2(r.code == 0, qPrintable(r.err));
         const double plain = r.lastJson()["test_nll_mean"].toDouble();
-        r = cli({"sfarm", "uci", "--data", path("levels.txt"), "--seeds", "0", "--epochs", "100", "--orders", "3", "--atoms", "--json"});
+        r = cli({"paper", "sfarm-uci", "--data", path("levels.txt"), "--seeds", "0", "--epochs", "100", "--orders", "3", "--atoms", "--json"});
         QVERIFY2(r.code == 0, qPrintable(r.err));
         QVERIFY(r.lastJson()["atoms"].toBool());
         QVERIFY2(r.lastJson()["test_nll_mean"].toDouble() < plain - 1.0, qPrintable(QString("plain %1\n").arg(plain) + r.out));
-        r = cli({"sfarm", "uci", "--data", path("uci.txt"), "--mixture", "0"});
+        r = cli({"paper", "sfarm-uci", "--data", path("uci.txt"), "--mixture", "0"});
         QVERIFY(r.code != 0);
         QVERIFY2(r.err.contains("--mixture"), qPrintable(r.err));
 
         QVERIFY(f.open(QIODevice::Append));
         f.write("1 2\n");  // ragged row 81
         f.close();
-        r = cli({"sfarm", "uci", "--data", path("uci.txt"), "--epochs", "1"});
+        r = cli({"paper", "sfarm-uci", "--data", path("uci.txt"), "--epochs", "1"});
         QCOMPARE(r.code, 1);
         QVERIFY2(r.err.contains("uci.txt:81") && r.err.contains("has 2 values"), qPrintable(r.err));
     }
@@ -227,30 +227,30 @@ private Q_SLOTS:
         ms::writeIdxImages(ms::fashionMnistImages(fm, false), at::randint(256, {8, 8, 8}, g, at::kByte));
         const QString data = QString::fromStdString(fm);
         for (const char* method : {"sfarm", "miwae"}) {
-            const Run r = cli({"sfarm", "images", "train", "--method", method, "--data", data, "--images", "64", "--epochs", "1",
+            const Run r = cli({"paper", "sfarm-images", "train", "--method", method, "--data", data, "--images", "64", "--epochs", "1",
                                "--batch", "16", "--channels", "8", "--out", path(method) + ".pxm", "--json"});
             QVERIFY2(r.code == 0, qPrintable(r.err));
             QCOMPARE(r.lastJson()["losses"].toArray().size(), 1);
         }
-        Run r = cli({"sfarm", "images", "impute", "--model", path("sfarm.pxm"), "--data", data, "--images", "4", "--missing", "0.5",
+        Run r = cli({"paper", "sfarm-images", "impute", "--model", path("sfarm.pxm"), "--data", data, "--images", "4", "--missing", "0.5",
                      "--mask", "block", "--png", path("fm.png"), "--json"});
         QVERIFY2(r.code == 0, qPrintable(r.err));
         QVERIFY(r.lastJson()["mse"].toDouble() > 0.0);
         QVERIFY(QFileInfo(path("fm.png")).size() > 100);
-        r = cli({"sfarm", "images", "score", "--model", path("sfarm.pxm"), "--data", data, "--images", "4", "--json"});
+        r = cli({"paper", "sfarm-images", "score", "--model", path("sfarm.pxm"), "--data", data, "--images", "4", "--json"});
         QVERIFY2(r.code == 0, qPrintable(r.err));
         const double bits = r.lastJson()["bits_per_pixel"].toDouble();
         QVERIFY2(bits > 0.0 && bits < 20.0, qPrintable(r.out));
-        r = cli({"sfarm", "images", "score", "--model", path("miwae.pxm"), "--data", data});
+        r = cli({"paper", "sfarm-images", "score", "--model", path("miwae.pxm"), "--data", data});
         QVERIFY(r.code != 0);
         QVERIFY2(r.err.contains("needs an SFARM model"), qPrintable(r.err));
-        r = cli({"sfarm", "images", "bench", "--models", path("sfarm.pxm") + "," + path("miwae.pxm"), "--data", data, "--images", "4",
+        r = cli({"paper", "sfarm-images", "bench", "--models", path("sfarm.pxm") + "," + path("miwae.pxm"), "--data", data, "--images", "4",
                  "--rates", "0.5", "--speed-steps", "4,1", "--speed-images", "2", "--json"});
         QVERIFY2(r.code == 0, qPrintable(r.err));
         const QJsonObject j = r.lastJson();
         QCOMPARE(j["cells"].toArray().size(), 4);  // (uniform, block) x (sfarm, miwae)
         QCOMPARE(j["speed"].toArray().size(), 2);
-        r = cli({"sfarm", "images", "acquire", "--model", path("sfarm.pxm"), "--data", data, "--images", "2", "--target", "2,2,4,4",
+        r = cli({"paper", "sfarm-images", "acquire", "--model", path("sfarm.pxm"), "--data", data, "--images", "2", "--target", "2,2,4,4",
                  "--acquire", "3", "--stride", "2", "--samples", "2", "--steps", "4", "--png", path("acq.png"), "--json"});
         QVERIFY2(r.code == 0, qPrintable(r.err));
         const QJsonObject a = r.lastJson();
@@ -262,13 +262,13 @@ private Q_SLOTS:
             QVERIFY2(x % 2 == 0 && y % 2 == 0 && !(x >= 2 && x < 6 && y >= 2 && y < 6), qPrintable(QString::number(p)));  // a candidate, outside the target
         }
         QVERIFY(QFileInfo(path("acq.png")).size() > 100);
-        r = cli({"sfarm", "images", "acquire", "--model", path("sfarm.pxm"), "--data", data, "--target", "6,6,4,4"});
+        r = cli({"paper", "sfarm-images", "acquire", "--model", path("sfarm.pxm"), "--data", data, "--target", "6,6,4,4"});
         QVERIFY(r.code != 0);
         QVERIFY2(r.err.contains("must lie inside the 8 x 8 image"), qPrintable(r.err));
-        r = cli({"sfarm", "images", "acquire", "--model", path("miwae.pxm"), "--data", data});
+        r = cli({"paper", "sfarm-images", "acquire", "--model", path("miwae.pxm"), "--data", data});
         QVERIFY(r.code != 0);
         QVERIFY2(r.err.contains("needs an SFARM model"), qPrintable(r.err));
-        r = cli({"sfarm", "images", "train", "--data", path("nowhere"), "--out", path("x.pxm")});
+        r = cli({"paper", "sfarm-images", "train", "--data", path("nowhere"), "--out", path("x.pxm")});
         QVERIFY(r.code != 0);
         QVERIFY2(r.err.contains("nowhere/train-images-idx3-ubyte.gz"), qPrintable(r.err));
     }

@@ -54,12 +54,14 @@ class TestDesignSfarm : public QObject {
 private Q_SLOTS:
     void initTestCase() {
         sfarm::DesignSfarmSettings settings;
-        settings.epochs = 60;
+        // 60 epochs left the toy half-fitted on some machines (kind's effect on b.x unlearnt, its
+        // spread reduction 0.003); at 150 the conditionals are sharp (kind: 0.99).
+        settings.epochs = 150;
         settings.hidden = 96;
         settings.lr = 3e-3;
         int64_t epochs = 0;
         m_model = sfarm::DesignSfarm::train(toySchema(), toyTable(3000, 1), settings, [&](int64_t e, double) { epochs = e; }, CancelToken());
-        QCOMPARE(epochs, int64_t(60));
+        QCOMPARE(epochs, int64_t(150));
         QVERIFY(m_model.loaded());
     }
 
