@@ -8,13 +8,13 @@
 #include <mutex>
 #include <random>
 #include <stdexcept>
-#include <thread>
 
 #include "core/data/DesignTensors.h"
 #include "core/data/TrainTestSplit.h"
 #include "core/runtime/DeadlineCancel.h"
 #include "core/runtime/Stopwatch.h"
 #include "core/runtime/TorchRuntime.h"
+#include "core/runtime/WorkerThreads.h"
 #include "mcvae/McVae.h"
 #include "mcvae/McVaeSearchSpace.h"
 #include "mcvae/McVaeTrainer.h"
@@ -58,26 +58,6 @@ private:
 };
 
 // Runs tasks 0..n-1 on `workers` threads with one intra-op thread each.
-void parallelFor(int64_t n, int workers, const std::function<void(int64_t)>& task) {
-    std::mutex mutex;
-    int64_t next = 0;
-    std::vector<std::thread> threads;
-    for (int w = 0; w < std::min<int64_t>(workers, n); ++w)
-        threads.emplace_back([&] {
-            at::set_num_threads(1);
-            for (;;) {
-                int64_t i;
-                {
-                    const std::lock_guard<std::mutex> lock(mutex);
-                    if (next >= n) return;
-                    i = next++;
-                }
-                task(i);
-            }
-        });
-    for (auto& t : threads) t.join();
-}
-
 }  // namespace
 
 McVaeTuningResult tuneMcVae(const PreparedData& data, const Preset& base, const McVaeTuningSettings& s,
@@ -158,7 +138,7 @@ McVaeTuningResult tuneMcVae(const PreparedData& data, const Preset& base, const 
         const DeadlineCancel deadline(cancel, left);
         const CancelToken& stage = deadline.token();  // the user's cancel or the end of the budget
         if (s.budgetSeconds > 0 && left <= 0) runs.clear();
-        parallelFor(static_cast<int64_t>(runs.size()), s.workers, [&](int64_t i) {
+        parallelFor(static_cast<int64_t>(runs.size()), s.workers, [] { at::set_num_threads(1); }, [&](int64_t i) {
             if (stage.cancelled() || cancel.cancelled()) return;
             const auto [f, k] = runs[static_cast<std::size_t>(i)];
             double score = std::numeric_limits<double>::infinity();

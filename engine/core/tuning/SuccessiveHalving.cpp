@@ -5,10 +5,10 @@
 #include <limits>
 #include <mutex>
 #include <stdexcept>
-#include <thread>
 
 #include "core/runtime/DeadlineCancel.h"
 #include "core/runtime/Stopwatch.h"
+#include "core/runtime/WorkerThreads.h"
 
 namespace ms {
 
@@ -17,17 +17,6 @@ double halvingFraction(int rung, int rungs, double eta) { return std::pow(eta, -
 namespace {
 
 constexpr int64_t kTrialsWithoutBudget = 81;
-
-// Runs `work` on n threads (each calling onStart first) and waits for them.
-void onThreads(int n, const std::function<void()>& onStart, const std::function<void()>& work) {
-    std::vector<std::thread> threads;
-    for (int i = 0; i < n; ++i)
-        threads.emplace_back([&] {
-            if (onStart) onStart();
-            work();
-        });
-    for (auto& t : threads) t.join();
-}
 
 }  // namespace
 
@@ -70,7 +59,7 @@ HalvingOutcome runSuccessiveHalving(const std::function<std::unique_ptr<HalvingT
 
     // First rung: new trials until their count or the first rung's share of the budget is reached.
     int nextId = 0;
-    onThreads(s.workers, s.onWorkerStart, [&] {
+    runOnThreads(s.workers, s.onWorkerStart, [&] {
         for (;;) {
             int id;
             {
@@ -114,7 +103,7 @@ HalvingOutcome runSuccessiveHalving(const std::function<std::unique_ptr<HalvingT
         for (std::size_t id = 0; id < trials.size(); ++id)
             if (std::find(todo.begin(), todo.end(), static_cast<int>(id)) == todo.end()) trials[id].reset();
         std::size_t next = 0;
-        onThreads(std::min<int>(s.workers, static_cast<int>(todo.size())), s.onWorkerStart, [&] {
+        runOnThreads(std::min<int>(s.workers, static_cast<int>(todo.size())), s.onWorkerStart, [&] {
             for (;;) {
                 int id;
                 {
