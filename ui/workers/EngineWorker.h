@@ -28,7 +28,7 @@ public:
 
     // True from startJob() until its result (or failure) has been delivered.
     bool isRunning() const { return m_running; }
-    // Asks the running job to stop at its next check (its token; any thread).
+    // Asks the running job to stop at its next check (its token). GUI thread, like startJob().
     void cancel() { m_cancel.cancel(); }
 
 Q_SIGNALS:
