@@ -4,7 +4,6 @@
 #include <cstdint>
 #include <functional>
 #include <iostream>
-#include <limits>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -14,7 +13,7 @@
 #include "core/conditioning/ConditionValues.h"
 #include "core/data/CsvReader.h"
 #include "core/data/DesignTableBuilder.h"
-#include "core/data/NumberText.h"
+#include "core/data/KeypointPins.h"
 #include "core/geometry/GeometryExport.h"
 #include "core/runtime/Stopwatch.h"
 #include "core/runtime/TorchRuntime.h"
@@ -24,31 +23,6 @@
 namespace ms::cli {
 
 namespace {
-
-int keypointIndex(const Schema& schema, const std::string& name) {
-    for (std::size_t k = 0; k < schema.keypoints.size(); ++k)
-        if (schema.keypoints[k].name == name) return static_cast<int>(k);
-    std::string known;
-    for (const auto& k : schema.keypoints) known += (known.empty() ? "" : ", ") + k.name;
-    throw std::invalid_argument("no keypoint '" + name + "' (keypoints: " + known + ")");
-}
-
-// "NAME=X,Y" pins into the output vector (NaN = free).
-std::vector<double> parsePins(const Schema& schema, const std::vector<std::string>& pins) {
-    std::vector<double> outputs(schema.outputDim(), std::numeric_limits<double>::quiet_NaN());
-    for (const std::string& pin : pins) {
-        const auto eq = pin.find('='), comma = pin.find(',', eq == std::string::npos ? 0 : eq);
-        if (eq == std::string::npos || comma == std::string::npos)
-            throw std::invalid_argument("--pin '" + pin + "': expected KEYPOINT=X,Y");
-        const int k = keypointIndex(schema, pin.substr(0, eq));
-        const ParsedNumber x = parseNumber(pin.substr(eq + 1, comma - eq - 1)), y = parseNumber(pin.substr(comma + 1));
-        if (x.kind != NumberKind::Finite || y.kind != NumberKind::Finite)
-            throw std::invalid_argument("--pin '" + pin + "': X and Y must be numbers");
-        outputs[static_cast<std::size_t>(2 * k)] = x.value;
-        outputs[static_cast<std::size_t>(2 * k + 1)] = y.value;
-    }
-    return outputs;
-}
 
 std::string suggestionText(const Schema& schema, const sfarm::ConditionSuggestion& s) {
     const auto c = static_cast<std::size_t>(s.condition);
@@ -124,10 +98,10 @@ void runSfarmNext(const SfarmNextOptions& o) {
     initTorchRuntime(1);
     const sfarm::DesignSfarm model = sfarm::DesignSfarm::load(o.model);
     const Schema& schema = model.schema();
-    sfarm::PartialDesign partial{parseConditionAssignments(schema, o.conditions), parsePins(schema, o.pins)};
+    sfarm::PartialDesign partial{parseConditionAssignments(schema, o.conditions), parseKeypointPins(schema, o.pins)};
     std::vector<int> target;
     if (!o.target.empty()) {
-        const int k = keypointIndex(schema, o.target);
+        const int k = static_cast<int>(keypointIndexByName(schema, o.target));
         target = {2 * k, 2 * k + 1};
     }
     const double spread = model.spread(partial, target);

@@ -13,6 +13,7 @@ void addBenchCommand(CLI::App& app);
 void addInfoCommand(CLI::App& app);
 void addSfarmCommand(CLI::App& app);
 void addImageCommand(CLI::App& app);
+void addPartialCommand(CLI::App& app);
 void addTuneCommand(CLI::App& app);
 void addSfarmDesignCommands(CLI::App* sfarm);  // `sfarm design`, `sfarm next`
 void addPaperCommand(CLI::App& app);           // `paper`: the reproductions below

@@ -42,6 +42,7 @@ int main(int argc, char** argv) {
     ms::cli::addInfoCommand(app);
     ms::cli::addSfarmCommand(app);
     ms::cli::addImageCommand(app);
+    ms::cli::addPartialCommand(app);
     ms::cli::addPaperCommand(app);
     bool debug = false;
     app.add_flag("--debug", debug, "on an error, also print LibTorch's stack trace");

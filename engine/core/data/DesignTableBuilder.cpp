@@ -135,7 +135,11 @@ DesignTable emptyDesignTable(const Schema& schema, std::size_t rows) {
     return t;
 }
 
-DesignTable buildDesignTable(const CsvTable& table, const Schema& schema) {
+namespace {
+
+// The one builder behind both entry points: withGaps lets keypoint and output cells be empty
+// (NaN in the table) and skips rows without a single keypoint value, recording their lines.
+DesignTable buildTable(const CsvTable& table, const Schema& schema, bool withGaps, std::vector<long>* skippedLines) {
     const Builder builder(table);
     std::vector<std::size_t> outputColumns;
     for (const KeypointSpec& k : schema.keypoints) {
@@ -154,21 +158,39 @@ DesignTable buildDesignTable(const CsvTable& table, const Schema& schema) {
     for (const NumericalSpec& n : schema.numerical) numericalColumns.push_back(builder.columnOf(n.column));
 
     DesignTable t = emptyDesignTable(schema, table.rows.size());
-    t.rows = table.rows.size();
-    for (std::size_t r = 0; r < t.rows; ++r) {
+    std::vector<double> outputs(outputColumns.size());
+    for (std::size_t r = 0; r < table.rows.size(); ++r) {
+        std::size_t keypointValues = 0;
         for (std::size_t d = 0; d < outputColumns.size(); ++d) {
-            t.outputs.push_back(builder.number(
-                r, outputColumns[d],
-                d < keypointColumns ? "empty keypoint value: this model needs every keypoint of every row"
-                                    : "empty output value: this model needs every output of every row"));
+            const char* emptyError = withGaps ? nullptr
+                                     : d < keypointColumns ? "empty keypoint value: this model needs every keypoint of every row"
+                                                           : "empty output value: this model needs every output of every row";
+            outputs[d] = builder.number(r, outputColumns[d], emptyError);
+            if (d < keypointColumns && !std::isnan(outputs[d])) ++keypointValues;
         }
+        if (withGaps && keypointColumns > 0 && keypointValues == 0) {
+            if (skippedLines) skippedLines->push_back(builder.lineOf(r));
+            continue;
+        }
+        t.outputs.insert(t.outputs.end(), outputs.begin(), outputs.end());
         for (std::size_t c = 0; c < categoricalColumns.size(); ++c)
             t.categorical.push_back(builder.category(r, categoricalColumns[c], matchers[c]));
         for (std::size_t c = 0; c < numericalColumns.size(); ++c)
             t.numerical.push_back(builder.number(r, numericalColumns[c], nullptr));
         t.lineNumbers.push_back(builder.lineOf(r));
+        ++t.rows;
     }
     return t;
+}
+
+}  // namespace
+
+DesignTable buildDesignTable(const CsvTable& table, const Schema& schema) {
+    return buildTable(table, schema, false, nullptr);
+}
+
+DesignTable buildDesignTableWithGaps(const CsvTable& table, const Schema& schema, std::vector<long>* skippedLines) {
+    return buildTable(table, schema, true, skippedLines);
 }
 
 void writeDesignCsv(const std::string& path, const Schema& schema, const DesignTable& t) {

@@ -3,6 +3,7 @@
 // with file, line and column, because training on a silently mangled table wastes hours.
 #include <cstddef>
 #include <string>
+#include <vector>
 
 #include "core/data/CsvReader.h"
 #include "core/data/DesignTable.h"
@@ -15,6 +16,11 @@ namespace ms {
 // strings, or by value when every class is a number ("1" matches class "1.0"). Columns of the
 // CSV that the schema does not mention are skipped. Throws DataError.
 DesignTable buildDesignTable(const CsvTable& table, const Schema& schema);
+
+// The same for models that learn from incomplete designs (engine/partial): an empty keypoint or
+// output cell is NaN in the table (unobserved), and a row without a single keypoint value is left
+// out, its line appended to skippedLines (when given). Every other check is as above.
+DesignTable buildDesignTableWithGaps(const CsvTable& table, const Schema& schema, std::vector<long>* skippedLines);
 
 // An empty table shaped for the schema (dimensions set, room reserved for `rows` rows, rows = 0):
 // the start of every builder that appends rows one at a time.

@@ -1,0 +1,204 @@
+// `partial`: diffusion learned from incomplete designs only (seed 003, Work I). `train` learns from
+// a keypoint CSV whose keypoint cells may be empty, `impute` fills a CSV's empty keypoint and
+// output cells, `sample` completes designs for conditions and pinned keypoints, `bench` runs the
+// Gaussian AR(1) case whose Bayes-optimal answer is known.
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "api/PartialTable.h"
+#include "app/cli/CliCommon.h"
+#include "app/cli/Commands.h"
+#include "core/runtime/TorchRuntime.h"
+#include "experiments/PartialAr1Benchmark.h"
+
+namespace ms::cli {
+
+namespace {
+
+std::string linesText(const std::vector<long>& lines) {
+    std::string text;
+    for (std::size_t i = 0; i < lines.size() && i < 10; ++i) text += (i ? ", " : "") + std::to_string(lines[i]);
+    if (lines.size() > 10) text += ", ...";
+    return text;
+}
+
+struct PartialTrainOptions {
+    api::PartialTrainRequest request;
+    bool json = false;
+
+    void addTo(CLI::App* cmd) {
+        api::PartialTrainRequest& r = request;
+        cmd->add_option("--data", r.dataPath, "keypoint CSV; empty keypoint and output cells are unobserved")->required();
+        cmd->add_option("--schema", r.schemaPath, "schema JSON (empty: inferred from the CSV, as `schema` does)");
+        cmd->add_option("--preset", r.preset, "column overrides of a preset when inferring the schema (geobiked, bike, car)");
+        cmd->add_option("--out", r.outPath, "model to write (.mpd)")->required();
+        cmd->add_option("--updates", r.updates, "optimizer updates (0 = about 30 passes over the rows, 4,000 to 40,000)");
+        cmd->add_option("--batch", r.batchSize, "batch size")->check(CLI::Range(int64_t{1}, int64_t{1} << 20));
+        cmd->add_option("--hidden", r.hidden, "units per layer")->check(CLI::Range(int64_t{8}, int64_t{8192}));
+        cmd->add_option("--blocks", r.blocks, "residual blocks")->check(CLI::Range(int64_t{1}, int64_t{64}));
+        cmd->add_option("--lr", r.lr, "learning rate (cosine decay to 0)");
+        cmd->add_option("--delta", r.delta, "probability that an observed keypoint is left out of the context")
+            ->check(CLI::Range(0.0, 0.95));
+        cmd->add_option("--region", r.region, "where the loss is taken: query (Work I), all-observed, no-split (ablations)")
+            ->check(CLI::IsMember({"query", "all-observed", "no-split"}));
+        cmd->add_option("--low-noise-share", r.lowNoiseShare, "share of rows trained at small noise (t < 50)")->check(CLI::Range(0.0, 1.0));
+        cmd->add_option("--seed", r.seed, "seed");
+        cmd->add_flag("--json", json, "print a JSON summary on the last line");
+    }
+    void validate() const {}
+};
+
+void runPartialTrain(const PartialTrainOptions& o) {
+    initTorchRuntime(0);
+    const CancelToken& cancel = cancelOnInterrupt();
+    const api::PartialTrainResult res = api::trainPartialOnCsv(o.request, [](int64_t epoch, double loss) {
+        if (epoch % 50 == 0) std::cerr << "epoch " << epoch << " loss " << fixed(loss, 4) << "\n";
+    }, cancel);
+    restoreInterrupt();
+    std::cout << "trained " << o.request.outPath << ": " << res.rows << " rows, " << res.rowsWithGaps << " with missing keypoints ("
+              << fixed(100.0 * res.observedFraction, 1) << " % of keypoint and output cells observed), " << res.updates
+              << " updates in " << fixed(res.seconds, 1) << " s, final loss " << fixed(res.finalLoss, 4) << "\n";
+    if (!res.skippedLines.empty())
+        std::cout << "skipped " << res.skippedLines.size() << " rows without any keypoint value (" << o.request.dataPath
+                  << " lines " << linesText(res.skippedLines) << ")\n";
+    if (o.json)
+        printJsonLine({{"model", o.request.outPath}, {"rows", res.rows}, {"rows_with_gaps", res.rowsWithGaps},
+                       {"skipped_rows", res.skippedLines.size()}, {"skipped_lines", res.skippedLines},
+                       {"observed_fraction", res.observedFraction}, {"updates", res.updates}, {"final_loss", res.finalLoss},
+                       {"seconds", res.seconds}});
+}
+
+struct PartialImputeOptions {
+    api::PartialImputeRequest request;
+    bool json = false;
+
+    void addTo(CLI::App* cmd) {
+        api::PartialImputeRequest& r = request;
+        cmd->add_option("--model", r.modelPath, "partial-observation model (.mpd from `partial train`)")->required();
+        cmd->add_option("--data", r.dataPath, "CSV with empty keypoint / output cells")->required();
+        cmd->add_option("--out", r.outPath, "CSV to write: the same cells, the empty ones filled")->required();
+        cmd->add_option("--members", r.members, "ensemble members K (contexts averaged per row)")->check(CLI::Range(int64_t{1}, int64_t{4096}));
+        cmd->add_option("--steps", r.steps, "0: single step; 2 or more: DDIM steps")->check(CLI::Range(int64_t{0}, int64_t{1000}));
+        cmd->add_option("--seed", r.seed, "seed");
+        cmd->add_flag("--json", json, "print a JSON summary on the last line");
+    }
+    void validate() const {
+        if (request.steps == 1) throw CLI::ValidationError("--steps", "0 (single step) or at least 2");
+    }
+};
+
+void runPartialImpute(const PartialImputeOptions& o) {
+    initTorchRuntime(0);
+    const api::PartialImputeResult res = api::imputeCsvWithPartial(o.request);
+    std::cout << "wrote " << o.request.outPath << ": " << res.filledCells << " empty cells filled in " << res.rows << " rows, "
+              << fixed(res.seconds, 2) << " s\n";
+    if (!res.skippedLines.empty())
+        std::cout << "left " << res.skippedLines.size() << " rows without any keypoint value as they were (lines "
+                  << linesText(res.skippedLines) << ")\n";
+    if (o.json)
+        printJsonLine({{"out", o.request.outPath}, {"rows", res.rows}, {"filled_cells", res.filledCells},
+                       {"skipped_rows", res.skippedLines.size()}, {"seconds", res.seconds}});
+}
+
+struct PartialSampleOptions {
+    api::PartialSampleRequest request;
+    bool json = false;
+
+    void addTo(CLI::App* cmd) {
+        api::PartialSampleRequest& r = request;
+        cmd->add_option("--model", r.modelPath, "partial-observation model (.mpd)")->required();
+        cmd->add_option("conditions", r.conditions, "NAME=VALUE known conditions; unnamed ones are unknown");
+        cmd->add_option("--pin", r.pins, "pinned keypoint KEYPOINT=X,Y (repeatable), kept exactly")->allow_extra_args(false);
+        cmd->add_option("--count", r.count, "designs to write")->check(CLI::Range(int64_t{1}, int64_t{100000}));
+        cmd->add_option("--members", r.members, "ensemble members K")->check(CLI::Range(int64_t{1}, int64_t{4096}));
+        cmd->add_option("--steps", r.steps, "DDIM steps (2 or more: designs with spread; 0: the single-step mean)")
+            ->check(CLI::Range(int64_t{0}, int64_t{1000}));
+        cmd->add_option("--seed", r.seed, "seed");
+        cmd->add_option("--out", r.outPath, "CSV to write (keypoint and output columns, then the conditions)")->required();
+        cmd->add_flag("--json", json, "print a JSON summary on the last line");
+    }
+    void validate() const {
+        if (request.steps == 1) throw CLI::ValidationError("--steps", "0 (single step) or at least 2");
+    }
+};
+
+void runPartialSample(const PartialSampleOptions& o) {
+    initTorchRuntime(0);
+    const api::PartialSampleResult res = api::samplePartialDesigns(o.request);
+    std::cout << "wrote " << res.designs << " designs to " << o.request.outPath << " in " << fixed(res.seconds, 2) << " s\n";
+    if (o.json) printJsonLine({{"out", o.request.outPath}, {"designs", res.designs}, {"seconds", res.seconds}});
+}
+
+struct PartialBenchOptions {
+    experiments::PartialAr1Settings settings;
+    bool noAblation = false;
+    bool json = false;
+
+    void addTo(CLI::App* cmd) {
+        experiments::PartialAr1Settings& s = settings;
+        cmd->add_option("--dims", s.dims, "vector length")->check(CLI::Range(int64_t{2}, int64_t{1024}));
+        cmd->add_option("--rho", s.rho, "AR(1) correlation")->check(CLI::Range(-0.999, 0.999));
+        cmd->add_option("--missing", s.missing, "MCAR share of missing entries")->check(CLI::Range(0.0, 0.95));
+        cmd->add_option("--train-rows", s.trainRows, "incomplete training vectors")->check(CLI::PositiveNumber);
+        cmd->add_option("--test-rows", s.testRows, "test vectors (their own masks)")->check(CLI::PositiveNumber);
+        cmd->add_option("--updates", s.updates, "optimizer updates per model")->check(CLI::PositiveNumber);
+        cmd->add_option("--batch", s.batchSize, "batch size")->check(CLI::PositiveNumber);
+        cmd->add_option("--hidden", s.hidden, "units per layer")->check(CLI::PositiveNumber);
+        cmd->add_option("--blocks", s.blocks, "residual blocks")->check(CLI::PositiveNumber);
+        cmd->add_option("--lr", s.lr, "learning rate");
+        cmd->add_option("--delta", s.delta, "context drop probability")->check(CLI::Range(0.0, 0.95));
+        cmd->add_option("--low-noise-share", s.lowNoiseShare, "share of rows trained at t < 50")->check(CLI::Range(0.0, 1.0));
+        cmd->add_option("--members", s.members, "ensemble sizes K")->delimiter(',');
+        cmd->add_option("--steps", s.steps, "inference steps (0: single step; n >= 2: DDIM)")->delimiter(',');
+        cmd->add_option("--seed", s.seed, "seed");
+        cmd->add_flag("--no-ablation", noAblation, "train model A only (without it: also B, no context/query split)");
+        cmd->add_flag("--json", json, "print the table as JSON on the last line");
+    }
+    void validate() const {
+        for (int64_t k : settings.members)
+            if (k < 1) throw CLI::ValidationError("--members", "every K must be at least 1");
+        for (int64_t n : settings.steps)
+            if (n < 0 || n == 1) throw CLI::ValidationError("--steps", "0 (single step) or at least 2");
+    }
+};
+
+void runPartialBench(const PartialBenchOptions& o) {
+    initTorchRuntime(0);
+    experiments::PartialAr1Settings s = o.settings;
+    s.ablation = !o.noAblation;
+    const experiments::PartialAr1Result res = experiments::runPartialAr1Benchmark(s, cancelOnInterrupt());
+    restoreInterrupt();
+    std::cout << "Gaussian AR(1): " << s.dims << " dims, rho " << s.rho << ", " << fixed(100 * s.missing, 0) << " % MCAR, "
+              << s.trainRows << " incomplete training rows, " << s.testRows << " test rows; Bayes MSE " << fixed(res.bayesMse)
+              << " (expected " << fixed(res.bayesExpectedMse) << ")\n";
+    for (const auto& [model, seconds] : res.trainSeconds) std::cout << "model " << model << " trained in " << fixed(seconds, 1) << " s\n";
+    std::vector<std::vector<std::string>> rows;
+    nlohmann::json table = nlohmann::json::array();
+    for (const experiments::PartialAr1Row& r : res.rows) {
+        rows.push_back({r.model, std::to_string(r.members), r.steps == 0 ? "single" : std::to_string(r.steps), fixed(r.mse),
+                        fixed(r.ratioToBayes, 3), fixed(r.msPerRow, 3)});
+        table.push_back({{"model", r.model}, {"members", r.members}, {"steps", r.steps}, {"mse", r.mse},
+                         {"ratio_to_bayes", r.ratioToBayes}, {"ms_per_row", r.msPerRow}});
+    }
+    printTable({"model", "K", "steps", "MSE (missing)", "x Bayes", "ms / row"}, rows);
+    if (o.json) printJsonLine({{"bayes_mse", res.bayesMse}, {"bayes_expected_mse", res.bayesExpectedMse}, {"rows", table}});
+}
+
+}  // namespace
+
+void addPartialCommand(CLI::App& app) {
+    CLI::App* cmd = app.add_subcommand("partial", "Diffusion learned from incomplete designs only (seed 003, Work I)");
+    cmd->require_subcommand(1);
+    addCommand<PartialTrainOptions>(cmd, "train",
+                                    "Train on a keypoint CSV whose keypoint cells may be empty (the model never sees a complete row)",
+                                    runPartialTrain);
+    addCommand<PartialImputeOptions>(cmd, "impute", "Fill the empty keypoint and output cells of a CSV (ensemble inference)",
+                                     runPartialImpute);
+    addCommand<PartialSampleOptions>(cmd, "sample", "Complete designs for conditions and pinned keypoints (pins exact)",
+                                     runPartialSample);
+    addCommand<PartialBenchOptions>(cmd, "bench", "Gaussian AR(1) with a known Bayes-optimal answer: models A and B vs Bayes",
+                                    runPartialBench);
+}
+
+}  // namespace ms::cli

@@ -1,0 +1,247 @@
+#include "api/PartialTable.h"
+
+#include <ATen/ATen.h>
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <stdexcept>
+
+#include "core/conditioning/ConditionTensor.h"
+#include "core/conditioning/ConditionValues.h"
+#include "core/data/CsvReader.h"
+#include "core/data/DesignTableBuilder.h"
+#include "core/data/DesignTensors.h"
+#include "core/data/KeypointPins.h"
+#include "core/data/Normalization.h"
+#include "core/data/NumberText.h"
+#include "core/data/SchemaInference.h"
+#include "core/data/SchemaJson.h"
+#include "core/data/UnknownCell.h"
+#include "core/runtime/Stopwatch.h"
+#include "core/runtime/TorchRuntime.h"
+#include "mcvae/Preset.h"
+#include "partial/ContextMasks.h"
+#include "partial/EnsembleInference.h"
+#include "partial/PartialModelFile.h"
+#include "partial/PartialTrainer.h"
+
+namespace ms::api {
+
+namespace {
+
+Schema schemaFor(const CsvTable& csv, const std::string& schemaPath, const std::string& preset) {
+    return schemaPath.empty() ? inferSchema(csv, mcvae::loadPreset(preset).columns) : loadSchemaFile(schemaPath);
+}
+
+std::vector<std::string> entryNames(const Schema& schema) {
+    std::vector<std::string> names;
+    for (const KeypointSpec& k : schema.keypoints) names.insert(names.end(), {k.xColumn, k.yColumn});
+    for (const OutputSpec& o : schema.outputs) names.push_back(o.column);
+    return names;
+}
+
+// Outputs scaled by the model's per-entry range, numerical conditions by the schema's.
+Normalization modelNormalization(const Schema& schema, const std::vector<double>& low, const std::vector<double>& high) {
+    Normalization n;
+    n.outputs.min = low;
+    n.outputs.max = high;
+    for (const NumericalSpec& s : schema.numerical) {
+        n.numerical.min.push_back(s.min);
+        n.numerical.max.push_back(s.max);
+    }
+    return n;
+}
+
+// The table as the model sees it: u in [-1, 1] per entry (NaN where unobserved), the mask, conditions.
+struct EncodedTable {
+    at::Tensor values, observed;
+    ConditionInput conditions;
+    bool hasConditions = false;
+};
+
+EncodedTable encode(const DesignTable& table, const Schema& schema, const Normalization& norm) {
+    const DesignTensors tensors = makeDesignTensors(table, norm);
+    EncodedTable e;
+    e.observed = at::isfinite(tensors.outputs).to(at::kFloat);
+    e.values = tensors.outputs * 2.0 - 1.0;
+    e.conditions = tensors.conditions;
+    e.hasConditions = schema.conditionCount() > 0;
+    return e;
+}
+
+double decode(const Normalization& norm, std::size_t d, double u) { return norm.outputs.denormalise(d, (u + 1.0) / 2.0); }
+
+partial::PartialModelFile loadModel(const std::string& path, Schema& schema) {
+    partial::PartialModelFile f = partial::loadPartialModel(path, "vectors");
+    schema = schemaFromJson(f.schema, path);
+    return f;
+}
+
+}  // namespace
+
+int64_t defaultPartialUpdates(int64_t rows, int64_t batchSize) {
+    const int64_t passes = 30 * ((rows + batchSize - 1) / std::max<int64_t>(1, batchSize));
+    return std::clamp<int64_t>(passes, 4000, 40000);
+}
+
+CsvGapSummary summariseCsvGaps(const std::string& dataPath, const std::string& schemaPath, const std::string& preset) {
+    const CsvTable csv = readCsvFile(dataPath);
+    std::vector<long> skipped;
+    const DesignTable table = buildDesignTableWithGaps(csv, schemaFor(csv, schemaPath, preset), &skipped);
+    CsvGapSummary s;
+    s.rows = static_cast<int64_t>(table.rows);
+    s.rowsWithoutKeypoints = static_cast<int64_t>(skipped.size());
+    for (std::size_t r = 0; r < table.rows; ++r)
+        for (std::size_t d = 0; d < table.outputDim; ++d)
+            if (std::isnan(table.output(r, d))) {
+                ++s.rowsWithGaps;
+                break;
+            }
+    return s;
+}
+
+PartialTrainResult trainPartialOnCsv(const PartialTrainRequest& request, const EpochLossFn& onEpoch, const CancelToken& cancel) {
+    const Stopwatch clock;
+    const CsvTable csv = readCsvFile(request.dataPath);
+    const Schema schema = schemaFor(csv, request.schemaPath, request.preset);
+    if (schema.keypoints.empty())
+        throw std::invalid_argument(request.dataPath + ": no keypoint columns (NAME_x / NAME_y or x_NAME / y_NAME) to learn");
+    PartialTrainResult result;
+    const DesignTable table = buildDesignTableWithGaps(csv, schema, &result.skippedLines);
+    if (table.rows == 0) throw std::runtime_error(request.dataPath + ": no row has a keypoint value");
+    const Normalization fitted = Normalization::fit(table);
+    const Normalization norm = modelNormalization(schema, fitted.outputs.min, fitted.outputs.max);
+    const EncodedTable data = encode(table, schema, norm);
+
+    partial::PartialModelFile file;
+    file.columns = entryNames(schema);
+    file.low = norm.outputs.min;
+    file.high = norm.outputs.max;
+    file.schema = schemaToJson(schema);
+    partial::VectorDenoiserConfig config;
+    config.dims = static_cast<int64_t>(schema.outputDim());
+    config.hidden = request.hidden;
+    config.blocks = request.blocks;
+    for (const CategoricalSpec& c : schema.categorical) config.classCounts.push_back(static_cast<int64_t>(c.classes.size()));
+    config.numericalCount = static_cast<int64_t>(schema.numerical.size());
+    seedParameterInitialisation(request.seed);
+    file.parts.net = partial::VectorDenoiser(config);
+    file.parts.schedule = diffusion::NoiseSchedule::linear();
+    file.parts.context.delta = request.delta;
+    file.parts.context.groupOf =
+        partial::keypointGroups(static_cast<int64_t>(schema.keypoints.size()), static_cast<int64_t>(schema.outputs.size()));
+    file.parts.masks = partial::MaskDistribution::measure(data.observed, file.parts.context.groupOf);
+
+    partial::PartialTrainingSettings settings;
+    settings.context = file.parts.context;
+    settings.region = partial::parseQueryRegion(request.region);
+    settings.batchSize = request.batchSize;
+    settings.updates = request.updates > 0 ? request.updates : defaultPartialUpdates(static_cast<int64_t>(table.rows), request.batchSize);
+    settings.lr = request.lr;
+    settings.lowNoiseShare = request.lowNoiseShare;
+    settings.seed = request.seed;
+    const std::vector<double> losses = partial::trainPartialDiffusion(
+        file.parts.net, file.parts.schedule, data.values, data.observed, data.hasConditions ? &data.conditions : nullptr,
+        settings, onEpoch, cancel);
+    if (cancel.cancelled()) throw std::runtime_error("partial training cancelled; " + request.outPath + " was not written");
+
+    result.rows = static_cast<int64_t>(table.rows);
+    result.rowsWithGaps = (data.observed.sum(1) < static_cast<double>(data.observed.size(1)) - 0.5).sum().item<int64_t>();
+    result.observedFraction = data.observed.mean().item<double>();
+    result.updates = settings.updates;
+    result.finalLoss = losses.empty() ? 0.0 : losses.back();
+    file.training = {{"data", request.dataPath}, {"rows", result.rows}, {"rows_with_gaps", result.rowsWithGaps},
+                     {"skipped_rows", result.skippedLines.size()}, {"observed_fraction", result.observedFraction},
+                     {"updates", settings.updates}, {"batch_size", settings.batchSize}, {"lr", settings.lr},
+                     {"region", request.region}, {"low_noise_share", settings.lowNoiseShare}, {"seed", request.seed},
+                     {"final_loss", result.finalLoss}};
+    partial::savePartialModel(file, request.outPath);
+    result.seconds = clock.seconds();
+    return result;
+}
+
+PartialImputeResult imputeCsvWithPartial(const PartialImputeRequest& request) {
+    const Stopwatch clock;
+    Schema schema;
+    const partial::PartialModelFile model = loadModel(request.modelPath, schema);
+    CsvTable csv = readCsvFile(request.dataPath);
+    PartialImputeResult result;
+    const DesignTable table = buildDesignTableWithGaps(csv, schema, &result.skippedLines);
+    const Normalization norm = modelNormalization(schema, model.low, model.high);
+    const EncodedTable data = encode(table, schema, norm);
+    partial::EnsembleSettings ensemble;
+    ensemble.members = request.members;
+    ensemble.steps = request.steps;
+    ensemble.seed = request.seed;
+    const at::Tensor completed =
+        (table.rows == 0 ? data.values
+                         : partial::ensembleComplete(model.parts, data.values, data.observed,
+                                                     data.hasConditions ? &data.conditions : nullptr, ensemble))
+            .to(at::kDouble)
+            .cpu()
+            .contiguous();
+    const auto value = completed.accessor<double, 2>();
+
+    std::map<long, std::size_t> rowOfLine;
+    for (std::size_t r = 0; r < csv.rows.size(); ++r) rowOfLine[csv.lineNumbers[r]] = r;
+    const std::vector<std::string> names = entryNames(schema);
+    std::vector<std::size_t> columns;
+    for (const std::string& name : names) columns.push_back(static_cast<std::size_t>(csv.columnIndex(name)));
+    for (std::size_t r = 0; r < table.rows; ++r) {
+        std::vector<std::string>& fields = csv.rows[rowOfLine.at(table.lineNumbers[r])];
+        for (std::size_t d = 0; d < names.size(); ++d)
+            if (std::isnan(table.output(r, d)) && isUnknownCell(fields[columns[d]])) {
+                fields[columns[d]] = formatNumber(decode(norm, d, value[static_cast<int64_t>(r)][static_cast<int64_t>(d)]));
+                ++result.filledCells;
+            }
+    }
+    writeCsvFile(request.outPath, csv.header, csv.rows);
+    result.rows = static_cast<int64_t>(table.rows);
+    result.seconds = clock.seconds();
+    return result;
+}
+
+PartialSampleResult samplePartialDesigns(const PartialSampleRequest& request) {
+    const Stopwatch clock;
+    if (request.count < 1) throw std::invalid_argument("sample: --count must be at least 1");
+    Schema schema;
+    const partial::PartialModelFile model = loadModel(request.modelPath, schema);
+    const Normalization norm = modelNormalization(schema, model.low, model.high);
+    const ConditionValues values = parseConditionAssignments(schema, request.conditions);
+    const std::vector<double> pins = parseKeypointPins(schema, request.pins);
+    const auto dims = static_cast<int64_t>(schema.outputDim());
+    at::Tensor u = at::zeros({request.count, dims}), observed = at::zeros({request.count, dims});
+    for (int64_t d = 0; d < dims; ++d)
+        if (!std::isnan(pins[static_cast<std::size_t>(d)])) {
+            u.select(1, d).fill_(2.0 * norm.outputs.normalise(static_cast<std::size_t>(d), pins[static_cast<std::size_t>(d)]) - 1.0);
+            observed.select(1, d).fill_(1.0);
+        }
+    const ConditionInput conditions = conditionInputFor(schema, norm, values, request.count);
+    partial::EnsembleSettings ensemble;
+    ensemble.members = request.members;
+    ensemble.steps = request.steps;
+    ensemble.seed = request.seed;
+    const at::Tensor completed =
+        partial::ensembleComplete(model.parts, u, observed, schema.conditionCount() > 0 ? &conditions : nullptr, ensemble)
+            .to(at::kDouble)
+            .cpu()
+            .contiguous();
+    const auto value = completed.accessor<double, 2>();
+
+    DesignTable out = emptyDesignTable(schema, static_cast<std::size_t>(request.count));
+    out.rows = static_cast<std::size_t>(request.count);
+    for (int64_t r = 0; r < request.count; ++r) {
+        for (int64_t d = 0; d < dims; ++d) {
+            const auto dd = static_cast<std::size_t>(d);
+            out.outputs.push_back(std::isnan(pins[dd]) ? decode(norm, dd, value[r][d]) : pins[dd]);
+        }
+        out.categorical.insert(out.categorical.end(), values.categorical.begin(), values.categorical.end());
+        out.numerical.insert(out.numerical.end(), values.numerical.begin(), values.numerical.end());
+        out.lineNumbers.push_back(0);
+    }
+    writeDesignCsv(request.outPath, schema, out);
+    return {request.count, clock.seconds()};
+}
+
+}  // namespace ms::api

@@ -1,0 +1,95 @@
+#pragma once
+// Learning from incomplete designs, torch-free for the CLI and the studio: a keypoint CSV whose
+// keypoint and output cells may be empty (an empty cell is unobserved, never an error; a row with
+// no keypoint value at all is skipped with its line counted) trains a partial-observation
+// diffusion model (.mpd, engine/partial); the model completes the empty cells of a CSV (every
+// written cell copied through as it was) and samples designs for conditions and pinned keypoints
+// (pins exact).
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/runtime/CancelToken.h"
+#include "core/training/TrainingProgress.h"
+
+namespace ms::api {
+
+struct PartialTrainRequest {
+    std::string dataPath;
+    std::string schemaPath;  // empty: inferred from the CSV with the preset's column overrides (as `schema` does)
+    std::string preset = "default";  // a preset name in models/ or a preset .json (geobiked, bike, car)
+    std::string outPath;
+    int64_t updates = 0;     // 0: defaultPartialUpdates
+    int64_t batchSize = 128;
+    int64_t hidden = 256;
+    int64_t blocks = 3;
+    double lr = 2e-3;
+    double delta = 0.2;      // a keypoint (x and y together) is left out of the context with this probability
+    std::string region = "query";  // query | all-observed | no-split (the ablations)
+    double lowNoiseShare = 0.5;
+    uint64_t seed = 0;
+};
+
+struct PartialTrainResult {
+    int64_t rows = 0;                  // rows trained on
+    int64_t rowsWithGaps = 0;          // ...of which some keypoint or output cell is empty
+    std::vector<long> skippedLines;    // rows without any keypoint value (CSV lines)
+    double observedFraction = 0.0;     // of the keypoint and output cells of the rows trained on
+    int64_t updates = 0;
+    double finalLoss = 0.0;
+    double seconds = 0.0;
+};
+
+// About 30 passes over the rows, at least 4,000 and at most 40,000 updates.
+int64_t defaultPartialUpdates(int64_t rows, int64_t batchSize);
+
+// Counts what trainPartialOnCsv would see, without training: the Training dock's offer.
+struct CsvGapSummary {
+    int64_t rows = 0;
+    int64_t rowsWithGaps = 0;
+    int64_t rowsWithoutKeypoints = 0;
+};
+CsvGapSummary summariseCsvGaps(const std::string& dataPath, const std::string& schemaPath, const std::string& preset = "default");
+
+// Throws DataError naming file, line and column for a cell that is neither empty nor a number,
+// std::invalid_argument for bad settings, std::runtime_error when training diverges or no row has
+// a keypoint. onEpoch may be empty.
+PartialTrainResult trainPartialOnCsv(const PartialTrainRequest& request, const EpochLossFn& onEpoch, const CancelToken& cancel);
+
+struct PartialImputeRequest {
+    std::string modelPath, dataPath, outPath;
+    int64_t members = 16;  // K
+    int64_t steps = 0;     // 0: single step; n >= 2: DDIM steps
+    uint64_t seed = 0;
+};
+
+struct PartialImputeResult {
+    int64_t rows = 0;         // rows completed
+    int64_t filledCells = 0;  // empty keypoint / output cells filled
+    std::vector<long> skippedLines;  // rows without any keypoint value, written as they were
+    double seconds = 0.0;
+};
+
+// Writes the CSV with the same header and cells, its empty keypoint and output cells filled.
+// Throws BundleError for a wrong model file, DataError for the CSV.
+PartialImputeResult imputeCsvWithPartial(const PartialImputeRequest& request);
+
+struct PartialSampleRequest {
+    std::string modelPath, outPath;
+    std::vector<std::string> conditions;  // NAME=VALUE; the rest unknown
+    std::vector<std::string> pins;        // KEYPOINT=X,Y: kept exactly
+    int64_t count = 16;
+    int64_t members = 4;
+    int64_t steps = 20;  // DDIM steps (>= 2: samples with spread)
+    uint64_t seed = 0;
+};
+
+struct PartialSampleResult {
+    int64_t designs = 0;
+    double seconds = 0.0;
+};
+
+// Writes `count` completed designs (keypoint and output columns, then the conditions given) to outPath.
+PartialSampleResult samplePartialDesigns(const PartialSampleRequest& request);
+
+}  // namespace ms::api

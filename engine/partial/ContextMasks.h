@@ -1,0 +1,34 @@
+#pragma once
+// Work I partitioning (METHODS.md §3): each step splits a row's observed support M into a context
+// M_ctx ⊆ M (the network's input) and a query M ⊙ (1 - M_ctx) (where the loss is taken). Entries
+// are dropped from the context in groups: a group per entry gives i.i.d. masks; a keypoint's x and
+// y form one group, so whole keypoints are dropped together.
+#include <ATen/core/Generator.h>
+#include <ATen/core/Tensor.h>
+
+#include <cstdint>
+#include <vector>
+
+namespace ms::partial {
+
+struct ContextSettings {
+    double delta = 0.2;             // probability that an observed group is left out of the context
+    std::vector<int64_t> groupOf;   // [D] group index of every entry; empty: every entry its own group
+};
+
+// Entry groups for a vector of `keypoints` x,y pairs followed by `singles` extra outputs:
+// keypoint k is group k (both coordinates), extra output j is group keypoints + j.
+std::vector<int64_t> keypointGroups(int64_t keypoints, int64_t singles);
+
+// Number of groups (max index + 1) of a grouping of `entries` entries (entries when empty).
+int64_t groupCount(const std::vector<int64_t>& groupOf, int64_t entries);
+
+// Throws std::invalid_argument for delta outside [0, 1) or a grouping of the wrong length.
+void checkContextSettings(const ContextSettings& settings, int64_t entries);
+
+// observed: [B, D] float 0/1. Returns M_ctx, [B, D] float 0/1, a subset of observed: each group of
+// each row is dropped with probability delta (all its observed entries together). Throws
+// std::invalid_argument for delta outside [0, 1) or a grouping of the wrong length.
+at::Tensor drawContextMask(const at::Tensor& observed, const ContextSettings& settings, at::Generator& generator);
+
+}  // namespace ms::partial

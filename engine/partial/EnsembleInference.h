@@ -1,0 +1,61 @@
+#pragma once
+// Ensemble inference of the partial-observation denoiser (METHODS.md §3): the network was only
+// ever asked to predict entries outside a context C ⊆ M, so completions average it over several
+// contexts. Single step: a small noise level, K contexts C_k ⊆ M, the mean of the K predictions,
+// observed entries copied through exactly. Multi-step: DDIM whose x0 estimate mixes
+// omega_t E[u_0 | u_t] (K random masks from the data's own mask distribution) with
+// (1 - omega_t) E[u_0 | u_obs, M] (the single-step estimate), omega rising from 0 at t = 0 to 1
+// at t = T; the noise is merged as eps = M ⊙ eps_obs + (1 - M) ⊙ eps_unobs, so observed entries
+// follow their own forward process. All K members of a row go through the network as one batch.
+#include <ATen/core/Generator.h>
+#include <ATen/core/Tensor.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/conditioning/ConditionInput.h"
+#include "diffusion/NoiseSchedule.h"
+#include "partial/ContextMasks.h"
+#include "partial/VectorDenoiser.h"
+
+namespace ms::partial {
+
+enum class OmegaSchedule { OneMinusAlphaBar, Linear };
+std::string omegaScheduleName(OmegaSchedule omega);
+OmegaSchedule parseOmegaSchedule(const std::string& name);  // "1-alphabar", "linear"; throws std::invalid_argument
+
+struct EnsembleSettings {
+    int64_t members = 16;       // K
+    int64_t steps = 0;          // 0: single step; n >= 2: n DDIM steps
+    int64_t smallNoiseStep = 5;  // the single step's timestep (a small noise level)
+    OmegaSchedule omega = OmegaSchedule::OneMinusAlphaBar;
+    int64_t chunkRows = 8192;   // most rows x members per network call (memory bound)
+    uint64_t seed = 0;
+};
+
+// The data's observation-mask distribution, as independent per-group observation rates (what the
+// multi-step estimate E[u_0 | u_t] draws its masks from).
+struct MaskDistribution {
+    std::vector<int64_t> groupOf;   // as ContextSettings::groupOf (empty: one group per entry)
+    std::vector<double> groupRate;  // probability that each group is observed
+
+    static MaskDistribution measure(const at::Tensor& observed, const std::vector<int64_t>& groupOf);
+    at::Tensor draw(int64_t rows, int64_t entries, at::Generator& generator) const;  // [rows, entries] float 0/1
+};
+
+// What inference needs of a trained model.
+struct PartialModelParts {
+    VectorDenoiser net{nullptr};
+    diffusion::NoiseSchedule schedule;
+    ContextSettings context;
+    MaskDistribution masks;
+};
+
+// values, observed: [B, D] (anything where unobserved); conditions: nullptr or B rows.
+// Returns [B, D]: observed entries exactly as given, the others completed. Throws
+// std::invalid_argument for bad settings (members < 1, steps 1, small noise step out of range).
+at::Tensor ensembleComplete(const PartialModelParts& model, const at::Tensor& values, const at::Tensor& observed,
+                            const ConditionInput* conditions, const EnsembleSettings& settings);
+
+}  // namespace ms::partial
