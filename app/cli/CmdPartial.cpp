@@ -11,6 +11,7 @@
 #include "app/cli/Commands.h"
 #include "core/runtime/TorchRuntime.h"
 #include "experiments/PartialAr1Benchmark.h"
+#include "experiments/PartialKeypointBenchmark.h"
 
 namespace ms::cli {
 
@@ -185,6 +186,52 @@ void runPartialBench(const PartialBenchOptions& o) {
     if (o.json) printJsonLine({{"bayes_mse", res.bayesMse}, {"bayes_expected_mse", res.bayesExpectedMse}, {"rows", table}});
 }
 
+struct PartialKeypointBenchOptions {
+    experiments::PartialKeypointSettings settings;
+    bool json = false;
+
+    void addTo(CLI::App* cmd) {
+        experiments::PartialKeypointSettings& s = settings;
+        cmd->add_option("--data", s.dataPath, "complete keypoint CSV (e.g. ../shared/data/geobiked/df_parameters_final.csv)")->required();
+        cmd->add_option("--preset", s.preset, "column overrides of a preset for the schema");
+        cmd->add_option("--removed", s.removed, "share of each row's keypoints removed (fixed per row)")->check(CLI::Range(0.05, 0.9));
+        cmd->add_option("--updates", s.updates, "optimizer updates of A and the oracle")->check(CLI::PositiveNumber);
+        cmd->add_option("--hidden", s.hidden, "units per layer of A and the oracle")->check(CLI::PositiveNumber);
+        cmd->add_option("--blocks", s.blocks, "residual blocks of A and the oracle")->check(CLI::PositiveNumber);
+        cmd->add_option("--delta", s.delta, "context drop probability")->check(CLI::Range(0.0, 0.95));
+        cmd->add_option("--members", s.members, "ensemble members K (and SFARM draws averaged)")->check(CLI::PositiveNumber);
+        cmd->add_option("--models", s.models, "models to run: A, oracle, sfarm, miwae")->delimiter(',');
+        cmd->add_option("--sfarm-epochs", s.sfarmEpochs, "design SFARM epochs")->check(CLI::PositiveNumber);
+        cmd->add_option("--miwae-epochs", s.miwaeEpochs, "MIWAE epochs")->check(CLI::PositiveNumber);
+        cmd->add_option("--seed", s.seed, "split, mask and training seed");
+        cmd->add_flag("--json", json, "print the table as JSON on the last line");
+    }
+    void validate() const {}
+};
+
+void runPartialKeypointBench(const PartialKeypointBenchOptions& o) {
+    initTorchRuntime(0);
+    const experiments::PartialKeypointResult res = experiments::runPartialKeypointBenchmark(o.settings, cancelOnInterrupt());
+    restoreInterrupt();
+    std::cout << o.settings.dataPath << ": " << res.trainRows << " training rows and " << res.testRows << " held-out rows, "
+              << fixed(100 * o.settings.removed, 0) << " % of each row's keypoints removed (" << res.removedCoordinates
+              << " held-out coordinates to fill)\n";
+    std::vector<std::vector<std::string>> rows;
+    nlohmann::json table = nlohmann::json::array();
+    const double oracle = [&] {
+        for (const auto& r : res.rows)
+            if (r.model == "oracle") return r.mse;
+        return 0.0;
+    }();
+    for (const experiments::PartialKeypointRow& r : res.rows) {
+        rows.push_back({r.model, fixed(r.mse, 5), oracle > 0 ? fixed(r.mse / oracle, 3) : "-", fixed(r.trainSeconds, 1),
+                        fixed(r.msPerRow, 3)});
+        table.push_back({{"model", r.model}, {"mse", r.mse}, {"train_seconds", r.trainSeconds}, {"ms_per_row", r.msPerRow}});
+    }
+    printTable({"model", "MSE (removed, [0,1] units)", "x oracle", "train s", "ms / row"}, rows);
+    if (o.json) printJsonLine({{"train_rows", res.trainRows}, {"test_rows", res.testRows}, {"rows", table}});
+}
+
 }  // namespace
 
 void addPartialCommand(CLI::App& app) {
@@ -199,6 +246,9 @@ void addPartialCommand(CLI::App& app) {
                                      runPartialSample);
     addCommand<PartialBenchOptions>(cmd, "bench", "Gaussian AR(1) with a known Bayes-optimal answer: models A and B vs Bayes",
                                     runPartialBench);
+    addCommand<PartialKeypointBenchOptions>(cmd, "bench-keypoints",
+                                            "Keypoint completion with 30 % of every row's keypoints removed: A vs oracle, design SFARM, MIWAE",
+                                            runPartialKeypointBench);
 }
 
 }  // namespace ms::cli

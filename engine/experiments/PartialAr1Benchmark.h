@@ -19,7 +19,7 @@ struct PartialAr1Settings {
     int64_t trainRows = 8000;
     int64_t testRows = 500;
     int64_t updates = 8000;
-    int64_t batchSize = 256;
+    int64_t batchSize = 128;
     int64_t hidden = 512;
     int64_t blocks = 2;
     double lr = 2e-3;

@@ -147,8 +147,10 @@ DesignSfarm DesignSfarm::train(const Schema& schema, const DesignTable& table, c
     auto oa = observed.accessor<bool, 2>();
     for (int64_t i = 0; i < N; ++i) {
         const auto row = static_cast<std::size_t>(i);
-        for (int64_t d = 0; d < L.outputs; ++d) {
-            xa[i][d] = static_cast<float>(table.output(row, static_cast<std::size_t>(d)));
+        for (int64_t d = 0; d < L.outputs; ++d) {  // an unmeasured output (NaN) is an unobserved element
+            const double v = table.output(row, static_cast<std::size_t>(d));
+            if (!std::isfinite(v)) continue;
+            xa[i][d] = static_cast<float>(v);
             oa[i][d] = true;
         }
         for (int64_t c = 0; c < L.categorical; ++c) {

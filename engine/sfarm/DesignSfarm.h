@@ -57,7 +57,7 @@ public:
     DesignSfarm(DesignSfarm&&) noexcept;
     DesignSfarm& operator=(DesignSfarm&&) noexcept;
 
-    // Trains on the table's rows (unknown conditions are unobserved elements). onEpoch may be
+    // Trains on the table's rows (unknown conditions and NaN outputs are unobserved elements). onEpoch may be
     // empty. Throws std::invalid_argument for an empty table or bad settings, std::runtime_error
     // for a non-finite loss (naming epoch and step); a cancelled run returns what it has.
     static DesignSfarm train(const Schema& schema, const DesignTable& table, const DesignSfarmSettings& settings,

@@ -163,7 +163,7 @@ DesignTable buildTable(const CsvTable& table, const Schema& schema, bool withGap
         std::size_t keypointValues = 0;
         for (std::size_t d = 0; d < outputColumns.size(); ++d) {
             const char* emptyError = withGaps ? nullptr
-                                     : d < keypointColumns ? "empty keypoint value: this model needs every keypoint of every row"
+                                     : d < keypointColumns ? "empty keypoint value: this model needs every keypoint of every row (`maskstudio-cli partial train` learns from incomplete designs)"
                                                            : "empty output value: this model needs every output of every row";
             outputs[d] = builder.number(r, outputColumns[d], emptyError);
             if (d < keypointColumns && !std::isnan(outputs[d])) ++keypointValues;
