@@ -36,7 +36,8 @@ struct PartialKeypointRow {
     std::string model;
     double mse = 0.0;          // over the removed coordinates, [0, 1] units
     double trainSeconds = 0.0;
-    double msPerRow = 0.0;     // completion time per held-out row
+    double msPerRow = 0.0;     // completion time per held-out row (all rows in one call)
+    double msOneDesign = 0.0;  // A and oracle: median time to complete one design alone (the studio's case)
 };
 
 struct PartialKeypointResult {

@@ -150,6 +150,45 @@ private Q_SLOTS:
         r = cli({"sfarm", "acquire", "--model", path("table.sfm"), "--data", path("table.csv"), "--row", "0", "--target", "test_temp_c", "--samples", "8", "--json"});
         QVERIFY2(r.code == 0 || r.err.contains("already observes"), qPrintable(r.err));
     }
+    // `partial`: a CSV with empty keypoint cells trains, imputes and samples from the command line,
+    // with JSON summaries; wrong model files and bad settings give one line naming the problem.
+    void partialTrainImputeSample() {
+        QFile f(path("gappy.csv"));
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("x_a,y_a,x_b,y_b,style\n");
+        for (int i = 0; i < 120; ++i) {
+            const double t = i / 120.0;
+            const QString xb = i % 3 == 0 ? "" : QString::number(2 * t + 1), yb = i % 3 == 0 ? "" : QString::number(-t);
+            const bool noA = i % 5 == 1 && i % 3 != 0;  // never both: a row without any keypoint is skipped
+            const QString xa = noA ? "" : QString::number(t), ya = noA ? "" : QString::number(t * t);
+            f.write(QString("%1,%2,%3,%4,%5\n").arg(xa, ya, xb, yb, i % 2 ? "A" : "B").toUtf8());
+        }
+        f.write(",,,,A\n");  // line 122: no keypoint at all
+        f.close();
+        Run r = cli({"partial", "train", "--data", path("gappy.csv"), "--out", path("g.mpd"), "--updates", "60", "--hidden", "32",
+                     "--json"});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        QCOMPARE(r.lastJson()["rows"].toInt(), 120);
+        QCOMPARE(r.lastJson()["skipped_rows"].toInt(), 1);
+        QCOMPARE(r.lastJson()["skipped_lines"].toArray().first().toInt(), 122);
+        QVERIFY(r.out.contains("gappy.csv lines 122"));
+        r = cli({"partial", "impute", "--model", path("g.mpd"), "--data", path("gappy.csv"), "--out", path("filled.csv"),
+                 "--members", "4", "--json"});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        QCOMPARE(r.lastJson()["filled_cells"].toInt(), 40 * 2 + 16 * 2);  // b in 40 rows, a in 16
+        r = cli({"partial", "sample", "--model", path("g.mpd"), "style=A", "--pin", "a=0.5,0.25", "--count", "3", "--steps", "3",
+                 "--out", path("samples.csv"), "--json"});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        QCOMPARE(r.lastJson()["designs"].toInt(), 3);
+        r = cli({"partial", "impute", "--model", path("gappy.csv"), "--data", path("gappy.csv"), "--out", path("never.csv")});
+        QCOMPARE(r.code, 1);
+        QVERIFY2(r.err.startsWith("maskstudio-cli partial impute: error: ") && r.err.contains("gappy.csv") &&
+                     r.err.trimmed().count('\n') == 0,
+                 qPrintable(r.err));
+        r = cli({"partial", "impute", "--model", path("g.mpd"), "--data", path("gappy.csv"), "--out", path("x.csv"), "--steps", "1"});
+        QVERIFY(r.code != 0);
+        QVERIFY2(r.err.contains("--steps"), qPrintable(r.err));
+    }
     void sfarmImputationBenchmark() {
         // A UCI-style table: whitespace separated, no header; column 2 = 3 * column 1.
         QFile f(path("uci.txt"));
