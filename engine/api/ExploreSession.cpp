@@ -6,6 +6,7 @@
 #include <limits>
 #include <stdexcept>
 
+#include "api/PartialDesignModel.h"
 #include "core/data/CsvReader.h"
 #include "core/data/DataError.h"
 #include "core/data/DataFingerprint.h"
@@ -26,6 +27,7 @@ struct ExploreSession::Impl {
     std::vector<std::vector<double>> referenceRaw;
     sfarm::DesignSfarm sfarm;
     std::shared_ptr<const DesignTable> reference;  // the training designs, for training a design SFARM
+    PartialDesignModel partial;                    // a model learned from incomplete designs, instead of the generator
 };
 
 ExploreSession::ExploreSession() : m(std::make_unique<Impl>()) {}
@@ -53,9 +55,31 @@ std::optional<DesignTable> matchingReference(const fs::path& candidate, const mc
     }
 }
 
+// Ensemble settings of the studio's partial models: the mean design is the single-step mean over
+// 16 contexts; samples are 20-step DDIM draws averaging 4 contexts per step.
+constexpr PartialCompletion kPartialMean{16, 0, 0};
+constexpr PartialCompletion kPartialSamples{4, 20, 0};
+
 }  // namespace
 
 const ModelInfo& ExploreSession::load(const std::string& bundlePath, const std::string& device) {
+    if (fs::path(bundlePath).extension() == ".mpd") {
+        auto next = std::make_unique<Impl>();
+        next->partial = PartialDesignModel::load(bundlePath);
+        ModelInfo& info = next->info;
+        // Named after its training data, like an mcVAE bundle (a run folder's file is model.mpd).
+        const std::string data = next->partial.summary().dataPath;
+        info.name = data.empty() ? fs::path(bundlePath).stem().string() : fs::path(data).stem().string();
+        info.path = bundlePath;
+        info.deviceName = "cpu";
+        info.schema = next->partial.schema();
+        info.partial = true;
+        info.completedEpochs = info.epochs = next->partial.summary().updates;
+        info.referenceNote = "a model learned from incomplete designs has no reference overlay";
+        info.designSfarmNote = "a model learned from incomplete designs completes pins itself; \"specify next\" needs an mcVAE with a design SFARM";
+        m = std::move(next);
+        return m->info;
+    }
     mcvae::ModelBundle bundle = mcvae::loadBundle(bundlePath);
     const at::Device dev = resolveDevice(device);
     auto next = std::make_unique<Impl>();
@@ -152,11 +176,17 @@ const ModelInfo& ExploreSession::trainDesignSfarm(const sfarm::DesignSfarmSettin
     return m->info;
 }
 
-bool ExploreSession::loaded() const { return m->generator != nullptr; }
+bool ExploreSession::loaded() const { return m->generator != nullptr || m->partial.loaded(); }
 
 const ModelInfo& ExploreSession::info() const { return m->info; }
 
 std::vector<std::vector<double>> ExploreSession::generate(const mcvae::GenerationRequest& request) const {
+    if (m->partial.loaded()) {
+        const PartialCompletion how = request.latent == mcvae::LatentMode::Zero
+                                          ? kPartialMean
+                                          : PartialCompletion{kPartialSamples.members, kPartialSamples.steps, request.seed};
+        return m->partial.complete(request.conditions, {}, std::max(request.count, 1), how);
+    }
     if (!m->generator) throw std::logic_error("no model loaded");
     return m->generator->generate(request);
 }
@@ -194,7 +224,16 @@ ExploreView ExploreSession::explore(const ExploreQuery& query) const {
     std::vector<std::vector<double>> samples;
     std::vector<DesignDetails> details;
     out.pinned = hasPins(query.pins);
-    if (out.pinned) {
+    if (model.partial) {
+        // Completions of the conditions and pins by the model itself; the spread over DDIM draws.
+        const PartialCompletion draws{kPartialSamples.members, kPartialSamples.steps, query.request.seed};
+        samples = m->partial.complete(query.request.conditions, query.pins, spreadSamples, draws);
+        if (query.request.latent == mcvae::LatentMode::Zero)
+            out.designs = m->partial.complete(query.request.conditions, query.pins, shown, kPartialMean);
+        else
+            out.designs.assign(samples.begin(), samples.begin() + shown);
+        details.assign(out.designs.size(), designDetailsFrom(query.request.conditions.textByColumn(schema)));
+    } else if (out.pinned) {
         if (!model.designSfarm) throw std::runtime_error("Pinned keypoints need a design SFARM: " + model.designSfarmNote);
         // Completions of the pins; unknown conditions are imputed too and drawn as such.
         sfarm::ImputedDesigns imputed = designSfarm().impute({query.request.conditions, query.pins}, spreadSamples, query.request.seed);
@@ -215,7 +254,7 @@ ExploreView ExploreSession::explore(const ExploreQuery& query) const {
         }
     }
     if (!schema.keypoints.empty()) out.spread = keypointSpread(schema, samples);
-    if (out.pinned) {
+    if (out.pinned && !model.partial) {
         samples.resize(static_cast<std::size_t>(shown));
         out.designs = std::move(samples);
     }

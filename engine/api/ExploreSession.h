@@ -32,6 +32,9 @@ struct ModelInfo {
     std::string referenceNote;      // where they came from, or why there are none
     bool designSfarm = false;       // a design SFARM (<bundle stem>.sfm) is loaded: pins, "specify next"
     std::string designSfarmNote;    // which file, or why there is none
+    // A model learned from incomplete designs (.mpd, `partial train`): it completes conditions and
+    // pins itself (no latent, no design SFARM, no "specify next"); epochs count its updates.
+    bool partial = false;
 };
 
 // What the studio asks for in one interactive step: the conditions and sampling settings, the
@@ -72,7 +75,8 @@ public:
     ExploreSession(ExploreSession&&) noexcept;
     ExploreSession& operator=(ExploreSession&&) noexcept;
 
-    // Loads a bundle onto `device` ("auto", "cpu", "cuda"). Reference designs come from
+    // Loads a bundle onto `device` ("auto", "cpu", "cuda"); a .mpd file is a model learned from
+    // incomplete designs (CPU; info().partial). Reference designs come from
     // <bundle stem>.csv beside the bundle, else the data file recorded in the bundle when it
     // sits beside it; either is used only when its fingerprint matches the training data. The
     // design SFARM comes from <bundle stem>.sfm when its schema is the model's (CPU).
@@ -85,7 +89,9 @@ public:
     // std::invalid_argument when the request does not fit the model.
     std::vector<std::vector<double>> generate(const mcvae::GenerationRequest& request) const;
     // The designs, drawings and spread for one step: mcVAE samples of the conditions, or the
-    // design SFARM's completions of the pins (unknown conditions imputed and drawn as such);
+    // design SFARM's completions of the pins (unknown conditions imputed and drawn as such), or
+    // for a partial model its completions of conditions and pins (mean design: the single-step
+    // ensemble mean; samples: DDIM draws);
     // the spread over at least kSpreadSamples samples; "specify next" and the nearest training
     // design when asked. Throws std::invalid_argument (request does not fit the model) or
     // std::runtime_error (pins without a design SFARM).

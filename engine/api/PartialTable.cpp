@@ -7,7 +7,8 @@
 #include <map>
 #include <stdexcept>
 
-#include "core/conditioning/ConditionTensor.h"
+#include "api/PartialDesignModel.h"
+#include "api/PartialScaling.h"
 #include "core/conditioning/ConditionValues.h"
 #include "core/data/CsvReader.h"
 #include "core/data/DesignTableBuilder.h"
@@ -41,18 +42,6 @@ std::vector<std::string> entryNames(const Schema& schema) {
     return names;
 }
 
-// Outputs scaled by the model's per-entry range, numerical conditions by the schema's.
-Normalization modelNormalization(const Schema& schema, const std::vector<double>& low, const std::vector<double>& high) {
-    Normalization n;
-    n.outputs.min = low;
-    n.outputs.max = high;
-    for (const NumericalSpec& s : schema.numerical) {
-        n.numerical.min.push_back(s.min);
-        n.numerical.max.push_back(s.max);
-    }
-    return n;
-}
-
 // The table as the model sees it: u in [-1, 1] per entry (NaN where unobserved), the mask, conditions.
 struct EncodedTable {
     at::Tensor values, observed;
@@ -70,14 +59,6 @@ EncodedTable encode(const DesignTable& table, const Schema& schema, const Normal
     return e;
 }
 
-double decode(const Normalization& norm, std::size_t d, double u) { return norm.outputs.denormalise(d, (u + 1.0) / 2.0); }
-
-partial::PartialModelFile loadModel(const std::string& path, Schema& schema) {
-    partial::PartialModelFile f = partial::loadPartialModel(path, "vectors");
-    schema = schemaFromJson(f.schema, path);
-    return f;
-}
-
 }  // namespace
 
 int64_t defaultPartialUpdates(int64_t rows, int64_t batchSize) {
@@ -85,13 +66,17 @@ int64_t defaultPartialUpdates(int64_t rows, int64_t batchSize) {
     return std::clamp<int64_t>(passes, 4000, 40000);
 }
 
-CsvGapSummary summariseCsvGaps(const std::string& dataPath, const std::string& schemaPath, const std::string& preset) {
-    const CsvTable csv = readCsvFile(dataPath);
-    std::vector<long> skipped;
-    const DesignTable table = buildDesignTableWithGaps(csv, schemaFor(csv, schemaPath, preset), &skipped);
+int64_t partialTrainingEpochs(int64_t rows, const PartialTrainRequest& request) {
+    const int64_t batch = std::max<int64_t>(1, request.batchSize);
+    const int64_t stepsPerEpoch = std::max<int64_t>(1, (rows + batch - 1) / batch);
+    const int64_t updates = request.updates > 0 ? request.updates : defaultPartialUpdates(rows, batch);
+    return std::max<int64_t>(1, (updates + stepsPerEpoch - 1) / stepsPerEpoch);
+}
+
+CsvGapSummary summariseCsvGaps(const CsvTable& csv, const Schema& schema) {
     CsvGapSummary s;
+    const DesignTable table = buildDesignTableWithGaps(csv, schema, &s.skippedLines);
     s.rows = static_cast<int64_t>(table.rows);
-    s.rowsWithoutKeypoints = static_cast<int64_t>(skipped.size());
     for (std::size_t r = 0; r < table.rows; ++r)
         for (std::size_t d = 0; d < table.outputDim; ++d)
             if (std::isnan(table.output(r, d))) {
@@ -99,6 +84,11 @@ CsvGapSummary summariseCsvGaps(const std::string& dataPath, const std::string& s
                 break;
             }
     return s;
+}
+
+CsvGapSummary summariseCsvGaps(const std::string& dataPath, const std::string& schemaPath, const std::string& preset) {
+    const CsvTable csv = readCsvFile(dataPath);
+    return summariseCsvGaps(csv, schemaFor(csv, schemaPath, preset));
 }
 
 PartialTrainResult trainPartialOnCsv(const PartialTrainRequest& request, const EpochLossFn& onEpoch, const CancelToken& cancel) {
@@ -111,7 +101,7 @@ PartialTrainResult trainPartialOnCsv(const PartialTrainRequest& request, const E
     const DesignTable table = buildDesignTableWithGaps(csv, schema, &result.skippedLines);
     if (table.rows == 0) throw std::runtime_error(request.dataPath + ": no row has a keypoint value");
     const Normalization fitted = Normalization::fit(table);
-    const Normalization norm = modelNormalization(schema, fitted.outputs.min, fitted.outputs.max);
+    const Normalization norm = partialModelNormalization(schema, fitted.outputs.min, fitted.outputs.max);
     const EncodedTable data = encode(table, schema, norm);
 
     partial::PartialModelFile file;
@@ -164,11 +154,11 @@ PartialTrainResult trainPartialOnCsv(const PartialTrainRequest& request, const E
 PartialImputeResult imputeCsvWithPartial(const PartialImputeRequest& request) {
     const Stopwatch clock;
     Schema schema;
-    const partial::PartialModelFile model = loadModel(request.modelPath, schema);
+    const partial::PartialModelFile model = loadPartialVectorModel(request.modelPath, schema);
     CsvTable csv = readCsvFile(request.dataPath);
     PartialImputeResult result;
     const DesignTable table = buildDesignTableWithGaps(csv, schema, &result.skippedLines);
-    const Normalization norm = modelNormalization(schema, model.low, model.high);
+    const Normalization norm = partialModelNormalization(schema, model.low, model.high);
     const EncodedTable data = encode(table, schema, norm);
     partial::EnsembleSettings ensemble;
     ensemble.members = request.members;
@@ -192,7 +182,7 @@ PartialImputeResult imputeCsvWithPartial(const PartialImputeRequest& request) {
         std::vector<std::string>& fields = csv.rows[rowOfLine.at(table.lineNumbers[r])];
         for (std::size_t d = 0; d < names.size(); ++d)
             if (std::isnan(table.output(r, d)) && isUnknownCell(fields[columns[d]])) {
-                fields[columns[d]] = formatNumber(decode(norm, d, value[static_cast<int64_t>(r)][static_cast<int64_t>(d)]));
+                fields[columns[d]] = formatNumber(partialDecode(norm, d, value[static_cast<int64_t>(r)][static_cast<int64_t>(d)]));
                 ++result.filledCells;
             }
     }
@@ -205,37 +195,16 @@ PartialImputeResult imputeCsvWithPartial(const PartialImputeRequest& request) {
 PartialSampleResult samplePartialDesigns(const PartialSampleRequest& request) {
     const Stopwatch clock;
     if (request.count < 1) throw std::invalid_argument("sample: --count must be at least 1");
-    Schema schema;
-    const partial::PartialModelFile model = loadModel(request.modelPath, schema);
-    const Normalization norm = modelNormalization(schema, model.low, model.high);
+    const PartialDesignModel model = PartialDesignModel::load(request.modelPath);
+    const Schema& schema = model.schema();
     const ConditionValues values = parseConditionAssignments(schema, request.conditions);
     const std::vector<double> pins = parseKeypointPins(schema, request.pins);
-    const auto dims = static_cast<int64_t>(schema.outputDim());
-    at::Tensor u = at::zeros({request.count, dims}), observed = at::zeros({request.count, dims});
-    for (int64_t d = 0; d < dims; ++d)
-        if (!std::isnan(pins[static_cast<std::size_t>(d)])) {
-            u.select(1, d).fill_(2.0 * norm.outputs.normalise(static_cast<std::size_t>(d), pins[static_cast<std::size_t>(d)]) - 1.0);
-            observed.select(1, d).fill_(1.0);
-        }
-    const ConditionInput conditions = conditionInputFor(schema, norm, values, request.count);
-    partial::EnsembleSettings ensemble;
-    ensemble.members = request.members;
-    ensemble.steps = request.steps;
-    ensemble.seed = request.seed;
-    const at::Tensor completed =
-        partial::ensembleComplete(model.parts, u, observed, schema.conditionCount() > 0 ? &conditions : nullptr, ensemble)
-            .to(at::kDouble)
-            .cpu()
-            .contiguous();
-    const auto value = completed.accessor<double, 2>();
-
-    DesignTable out = emptyDesignTable(schema, static_cast<std::size_t>(request.count));
-    out.rows = static_cast<std::size_t>(request.count);
-    for (int64_t r = 0; r < request.count; ++r) {
-        for (int64_t d = 0; d < dims; ++d) {
-            const auto dd = static_cast<std::size_t>(d);
-            out.outputs.push_back(std::isnan(pins[dd]) ? decode(norm, dd, value[r][d]) : pins[dd]);
-        }
+    const std::vector<std::vector<double>> designs =
+        model.complete(values, pins, request.count, {request.members, request.steps, request.seed});
+    DesignTable out = emptyDesignTable(schema, designs.size());
+    out.rows = designs.size();
+    for (const std::vector<double>& design : designs) {
+        out.outputs.insert(out.outputs.end(), design.begin(), design.end());
         out.categorical.insert(out.categorical.end(), values.categorical.begin(), values.categorical.end());
         out.numerical.insert(out.numerical.end(), values.numerical.begin(), values.numerical.end());
         out.lineNumbers.push_back(0);

@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "core/data/CsvReader.h"
+#include "core/data/Schema.h"
 #include "core/runtime/CancelToken.h"
 #include "core/training/TrainingProgress.h"
 
@@ -42,14 +44,19 @@ struct PartialTrainResult {
 
 // About 30 passes over the rows, at least 4,000 and at most 40,000 updates.
 int64_t defaultPartialUpdates(int64_t rows, int64_t batchSize);
+// The passes over `rows` rows that trainPartialOnCsv makes for this request (progress bars).
+int64_t partialTrainingEpochs(int64_t rows, const PartialTrainRequest& request);
 
 // Counts what trainPartialOnCsv would see, without training: the Training dock's offer.
 struct CsvGapSummary {
-    int64_t rows = 0;
-    int64_t rowsWithGaps = 0;
-    int64_t rowsWithoutKeypoints = 0;
+    int64_t rows = 0;                  // rows with at least one keypoint value
+    int64_t rowsWithGaps = 0;          // ...of which some keypoint or output cell is empty
+    std::vector<long> skippedLines;    // rows without any keypoint value (CSV lines)
 };
 CsvGapSummary summariseCsvGaps(const std::string& dataPath, const std::string& schemaPath, const std::string& preset = "default");
+// The same for a table already read, with the schema as the user edited it. Throws DataError for
+// a cell that is neither empty nor a number.
+CsvGapSummary summariseCsvGaps(const CsvTable& csv, const Schema& schema);
 
 // Throws DataError naming file, line and column for a cell that is neither empty nor a number,
 // std::invalid_argument for bad settings, std::runtime_error when training diverges or no row has

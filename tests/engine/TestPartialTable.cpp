@@ -9,7 +9,10 @@
 #include <cstdlib>
 #include <set>
 
+#include "api/ExploreSession.h"
+#include "api/PartialDesignModel.h"
 #include "api/PartialTable.h"
+#include "core/conditioning/ConditionValues.h"
 #include "core/data/CsvReader.h"
 #include "core/data/DataError.h"
 #include "core/data/DesignTableBuilder.h"
@@ -75,7 +78,7 @@ private Q_SLOTS:
         QCOMPARE(gaps, m_blanked.size());
         const api::CsvGapSummary summary = api::summariseCsvGaps(m_gappy, "", "bike");
         QCOMPARE(summary.rows, int64_t(kRows - 1));
-        QCOMPARE(summary.rowsWithoutKeypoints, int64_t(1));
+        QCOMPARE(summary.skippedLines.size(), std::size_t(1));
         QVERIFY(summary.rowsWithGaps > 250);
     }
 
@@ -144,6 +147,55 @@ private Q_SLOTS:
         QVERIFY(saddles.size() > 1);  // samples with spread
         r.pins = {"nose=1,2"};
         QVERIFY_THROWS_EXCEPTION(std::invalid_argument, api::samplePartialDesigns(r));
+    }
+
+    // The studio's path: a .mpd loads into the explore session like any model; pins come back
+    // exactly, the mean design is deterministic, samples differ, the spread is measured.
+    void exploresLikeAnyModel() {
+        api::ExploreSession session;
+        const api::ModelInfo& info = session.load(m_model);
+        QVERIFY(info.partial);
+        QCOMPARE(info.latentDim, 0);
+        QVERIFY(!info.designSfarm);
+        QCOMPARE(info.schema.keypoints.size(), std::size_t(12));
+        QVERIFY(session.loaded());
+
+        api::ExploreQuery q;
+        q.request.conditions = parseConditionAssignments(info.schema, {"BikeStyle=ROAD"});
+        q.pins.assign(info.schema.outputDim(), std::nan(""));
+        const std::size_t bbX = 2, bbY = 3;  // x_BB, y_BB
+        q.pins[bbX] = 0.25;
+        q.pins[bbY] = -0.125;
+        q.request.latent = mcvae::LatentMode::Zero;
+        const api::ExploreView mean = session.explore(q);
+        QVERIFY(mean.pinned);
+        QCOMPARE(mean.designs.size(), std::size_t(1));
+        QCOMPARE(mean.designs[0][bbX], 0.25);
+        QCOMPARE(mean.designs[0][bbY], -0.125);
+        QCOMPARE(mean.spread.size(), info.schema.keypoints.size());
+        QCOMPARE(session.explore(q).designs[0], mean.designs[0]);  // the mean design is deterministic
+
+        q.request.latent = mcvae::LatentMode::Sample;
+        q.request.count = 4;
+        const api::ExploreView samples = session.explore(q);
+        QCOMPARE(samples.designs.size(), std::size_t(4));
+        QCOMPARE(samples.drawings.size(), std::size_t(4));
+        std::set<double> saddles;
+        for (const std::vector<double>& d : samples.designs) {
+            QCOMPARE(d[bbX], 0.25);
+            saddles.insert(d[20]);  // x_saddle_top
+        }
+        QVERIFY(saddles.size() > 1);
+
+        q.pins.clear();  // no pins: completions of the conditions alone
+        const api::ExploreView free = session.explore(q);
+        QVERIFY(!free.pinned);
+        QCOMPARE(free.designs.size(), std::size_t(4));
+        for (double v : free.designs[0]) QVERIFY(std::isfinite(v));
+
+        const api::PartialDesignModel model = api::PartialDesignModel::load(m_model);
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, model.complete(q.request.conditions, {1.0, 2.0}, 1, {}));
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, model.complete(q.request.conditions, {}, 0, {}));
     }
 
     void otherModelFilesAreNamed() {

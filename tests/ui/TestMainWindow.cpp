@@ -14,6 +14,7 @@
 #include <QToolButton>
 #include <QUndoStack>
 
+#include "api/PartialTable.h"
 #include "core/data/DesignTableBuilder.h"
 #include "core/synth/BikeSynth.h"
 #include "ui/image/ImagePanel.h"
@@ -290,6 +291,49 @@ private Q_SLOTS:
         QVERIFY(w.pinKeypoint(0, 300.0, 340.0));
         QTRY_VERIFY_WITH_TIMEOUT(w.lastOutput()->pinned, 20000);
         QCOMPARE(w.lastOutput()->designs[0][0], 300.0);
+        QSettings().remove(QStringLiteral("lastModel"));  // later tests start on the built-in bike
+    }
+
+    // A model learned from incomplete designs (.mpd) is a model like any other in the studio:
+    // conditions and pins in, completions out with the pins exact and a spread, no latent sliders,
+    // and the label says what it is.
+    void aModelLearnedFromIncompleteDesignsExploresWithPins() {
+        CsvTable bikes = readCsvFile(qEnvironmentVariable("MASKSTUDIO_MODELS_DIR").toStdString() + "/bike.csv");
+        bikes.rows.resize(400);
+        for (std::size_t r = 0; r < bikes.rows.size(); ++r)
+            for (std::size_t c = 0; c < 24; c += 2)  // the 12 keypoints' x, y come first
+                if ((r + c) % 5 == 0) bikes.rows[r][c].clear(), bikes.rows[r][c + 1].clear();
+        const QString csv = m_dir.filePath("incomplete.csv"), model = m_dir.filePath("incomplete.mpd");
+        writeCsvFile(csv.toStdString(), bikes.header, bikes.rows);
+        api::PartialTrainRequest request;
+        request.dataPath = csv.toStdString();
+        request.preset = "bike";
+        request.outPath = model.toStdString();
+        request.updates = 300;
+        request.hidden = 64;
+        request.blocks = 2;
+        QVERIFY(api::trainPartialOnCsv(request, {}, CancelToken()).rowsWithGaps > 300);
+
+        MainWindow w;
+        w.setInteractive(false);
+        QSignalSpy ready(&w, &MainWindow::modelReady);
+        QSignalSpy shown(&w, &MainWindow::designsShown);
+        QVERIFY(w.openModel(model));
+        QTRY_VERIFY_WITH_TIMEOUT(ready.count() == 1, 20000);
+        QVERIFY(w.currentModel()->partial);
+        QTRY_VERIFY_WITH_TIMEOUT(shown.count() >= 1 && w.lastOutput(), 20000);
+        QVERIFY(w.lastOutput()->error.isEmpty());
+        QVERIFY(!w.lastOutput()->designs.empty());
+        QVERIFY(w.pinKeypoint(1, 760.0, 270.0));  // the bottom bracket; no design SFARM needed
+        QTRY_VERIFY_WITH_TIMEOUT(w.lastOutput()->pinned, 20000);
+        for (const std::vector<double>& design : w.lastOutput()->designs) {
+            QCOMPARE(design[2], 760.0);
+            QCOMPARE(design[3], 270.0);
+        }
+        double freeSpread = 0.0;
+        for (const KeypointSpread& k : w.lastOutput()->spread) freeSpread += k.varX + k.varY;
+        QVERIFY(freeSpread > 0.0);
+        QVERIFY(!w.conditionPanel()->specifyNextButton()->isEnabled());
         QSettings().remove(QStringLiteral("lastModel"));  // later tests start on the built-in bike
     }
 

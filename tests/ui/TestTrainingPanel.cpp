@@ -3,8 +3,11 @@
 // leaves a usable checkpoint, and resume.
 #include <QtTest/QtTest>
 
+#include <QPushButton>
+
 #include <memory>
 
+#include "core/data/CsvReader.h"
 #include "core/data/DesignTableBuilder.h"
 #include "core/synth/BikeSynth.h"
 #include "mcvae/ModelBundle.h"
@@ -50,13 +53,14 @@ private Q_SLOTS:
         panel.setInteractive(false);
         QFile bad(m_dir.filePath("bad.csv"));
         QVERIFY(bad.open(QIODevice::WriteOnly));
-        bad.write("x_a,y_a,style\n1,2,road\n3,,mtb\n");
+        bad.write("x_a,y_a,style\n1,2,road\n3,abc,mtb\n");
         bad.close();
         QVERIFY(!panel.setDataFile(bad.fileName()));
         QVERIFY(!panel.schemaEditor()->isValid());
         const QString problem = panel.schemaEditor()->problem();
         QVERIFY2(problem.contains("bad.csv:3") && problem.contains("y_a"), qPrintable(problem));
         QVERIFY(!panel.startTraining());
+        QVERIFY(!panel.schemaEditor()->canLearnFromGaps());  // a text cell is an error, not a gap
 
         // The user can fix the schema: ignoring the broken keypoint leaves nothing to generate,
         // making "style" numerical is refused because it holds text.
@@ -69,6 +73,59 @@ private Q_SLOTS:
         QVERIFY(panel.schemaEditor()->isValid());
         QCOMPARE(panel.schemaEditor()->schema().categorical.size(), size_t(6));
         QVERIFY(panel.scheduleEditor()->plottedPoints() > 100);
+    }
+
+    // Empty keypoint cells are gaps, not errors: the dock says how many rows miss keypoints, names
+    // the rows it will skip, offers to learn from incomplete designs and trains a .mpd that the
+    // studio is handed.
+    void incompleteDesignsAreOfferedAndLearned() {
+        const SynthResult bikes = synthBikes(240, 5);
+        const QString path = m_dir.filePath("gappy.csv");
+        writeDesignCsv(path.toStdString(), bikes.schema, bikes.table);
+        CsvTable csv = readCsvFile(path.toStdString());
+        const int saddleX = csv.columnIndex("x_saddle_top"), saddleY = csv.columnIndex("y_saddle_top");
+        const int frontX = csv.columnIndex("x_front_wheel_center");
+        QVERIFY(saddleX >= 0 && saddleY >= 0 && frontX >= 0);
+        for (std::size_t r = 0; r < csv.rows.size(); r += 3) csv.rows[r][static_cast<std::size_t>(saddleX)].clear();
+        for (std::size_t r = 1; r < csv.rows.size(); r += 4) csv.rows[r][static_cast<std::size_t>(frontX)] = "NA";
+        for (const KeypointSpec& k : bikes.schema.keypoints)  // line 5 has no keypoint at all
+            for (const std::string& c : {k.xColumn, k.yColumn}) csv.rows[3][static_cast<std::size_t>(csv.columnIndex(c))].clear();
+        writeCsvFile(path.toStdString(), csv.header, csv.rows);
+
+        TrainingEngine engine;
+        TrainingPanel panel(&engine);
+        panel.setInteractive(false);
+        panel.setRunsRoot(m_dir.filePath("partial-runs"));
+        panel.setPreset("bike");
+        QVERIFY(!panel.setDataFile(path));
+        SchemaEditor* schema = panel.schemaEditor();
+        QVERIFY(!schema->isValid());
+        QVERIFY(schema->canLearnFromGaps());
+        QCOMPARE(schema->gaps().rows, int64_t(239));
+        QCOMPARE(schema->gaps().skippedLines, std::vector<long>{5});
+        const QString problem = schema->problem();
+        QVERIFY2(problem.contains("of 239 rows have missing keypoints") && problem.contains("gappy.csv line 5"), qPrintable(problem));
+        QVERIFY(!panel.startTraining());  // the mcVAE needs complete rows, and says so
+        QVERIFY2(panel.monitor()->statusText().contains("Learn from incomplete designs"), qPrintable(panel.monitor()->statusText()));
+        QPushButton* offer = nullptr;
+        for (QPushButton* b : panel.findChildren<QPushButton*>())
+            if (b->text() == "Learn from incomplete designs") offer = b;
+        QVERIFY(offer && !offer->isHidden() && offer->isEnabled());
+
+        panel.setPartialUpdates(200);
+        QSignalSpy trained(&panel, &TrainingPanel::modelTrained);
+        QVERIFY(panel.startPartialTraining());
+        QVERIFY(panel.isRunning());
+        QTRY_COMPARE_WITH_TIMEOUT(trained.count(), 1, 120000);
+        const QString model = trained.at(0).at(0).toString();
+        QVERIFY2(model.endsWith("model.mpd") && QFileInfo::exists(model), qPrintable(model));
+        QVERIFY(panel.monitor()->curvePoints() > 0);
+        QVERIFY2(panel.monitor()->statusText().contains("Learned from 239 designs"), qPrintable(panel.monitor()->statusText()));
+        QVERIFY(QFileInfo::exists(panel.currentRun()->schemaPath()));
+
+        // Once the table is complete again the offer goes away.
+        QVERIFY(panel.setDataFile(writeBikes("complete.csv", 200)));
+        QVERIFY(offer->isHidden());
     }
 
     void defaultPresetScalesWithTheData() {

@@ -64,6 +64,7 @@ QStringList RunFolder::list(const QString& root) {
 }
 
 QString RunFolder::modelPath() const { return m_dir + QStringLiteral("/model.msm"); }
+QString RunFolder::partialModelPath() const { return m_dir + QStringLiteral("/model.mpd"); }
 QString RunFolder::schemaPath() const { return m_dir + QStringLiteral("/schema.json"); }
 QString RunFolder::settingsPath() const { return m_dir + QStringLiteral("/settings.json"); }
 QString RunFolder::logPath() const { return m_dir + QStringLiteral("/log.txt"); }

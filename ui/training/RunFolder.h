@@ -1,7 +1,7 @@
 #pragma once
 // A training run on disk: runs/<date>_<time>_<name>/ with settings.json (what was asked),
 // schema.json, log.txt, curves.csv (one row per epoch) and model.msm (the checkpoint the
-// engine keeps current). Everything a user needs to look at, compare or resume a run later.
+// engine keeps current), or model.mpd for a model learned from incomplete designs. Everything a user needs to look at, compare or resume a run later.
 #include <QJsonObject>
 #include <QString>
 #include <QStringList>
@@ -24,6 +24,7 @@ public:
 
     const QString& dir() const { return m_dir; }
     QString modelPath() const;
+    QString partialModelPath() const;  // model.mpd
     QString schemaPath() const;
     QString settingsPath() const;
     QString logPath() const;

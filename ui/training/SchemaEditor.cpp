@@ -1,9 +1,11 @@
 #include "ui/training/SchemaEditor.h"
 
 #include <QComboBox>
+#include <QFileInfo>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
+#include <QLocale>
 #include <QSignalBlocker>
 #include <QTableWidget>
 #include <QVBoxLayout>
@@ -69,28 +71,60 @@ void SchemaEditor::overrideColumn(const std::string& column, ColumnOverride valu
 
 int SchemaEditor::columnCount() const { return m_view->rowCount(); }
 
-QString SchemaEditor::problem() const { return m_valid ? QString() : m_status->text(); }
+QString SchemaEditor::problem() const {
+    if (m_valid) return QString();
+    if (m_incomplete)
+        return tr("%1 The mcVAE needs every keypoint of every row; \"Learn from incomplete designs\" trains on the rows as they are.")
+            .arg(incompleteMessage());
+    return m_status->text();
+}
+
+QString SchemaEditor::incompleteMessage() const {
+    const QLocale locale;
+    QString text = m_gaps.rowsWithGaps > 0
+                       ? tr("%1 of %2 rows have missing keypoints: learn from incomplete designs.")
+                             .arg(locale.toString(static_cast<qlonglong>(m_gaps.rowsWithGaps)), locale.toString(static_cast<qlonglong>(m_gaps.rows)))
+                       : tr("%1 rows with keypoints.").arg(locale.toString(static_cast<qlonglong>(m_gaps.rows)));
+    if (!m_gaps.skippedLines.empty()) {
+        QStringList lines;
+        for (std::size_t i = 0; i < m_gaps.skippedLines.size() && i < 5; ++i) lines << QString::number(m_gaps.skippedLines[i]);
+        if (m_gaps.skippedLines.size() > 5) lines << QStringLiteral("…");
+        text += ' ' + tr("%n row(s) without any keypoint value will be skipped (%1 line %2).", nullptr,
+                         static_cast<int>(m_gaps.skippedLines.size()))
+                          .arg(QFileInfo(QString::fromStdString(m_table.path)).fileName(), lines.join(QStringLiteral(", ")));
+    }
+    if (m_gaps.rows == 0) text = tr("No row of %1 has a keypoint value.").arg(QFileInfo(QString::fromStdString(m_table.path)).fileName());
+    return text;
+}
 
 void SchemaEditor::refresh() {
     m_valid = false;
+    m_incomplete = false;
+    m_gaps = {};
     QString message;
     try {
         m_schema = inferSchema(m_table, m_overrides);
         if (m_schema.keypoints.empty() && m_schema.outputs.empty())
             throw DataError(m_table.path, 0, "", "no keypoint columns found: mark x/y columns as keypoints");
-        const DesignTable rows = buildDesignTable(m_table, m_schema);
-        m_valid = true;
-        message = tr("%1 rows · %2 keypoints · %3 outputs · %4 categorical · %5 numerical conditions")
-                      .arg(rows.rows)
-                      .arg(m_schema.keypoints.size())
-                      .arg(m_schema.outputs.size())
-                      .arg(m_schema.categorical.size())
-                      .arg(m_schema.numerical.size());
+        m_gaps = api::summariseCsvGaps(m_table, m_schema);  // throws DataError for a cell that is not a number
+        if (m_gaps.rowsWithGaps > 0 || !m_gaps.skippedLines.empty()) {
+            m_incomplete = !m_schema.keypoints.empty() && m_gaps.rows > 0;
+            message = incompleteMessage();
+        } else {
+            const DesignTable rows = buildDesignTable(m_table, m_schema);
+            m_valid = true;
+            message = tr("%1 rows · %2 keypoints · %3 outputs · %4 categorical · %5 numerical conditions")
+                          .arg(rows.rows)
+                          .arg(m_schema.keypoints.size())
+                          .arg(m_schema.outputs.size())
+                          .arg(m_schema.categorical.size())
+                          .arg(m_schema.numerical.size());
+        }
     } catch (const std::exception& e) {
         message = tr("Cannot train on this yet: %1").arg(QString::fromStdString(e.what()));
     }
     m_status->setText(message);
-    m_status->setStyleSheet(m_valid ? QString() : QStringLiteral("color: #c0392b;"));
+    m_status->setStyleSheet(m_valid ? QString() : m_incomplete ? QStringLiteral("color: #9a6a00;") : QStringLiteral("color: #c0392b;"));
     fillTable();
     Q_EMIT schemaChanged();
 }

@@ -1,6 +1,7 @@
 #include "ui/training/TrainingMonitor.h"
 
 #include <QLabel>
+#include <QLocale>
 #include <QProgressBar>
 #include <QVBoxLayout>
 
@@ -66,6 +67,7 @@ TrainingMonitor::TrainingMonitor(QWidget* parent) : QWidget(parent) {
 }
 
 void TrainingMonitor::start(int64_t epochs, const std::vector<EpochRecord>& earlier) {
+    showCurves(false);
     for (int i = 0; i < m_curves->graphCount(); ++i) m_curves->graph(i)->data()->clear();
     m_progress->setRange(0, static_cast<int>(epochs));
     m_progress->setValue(0);
@@ -73,6 +75,24 @@ void TrainingMonitor::start(int64_t epochs, const std::vector<EpochRecord>& earl
     m_status->setStyleSheet(QString());
     m_result->setVisible(false);
     addProgress(TrainingProgress{}, earlier);
+}
+
+void TrainingMonitor::startPartial(int64_t epochs) {
+    start(epochs);
+    showCurves(true);
+}
+
+void TrainingMonitor::showCurves(bool partial) {
+    m_curves->graph(TrainRec)->setName(partial ? tr("loss on the entries left out of the context") : tr("reconstruction (train)"));
+    for (int i : {ValRec, Kl, Sparsity}) {
+        m_curves->graph(i)->setVisible(!partial);
+        if (partial)
+            m_curves->graph(i)->removeFromLegend();
+        else
+            m_curves->graph(i)->addToLegend();
+    }
+    m_curves->yAxis->setLabel(partial ? tr("mean squared error") : tr("loss per design"));
+    m_curves->yAxis2->setVisible(!partial);
 }
 
 void TrainingMonitor::addProgress(const TrainingProgress& p, const std::vector<EpochRecord>& records) {
@@ -115,6 +135,23 @@ void TrainingMonitor::showOutcome(const api::TrainRunOutcome& o) {
     m_result->xAxis->setRange(-0.05, 0.95);
     m_result->yAxis->setRangeLower(0);
     m_result->replot(QCustomPlot::rpQueuedReplot);
+}
+
+void TrainingMonitor::showPartialOutcome(const api::PartialTrainResult& r) {
+    const QLocale locale;
+    QString text = tr("Learned from %1 designs, %2 of them incomplete (%3 % of keypoint and output cells observed): "
+                      "%4 updates in %5, final loss %6.")
+                       .arg(locale.toString(static_cast<qlonglong>(r.rows)))
+                       .arg(locale.toString(static_cast<qlonglong>(r.rowsWithGaps)))
+                       .arg(100.0 * r.observedFraction, 0, 'f', 1)
+                       .arg(locale.toString(static_cast<qlonglong>(r.updates)))
+                       .arg(duration(r.seconds))
+                       .arg(r.finalLoss, 0, 'f', 4);
+    if (!r.skippedLines.empty())
+        text += ' ' + tr("%n row(s) without any keypoint value skipped.", nullptr, static_cast<int>(r.skippedLines.size()));
+    m_status->setText(text);
+    m_status->setStyleSheet(QString());
+    m_result->setVisible(false);
 }
 
 void TrainingMonitor::showFailure(const QString& message) {

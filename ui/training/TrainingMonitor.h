@@ -6,6 +6,7 @@
 
 #include <vector>
 
+#include "api/PartialTable.h"
 #include "api/TrainRun.h"
 #include "core/training/TrainingProgress.h"
 
@@ -21,8 +22,12 @@ public:
     explicit TrainingMonitor(QWidget* parent = nullptr);
 
     void start(int64_t epochs, const std::vector<EpochRecord>& earlier = {});
+    // A model learned from incomplete designs: one curve, its loss on the entries left out of the
+    // context (the records' reconstruction); KL, sparsity and validation do not apply.
+    void startPartial(int64_t epochs);
     void addProgress(const TrainingProgress& latest, const std::vector<EpochRecord>& records);
     void showOutcome(const api::TrainRunOutcome& outcome);
+    void showPartialOutcome(const api::PartialTrainResult& result);
     void showFailure(const QString& message);
 
     int curvePoints() const;       // points on the training reconstruction curve
@@ -30,6 +35,8 @@ public:
     QString statusText() const;
 
 private:
+    void showCurves(bool partial);
+
     QProgressBar* m_progress;
     QLabel* m_status;
     QCustomPlot* m_curves;

@@ -132,8 +132,13 @@ TrainingPanel::TrainingPanel(TrainingEngine* engine, QWidget* parent)
     m_cancel = new QPushButton(tr("Cancel"), this);
     m_cancel->setToolTip(tr("Stop after the current step; the last checkpoint stays usable"));
     m_resume = new QPushButton(tr("Resume run…"), this);
+    m_learnPartial = new QPushButton(tr("Learn from incomplete designs"), this);
+    m_learnPartial->setToolTip(tr("Train a model on the rows as they are: it never needs a complete design, "
+                                  "and it completes missing keypoints, conditions and pins in the studio"));
+    m_learnPartial->setVisible(false);
     auto* openFolder = new QPushButton(tr("Open runs folder"), this);
     buttons->addWidget(m_start);
+    buttons->addWidget(m_learnPartial);
     buttons->addWidget(m_cancel);
     buttons->addWidget(m_resume);
     buttons->addStretch(1);
@@ -161,6 +166,9 @@ TrainingPanel::TrainingPanel(TrainingEngine* engine, QWidget* parent)
     connect(m_start, &QPushButton::clicked, this, [this, tabs] {
         if (startTraining()) tabs->setCurrentIndex(2);  // show the curves
     });
+    connect(m_learnPartial, &QPushButton::clicked, this, [this, tabs] {
+        if (startPartialTraining()) tabs->setCurrentIndex(2);
+    });
     connect(m_cancel, &QPushButton::clicked, this, &TrainingPanel::cancelTraining);
     connect(m_resume, &QPushButton::clicked, this, [this] {
         const QString dir = QFileDialog::getExistingDirectory(this, tr("Resume a run"), m_runsRoot);
@@ -184,6 +192,7 @@ TrainingPanel::TrainingPanel(TrainingEngine* engine, QWidget* parent)
     });
     connect(m_engine, &TrainingEngine::progressed, this, &TrainingPanel::onProgress);
     connect(m_engine, &TrainingEngine::finished, this, &TrainingPanel::onFinished);
+    connect(m_engine, &TrainingEngine::partialFinished, this, &TrainingPanel::onPartialFinished);
     connect(m_engine, &TrainingEngine::failed, this, &TrainingPanel::onFailed);
 
     setPreset(QStringLiteral("default"));
@@ -310,11 +319,14 @@ bool TrainingPanel::isSearching() const { return m_tune->isRunning(); }
 void TrainingPanel::updateButtons() {
     const bool searching = m_tune->isRunning();
     const bool running = m_engine->isRunning() || searching;
-    const bool canFineTune = !m_currentModelPath.isEmpty();
+    // A model learned from incomplete designs (.mpd) is not an mcVAE to fine-tune.
+    const bool canFineTune = !m_currentModelPath.isEmpty() && !m_currentModelPath.endsWith(QLatin1String(".mpd"));
     if (!canFineTune && m_fineTune->isChecked()) m_fineTune->setChecked(false);
     m_fineTune->setEnabled(canFineTune && !running);
     m_latent->setEnabled(!m_fineTune->isChecked());
     m_start->setEnabled(!running && m_schema->isValid() && m_schedule->isValid());
+    m_learnPartial->setVisible(m_schema->canLearnFromGaps() && !m_fineTune->isChecked());
+    m_learnPartial->setEnabled(!running);
     m_cancel->setEnabled(running);
     m_resume->setEnabled(!running);
     m_find->setEnabled(!running && !m_fineTune->isChecked() && m_schema->isValid());
@@ -395,6 +407,56 @@ bool TrainingPanel::startTraining() {
     }
     m_runName = name;
     return launch(request, {});
+}
+
+bool TrainingPanel::startPartialTraining() {
+    if (m_engine->isRunning() || m_tune->isRunning()) return fail(tr("A run or search is already going; cancel it first."));
+    if (!m_schema->canLearnFromGaps())
+        return fail(m_schema->problem().isEmpty() ? tr("Choose a training CSV with keypoint columns first.") : m_schema->problem());
+    const QString name = QFileInfo(m_dataPath->text()).completeBaseName() + QStringLiteral("-incomplete");
+    api::PartialTrainRequest request;
+    request.dataPath = QFileInfo(m_dataPath->text()).absoluteFilePath().toStdString();
+    request.seed = static_cast<uint64_t>(m_seed->value());
+    request.updates = m_partialUpdates;
+    try {
+        RunFolder run = RunFolder::create(m_runsRoot, name);
+        saveSchemaFile(m_schema->schema(), run.schemaPath().toStdString());
+        request.schemaPath = run.schemaPath().toStdString();
+        request.outPath = run.partialModelPath().toStdString();
+        run.appendLog(QStringLiteral("start learning from incomplete designs: %1 (%2 of %3 rows with missing cells)")
+                          .arg(QString::fromStdString(request.dataPath))
+                          .arg(m_schema->gaps().rowsWithGaps)
+                          .arg(m_schema->gaps().rows));
+        m_run = run;
+    } catch (const std::exception& e) {
+        return fail(tr("Cannot set up the run: %1").arg(QString::fromStdString(e.what())));
+    }
+    m_runName = name;
+    const int64_t rows = m_schema->gaps().rows;
+    m_monitor->startPartial(api::partialTrainingEpochs(rows, request));
+    m_runLabel->setText(tr("Run folder: %1").arg(QDir::toNativeSeparators(m_run->dir())));
+    if (!m_engine->startPartial(request, rows)) return fail(tr("A run is already going; cancel it first."));
+    updateButtons();
+    Q_EMIT runningChanged(true);
+    return true;
+}
+
+void TrainingPanel::onPartialFinished(const api::PartialTrainResult& result, const QString& modelPath) {
+    m_monitor->showPartialOutcome(result);
+    if (m_run) {
+        try {
+            m_run->appendLog(QStringLiteral("learned from %1 incomplete designs in %2 s (%3 updates, final loss %4)")
+                                 .arg(result.rows)
+                                 .arg(result.seconds, 0, 'f', 1)
+                                 .arg(result.updates)
+                                 .arg(result.finalLoss, 0, 'f', 4));
+        } catch (const std::exception&) {
+            // The log is a convenience; the model file is what matters.
+        }
+    }
+    updateButtons();
+    Q_EMIT runningChanged(false);
+    Q_EMIT modelTrained(modelPath, m_runName);
 }
 
 bool TrainingPanel::resumeRun(const QString& runDir) {

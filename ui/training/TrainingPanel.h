@@ -40,12 +40,18 @@ public:
     void setInteractive(bool interactive) { m_interactive = interactive; }  // false: no dialogs (tests)
     void setCurrentModel(const QString& path, const Schema& schema);
 
-    // Each returns false and says why (status line, and a dialog when interactive).
+    // Each returns false and says why (status line, and a dialog when interactive). setDataFile is
+    // true when Train can start; a table with empty keypoint cells gives false with
+    // schemaEditor()->canLearnFromGaps() true, and "Learn from incomplete designs" offered.
     bool setDataFile(const QString& path);
     void setPreset(const QString& name);
     void setEpochs(int epochs);
     void setFineTune(bool on);
     bool startTraining();
+    // Trains a model learned from incomplete designs (.mpd) on the chosen CSV as it is; offered
+    // when keypoint cells are empty (SchemaEditor::canLearnFromGaps).
+    bool startPartialTraining();
+    void setPartialUpdates(int64_t updates) { m_partialUpdates = updates; }  // 0: the data-size default (tests set fewer)
     bool resumeRun(const QString& runDir);
     void cancelTraining();  // and a running settings search
     // "Find settings": a settings search on the chosen data within `minutes`; the best settings
@@ -77,12 +83,14 @@ private:
     bool launch(const api::TrainRequest& request, const std::vector<EpochRecord>& earlier);
     void onProgress(const TrainingProgress& latest, const std::vector<EpochRecord>& records);
     void onFinished(const api::TrainRunOutcome& outcome);
+    void onPartialFinished(const api::PartialTrainResult& result, const QString& modelPath);
     void onFailed(const QString& message);
     void onSearchFinished(const api::TuneOutcome& outcome);
 
     TrainingEngine* m_engine;
     TuneEngine* m_tune;
     int64_t m_searchTrials = 0;
+    int64_t m_partialUpdates = 0;
     int64_t m_dataRows = 0;
     mcvae::TrainingConfig m_presetTraining;
     QString m_searchBase;
@@ -107,6 +115,7 @@ private:
     QPushButton* m_start;
     QPushButton* m_cancel;
     QPushButton* m_resume;
+    QPushButton* m_learnPartial;
     QPushButton* m_find;
     QDoubleSpinBox* m_findMinutes;
     QTabWidget* m_tabs;

@@ -117,7 +117,7 @@ MainWindow::MainWindow(QWidget* parent)
 
     // Built-in models first, then what the user opened before.
     const QDir models(QString::fromStdString(mcvae::modelsDirectory()));
-    for (const QString& f : models.entryList({QStringLiteral("*.msm")}, QDir::Files, QDir::Name))
+    for (const QString& f : models.entryList({QStringLiteral("*.msm"), QStringLiteral("*.mpd")}, QDir::Files, QDir::Name))
         addModelEntry(models.filePath(f), QFileInfo(f).completeBaseName());
     restoreSettings();
 }
@@ -191,7 +191,7 @@ void MainWindow::buildActions() {
 QAction* MainWindow::buildFileMenu() {
     QMenu* file = menuBar()->addMenu(tr("&File"));
     QAction* open = file->addAction(tr("&Open model…"), this, [this] {
-        const QString path = QFileDialog::getOpenFileName(this, tr("Open model"), QString(), tr("Maskstudio models (*.msm)"));
+        const QString path = QFileDialog::getOpenFileName(this, tr("Open model"), QString(), tr("Maskstudio models (*.msm *.mpd)"));
         if (!path.isEmpty()) openModel(path);
     });
     open->setShortcut(QKeySequence::Open);
@@ -328,7 +328,10 @@ void MainWindow::onModelLoaded(const api::ModelInfo& info, quint64 serial) {
     m_last.reset();
     const QString path = QString::fromStdString(info.path);
     m_modelBox->setCurrentIndex(m_modelBox->findData(QFileInfo(path).absoluteFilePath()));
-    m_modelLabel->setText(tr("Model: %1 (%2 epochs)").arg(QString::fromStdString(info.name)).arg(info.completedEpochs));
+    m_modelLabel->setText(info.partial ? tr("Model: %1 (learned from incomplete designs, %2 updates)")
+                                             .arg(QString::fromStdString(info.name))
+                                             .arg(info.completedEpochs)
+                                       : tr("Model: %1 (%2 epochs)").arg(QString::fromStdString(info.name)).arg(info.completedEpochs));
     m_deviceLabel->setText(tr("Device: %1").arg(QString::fromStdString(info.deviceName).toUpper()));
     m_trainingPanel->setCurrentModel(path, info.schema);
 

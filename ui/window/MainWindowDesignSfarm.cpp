@@ -43,7 +43,7 @@ void MainWindow::showPinCount() {
 
 bool MainWindow::pinKeypoint(int keypoint, double x, double y, int drag) {
     if (!m_model) return false;
-    if (!m_model->designSfarm) {
+    if (!m_model->designSfarm && !m_model->partial) {
         statusBar()->showMessage(tr("Pinning needs a design SFARM for this model (Edit → Train design SFARM for this model): %1")
                                      .arg(QString::fromStdString(m_model->designSfarmNote)), 10000);
         return false;

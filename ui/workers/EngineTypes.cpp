@@ -10,6 +10,7 @@ void registerEngineMetaTypes() {
     qRegisterMetaType<api::TrainRequest>();
     qRegisterMetaType<TrainingProgress>();
     qRegisterMetaType<api::TrainRunOutcome>();
+    qRegisterMetaType<api::PartialTrainResult>();
     qRegisterMetaType<api::TuneRequest>();
     qRegisterMetaType<mcvae::TuningTrialReport>();
     qRegisterMetaType<api::TuneOutcome>();

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "api/ExploreSession.h"
+#include "api/PartialTable.h"
 #include "api/TrainRequest.h"
 #include "api/TrainRun.h"
 #include "api/TuneJob.h"
@@ -46,6 +47,7 @@ Q_DECLARE_METATYPE(ms::api::ModelInfo)
 Q_DECLARE_METATYPE(ms::api::TrainRequest)
 Q_DECLARE_METATYPE(ms::TrainingProgress)
 Q_DECLARE_METATYPE(ms::api::TrainRunOutcome)
+Q_DECLARE_METATYPE(ms::api::PartialTrainResult)
 Q_DECLARE_METATYPE(ms::api::TuneRequest)
 Q_DECLARE_METATYPE(ms::mcvae::TuningTrialReport)
 Q_DECLARE_METATYPE(ms::api::TuneOutcome)
