@@ -1,7 +1,8 @@
 // `partial`: diffusion learned from incomplete designs only (seed 003, Work I). `train` learns from
 // a keypoint CSV whose keypoint cells may be empty, `impute` fills a CSV's empty keypoint and
 // output cells, `sample` completes designs for conditions and pinned keypoints, `bench` runs the
-// Gaussian AR(1) case whose Bayes-optimal answer is known.
+// Gaussian AR(1) case whose Bayes-optimal answer is known, `bench-keypoints` and `bench-images`
+// the GeoBIKED and Fashion-MNIST comparisons.
 #include <iostream>
 #include <string>
 #include <vector>
@@ -11,6 +12,7 @@
 #include "app/cli/Commands.h"
 #include "core/runtime/TorchRuntime.h"
 #include "experiments/PartialAr1Benchmark.h"
+#include "experiments/PartialImageBenchmark.h"
 #include "experiments/PartialKeypointBenchmark.h"
 
 namespace ms::cli {
@@ -199,6 +201,7 @@ struct PartialKeypointBenchOptions {
         cmd->add_option("--hidden", s.hidden, "units per layer of A and the oracle")->check(CLI::PositiveNumber);
         cmd->add_option("--blocks", s.blocks, "residual blocks of A and the oracle")->check(CLI::PositiveNumber);
         cmd->add_option("--delta", s.delta, "context drop probability")->check(CLI::Range(0.0, 0.95));
+        cmd->add_option("--low-noise-share", s.lowNoiseShare, "share of rows trained at small noise (t < 50)")->check(CLI::Range(0.0, 1.0));
         cmd->add_option("--members", s.members, "ensemble members K (and SFARM draws averaged)")->check(CLI::PositiveNumber);
         cmd->add_option("--models", s.models, "models to run: A, oracle, sfarm, miwae")->delimiter(',');
         cmd->add_option("--sfarm-epochs", s.sfarmEpochs, "design SFARM epochs")->check(CLI::PositiveNumber);
@@ -233,6 +236,65 @@ void runPartialKeypointBench(const PartialKeypointBenchOptions& o) {
     if (o.json) printJsonLine({{"train_rows", res.trainRows}, {"test_rows", res.testRows}, {"rows", table}});
 }
 
+struct PartialImageBenchOptions {
+    experiments::PartialImageSettings settings;
+    bool json = false;
+
+    void addTo(CLI::App* cmd) {
+        experiments::PartialImageSettings& s = settings;
+        s.folder = "/usr/share/datasets/fashion-mnist";
+        cmd->add_option("--data", s.folder, "folder with Fashion-MNIST's IDX files (Debian's dataset-fashion-mnist)");
+        cmd->add_option("--scenario", s.scenario, "observation masks: iid (50 % pixels), block (one 14 x 14 square), mixture (half each, iid at 30 %)")
+            ->check(CLI::IsMember({"iid", "block", "mixture"}));
+        cmd->add_option("--train-images", s.trainImages, "incomplete training images (from the start of the training set)")
+            ->check(CLI::PositiveNumber);
+        cmd->add_option("--test-images", s.testImages, "test images (their own masks)")->check(CLI::PositiveNumber);
+        cmd->add_option("--updates", s.updates, "optimizer updates of A, B and D (C and E: as many passes)")->check(CLI::PositiveNumber);
+        cmd->add_option("--batch", s.batchSize, "batch size")->check(CLI::PositiveNumber);
+        cmd->add_option("--channels", s.baseChannels, "U-Net base channels (a multiple of 8)")->check(CLI::PositiveNumber);
+        cmd->add_option("--lr", s.lr, "learning rate");
+        cmd->add_option("--delta", s.deltas, "A's context drop probabilities (i.i.d. pixels)")->delimiter(',');
+        cmd->add_option("--members", s.members, "ensemble sizes K")->delimiter(',');
+        cmd->add_option("--steps", s.steps, "inference steps (0: single step; n >= 2: DDIM)")->delimiter(',');
+        cmd->add_option("--models", s.models, "models to run: A, B, C, D, E")->delimiter(',');
+        cmd->add_option("--repaint-steps", s.repaintSteps, "C: RePaint steps (jump length 10, 5 resamplings)")->check(CLI::PositiveNumber);
+        cmd->add_option("--seed", s.seed, "mask and training seed");
+        cmd->add_flag("--json", json, "print the table as JSON on the last line");
+    }
+    void validate() const {
+        for (int64_t k : settings.members)
+            if (k < 1) throw CLI::ValidationError("--members", "every K must be at least 1");
+        for (int64_t n : settings.steps)
+            if (n < 0 || n == 1) throw CLI::ValidationError("--steps", "0 (single step) or at least 2");
+        for (double d : settings.deltas)
+            if (!(d >= 0.0 && d < 1.0)) throw CLI::ValidationError("--delta", "every delta must be in [0, 1)");
+    }
+};
+
+void runPartialImageBench(const PartialImageBenchOptions& o) {
+    initTorchRuntime(0);
+    experiments::PartialImageSettings s = o.settings;
+    s.log = [](const std::string& line) { std::cerr << line << "\n"; };
+    const experiments::PartialImageResult res = experiments::runPartialImageBenchmark(s, cancelOnInterrupt());
+    restoreInterrupt();
+    std::cout << "Fashion-MNIST, scenario " << s.scenario << ": " << res.trainImages << " incomplete training images ("
+              << fixed(100 * res.trainMissingShare, 1) << " % of pixels missing), " << res.testImages << " test images ("
+              << fixed(100 * res.testMissingShare, 1) << " % missing); U-Net base " << s.baseChannels << ", " << s.updates
+              << " updates of " << s.batchSize << "\n";
+    for (const auto& [model, seconds] : res.trainSeconds) std::cout << "model " << model << " trained in " << fixed(seconds, 1) << " s\n";
+    std::vector<std::vector<std::string>> rows;
+    nlohmann::json table = nlohmann::json::array();
+    for (const experiments::PartialImageRow& r : res.rows) {
+        rows.push_back({r.model, r.model == "A" ? fixed(r.delta, 2) : "-", std::to_string(r.members),
+                        r.steps == 0 ? "single" : std::to_string(r.steps), fixed(r.mse, 5), fixed(r.foregroundMse, 5),
+                        fixed(r.msPerImage, 2)});
+        table.push_back({{"model", r.model}, {"delta", r.delta}, {"members", r.members}, {"steps", r.steps}, {"mse", r.mse},
+                         {"foreground_mse", r.foregroundMse}, {"ms_per_image", r.msPerImage}});
+    }
+    printTable({"model", "delta", "K", "steps", "MSE (missing)", "MSE (missing fg)", "ms / image"}, rows);
+    if (o.json) printJsonLine({{"scenario", s.scenario}, {"rows", table}});
+}
+
 }  // namespace
 
 void addPartialCommand(CLI::App& app) {
@@ -250,6 +312,9 @@ void addPartialCommand(CLI::App& app) {
     addCommand<PartialKeypointBenchOptions>(cmd, "bench-keypoints",
                                             "Keypoint completion with 30 % of every row's keypoints removed: A vs oracle, design SFARM, MIWAE",
                                             runPartialKeypointBench);
+    addCommand<PartialImageBenchOptions>(cmd, "bench-images",
+                                         "Fashion-MNIST with fixed missing pixels or blocks: A (Work I) vs B, DDPM + RePaint, oracle, MIWAE",
+                                         runPartialImageBench);
 }
 
 }  // namespace ms::cli

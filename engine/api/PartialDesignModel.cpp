@@ -41,7 +41,7 @@ PartialDesignModel PartialDesignModel::load(const std::string& path) {
     return model;
 }
 
-bool PartialDesignModel::loaded() const { return m && m->file.parts.net; }
+bool PartialDesignModel::loaded() const { return m && m->file.parts.net != nullptr; }
 
 const Schema& PartialDesignModel::schema() const { return m->schema; }
 

@@ -26,6 +26,7 @@
 #include "partial/EnsembleInference.h"
 #include "partial/PartialModelFile.h"
 #include "partial/PartialTrainer.h"
+#include "partial/VectorDenoiser.h"
 
 namespace ms::api {
 
@@ -116,7 +117,7 @@ PartialTrainResult trainPartialOnCsv(const PartialTrainRequest& request, const E
     for (const CategoricalSpec& c : schema.categorical) config.classCounts.push_back(static_cast<int64_t>(c.classes.size()));
     config.numericalCount = static_cast<int64_t>(schema.numerical.size());
     seedParameterInitialisation(request.seed);
-    file.parts.net = partial::VectorDenoiser(config);
+    file.parts.net = partial::VectorDenoiser(config).ptr();
     file.parts.schedule = diffusion::NoiseSchedule::linear();
     file.parts.context.delta = request.delta;
     file.parts.context.groupOf =
@@ -132,7 +133,7 @@ PartialTrainResult trainPartialOnCsv(const PartialTrainRequest& request, const E
     settings.lowNoiseShare = request.lowNoiseShare;
     settings.seed = request.seed;
     const std::vector<double> losses = partial::trainPartialDiffusion(
-        file.parts.net, file.parts.schedule, data.values, data.observed, data.hasConditions ? &data.conditions : nullptr,
+        *file.parts.net, file.parts.schedule, data.values, data.observed, data.hasConditions ? &data.conditions : nullptr,
         settings, onEpoch, cancel);
     if (cancel.cancelled()) throw std::runtime_error("partial training cancelled; " + request.outPath + " was not written");
 

@@ -21,7 +21,7 @@ constexpr int kImageFormatVersion = 1;
 }  // namespace
 
 json toJson(const McUnetConfig& c) {
-    return {{"in_channels", c.inChannels}, {"base_channels", c.baseChannels}, {"channel_mult", c.channelMult},
+    return {{"in_channels", c.inChannels}, {"out_channels", c.outChannels}, {"base_channels", c.baseChannels}, {"channel_mult", c.channelMult},
             {"res_blocks", c.resBlocks},   {"attention_from_level", c.attentionFromLevel},
             {"heads", c.heads},            {"condition_dim", c.conditionDim},
             {"condition_channels", c.conditionChannels}, {"class_counts", c.classCounts},
@@ -35,6 +35,7 @@ json toJson(const KlAutoencoderConfig& c) {
 
 void readJson(const json& j, McUnetConfig& c) {
     c.inChannels = j.at("in_channels").get<int64_t>();
+    c.outChannels = j.value("out_channels", int64_t{0});  // files before it: as many as in
     c.baseChannels = j.at("base_channels").get<int64_t>();
     c.channelMult = j.at("channel_mult").get<std::vector<int64_t>>();
     c.resBlocks = j.at("res_blocks").get<int64_t>();

@@ -19,6 +19,7 @@ torch::nn::Sequential conditionProjection(int64_t embeddingDim, int64_t channels
 
 std::string McUnetConfig::validate() const {
     if (inChannels < 1) return "in_channels must be at least 1";
+    if (outChannels < 0) return "out_channels must be 0 (as in) or positive";
     if (baseChannels < kUnetGroups || baseChannels % kUnetGroups != 0)
         return "base_channels must be a positive multiple of " + std::to_string(kUnetGroups);
     if (channelMult.empty()) return "channel_mult needs at least one level";
@@ -81,7 +82,7 @@ McUnetImpl::McUnetImpl(McUnetConfig config) : m_config(std::move(config)) {
         ch = out;
     }
     normOut = register_module("norm_out", torch::nn::GroupNorm(torch::nn::GroupNormOptions(kUnetGroups, ch)));
-    convOut = register_module("conv_out", torch::nn::Conv2d(torch::nn::Conv2dOptions(ch, c.inChannels, 3).padding(1)));
+    convOut = register_module("conv_out", torch::nn::Conv2d(torch::nn::Conv2dOptions(ch, c.outputChannels(), 3).padding(1)));
     register_module("down_blocks", downBlocks);
     register_module("down_attn", downAttn);
     register_module("downsample", downsample);

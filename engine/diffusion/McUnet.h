@@ -22,6 +22,7 @@ namespace ms::diffusion {
 
 struct McUnetConfig {
     int64_t inChannels = 4;                    // latent channels
+    int64_t outChannels = 0;                   // 0: as many as in (the noise); else its own count
     int64_t baseChannels = 64;                 // paper: 64 (GeoBIKED)
     std::vector<int64_t> channelMult{1, 2, 2, 4};  // one entry per resolution level (paper: 4 levels)
     int64_t resBlocks = 1;                     // ResBlocks per level and direction
@@ -33,6 +34,7 @@ struct McUnetConfig {
     int64_t numericalCount = 0;
 
     int64_t levels() const { return static_cast<int64_t>(channelMult.size()); }
+    int64_t outputChannels() const { return outChannels > 0 ? outChannels : inChannels; }
     int64_t conditionCount() const { return static_cast<int64_t>(classCounts.size()) + numericalCount; }
     // Empty when valid, else a message naming the bad field.
     std::string validate() const;
@@ -43,7 +45,8 @@ public:
     explicit McUnetImpl(McUnetConfig config);
 
     // x [B, inChannels, H, W] (H, W divisible by 2^(levels-1)), t [B] step indices,
-    // conditions with B rows (unknown = masked). Returns the predicted noise, x's shape.
+    // conditions with B rows (unknown = masked). Returns the predicted noise (or whatever the
+    // network is trained to predict), [B, outputChannels(), H, W].
     at::Tensor forward(const at::Tensor& x, const at::Tensor& t, const ConditionInput& conditions);
 
     // The injected condition map of one level as the forward pass builds it, [B, conditionChannels]

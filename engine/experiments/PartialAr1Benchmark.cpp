@@ -10,6 +10,7 @@
 #include "experiments/GaussianAr1.h"
 #include "partial/EnsembleInference.h"
 #include "partial/PartialTrainer.h"
+#include "partial/VectorDenoiser.h"
 
 namespace ms::experiments {
 
@@ -48,7 +49,7 @@ PartialAr1Result runPartialAr1Benchmark(const PartialAr1Settings& s, const Cance
         config.hidden = s.hidden;
         config.blocks = s.blocks;
         seedParameterInitialisation(s.seed);
-        parts.net = partial::VectorDenoiser(config);
+        parts.net = partial::VectorDenoiser(config).ptr();
         parts.schedule = diffusion::NoiseSchedule::linear();
         parts.context.delta = s.delta;
         parts.masks = partial::MaskDistribution::measure(train.observed, {});
@@ -61,7 +62,7 @@ PartialAr1Result runPartialAr1Benchmark(const PartialAr1Settings& s, const Cance
         training.lowNoiseShare = s.lowNoiseShare;
         training.seed = s.seed + 1;
         const Stopwatch clock;
-        partial::trainPartialDiffusion(parts.net, parts.schedule, trainValues, train.observed, nullptr, training, {}, cancel);
+        partial::trainPartialDiffusion(*parts.net, parts.schedule, trainValues, train.observed, nullptr, training, {}, cancel);
         result.trainSeconds.emplace_back(name, clock.seconds());
         if (cancel.cancelled()) return result;
         for (int64_t steps : s.steps)

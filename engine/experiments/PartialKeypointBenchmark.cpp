@@ -21,6 +21,7 @@
 #include "mcvae/Preset.h"
 #include "partial/EnsembleInference.h"
 #include "partial/PartialTrainer.h"
+#include "partial/VectorDenoiser.h"
 #include "sfarm/DesignSfarm.h"
 
 namespace ms::experiments {
@@ -87,19 +88,22 @@ PartialKeypointResult runPartialKeypointBenchmark(const PartialKeypointSettings&
             config.numericalCount = static_cast<int64_t>(schema.numerical.size());
             seedParameterInitialisation(s.seed);
             partial::PartialModelParts parts;
-            parts.net = partial::VectorDenoiser(config);
+            parts.net = partial::VectorDenoiser(config).ptr();
             parts.schedule = diffusion::NoiseSchedule::linear();
-            parts.context = {s.delta, groups};
+            parts.context.delta = s.delta;
+            parts.context.groupOf = groups;
             const at::Tensor observed = oracle ? at::ones_like(trainObserved) : trainObserved;
             parts.masks = partial::MaskDistribution::measure(trainObserved, groups);
             partial::PartialTrainingSettings training;
             // The oracle sees complete rows; its contexts are as sparse as A's (removed, then delta).
-            training.context = {oracle ? 1.0 - (1.0 - s.removed) * (1.0 - s.delta) : s.delta, groups};
+            training.context.delta = oracle ? 1.0 - (1.0 - s.removed) * (1.0 - s.delta) : s.delta;
+            training.context.groupOf = groups;
             training.updates = s.updates;
             training.batchSize = s.batchSize;
             training.seed = s.seed + 1;
+            training.lowNoiseShare = s.lowNoiseShare;
             const at::Tensor values = at::where(observed > 0.5, trainTruth * 2.0 - 1.0, nan);
-            partial::trainPartialDiffusion(parts.net, parts.schedule, values, observed, &trainConditions, training, {}, cancel);
+            partial::trainPartialDiffusion(*parts.net, parts.schedule, values, observed, &trainConditions, training, {}, cancel);
             row.trainSeconds = trainClock.seconds();
             partial::EnsembleSettings ensemble;
             ensemble.members = s.members;

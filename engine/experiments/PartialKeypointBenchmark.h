@@ -25,6 +25,7 @@ struct PartialKeypointSettings {
     int64_t hidden = 512;
     int64_t blocks = 3;
     double delta = 0.2;
+    double lowNoiseShare = 0.5;  // share of rows trained at t < 50
     int64_t members = 16;
     std::vector<std::string> models{"A", "oracle", "sfarm", "miwae"};
     int64_t sfarmEpochs = 300;

@@ -86,8 +86,10 @@ at::Tensor greyLevels(const at::Tensor& images) {
 }
 
 PixelModel trainPixelModel(const at::Tensor& images, const PixelTrainSettings& s, const EpochLossFn& onEpoch,
-                           const CancelToken& cancel) {
+                           const CancelToken& cancel, const at::Tensor& observed) {
     if (images.dim() != 3 || images.size(0) < 1) throw std::invalid_argument("pixel model: images must be [N, H, W]");
+    if (observed.defined() && s.method != PixelMethod::Miwae)
+        throw std::invalid_argument("pixel model: only MIWAE trains on incomplete images (zero-fill them for a DDPM)");
     PixelModel m;
     m.method = s.method;
     m.height = images.size(1);
@@ -122,7 +124,8 @@ PixelModel trainPixelModel(const at::Tensor& images, const PixelTrainSettings& s
             c.lr = s.lr;
             c.importanceSamples = s.importanceSamples;
             c.seed = s.seed;
-            record(s.epochs, -baselines::trainMiwae(m.miwae, x, at::ones(x.sizes(), at::kBool), c, cancel));
+            const at::Tensor seen = observed.defined() ? observed.to(at::kBool) : at::ones(x.sizes(), at::kBool);
+            record(s.epochs, -baselines::trainMiwae(m.miwae, x, seen, c, cancel));
             break;
         }
         case PixelMethod::Ddpm: {

@@ -49,10 +49,13 @@ struct PixelTrainSettings {
 };
 
 
-// images: [N, H, W] uint8 (or float grey levels in [0, 1]). Throws std::runtime_error when the
-// loss diverges (naming the epoch); a cancelled run returns the model as far as it got.
+// images: [N, H, W] uint8 (or float grey levels in [0, 1]). observed: undefined (every pixel
+// observed) or [N, H*W] bool: MIWAE's bound then counts the observed pixels only; SFARM and the
+// DDPM take complete images and refuse it (zero-fill the images for a DDPM "as if complete").
+// Throws std::runtime_error when the loss diverges (naming the epoch); a cancelled run returns the
+// model as far as it got.
 PixelModel trainPixelModel(const at::Tensor& images, const PixelTrainSettings& settings, const EpochLossFn& onEpoch,
-                           const CancelToken& cancel);
+                           const CancelToken& cancel, const at::Tensor& observed = at::Tensor());
 
 void savePixelModel(const PixelModel& model, const std::string& path);
 PixelModel loadPixelModel(const std::string& path);  // BundleError naming the path

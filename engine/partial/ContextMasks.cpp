@@ -27,7 +27,34 @@ void checkContextSettings(const ContextSettings& settings, int64_t entries) {
     if (!settings.groupOf.empty() && static_cast<int64_t>(settings.groupOf.size()) != entries)
         throw std::invalid_argument("context groups name " + std::to_string(settings.groupOf.size()) + " entries, the data has " +
                                     std::to_string(entries));
+    if (!(settings.blockShare >= 0.0 && settings.blockShare <= 1.0))
+        throw std::invalid_argument("context block share must be in [0, 1], got " + std::to_string(settings.blockShare));
+    if (settings.blockShare > 0.0) {
+        const ImageShape& im = settings.image;
+        if (im.entries() != entries || im.height < 1 || im.width < 1)
+            throw std::invalid_argument("context blocks need the image shape of the data (" + std::to_string(entries) + " entries)");
+        if (settings.blockSide < 1 || settings.blockSide > std::min(im.height, im.width))
+            throw std::invalid_argument("context block side " + std::to_string(settings.blockSide) + " does not fit a " +
+                                        std::to_string(im.height) + " x " + std::to_string(im.width) + " image");
+    }
 }
+
+namespace {
+
+// [rows, D] float: 1 outside one blockSide square per row (all channels), 0 inside; the square at a
+// uniformly random position.
+at::Tensor blockKeep(int64_t rows, const ContextSettings& s, at::Generator& generator) {
+    const ImageShape& im = s.image;
+    const auto longs = at::TensorOptions().dtype(at::kLong);
+    const at::Tensor top = at::randint(im.height - s.blockSide + 1, {rows, 1, 1}, generator, longs);
+    const at::Tensor left = at::randint(im.width - s.blockSide + 1, {rows, 1, 1}, generator, longs);
+    const at::Tensor y = at::arange(im.height, longs).view({1, im.height, 1});
+    const at::Tensor x = at::arange(im.width, longs).view({1, 1, im.width});
+    const at::Tensor inside = (y >= top) & (y < top + s.blockSide) & (x >= left) & (x < left + s.blockSide);
+    return (~inside).to(at::kFloat).unsqueeze(1).expand({rows, im.channels, im.height, im.width}).reshape({rows, im.entries()});
+}
+
+}  // namespace
 
 at::Tensor drawContextMask(const at::Tensor& observed, const ContextSettings& settings, at::Generator& generator) {
     const int64_t rows = observed.size(0), entries = observed.size(1);
@@ -38,6 +65,10 @@ at::Tensor drawContextMask(const at::Tensor& observed, const ContextSettings& se
     if (!settings.groupOf.empty()) {
         const at::Tensor index = at::tensor(settings.groupOf, at::TensorOptions().dtype(at::kLong));
         keepGroup = keepGroup.index_select(1, index);
+    }
+    if (settings.blockShare > 0.0) {
+        const at::Tensor byBlock = (at::rand({rows, 1}, generator, cpu) < settings.blockShare).to(at::kFloat);
+        keepGroup = byBlock * blockKeep(rows, settings, generator) + (1.0 - byBlock) * keepGroup;
     }
     return observed * keepGroup.to(observed.device());
 }

@@ -2,7 +2,9 @@
 // Work I partitioning (METHODS.md §3): each step splits a row's observed support M into a context
 // M_ctx ⊆ M (the network's input) and a query M ⊙ (1 - M_ctx) (where the loss is taken). Entries
 // are dropped from the context in groups: a group per entry gives i.i.d. masks; a keypoint's x and
-// y form one group, so whole keypoints are dropped together.
+// y form one group, so whole keypoints are dropped together. For images whose observation masks
+// are blocks, a row's context instead loses one square block (all channels) at a random place:
+// the structure of the data's own masks.
 #include <ATen/core/Generator.h>
 #include <ATen/core/Tensor.h>
 
@@ -11,9 +13,19 @@
 
 namespace ms::partial {
 
+struct ImageShape {
+    int64_t channels = 1, height = 0, width = 0;
+    int64_t entries() const { return channels * height * width; }
+};
+
 struct ContextSettings {
     double delta = 0.2;             // probability that an observed group is left out of the context
     std::vector<int64_t> groupOf;   // [D] group index of every entry; empty: every entry its own group
+    // Images only: the share of rows whose context loses one blockSide x blockSide square instead
+    // of i.i.d. groups (0: none; 1: every row).
+    ImageShape image;
+    int64_t blockSide = 0;
+    double blockShare = 0.0;
 };
 
 // Entry groups for a vector of `keypoints` x,y pairs followed by `singles` extra outputs:
@@ -23,12 +35,14 @@ std::vector<int64_t> keypointGroups(int64_t keypoints, int64_t singles);
 // Number of groups (max index + 1) of a grouping of `entries` entries (entries when empty).
 int64_t groupCount(const std::vector<int64_t>& groupOf, int64_t entries);
 
-// Throws std::invalid_argument for delta outside [0, 1) or a grouping of the wrong length.
+// Throws std::invalid_argument for delta outside [0, 1), a grouping of the wrong length, or block
+// settings that do not fit the image.
 void checkContextSettings(const ContextSettings& settings, int64_t entries);
 
 // observed: [B, D] float 0/1. Returns M_ctx, [B, D] float 0/1, a subset of observed: each group of
-// each row is dropped with probability delta (all its observed entries together). Throws
-// std::invalid_argument for delta outside [0, 1) or a grouping of the wrong length.
+// each row is dropped with probability delta (all its observed entries together), or for a
+// blockShare of the rows one square block is dropped. Throws std::invalid_argument as
+// checkContextSettings does.
 at::Tensor drawContextMask(const at::Tensor& observed, const ContextSettings& settings, at::Generator& generator);
 
 }  // namespace ms::partial

@@ -61,9 +61,8 @@ at::Tensor memberMean(const PartialModelParts& model, const at::Tensor& state, i
         const at::Tensor index = at::arange(rows, at::TensorOptions().dtype(at::kLong).device(state.device())).repeat_interleave(members);
         repeatedConditions = conditions->select(index);
     }
-    VectorDenoiser net = model.net;  // shares the module; forward is not const
     const at::Tensor predicted =
-        net->forward(steps, context * repeated, context, conditions ? &repeatedConditions : nullptr);
+        model.net->predictClean(steps, context * repeated, context, conditions ? &repeatedConditions : nullptr);
     return predicted.view({rows, members, dims}).mean(1);
 }
 
@@ -118,13 +117,13 @@ at::Tensor ensembleComplete(const PartialModelParts& model, const at::Tensor& va
         throw std::invalid_argument("ensemble inference: members must be >= 1, steps 0 (single step) or 2.." +
                                     std::to_string(model.schedule.steps) + ", the small-noise step in 0.." +
                                     std::to_string(model.schedule.steps - 1));
-    if (values.dim() != 2 || !values.sizes().equals(observed.sizes()) || values.size(1) != model.net->config().dims)
+    if (values.dim() != 2 || !values.sizes().equals(observed.sizes()) || values.size(1) != model.net->dims())
         throw std::invalid_argument("ensemble inference: values and mask must both be [rows, " +
-                                    std::to_string(model.net->config().dims) + "]");
+                                    std::to_string(model.net->dims()) + "]");
     if (conditions && conditions->rows() != values.size(0))
         throw std::invalid_argument("ensemble inference: conditions and values have different row counts");
     torch::NoGradGuard noGrad;
-    VectorDenoiser(model.net)->eval();
+    model.net->eval();
     at::Generator generator = at::make_generator<at::CPUGeneratorImpl>(s.seed);
     const at::Tensor mask = (observed > 0.5).to(at::kFloat);
     const at::Tensor uObs = observedValues(values.to(at::kFloat), mask);

@@ -11,13 +11,14 @@
 #include <ATen/core/Tensor.h>
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "core/conditioning/ConditionInput.h"
 #include "diffusion/NoiseSchedule.h"
 #include "partial/ContextMasks.h"
-#include "partial/VectorDenoiser.h"
+#include "partial/PartialDenoiser.h"
 
 namespace ms::partial {
 
@@ -46,7 +47,7 @@ struct MaskDistribution {
 
 // What inference needs of a trained model.
 struct PartialModelParts {
-    VectorDenoiser net{nullptr};
+    std::shared_ptr<PartialDenoiser> net;
     diffusion::NoiseSchedule schedule;
     ContextSettings context;
     MaskDistribution masks;

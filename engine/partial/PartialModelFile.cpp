@@ -2,16 +2,58 @@
 
 #include "core/io/ArchiveFile.h"
 #include "core/io/BundleError.h"
+#include "partial/ImageDenoiser.h"
+#include "partial/VectorDenoiser.h"
 
 namespace ms::partial {
 namespace {
 constexpr int kPartialFormatVersion = 1;
 constexpr const char* kWhat = "partial-observation model";
+
+nlohmann::json networkJson(const PartialDenoiser& net) {
+    if (const auto* v = dynamic_cast<const VectorDenoiserImpl*>(&net)) {
+        const VectorDenoiserConfig& c = v->config();
+        return {{"kind", "mlp"}, {"dims", c.dims}, {"hidden", c.hidden}, {"blocks", c.blocks}, {"time_dim", c.timeDim},
+                {"class_counts", c.classCounts}, {"numerical", c.numericalCount}, {"condition_dim", c.conditionDim}};
+    }
+    if (const auto* im = dynamic_cast<const ImageDenoiserImpl*>(&net)) {
+        const ImageDenoiserConfig& c = im->config();
+        return {{"kind", "unet"}, {"channels", c.channels}, {"height", c.height}, {"width", c.width},
+                {"base_channels", c.baseChannels}, {"channel_mult", c.channelMult}, {"res_blocks", c.resBlocks},
+                {"class_counts", c.classCounts}, {"numerical", c.numericalCount}};
+    }
+    throw std::logic_error("savePartialModel: a denoiser of an unknown kind");
+}
+
+std::shared_ptr<PartialDenoiser> networkFromJson(const nlohmann::json& n) {
+    if (n.value("kind", std::string("mlp")) == "unet") {
+        ImageDenoiserConfig c;
+        c.channels = n.at("channels").get<int64_t>();
+        c.height = n.at("height").get<int64_t>();
+        c.width = n.at("width").get<int64_t>();
+        c.baseChannels = n.at("base_channels").get<int64_t>();
+        c.channelMult = n.at("channel_mult").get<std::vector<int64_t>>();
+        c.resBlocks = n.at("res_blocks").get<int64_t>();
+        c.classCounts = n.at("class_counts").get<std::vector<int64_t>>();
+        c.numericalCount = n.at("numerical").get<int64_t>();
+        return ImageDenoiser(c).ptr();
+    }
+    VectorDenoiserConfig c;
+    c.dims = n.at("dims").get<int64_t>();
+    c.hidden = n.at("hidden").get<int64_t>();
+    c.blocks = n.at("blocks").get<int64_t>();
+    c.timeDim = n.at("time_dim").get<int64_t>();
+    c.classCounts = n.at("class_counts").get<std::vector<int64_t>>();
+    c.numericalCount = n.at("numerical").get<int64_t>();
+    c.conditionDim = n.at("condition_dim").get<int64_t>();
+    return VectorDenoiser(c).ptr();
+}
+
 }  // namespace
 
 void savePartialModel(const PartialModelFile& f, const std::string& path) {
-    const VectorDenoiserConfig& c = f.parts.net->config();
     const diffusion::NoiseSchedule& s = f.parts.schedule;
+    const ContextSettings& ctx = f.parts.context;
     const nlohmann::json meta = {
         {"format", "maskstudio-partial"},
         {"format_version", kPartialFormatVersion},
@@ -20,10 +62,10 @@ void savePartialModel(const PartialModelFile& f, const std::string& path) {
         {"columns", f.columns},
         {"low", f.low},
         {"high", f.high},
-        {"network", {{"dims", c.dims}, {"hidden", c.hidden}, {"blocks", c.blocks}, {"time_dim", c.timeDim},
-                     {"class_counts", c.classCounts}, {"numerical", c.numericalCount}, {"condition_dim", c.conditionDim}}},
+        {"network", networkJson(*f.parts.net)},
         {"schedule", {{"steps", s.steps}, {"beta_start", s.betaStart}, {"beta_end", s.betaEnd}}},
-        {"context", {{"delta", f.parts.context.delta}, {"groups", f.parts.context.groupOf}}},
+        {"context", {{"delta", ctx.delta}, {"groups", ctx.groupOf}, {"block_side", ctx.blockSide}, {"block_share", ctx.blockShare},
+                     {"image", {ctx.image.channels, ctx.image.height, ctx.image.width}}}},
         {"masks", {{"groups", f.parts.masks.groupOf}, {"rates", f.parts.masks.groupRate}}},
         {"schema", f.schema},
         {"training", f.training}};
@@ -37,25 +79,23 @@ PartialModelFile loadPartialModel(const std::string& path, const std::string& ex
     torch::serialize::InputArchive archive;
     const nlohmann::json meta = loadArchiveMeta(archive, path, "maskstudio-partial", kPartialFormatVersion, kWhat);
     PartialModelFile f;
-    VectorDenoiserConfig c;
+    nlohmann::json network;
     try {
         f.dataKind = meta.at("data_kind").get<std::string>();
         f.columns = meta.at("columns").get<std::vector<std::string>>();
         f.low = meta.at("low").get<std::vector<double>>();
         f.high = meta.at("high").get<std::vector<double>>();
-        const auto& n = meta.at("network");
-        c.dims = n.at("dims").get<int64_t>();
-        c.hidden = n.at("hidden").get<int64_t>();
-        c.blocks = n.at("blocks").get<int64_t>();
-        c.timeDim = n.at("time_dim").get<int64_t>();
-        c.classCounts = n.at("class_counts").get<std::vector<int64_t>>();
-        c.numericalCount = n.at("numerical").get<int64_t>();
-        c.conditionDim = n.at("condition_dim").get<int64_t>();
+        network = meta.at("network");
         const auto& s = meta.at("schedule");
         f.parts.schedule = diffusion::NoiseSchedule::linear(s.at("steps").get<int64_t>(), s.at("beta_start").get<double>(),
                                                             s.at("beta_end").get<double>());
-        f.parts.context.delta = meta.at("context").at("delta").get<double>();
-        f.parts.context.groupOf = meta.at("context").at("groups").get<std::vector<int64_t>>();
+        const auto& ctx = meta.at("context");
+        f.parts.context.delta = ctx.at("delta").get<double>();
+        f.parts.context.groupOf = ctx.at("groups").get<std::vector<int64_t>>();
+        f.parts.context.blockSide = ctx.value("block_side", int64_t{0});
+        f.parts.context.blockShare = ctx.value("block_share", 0.0);
+        const std::vector<int64_t> image = ctx.value("image", std::vector<int64_t>{1, 0, 0});
+        if (image.size() == 3) f.parts.context.image = {image[0], image[1], image[2]};
         f.parts.masks.groupOf = meta.at("masks").at("groups").get<std::vector<int64_t>>();
         f.parts.masks.groupRate = meta.at("masks").at("rates").get<std::vector<double>>();
         f.schema = meta.value("schema", nlohmann::json());
@@ -65,17 +105,19 @@ PartialModelFile loadPartialModel(const std::string& path, const std::string& ex
     }
     if (!expectedKind.empty() && f.dataKind != expectedKind)
         throw BundleError(path + ": a " + kWhat + " for " + f.dataKind + ", not for " + expectedKind);
-    const auto dims = static_cast<std::size_t>(c.dims);
-    if (f.columns.size() != dims || f.low.size() != dims || f.high.size() != dims ||
-        (!f.parts.context.groupOf.empty() && f.parts.context.groupOf.size() != dims) ||
-        (!f.parts.masks.groupOf.empty() && f.parts.masks.groupOf.size() != dims) ||
-        static_cast<int64_t>(f.parts.masks.groupRate.size()) != groupCount(f.parts.masks.groupOf, c.dims))
-        throw BundleError(path + ": the " + std::string(kWhat) + "'s columns, scaling, masks and network disagree");
     try {
-        f.parts.net = VectorDenoiser(c);
-    } catch (const std::invalid_argument& e) {
-        throw BundleError(path + ": " + e.what());
+        f.parts.net = networkFromJson(network);
+        checkContextSettings(f.parts.context, f.parts.net->dims());
+    } catch (const std::exception& e) {
+        throw BundleError(path + ": damaged " + kWhat + " (" + e.what() + ")");
     }
+    const int64_t dims = f.parts.net->dims();
+    const auto entries = static_cast<std::size_t>(dims);
+    const bool scaled = f.dataKind == "vectors";  // images are grey levels in [0, 1]: no per-entry scaling
+    if ((scaled && (f.columns.size() != entries || f.low.size() != entries || f.high.size() != entries)) ||
+        (!f.parts.masks.groupOf.empty() && f.parts.masks.groupOf.size() != entries) ||
+        static_cast<int64_t>(f.parts.masks.groupRate.size()) != groupCount(f.parts.masks.groupOf, dims))
+        throw BundleError(path + ": the " + std::string(kWhat) + "'s columns, scaling, masks and network disagree");
     readModuleTensors(archive, "weights/", *f.parts.net, path);
     f.parts.net->eval();
     return f;

@@ -15,7 +15,7 @@
 namespace ms::partial {
 
 struct PartialModelFile {
-    std::string dataKind = "vectors";
+    std::string dataKind = "vectors";  // "vectors" (a design table; columns, low, high per entry) or "images"
     std::vector<std::string> columns;  // one per entry
     std::vector<double> low, high;     // raw range of each entry
     PartialModelParts parts;

@@ -49,7 +49,7 @@ ConditionInput droppedConditions(const ConditionInput& c, double dropout, at::Ge
 
 }  // namespace
 
-at::Tensor partialDiffusionLoss(VectorDenoiser& net, const diffusion::NoiseSchedule& schedule, const at::Tensor& observedBatch,
+at::Tensor partialDiffusionLoss(PartialDenoiser& net, const diffusion::NoiseSchedule& schedule, const at::Tensor& observedBatch,
                                 const at::Tensor& mask, const ConditionInput* conditions,
                                 const PartialTrainingSettings& settings, at::Generator& generator) {
     const int64_t rows = observedBatch.size(0);
@@ -60,18 +60,18 @@ at::Tensor partialDiffusionLoss(VectorDenoiser& net, const diffusion::NoiseSched
     const at::Tensor noisy = mask * schedule.addNoise(observedBatch, t, noise);
     ConditionInput dropped;
     if (conditions) dropped = droppedConditions(*conditions, settings.conditionDropout, generator);
-    const at::Tensor predicted = net->forward(t, context * noisy, context, conditions ? &dropped : nullptr);
+    const at::Tensor predicted = net.predictClean(t, context * noisy, context, conditions ? &dropped : nullptr);
     const at::Tensor region = settings.region == QueryRegion::Query ? mask * (1.0 - context) : mask;
     return (region * (predicted - observedBatch).square()).sum() / region.sum().clamp_min(1.0);
 }
 
-std::vector<double> trainPartialDiffusion(VectorDenoiser& net, const diffusion::NoiseSchedule& schedule,
+std::vector<double> trainPartialDiffusion(PartialDenoiser& net, const diffusion::NoiseSchedule& schedule,
                                           const at::Tensor& values, const at::Tensor& observed,
                                           const ConditionInput* conditions, const PartialTrainingSettings& settings,
                                           const EpochLossFn& onEpoch, const CancelToken& cancel) {
-    if (values.dim() != 2 || !values.sizes().equals(observed.sizes()) || values.size(1) != net->config().dims)
+    if (values.dim() != 2 || !values.sizes().equals(observed.sizes()) || values.size(1) != net.dims())
         throw std::invalid_argument("partial training: values and mask must both be [rows, " +
-                                    std::to_string(net->config().dims) + "]");
+                                    std::to_string(net.dims()) + "]");
     if (conditions && conditions->rows() != values.size(0))
         throw std::invalid_argument("partial training: conditions for " + std::to_string(conditions->rows()) +
                                     " rows, values for " + std::to_string(values.size(0)));
@@ -91,7 +91,7 @@ std::vector<double> trainPartialDiffusion(VectorDenoiser& net, const diffusion::
     loop.cosineDecay = settings.cosineDecay;
     loop.model = "partial-observation diffusion";
     at::Generator generator = at::make_generator<at::CPUGeneratorImpl>(settings.seed);
-    net->train();
+    net.train();
     const auto batchLoss = [&](const at::Tensor& index) {
         const at::Tensor i = index.to(uObs.device());
         ConditionInput selected;
@@ -99,8 +99,8 @@ std::vector<double> trainPartialDiffusion(VectorDenoiser& net, const diffusion::
         return partialDiffusionLoss(net, schedule, uObs.index_select(0, i), mask.index_select(0, i),
                                     conditions ? &selected : nullptr, settings, generator);
     };
-    std::vector<double> losses = trainMinibatchFlatAdamW(*net, rows, loop, generator, batchLoss, onEpoch, cancel);
-    net->eval();
+    std::vector<double> losses = trainMinibatchFlatAdamW(net, rows, loop, generator, batchLoss, onEpoch, cancel);
+    net.eval();
     return losses;
 }
 

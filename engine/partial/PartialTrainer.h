@@ -15,7 +15,7 @@
 #include "core/training/TrainingProgress.h"
 #include "diffusion/NoiseSchedule.h"
 #include "partial/ContextMasks.h"
-#include "partial/VectorDenoiser.h"
+#include "partial/PartialDenoiser.h"
 
 namespace ms::partial {
 
@@ -45,7 +45,7 @@ struct PartialTrainingSettings {
 at::Tensor observedValues(const at::Tensor& values, const at::Tensor& observed);
 
 // One batch's loss (mean over the query entries). observedBatch: u_obs rows; mask: their M.
-at::Tensor partialDiffusionLoss(VectorDenoiser& net, const diffusion::NoiseSchedule& schedule, const at::Tensor& observedBatch,
+at::Tensor partialDiffusionLoss(PartialDenoiser& net, const diffusion::NoiseSchedule& schedule, const at::Tensor& observedBatch,
                                 const at::Tensor& mask, const ConditionInput* conditions,
                                 const PartialTrainingSettings& settings, at::Generator& generator);
 
@@ -53,7 +53,7 @@ at::Tensor partialDiffusionLoss(VectorDenoiser& net, const diffusion::NoiseSched
 // of every completed epoch (an epoch is a pass over the rows; enough epochs for `updates` updates).
 // Cancel stops after the current step. Throws std::invalid_argument for bad settings or shapes,
 // std::runtime_error naming the step when the loss is not finite.
-std::vector<double> trainPartialDiffusion(VectorDenoiser& net, const diffusion::NoiseSchedule& schedule,
+std::vector<double> trainPartialDiffusion(PartialDenoiser& net, const diffusion::NoiseSchedule& schedule,
                                           const at::Tensor& values, const at::Tensor& observed,
                                           const ConditionInput* conditions, const PartialTrainingSettings& settings,
                                           const EpochLossFn& onEpoch, const CancelToken& cancel);

@@ -14,6 +14,7 @@
 
 #include "core/conditioning/ConditionEmbedding.h"
 #include "core/conditioning/ConditionInput.h"
+#include "partial/PartialDenoiser.h"
 
 namespace ms::partial {
 
@@ -28,9 +29,15 @@ struct VectorDenoiserConfig {
     bool hasConditions() const { return !classCounts.empty() || numericalCount > 0; }
 };
 
-class VectorDenoiserImpl : public torch::nn::Module {
+class VectorDenoiserImpl : public PartialDenoiser {
 public:
     explicit VectorDenoiserImpl(VectorDenoiserConfig config);  // throws std::invalid_argument
+
+    int64_t dims() const override { return m_config.dims; }
+    at::Tensor predictClean(const at::Tensor& t, const at::Tensor& maskedState, const at::Tensor& context,
+                            const ConditionInput* conditions) override {
+        return forward(t, maskedState, context, conditions);
+    }
 
     // t: [B] step indices; maskedState: M_ctx ⊙ u_t, [B, D]; context: M_ctx, [B, D] float 0/1;
     // conditions: nullptr or [B] rows (required when the config has conditions). Returns [B, D].

@@ -189,6 +189,32 @@ private Q_SLOTS:
         QVERIFY(r.code != 0);
         QVERIFY2(r.err.contains("--steps"), qPrintable(r.err));
     }
+
+    // `partial bench-images` runs every model of the Fashion-MNIST comparison end to end on a tiny
+    // budget: a row per (model, K, steps), finite scores, the block scenario's 14 x 14 squares.
+    void partialImageBenchmarkRunsEveryModel() {
+        const QByteArray folder = qgetenv("MASKSTUDIO_FASHION_MNIST");
+        QVERIFY2(!folder.isEmpty(), "MASKSTUDIO_FASHION_MNIST is not set (ctest sets it)");
+        Run r = cli({"partial", "bench-images", "--data", QString::fromUtf8(folder), "--scenario", "block", "--train-images", "128",
+                     "--test-images", "8", "--updates", "6", "--batch", "32", "--channels", "16", "--members", "1,2",
+                     "--repaint-steps", "2", "--json"});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        QVERIFY2(r.out.contains("25.0 % missing"), qPrintable(r.out));  // 196 of 784 pixels
+        const QJsonArray rows = r.lastJson()["rows"].toArray();
+        QCOMPARE(rows.size(), 2 + 2 + 2 + 1 + 1);  // A, B, D with K = 1, 2; C; E
+        QStringList models;
+        for (const QJsonValue& v : rows) {
+            const QJsonObject row = v.toObject();
+            models << row["model"].toString();
+            QVERIFY(std::isfinite(row["mse"].toDouble()) && row["mse"].toDouble() > 0.0);
+            QVERIFY(std::isfinite(row["foreground_mse"].toDouble()));
+        }
+        QCOMPARE(models, QStringList({"A", "A", "B", "B", "D", "D", "C", "E"}));
+        r = cli({"partial", "bench-images", "--data", QString::fromUtf8(folder), "--scenario", "stripes"});
+        QVERIFY(r.code != 0);
+        QVERIFY2(r.err.contains("--scenario"), qPrintable(r.err));
+    }
+
     void sfarmImputationBenchmark() {
         // A UCI-style table: whitespace separated, no header; column 2 = 3 * column 1.
         QFile f(path("uci.txt"));

@@ -17,6 +17,7 @@
 #include "partial/EnsembleInference.h"
 #include "partial/PartialModelFile.h"
 #include "partial/PartialTrainer.h"
+#include "partial/VectorDenoiser.h"
 
 using namespace ms;
 using namespace ms::partial;
@@ -34,7 +35,7 @@ PartialModelParts smallModel(int64_t dims, bool conditions, uint64_t seed) {
         c.numericalCount = 1;
     }
     PartialModelParts p;
-    p.net = VectorDenoiser(c);
+    p.net = VectorDenoiser(c).ptr();
     p.schedule = diffusion::NoiseSchedule::linear();
     p.context.delta = 0.3;
     p.masks.groupRate.assign(static_cast<std::size_t>(dims), 0.6);
@@ -49,7 +50,7 @@ ConditionInput someConditions(int64_t rows) {
     return c;
 }
 
-at::Tensor flatWeights(const VectorDenoiser& net) {
+at::Tensor flatWeights(const std::shared_ptr<PartialDenoiser>& net) {
     std::vector<at::Tensor> parts;
     for (const at::Tensor& p : net->parameters()) parts.push_back(p.detach().flatten());
     return at::cat(parts);
@@ -100,7 +101,7 @@ private Q_SLOTS:
         for (const at::Tensor& values : {truth, nanFill, randomFill}) {
             PartialModelParts p = smallModel(dims, true, 7);
             const ConditionInput c = someConditions(rows);
-            const std::vector<double> losses = trainPartialDiffusion(p.net, p.schedule, values, observed, &c, s, {}, CancelToken());
+            const std::vector<double> losses = trainPartialDiffusion(*p.net, p.schedule, values, observed, &c, s, {}, CancelToken());
             QVERIFY(!losses.empty() && std::isfinite(losses.back()));
             weights.push_back(flatWeights(p.net));
         }
@@ -116,7 +117,7 @@ private Q_SLOTS:
         PartialTrainingSettings s;
         s.updates = 100000;
         const at::Tensor v = at::randn({64, 4});
-        QVERIFY(trainPartialDiffusion(p.net, p.schedule, v, at::ones({64, 4}), nullptr, s, {}, cancel).empty());
+        QVERIFY(trainPartialDiffusion(*p.net, p.schedule, v, at::ones({64, 4}), nullptr, s, {}, cancel).empty());
     }
 
     void ensembleCopiesObservedEntriesExactly_data() {
@@ -202,7 +203,7 @@ private Q_SLOTS:
         QCOMPARE(back.parts.masks.groupRate, f.parts.masks.groupRate);
         const ConditionInput c = someConditions(5);
         const at::Tensor t = at::full({5}, 3, at::kLong), x = at::randn({5, 4}), m = at::ones({5, 4});
-        QVERIFY(at::allclose(f.parts.net->forward(t, x, m, &c), back.parts.net->forward(t, x, m, &c)));
+        QVERIFY(at::allclose(f.parts.net->predictClean(t, x, m, &c), back.parts.net->predictClean(t, x, m, &c)));
 
         f.dataKind = "images";
         const std::string images = dir.filePath("i.mpd").toStdString();

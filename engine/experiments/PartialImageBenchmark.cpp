@@ -1,0 +1,191 @@
+#include "experiments/PartialImageBenchmark.h"
+
+#include <ATen/ATen.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <random>
+#include <stdexcept>
+
+#include "core/data/IdxImages.h"
+#include "core/runtime/Stopwatch.h"
+#include "core/runtime/TorchRuntime.h"
+#include "experiments/PixelImputationBenchmark.h"
+#include "experiments/PixelModels.h"
+#include "partial/EnsembleInference.h"
+#include "partial/ImageDenoiser.h"
+#include "partial/PartialTrainer.h"
+
+namespace ms::experiments {
+
+namespace {
+
+constexpr double kIidMissing = 0.5, kMixtureIidMissing = 0.3, kBlockShare = 0.25;  // 14 x 14 of 28 x 28
+constexpr double kForeground = 0.1;
+
+void say(const PartialImageSettings& s, const std::string& line) {
+    if (s.log) s.log(line);
+}
+
+// [n, h*w] float 0/1, fixed per image by the generator.
+at::Tensor scenarioMasks(const std::string& scenario, int64_t n, int64_t h, int64_t w, std::mt19937_64& rng) {
+    if (scenario == "iid") return pixelObservedMask(PixelMaskKind::Uniform, n, h, w, kIidMissing, rng).to(at::kFloat);
+    if (scenario == "block") return pixelObservedMask(PixelMaskKind::Block, n, h, w, kBlockShare, rng).to(at::kFloat);
+    if (scenario == "mixture") {
+        const at::Tensor iid = pixelObservedMask(PixelMaskKind::Uniform, n, h, w, kMixtureIidMissing, rng).to(at::kFloat);
+        const at::Tensor block = pixelObservedMask(PixelMaskKind::Block, n, h, w, kBlockShare, rng).to(at::kFloat);
+        std::bernoulli_distribution half(0.5);
+        std::vector<float> pick(static_cast<std::size_t>(n));
+        for (float& p : pick) p = half(rng) ? 1.0F : 0.0F;
+        const at::Tensor byBlock = at::tensor(pick).view({n, 1});
+        return byBlock * block + (1.0 - byBlock) * iid;
+    }
+    throw std::invalid_argument("unknown scenario '" + scenario + "' (iid, block, mixture)");
+}
+
+int64_t blockSide(int64_t h, int64_t w) {
+    return std::min<int64_t>(std::min(h, w), std::llround(std::sqrt(kBlockShare * static_cast<double>(h * w))));
+}
+
+// Work I's contexts for the scenario: i.i.d. pixels dropped with probability delta, or one square
+// of the data's block size, in the share of rows whose masks are blocks.
+partial::ContextSettings scenarioContext(const std::string& scenario, double delta, int64_t h, int64_t w) {
+    partial::ContextSettings c;
+    c.delta = delta;
+    c.image = {1, h, w};
+    c.blockSide = blockSide(h, w);
+    c.blockShare = scenario == "block" ? 1.0 : scenario == "mixture" ? 0.5 : 0.0;
+    return c;
+}
+
+struct Scores {
+    double mse = 0.0, foreground = 0.0;
+};
+
+Scores score(const at::Tensor& completed, const at::Tensor& truth, const at::Tensor& observed) {
+    const at::Tensor missing = 1.0 - observed;
+    const at::Tensor fg = missing * (truth > kForeground).to(at::kFloat);
+    const at::Tensor se = (completed - truth).square();
+    return {(se * missing).sum().item<double>() / missing.sum().clamp_min(1.0).item<double>(),
+            (se * fg).sum().item<double>() / fg.sum().clamp_min(1.0).item<double>()};
+}
+
+struct Split {
+    at::Tensor raw;     // [N, H, W] uint8
+    at::Tensor grey;    // [N, H*W] in [0, 1]
+    at::Tensor observed;  // [N, H*W] float 0/1
+};
+
+}  // namespace
+
+PartialImageResult runPartialImageBenchmark(const PartialImageSettings& s, const CancelToken& cancel) {
+    for (const std::string& m : s.models)
+        if (m != "A" && m != "B" && m != "C" && m != "D" && m != "E")
+            throw std::invalid_argument("unknown model '" + m + "' (A, B, C, D, E)");
+    if (s.trainImages < 1 || s.testImages < 1 || s.updates < 1 || s.batchSize < 1)
+        throw std::invalid_argument("image counts, updates and batch size must be positive");
+    std::mt19937_64 rng(s.seed);
+    Split train, test;
+    train.raw = readIdxImages(fashionMnistImages(s.folder, true), s.trainImages);
+    test.raw = readIdxImages(fashionMnistImages(s.folder, false), s.testImages);
+    const int64_t h = train.raw.size(1), w = train.raw.size(2);
+    for (Split* split : {&train, &test}) {
+        split->grey = greyLevels(split->raw);
+        split->observed = scenarioMasks(s.scenario, split->grey.size(0), h, w, rng);
+    }
+    PartialImageResult result;
+    result.trainImages = train.grey.size(0);
+    result.testImages = test.grey.size(0);
+    result.trainMissingShare = 1.0 - train.observed.mean().item<double>();
+    result.testMissingShare = 1.0 - test.observed.mean().item<double>();
+    const at::Tensor nan = at::full_like(train.grey, std::numeric_limits<float>::quiet_NaN());
+    // What the partial trainers receive: NaN wherever a pixel was not observed.
+    const at::Tensor trainU = at::where(train.observed > 0.5, train.grey * 2.0 - 1.0, nan);
+    const at::Tensor testU = at::where(test.observed > 0.5, test.grey * 2.0 - 1.0, at::full_like(test.grey, NAN));
+    const auto wants = [&](const char* m) { return std::find(s.models.begin(), s.models.end(), m) != s.models.end(); };
+
+    // A, B, D: the same U-Net and updates; ensemble inference with every K and step count.
+    const auto trainDenoiser = [&](const std::string& name, double delta, partial::QueryRegion region, bool oracle) {
+        partial::PartialModelParts parts;
+        partial::ImageDenoiserConfig config;
+        config.height = h;
+        config.width = w;
+        config.baseChannels = s.baseChannels;
+        config.resBlocks = s.resBlocks;
+        seedParameterInitialisation(s.seed);
+        parts.net = partial::ImageDenoiser(config).ptr();
+        parts.schedule = diffusion::NoiseSchedule::linear();
+        parts.context = scenarioContext(s.scenario, delta, h, w);
+        parts.masks = partial::MaskDistribution::measure(train.observed, {});
+        partial::PartialTrainingSettings training;
+        training.context = parts.context;
+        // The oracle sees complete images; its contexts are about as sparse as A's (the data's
+        // missing share, then delta).
+        if (oracle && s.scenario != "block")
+            training.context.delta = 1.0 - (1.0 - (s.scenario == "iid" ? kIidMissing : kMixtureIidMissing)) * (1.0 - delta);
+        training.region = region;
+        training.updates = s.updates;
+        training.batchSize = s.batchSize;
+        training.lr = s.lr;
+        training.lowNoiseShare = s.lowNoiseShare;
+        training.seed = s.seed + 1;
+        say(s, "training " + name + " (" + std::to_string(s.updates) + " updates)");
+        const Stopwatch clock;
+        partial::trainPartialDiffusion(*parts.net, parts.schedule, oracle ? train.grey * 2.0 - 1.0 : trainU,
+                                       oracle ? at::ones_like(train.observed) : train.observed, nullptr, training,
+                                       {}, cancel);
+        result.trainSeconds.emplace_back(name, clock.seconds());
+        for (int64_t steps : s.steps)
+            for (int64_t members : s.members) {
+                if (cancel.cancelled()) return;
+                partial::EnsembleSettings ensemble;
+                ensemble.members = members;
+                ensemble.steps = steps;
+                ensemble.seed = s.seed + 2;
+                const Stopwatch inference;
+                const at::Tensor u = partial::ensembleComplete(parts, testU, test.observed, nullptr, ensemble);
+                const double ms = 1000.0 * inference.seconds() / static_cast<double>(result.testImages);
+                const Scores sc = score(((u + 1.0) * 0.5).clamp(0.0, 1.0), test.grey, test.observed);
+                result.rows.push_back({name, delta, members, steps, sc.mse, sc.foreground, ms});
+            }
+    };
+    if (wants("A"))
+        for (double delta : s.deltas) trainDenoiser("A", delta, partial::QueryRegion::Query, false);
+    if (wants("B") && !cancel.cancelled()) trainDenoiser("B", 0.0, partial::QueryRegion::NoSplit, false);
+    if (wants("D") && !cancel.cancelled()) trainDenoiser("D", s.deltas.front(), partial::QueryRegion::Query, true);
+
+    // C and E: the pixel models of the Fashion-MNIST comparison, as many passes as A's updates.
+    const int64_t epochs = std::max<int64_t>(1, (s.updates * s.batchSize + result.trainImages - 1) / result.trainImages);
+    const at::Tensor zeroFilled =
+        (train.raw.to(at::kFloat) * train.observed.view({-1, h, w})).round().to(at::kByte);  // missing pixels black
+    for (const auto& [name, method] : {std::pair<const char*, PixelMethod>{"C", PixelMethod::Ddpm}, {"E", PixelMethod::Miwae}}) {
+        if (!wants(name) || cancel.cancelled()) continue;
+        PixelTrainSettings p;
+        p.method = method;
+        p.epochs = epochs;
+        p.batchSize = s.batchSize;
+        p.lr = s.lr;
+        p.seed = s.seed;
+        p.baseChannels = s.baseChannels;
+        p.resBlocks = s.resBlocks;
+        say(s, std::string("training ") + name + " (" + std::to_string(epochs) + " epochs)");
+        const Stopwatch clock;
+        const PixelModel model = trainPixelModel(zeroFilled, p, {}, cancel,
+                                                 method == PixelMethod::Miwae ? train.observed > 0.5 : at::Tensor());
+        result.trainSeconds.emplace_back(name, clock.seconds());
+        if (cancel.cancelled()) break;
+        PixelImputeSettings impute;
+        impute.miwaeMean = true;  // MIWAE's point imputation; the DDPM gives one RePaint sample
+        impute.repaint = {s.repaintSteps, 10, 5};
+        impute.seed = s.seed + 2;
+        const Stopwatch inference;
+        const at::Tensor filled = imputePixels(model, test.grey, test.observed > 0.5, impute);
+        const double ms = 1000.0 * inference.seconds() / static_cast<double>(result.testImages);
+        const Scores sc = score(filled, test.grey, test.observed);
+        result.rows.push_back({name, 0.0, 1, 0, sc.mse, sc.foreground, ms});
+    }
+    return result;
+}
+
+}  // namespace ms::experiments
