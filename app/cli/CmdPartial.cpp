@@ -3,17 +3,25 @@
 // output cells, `sample` completes designs for conditions and pinned keypoints, `bench` runs the
 // Gaussian AR(1) case whose Bayes-optimal answer is known, `bench-keypoints` and `bench-images`
 // the GeoBIKED and Fashion-MNIST comparisons.
+#include <filesystem>
 #include <iostream>
 #include <string>
 #include <vector>
 
+#include "api/PartialImages.h"
 #include "api/PartialTable.h"
 #include "app/cli/CliCommon.h"
 #include "app/cli/Commands.h"
+#include "app/cli/ImageInput.h"
+#include "core/runtime/Stopwatch.h"
 #include "core/runtime/TorchRuntime.h"
 #include "experiments/PartialAr1Benchmark.h"
 #include "experiments/PartialImageBenchmark.h"
 #include "experiments/PartialKeypointBenchmark.h"
+#ifdef MASKSTUDIO_HAVE_IMAGING
+#include "imaging/ImageFolderReader.h"
+#include "imaging/ObservationMasks.h"
+#endif
 
 namespace ms::cli {
 
@@ -28,32 +36,81 @@ std::string linesText(const std::vector<long>& lines) {
 
 struct PartialTrainOptions {
     api::PartialTrainRequest request;
+    ImageInput images;
+    std::string context = "auto";
+    int64_t unetChannels = 32;
+    CLI::Option* batchOption = nullptr;
+    CLI::Option* lrOption = nullptr;
     bool json = false;
 
     void addTo(CLI::App* cmd) {
         api::PartialTrainRequest& r = request;
-        cmd->add_option("--data", r.dataPath, "keypoint CSV; empty keypoint and output cells are unobserved")->required();
+        cmd->add_option("--data", r.dataPath, "keypoint CSV; empty keypoint and output cells are unobserved");
+        addImageInputOptions(cmd, images, false);
         cmd->add_option("--schema", r.schemaPath, "schema JSON (empty: inferred from the CSV, as `schema` does)");
         cmd->add_option("--preset", r.preset, "column overrides of a preset when inferring the schema (geobiked, bike, car)");
         cmd->add_option("--out", r.outPath, "model to write (.mpd)")->required();
-        cmd->add_option("--updates", r.updates, "optimizer updates (0 = about 30 passes over the rows, 4,000 to 40,000)");
-        cmd->add_option("--batch", r.batchSize, "batch size")->check(CLI::Range(int64_t{1}, int64_t{1} << 20));
-        cmd->add_option("--hidden", r.hidden, "units per layer")->check(CLI::Range(int64_t{8}, int64_t{8192}));
-        cmd->add_option("--blocks", r.blocks, "residual blocks")->check(CLI::Range(int64_t{1}, int64_t{64}));
-        cmd->add_option("--lr", r.lr, "learning rate (cosine decay to 0)");
-        cmd->add_option("--delta", r.delta, "probability that an observed keypoint is left out of the context")
+        cmd->add_option("--updates", r.updates, "optimizer updates (0 = about 30 passes over the rows, 4,000 to 40,000; images 2,000 to 20,000)");
+        batchOption = cmd->add_option("--batch", r.batchSize, "batch size (images: 64 unless set)")->check(CLI::Range(int64_t{1}, int64_t{1} << 20));
+        cmd->add_option("--hidden", r.hidden, "units per layer (vectors)")->check(CLI::Range(int64_t{8}, int64_t{8192}));
+        cmd->add_option("--blocks", r.blocks, "residual blocks (vectors)")->check(CLI::Range(int64_t{1}, int64_t{64}));
+        cmd->add_option("--unet-channels", unetChannels, "U-Net base channels (images; a multiple of 8)")->check(CLI::Range(int64_t{8}, int64_t{512}));
+        lrOption = cmd->add_option("--lr", r.lr, "learning rate (cosine decay to 0; images: 1e-3 unless set)");
+        cmd->add_option("--delta", r.delta, "probability that an observed keypoint (or pixel) is left out of the context")
             ->check(CLI::Range(0.0, 0.95));
+        cmd->add_option("--context", context, "images: contexts by i.i.d. pixels, by blocks like the data's own, or auto (blocks for block-shaped masks)")
+            ->check(CLI::IsMember({"iid", "block", "auto"}));
         cmd->add_option("--region", r.region, "where the loss is taken: query (Work I), all-observed, no-split (ablations)")
             ->check(CLI::IsMember({"query", "all-observed", "no-split"}));
         cmd->add_option("--low-noise-share", r.lowNoiseShare, "share of rows trained at small noise (t < 50)")->check(CLI::Range(0.0, 1.0));
         cmd->add_option("--seed", r.seed, "seed");
         cmd->add_flag("--json", json, "print a JSON summary on the last line");
     }
-    void validate() const {}
+    void validate() const {
+        if (request.dataPath.empty() == images.images.empty())
+            throw CLI::ValidationError("--data / --images", "name a keypoint CSV (--data) or an image folder (--images), one of them");
+        if (unetChannels % 8 != 0) throw CLI::ValidationError("--unet-channels", "a multiple of 8");
+    }
 };
+
+void runPartialTrainOnImages(const PartialTrainOptions& o) {
+    const ImageSet loaded = loadImageInput(o.images);
+#ifdef MASKSTUDIO_HAVE_IMAGING
+    const imaging::ObservedImages data = imaging::readObservationMasks(
+        o.images.images, loaded, o.images.stop ? imaging::ImageProblemPolicy::Stop : imaging::ImageProblemPolicy::Skip);
+    std::cerr << o.images.images << ": " << data.report.summary() << "\n";
+    for (const auto& m : data.report.messages) std::cerr << "  " << m << "\n";
+    api::PartialImageTrainRequest r;
+    r.outPath = o.request.outPath;
+    r.preset = o.request.preset == "default" ? "" : o.request.preset;
+    r.updates = o.request.updates;
+    if (o.batchOption->count() > 0) r.batchSize = o.request.batchSize;
+    if (o.lrOption->count() > 0) r.lr = o.request.lr;
+    r.baseChannels = o.unetChannels;
+    r.delta = o.request.delta;
+    r.context = o.context;
+    r.seed = o.request.seed;
+    const CancelToken& cancel = cancelOnInterrupt();
+    const api::PartialImageTrainResult res = api::trainPartialOnImages(data.images, data.observed, r, [](int64_t epoch, double loss) {
+        if (epoch % 10 == 0) std::cerr << "epoch " << epoch << " loss " << fixed(loss, 4) << "\n";
+    }, cancel);
+    restoreInterrupt();
+    std::cout << "trained " << r.outPath << ": " << res.images << " images, " << res.imagesWithGaps << " with hidden pixels ("
+              << fixed(100.0 * res.observedFraction, 1) << " % of pixels observed), contexts: " << res.context << ", " << res.updates
+              << " updates in " << fixed(res.seconds, 1) << " s, final loss " << fixed(res.finalLoss, 4) << "\n";
+    if (o.json)
+        printJsonLine({{"model", r.outPath}, {"images", res.images}, {"images_with_gaps", res.imagesWithGaps},
+                       {"observed_fraction", res.observedFraction}, {"context", res.context}, {"updates", res.updates},
+                       {"final_loss", res.finalLoss}, {"seconds", res.seconds}});
+#else
+    (void)loaded;
+    throw std::runtime_error("observation masks are image files, and this build has no OpenCV imaging target");
+#endif
+}
 
 void runPartialTrain(const PartialTrainOptions& o) {
     initTorchRuntime(0);
+    if (!o.images.images.empty()) return runPartialTrainOnImages(o);
     const CancelToken& cancel = cancelOnInterrupt();
     const api::PartialTrainResult res = api::trainPartialOnCsv(o.request, [](int64_t epoch, double loss) {
         if (epoch % 50 == 0) std::cerr << "epoch " << epoch << " loss " << fixed(loss, 4) << "\n";
@@ -74,13 +131,16 @@ void runPartialTrain(const PartialTrainOptions& o) {
 
 struct PartialImputeOptions {
     api::PartialImputeRequest request;
+    ImageInput images;
     bool json = false;
 
     void addTo(CLI::App* cmd) {
         api::PartialImputeRequest& r = request;
         cmd->add_option("--model", r.modelPath, "partial-observation model (.mpd from `partial train`)")->required();
-        cmd->add_option("--data", r.dataPath, "CSV with empty keypoint / output cells")->required();
-        cmd->add_option("--out", r.outPath, "CSV to write: the same cells, the empty ones filled")->required();
+        cmd->add_option("--data", r.dataPath, "CSV with empty keypoint / output cells");
+        addImageInputOptions(cmd, images, false);
+        cmd->add_option("--out", r.outPath, "CSV to write: the same cells, the empty ones filled (images: a folder for the completed PNGs)")
+            ->required();
         cmd->add_option("--members", r.members, "ensemble members K (contexts averaged per row)")->check(CLI::Range(int64_t{1}, int64_t{4096}));
         cmd->add_option("--steps", r.steps, "0: single step; 2 or more: DDIM steps")->check(CLI::Range(int64_t{0}, int64_t{1000}));
         cmd->add_option("--seed", r.seed, "seed");
@@ -88,11 +148,43 @@ struct PartialImputeOptions {
     }
     void validate() const {
         if (request.steps == 1) throw CLI::ValidationError("--steps", "0 (single step) or at least 2");
+        if (request.dataPath.empty() == images.images.empty())
+            throw CLI::ValidationError("--data / --images", "name a CSV (--data) or an image folder (--images), one of them");
     }
 };
 
+void runPartialImputeImages(const PartialImputeOptions& o) {
+#ifdef MASKSTUDIO_HAVE_IMAGING
+    const Stopwatch clock;
+    const imaging::ObservedImages data = imaging::readObservationMasks(
+        o.images.images, loadImageInput(o.images), o.images.stop ? imaging::ImageProblemPolicy::Stop : imaging::ImageProblemPolicy::Skip);
+    std::cerr << o.images.images << ": " << data.report.summary() << "\n";
+    for (const auto& m : data.report.messages) std::cerr << "  " << m << "\n";
+    const std::vector<uint8_t> filled = api::completeImagesWithPartial(
+        o.request.modelPath, data.images, data.observed, {o.request.members, o.request.steps, o.request.seed});
+    std::filesystem::create_directories(o.request.outPath);
+    const ImageSet& im = data.images;
+    const std::size_t plane = static_cast<std::size_t>(im.channels * im.size * im.size);
+    int64_t hidden = 0;
+    for (uint8_t seen : data.observed) hidden += seen == 0;
+    for (int64_t i = 0; i < im.count(); ++i) {
+        const std::filesystem::path name = std::filesystem::path(im.files[static_cast<std::size_t>(i)]).filename().replace_extension(".png");
+        imaging::writePngImage((std::filesystem::path(o.request.outPath) / name).string(), filled.data() + static_cast<std::size_t>(i) * plane,
+                               static_cast<int>(im.channels), static_cast<int>(im.size), static_cast<int>(im.size));
+    }
+    std::cout << "wrote " << im.count() << " images to " << o.request.outPath << ": " << hidden << " hidden pixels filled, "
+              << data.report.withMask << " image(s) had a mask, " << fixed(clock.seconds(), 2) << " s\n";
+    if (o.json)
+        printJsonLine({{"out", o.request.outPath}, {"images", im.count()}, {"with_mask", data.report.withMask},
+                       {"filled_pixels", hidden}, {"seconds", clock.seconds()}});
+#else
+    throw std::runtime_error("observation masks are image files, and this build has no OpenCV imaging target");
+#endif
+}
+
 void runPartialImpute(const PartialImputeOptions& o) {
     initTorchRuntime(0);
+    if (!o.images.images.empty()) return runPartialImputeImages(o);
     const api::PartialImputeResult res = api::imputeCsvWithPartial(o.request);
     std::cout << "wrote " << o.request.outPath << ": " << res.filledCells << " empty cells filled in " << res.rows << " rows, "
               << fixed(res.seconds, 2) << " s\n";
@@ -301,9 +393,10 @@ void addPartialCommand(CLI::App& app) {
     CLI::App* cmd = app.add_subcommand("partial", "Diffusion learned from incomplete designs only (seed 003, Work I)");
     cmd->require_subcommand(1);
     addCommand<PartialTrainOptions>(cmd, "train",
-                                    "Train on a keypoint CSV whose keypoint cells may be empty (the model never sees a complete row)",
+                                    "Train on a keypoint CSV whose keypoint cells may be empty, or on images with masks "
+                                    "(NAME.mask.png, white = observed): the model never sees a complete sample",
                                     runPartialTrain);
-    addCommand<PartialImputeOptions>(cmd, "impute", "Fill the empty keypoint and output cells of a CSV (ensemble inference)",
+    addCommand<PartialImputeOptions>(cmd, "impute", "Fill the empty cells of a CSV, or the hidden pixels of images (ensemble inference)",
                                      runPartialImpute);
     addCommand<PartialSampleOptions>(cmd, "sample", "Complete designs for conditions and pinned keypoints (pins exact)",
                                      runPartialSample);

@@ -6,12 +6,15 @@
 
 namespace ms::api {
 
-ImageConditions inferImageConditions(const ImageSet& images, const std::string& presetName) {
+ImageConditions inferImageConditions(const ImageSet& images, const std::string& presetName,
+                                     const std::vector<std::string>& ignored) {
     std::map<std::string, ColumnOverride> overrides;
     if (!presetName.empty())  // a keypoint preset names columns (keypoints, outputs) an image CSV need not have
         for (const auto& [column, o] : mcvae::loadPreset(presetName).columns)
             if (images.conditions.columnIndex(column) >= 0) overrides[column] = o;
     overrides[images.imageColumn] = ColumnOverride{ColumnRole::Ignore};
+    for (const std::string& column : ignored)
+        if (images.conditions.columnIndex(column) >= 0) overrides[column] = ColumnOverride{ColumnRole::Ignore};
     // Columns an image model has no use for (keypoints, extra outputs) are ignored too.
     ImageConditions c;
     Schema inferred = inferSchema(images.conditions, overrides);

@@ -2,6 +2,7 @@
 // The conditions of an image set typed by a schema: inferred (the image column ignored, a
 // preset's overrides applied) for training, or a trained model's for evaluation.
 #include <string>
+#include <vector>
 
 #include "core/data/DesignTable.h"
 #include "core/data/ImageSet.h"
@@ -16,8 +17,10 @@ struct ImageConditions {
     Normalization normalization;
 };
 
-// presetName empty: no overrides. Throws DataError naming the CSV, line and column.
-ImageConditions inferImageConditions(const ImageSet& images, const std::string& presetName);
+// presetName empty: no overrides; `ignored`: further columns that are no condition (e.g. a mask
+// file column). Throws DataError naming the CSV, line and column.
+ImageConditions inferImageConditions(const ImageSet& images, const std::string& presetName,
+                                     const std::vector<std::string>& ignored = {});
 ImageConditions imageConditionsWithSchema(const ImageSet& images, const Schema& schema, const Normalization& norm);
 
 }  // namespace ms::api

@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "core/data/DataError.h"
+#include "imaging/ObservationMasks.h"
 
 namespace ms::imaging {
 namespace fs = std::filesystem;
@@ -187,6 +188,7 @@ ImageFolderData readImageFolder(const std::string& folder, const std::string& cs
     }
     for (const auto& entry : fs::directory_iterator(folder)) {
         if (!entry.is_regular_file() || !isImageFile(entry.path())) continue;
+        if (isMaskFile(entry.path().filename().string())) continue;  // NAME.mask.png: an observation mask, not an image
         if (!referenced.count(fs::weakly_canonical(entry.path()).string()))
             problem(rep.imagesWithoutRow, entry.path().string(), 0, "image has no row in " + csvPath);
     }

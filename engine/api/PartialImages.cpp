@@ -1,0 +1,182 @@
+#include "api/PartialImages.h"
+
+#include <ATen/ATen.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <stdexcept>
+
+#include "api/ImageData.h"
+#include "api/PartialScaling.h"
+#include "core/data/DesignTensors.h"
+#include "core/data/SchemaJson.h"
+#include "core/io/BundleError.h"
+#include "core/runtime/Stopwatch.h"
+#include "core/runtime/TorchRuntime.h"
+#include "partial/ImageDenoiser.h"
+#include "partial/PartialModelFile.h"
+#include "partial/PartialTrainer.h"
+
+namespace ms::api {
+
+namespace {
+
+constexpr double kBlockFill = 0.9;  // hidden pixels filling this much of their bounding box: a block
+
+struct Pixels {
+    at::Tensor u;         // [N, C*S*S] in [-1, 1], NaN where hidden
+    at::Tensor observed;  // [N, C*S*S] float 0/1
+};
+
+Pixels toTensors(const ImageSet& images, const std::vector<uint8_t>& observed) {
+    const int64_t n = images.count(), c = images.channels, s = images.size;
+    if (static_cast<int64_t>(images.pixels.size()) != n * c * s * s || static_cast<int64_t>(observed.size()) != n * s * s)
+        throw std::invalid_argument("partial images: pixels and masks do not match the image set");
+    const at::Tensor raw = at::from_blob(const_cast<uint8_t*>(images.pixels.data()), {n, c * s * s}, at::kByte).to(at::kFloat);
+    const at::Tensor seen = at::from_blob(const_cast<uint8_t*>(observed.data()), {n, 1, s * s}, at::kByte)
+                                .to(at::kFloat)
+                                .expand({n, c, s * s})
+                                .reshape({n, c * s * s});
+    Pixels p;
+    p.observed = (seen > 0.5).to(at::kFloat);
+    p.u = at::where(p.observed > 0.5, raw / 127.5 - 1.0, at::full_like(raw, std::numeric_limits<float>::quiet_NaN()));
+    return p;
+}
+
+// One halving per level while the size allows, at most three levels (28 -> 14 -> 7).
+std::vector<int64_t> levelsFor(int64_t size) {
+    std::vector<int64_t> mult{1};
+    for (int64_t s = size; mult.size() < 3 && s % 2 == 0 && s >= 8; s /= 2) mult.push_back(2);
+    return mult;
+}
+
+// The data's own mask structure: which masks hide one square-ish region, and its typical side.
+partial::ContextSettings contextFor(const std::string& mode, double delta, const std::vector<uint8_t>& observed, int64_t n,
+                                    int64_t channels, int64_t size, std::string& description) {
+    partial::ContextSettings c;
+    c.delta = delta;
+    c.image = {channels, size, size};
+    if (mode != "iid" && mode != "block" && mode != "auto")
+        throw std::invalid_argument("partial images: context must be iid, block or auto, not '" + mode + "'");
+    int64_t blocks = 0;
+    double hiddenInBlocks = 0.0;
+    for (int64_t i = 0; i < n; ++i) {
+        int64_t hidden = 0, top = size, bottom = -1, left = size, right = -1;
+        for (int64_t y = 0; y < size; ++y)
+            for (int64_t x = 0; x < size; ++x)
+                if (!observed[static_cast<std::size_t>((i * size + y) * size + x)]) {
+                    ++hidden;
+                    top = std::min(top, y), bottom = std::max(bottom, y), left = std::min(left, x), right = std::max(right, x);
+                }
+        if (hidden < 4) continue;
+        const double box = static_cast<double>((bottom - top + 1) * (right - left + 1));
+        if (static_cast<double>(hidden) >= kBlockFill * box) {
+            ++blocks;
+            hiddenInBlocks += static_cast<double>(hidden);
+        }
+    }
+    const int64_t side = blocks > 0 ? std::llround(std::sqrt(hiddenInBlocks / static_cast<double>(blocks))) : size / 2;
+    c.blockSide = std::clamp<int64_t>(side, 1, size);
+    c.blockShare = mode == "block" ? 1.0 : mode == "iid" ? 0.0 : static_cast<double>(blocks) / static_cast<double>(n);
+    if (c.blockShare <= 0.0) {
+        description = "i.i.d. pixels (delta " + std::to_string(delta).substr(0, 4) + ")";
+    } else {
+        description = "blocks of " + std::to_string(c.blockSide) + " x " + std::to_string(c.blockSide) + " in " +
+                      std::to_string(std::llround(100.0 * c.blockShare)) + " % of the images";
+        if (c.blockShare < 1.0) description += ", i.i.d. pixels in the rest";
+    }
+    return c;
+}
+
+ConditionInput conditionsOf(const ImageConditions& conditions) { return makeDesignTensors(conditions.table, conditions.normalization).conditions; }
+
+}  // namespace
+
+PartialImageTrainResult trainPartialOnImages(const ImageSet& images, const std::vector<uint8_t>& observed,
+                                             const PartialImageTrainRequest& request, const EpochLossFn& onEpoch,
+                                             const CancelToken& cancel) {
+    const Stopwatch clock;
+    const int64_t n = images.count(), size = images.size;
+    if (n < 1) throw std::invalid_argument("partial images: no image to learn from");
+    const std::vector<int64_t> mult = levelsFor(size);
+    if (mult.size() < 2)
+        throw std::invalid_argument("partial images: " + std::to_string(size) + " x " + std::to_string(size) +
+                                    " images cannot be halved by the U-Net; use an even size of at least 8");
+    const Pixels px = toTensors(images, observed);
+    const ImageConditions conditions = inferImageConditions(images, request.preset, {request.maskColumn});
+    const Normalization norm = partialModelNormalization(conditions.schema, {}, {});
+    ImageConditions scaled = conditions;
+    scaled.normalization = norm;
+    const bool hasConditions = conditions.schema.conditionCount() > 0;
+    const ConditionInput conditionInput = hasConditions ? conditionsOf(scaled) : ConditionInput();
+
+    PartialImageTrainResult result;
+    partial::PartialModelFile file;
+    file.dataKind = "images";
+    file.schema = schemaToJson(conditions.schema);
+    partial::ImageDenoiserConfig config;
+    config.channels = images.channels;
+    config.height = config.width = size;
+    config.baseChannels = request.baseChannels;
+    config.channelMult = mult;
+    for (const CategoricalSpec& c : conditions.schema.categorical) config.classCounts.push_back(static_cast<int64_t>(c.classes.size()));
+    config.numericalCount = static_cast<int64_t>(conditions.schema.numerical.size());
+    seedParameterInitialisation(request.seed);
+    file.parts.net = partial::ImageDenoiser(config).ptr();
+    file.parts.schedule = diffusion::NoiseSchedule::linear();
+    file.parts.context = contextFor(request.context, request.delta, observed, n, images.channels, size, result.context);
+    file.parts.masks = partial::MaskDistribution::measure(px.observed, {});
+
+    partial::PartialTrainingSettings settings;
+    settings.context = file.parts.context;
+    settings.batchSize = request.batchSize;
+    const int64_t passes = 30 * ((n + request.batchSize - 1) / std::max<int64_t>(1, request.batchSize));
+    settings.updates = request.updates > 0 ? request.updates : std::clamp<int64_t>(passes, 2000, 20000);
+    settings.lr = request.lr;
+    settings.lowNoiseShare = 0.8;
+    settings.seed = request.seed;
+    const std::vector<double> losses = partial::trainPartialDiffusion(*file.parts.net, file.parts.schedule, px.u, px.observed,
+                                                                      hasConditions ? &conditionInput : nullptr, settings, onEpoch, cancel);
+    if (cancel.cancelled()) throw std::runtime_error("partial training cancelled; " + request.outPath + " was not written");
+    result.images = n;
+    result.imagesWithGaps = (px.observed.sum(1) < static_cast<double>(px.observed.size(1)) - 0.5).sum().item<int64_t>();
+    result.observedFraction = px.observed.mean().item<double>();
+    result.updates = settings.updates;
+    result.finalLoss = losses.empty() ? 0.0 : losses.back();
+    file.training = {{"data", images.source}, {"rows", n}, {"rows_with_gaps", result.imagesWithGaps},
+                     {"observed_fraction", result.observedFraction}, {"updates", settings.updates},
+                     {"batch_size", settings.batchSize}, {"lr", settings.lr}, {"context", result.context},
+                     {"seed", request.seed}, {"final_loss", result.finalLoss}};
+    partial::savePartialModel(file, request.outPath);
+    result.seconds = clock.seconds();
+    return result;
+}
+
+std::vector<uint8_t> completeImagesWithPartial(const std::string& modelPath, const ImageSet& images,
+                                               const std::vector<uint8_t>& observed, const PartialCompletion& how) {
+    const partial::PartialModelFile model = partial::loadPartialModel(modelPath, "images");
+    const auto* net = dynamic_cast<const partial::ImageDenoiserImpl*>(model.parts.net.get());
+    if (!net) throw BundleError(modelPath + ": an image model without its U-Net");
+    const partial::ImageDenoiserConfig& c = net->config();
+    if (c.height != images.size || c.channels != images.channels)
+        throw BundleError(modelPath + ": a model of " + std::to_string(c.height) + " x " + std::to_string(c.width) + " images with " +
+                          std::to_string(c.channels) + " channel(s); these are " + std::to_string(images.size) + " x " +
+                          std::to_string(images.size) + " with " + std::to_string(images.channels));
+    const Pixels px = toTensors(images, observed);
+    const Schema schema = schemaFromJson(model.schema, modelPath);
+    const bool hasConditions = schema.conditionCount() > 0;
+    ConditionInput conditionInput;
+    if (hasConditions)
+        conditionInput = conditionsOf(imageConditionsWithSchema(images, schema, partialModelNormalization(schema, {}, {})));
+    partial::EnsembleSettings ensemble;
+    ensemble.members = how.members;
+    ensemble.steps = how.steps;
+    ensemble.seed = how.seed;
+    const at::Tensor u = partial::ensembleComplete(model.parts, px.u, px.observed, hasConditions ? &conditionInput : nullptr, ensemble);
+    const at::Tensor raw = at::from_blob(const_cast<uint8_t*>(images.pixels.data()), u.sizes(), at::kByte);
+    const at::Tensor filled = at::where(px.observed > 0.5, raw, ((u + 1.0) * 127.5).round().clamp(0, 255).to(at::kByte)).contiguous();
+    return std::vector<uint8_t>(filled.data_ptr<uint8_t>(), filled.data_ptr<uint8_t>() + filled.numel());
+}
+
+}  // namespace ms::api

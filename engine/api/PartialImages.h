@@ -1,0 +1,54 @@
+#pragma once
+// Learning from images with gaps, torch-free for the CLI and the studio: an image set whose
+// observation masks say which pixels were seen (imaging/ObservationMasks reads them) trains a
+// partial-observation diffusion model of images (.mpd, data kind "images"; the U-Net of
+// engine/partial), which then completes the hidden pixels of any image of that size by ensemble
+// inference, every observed pixel kept exactly.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "api/PartialDesignModel.h"
+#include "core/data/ImageSet.h"
+#include "core/runtime/CancelToken.h"
+#include "core/training/TrainingProgress.h"
+
+namespace ms::api {
+
+struct PartialImageTrainRequest {
+    std::string outPath;
+    std::string preset;            // condition overrides of a preset ("" : none)
+    std::string maskColumn = "mask";  // a conditions column naming mask files is no condition
+    int64_t updates = 0;           // 0: about 30 passes over the images, 2,000 to 20,000 updates
+    int64_t batchSize = 64;
+    int64_t baseChannels = 32;     // U-Net width (a multiple of 8)
+    double lr = 1e-3;
+    double delta = 0.2;            // i.i.d. contexts: probability that an observed pixel is left out
+    std::string context = "auto";  // iid | block | auto (blocks for the share of masks that hide one square-ish region)
+    uint64_t seed = 0;
+};
+
+struct PartialImageTrainResult {
+    int64_t images = 0;
+    int64_t imagesWithGaps = 0;
+    double observedFraction = 0.0;  // of all pixels
+    std::string context;            // the contexts used: "iid", or "blocks of S x S in P % of the rows"
+    int64_t updates = 0;
+    double finalLoss = 0.0;
+    double seconds = 0.0;
+};
+
+// observed: N x size x size, 1 = observed (as ObservedImages holds it). Throws std::invalid_argument
+// for bad settings or an image size the U-Net cannot halve at least once, DataError for the
+// conditions, std::runtime_error when training diverges or is cancelled (nothing written then).
+PartialImageTrainResult trainPartialOnImages(const ImageSet& images, const std::vector<uint8_t>& observed,
+                                             const PartialImageTrainRequest& request, const EpochLossFn& onEpoch,
+                                             const CancelToken& cancel);
+
+// Completes every image: N x C x size x size 8-bit pixels, observed pixels exactly as given.
+// Throws BundleError naming the model for a model of vectors or of another image size or channel
+// count, DataError for the conditions.
+std::vector<uint8_t> completeImagesWithPartial(const std::string& modelPath, const ImageSet& images,
+                                               const std::vector<uint8_t>& observed, const PartialCompletion& how);
+
+}  // namespace ms::api
