@@ -34,6 +34,14 @@ std::string linesText(const std::vector<long>& lines) {
     return text;
 }
 
+// The benchmarks' lists of ensemble sizes and inference step counts.
+void validateEnsembleLists(const std::vector<int64_t>& members, const std::vector<int64_t>& steps) {
+    for (int64_t k : members)
+        if (k < 1) throw CLI::ValidationError("--members", "every K must be at least 1");
+    for (int64_t n : steps)
+        if (n < 0 || n == 1) throw CLI::ValidationError("--steps", "0 (single step) or at least 2");
+}
+
 struct PartialTrainOptions {
     api::PartialTrainRequest request;
     ImageInput images;
@@ -250,12 +258,7 @@ struct PartialBenchOptions {
         cmd->add_flag("--no-ablation", noAblation, "train model A only (without it: also B, no context/query split)");
         cmd->add_flag("--json", json, "print the table as JSON on the last line");
     }
-    void validate() const {
-        for (int64_t k : settings.members)
-            if (k < 1) throw CLI::ValidationError("--members", "every K must be at least 1");
-        for (int64_t n : settings.steps)
-            if (n < 0 || n == 1) throw CLI::ValidationError("--steps", "0 (single step) or at least 2");
-    }
+    void validate() const { validateEnsembleLists(settings.members, settings.steps); }
 };
 
 void runPartialBench(const PartialBenchOptions& o) {
@@ -354,10 +357,7 @@ struct PartialImageBenchOptions {
         cmd->add_flag("--json", json, "print the table as JSON on the last line");
     }
     void validate() const {
-        for (int64_t k : settings.members)
-            if (k < 1) throw CLI::ValidationError("--members", "every K must be at least 1");
-        for (int64_t n : settings.steps)
-            if (n < 0 || n == 1) throw CLI::ValidationError("--steps", "0 (single step) or at least 2");
+        validateEnsembleLists(settings.members, settings.steps);
         for (double d : settings.deltas)
             if (!(d >= 0.0 && d < 1.0)) throw CLI::ValidationError("--delta", "every delta must be in [0, 1)");
     }

@@ -134,6 +134,22 @@ def gaussian_em(values, mask, sd, iterations=30):
     return filled * sd + centre
 
 
+def gaussian_known_covariance(values, mask, sd):
+    """The Gaussian conditional mean with the mean and covariance of the COMPLETE table: what a
+    linear imputer gets with perfect knowledge of the linear relations (a reference)."""
+    z = (values - values.mean(axis=0)) / sd
+    cov = np.cov(z.T)
+    filled = z.copy()
+    for i in np.where(mask.any(axis=1))[0]:
+        m, o = mask[i], ~mask[i]
+        filled[i, m] = cov[np.ix_(m, o)] @ np.linalg.solve(cov[np.ix_(o, o)] + 1e-6 * np.eye(o.sum()), z[i, o])
+    return filled * sd + values.mean(axis=0)
+
+
+def per_column(filled, values, mask, sd):
+    return np.array([np.sqrt(np.mean((((filled - values) / sd)[:, j][mask[:, j]]) ** 2)) for j in range(values.shape[1])])
+
+
 def floor(values, sd, seed):
     """A reference no imputer can be expected to beat: each column predicted from ALL the other
     columns of its row (more than an imputer has, which also misses 20 % of them), by linear
@@ -170,6 +186,9 @@ def main():
     ap.add_argument("--json", default="", help="also write the results here")
     ap.add_argument("--sfarm-args", default="", help="extra `sfarm train` flags, for ablations (default: none)")
     ap.add_argument("--peers-only", action="store_true", help="skip SFARM (the peers, Gauss EM and the floor only)")
+    ap.add_argument("--per-column", action="store_true",
+                    help="also print, per table (first seed), the columns where SFARM and Gauss EM differ most, and the "
+                         "Gaussian conditional mean with the complete table's covariance")
     args = ap.parse_args()
     if not args.peers_only and not os.access(args.cli, os.X_OK):
         sys.exit(f"impute_vs_sklearn: no CLI at {args.cli} (build first)")
@@ -204,6 +223,13 @@ def main():
                     filled, seconds = sfarm(args.cli, columns, values, mask, seed, work, args.sfarm_args.split())
                 per["sfarm"].append(rmse(filled, values, mask, sd))
                 per["sfarm_s"].append(seconds)
+                if args.per_column and seed == seeds[0]:
+                    known = rmse(gaussian_known_covariance(values, mask, sd), values, mask, sd)
+                    ps, pg = per_column(filled, values, mask, sd), per_column(gaussian_em(values, mask, sd), values, mask, sd)
+                    order = np.argsort(ps - pg)
+                    print(f"  {name}: Gaussian conditional mean with the complete table's covariance {known:.3f}")
+                    for j in list(order[:5]) + list(order[-8:]):
+                        print(f"  {name}: {columns[j]:28} SFARM {ps[j]:.3f}  Gauss EM {pg[j]:.3f}")
             p = peers(values, mask, seed)
             for k in ("mice", "knn", "mean"):
                 per[k].append(rmse(p[k], values, mask, sd))
