@@ -91,7 +91,7 @@ public:
     // The designs, drawings and spread for one step: mcVAE samples of the conditions, or the
     // design SFARM's completions of the pins (unknown conditions imputed and drawn as such), or
     // for a partial model its completions of conditions and pins (mean design: the single-step
-    // ensemble mean; samples: DDIM draws);
+    // ensemble mean over 16 contexts; samples: single-step means over 4 contexts each);
     // the spread over at least kSpreadSamples samples; "specify next" and the nearest training
     // design when asked. Throws std::invalid_argument (request does not fit the model) or
     // std::runtime_error (pins without a design SFARM).

@@ -33,6 +33,7 @@ std::string ObservationMaskReport::summary() const {
     if (wrongSize) s << ", " << wrongSize << " with a mask of another size skipped";
     if (notBinary) s << ", " << notBinary << " with a mask that is not black and white skipped";
     if (hidesEverything) s << ", " << hidesEverything << " whose mask hides everything skipped";
+    if (missingMasks) s << ", " << missingMasks << " whose mask file was not found skipped";
     if (masksWithoutImage) s << ", " << masksWithoutImage << " mask file(s) without their image ignored";
     return s.str();
 }
@@ -97,7 +98,7 @@ ObservedImages readObservationMasks(const std::string& folder, ImageSet images, 
             }
             ++rep.withMask;
         } else if (column >= 0 && !maskName.empty()) {
-            problem(rep.wrongSize, maskPath.string(), "mask file named in the '" + maskColumn + "' column not found");
+            problem(rep.missingMasks, maskPath.string(), "mask file named in the '" + maskColumn + "' column not found");
             continue;
         }
         kept.files.push_back(images.files[i]);

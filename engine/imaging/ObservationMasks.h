@@ -24,6 +24,7 @@ struct ObservationMaskReport {
     std::size_t wrongSize = 0;          // skipped (or stopped on)
     std::size_t notBinary = 0;
     std::size_t hidesEverything = 0;
+    std::size_t missingMasks = 0;       // named in the mask column but not found
     std::size_t masksWithoutImage = 0;  // mask files whose image is not in the set (ignored)
     std::vector<std::string> messages;  // one per problem, capped at 50
     std::string summary() const;

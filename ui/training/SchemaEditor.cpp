@@ -11,7 +11,6 @@
 #include <QVBoxLayout>
 
 #include "core/data/DataError.h"
-#include "core/data/DesignTableBuilder.h"
 
 namespace ms {
 
@@ -110,11 +109,10 @@ void SchemaEditor::refresh() {
         if (m_gaps.rowsWithGaps > 0 || !m_gaps.skippedLines.empty()) {
             m_incomplete = !m_schema.keypoints.empty() && m_gaps.rows > 0;
             message = incompleteMessage();
-        } else {
-            const DesignTable rows = buildDesignTable(m_table, m_schema);
+        } else {  // the same builder found every cell: the mcVAE can train on it as it is
             m_valid = true;
             message = tr("%1 rows · %2 keypoints · %3 outputs · %4 categorical · %5 numerical conditions")
-                          .arg(rows.rows)
+                          .arg(m_gaps.rows)
                           .arg(m_schema.keypoints.size())
                           .arg(m_schema.outputs.size())
                           .arg(m_schema.categorical.size())
