@@ -35,6 +35,11 @@ std::string linesText(const std::vector<long>& lines) {
 }
 
 // The benchmarks' lists of ensemble sizes and inference step counts.
+void addOmegaOption(CLI::App* cmd, std::string& omega) {
+    cmd->add_option("--omega", omega, "multi-step omega schedule: alphabar (ends on a draw), 1-alphabar (ends on the single-step mean), linear")
+        ->check(CLI::IsMember({"alphabar", "1-alphabar", "linear"}));
+}
+
 void validateEnsembleLists(const std::vector<int64_t>& members, const std::vector<int64_t>& steps) {
     for (int64_t k : members)
         if (k < 1) throw CLI::ValidationError("--members", "every K must be at least 1");
@@ -58,7 +63,7 @@ struct PartialTrainOptions {
         cmd->add_option("--schema", r.schemaPath, "schema JSON (empty: inferred from the CSV, as `schema` does)");
         cmd->add_option("--preset", r.preset, "column overrides of a preset when inferring the schema (geobiked, bike, car)");
         cmd->add_option("--out", r.outPath, "model to write (.mpd)")->required();
-        cmd->add_option("--updates", r.updates, "optimizer updates (0 = about 30 passes over the rows, 4,000 to 40,000; images 2,000 to 20,000)");
+        cmd->add_option("--updates", r.updates, "optimizer updates (0 = about 30 passes over the rows, 15,000 to 40,000; images 2,000 to 20,000)");
         batchOption = cmd->add_option("--batch", r.batchSize, "batch size (images: 64 unless set)")->check(CLI::Range(int64_t{1}, int64_t{1} << 20));
         cmd->add_option("--hidden", r.hidden, "units per layer (vectors)")->check(CLI::Range(int64_t{8}, int64_t{8192}));
         cmd->add_option("--blocks", r.blocks, "residual blocks (vectors)")->check(CLI::Range(int64_t{1}, int64_t{64}));
@@ -151,6 +156,7 @@ struct PartialImputeOptions {
             ->required();
         cmd->add_option("--members", r.members, "ensemble members K (contexts averaged per row)")->check(CLI::Range(int64_t{1}, int64_t{4096}));
         cmd->add_option("--steps", r.steps, "0: single step; 2 or more: DDIM steps")->check(CLI::Range(int64_t{0}, int64_t{1000}));
+        addOmegaOption(cmd, r.omega);
         cmd->add_option("--seed", r.seed, "seed");
         cmd->add_flag("--json", json, "print a JSON summary on the last line");
     }
@@ -169,7 +175,7 @@ void runPartialImputeImages(const PartialImputeOptions& o) {
     std::cerr << o.images.images << ": " << data.report.summary() << "\n";
     for (const auto& m : data.report.messages) std::cerr << "  " << m << "\n";
     const std::vector<uint8_t> filled = api::completeImagesWithPartial(
-        o.request.modelPath, data.images, data.observed, {o.request.members, o.request.steps, o.request.seed});
+        o.request.modelPath, data.images, data.observed, {o.request.members, o.request.steps, o.request.seed, o.request.omega});
     std::filesystem::create_directories(o.request.outPath);
     const ImageSet& im = data.images;
     const std::size_t plane = static_cast<std::size_t>(im.channels * im.size * im.size);
@@ -217,6 +223,7 @@ struct PartialSampleOptions {
         cmd->add_option("--members", r.members, "ensemble members K")->check(CLI::Range(int64_t{1}, int64_t{4096}));
         cmd->add_option("--steps", r.steps, "DDIM steps (2 or more: designs with spread; 0: the single-step mean)")
             ->check(CLI::Range(int64_t{0}, int64_t{1000}));
+        addOmegaOption(cmd, r.omega);
         cmd->add_option("--seed", r.seed, "seed");
         cmd->add_option("--out", r.outPath, "CSV to write (keypoint and output columns, then the conditions)")->required();
         cmd->add_flag("--json", json, "print a JSON summary on the last line");
@@ -333,6 +340,7 @@ void runPartialKeypointBench(const PartialKeypointBenchOptions& o) {
 
 struct PartialImageBenchOptions {
     experiments::PartialImageSettings settings;
+    int threads = 0;
     bool json = false;
 
     void addTo(CLI::App* cmd) {
@@ -352,8 +360,13 @@ struct PartialImageBenchOptions {
         cmd->add_option("--members", s.members, "ensemble sizes K")->delimiter(',');
         cmd->add_option("--steps", s.steps, "inference steps (0: single step; n >= 2: DDIM)")->delimiter(',');
         cmd->add_option("--models", s.models, "models to run: A, B, C, D, E")->delimiter(',');
+        cmd->add_option("--omega", s.omegas, "multi-step omega schedules: alphabar (sample), 1-alphabar (ends on the single-step mean), linear")
+            ->delimiter(',')
+            ->check(CLI::IsMember({"alphabar", "1-alphabar", "linear"}));
         cmd->add_option("--repaint-steps", s.repaintSteps, "C: RePaint steps (jump length 10, 5 resamplings)")->check(CLI::PositiveNumber);
         cmd->add_option("--seed", s.seed, "mask and training seed");
+        cmd->add_option("--device", s.device, "cpu, cuda or auto (A-D; MIWAE trains on the CPU)")->check(CLI::IsMember({"cpu", "cuda", "auto"}));
+        cmd->add_option("--threads", threads, "CPU threads (0: all cores)")->check(CLI::NonNegativeNumber);
         cmd->add_flag("--json", json, "print the table as JSON on the last line");
     }
     void validate() const {
@@ -364,7 +377,7 @@ struct PartialImageBenchOptions {
 };
 
 void runPartialImageBench(const PartialImageBenchOptions& o) {
-    initTorchRuntime(0);
+    initTorchRuntime(o.threads);
     experiments::PartialImageSettings s = o.settings;
     s.log = [](const std::string& line) { std::cerr << line << "\n"; };
     const experiments::PartialImageResult res = experiments::runPartialImageBenchmark(s, cancelOnInterrupt());
@@ -372,16 +385,16 @@ void runPartialImageBench(const PartialImageBenchOptions& o) {
     std::cout << "Fashion-MNIST, scenario " << s.scenario << ": " << res.trainImages << " incomplete training images ("
               << fixed(100 * res.trainMissingShare, 1) << " % of pixels missing), " << res.testImages << " test images ("
               << fixed(100 * res.testMissingShare, 1) << " % missing); U-Net base " << s.baseChannels << ", " << s.updates
-              << " updates of " << s.batchSize << "\n";
+              << " updates of " << s.batchSize << ", device " << s.device << "\n";
     for (const auto& [model, seconds] : res.trainSeconds) std::cout << "model " << model << " trained in " << fixed(seconds, 1) << " s\n";
     std::vector<std::vector<std::string>> rows;
     nlohmann::json table = nlohmann::json::array();
     for (const experiments::PartialImageRow& r : res.rows) {
         rows.push_back({r.model, r.model == "A" ? fixed(r.delta, 2) : "-", std::to_string(r.members),
-                        r.steps == 0 ? "single" : std::to_string(r.steps), fixed(r.mse, 5), fixed(r.foregroundMse, 5),
-                        fixed(r.msPerImage, 2)});
-        table.push_back({{"model", r.model}, {"delta", r.delta}, {"members", r.members}, {"steps", r.steps}, {"mse", r.mse},
-                         {"foreground_mse", r.foregroundMse}, {"ms_per_image", r.msPerImage}});
+                        r.steps == 0 ? "single" : std::to_string(r.steps) + " " + r.omega, fixed(r.mse, 5),
+                        fixed(r.foregroundMse, 5), fixed(r.msPerImage, 2)});
+        table.push_back({{"model", r.model}, {"delta", r.delta}, {"members", r.members}, {"steps", r.steps}, {"omega", r.omega},
+                         {"mse", r.mse}, {"foreground_mse", r.foregroundMse}, {"ms_per_image", r.msPerImage}});
     }
     printTable({"model", "delta", "K", "steps", "MSE (missing)", "MSE (missing fg)", "ms / image"}, rows);
     if (o.json) printJsonLine({{"scenario", s.scenario}, {"rows", table}});

@@ -56,11 +56,10 @@ std::optional<DesignTable> matchingReference(const fs::path& candidate, const mc
 }
 
 // Ensemble settings of the studio's partial models: the mean design is the single-step mean over
-// 16 contexts; a sample is the single-step mean over 4 contexts of its own. (With the default
-// omega schedule a DDIM run ends on exactly that single-step estimate, so its steps would only
-// cost time on every interactive step.)
-constexpr PartialCompletion kPartialMean{16, 0, 0};
-constexpr PartialCompletion kPartialSamples{4, 0, 0};
+// 16 contexts; samples are 10-step DDIM draws (omega = alpha_bar_t: they end on E[u_0 | u_t], a
+// draw of the posterior, not a mean) with 4 contexts per estimate.
+const PartialCompletion kPartialMean{16, 0, 0};
+const PartialCompletion kPartialSamples{4, 10, 0};
 
 }  // namespace
 

@@ -2,8 +2,11 @@
 
 #include <ATen/ATen.h>
 
+#include <algorithm>
+#include <filesystem>
 #include <stdexcept>
 
+#include "api/PartialImageModel.h"
 #include "core/conditioning/ConditionTensor.h"
 #include "core/data/ImageTensors.h"
 #include "core/runtime/Stopwatch.h"
@@ -49,7 +52,21 @@ diffusion::ImagePreview previewOf(const ImagePreviewFn& fn) {
 
 struct ImageSession::State {
     diffusion::ImageModelFile file;
+    PartialImageModel partial;  // loaded instead of `file` for a .mpd
     std::string path;
+
+    ImageSampleResult complete(const ImageSampleRequest& r, std::vector<uint8_t> pixels, std::vector<uint8_t> observed) const {
+        if (r.count < 1) throw std::invalid_argument("image count must be at least 1");
+        const Stopwatch t0;
+        ImageSampleResult out;
+        out.images.count = r.count;
+        out.images.channels = partial.imageChannels();
+        out.images.size = partial.imageSize();
+        out.images.data = partial.complete(pixels, observed, r.count, r.conditions, {r.members, r.steps, r.seed});
+        out.stepsDone = out.stepsTotal = std::max<int64_t>(1, r.steps);
+        out.seconds = t0.seconds();
+        return out;
+    }
 };
 
 ImageSession::ImageSession() = default;
@@ -59,24 +76,37 @@ ImageSession& ImageSession::operator=(ImageSession&&) noexcept = default;
 
 void ImageSession::load(const std::string& path, const std::string& device) {
     auto state = std::make_unique<State>();
-    state->file = diffusion::loadImageModel(path);
-    state->file.model.to(resolveDevice(device));
+    if (std::filesystem::path(path).extension() == ".mpd") {
+        state->partial = PartialImageModel::load(path, device);
+    } else {
+        state->file = diffusion::loadImageModel(path);
+        state->file.model.to(resolveDevice(device));
+    }
     state->path = path;
     m_state = std::move(state);
 }
 
 bool ImageSession::loaded() const { return m_state != nullptr; }
+bool ImageSession::learnedFromIncompleteImages() const { return m_state && m_state->partial.loaded(); }
 
 const Schema& ImageSession::schema() const {
     if (!m_state) throw std::logic_error("no image model loaded");
-    return m_state->file.model.schema;
+    return m_state->partial.loaded() ? m_state->partial.schema() : m_state->file.model.schema;
 }
 
-int64_t ImageSession::imageSize() const { return m_state ? m_state->file.model.imageSize : 0; }
-int64_t ImageSession::imageChannels() const { return m_state ? m_state->file.model.imageChannels : 0; }
+int64_t ImageSession::imageSize() const {
+    if (!m_state) return 0;
+    return m_state->partial.loaded() ? m_state->partial.imageSize() : m_state->file.model.imageSize;
+}
+
+int64_t ImageSession::imageChannels() const {
+    if (!m_state) return 0;
+    return m_state->partial.loaded() ? m_state->partial.imageChannels() : m_state->file.model.imageChannels;
+}
 
 std::string ImageSession::describe() const {
     if (!m_state) return "no image model";
+    if (m_state->partial.loaded()) return m_state->partial.describe();
     const diffusion::McLdm& m = m_state->file.model;
     int64_t params = 0;
     for (const auto& p : m.unet->parameters()) params += p.numel();
@@ -91,6 +121,11 @@ std::string ImageSession::describe() const {
 
 ImageSampleResult ImageSession::generate(const ImageSampleRequest& request, const ImagePreviewFn& onPreview, const CancelToken& cancel) {
     if (!m_state) throw std::logic_error("no image model loaded");
+    if (m_state->partial.loaded()) {  // every pixel hidden
+        const std::size_t plane = static_cast<std::size_t>(imageSize() * imageSize());
+        return m_state->complete(request, std::vector<uint8_t>(plane * static_cast<std::size_t>(imageChannels() * request.count), 0),
+                                 std::vector<uint8_t>(plane * static_cast<std::size_t>(request.count), 0));
+    }
     diffusion::McLdm& m = m_state->file.model;
     const Stopwatch t0;
     const diffusion::ImageGenerationSettings s = settingsOf(request);
@@ -105,12 +140,21 @@ ImageSampleResult ImageSession::inpaint(const ImageSampleRequest& request, const
                                         const ImagePixels& regenerate, const ImagePreviewFn& onPreview,
                                         const CancelToken& cancel) {
     if (!m_state) throw std::logic_error("no image model loaded");
+    const int64_t size = imageSize(), channels = imageChannels();
+    if (base.count != 1 || base.size != size || base.channels != channels)
+        throw std::invalid_argument("the image to inpaint must be one " + std::to_string(size) + " px image with " +
+                                    std::to_string(channels) + " channel(s)");
+    if (regenerate.count != 1 || regenerate.size != size || regenerate.channels != 1)
+        throw std::invalid_argument("the inpainting mask must be one " + std::to_string(size) + " px grey image");
+    if (m_state->partial.loaded()) {
+        std::vector<uint8_t> pixels, observed;
+        for (int64_t i = 0; i < request.count; ++i) {
+            pixels.insert(pixels.end(), base.data.begin(), base.data.end());
+            for (uint8_t v : regenerate.data) observed.push_back(v > 127 ? 0 : 1);
+        }
+        return m_state->complete(request, std::move(pixels), std::move(observed));
+    }
     diffusion::McLdm& m = m_state->file.model;
-    if (base.count != 1 || base.size != m.imageSize || base.channels != m.imageChannels)
-        throw std::invalid_argument("the image to inpaint must be one " + std::to_string(m.imageSize) + " px image with " +
-                                    std::to_string(m.imageChannels) + " channel(s)");
-    if (regenerate.count != 1 || regenerate.size != m.imageSize || regenerate.channels != 1)
-        throw std::invalid_argument("the inpainting mask must be one " + std::to_string(m.imageSize) + " px grey image");
     const Stopwatch t0;
     const diffusion::ImageGenerationSettings s = settingsOf(request);
     const at::Tensor image = imagesToTensor(base.data, 1, base.channels, base.size).expand({request.count, -1, -1, -1});

@@ -1,7 +1,10 @@
 #pragma once
 // A loaded image model for generation and inpainting, torch-free (pimpl) for the CLI and the
 // studio: conditions as ConditionValues, pixels as 8-bit N x C x H x W, step-by-step previews
-// with cancel at any step.
+// with cancel at any step. Either an mcLDM (.msi) or a model learned from incomplete images
+// (.mpd, api/PartialImageModel): that one inpaints by ensemble inference over K contexts (steps
+// 0: the single-step mean; n >= 2: n DDIM steps, a sample) and generates by completing an image
+// with every pixel hidden; it has no previews and stops only between jobs.
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -31,6 +34,7 @@ struct ImageSampleRequest {
     int64_t repaintSteps = 50;      // inpainting
     int64_t jumpLength = 10;
     int64_t resamples = 5;
+    int64_t members = 16;           // models learned from incomplete images: contexts K per image
 };
 
 struct ImageSampleResult {
@@ -53,6 +57,7 @@ public:
     // Throws BundleError naming the file; device "cpu", "cuda" or "auto".
     void load(const std::string& path, const std::string& device = "auto");
     bool loaded() const;
+    bool learnedFromIncompleteImages() const;  // a .mpd: K and steps 0 apply, sampler and guidance do not
     const Schema& schema() const;
     int64_t imageSize() const;
     int64_t imageChannels() const;

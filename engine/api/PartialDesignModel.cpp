@@ -67,6 +67,7 @@ std::vector<std::vector<double>> PartialDesignModel::complete(const ConditionVal
     ensemble.members = how.members;
     ensemble.steps = how.steps;
     ensemble.seed = how.seed;
+    ensemble.omega = partial::parseOmegaSchedule(how.omega);
     const at::Tensor completed =
         partial::ensembleComplete(m->file.parts, u, observed, m->schema.conditionCount() > 0 ? &input : nullptr, ensemble)
             .to(at::kDouble)

@@ -28,6 +28,9 @@ struct PartialCompletion {
     int64_t members = 4;  // K context masks averaged per design
     int64_t steps = 20;   // 0: the single-step mean (every design the same); n >= 2: n DDIM steps, designs with spread
     uint64_t seed = 0;
+    // Multi-step omega schedule (partial/EnsembleInference.h): "alphabar" ends on a draw of the
+    // posterior; "1-alphabar" ends on the single-step mean; "linear".
+    std::string omega = "alphabar";
 };
 
 class PartialDesignModel {

@@ -8,6 +8,8 @@
 #include <stdexcept>
 
 #include "api/ImageData.h"
+#include "api/PartialImageModel.h"
+#include "api/PartialPixels.h"
 #include "api/PartialScaling.h"
 #include "core/data/DesignTensors.h"
 #include "core/data/SchemaJson.h"
@@ -23,26 +25,6 @@ namespace ms::api {
 namespace {
 
 constexpr double kBlockFill = 0.9;  // hidden pixels filling this much of their bounding box: a block
-
-struct Pixels {
-    at::Tensor u;         // [N, C*S*S] in [-1, 1], NaN where hidden
-    at::Tensor observed;  // [N, C*S*S] float 0/1
-};
-
-Pixels toTensors(const ImageSet& images, const std::vector<uint8_t>& observed) {
-    const int64_t n = images.count(), c = images.channels, s = images.size;
-    if (static_cast<int64_t>(images.pixels.size()) != n * c * s * s || static_cast<int64_t>(observed.size()) != n * s * s)
-        throw std::invalid_argument("partial images: pixels and masks do not match the image set");
-    const at::Tensor raw = at::from_blob(const_cast<uint8_t*>(images.pixels.data()), {n, c * s * s}, at::kByte).to(at::kFloat);
-    const at::Tensor seen = at::from_blob(const_cast<uint8_t*>(observed.data()), {n, 1, s * s}, at::kByte)
-                                .to(at::kFloat)
-                                .expand({n, c, s * s})
-                                .reshape({n, c * s * s});
-    Pixels p;
-    p.observed = (seen > 0.5).to(at::kFloat);
-    p.u = at::where(p.observed > 0.5, raw / 127.5 - 1.0, at::full_like(raw, std::numeric_limits<float>::quiet_NaN()));
-    return p;
-}
 
 // One halving per level while the size allows, at most three levels (28 -> 14 -> 7).
 std::vector<int64_t> levelsFor(int64_t size) {
@@ -103,7 +85,7 @@ PartialImageTrainResult trainPartialOnImages(const ImageSet& images, const std::
     if (mult.size() < 2)
         throw std::invalid_argument("partial images: " + std::to_string(size) + " x " + std::to_string(size) +
                                     " images cannot be halved by the U-Net; use an even size of at least 8");
-    const Pixels px = toTensors(images, observed);
+    const PartialPixels px = partialPixels(images.pixels, observed, n, images.channels, size);
     const ImageConditions conditions = inferImageConditions(images, request.preset, {request.maskColumn});
     const Normalization norm = partialModelNormalization(conditions.schema, {}, {});
     ImageConditions scaled = conditions;
@@ -155,28 +137,7 @@ PartialImageTrainResult trainPartialOnImages(const ImageSet& images, const std::
 
 std::vector<uint8_t> completeImagesWithPartial(const std::string& modelPath, const ImageSet& images,
                                                const std::vector<uint8_t>& observed, const PartialCompletion& how) {
-    const partial::PartialModelFile model = partial::loadPartialModel(modelPath, "images");
-    const auto* net = dynamic_cast<const partial::ImageDenoiserImpl*>(model.parts.net.get());
-    if (!net) throw BundleError(modelPath + ": an image model without its U-Net");
-    const partial::ImageDenoiserConfig& c = net->config();
-    if (c.height != images.size || c.channels != images.channels)
-        throw BundleError(modelPath + ": a model of " + std::to_string(c.height) + " x " + std::to_string(c.width) + " images with " +
-                          std::to_string(c.channels) + " channel(s); these are " + std::to_string(images.size) + " x " +
-                          std::to_string(images.size) + " with " + std::to_string(images.channels));
-    const Pixels px = toTensors(images, observed);
-    const Schema schema = schemaFromJson(model.schema, modelPath);
-    const bool hasConditions = schema.conditionCount() > 0;
-    ConditionInput conditionInput;
-    if (hasConditions)
-        conditionInput = conditionsOf(imageConditionsWithSchema(images, schema, partialModelNormalization(schema, {}, {})));
-    partial::EnsembleSettings ensemble;
-    ensemble.members = how.members;
-    ensemble.steps = how.steps;
-    ensemble.seed = how.seed;
-    const at::Tensor u = partial::ensembleComplete(model.parts, px.u, px.observed, hasConditions ? &conditionInput : nullptr, ensemble);
-    const at::Tensor raw = at::from_blob(const_cast<uint8_t*>(images.pixels.data()), u.sizes(), at::kByte);
-    const at::Tensor filled = at::where(px.observed > 0.5, raw, ((u + 1.0) * 127.5).round().clamp(0, 255).to(at::kByte)).contiguous();
-    return std::vector<uint8_t>(filled.data_ptr<uint8_t>(), filled.data_ptr<uint8_t>() + filled.numel());
+    return PartialImageModel::load(modelPath).complete(images, observed, how);
 }
 
 }  // namespace ms::api

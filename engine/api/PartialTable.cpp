@@ -64,7 +64,7 @@ EncodedTable encode(const DesignTable& table, const Schema& schema, const Normal
 
 int64_t defaultPartialUpdates(int64_t rows, int64_t batchSize) {
     const int64_t passes = 30 * ((rows + batchSize - 1) / std::max<int64_t>(1, batchSize));
-    return std::clamp<int64_t>(passes, 4000, 40000);
+    return std::clamp<int64_t>(passes, 15000, 40000);
 }
 
 int64_t partialTrainingEpochs(int64_t rows, const PartialTrainRequest& request) {
@@ -164,6 +164,7 @@ PartialImputeResult imputeCsvWithPartial(const PartialImputeRequest& request) {
     partial::EnsembleSettings ensemble;
     ensemble.members = request.members;
     ensemble.steps = request.steps;
+    ensemble.omega = partial::parseOmegaSchedule(request.omega);
     ensemble.seed = request.seed;
     const at::Tensor completed =
         (table.rows == 0 ? data.values
@@ -201,7 +202,7 @@ PartialSampleResult samplePartialDesigns(const PartialSampleRequest& request) {
     const ConditionValues values = parseConditionAssignments(schema, request.conditions);
     const std::vector<double> pins = parseKeypointPins(schema, request.pins);
     const std::vector<std::vector<double>> designs =
-        model.complete(values, pins, request.count, {request.members, request.steps, request.seed});
+        model.complete(values, pins, request.count, {request.members, request.steps, request.seed, request.omega});
     DesignTable out = emptyDesignTable(schema, designs.size());
     out.rows = designs.size();
     for (const std::vector<double>& design : designs) {

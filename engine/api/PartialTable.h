@@ -28,7 +28,7 @@ struct PartialTrainRequest {
     double lr = 2e-3;
     double delta = 0.2;      // a keypoint (x and y together) is left out of the context with this probability
     std::string region = "query";  // query | all-observed | no-split (the ablations)
-    double lowNoiseShare = 0.5;
+    double lowNoiseShare = 0.8;  // share of rows trained at small noise (GeoBIKED: 0.8 beats 0.5, docs/RESULTS.md)
     uint64_t seed = 0;
 };
 
@@ -42,7 +42,8 @@ struct PartialTrainResult {
     double seconds = 0.0;
 };
 
-// About 30 passes over the rows, at least 4,000 and at most 40,000 updates.
+// About 30 passes over the rows, at least 15,000 and at most 40,000 updates (GeoBIKED's keypoints
+// were still improving at 6,000; docs/RESULTS.md).
 int64_t defaultPartialUpdates(int64_t rows, int64_t batchSize);
 // The passes over `rows` rows that trainPartialOnCsv makes for this request (progress bars).
 int64_t partialTrainingEpochs(int64_t rows, const PartialTrainRequest& request);
@@ -68,6 +69,7 @@ struct PartialImputeRequest {
     int64_t members = 16;  // K
     int64_t steps = 0;     // 0: single step; n >= 2: DDIM steps
     uint64_t seed = 0;
+    std::string omega = "alphabar";  // multi-step omega schedule (PartialCompletion)
 };
 
 struct PartialImputeResult {
@@ -89,6 +91,7 @@ struct PartialSampleRequest {
     int64_t members = 4;
     int64_t steps = 20;  // DDIM steps (>= 2: samples with spread)
     uint64_t seed = 0;
+    std::string omega = "alphabar";  // multi-step omega schedule (PartialCompletion)
 };
 
 struct PartialSampleResult {

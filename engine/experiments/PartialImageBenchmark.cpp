@@ -63,7 +63,8 @@ struct Scores {
     double mse = 0.0, foreground = 0.0;
 };
 
-Scores score(const at::Tensor& completed, const at::Tensor& truth, const at::Tensor& observed) {
+Scores score(const at::Tensor& completedAnywhere, const at::Tensor& truth, const at::Tensor& observed) {
+    const at::Tensor completed = completedAnywhere.cpu();
     const at::Tensor missing = 1.0 - observed;
     const at::Tensor fg = missing * (truth > kForeground).to(at::kFloat);
     const at::Tensor se = (completed - truth).square();
@@ -85,6 +86,10 @@ PartialImageResult runPartialImageBenchmark(const PartialImageSettings& s, const
             throw std::invalid_argument("unknown model '" + m + "' (A, B, C, D, E)");
     if (s.trainImages < 1 || s.testImages < 1 || s.updates < 1 || s.batchSize < 1)
         throw std::invalid_argument("image counts, updates and batch size must be positive");
+    std::vector<partial::OmegaSchedule> omegas;
+    for (const std::string& name : s.omegas) omegas.push_back(partial::parseOmegaSchedule(name));
+    if (omegas.empty()) throw std::invalid_argument("name at least one omega schedule");
+    const c10::Device device = resolveDevice(s.device);
     std::mt19937_64 rng(s.seed);
     Split train, test;
     train.raw = readIdxImages(fashionMnistImages(s.folder, true), s.trainImages);
@@ -104,6 +109,8 @@ PartialImageResult runPartialImageBenchmark(const PartialImageSettings& s, const
     const at::Tensor trainU = at::where(train.observed > 0.5, train.grey * 2.0 - 1.0, nan);
     const at::Tensor testU = at::where(test.observed > 0.5, test.grey * 2.0 - 1.0, at::full_like(test.grey, NAN));
     const auto wants = [&](const char* m) { return std::find(s.models.begin(), s.models.end(), m) != s.models.end(); };
+    const at::Tensor trainObservedHere = train.observed.to(device), testObservedHere = test.observed.to(device);
+    const at::Tensor testUHere = testU.to(device);
 
     // A, B, D: the same U-Net and updates; ensemble inference with every K and step count.
     const auto trainDenoiser = [&](const std::string& name, double delta, partial::QueryRegion region, bool oracle) {
@@ -114,7 +121,9 @@ PartialImageResult runPartialImageBenchmark(const PartialImageSettings& s, const
         config.baseChannels = s.baseChannels;
         config.resBlocks = s.resBlocks;
         seedParameterInitialisation(s.seed);
-        parts.net = partial::ImageDenoiser(config).ptr();
+        partial::ImageDenoiser net(config);
+        net->to(device);
+        parts.net = net.ptr();
         parts.schedule = diffusion::NoiseSchedule::linear();
         parts.context = scenarioContext(s.scenario, delta, h, w);
         parts.masks = partial::MaskDistribution::measure(train.observed, {});
@@ -132,23 +141,26 @@ PartialImageResult runPartialImageBenchmark(const PartialImageSettings& s, const
         training.seed = s.seed + 1;
         say(s, "training " + name + " (" + std::to_string(s.updates) + " updates)");
         const Stopwatch clock;
-        partial::trainPartialDiffusion(*parts.net, parts.schedule, oracle ? train.grey * 2.0 - 1.0 : trainU,
-                                       oracle ? at::ones_like(train.observed) : train.observed, nullptr, training,
+        partial::trainPartialDiffusion(*parts.net, parts.schedule, (oracle ? train.grey * 2.0 - 1.0 : trainU).to(device),
+                                       oracle ? at::ones_like(trainObservedHere) : trainObservedHere, nullptr, training,
                                        {}, cancel);
         result.trainSeconds.emplace_back(name, clock.seconds());
         for (int64_t steps : s.steps)
-            for (int64_t members : s.members) {
-                if (cancel.cancelled()) return;
-                partial::EnsembleSettings ensemble;
-                ensemble.members = members;
-                ensemble.steps = steps;
-                ensemble.seed = s.seed + 2;
-                const Stopwatch inference;
-                const at::Tensor u = partial::ensembleComplete(parts, testU, test.observed, nullptr, ensemble);
-                const double ms = 1000.0 * inference.seconds() / static_cast<double>(result.testImages);
-                const Scores sc = score(((u + 1.0) * 0.5).clamp(0.0, 1.0), test.grey, test.observed);
-                result.rows.push_back({name, delta, members, steps, sc.mse, sc.foreground, ms});
-            }
+            for (std::size_t o = 0; o < (steps == 0 ? 1 : omegas.size()); ++o)
+                for (int64_t members : s.members) {
+                    if (cancel.cancelled()) return;
+                    partial::EnsembleSettings ensemble;
+                    ensemble.members = members;
+                    ensemble.steps = steps;
+                    ensemble.omega = omegas[o];
+                    ensemble.seed = s.seed + 2;
+                    const Stopwatch inference;
+                    // Back on the CPU inside the timing: the copy waits for the device's queue.
+                    const at::Tensor u = partial::ensembleComplete(parts, testUHere, testObservedHere, nullptr, ensemble).cpu();
+                    const double ms = 1000.0 * inference.seconds() / static_cast<double>(result.testImages);
+                    const Scores sc = score(((u + 1.0) * 0.5).clamp(0.0, 1.0), test.grey, test.observed);
+                    result.rows.push_back({name, delta, members, steps, steps == 0 ? "" : s.omegas[o], sc.mse, sc.foreground, ms});
+                }
     };
     if (wants("A"))
         for (double delta : s.deltas) trainDenoiser("A", delta, partial::QueryRegion::Query, false);
@@ -169,6 +181,7 @@ PartialImageResult runPartialImageBenchmark(const PartialImageSettings& s, const
         p.seed = s.seed;
         p.baseChannels = s.baseChannels;
         p.resBlocks = s.resBlocks;
+        if (method == PixelMethod::Ddpm) p.device = s.device;
         say(s, std::string("training ") + name + " (" + std::to_string(epochs) + " epochs)");
         const Stopwatch clock;
         const PixelModel model = trainPixelModel(zeroFilled, p, {}, cancel,
@@ -183,7 +196,7 @@ PartialImageResult runPartialImageBenchmark(const PartialImageSettings& s, const
         const at::Tensor filled = imputePixels(model, test.grey, test.observed > 0.5, impute);
         const double ms = 1000.0 * inference.seconds() / static_cast<double>(result.testImages);
         const Scores sc = score(filled, test.grey, test.observed);
-        result.rows.push_back({name, 0.0, 1, 0, sc.mse, sc.foreground, ms});
+        result.rows.push_back({name, 0.0, 1, 0, "", sc.mse, sc.foreground, ms});
     }
     return result;
 }

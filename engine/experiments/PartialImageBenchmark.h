@@ -33,9 +33,11 @@ struct PartialImageSettings {
     std::vector<double> deltas{0.2};     // A's context drop probability (i.i.d. rows)
     std::vector<int64_t> members{1, 4, 16};
     std::vector<int64_t> steps{0};       // 0: single step; n >= 2: DDIM steps
+    std::vector<std::string> omegas{"alphabar"};  // multi-step omega schedules (partial/EnsembleInference.h)
     std::vector<std::string> models{"A", "B", "C", "D", "E"};
     int64_t repaintSteps = 50;           // C: RePaint steps, jump length 10, 5 resamplings
     uint64_t seed = 0;
+    std::string device = "cpu";          // cpu | cuda | auto: A-D train and infer there (MIWAE stays on the CPU)
     std::function<void(const std::string&)> log;  // progress lines (may be empty)
 };
 
@@ -44,6 +46,7 @@ struct PartialImageRow {
     double delta = 0.0;  // A only
     int64_t members = 1;
     int64_t steps = 0;
+    std::string omega;           // multi-step rows of A, B, D only
     double mse = 0.0;            // over the missing pixels
     double foregroundMse = 0.0;  // over the missing pixels whose true grey level is > 0.1
     double msPerImage = 0.0;     // completing the test images in one call

@@ -20,12 +20,12 @@ struct PartialKeypointSettings {
     std::string preset = "geobiked";
     double removed = 0.3;        // share of each row's keypoints removed
     double testFraction = 0.15;
-    int64_t updates = 6000;
+    int64_t updates = 15000;
     int64_t batchSize = 128;
     int64_t hidden = 512;
     int64_t blocks = 3;
     double delta = 0.2;
-    double lowNoiseShare = 0.5;  // share of rows trained at t < 50
+    double lowNoiseShare = 0.8;  // share of rows trained at t < 50
     int64_t members = 16;
     std::vector<std::string> models{"A", "oracle", "sfarm", "miwae"};
     int64_t sfarmEpochs = 300;

@@ -129,12 +129,15 @@ PixelModel trainPixelModel(const at::Tensor& images, const PixelTrainSettings& s
             break;
         }
         case PixelMethod::Ddpm: {
+            const c10::Device device = resolveDevice(s.device);
+            m.ddpm->to(device);
             diffusion::LdmTrainSettings c;
             c.epochs = s.epochs;
             c.batchSize = s.batchSize;
             c.lr = s.lr;
             at::Generator gen = at::make_generator<at::CPUGeneratorImpl>(s.seed);
-            diffusion::trainMcLdm(m.ddpm, (x * 2.0 - 1.0).view({N, 1, m.height, m.width}), noConditions(N), diffusion::NoiseSchedule::linear(),
+            diffusion::trainMcLdm(m.ddpm, (x * 2.0 - 1.0).view({N, 1, m.height, m.width}).to(device), noConditions(N).to(device),
+                                  diffusion::NoiseSchedule::linear(),
                        c, gen, record, cancel);
             break;
         }
@@ -204,14 +207,15 @@ at::Tensor imputePixels(const PixelModel& m, const at::Tensor& images, const at:
                 parts.push_back(s.miwaeMean ? m.miwae->impute(x, o, s.miwaeProposals, gen)
                                             : m.miwae->conditionalSamples(x, o, s.miwaeProposals, 1, gen)[0]);
             } else {
-                const ConditionInput none = noConditions(n);
+                const c10::Device device = m.ddpm->parameters().front().device();
+                const ConditionInput none = noConditions(n).to(device);
                 const diffusion::NoiseModel eps = [&](const at::Tensor& xt, const at::Tensor& t) {
-                    return m.ddpm.ptr()->forward(xt, t, none);
+                    return m.ddpm.ptr()->forward(xt, t.to(device), none);
                 };
-                const at::Tensor known = (x * 2.0 - 1.0).view({n, 1, m.height, m.width});
-                const at::Tensor mask = o.to(at::kFloat).view({n, 1, m.height, m.width});
+                const at::Tensor known = (x * 2.0 - 1.0).view({n, 1, m.height, m.width}).to(device);
+                const at::Tensor mask = o.to(at::kFloat).view({n, 1, m.height, m.width}).to(device);
                 const diffusion::SampleResult r = diffusion::repaint(eps, schedule, known, mask, s.repaint, gen);
-                parts.push_back(((r.x.reshape({n, S}) + 1.0) * 0.5));
+                parts.push_back(((r.x.reshape({n, S}).cpu() + 1.0) * 0.5));
             }
         }
         filled = at::cat(parts, 0);

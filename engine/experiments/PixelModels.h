@@ -46,6 +46,7 @@ struct PixelTrainSettings {
     int64_t miwaeHidden = 256;
     int64_t miwaeLatent = 32;
     int64_t importanceSamples = 20;
+    std::string device = "cpu";    // the DDPM trains there (cpu | cuda | auto); SFARM and MIWAE on the CPU
 };
 
 
@@ -69,8 +70,8 @@ struct PixelImputeSettings {
 };
 
 // images [N, H*W] float grey levels in [0, 1], observed [N, H*W] bool. One conditional sample per
-// image (MIWAE with miwaeMean: its point imputation), [N, H*W] in [0, 1], equal to the input
-// wherever observed.
+// image (MIWAE with miwaeMean: its point imputation), [N, H*W] in [0, 1] on the CPU, equal to the
+// input wherever observed. A DDPM imputes on the device its weights are on.
 at::Tensor imputePixels(const PixelModel& model, const at::Tensor& images, const at::Tensor& observed,
                         const PixelImputeSettings& settings);
 

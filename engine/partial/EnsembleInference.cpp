@@ -13,13 +13,18 @@
 namespace ms::partial {
 
 std::string omegaScheduleName(OmegaSchedule omega) {
-    return omega == OmegaSchedule::Linear ? "linear" : "1-alphabar";
+    switch (omega) {
+        case OmegaSchedule::AlphaBar: return "alphabar";
+        case OmegaSchedule::OneMinusAlphaBar: return "1-alphabar";
+        case OmegaSchedule::Linear: return "linear";
+    }
+    return "alphabar";
 }
 
 OmegaSchedule parseOmegaSchedule(const std::string& name) {
-    if (name == "1-alphabar") return OmegaSchedule::OneMinusAlphaBar;
-    if (name == "linear") return OmegaSchedule::Linear;
-    throw std::invalid_argument("unknown omega schedule '" + name + "' (1-alphabar, linear)");
+    for (OmegaSchedule o : {OmegaSchedule::AlphaBar, OmegaSchedule::OneMinusAlphaBar, OmegaSchedule::Linear})
+        if (omegaScheduleName(o) == name) return o;
+    throw std::invalid_argument("unknown omega schedule '" + name + "' (alphabar, 1-alphabar, linear)");
 }
 
 MaskDistribution MaskDistribution::measure(const at::Tensor& observed, const std::vector<int64_t>& groupOf) {
@@ -67,8 +72,13 @@ at::Tensor memberMean(const PartialModelParts& model, const at::Tensor& state, i
 }
 
 double omegaAt(const PartialModelParts& model, const EnsembleSettings& s, int64_t t) {
-    if (s.omega == OmegaSchedule::Linear) return static_cast<double>(t) / static_cast<double>(model.schedule.steps - 1);
-    return 1.0 - model.schedule.alphaBar[static_cast<std::size_t>(t)];
+    const double abar = model.schedule.alphaBar[static_cast<std::size_t>(t)];
+    switch (s.omega) {
+        case OmegaSchedule::AlphaBar: return abar;
+        case OmegaSchedule::OneMinusAlphaBar: return 1.0 - abar;
+        case OmegaSchedule::Linear: return static_cast<double>(t) / static_cast<double>(model.schedule.steps - 1);
+    }
+    return abar;
 }
 
 at::Tensor completeChunk(const PartialModelParts& model, const at::Tensor& uObs, const at::Tensor& mask,
@@ -101,9 +111,11 @@ at::Tensor completeChunk(const PartialModelParts& model, const at::Tensor& uObs,
         const at::Tensor givenState = memberMean(model, x, t, s.members, conditions, generator, fromDistribution);
         x0 = omega * givenState + (1.0 - omega) * givenObserved;
         if (i + 1 == ts.size()) break;
+        // RePaint-style merge: observed entries follow their own forward process from the known
+        // values (u_obs, eps_obs); the others take the DDIM step from the estimate.
         const at::Tensor epsEstimate = (x - std::sqrt(a) * x0) / std::sqrt(std::max(1.0 - a, 1e-12));
         const at::Tensor eps = mask * observedNoise + (1.0 - mask) * epsEstimate;
-        x = forward(abar[static_cast<std::size_t>(ts[i + 1])], x0, eps);
+        x = forward(abar[static_cast<std::size_t>(ts[i + 1])], at::where(mask > 0.5, uObs, x0), eps);
     }
     return at::where(mask > 0.5, uObs, x0);
 }
@@ -113,7 +125,7 @@ at::Tensor completeChunk(const PartialModelParts& model, const at::Tensor& uObs,
 at::Tensor ensembleComplete(const PartialModelParts& model, const at::Tensor& values, const at::Tensor& observed,
                             const ConditionInput* conditions, const EnsembleSettings& s) {
     if (s.members < 1 || s.steps == 1 || s.steps < 0 || s.steps > model.schedule.steps || s.smallNoiseStep < 0 ||
-        s.smallNoiseStep >= model.schedule.steps || s.chunkRows < 1)
+        s.smallNoiseStep >= model.schedule.steps || s.chunkRows < 0)
         throw std::invalid_argument("ensemble inference: members must be >= 1, steps 0 (single step) or 2.." +
                                     std::to_string(model.schedule.steps) + ", the small-noise step in 0.." +
                                     std::to_string(model.schedule.steps - 1));
@@ -127,7 +139,8 @@ at::Tensor ensembleComplete(const PartialModelParts& model, const at::Tensor& va
     at::Generator generator = at::make_generator<at::CPUGeneratorImpl>(s.seed);
     const at::Tensor mask = (observed > 0.5).to(at::kFloat);
     const at::Tensor uObs = observedValues(values.to(at::kFloat), mask);
-    const int64_t rows = values.size(0), chunk = std::max<int64_t>(1, s.chunkRows / s.members);
+    const int64_t rowsPerCall = s.chunkRows > 0 ? s.chunkRows : model.net->rowsPerCall(values.device());
+    const int64_t rows = values.size(0), chunk = std::max<int64_t>(1, rowsPerCall / s.members);
     std::vector<at::Tensor> parts;
     for (int64_t begin = 0; begin < rows; begin += chunk) {
         const int64_t n = std::min(chunk, rows - begin);

@@ -36,6 +36,9 @@ public:
     int64_t dims() const override { return m_config.dims(); }
     at::Tensor predictClean(const at::Tensor& t, const at::Tensor& maskedState, const at::Tensor& context,
                             const ConditionInput* conditions) override;
+    // The U-Net on the CPU runs 12x faster in calls of 32 images than of 8,192 (its activations
+    // then stay in cache; measured on 28 x 28, docs/RESULTS.md); a GPU wants large calls.
+    int64_t rowsPerCall(const c10::Device& device) const override { return device.is_cuda() ? 8192 : 32; }
     const ImageDenoiserConfig& config() const { return m_config; }
 
 private:

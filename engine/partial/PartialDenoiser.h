@@ -22,6 +22,11 @@ public:
     // estimate of u_0, [B, dims].
     virtual at::Tensor predictClean(const at::Tensor& t, const at::Tensor& maskedState, const at::Tensor& context,
                                     const ConditionInput* conditions) = 0;
+    // Rows per call that keep inference fast on `device` (ensemble inference splits its batch).
+    virtual int64_t rowsPerCall(const c10::Device& device) const {
+        (void)device;
+        return 8192;
+    }
 };
 
 }  // namespace ms::partial

@@ -154,6 +154,35 @@ private Q_SLOTS:
         QVERIFY(at::isfinite(ensembleComplete(p, values, observed, conditions ? &c : nullptr, s)).all().item<bool>());
     }
 
+    void omegaScheduleDecidesBetweenTheMeanAndASample() {
+        // omega = 1 - alpha_bar_t (rising along diffusion time) ends on the single-step mean; omega =
+        // alpha_bar_t (rising along the run, the default) ends on E[u_0 | u_t]: a draw that differs
+        // from the mean and from seed to seed, observed entries still exact.
+        const int64_t rows = 12, dims = 6;
+        const PartialModelParts p = smallModel(dims, false, 5);
+        at::Generator g = at::make_generator<at::CPUGeneratorImpl>(6);
+        const at::Tensor values = at::randn({rows, dims}, g);
+        const at::Tensor observed = (at::rand({rows, dims}, g) < 0.5).to(at::kFloat);
+        const at::Tensor hidden = 1.0 - observed;
+        EnsembleSettings s;
+        s.members = 4;
+        s.seed = 11;
+        const at::Tensor mean = ensembleComplete(p, values, observed, nullptr, s);
+        s.steps = 10;
+        s.omega = parseOmegaSchedule("1-alphabar");
+        const double toMean = ((ensembleComplete(p, values, observed, nullptr, s) - mean) * hidden).abs().max().item<double>();
+        QVERIFY2(toMean < 1e-3, qPrintable(QString("1-alphabar ends %1 away from the single-step mean").arg(toMean)));
+        s.omega = parseOmegaSchedule("alphabar");
+        QCOMPARE(EnsembleSettings().omega, OmegaSchedule::AlphaBar);
+        const at::Tensor a = ensembleComplete(p, values, observed, nullptr, s);
+        s.seed = 12;
+        const at::Tensor b = ensembleComplete(p, values, observed, nullptr, s);
+        QVERIFY(((a - mean) * hidden).abs().max().item<double>() > 1e-2);
+        QVERIFY(((a - b) * hidden).abs().max().item<double>() > 1e-2);
+        QVERIFY(at::equal(a * observed, values * observed));
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, parseOmegaSchedule("cosine"));
+    }
+
     void ensembleRejectsBadSettings() {
         const PartialModelParts p = smallModel(4, false, 1);
         const at::Tensor v = at::zeros({2, 4}), m = at::ones({2, 4});

@@ -1,7 +1,10 @@
 // The studio's image view (offscreen): a tiny image model trained by the CLI drives generation
 // with previews, seed modes, history and recall, cancel at any step, live coalescing and
-// inpainting that keeps every pixel outside the mask.
+// inpainting that keeps every pixel outside the mask; a model learned from incomplete images
+// (.mpd) completes the masked region by ensemble inference with its own settings (K, steps).
 #include <QtTest/QtTest>
+
+#include <QSpinBox>
 
 #include "ui/image/ImagePanel.h"
 #include "ui/image/ImageTrainingPanel.h"
@@ -181,6 +184,70 @@ private Q_SLOTS:
         QVERIFY(panel.startTraining(QString(), checkpoint));
         QVERIFY2(waitFor(trained, 1, 120000), qPrintable(panel.report()));
         QCOMPARE(trained.first().at(0).toString(), checkpoint);
+    }
+
+    void aModelLearnedFromIncompleteImagesCompletesTheMaskedRegion() {
+        // Trained by the CLI on the rendered bikes with the right half of every third one hidden.
+        const QString folder = m_dir.filePath("bikes");
+        QImage hideRight(32, 32, QImage::Format_Grayscale8);
+        for (int y = 0; y < 32; ++y)
+            for (int x = 0; x < 32; ++x) hideRight.setPixel(x, y, x < 16 ? qRgb(255, 255, 255) : qRgb(0, 0, 0));
+        const QStringList pngs = QDir(folder).entryList({"*.png"}, QDir::Files, QDir::Name);
+        QVERIFY(pngs.size() >= 12);
+        for (int i = 0; i < pngs.size(); i += 3) QVERIFY(hideRight.save(folder + "/" + QFileInfo(pngs[i]).completeBaseName() + ".mask.png"));
+        const QString model = m_dir.filePath("gaps.mpd");
+        QCOMPARE(runCli({"partial", "train", "--images", folder, "--updates", "30", "--batch", "8", "--unet-channels", "8", "--out", model}), 0);
+        for (int i = 0; i < pngs.size(); i += 3) QFile::remove(folder + "/" + QFileInfo(pngs[i]).completeBaseName() + ".mask.png");
+
+        ImagePanel panel;
+        QSignalSpy ready(&panel, &ImagePanel::modelReady);
+        panel.openModel(model);
+        QVERIFY(waitFor(ready, 1));
+        QVERIFY2(ready.first().at(0).toString().contains("incomplete images"), qPrintable(ready.first().at(0).toString()));
+        auto* members = panel.findChild<QSpinBox*>("imageMembers");
+        auto* steps = panel.findChild<QSpinBox*>("imageSteps");
+        QVERIFY(members && steps);
+        QVERIFY(!members->isHidden());                                // K applies
+        QVERIFY(panel.findChild<QSpinBox*>("repaintJump")->isHidden());  // RePaint does not
+        QCOMPARE(steps->value(), 0);                                  // single step by default
+        QCOMPARE(steps->text(), QStringLiteral("single step"));
+
+        QVERIFY(panel.openImage(folder + "/" + pngs[1]));
+        const QImage base = panel.currentImage();
+        panel.maskEditor()->document()->stroke({QPointF(20, 4), QPointF(20, 28)}, MaskTool::Brush, 8, 1.0);
+        const QImage mask = panel.maskEditor()->document()->mask();
+        const auto completeWith = [&](int k, int n) {
+            panel.setMembers(k);
+            panel.setSteps(n);
+            QSignalSpy done(&panel, &ImagePanel::imageReady);
+            panel.inpaint();
+            return waitFor(done, 1) ? panel.currentImage().convertToFormat(QImage::Format_Grayscale8) : QImage();
+        };
+        for (const auto& [k, n] : {std::pair{4, 0}, std::pair{2, 4}}) {
+            QVERIFY(panel.openImage(folder + "/" + pngs[1]));
+            const QImage out = completeWith(k, n);
+            QVERIFY(!out.isNull());
+            int changedInside = 0;
+            for (int y = 0; y < 32; ++y)
+                for (int x = 0; x < 32; ++x) {
+                    if (qGray(mask.pixel(x, y)) <= 127) QCOMPARE(qGray(out.pixel(x, y)), qGray(base.pixel(x, y)));
+                    else changedInside += qGray(out.pixel(x, y)) != qGray(base.pixel(x, y));
+                }
+            QVERIFY(changedInside > 0);
+        }
+        QVERIFY(panel.status().contains("Inpainted"));
+        // Generate = complete an image with every pixel hidden.
+        panel.setSteps(4);
+        QSignalSpy done(&panel, &ImagePanel::imageReady);
+        panel.generate();
+        QVERIFY(waitFor(done, 1));
+        QCOMPARE(panel.currentImage().size(), QSize(32, 32));
+
+        // Back to an mcLDM: its settings return.
+        openModel(panel);
+        QVERIFY(members->isHidden());
+        QVERIFY(!panel.findChild<QSpinBox*>("repaintJump")->isHidden());
+        QCOMPARE(steps->minimum(), 1);
     }
 
     void openingImagesAndBadFiles() {

@@ -1,6 +1,7 @@
 #include "ui/image/ImagePanel.h"
 
 #include <QCheckBox>
+#include <algorithm>
 #include <cmath>
 #include <QComboBox>
 #include <QDialog>
@@ -113,30 +114,43 @@ ImagePanel::ImagePanel(QWidget* parent) : QWidget(parent), m_engine(new ImageEng
     m_resamples->setRange(1, 50);
     m_resamples->setValue(5);
     m_resamples->setToolTip(tr("RePaint resamples: passes over each jump (1 = no resampling; more = better blending, slower)"));
+    m_members = new QSpinBox(this);
+    m_members->setObjectName(QStringLiteral("imageMembers"));
+    m_members->setRange(1, 256);
+    m_members->setValue(16);
+    m_members->setToolTip(tr("Contexts averaged per image (K): more = a steadier fill, slower"));
     m_seed = new QSpinBox(this);
     m_seed->setObjectName(QStringLiteral("imageSeed"));
     m_seed->setRange(0, 999999);
     m_seedMode = new QComboBox(this);
     m_seedMode->setObjectName(QStringLiteral("seedMode"));
     m_seedMode->addItems({tr("Fixed seed"), tr("New seed"), tr("Increment seed")});
-    settings->addWidget(new QLabel(tr("Sampler"), this));
-    settings->addWidget(m_sampler);
-    settings->addWidget(new QLabel(tr("Steps"), this));
-    settings->addWidget(m_steps);
-    settings->addWidget(new QLabel(tr("η"), this));
-    settings->addWidget(m_eta);
-    settings->addWidget(new QLabel(tr("Guidance"), this));
-    settings->addWidget(m_guidanceSlider);
+    const auto labelled = [&](const QString& text, QWidget* field) {
+        auto* label = new QLabel(text, this);
+        settings->addWidget(label);
+        settings->addWidget(field);
+        return label;
+    };
+    m_diffusionOnly << labelled(tr("Sampler"), m_sampler) << m_sampler;
+    labelled(tr("Steps"), m_steps);
+    auto* membersLabel = labelled(tr("Contexts K"), m_members);
+    m_diffusionOnly << labelled(tr("η"), m_eta) << m_eta;
+    m_diffusionOnly << labelled(tr("Guidance"), m_guidanceSlider) << m_guidanceSlider << m_guidance;
     settings->addWidget(m_guidance);
     settings->addWidget(new QLabel(tr("Seed"), this));
     settings->addWidget(m_seed);
     settings->addWidget(m_seedMode);
     layout->addLayout(settings);
     auto* inpaintRow = new QHBoxLayout;
-    inpaintRow->addWidget(new QLabel(tr("Inpainting (RePaint): jump"), this));
+    auto* jumpLabel = new QLabel(tr("Inpainting (RePaint): jump"), this);
+    auto* resamplesLabel = new QLabel(tr("resamples"), this);
+    inpaintRow->addWidget(jumpLabel);
     inpaintRow->addWidget(m_jump);
-    inpaintRow->addWidget(new QLabel(tr("resamples"), this));
+    inpaintRow->addWidget(resamplesLabel);
     inpaintRow->addWidget(m_resamples);
+    m_diffusionOnly << jumpLabel << m_jump << resamplesLabel << m_resamples;
+    m_ensembleOnly << membersLabel << m_members;
+    for (QWidget* w : std::as_const(m_ensembleOnly)) w->setVisible(false);
     inpaintRow->addStretch(1);
     layout->addLayout(inpaintRow);
 
@@ -162,7 +176,7 @@ ImagePanel::ImagePanel(QWidget* parent) : QWidget(parent), m_engine(new ImageEng
     layout->addWidget(m_status);
 
     connect(open, &QPushButton::clicked, this, [this] {
-        const QString path = QFileDialog::getOpenFileName(this, tr("Open image model"), QString(), tr("Image models (*.msi)"));
+        const QString path = QFileDialog::getOpenFileName(this, tr("Open image model"), QString(), tr("Image models (*.msi *.mpd)"));
         if (!path.isEmpty()) openModel(path);
     });
     connect(openImage, &QPushButton::clicked, this, [this] {
@@ -185,7 +199,21 @@ ImagePanel::ImagePanel(QWidget* parent) : QWidget(parent), m_engine(new ImageEng
         m_info = info;
         m_ready = true;
         m_modelLabel->setText(info.description);
-        m_editor->setBaseImage(QImage(info.size, info.size, QImage::Format_Grayscale8));
+        // A model learned from incomplete images completes by ensemble inference: contexts K and
+        // steps (0 = single step, the most likely fill; 2 or more = DDIM, a draw) instead of the
+        // sampler, guidance and RePaint settings.
+        const bool incomplete = info.learnedFromIncompleteImages;
+        for (QWidget* w : std::as_const(m_diffusionOnly)) w->setVisible(!incomplete);
+        for (QWidget* w : std::as_const(m_ensembleOnly)) w->setVisible(incomplete);
+        m_steps->setMinimum(incomplete ? 0 : 1);
+        m_steps->setSpecialValueText(incomplete ? tr("single step") : QString());
+        m_steps->setValue(incomplete ? 0 : 20);
+        m_steps->setToolTip(incomplete ? tr("0: single step, the most likely fill; 2 or more: DDIM steps, a draw with spread")
+                                       : tr("Denoising steps"));
+        m_inpaint->setText(incomplete ? tr("Complete masked") : tr("Re-generate masked"));
+        QImage blank(info.size, info.size, QImage::Format_Grayscale8);
+        blank.fill(0);  // not uninitialised memory
+        m_editor->setBaseImage(blank);
         Q_EMIT modelReady(info.description);
         if (m_live->isChecked()) generate();
     });
@@ -235,6 +263,7 @@ void ImagePanel::setSeed(quint64 seed) { m_seed->setValue(static_cast<int>(seed)
 void ImagePanel::setSeedMode(SeedMode mode) { m_seedMode->setCurrentIndex(static_cast<int>(mode)); }
 void ImagePanel::setLive(bool live) { m_live->setChecked(live); }
 void ImagePanel::setSteps(int steps) { m_steps->setValue(steps); }
+void ImagePanel::setMembers(int members) { m_members->setValue(members); }
 void ImagePanel::setGuidance(double scale) { m_guidance->setValue(scale); }
 double ImagePanel::guidance() const { return m_guidance->value(); }
 int ImagePanel::historyCount() const { return m_history->count(); }
@@ -270,6 +299,8 @@ ImageJob ImagePanel::makeJob() {
     job.request.repaintSteps = std::max(10, m_steps->value());
     job.request.jumpLength = m_jump->value();
     job.request.resamples = m_resamples->value();
+    job.request.members = m_members->value();
+    if (m_info.learnedFromIncompleteImages && job.request.steps == 1) job.request.steps = 2;  // 1 is no DDIM run
     return job;
 }
 
@@ -319,6 +350,7 @@ void ImagePanel::onFinished(const ImageJobResult& r) {
     }
     m_current = r.image;
     m_editor->setBaseImage(m_current);
+    if (m_info.learnedFromIncompleteImages) m_progress->setMaximum(std::max(1, static_cast<int>(r.job.request.steps)));  // no previews
     m_progress->setValue(m_progress->maximum());
     m_status->setText(tr("%1 in %2 ms, seed %3").arg(r.job.inpaint() ? tr("Inpainted") : tr("Generated")).arg(r.milliseconds, 0, 'f', 0).arg(r.job.request.seed));
     addToHistory(r);

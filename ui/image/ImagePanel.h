@@ -5,6 +5,7 @@
 // the masked region of any image (generated or opened) with the mask editor, live after each
 // stroke when wanted.
 #include <QImage>
+#include <QList>
 #include <QWidget>
 
 #include "ui/workers/ImageEngine.h"
@@ -49,6 +50,7 @@ public:
     void setSeedMode(SeedMode mode);
     void setLive(bool live);
     void setSteps(int steps);
+    void setMembers(int members);  // contexts K of a model learned from incomplete images
     void setGuidance(double scale);  // slider and spin box follow
     double guidance() const;
     int historyCount() const;
@@ -82,7 +84,9 @@ private:
     QPushButton *m_generate, *m_cancel, *m_inpaint;
     QCheckBox* m_live;
     QComboBox *m_sampler, *m_seedMode;
-    QSpinBox *m_steps, *m_seed, *m_jump, *m_resamples;
+    QSpinBox *m_steps, *m_seed, *m_jump, *m_resamples, *m_members;
+    QList<QWidget*> m_diffusionOnly;  // sampler, eta, guidance, RePaint: an mcLDM's settings
+    QList<QWidget*> m_ensembleOnly;   // contexts K: a model learned from incomplete images
     QSlider* m_guidanceSlider;
     QDoubleSpinBox *m_eta, *m_guidance;
     QProgressBar* m_progress;

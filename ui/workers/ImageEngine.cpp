@@ -65,6 +65,7 @@ quint64 ImageEngine::loadModel(const QString& path) {
             info.schema = m_session.schema();
             info.size = static_cast<int>(m_session.imageSize());
             info.channels = static_cast<int>(m_session.imageChannels());
+            info.learnedFromIncompleteImages = m_session.learnedFromIncompleteImages();
             toOwner([this, info, serial] { Q_EMIT modelLoaded(info, serial); });
         } catch (const std::exception& e) {
             toOwner([this, path, message = QString::fromStdString(e.what())] { Q_EMIT modelLoadFailed(path, message); });

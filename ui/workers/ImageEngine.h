@@ -39,6 +39,7 @@ struct ImageModelInfo {
     QString description;
     Schema schema;
     int size = 0, channels = 1;
+    bool learnedFromIncompleteImages = false;  // a .mpd: contexts K and steps 0 apply, sampler and guidance do not
 };
 
 QImage toQImage(const api::ImagePixels& pixels, int64_t index = 0);
