@@ -269,6 +269,11 @@ private Q_SLOTS:
         panel.openModel(qEnvironmentVariable("MASKSTUDIO_MODELS_DIR") + "/bike.msm");
         QVERIFY(waitFor(failed, 1));
         QVERIFY(failed.last().at(1).toString().contains("bike.msm"));
+        // ...and the image model that was open stays open and usable (issue 18, bug 2).
+        QVERIFY(panel.hasModel());
+        QVERIFY2(panel.status().contains("stays loaded"), qPrintable(panel.status()));
+        panel.setSteps(4);
+        QVERIFY(!generateOnce(panel).isNull());
     }
 };
 

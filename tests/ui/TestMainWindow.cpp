@@ -165,6 +165,20 @@ private Q_SLOTS:
         QTest::keyClick(&w, Qt::Key_Z, Qt::ControlModifier | Qt::ShiftModifier);
         waitForDesigns(w, shown, 4);
         QCOMPARE(w.lastOutput()->request.conditions.categorical[style], 0);
+        // Ctrl+Y redoes too, and no key is bound twice (Qt never fires an ambiguous shortcut).
+        QTest::keyClick(&w, Qt::Key_Z, Qt::ControlModifier);
+        waitForDesigns(w, shown, 5);
+        QTest::keyClick(&w, Qt::Key_Y, Qt::ControlModifier);
+        waitForDesigns(w, shown, 6);
+        QCOMPARE(w.lastOutput()->request.conditions.categorical[style], 0);
+        QList<QKeySequence> bound;
+        for (QAction* a : w.findChildren<QAction*>()) {
+            if (a->shortcutContext() == Qt::WidgetShortcut || a->shortcutContext() == Qt::WidgetWithChildrenShortcut) continue;
+            for (const QKeySequence& k : a->shortcuts()) {
+                QVERIFY2(!bound.contains(k), qPrintable(k.toString() + " is bound twice"));
+                bound << k;
+            }
+        }
 
         // Several samples at once, as the spread view shows them.
         w.samplingPanel()->samplesBox()->setValue(5);

@@ -47,7 +47,7 @@ double maskCoverage(const QImage& mask) {
 ImagePanel::ImagePanel(QWidget* parent) : QWidget(parent), m_engine(new ImageEngine(this)) {
     auto* layout = new QVBoxLayout(this);
     auto* top = new QHBoxLayout;
-    m_modelLabel = new QLabel(tr("No image model: open one trained with maskstudio-cli image train"), this);
+    m_modelLabel = new QLabel(noModelText(), this);
     m_modelLabel->setWordWrap(true);
     auto* open = new QPushButton(tr("Open image model…"), this);
     open->setObjectName(QStringLiteral("openImageModel"));
@@ -173,6 +173,7 @@ ImagePanel::ImagePanel(QWidget* parent) : QWidget(parent), m_engine(new ImageEng
     historyRow->addWidget(compare);
     layout->addLayout(historyRow);
     m_status = new QLabel(this);
+    m_status->setWordWrap(true);  // a long message (a path, an error) must not widen the dock
     layout->addWidget(m_status);
 
     connect(open, &QPushButton::clicked, this, [this] {
@@ -195,7 +196,9 @@ ImagePanel::ImagePanel(QWidget* parent) : QWidget(parent), m_engine(new ImageEng
     connect(m_history, &QListWidget::itemDoubleClicked, this, [this](QListWidgetItem* item) { recall(m_history->row(item)); });
     connect(m_editor, &MaskEditor::liveRegenerateRequested, this, [this] { inpaint(); });
     connect(m_engine, &ImageEngine::modelLoaded, this, [this](const ImageModelInfo& info, quint64 serial) {
-        if (serial != m_serial) return;
+        if (serial != m_loadingSerial) return;  // a later load was asked for
+        m_loadingSerial = 0;
+        m_serial = serial;
         m_info = info;
         m_ready = true;
         m_modelLabel->setText(info.description);
@@ -218,8 +221,13 @@ ImagePanel::ImagePanel(QWidget* parent) : QWidget(parent), m_engine(new ImageEng
         if (m_live->isChecked()) generate();
     });
     connect(m_engine, &ImageEngine::modelLoadFailed, this, [this](const QString& path, const QString& message) {
-        m_status->setText(message);
-        Q_EMIT statusMessage(tr("Could not open %1: %2").arg(path, message));
+        // The engine keeps the model it had; so does the panel.
+        m_loadingSerial = 0;
+        m_modelLabel->setText(hasModel() ? m_info.description : noModelText());
+        const QString text = hasModel() ? tr("Could not open %1: %2 (the current image model stays loaded)").arg(path, message)
+                                        : tr("Could not open %1: %2").arg(path, message);
+        m_status->setText(text);
+        Q_EMIT statusMessage(text);
     });
     connect(m_engine, &ImageEngine::preview, this, [this](quint64 id, int step, int total, const QImage& image) {
         if (id != m_activeJob) return;
@@ -231,9 +239,14 @@ ImagePanel::ImagePanel(QWidget* parent) : QWidget(parent), m_engine(new ImageEng
     setEnabled(true);
 }
 
+QString ImagePanel::noModelText() const {
+    return tr("No image model: open one, or train one in the Training dock's Images tab (or with maskstudio-cli image train "
+              "or partial train --images)");
+}
+
 void ImagePanel::openModel(const QString& path) {
-    m_ready = false;
-    m_serial = m_engine->loadModel(path);
+    // The current model stays usable until the new one has loaded (or failed to).
+    m_loadingSerial = m_engine->loadModel(path);
     m_modelLabel->setText(tr("Loading %1…").arg(path));
 }
 

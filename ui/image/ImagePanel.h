@@ -66,6 +66,7 @@ Q_SIGNALS:
 
 private:
     ImageJob makeJob();
+    QString noModelText() const;
     void submit(ImageJob job);
     void onFinished(const ImageJobResult& r);
     void addToHistory(const ImageJobResult& r);
@@ -73,7 +74,8 @@ private:
 
     ImageEngine* m_engine;
     ImageModelInfo m_info;
-    quint64 m_serial = 0;
+    quint64 m_serial = 0;         // the loaded model's
+    quint64 m_loadingSerial = 0;  // a load in flight
     bool m_ready = false;
     quint64 m_activeJob = 0;
     QStringList m_assignments;
