@@ -410,6 +410,16 @@ private Q_SLOTS:
         QCOMPARE(w.currentModel()->name, std::string("car"));
     }
 
+    void exportExtensionFollowsTheFormat() {
+        // Issue 18, bug 8: "DXF" chosen under a .svg name used to write DXF into a.svg.
+        QCOMPARE(exportPathFor("/t/a.svg", ExportFormat::Dxf), QStringLiteral("/t/a.dxf"));
+        QCOMPARE(exportPathFor("/t/a.png", ExportFormat::Svg), QStringLiteral("/t/a.svg"));
+        QCOMPARE(exportPathFor("/t/a", ExportFormat::Dxf), QStringLiteral("/t/a.dxf"));
+        QCOMPARE(exportPathFor("/t/a.DXF", ExportFormat::Dxf), QStringLiteral("/t/a.DXF"));
+        QCOMPARE(exportPathFor("/t/frame.v2", ExportFormat::Csv), QStringLiteral("/t/frame.v2.csv"));
+        QCOMPARE(exportPathFor("/t/my.bike.csv", ExportFormat::Png), QStringLiteral("/t/my.bike.png"));
+    }
+
     void exportsParseBackToTheSameNumbers() {
         MainWindow w;
         QSignalSpy shown(&w, &MainWindow::designsShown);

@@ -452,18 +452,38 @@ bool MainWindow::exportTo(const QString& path, ExportFormat format) {
     }
 }
 
+namespace {
+constexpr const char* kExportSuffixes[] = {"csv", "svg", "dxf", "png"};
+}  // namespace
+
+QString exportPathFor(const QString& chosen, ExportFormat format) {
+    const QString wanted = QString::fromLatin1(kExportSuffixes[static_cast<int>(format)]);
+    const QFileInfo info(chosen);
+    const QString suffix = info.suffix();
+    if (suffix.compare(wanted, Qt::CaseInsensitive) == 0) return chosen;
+    for (const char* other : kExportSuffixes)
+        if (suffix.compare(QLatin1String(other), Qt::CaseInsensitive) == 0)  // another format's extension: replace it
+            return chosen.left(chosen.size() - suffix.size()) + wanted;
+    return chosen + '.' + wanted;
+}
+
 void MainWindow::exportWithDialog(ExportFormat format) {
     const char* filters[] = {"CSV (*.csv)", "SVG (*.svg)", "DXF R12 (*.dxf)", "PNG (*.png)"};
-    const char* suffixes[] = {"csv", "svg", "dxf", "png"};
+    const char* const* suffixes = kExportSuffixes;
     const int i = static_cast<int>(format);
     const QString dir = m_settings.exportDir.isEmpty() ? QDir::homePath() : m_settings.exportDir;
     const QString name = m_model ? QString::fromStdString(m_model->name) : QStringLiteral("design");
     QString path = QFileDialog::getSaveFileName(this, tr("Export"), dir + '/' + name + '.' + suffixes[i], tr(filters[i]));
     if (path.isEmpty()) return;
-    if (QFileInfo(path).suffix().isEmpty()) path += '.' + QString::fromLatin1(suffixes[i]);
+    const QString chosen = path;
+    path = exportPathFor(chosen, format);
     m_settings.exportDir = QFileInfo(path).absolutePath();
     saveSettings();
-    exportTo(path, format);
+    if (exportTo(path, format) && path != chosen)
+        statusBar()->showMessage(tr("Saved %1 (the extension follows the format: %2, not %3)")
+                                     .arg(QDir::toNativeSeparators(path), QString::fromLatin1(suffixes[i]).toUpper(),
+                                          QFileInfo(chosen).fileName()),
+                                 8000);
 }
 
 void MainWindow::copyConditions() {

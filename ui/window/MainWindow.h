@@ -30,6 +30,11 @@ class TrainingPanel;
 
 enum class ExportFormat { Csv, Svg, Dxf, Png };
 
+// The file an export in `format` writes when the user chose `chosen`: the extension follows the
+// format (a.svg saved as DXF becomes a.dxf; a name without one, or with an unrelated one such as
+// a.v2, gets the format's appended; the format's own extension in any case is kept).
+QString exportPathFor(const QString& chosen, ExportFormat format);
+
 class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
