@@ -49,7 +49,7 @@ void runSample(const SampleOptions& o) {
     std::vector<Drawing> drawings;
     const DesignDetails details = designDetailsFrom(req.conditions.textByColumn(gen.schema()));
     for (const auto& d : designs) drawings.push_back(drawDesign(gen.schema(), d, o.labels, details));
-    writeDesignsCsv(gen.schema(), designs, o.out + ".csv");
+    writeDesignsCsv(gen.schema(), designs, {req.conditions}, o.out + ".csv");
     writeSvg(drawings, o.out + ".svg");
     writeDxf(drawings, o.out + ".dxf");
     std::string written = o.out + ".csv, " + o.out + ".svg, " + o.out + ".dxf";

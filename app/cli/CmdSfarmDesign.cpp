@@ -114,13 +114,13 @@ void runSfarmNext(const SfarmNextOptions& o) {
         const sfarm::ConditionSuggestion& s = ranked[i];
         std::string name = s.column;
         name.resize(std::max<std::size_t>(name.size(), 36), ' ');
-        std::cout << (i + 1 < 10 ? "   " : "  ") << i + 1 << "  " << name << " " << fixed(100.0 * s.spreadReduction, 1)
-                  << " %     " << suggestionText(schema, s) << "\n";
+        std::cout << (i + 1 < 10 ? "   " : "  ") << i + 1 << "  " << name << " " << (100.0 * s.spreadReduction >= 0.05 ? fixed(100.0 * s.spreadReduction, 1) + " %  " : std::string("< 0.1 %"))
+                  << "     " << suggestionText(schema, s) << "\n";
         rows.push_back({{"condition", s.column}, {"reduction", s.spreadReduction}, {"suggested", suggestionText(schema, s)}});
     }
     if (o.complete > 0) {
         const sfarm::ImputedDesigns done = model.impute(partial, o.complete, o.seed);
-        writeDesignsCsv(schema, done.designs, o.out);
+        writeDesignsCsv(schema, done.designs, done.conditions, o.out);
         std::cout << "wrote " << done.designs.size() << " completed design(s) to " << o.out << "\n";
     }
     nlohmann::json timings = nlohmann::json::object();

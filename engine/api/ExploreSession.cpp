@@ -63,6 +63,11 @@ const PartialCompletion kPartialSamples{4, 10, 0};
 
 }  // namespace
 
+Schema ExploreSession::modelSchema(const std::string& bundlePath) {
+    if (fs::path(bundlePath).extension() == ".mpd") return PartialDesignModel::load(bundlePath).schema();
+    return mcvae::loadBundle(bundlePath).schema;
+}
+
 const ModelInfo& ExploreSession::load(const std::string& bundlePath, const std::string& device) {
     if (fs::path(bundlePath).extension() == ".mpd") {
         auto next = std::make_unique<Impl>();

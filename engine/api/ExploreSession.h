@@ -82,6 +82,9 @@ public:
     // design SFARM comes from <bundle stem>.sfm when its schema is the model's (CPU).
     // Throws BundleError (wrong file) or std::invalid_argument / std::runtime_error (device).
     const ModelInfo& load(const std::string& bundlePath, const std::string& device = "auto");
+    // The schema of a keypoint model file (.msm or .mpd) without making it the session's model
+    // (which other conditions a model has, before switching to it). Throws BundleError.
+    static Schema modelSchema(const std::string& bundlePath);
     bool loaded() const;
     const ModelInfo& info() const;
 

@@ -17,6 +17,8 @@
 #include <string>
 #include <vector>
 
+#include "core/data/CsvReader.h"
+#include "core/data/DesignTableBuilder.h"
 #include "core/geometry/DesignDrawing.h"
 #include "core/geometry/DesignKeypoints.h"
 #include "core/geometry/GeometryExport.h"
@@ -308,7 +310,7 @@ private Q_SLOTS:
             {-0.0, 5e-324, 1.7976931348623157e308, -1e-7, 3.14159265358979, 2.718281828459045}};
         QTemporaryDir dir;
         const std::string path = dir.filePath("designs.csv").toStdString();
-        writeDesignsCsv(s, rows, path);
+        writeDesignsCsv(s, rows, {}, path);
         std::istringstream in(readAll(path));
         std::string line;
         std::getline(in, line);
@@ -328,9 +330,47 @@ private Q_SLOTS:
         QVERIFY(!std::getline(in, line) || line.empty());
 
         // Unknown values become empty cells; wrong sizes are refused.
-        writeDesignsCsv(s, {{std::nan(""), 1, 2, 3, 4, 5}}, path);
+        writeDesignsCsv(s, {{std::nan(""), 1, 2, 3, 4, 5}}, {}, path);
         QVERIFY(readAll(path).find("\n,1,2,3,4,5\n") != std::string::npos);
-        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, writeDesignsCsv(s, {{1, 2, 3}}, path));
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, writeDesignsCsv(s, {{1, 2, 3}}, {}, path));
+    }
+
+    // Exported designs are training data again: every column of the schema, conditions included
+    // (class labels as text, unknown ones empty), read back exactly by the training reader.
+    void csvExportRoundTripsIntoTraining() {
+        const SynthResult cars = synthCars(3, 7);
+        const Schema& s = cars.schema;
+        QVERIFY(!s.categorical.empty() && !s.numerical.empty());
+        std::vector<std::vector<double>> designs;
+        std::vector<ConditionValues> conditions;
+        for (std::size_t r = 0; r < cars.table.rows; ++r) {
+            designs.emplace_back(cars.table.outputs.begin() + static_cast<long>(r * s.outputDim()),
+                                 cars.table.outputs.begin() + static_cast<long>((r + 1) * s.outputDim()));
+            ConditionValues c = ConditionValues::allUnknown(s);
+            if (r != 1) {  // row 1: every condition unknown
+                c.categorical[0] = static_cast<int>(r % s.categorical[0].classes.size());
+                c.numerical[0] = s.numerical[0].min + 0.25 * static_cast<double>(r + 1) * (s.numerical[0].max - s.numerical[0].min) / 3.0;
+            }
+            conditions.push_back(c);
+        }
+        QTemporaryDir dir;
+        const std::string path = dir.filePath("export.csv").toStdString();
+        writeDesignsCsv(s, designs, conditions, path);
+        const DesignTable back = buildDesignTable(readCsvFile(path), s);
+        QCOMPARE(back.rows, designs.size());
+        QCOMPARE(back.outputs, cars.table.outputs);
+        for (std::size_t r = 0; r < back.rows; ++r) {
+            for (std::size_t c = 0; c < back.categoricalCount; ++c) QCOMPARE(back.category(r, c), conditions[r].categorical[c]);
+            for (std::size_t c = 0; c < back.numericalCount; ++c) {
+                const double want = conditions[r].numerical[c];
+                QVERIFY(std::isnan(want) ? std::isnan(back.number(r, c)) : back.number(r, c) == want);
+            }
+        }
+        // One condition set for all designs; a count that fits neither is refused.
+        writeDesignsCsv(s, designs, {conditions[0]}, path);
+        const DesignTable shared = buildDesignTable(readCsvFile(path), s);
+        for (std::size_t r = 0; r < shared.rows; ++r) QCOMPARE(shared.category(r, 0), conditions[0].categorical[0]);
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, writeDesignsCsv(s, designs, {conditions[0], conditions[1]}, path));
     }
 
     void unwritablePathNamedInError() {
@@ -340,7 +380,7 @@ private Q_SLOTS:
             try {
                 if (which == 0) writeSvg(sampleDrawings(), path);
                 if (which == 1) writeDxf(sampleDrawings(), path);
-                if (which == 2) writeDesignsCsv(s, {}, path);
+                if (which == 2) writeDesignsCsv(s, {}, {}, path);
                 QFAIL("no exception");
             } catch (const std::runtime_error& e) {
                 QVERIFY(std::string(e.what()).find(path) != std::string::npos);

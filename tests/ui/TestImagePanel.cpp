@@ -4,12 +4,14 @@
 // (.mpd) completes the masked region by ensemble inference with its own settings (K, steps).
 #include <QtTest/QtTest>
 
+#include <QPushButton>
 #include <QSpinBox>
 
 #include "ui/image/ImagePanel.h"
 #include "ui/image/ImageTrainingPanel.h"
 #include "ui/image/MaskDocument.h"
 #include "ui/image/MaskEditor.h"
+#include "ui/window/MainWindow.h"
 #include "ui/workers/ImageEngine.h"
 
 using namespace ms;
@@ -274,6 +276,35 @@ private Q_SLOTS:
         QVERIFY2(panel.status().contains("stays loaded"), qPrintable(panel.status()));
         panel.setSteps(4);
         QVERIFY(!generateOnce(panel).isNull());
+    }
+
+    // A bike image model while the car is the keypoint model: the Image dock says which conditions
+    // do not reach it and offers the keypoint model that has them; a click switches (issue 18, bug 7).
+    void anImageModelForOtherConditionsSaysSoAndOffersToSwitch() {
+        QStandardPaths::setTestModeEnabled(true);
+        const QString models = qEnvironmentVariable("MASKSTUDIO_MODELS_DIR");
+        MainWindow w;
+        w.setInteractive(false);
+        QSignalSpy loaded(&w, &MainWindow::modelReady);
+        QVERIFY(w.openModel(models + "/bike.msm"));  // both in the switcher
+        QVERIFY(waitFor(loaded, 1));
+        QVERIFY(w.openModel(models + "/car.msm"));
+        QVERIFY(waitFor(loaded, 2));
+        w.show();
+        ImagePanel* panel = w.imagePanel();
+        QSignalSpy ready(panel, &ImagePanel::modelReady);
+        panel->openModel(m_model);
+        QVERIFY(waitFor(ready, 1));
+        QTRY_VERIFY(!panel->conditionNote().isEmpty());
+        QVERIFY2(panel->conditionNote().contains("car") && panel->conditionNote().contains("BikeStyle"), qPrintable(panel->conditionNote()));
+        QPushButton* change = panel->switchKeypointModelButton();
+        QVERIFY(change->isVisible());
+        QVERIFY2(change->text().contains("bike"), qPrintable(change->text()));
+        QTest::mouseClick(change, Qt::LeftButton);
+        QVERIFY(waitFor(loaded, 3));
+        QCOMPARE(QFileInfo(QString::fromStdString(w.currentModel()->path)).fileName(), QStringLiteral("bike.msm"));
+        QTRY_VERIFY(panel->conditionNote().isEmpty());  // the bike's conditions reach the image model
+        QVERIFY(!change->isVisible());
     }
 };
 

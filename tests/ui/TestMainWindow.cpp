@@ -9,6 +9,8 @@
 #include <QTabWidget>
 #include <QSpinBox>
 #include <QComboBox>
+#include <QFileDialog>
+#include <QLineEdit>
 #include <QRegularExpression>
 #include <QPushButton>
 #include <QToolButton>
@@ -262,14 +264,47 @@ private Q_SLOTS:
         QCOMPARE(w.pins()[2 * static_cast<std::size_t>(saddle)], pinX);
         QTRY_VERIFY_WITH_TIMEOUT(w.lastOutput()->pinned && w.lastOutput()->designs[0][2 * static_cast<std::size_t>(saddle)] == pinX, 20000);
 
-        // Double-clicking the pin releases it (another step): the mcVAE draws the design again.
+        // Double-clicking the pin releases it (another step): the mcVAE draws the design again,
+        // and the view stays where it is (no refit: the design does not jump from the cursor).
+        const QPointF origin = canvas->designToWidget({0.0, 0.0}), unit = canvas->designToWidget({100.0, 100.0});
         QTest::mouseDClick(canvas, Qt::LeftButton, {}, canvas->keypointHandlePosition(saddle).toPoint());
         QCOMPARE(w.pinnedKeypointCount(), 0);
         QTRY_VERIFY_WITH_TIMEOUT(!w.lastOutput()->pinned, 20000);
         QCOMPARE(w.lastOutput()->designs[0], before);
+        QCOMPARE(canvas->designToWidget({0.0, 0.0}), origin);
+        QCOMPARE(canvas->designToWidget({100.0, 100.0}), unit);
         QCOMPARE(undo->count(), steps + 2);
         undo->undo();
         QCOMPARE(w.pinnedKeypointCount(), 1);
+    }
+
+    // Switching models fits the view to the new model's designs: the bike after the car fills the
+    // canvas instead of sitting tiny in the car's frame, and the car is not clipped by the bike's.
+    void switchingModelsFitsTheNewDesign() {
+        MainWindow w;
+        QSignalSpy shown(&w, &MainWindow::designsShown);
+        w.resize(1200, 800);
+        QVERIFY(startOnBike(w, shown, true));
+        DesignCanvas* canvas = w.canvas();
+        const auto filled = [&] {  // the share of the canvas the current designs' bounds span
+            Bounds b = boundsOf(w.lastOutput()->drawings);
+            const QPointF lo = canvas->designToWidget({b.minX, b.minY}), hi = canvas->designToWidget({b.maxX, b.maxY});
+            return std::max(std::abs(hi.x() - lo.x()) / canvas->width(), std::abs(hi.y() - lo.y()) / canvas->height());
+        };
+        const auto inside = [&] {
+            Bounds b = boundsOf(w.lastOutput()->drawings);
+            const QRectF view(QPointF(0, 0), QSizeF(canvas->size()));
+            return view.contains(canvas->designToWidget({b.minX, b.minY})) && view.contains(canvas->designToWidget({b.maxX, b.maxY}));
+        };
+        QVERIFY2(filled() > 0.6 && inside(), qPrintable(QString::number(filled())));
+        const QString models = qEnvironmentVariable("MASKSTUDIO_MODELS_DIR");
+        for (const QString& name : {QStringLiteral("car.msm"), QStringLiteral("bike.msm")}) {
+            const int before = static_cast<int>(shown.count());
+            QVERIFY(w.openModel(models + '/' + name));
+            QTRY_VERIFY_WITH_TIMEOUT(shown.count() > before && QFileInfo(QString::fromStdString(w.currentModel()->path)).fileName() == name, 20000);
+            QTest::qWait(100);
+            QVERIFY2(filled() > 0.6 && inside(), qPrintable(name + ": " + QString::number(filled())));
+        }
     }
 
     void aModelWithoutDesignSfarmCanTrainOneFromTheStudio() {
@@ -418,6 +453,48 @@ private Q_SLOTS:
         QCOMPARE(exportPathFor("/t/a.DXF", ExportFormat::Dxf), QStringLiteral("/t/a.DXF"));
         QCOMPARE(exportPathFor("/t/frame.v2", ExportFormat::Csv), QStringLiteral("/t/frame.v2.csv"));
         QCOMPARE(exportPathFor("/t/my.bike.csv", ExportFormat::Png), QStringLiteral("/t/my.bike.png"));
+    }
+
+    // File > Export designs as CSV (Ctrl+E, the file dialog answered from the keyboard) writes
+    // training data: every column of the model's schema, the conditions set included, which the
+    // training reader takes back.
+    void exportedCsvIsTrainingData() {
+        MainWindow w;
+        QSignalSpy shown(&w, &MainWindow::designsShown);
+        QVERIFY(startOnBike(w, shown, true));
+        const Schema schema = w.currentModel()->schema;
+        const int style = 0;  // BikeStyle
+        QCheckBox* known = w.conditionPanel()->switchAt(style);
+        QTest::mouseClick(known, Qt::LeftButton, {}, QPoint(8, known->height() / 2));  // on the box, not the empty space right of the label
+        waitForDesigns(w, shown, 2);
+        QCOMPARE(w.lastOutput()->request.conditions.categorical[style], 0);
+
+        const QString path = m_dir.filePath("exported-bike.csv");
+        bool answered = false;
+        QTimer::singleShot(200, [&] {
+            auto* dialog = qobject_cast<QFileDialog*>(QApplication::activeModalWidget());
+            if (!dialog) return;
+            auto* name = dialog->findChild<QLineEdit*>(QStringLiteral("fileNameEdit"));
+            if (!name) return;
+            name->selectAll();
+            QTest::keyClicks(name, path);
+            QTest::keyClick(name, Qt::Key_Return);
+            answered = true;
+        });
+        QTest::keyClick(&w, Qt::Key_E, Qt::ControlModifier);
+        QTRY_VERIFY_WITH_TIMEOUT(answered, 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(QFileInfo::exists(path), 10000);
+
+        const CsvTable csv = readCsvFile(path.toStdString());
+        QCOMPARE(csv.header.size(), schema.outputDim() + schema.conditionCount());
+        const DesignTable back = buildDesignTable(csv, schema);  // what `train` reads
+        const GenerationOutput& out = *w.lastOutput();
+        QCOMPARE(back.rows, out.designs.size());
+        for (std::size_t r = 0; r < back.rows; ++r) {
+            QCOMPARE(back.category(r, style), 0);
+            for (std::size_t c = 0; c < back.categoricalCount; ++c)
+                QCOMPARE(back.category(r, c), out.request.conditions.categorical[c]);
+        }
     }
 
     void exportsParseBackToTheSameNumbers() {

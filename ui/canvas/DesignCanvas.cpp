@@ -38,18 +38,10 @@ void DesignCanvas::setDesigns(std::vector<Drawing> drawings, Drawing reference) 
     m_drawings = std::move(drawings);
     m_reference = std::move(reference);
     m_message.clear();
-    if (!m_userView && m_draggedKeypoint < 0) {
-        // Fit once per content change but never shrink while exploring, so the view does not
-        // jump with every small edit (and not at all while a handle is dragged).
-        Bounds b = boundsOf(m_drawings);
-        b.include(m_reference.bounds());
-        if (!m_fitBounds.valid() || b.minX < m_fitBounds.minX || b.minY < m_fitBounds.minY ||
-            b.maxX > m_fitBounds.maxX || b.maxY > m_fitBounds.maxY) {
-            Bounds grown = m_fitBounds;
-            grown.include(b);
-            m_fitBounds = grown;
-        }
-    }
+    // The view changes only when asked or for a new model's first designs: a design that jumps
+    // away from the cursor after an edit (a released pin, a new condition) is worse than one that
+    // runs past the edge until the user presses F.
+    if (m_fitPending && m_draggedKeypoint < 0 && !m_drawings.empty()) fitView();
     update();
 }
 
@@ -58,8 +50,12 @@ void DesignCanvas::setMessage(const QString& message) {
     update();
 }
 
+void DesignCanvas::fitOnNextDesigns() {
+    m_fitPending = true;
+}
+
 void DesignCanvas::fitView() {
-    m_userView = false;
+    m_fitPending = false;
     m_zoom = 1.0;
     m_pan = {};
     m_fitBounds = boundsOf(m_drawings);
@@ -74,7 +70,6 @@ void DesignCanvas::zoomBy(double factor, QPointF anchor) {
     const QPointF centre(width() / 2.0, height() / 2.0);
     m_pan = anchor - centre - (anchor - centre - m_pan) * applied;
     m_zoom = next;
-    m_userView = true;
     update();
 }
 
@@ -268,7 +263,6 @@ void DesignCanvas::mouseMoveEvent(QMouseEvent* event) {
     if (!m_dragging) return;
     m_pan += event->position() - m_dragStart;
     m_dragStart = event->position();
-    m_userView = true;
     update();
 }
 

@@ -34,6 +34,12 @@ public:
     QPointF keypointHandlePosition(int index) const;
 
     void fitView();
+    // Fit the view to the next designs that arrive (a model switch: the old model's drawings
+    // say nothing about the new one's size). Otherwise the view changes only when asked
+    // (double click, F), never by itself while exploring.
+    void fitOnNextDesigns();
+    // Widget coordinates of a design point in the current view (tests, automation).
+    QPointF designToWidget(Point2 p) const { return toScreen(p, size()); }
     void zoomBy(double factor, QPointF anchor);
     double zoom() const { return m_zoom; }
     // The current view rendered off-screen (PNG export, headless mode).
@@ -66,8 +72,8 @@ private:
     std::vector<Drawing> m_drawings;
     Drawing m_reference;
     QString m_message;
-    Bounds m_fitBounds;      // what "fit" shows; refreshed while the user has not zoomed
-    bool m_userView = false;
+    Bounds m_fitBounds;      // what "fit" shows
+    bool m_fitPending = true;  // fit to the next designs (first designs, model switch)
     double m_zoom = 1.0;
     QPointF m_pan;           // screen offset in pixels
     QPointF m_dragStart;

@@ -54,6 +54,21 @@ ImagePanel::ImagePanel(QWidget* parent) : QWidget(parent), m_engine(new ImageEng
     top->addWidget(m_modelLabel, 1);
     top->addWidget(open);
     layout->addLayout(top);
+    auto* noteRow = new QHBoxLayout;
+    m_conditionNote = new QLabel(this);
+    m_conditionNote->setObjectName(QStringLiteral("imageConditionNote"));
+    m_conditionNote->setWordWrap(true);
+    m_conditionNote->hide();
+    m_switchKeypointModel = new QPushButton(this);
+    m_switchKeypointModel->setObjectName(QStringLiteral("switchKeypointModel"));
+    m_switchKeypointModel->hide();
+    noteRow->addWidget(m_conditionNote, 1);
+    noteRow->addWidget(m_switchKeypointModel);
+    layout->addLayout(noteRow);
+    connect(m_switchKeypointModel, &QPushButton::clicked, this, [this] {
+        const QString path = m_switchKeypointModel->property("path").toString();
+        if (!path.isEmpty()) Q_EMIT keypointModelSwitchRequested(path);
+    });
 
     m_editor = new MaskEditor(this);
     layout->addWidget(m_editor, 1);
@@ -237,6 +252,18 @@ ImagePanel::ImagePanel(QWidget* parent) : QWidget(parent), m_engine(new ImageEng
     });
     connect(m_engine, &ImageEngine::finished, this, &ImagePanel::onFinished);
     setEnabled(true);
+}
+
+void ImagePanel::setConditionNote(const QString& note, const QString& switchLabel, const QString& switchTo) {
+    m_conditionNote->setText(note);
+    m_conditionNote->setVisible(!note.isEmpty());
+    m_switchKeypointModel->setText(switchLabel);
+    m_switchKeypointModel->setProperty("path", switchTo);
+    m_switchKeypointModel->setVisible(!note.isEmpty() && !switchTo.isEmpty());
+}
+
+QString ImagePanel::conditionNote() const {
+    return m_conditionNote->isVisible() ? m_conditionNote->text() : QString();
 }
 
 QString ImagePanel::noModelText() const {

@@ -39,6 +39,13 @@ public:
     // know are ignored, so a keypoint model and an image model of the same family share them.
     void setConditions(const QStringList& assignments);
     bool openImage(const QString& path);  // as the base for inpainting; false (and a message) if unreadable
+    // The image model's conditions (empty without a model).
+    const Schema& modelSchema() const { return m_info.schema; }
+    // A note under the model's name when its conditions are not the keypoint model's (empty:
+    // hidden), with a button that asks to switch the keypoint model to `switchTo` (empty: none).
+    void setConditionNote(const QString& note, const QString& switchLabel = {}, const QString& switchTo = {});
+    QString conditionNote() const;
+    QPushButton* switchKeypointModelButton() const { return m_switchKeypointModel; }
 
     void generate();  // one job with the current settings (and the next seed per the seed mode)
     void inpaint();   // re-generate the masked region of the current image
@@ -63,6 +70,7 @@ Q_SIGNALS:
     void modelReady(const QString& description);
     void imageReady(const QImage& image);  // each finished (not cancelled) job
     void statusMessage(const QString& text);
+    void keypointModelSwitchRequested(const QString& path);
 
 private:
     ImageJob makeJob();
@@ -82,6 +90,8 @@ private:
     QImage m_current;
 
     QLabel* m_modelLabel;
+    QLabel* m_conditionNote;
+    QPushButton* m_switchKeypointModel;
     MaskEditor* m_editor;
     QPushButton *m_generate, *m_cancel, *m_inpaint;
     QCheckBox* m_live;

@@ -147,7 +147,8 @@ void ConditionPanel::showSuggestions() {
                                   : QString::number(s.suggestedNumber, 'g', 4);
         QToolButton* b = m_rows[c].suggest;
         const long percent = std::lround(100.0 * s.spreadReduction);
-        b->setText(percent > 0 ? tr("−%1 %").arg(percent) : tr("0 %"));
+        // Below half a per cent the estimate is not a measurement of "no effect": say "< 1 %".
+        b->setText(percent > 0 ? tr("−%1 %").arg(percent) : tr("< 1 %"));
         QFont f = b->font();
         f.setBold(r == 0);
         b->setFont(f);
@@ -155,7 +156,7 @@ void ConditionPanel::showSuggestions() {
                          "likely value here: %5")
                           .arg(r + 1)
                           .arg(QString::fromStdString(s.column))
-                          .arg(100.0 * s.spreadReduction, 0, 'f', 1)
+                          .arg(100.0 * s.spreadReduction >= 0.1 ? QString::number(100.0 * s.spreadReduction, 'f', 1) : tr("less than 0.1"))
                           .arg(m_spread, 0, 'g', 3)
                           .arg(value));
         b->show();

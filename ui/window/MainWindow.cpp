@@ -26,6 +26,7 @@
 #include <QToolBar>
 #include <QUndoStack>
 
+#include <set>
 #include <stdexcept>
 
 #include "core/geometry/GeometryExport.h"
@@ -96,9 +97,11 @@ MainWindow::MainWindow(QWidget* parent)
     connectPinsAndDesignSfarm();
     connect(m_imagePanel, &ImagePanel::modelReady, this, [this](const QString& description) {
         forwardConditionsToImages();
+        noteImageModelConditions();
         statusBar()->showMessage(tr("Image model ready: %1").arg(description), 8000);
     });
     connect(m_imagePanel, &ImagePanel::modelReady, this, [this] { m_imageTraining->setCurrentImageModel(m_imagePanel->modelPath()); });
+    connect(m_imagePanel, &ImagePanel::keypointModelSwitchRequested, this, [this](const QString& path) { openModel(path); });
     connect(m_imageTraining, &ImageTrainingPanel::modelTrained, this, [this](const QString& path) {
         m_imagePanel->openModel(path);
         if (auto* dock = findChild<QDockWidget*>(QStringLiteral("imageDock"))) dock->raise();
@@ -358,7 +361,7 @@ void MainWindow::onModelLoaded(const api::ModelInfo& info, quint64 serial) {
     if (!info.designSfarm) m_conditions->clearSuggestions(QString::fromStdString(info.designSfarmNote));
     m_trainSfarm->setEnabled(!info.designSfarm && info.referenceRows > 0);
     trainNewModelsDesignSfarm(info);
-    m_canvas->fitView();
+    m_canvas->fitOnNextDesigns();
     m_conditions->setSchema(info.schema, initial);  // triggers the first generation
 
     QStringList& recent = m_settings.recentModels;
@@ -368,6 +371,7 @@ void MainWindow::onModelLoaded(const api::ModelInfo& info, quint64 serial) {
     m_settings.lastModel = path;
     saveSettings();
     statusBar()->showMessage(tr("%1 loaded · %2").arg(QString::fromStdString(info.name), QString::fromStdString(info.referenceNote)), 6000);
+    noteImageModelConditions();
     Q_EMIT modelReady(info);
 }
 
@@ -385,6 +389,63 @@ void MainWindow::forwardConditionsToImages() {
     if (!m_model) return;
     const QString text = QString::fromStdString(m_conditions->values().toText(m_model->schema));
     m_imagePanel->setConditions(text.split('\n', Qt::SkipEmptyParts));
+}
+
+namespace {
+// The image model's condition columns that `keypoints` does not have.
+QStringList conditionsMissingFrom(const Schema& image, const Schema& keypoints) {
+    std::set<std::string> known;
+    for (const auto& c : keypoints.categorical) known.insert(c.column);
+    for (const auto& n : keypoints.numerical) known.insert(n.column);
+    QStringList missing;
+    for (const auto& c : image.categorical)
+        if (!known.count(c.column)) missing << QString::fromStdString(c.column);
+    for (const auto& n : image.numerical)
+        if (!known.count(n.column)) missing << QString::fromStdString(n.column);
+    return missing;
+}
+}  // namespace
+
+void MainWindow::noteImageModelConditions() {
+    const Schema& image = m_imagePanel->modelSchema();
+    if (!m_model || !m_imagePanel->hasModel() || image.conditionCount() == 0) {
+        m_imagePanel->setConditionNote({});
+        return;
+    }
+    const QStringList missing = conditionsMissingFrom(image, m_model->schema);
+    if (missing.isEmpty()) {
+        m_imagePanel->setConditionNote({});
+        return;
+    }
+    // A keypoint model in the switcher that has every condition of the image model.
+    QString switchTo, switchLabel;
+    const QString current = QFileInfo(QString::fromStdString(m_model->path)).absoluteFilePath();
+    for (int i = 0; i < m_modelBox->count() && switchTo.isEmpty(); ++i) {
+        const QString path = m_modelBox->itemData(i).toString();
+        if (path == current) continue;
+        auto known = m_switcherSchemas.find(path);
+        if (known == m_switcherSchemas.end()) {
+            std::optional<Schema> schema;
+            try {
+                schema = api::ExploreSession::modelSchema(path.toStdString());
+            } catch (const std::exception&) {
+                // Unreadable now (moved, damaged): not offered; opening it says why.
+            }
+            known = m_switcherSchemas.emplace(path, std::move(schema)).first;
+        }
+        if (known->second && conditionsMissingFrom(image, *known->second).isEmpty()) {
+            switchTo = path;
+            switchLabel = tr("Switch keypoint model to %1").arg(m_modelBox->itemText(i));
+        }
+    }
+    QStringList shown = missing.mid(0, 4);
+    if (missing.size() > 4) shown << tr("%n more", nullptr, static_cast<int>(missing.size() - 4));
+    m_imagePanel->setConditionNote(
+        tr("This image model was made for other conditions than the keypoint model \"%1\": %2 %3 not set from the "
+           "Conditions dock, so images are generated with %4 unknown.")
+            .arg(QString::fromStdString(m_model->name), shown.join(QStringLiteral(", ")),
+                 missing.size() == 1 ? tr("is") : tr("are"), missing.size() == 1 ? tr("it") : tr("them")),
+        switchLabel, switchTo);
 }
 
 void MainWindow::requestGeneration() {
@@ -439,7 +500,7 @@ bool MainWindow::exportTo(const QString& path, ExportFormat format) {
         if (!m_last || !m_model) throw std::runtime_error("nothing generated yet");
         const std::string file = path.toStdString();
         switch (format) {
-        case ExportFormat::Csv: writeDesignsCsv(m_model->schema, m_last->designs, file); break;
+        case ExportFormat::Csv: writeDesignsCsv(m_model->schema, m_last->designs, {m_last->request.conditions}, file); break;
         case ExportFormat::Svg: writeSvg(m_last->drawings, file); break;
         case ExportFormat::Dxf: writeDxf(m_last->drawings, file); break;
         case ExportFormat::Png: break;

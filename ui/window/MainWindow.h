@@ -6,6 +6,7 @@
 #include <QHash>
 #include <QMainWindow>
 
+#include <map>
 #include <optional>
 
 #include "ui/window/KeypointPins.h"
@@ -103,6 +104,9 @@ private:
     void showError(const QString& title, const QString& message);
     void rememberConditions();
     void forwardConditionsToImages();
+    // Says so in the Image dock when the image model's conditions are not the keypoint model's,
+    // and offers a keypoint model from the switcher that has them.
+    void noteImageModelConditions();
     void showKeypoints(const GenerationOutput& output);
     void showPinCount();
     void connectPinsAndDesignSfarm();
@@ -129,6 +133,7 @@ private:
     quint64 m_awaitedSerial = 0;
     QString m_loadingPath;
     std::optional<api::ModelInfo> m_model;
+    std::map<QString, std::optional<Schema>> m_switcherSchemas;  // by path; nullopt: unreadable
     std::optional<GenerationOutput> m_last;
     KeypointPins m_pins;
     int m_pinDrag = 0;

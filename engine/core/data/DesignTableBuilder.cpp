@@ -215,10 +215,12 @@ void writeDesignCsv(const std::string& path, const Schema& schema, const DesignT
         row.reserve(header.size());
         for (std::size_t d = 0; d < t.outputDim; ++d) {
             const double v = t.output(r, d);
-            if (!std::isfinite(v))
-                throw DataError(path, 0, header[d],
-                                "cannot write a non-finite output (row " + std::to_string(r + 1) + ")");
-            row.push_back(formatNumber(v));
+            if (std::isnan(v))
+                row.emplace_back();  // unobserved (buildDesignTableWithGaps reads it back as NaN)
+            else if (!std::isfinite(v))
+                throw DataError(path, 0, header[d], "cannot write an infinite output (row " + std::to_string(r + 1) + ")");
+            else
+                row.push_back(formatNumber(v));
         }
         for (std::size_t c = 0; c < t.categoricalCount; ++c) {
             const int index = t.category(r, c);

@@ -26,9 +26,10 @@ DesignTable buildDesignTableWithGaps(const CsvTable& table, const Schema& schema
 // the start of every builder that appends rows one at a time.
 DesignTable emptyDesignTable(const Schema& schema, std::size_t rows);
 
-// Writes keypoint x,y columns, outputs, categorical, numerical (empty cell when unknown), with
-// shortest round-trip numbers: buildDesignTable(readCsvFile(path), schema) gives back exactly t.
-// Throws DataError when the file can't be written or an output is not finite, and
+// Writes keypoint x,y columns, outputs, categorical, numerical (empty cell when unknown or NaN),
+// with shortest round-trip numbers: buildDesignTable(readCsvFile(path), schema) gives back
+// exactly t (buildDesignTableWithGaps when an output is NaN).
+// Throws DataError when the file can't be written or a value is infinite, and
 // std::invalid_argument when t does not match the schema.
 void writeDesignCsv(const std::string& path, const Schema& schema, const DesignTable& t);
 

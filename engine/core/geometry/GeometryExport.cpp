@@ -1,5 +1,7 @@
 #include "core/geometry/GeometryExport.h"
 
+#include "core/data/DesignTableBuilder.h"
+
 #include <algorithm>
 #include <cctype>
 #include <charconv>
@@ -16,12 +18,6 @@ std::string number(double v, int precision = 12) {
     if (v == 0.0) v = 0.0;  // no "-0" in files
     char buf[64];
     const auto res = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::general, precision);
-    return std::string(buf, res.ptr);
-}
-
-std::string shortestNumber(double v) {
-    char buf[64];
-    const auto res = std::to_chars(buf, buf + sizeof buf, v);
     return std::string(buf, res.ptr);
 }
 
@@ -273,36 +269,28 @@ void writeDxf(const std::vector<Drawing>& drawings, const std::string& path) {
 }
 
 void writeDesignsCsv(const Schema& schema, const std::vector<std::vector<double>>& outputVectors,
-                     const std::string& path) {
-    for (std::size_t r = 0; r < outputVectors.size(); ++r)
+                     const std::vector<ConditionValues>& conditions, const std::string& path) {
+    if (conditions.size() > 1 && conditions.size() != outputVectors.size())
+        throw std::invalid_argument("writeDesignsCsv: " + std::to_string(conditions.size()) + " condition sets for " +
+                                    std::to_string(outputVectors.size()) + " designs (give one for all, or one per design)");
+    for (const ConditionValues& c : conditions)
+        if (c.categorical.size() != schema.categorical.size() || c.numerical.size() != schema.numerical.size())
+            throw std::invalid_argument("writeDesignsCsv: the condition values do not match the schema's conditions");
+    DesignTable table = emptyDesignTable(schema, outputVectors.size());
+    const ConditionValues unknown = ConditionValues::allUnknown(schema);
+    for (std::size_t r = 0; r < outputVectors.size(); ++r) {
         if (outputVectors[r].size() != schema.outputDim())
             throw std::invalid_argument("writeDesignsCsv: design " + std::to_string(r) + " has " +
                                         std::to_string(outputVectors[r].size()) + " values, the schema needs " +
                                         std::to_string(schema.outputDim()));
-    auto quoted = [](const std::string& s) {
-        if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
-        std::string q = "\"";
-        for (char c : s) q += (c == '"') ? std::string("\"\"") : std::string(1, c);
-        return q + "\"";
-    };
-    std::vector<std::string> header;
-    for (const KeypointSpec& k : schema.keypoints) {
-        header.push_back(k.xColumn);
-        header.push_back(k.yColumn);
+        const ConditionValues& c = conditions.empty() ? unknown : conditions[conditions.size() == 1 ? 0 : r];
+        table.outputs.insert(table.outputs.end(), outputVectors[r].begin(), outputVectors[r].end());
+        table.categorical.insert(table.categorical.end(), c.categorical.begin(), c.categorical.end());
+        table.numerical.insert(table.numerical.end(), c.numerical.begin(), c.numerical.end());
+        table.lineNumbers.push_back(0);
+        ++table.rows;
     }
-    for (const OutputSpec& o : schema.outputs) header.push_back(o.column);
-
-    std::ofstream out = openForWriting(path);
-    for (std::size_t c = 0; c < header.size(); ++c) out << (c ? "," : "") << quoted(header[c]);
-    out << "\n";
-    for (const std::vector<double>& v : outputVectors) {
-        for (std::size_t c = 0; c < v.size(); ++c) {
-            if (c) out << ",";
-            if (!std::isnan(v[c])) out << shortestNumber(v[c]);
-        }
-        out << "\n";
-    }
-    finish(out, path);
+    writeDesignCsv(path, schema, table);
 }
 
 }  // namespace ms

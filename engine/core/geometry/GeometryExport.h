@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "core/conditioning/ConditionValues.h"
 #include "core/data/Schema.h"
 #include "core/geometry/Drawing.h"
 
@@ -20,10 +21,13 @@ void writeSvg(const std::vector<Drawing>& drawings, const std::string& path, dou
 // otherwise, CIRCLE, TEXT for labels; one layer per design and primitive layer ("D1_frame").
 void writeDxf(const std::vector<Drawing>& drawings, const std::string& path);
 
-// Header: every keypoint's x and y column, then the extra outputs; one row per design with
-// shortest round-trip number formatting (NaN as an empty cell). Throws std::invalid_argument
-// when a vector does not have schema.outputDim() values.
+// Training data again: header = every keypoint's x and y column, the extra outputs, then the
+// categorical and numerical condition columns; one row per design with shortest round-trip
+// number formatting, class labels as text, NaN and unknown conditions as empty cells (which
+// `train` reads as unknown). `conditions`: none (all unknown), one for every design, or one per
+// design. Throws std::invalid_argument when a vector does not have schema.outputDim() values or
+// the condition sets do not fit the schema or the design count.
 void writeDesignsCsv(const Schema& schema, const std::vector<std::vector<double>>& outputVectors,
-                     const std::string& path);
+                     const std::vector<ConditionValues>& conditions, const std::string& path);
 
 }  // namespace ms
