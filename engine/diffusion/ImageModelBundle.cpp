@@ -83,11 +83,24 @@ void saveImageModel(const ImageModelFile& file, const std::string& path) {
     archive.write("meta", c10::IValue(meta.dump()));
     writeModuleTensors(archive, "unet/", *m.unet);
     if (m.autoencoder) writeModuleTensors(archive, "autoencoder/", *m.autoencoder);
-    if (file.optimizer.expAvg.defined()) {
-        archive.write("optimizer/exp_avg", file.optimizer.expAvg.detach().cpu().contiguous());
-        archive.write("optimizer/exp_avg_sq", file.optimizer.expAvgSq.detach().cpu().contiguous());
-    }
     saveArchiveAtomically(archive, path, "image model");
+    // The optimizer's moments (twice the U-Net's size) only in the resume file beside it: the
+    // model a user opens and shares stays the weights' size.
+    const std::string resume = imageModelResumePath(path);
+    if (file.optimizer.expAvg.defined()) {
+        torch::serialize::OutputArchive state;
+        state.write("optimizer/exp_avg", file.optimizer.expAvg.detach().cpu().contiguous());
+        state.write("optimizer/exp_avg_sq", file.optimizer.expAvgSq.detach().cpu().contiguous());
+        state.write("optimizer/step", c10::IValue(file.optimizer.step));
+        saveArchiveAtomically(state, resume, "image model resume state");
+    } else {
+        std::error_code ignored;
+        std::filesystem::remove(resume, ignored);  // a stale one would not match these weights
+    }
+}
+
+std::string imageModelResumePath(const std::string& modelPath) {
+    return modelPath + ".resume";
 }
 
 ImageModelFile loadImageModel(const std::string& path) {
@@ -135,11 +148,33 @@ ImageModelFile loadImageModel(const std::string& path) {
     }
     readModuleTensors(archive, "unet/", *m.unet, path);
     try {
-        archive.read("optimizer/exp_avg", file.optimizer.expAvg);
+        archive.read("optimizer/exp_avg", file.optimizer.expAvg);  // files written before the resume file
         archive.read("optimizer/exp_avg_sq", file.optimizer.expAvgSq);
     } catch (const c10::Error&) {
-        file.optimizer = AdamWState{};  // a model saved without optimizer state: resumable with fresh moments
+        file.optimizer = AdamWState{};
+        const std::string resume = imageModelResumePath(path);
+        if (std::filesystem::exists(resume)) {
+            try {
+                torch::serialize::InputArchive state;
+                state.load_from(resume);
+                c10::IValue step;
+                state.read("optimizer/exp_avg", file.optimizer.expAvg);
+                state.read("optimizer/exp_avg_sq", file.optimizer.expAvgSq);
+                state.read("optimizer/step", step);
+                file.optimizer.step = step.toInt();
+            } catch (const c10::Error&) {
+                file.optimizer = AdamWState{};  // damaged: resumable with fresh moments, as without one
+            }
+        }
+        // Without a resume file the model still resumes, with fresh moments.
     }
+    const int64_t parameters = [&] {
+        int64_t n = 0;
+        for (const auto& p : m.unet->parameters()) n += p.numel();
+        return n;
+    }();
+    if (file.optimizer.expAvg.defined() && (file.optimizer.expAvg.numel() != parameters || file.optimizer.expAvgSq.numel() != parameters))
+        file.optimizer = AdamWState{};  // moments of other weights (a file replaced by hand): fresh ones
     m.unet->eval();
     if (m.autoencoder) {
         readModuleTensors(archive, "autoencoder/", *m.autoencoder, path);

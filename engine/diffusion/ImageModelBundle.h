@@ -17,11 +17,14 @@ struct ImageModelFile {
     nlohmann::json training;  // free-form record: settings, loss history, timings, data file
     int64_t completedEpochs = 0;  // mcLDM epochs trained so far
     bool partial = false;         // a checkpoint of a cancelled run (resumable)
-    AdamWState optimizer;         // the mcLDM optimizer's moments, for resuming (may be undefined)
+    AdamWState optimizer;         // the mcLDM optimizer's moments, for resuming (may be undefined: fresh moments)
 };
 
-// Atomic (write to .tmp, rename). Throws BundleError naming the path.
+// Atomic (write to .tmp, rename). Throws BundleError naming the path. The optimizer state (when
+// defined) goes to imageModelResumePath(path) beside the model, not into it: a model is its
+// weights' size; the resume file, twice that, is only needed to go on training.
 void saveImageModel(const ImageModelFile& file, const std::string& path);
+std::string imageModelResumePath(const std::string& modelPath);  // "<model>.resume"
 // Throws BundleError naming the path for a missing, foreign, damaged or inconsistent file.
 ImageModelFile loadImageModel(const std::string& path);
 

@@ -2,6 +2,7 @@
 // forwards, deterministic DDIM, RePaint keeping known values exactly, the TorchScript first
 // stage, image metrics, bundle round trip and tiny training runs that lower the loss.
 #include <QtTest/QtTest>
+#include <QFileInfo>
 
 #include <ATen/ATen.h>
 #include <ATen/CPUGeneratorImpl.h>
@@ -259,6 +260,27 @@ private Q_SLOTS:
         QVERIFY(at::equal(m.unet->forward(x, t, knownConditions(1)), back.model.unet->forward(x, t, knownConditions(1))));
         const at::Tensor img = at::rand({1, 1, 16, 16});
         QVERIFY(at::equal(m.firstStage->encode(img), back.model.firstStage->encode(img)));
+        QVERIFY(!back.optimizer.expAvg.defined());
+        QVERIFY(!QFile::exists(QString::fromStdString(diffusion::imageModelResumePath(path))));
+
+        // The optimizer's moments go to the resume file beside the model, not into it: the model
+        // stays the weights' size, and resuming reads them back.
+        int64_t parameters = 0;
+        for (const auto& p : m.unet->parameters()) parameters += p.numel();
+        const auto modelBytes = QFileInfo(QString::fromStdString(path)).size();
+        file.optimizer = {at::rand({parameters}), at::rand({parameters}), 42};
+        diffusion::saveImageModel(file, path);
+        QVERIFY(QFileInfo(QString::fromStdString(path)).size() < modelBytes + 4096);
+        QVERIFY(QFile::exists(QString::fromStdString(diffusion::imageModelResumePath(path))));
+        const diffusion::ImageModelFile resumed = diffusion::loadImageModel(path);
+        QVERIFY(at::equal(resumed.optimizer.expAvg, file.optimizer.expAvg));
+        QVERIFY(at::equal(resumed.optimizer.expAvgSq, file.optimizer.expAvgSq));
+        QCOMPARE(resumed.optimizer.step, int64_t(42));
+        // Saved again without moments: the stale resume file goes.
+        file.optimizer = {};
+        diffusion::saveImageModel(file, path);
+        QVERIFY(!QFile::exists(QString::fromStdString(diffusion::imageModelResumePath(path))));
+
         // A file of another kind is refused with its name.
         const std::string other = dir.filePath("other.msi").toStdString();
         { std::ofstream(other) << "not a model"; }
