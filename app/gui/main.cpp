@@ -4,15 +4,22 @@
 //   maskstudio --render OUT.png            headless: draw the default design to a PNG, quit
 //   maskstudio --smoke-test                open, generate once, exit 0 (packaging check)
 //   --random-conditions SEED, --samples N  start from random conditions / with N samples drawn
+//   --image-model M.msi                    open an image model in the Image dock and generate once
+//   --train CSV                            open the Training dock on CSV and start a run (as Browse + Train)
+//   --print-handles                        print each keypoint handle's screen position once drawn
+//                                          (for xdotool scripts: packaging/screenshots.sh)
 #include <QApplication>
+#include <QScreen>
 #include <QCommandLineParser>
 #include <QTimer>
 
 #include <cstdio>
 
 #include "ui/canvas/DesignCanvas.h"
+#include "ui/image/ImagePanel.h"
 #include "ui/panels/ConditionPanel.h"
 #include "ui/panels/SamplingPanel.h"
+#include "ui/training/TrainingPanel.h"
 #include "ui/window/MainWindow.h"
 
 int main(int argc, char** argv) {
@@ -38,7 +45,13 @@ int main(int argc, char** argv) {
                                QStringLiteral("n"));
     QCommandLineOption pin(QStringLiteral("pin"), QStringLiteral("Pin a keypoint (repeatable), e.g. saddle_top=600,950."),
                            QStringLiteral("keypoint=x,y"));
-    parser.addOptions({screenshot, render, smoke, random, samples, pin});
+    QCommandLineOption imageModel(QStringLiteral("image-model"), QStringLiteral("Open an image model (.msi, .mpd) in the Image dock and generate once."),
+                                  QStringLiteral("file"));
+    QCommandLineOption train(QStringLiteral("train"), QStringLiteral("Open the Training dock on a CSV and start a run with the default settings."),
+                             QStringLiteral("csv"));
+    QCommandLineOption printHandles(QStringLiteral("print-handles"),
+                                    QStringLiteral("Print each keypoint handle's screen position (NAME X Y) once the first design is drawn."));
+    parser.addOptions({screenshot, render, smoke, random, samples, pin, imageModel, train, printHandles});
     parser.addPositionalArgument(QStringLiteral("model"), QStringLiteral("A model bundle (.msm) to open."), QStringLiteral("[model]"));
     parser.process(app);
 
@@ -78,8 +91,38 @@ int main(int argc, char** argv) {
         o.samples = parser.value(samples).toInt();
         window.samplingPanel()->setOptions(o);
     }
-    window.resize(1280, 800);
-    if (!parser.isSet(render)) window.show();
+    if (batch || window.restoredLayout()) {
+        if (batch) window.resize(1280, 800);  // pictures of the same size on every machine
+        if (!parser.isSet(render)) window.show();
+    } else {
+        // First launch: the whole screen (a window manager maximises; without one, the size).
+        if (const QScreen* screen = window.screen()) window.setGeometry(screen->availableGeometry());
+        window.showMaximized();
+    }
+    if (parser.isSet(imageModel)) {
+        ms::ImagePanel* panel = window.imagePanel();
+        QObject::connect(panel, &ms::ImagePanel::modelReady, panel, [panel] { panel->generate(); }, Qt::SingleShotConnection);
+        window.openImageModel(parser.value(imageModel));
+    }
+    if (parser.isSet(train)) {
+        window.showTrainingDock();
+        ms::TrainingPanel* panel = window.trainingPanel();
+        if (!panel->setDataFile(parser.value(train)) || !panel->startTraining())
+            std::fprintf(stderr, "maskstudio: could not start training on %s\n", qPrintable(parser.value(train)));
+    }
+    if (parser.isSet(printHandles)) {
+        QObject::connect(&window, &ms::MainWindow::designsShown, &window, [&window] {
+            QTimer::singleShot(300, &window, [&window] {
+                const ms::DesignCanvas* canvas = window.canvas();
+                const auto& schema = window.currentModel()->schema;
+                for (std::size_t k = 0; k < schema.keypoints.size() && k < canvas->keypoints().size(); ++k) {
+                    const QPoint at = canvas->mapToGlobal(canvas->keypointHandlePosition(static_cast<int>(k)).toPoint());
+                    std::printf("%s %d %d\n", schema.keypoints[k].name.c_str(), at.x(), at.y());
+                }
+                std::fflush(stdout);
+            });
+        }, Qt::SingleShotConnection);
+    }
     if (!batch) return app.exec();
 
     // Batch modes: act on the first design shown (after the random conditions, if asked).

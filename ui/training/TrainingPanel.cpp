@@ -163,12 +163,8 @@ TrainingPanel::TrainingPanel(TrainingEngine* engine, QWidget* parent)
     });
     connect(m_schema, &SchemaEditor::schemaChanged, this, &TrainingPanel::updateButtons);
     connect(m_schedule, &ScheduleEditor::changed, this, &TrainingPanel::updateButtons);
-    connect(m_start, &QPushButton::clicked, this, [this, tabs] {
-        if (startTraining()) tabs->setCurrentIndex(2);  // show the curves
-    });
-    connect(m_learnPartial, &QPushButton::clicked, this, [this, tabs] {
-        if (startPartialTraining()) tabs->setCurrentIndex(2);
-    });
+    connect(m_start, &QPushButton::clicked, this, [this] { startTraining(); });
+    connect(m_learnPartial, &QPushButton::clicked, this, [this] { startPartialTraining(); });
     connect(m_cancel, &QPushButton::clicked, this, &TrainingPanel::cancelTraining);
     connect(m_resume, &QPushButton::clicked, this, [this] {
         const QString dir = QFileDialog::getExistingDirectory(this, tr("Resume a run"), m_runsRoot);
@@ -406,7 +402,9 @@ bool TrainingPanel::startTraining() {
         return fail(tr("Cannot set up the run: %1").arg(QString::fromStdString(e.what())));
     }
     m_runName = name;
-    return launch(request, {});
+    if (!launch(request, {})) return false;
+    m_tabs->setCurrentIndex(2);  // the Run tab: the curves
+    return true;
 }
 
 bool TrainingPanel::startPartialTraining() {
@@ -437,6 +435,7 @@ bool TrainingPanel::startPartialTraining() {
     m_runLabel->setText(tr("Run folder: %1").arg(QDir::toNativeSeparators(m_run->dir())));
     if (!m_engine->startPartial(request, rows)) return fail(tr("A run is already going; cancel it first."));
     updateButtons();
+    m_tabs->setCurrentIndex(2);  // the Run tab: the curves
     Q_EMIT runningChanged(true);
     return true;
 }

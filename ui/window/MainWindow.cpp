@@ -26,6 +26,7 @@
 #include <QToolBar>
 #include <QUndoStack>
 
+#include <algorithm>
 #include <set>
 #include <stdexcept>
 
@@ -103,8 +104,7 @@ MainWindow::MainWindow(QWidget* parent)
     connect(m_imagePanel, &ImagePanel::modelReady, this, [this] { m_imageTraining->setCurrentImageModel(m_imagePanel->modelPath()); });
     connect(m_imagePanel, &ImagePanel::keypointModelSwitchRequested, this, [this](const QString& path) { openModel(path); });
     connect(m_imageTraining, &ImageTrainingPanel::modelTrained, this, [this](const QString& path) {
-        m_imagePanel->openModel(path);
-        if (auto* dock = findChild<QDockWidget*>(QStringLiteral("imageDock"))) dock->raise();
+        openImageModel(path);
         statusBar()->showMessage(tr("New image model %1 is ready").arg(path), 8000);
     });
     connect(m_imagePanel, &ImagePanel::statusMessage, this, [this](const QString& text) { statusBar()->showMessage(text, 8000); });
@@ -169,9 +169,42 @@ void MainWindow::buildDocks() {
     QDockWidget* trainingDock = addDock(tr("Training"), "trainingDock", trainingTabs, false, Qt::RightDockWidgetArea);
     QDockWidget* imageDock = addDock(tr("Image"), "imageDock", m_imagePanel, false, Qt::RightDockWidgetArea);
     tabifyDockWidget(trainingDock, imageDock);
-    trainingDock->raise();
+    // The first-launch layout (a saved one replaces it): the canvas gets the space, the left docks
+    // are as wide as their content asks (labels whole, no sideways scrolling), the Image dock
+    // beside the canvas, and training opens when asked (File > Train a model…, View > Training).
+    // The Image dock shows with an image model (File > Open image model…, or a trained one).
+    trainingDock->hide();
+    imageDock->hide();
     resizeDocks({conditionDock, samplingDock}, {560, 260}, Qt::Vertical);
-    resizeDocks({conditionDock, trainingDock}, {320, 400}, Qt::Horizontal);
+}
+
+void MainWindow::showTrainingDock() {
+    if (auto* dock = findChild<QDockWidget*>(QStringLiteral("trainingDock"))) {
+        dock->show();
+        dock->raise();
+    }
+}
+
+void MainWindow::openImageModel(const QString& path) {
+    m_imagePanel->openModel(path);
+    if (auto* dock = findChild<QDockWidget*>(QStringLiteral("imageDock"))) {
+        dock->show();
+        dock->raise();
+    }
+}
+
+void MainWindow::fitConditionDockOnFirstLaunch() {
+    if (m_restoredLayout || m_firstLayoutDone) return;
+    m_firstLayoutDone = true;
+    // Once the first model's conditions fill the panel (before, its width says nothing), and
+    // after the layout has settled: as wide as the labels ask, at most a third of the window.
+    QTimer::singleShot(0, this, [this] {
+        auto* conditionDock = findChild<QDockWidget*>(QStringLiteral("conditionsDock"));
+        if (!conditionDock) return;
+        const int scrollBar = style()->pixelMetric(QStyle::PM_ScrollBarExtent);
+        const int wanted = std::max(m_conditions->sizeHint().width(), m_sampling->sizeHint().width()) + scrollBar + 16;
+        resizeDocks({conditionDock}, {std::clamp(wanted, 300, width() / 3)}, Qt::Horizontal);
+    });
 }
 
 void MainWindow::buildActions() {
@@ -198,11 +231,10 @@ QAction* MainWindow::buildFileMenu() {
         if (!path.isEmpty()) openModel(path);
     });
     open->setShortcut(QKeySequence::Open);
+    file->addAction(tr("&Train a model…"), this, &MainWindow::showTrainingDock)->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_T));
     file->addAction(tr("Open &image model…"), this, [this] {
-        const QString path = QFileDialog::getOpenFileName(this, tr("Open image model"), QString(), tr("Image models (*.msi)"));
-        if (path.isEmpty()) return;
-        m_imagePanel->openModel(path);
-        if (auto* dock = findChild<QDockWidget*>(QStringLiteral("imageDock"))) dock->raise();
+        const QString path = QFileDialog::getOpenFileName(this, tr("Open image model"), QString(), tr("Image models (*.msi *.mpd)"));
+        if (!path.isEmpty()) openImageModel(path);
     });
     file->addSeparator();
     const struct {
@@ -363,6 +395,7 @@ void MainWindow::onModelLoaded(const api::ModelInfo& info, quint64 serial) {
     trainNewModelsDesignSfarm(info);
     m_canvas->fitOnNextDesigns();
     m_conditions->setSchema(info.schema, initial);  // triggers the first generation
+    fitConditionDockOnFirstLaunch();
 
     QStringList& recent = m_settings.recentModels;
     recent.removeAll(path);
@@ -596,8 +629,7 @@ void MainWindow::restoreSettings() {
     SamplingOptions o = m_settings.sampling;
     o.latentOffset = m_sampling->options().latentOffset;
     m_sampling->setOptions(o);
-    restoreGeometry(m_settings.windowGeometry);
-    restoreState(m_settings.windowState);
+    m_restoredLayout = restoreGeometry(m_settings.windowGeometry) && restoreState(m_settings.windowState);
     applyTheme(m_settings.theme);
     for (const QString& path : m_settings.recentModels)
         if (QFileInfo::exists(path)) addModelEntry(path, QFileInfo(path).completeBaseName());

@@ -43,10 +43,14 @@ public:
     ~MainWindow() override;
 
     void setInteractive(bool interactive);  // false: no dialogs (tests, headless rendering)
+    // Whether the window and docks came from a previous session (false: the first launch).
+    bool restoredLayout() const { return m_restoredLayout; }
     // The last model of the previous session, else the built-in bike, else any model found.
     bool openStartupModel();
     // Adds the model to the switcher (if new) and loads it. Returns false for a missing file.
     bool openModel(const QString& path);
+    void openImageModel(const QString& path);  // in the Image dock, which shows
+    void showTrainingDock();
     bool exportTo(const QString& path, ExportFormat format);
     void copyConditions();
     bool pasteConditions(const QString& text);
@@ -107,6 +111,7 @@ private:
     // Says so in the Image dock when the image model's conditions are not the keypoint model's,
     // and offers a keypoint model from the switcher that has them.
     void noteImageModelConditions();
+    void fitConditionDockOnFirstLaunch();
     void showKeypoints(const GenerationOutput& output);
     void showPinCount();
     void connectPinsAndDesignSfarm();
@@ -130,6 +135,8 @@ private:
     StudioSettings m_settings;
 
     bool m_interactive = true;
+    bool m_restoredLayout = false;
+    bool m_firstLayoutDone = false;
     quint64 m_awaitedSerial = 0;
     QString m_loadingPath;
     std::optional<api::ModelInfo> m_model;
