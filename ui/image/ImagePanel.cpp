@@ -232,6 +232,8 @@ ImagePanel::ImagePanel(QWidget* parent) : QWidget(parent), m_engine(new ImageEng
         QImage blank(info.size, info.size, QImage::Format_Grayscale8);
         blank.fill(0);  // not uninitialised memory
         m_editor->setBaseImage(blank);
+        // A brush an eighth of the image across (a fixed 32 px brush covered a whole 32 px image).
+        m_editor->setBrushSize(std::max(1, info.size / 8));
         Q_EMIT modelReady(info.description);
         if (m_live->isChecked()) generate();
     });

@@ -9,6 +9,8 @@
 
 #include <qcustomplot.h>
 
+#include "ui/training/LogAxisTicker.h"
+
 namespace ms {
 
 namespace {
@@ -46,12 +48,17 @@ TrainingMonitor::TrainingMonitor(QWidget* parent) : QWidget(parent) {
     m_curves->xAxis->setLabel(tr("epoch"));
     m_curves->yAxis->setLabel(tr("loss per design"));
     m_curves->yAxis->setScaleType(QCPAxis::stLogarithmic);
-    m_curves->yAxis->setTicker(QSharedPointer<QCPAxisTickerLog>(new QCPAxisTickerLog));
+    m_curves->yAxis->setTicker(QSharedPointer<QCPAxisTickerLog>(new LogAxisTicker));
+    m_curves->yAxis->setNumberFormat(QStringLiteral("gb"));
     m_curves->yAxis2->setVisible(true);
     m_curves->yAxis2->setLabel(tr("p"));
     m_curves->yAxis2->setRange(0, 1);
     m_curves->legend->setVisible(true);
     m_curves->legend->setFont(QFont(font().family(), 7));
+    // The legend in a row of its own under the plot: inside, it covered the KL curve.
+    m_curves->plotLayout()->addElement(1, 0, m_curves->legend);
+    m_curves->legend->setFillOrder(QCPLayoutGrid::foColumnsFirst);
+    m_curves->plotLayout()->setRowStretchFactor(1, 0.001);
     m_result = new QCustomPlot(this);
     m_result->setMinimumHeight(120);
     auto* bars = new QCPBars(m_result->xAxis, m_result->yAxis);

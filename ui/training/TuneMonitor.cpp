@@ -10,6 +10,8 @@
 
 #include <qcustomplot.h>
 
+#include "ui/training/LogAxisTicker.h"
+
 namespace ms {
 
 namespace {
@@ -43,9 +45,7 @@ TuneMonitor::TuneMonitor(QWidget* parent) : QWidget(parent) {
     m_plot->xAxis->setLabel(tr("time (s)"));
     m_plot->yAxis->setLabel(tr("validation MSE (z = 0)"));
     m_plot->yAxis->setScaleType(QCPAxis::stLogarithmic);
-    auto ticker = QSharedPointer<QCPAxisTickerLog>(new QCPAxisTickerLog);
-    ticker->setSubTickCount(8);
-    m_plot->yAxis->setTicker(ticker);
+    m_plot->yAxis->setTicker(QSharedPointer<QCPAxisTickerLog>(new LogAxisTicker));
     m_plot->yAxis->setNumberFormat(QStringLiteral("gb"));
     m_plot->legend->setVisible(true);
     m_plot->legend->setFont(QFont(font().family(), 7));
