@@ -25,6 +25,7 @@ struct SfarmTrainOptions {
     api::SfarmTrainRequest request;
     bool noEarlyStopping = false;
     bool noAtoms = false;
+    bool noGaussianPath = false;
     bool constantLr = false;
     bool noText = false;
     bool continuous = false;
@@ -45,6 +46,8 @@ struct SfarmTrainOptions {
         cmd->add_option("--mixture", r.mixture, "Gaussian components per continuous column (more fit several modes)")->check(CLI::Range(1, 64));
         cmd->add_flag("--no-atoms", noAtoms,
                       "no exact repeated values (without it: values in >= 2 % of a column's cells are imputed exactly when drawn)");
+        cmd->add_flag("--no-gaussian-path", noGaussianPath,
+                      "the MLP alone (without it: the conditional means of a Gaussian fitted to the table are a linear path the MLP corrects)");
         cmd->add_option("--batch", r.batchSize, "batch size");
         cmd->add_option("--lr", r.lr, "learning rate");
         cmd->add_option("--seed", r.seed, "seed");
@@ -59,6 +62,7 @@ struct SfarmTrainOptions {
         api::SfarmTrainRequest r = request;
         r.integerColumns = !continuous;
         r.atoms = !noAtoms;
+        r.gaussianPath = !noGaussianPath;
         r.cosineDecay = !constantLr;
         r.textColumns = !noText;
         r.earlyStopping = !noEarlyStopping;
@@ -73,7 +77,7 @@ void runSfarmTrain(const SfarmTrainOptions& o) {
     const api::SfarmTrainResult res = api::trainSfarmOnCsv(r, [](int64_t epoch, double loss) {
         if (epoch % 500 == 0) std::cerr << "epoch " << epoch << " loss " << fixed(loss, 4) << "\n";
     }, cancel, [](const api::SfarmTuneTrial& t) {
-        std::cerr << "trial " << t.trial << " rung " << t.rung << ": held-out error " << fixed(t.validationError, 4) << "  (" << t.settings << ")\n";
+        std::cerr << "trial " << t.trial << " rung " << t.rung << ": held-out score " << fixed(t.validationError, 4) << "  (" << t.settings << ")\n";
     });
     restoreInterrupt();
     std::cout << "trained " << r.outPath << ": " << res.columns.size() << " columns, " << res.rows << " rows ("
@@ -82,7 +86,7 @@ void runSfarmTrain(const SfarmTrainOptions& o) {
     if (!res.tunedSettings.empty()) std::cout << "tuned (" << res.tuneTrials.size() << " trial runs): " << res.tunedSettings << "\n";
     if (res.bestEpoch > 0)
         std::cout << "kept the weights of epoch " << res.bestEpoch << ": held-out cells filled with error "
-                  << fixed(res.validationError, 4) << " (standardised)\n";
+                  << fixed(res.heldOutPointError, 4) << " (standardised MSE)\n";
     if (!res.integerColumns.empty()) {
         std::cout << "whole-number columns (modelled as integers; impute --whole-numbers rounds their means):";
         for (const auto& c : res.integerColumns) std::cout << " " << c;
@@ -107,7 +111,7 @@ void runSfarmTrain(const SfarmTrainOptions& o) {
         printJsonLine({{"model", r.outPath}, {"columns", res.columns}, {"ignored", res.ignoredColumns},
                        {"integer", res.integerColumns}, {"categorical", res.categoricalColumns}, {"atoms", res.atomColumns}, {"rows", res.rows},
                        {"observed_fraction", res.observedFraction}, {"epochs", res.epochs}, {"best_epoch", res.bestEpoch},
-                       {"validation_error", res.validationError}, {"final_loss", res.finalLoss},
+                       {"validation_error", res.validationError}, {"heldout_point_error", res.heldOutPointError}, {"final_loss", res.finalLoss},
                        {"seconds", res.seconds}});
 }
 

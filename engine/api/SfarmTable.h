@@ -28,6 +28,10 @@ struct SfarmTrainRequest {
     // Values a continuous column repeats (sfarm/RepeatedValues: >= 2 % of its cells) become atoms:
     // imputed exactly when drawn; false: none.
     bool atoms = true;
+    // A Gaussian fitted to the table (EM over its gaps) gives the network each column's
+    // conditional mean as a linear path that it corrects (sfarm/SfarmMlp): columns nearly linear
+    // in each other are imputed linear-exact; false: the MLP alone.
+    bool gaussianPath = true;
     int64_t batchSize = 64;
     double lr = 1e-3;
     bool cosineDecay = true;  // learning rate from lr down to 0 over the run
@@ -46,7 +50,7 @@ struct SfarmTrainRequest {
 struct SfarmTuneTrial {
     int trial = 0;
     int rung = 0;
-    double validationError = 0.0;  // point error on the held-out cells (standardised); inf = failed
+    double validationError = 0.0;  // held-out score (log-likelihood with the Gaussian path, else point error); inf = failed
     std::string settings;
 };
 
@@ -64,7 +68,8 @@ struct SfarmTrainResult {
     std::vector<SfarmTuneTrial> tuneTrials;        // with --tune: every trial's result
     std::string tunedSettings;                     // ...and the settings chosen
     int64_t bestEpoch = 0;          // early stopping: the epoch whose weights were kept
-    double validationError = 0.0;   // ...and its point error on the held-out cells (standardised)
+    double validationError = 0.0;   // ...and its held-out score, as the trials' (what chose the weights)
+    double heldOutPointError = 0.0;  // ...and its point error on the held-out cells (standardised MSE)
 };
 
 // The defaults that scale with the table: hidden units by column count (64 up to 12 columns,

@@ -88,7 +88,7 @@ SfarmMlpImpl::SfarmMlpImpl(SfarmMlpConfig config) : m_config(std::move(config)) 
     }
     m_step = register_module("step", torch::nn::Embedding(c.elements + 1, c.embedding));
     m_mode = register_module("mode", torch::nn::Embedding(kMaskingModeCount, c.embedding));
-    int64_t width = 2 * c.elements + c.classTotal() + 2 * c.embedding;
+    int64_t width = 2 * c.elements + c.classTotal() + (c.gaussianPath ? c.elements : 0) + 2 * c.embedding;
     for (int64_t l = 0; l < c.layers; ++l) {
         m_layers.push_back(register_module("layer" + std::to_string(l), torch::nn::Linear(width, c.hidden)));
         width = c.hidden;
@@ -98,6 +98,13 @@ SfarmMlpImpl::SfarmMlpImpl(SfarmMlpConfig config) : m_config(std::move(config)) 
     // the class logits.
     const int64_t perElement = c.components() ? 3 * c.mixture + c.atomMax() : 2;
     m_layers.push_back(register_module("head", torch::nn::Linear(width, perElement * c.elements + c.classTotal())));
+    if (c.gaussianPath) {
+        m_gaussianMean = register_buffer("gaussian_mean", at::zeros({c.elements}));
+        m_gaussianCovariance = register_buffer("gaussian_covariance", at::eye(c.elements));
+        m_nonCategorical = at::ones({1, c.elements});
+        for (int64_t k = 0; k < c.elements; ++k)
+            if (c.categorical(k)) m_nonCategorical[0][k] = 0.0;
+    }
     if (c.mixture > 1) {
         // Components start apart (means at the standard normal's quantiles (m + 0.5) / M, sds
         // narrower by sqrt(M)): from near-identical components the gradients are near-identical
@@ -110,6 +117,16 @@ SfarmMlpImpl::SfarmMlpImpl(SfarmMlpConfig config) : m_config(std::move(config)) 
         bias.narrow(0, 0, S * M).view({S, M}).copy_(quantiles.to(bias.scalar_type()).expand({S, M}));
         bias.narrow(0, S * M, S * M).fill_(-0.5 * std::log(static_cast<double>(M)));
     }
+}
+
+void SfarmMlpImpl::setGaussianPath(const GaussianFit& fit) {
+    if (!m_config.gaussianPath) throw std::logic_error("SFARM MLP: this network has no Gaussian path");
+    const int64_t S = m_config.elements;
+    if (fit.mean.sizes() != at::IntArrayRef{S} || fit.covariance.sizes() != at::IntArrayRef{S, S})
+        throw std::invalid_argument("SFARM MLP: the Gaussian path needs a mean of " + std::to_string(S) + " and an S x S covariance");
+    at::NoGradGuard noGrad;
+    m_gaussianMean.copy_(fit.mean);
+    m_gaussianCovariance.copy_(fit.covariance);
 }
 
 at::Tensor SfarmMlpImpl::inputEncoding(const at::Tensor& x, const at::Tensor& active) const {
@@ -130,18 +147,27 @@ at::Tensor SfarmMlpImpl::inputEncoding(const at::Tensor& x, const at::Tensor& ac
 
 ElementPredictions SfarmMlpImpl::forward(const at::Tensor& x, const at::Tensor& active, const at::Tensor& step,
                                          const at::Tensor& mode) const {
-    at::Tensor h = at::cat({inputEncoding(x, active), active, at::embedding(m_step->weight, step),
-                            at::embedding(m_mode->weight, mode)}, 1);
+    std::vector<at::Tensor> inputs = {inputEncoding(x, active), active, at::embedding(m_step->weight, step),
+                                      at::embedding(m_mode->weight, mode)};
+    at::Tensor gaussian;  // [B, S]: the Gaussian path's conditional means (0 for categorical elements)
+    if (m_config.gaussianPath) {
+        const at::Tensor nonCategorical = m_nonCategorical.to(x.options());
+        gaussian = gaussianConditionalMean({m_gaussianMean, m_gaussianCovariance}, at::nan_to_num(x) * nonCategorical,
+                                           active * nonCategorical) * nonCategorical;
+        inputs.push_back(gaussian);
+    }
+    at::Tensor h = at::cat(inputs, 1);
     for (size_t l = 0; l + 1 < m_layers.size(); ++l) h = at::silu(at::linear(h, m_layers[l]->weight, m_layers[l]->bias));
     const at::Tensor out = at::linear(h, m_layers.back()->weight, m_layers.back()->bias);
     const int64_t S = m_config.elements, M = m_config.mixture, A = m_config.atomMax();
     ElementPredictions p;
     if (!m_config.components()) {
-        p.mean = out.narrow(1, 0, S);
+        p.mean = gaussian.defined() ? out.narrow(1, 0, S) + gaussian : out.narrow(1, 0, S);
         p.logStd = out.narrow(1, S, S).clamp(-7.0, 5.0);
     } else {
         const int64_t B = out.size(0);
         p.componentMean = out.narrow(1, 0, S * M).view({B, S, M});
+        if (gaussian.defined()) p.componentMean = p.componentMean + gaussian.unsqueeze(2);
         p.componentLogStd = out.narrow(1, S * M, S * M).view({B, S, M}).clamp(kMixtureLogStdFloor, 5.0);
         at::Tensor logits = out.narrow(1, 2 * S * M, S * M).view({B, S, M});
         if (A > 0) {

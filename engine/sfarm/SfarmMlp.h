@@ -11,6 +11,7 @@
 
 #include <vector>
 
+#include "core/math/GaussianConditional.h"
 #include "sfarm/SfarmNetwork.h"
 
 namespace ms::sfarm {
@@ -36,6 +37,13 @@ struct SfarmMlpConfig {
     // mixture component an atom can not drift off its value while it narrows, so it trains
     // reliably. Empty = none.
     std::vector<std::vector<double>> atoms{};
+    // A Gaussian path: a multivariate normal fitted to the training table (core/math/
+    // GaussianConditional, set with setGaussianPath) gives every non-categorical element its
+    // conditional mean given the active elements; the network sees it as an input and predicts
+    // the mean as that plus its own correction. Tables whose columns are nearly linear in each
+    // other (keypoint coordinates) need conditional means linear to the last per cent, which an
+    // MLP of SiLU units only approximates; the network then learns what is not linear.
+    bool gaussianPath = false;
 
     bool categorical(int64_t element) const { return !classes.empty() && classes[static_cast<size_t>(element)] > 0; }
     bool integer(int64_t element) const { return !levels.empty() && levels[static_cast<size_t>(element)] > 0; }
@@ -69,6 +77,9 @@ public:
     ElementPredictions forward(const at::Tensor& x, const at::Tensor& active, const at::Tensor& step,
                                const at::Tensor& mode) const;
     const SfarmMlpConfig& config() const { return m_config; }
+    // The Gaussian path's fit (config.gaussianPath only): mean [S], covariance [S, S] in
+    // standardised units; categorical elements must have no covariance with the others.
+    void setGaussianPath(const GaussianFit& fit);
 
     // log p(x_k | ...) for every element, [B, S] (categorical: log softmax at the class index).
     at::Tensor logDensity(const ElementPredictions& p, const at::Tensor& x) const;
@@ -98,6 +109,8 @@ private:
     at::Tensor m_integerMask;                 // [1, S] bool: integer elements (undefined: none)
     torch::nn::Embedding m_step{nullptr}, m_mode{nullptr};
     std::vector<torch::nn::Linear> m_layers;
+    at::Tensor m_gaussianMean, m_gaussianCovariance;  // buffers (config.gaussianPath only)
+    at::Tensor m_nonCategorical;                      // [1, S] float: 1 for continuous and integer elements
 };
 TORCH_MODULE(SfarmMlp);
 

@@ -19,7 +19,7 @@ void saveSfarmModel(const SfarmModelFile& f, const std::string& path) {
                                  {"low", f.low},
                                  {"high", f.high},
                                  {"class_names", f.classNames},
-                                 {"network", {{"elements", c.elements}, {"hidden", c.hidden}, {"layers", c.layers}, {"embedding", c.embedding}, {"classes", c.classes}, {"levels", c.levels}, {"mixture", c.mixture}, {"atoms", c.atoms}}},
+                                 {"network", {{"elements", c.elements}, {"hidden", c.hidden}, {"layers", c.layers}, {"embedding", c.embedding}, {"classes", c.classes}, {"levels", c.levels}, {"mixture", c.mixture}, {"atoms", c.atoms}, {"gaussian_path", c.gaussianPath}}},
                                  {"schema", f.schema},
                                  {"training", f.training}};
     torch::serialize::OutputArchive archive;
@@ -49,6 +49,7 @@ SfarmModelFile loadSfarmModel(const std::string& path) {
         c.levels = n.value("levels", std::vector<int64_t>{});
         c.mixture = n.value("mixture", int64_t{1});
         c.atoms = n.value("atoms", std::vector<std::vector<double>>{});
+        c.gaussianPath = n.value("gaussian_path", false);
         f.schema = meta.value("schema", nlohmann::json());
         f.training = meta.value("training", nlohmann::json::object());
     } catch (const std::exception& e) {

@@ -12,6 +12,7 @@
 #include <set>
 
 #include "core/data/RepeatedValues.h"
+#include "core/math/GaussianConditional.h"
 #include "core/math/GaussianLogDensity.h"
 #include "sfarm/MaskingMode.h"
 #include "sfarm/SfarmAcquisition.h"
@@ -316,6 +317,52 @@ private Q_SLOTS:
         };
         const double one = testLogLikelihood(1), two = testLogLikelihood(3);
         QVERIFY2(one < -2.0 && two > one + 0.8, qPrintable(QString("one Gaussian %1, mixture %2").arg(one).arg(two)));
+    }
+
+    // EM over rows with gaps recovers a known covariance, and the conditional mean is the
+    // closed form: for (x0, x1) with unit variances and correlation 0.8, E[x1 | x0] = 0.8 x0.
+    void gaussianFitWithGapsRecoversTheCovariance() {
+        at::Generator g = at::make_generator<at::CPUGeneratorImpl>(31);
+        const at::Tensor sigma = at::tensor({1.0, 0.8, -0.3, 0.8, 1.0, 0.0, -0.3, 0.0, 2.0}, at::kDouble).view({3, 3});
+        const at::Tensor mean = at::tensor({1.0, -2.0, 0.5}, at::kDouble);
+        const at::Tensor x = mean + at::mm(at::randn({6000, 3}, g, at::kDouble), at::linalg_cholesky(sigma).t());
+        at::Tensor observed = at::rand({6000, 3}, g) > 0.3;
+        observed.select(1, 0).logical_or_(~observed.any(1));  // every row observes something
+        const at::Tensor withNan = at::where(observed, x, at::full_like(x, std::nan("")));
+        const GaussianFit fit = fitGaussianWithGaps(withNan, observed);
+        QVERIFY2((fit.mean - mean).abs().max().item<double>() < 0.06, qPrintable(QString::number((fit.mean - mean).abs().max().item<double>())));
+        QVERIFY2((fit.covariance - sigma).abs().max().item<double>() < 0.1, qPrintable(QString::number((fit.covariance - sigma).abs().max().item<double>())));
+
+        const GaussianFit known{at::zeros({3}, at::kDouble), sigma};
+        const at::Tensor row = at::tensor({1.5, 99.0, std::nan("")}, at::kDouble).view({1, 3});
+        const at::Tensor active = at::tensor({1.0, 0.0, 0.0}, at::kDouble).view({1, 3});
+        const at::Tensor filled = gaussianConditionalMean(known, row, active);
+        QCOMPARE(filled[0][0].item<double>(), 1.5);  // observed: kept
+        QVERIFY(std::abs(filled[0][1].item<double>() - 0.8 * 1.5) < 1e-9);
+        QVERIFY(std::abs(filled[0][2].item<double>() - (-0.3 * 1.5)) < 1e-9);
+    }
+
+    // The Gaussian path: with the network's own head at zero, its predicted means are exactly the
+    // Gaussian's conditional means; categorical elements are left to the network.
+    void gaussianPathPredictsTheConditionalMean() {
+        sfarm::SfarmMlpConfig c{3, 16, 2, 4, {0, 0, 2}, {}};
+        c.gaussianPath = true;
+        torch::manual_seed(3);
+        sfarm::SfarmMlp model(c);
+        const at::Tensor sigma = at::tensor({1.0, 0.6, 0.0, 0.6, 1.0, 0.0, 0.0, 0.0, 1.0}, at::kFloat).view({3, 3});
+        model->setGaussianPath({at::zeros({3}), sigma});
+        {
+            at::NoGradGuard noGrad;
+            for (auto& p : model->named_parameters())
+                if (p.key().rfind("head", 0) == 0) p.value().zero_();
+        }
+        const at::Tensor x = at::tensor({2.0f, 0.0f, 1.0f}).view({1, 3});
+        const at::Tensor active = at::tensor({1.0f, 0.0f, 1.0f}).view({1, 3});
+        const sfarm::ElementPredictions p = model->forward(x, active, at::full({1}, 3, at::kLong), at::zeros({1}, at::kLong));
+        QVERIFY(std::abs(p.mean[0][1].item<double>() - 1.2) < 1e-5);
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, model->setGaussianPath({at::zeros({2}), at::eye(2)}));
+        sfarm::SfarmMlp plain(sfarm::SfarmMlpConfig{3, 16, 2, 4, {}, {}});
+        QVERIFY_THROWS_EXCEPTION(std::logic_error, plain->setGaussianPath({at::zeros({3}), sigma}));
     }
 
     void earlyStoppingKeepsTheBestCheck() {
