@@ -5,6 +5,7 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "api/EnsembleSettingsOf.h"
 #include "api/PartialScaling.h"
 #include "core/conditioning/ConditionTensor.h"
 #include "partial/EnsembleInference.h"
@@ -63,11 +64,7 @@ std::vector<std::vector<double>> PartialDesignModel::complete(const ConditionVal
         observed.select(1, d).fill_(1.0);
     }
     const ConditionInput input = conditionInputFor(m->schema, m->norm, conditions, count);
-    partial::EnsembleSettings ensemble;
-    ensemble.members = how.members;
-    ensemble.steps = how.steps;
-    ensemble.seed = how.seed;
-    ensemble.omega = partial::parseOmegaSchedule(how.omega);
+    const partial::EnsembleSettings ensemble = ensembleSettingsOf(how);
     const at::Tensor completed =
         partial::ensembleComplete(m->file.parts, u, observed, m->schema.conditionCount() > 0 ? &input : nullptr, ensemble)
             .to(at::kDouble)

@@ -4,6 +4,7 @@
 
 #include <stdexcept>
 
+#include "api/EnsembleSettingsOf.h"
 #include "api/ImageData.h"
 #include "api/PartialPixels.h"
 #include "api/PartialScaling.h"
@@ -27,11 +28,7 @@ struct PartialImageModel::Impl {
     c10::Device device = c10::kCPU;
 
     at::Tensor complete(const PartialPixels& px, const ConditionInput* conditions, const PartialCompletion& how) const {
-        partial::EnsembleSettings ensemble;
-        ensemble.members = how.members;
-        ensemble.steps = how.steps;
-        ensemble.seed = how.seed;
-        ensemble.omega = partial::parseOmegaSchedule(how.omega);
+        const partial::EnsembleSettings ensemble = ensembleSettingsOf(how);
         ConditionInput here;
         if (conditions) here = conditions->to(device);
         return partial::ensembleComplete(file.parts, px.u.to(device), px.observed.to(device), conditions ? &here : nullptr,

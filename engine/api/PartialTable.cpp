@@ -7,6 +7,7 @@
 #include <map>
 #include <stdexcept>
 
+#include "api/EnsembleSettingsOf.h"
 #include "api/PartialDesignModel.h"
 #include "api/PartialScaling.h"
 #include "core/conditioning/ConditionValues.h"
@@ -161,11 +162,7 @@ PartialImputeResult imputeCsvWithPartial(const PartialImputeRequest& request) {
     const DesignTable table = buildDesignTableWithGaps(csv, schema, &result.skippedLines);
     const Normalization norm = partialModelNormalization(schema, model.low, model.high);
     const EncodedTable data = encode(table, schema, norm);
-    partial::EnsembleSettings ensemble;
-    ensemble.members = request.members;
-    ensemble.steps = request.steps;
-    ensemble.omega = partial::parseOmegaSchedule(request.omega);
-    ensemble.seed = request.seed;
+    const partial::EnsembleSettings ensemble = ensembleSettingsOf(request);
     const at::Tensor completed =
         (table.rows == 0 ? data.values
                          : partial::ensembleComplete(model.parts, data.values, data.observed,
