@@ -1,9 +1,13 @@
 // `sfarm design` trains the studio's design SFARM for a model's data set; `sfarm next` asks it
 // which unknown condition to specify next for a partial design (conditions and pinned keypoints).
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <functional>
+#include <iomanip>
 #include <iostream>
+#include <locale>
+#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -14,6 +18,7 @@
 #include "core/data/CsvReader.h"
 #include "core/data/DesignTableBuilder.h"
 #include "core/data/KeypointPins.h"
+#include "core/data/NumberText.h"
 #include "core/geometry/GeometryExport.h"
 #include "core/runtime/Stopwatch.h"
 #include "core/runtime/TorchRuntime.h"
@@ -27,7 +32,12 @@ namespace {
 std::string suggestionText(const Schema& schema, const sfarm::ConditionSuggestion& s) {
     const auto c = static_cast<std::size_t>(s.condition);
     if (c < schema.categorical.size()) return schema.categorical[c].classes[static_cast<std::size_t>(s.suggestedClass)];
-    return fixed(s.suggestedNumber, 4);
+    // Whole numbers (an integer condition's suggestion) without decimals, others to 4 significant digits.
+    if (s.suggestedNumber == std::round(s.suggestedNumber)) return formatNumber(s.suggestedNumber);
+    std::ostringstream text;
+    text.imbue(std::locale::classic());
+    text << std::setprecision(4) << s.suggestedNumber;
+    return text.str();
 }
 
 struct SfarmDesignOptions {

@@ -37,6 +37,10 @@ private Q_SLOTS:
         QCOMPARE(v.categorical[0], 2);
         QCOMPARE(v.numerical[0], 48.0);
         QCOMPARE(QString::fromStdString(v.toText(schema())), QString("BikeStyle=TRACK\nTeeth on chainring=48\n"));
+        ConditionValues raw = v;
+        raw.numerical[0] = 35.41596772846318;  // what a slider or a suggestion leaves
+        QCOMPARE(QString::fromStdString(raw.toDisplayText(schema())), QString("BikeStyle=TRACK\nTeeth on chainring=35.42\n"));
+        QVERIFY(raw.toText(schema()).find("35.41596772846318") != std::string::npos);  // stored exactly
         QCOMPARE(parseConditionAssignments(schema(), {"BikeStyle=?"}).categorical[0], -1);
     }
     void errorsNameTheProblem() {

@@ -65,7 +65,13 @@ private Q_SLOTS:
 
     void generatesWithPreviewsSeedsAndHistory() {
         ImagePanel panel;
+        QPushButton* generate = nullptr;
+        for (QPushButton* b : panel.findChildren<QPushButton*>())
+            if (b->text() == QStringLiteral("Generate")) generate = b;
+        QVERIFY(generate && !generate->isEnabled());  // nothing to generate with yet
         openModel(panel);
+        QVERIFY(generate->isEnabled());
+        QCOMPARE(panel.maskEditor()->brushSize(), 4);  // an eighth of the 32 px image, not all of it
         QSignalSpy previews(panel.engine(), &ImageEngine::preview);
         panel.setSteps(8);
         panel.setSeedMode(SeedMode::Increment);

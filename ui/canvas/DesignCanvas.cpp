@@ -1,5 +1,6 @@
 #include "ui/canvas/DesignCanvas.h"
 
+#include <QFontMetricsF>
 #include <QKeyEvent>
 #include <QMouseEvent>
 #include <QPainter>
@@ -8,6 +9,8 @@
 
 #include <algorithm>
 #include <cmath>
+
+#include "ui/canvas/LabelPlacement.h"
 
 namespace ms {
 
@@ -192,10 +195,26 @@ void DesignCanvas::paint(QPainter& painter, QSize size) const {
         QFont f = painter.font();
         f.setPointSizeF(std::max(6.0, f.pointSizeF() * 0.8));
         painter.setFont(f);
+        // Placed so that they do not pile up (keypoints of a design often sit a few pixels apart).
+        const QFontMetricsF metrics(f);
+        std::vector<QPointF> points;
+        std::vector<QSizeF> sizes;
         for (const Label& l : d.labels) {
-            const QPointF at = toScreen(l.at, size);
-            painter.drawEllipse(at, 2.0, 2.0);
-            painter.drawText(at + QPointF(4, -4), QString::fromStdString(l.text));
+            points.push_back(toScreen(l.at, size));
+            sizes.push_back(metrics.size(0, QString::fromStdString(l.text)));
+        }
+        const std::vector<PlacedLabel> placed = placeLabels(points, sizes);
+        for (std::size_t i = 0; i < d.labels.size(); ++i) {
+            painter.drawEllipse(points[i], 2.0, 2.0);
+            if (placed[i].displaced) {
+                QPen leader(pal.color(QPalette::Mid), 0.8);
+                painter.setPen(leader);
+                const QRectF& b = placed[i].box;
+                const QPointF nearest(std::clamp(points[i].x(), b.left(), b.right()), std::clamp(points[i].y(), b.top(), b.bottom()));
+                painter.drawLine(points[i], nearest);
+                painter.setPen(textPen);
+            }
+            painter.drawText(placed[i].box, Qt::AlignLeft | Qt::AlignVCenter, QString::fromStdString(d.labels[i].text));
         }
     };
     if (hasReference()) {

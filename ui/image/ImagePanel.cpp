@@ -29,7 +29,7 @@ constexpr int kImageRole = Qt::UserRole;
 constexpr int kSeedRole = Qt::UserRole + 1;
 
 QString conditionsText(const ImageJob& job, const Schema& schema) {
-    return QString::fromStdString(job.request.conditions.toText(schema)).trimmed();
+    return QString::fromStdString(job.request.conditions.toDisplayText(schema)).trimmed();
 }
 
 double maskCoverage(const QImage& mask) {
@@ -234,6 +234,10 @@ ImagePanel::ImagePanel(QWidget* parent) : QWidget(parent), m_engine(new ImageEng
         m_editor->setBaseImage(blank);
         // A brush an eighth of the image across (a fixed 32 px brush covered a whole 32 px image).
         m_editor->setBrushSize(std::max(1, info.size / 8));
+        for (QPushButton* b : {m_generate, m_inpaint}) {
+            b->setEnabled(true);
+            b->setToolTip(QString());
+        }
         Q_EMIT modelReady(info.description);
         if (m_live->isChecked()) generate();
     });
@@ -254,6 +258,11 @@ ImagePanel::ImagePanel(QWidget* parent) : QWidget(parent), m_engine(new ImageEng
     });
     connect(m_engine, &ImageEngine::finished, this, &ImagePanel::onFinished);
     setEnabled(true);
+    // Nothing to generate with until a model is open: the buttons say so by their state and tip.
+    for (QPushButton* b : {m_generate, m_inpaint}) {
+        b->setEnabled(false);
+        b->setToolTip(tr("Open an image model first (File > Open image model…)"));
+    }
 }
 
 void ImagePanel::setConditionNote(const QString& note, const QString& switchLabel, const QString& switchTo) {

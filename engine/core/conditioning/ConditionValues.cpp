@@ -13,18 +13,24 @@ ConditionValues ConditionValues::allUnknown(const Schema& schema) {
             std::vector<double>(schema.numerical.size(), std::numeric_limits<double>::quiet_NaN())};
 }
 
-void ConditionValues::forEachKnown(const Schema& schema,
-                                   const std::function<void(const std::string&, const std::string&)>& fn) const {
+void ConditionValues::forEachKnown(const Schema& schema, const std::function<void(const std::string&, const std::string&)>& fn,
+                                   int significantDigits) const {
     for (size_t i = 0; i < schema.categorical.size(); ++i)
         if (categorical[i] >= 0) fn(schema.categorical[i].column, schema.categorical[i].classes[categorical[i]]);
     for (size_t i = 0; i < schema.numerical.size(); ++i)
         if (!std::isnan(numerical[i])) {
             std::ostringstream number;
             number.imbue(std::locale::classic());
-            number.precision(17);
+            number.precision(significantDigits);
             number << numerical[i];
             fn(schema.numerical[i].column, number.str());
         }
+}
+
+std::string ConditionValues::toDisplayText(const Schema& schema, int significantDigits) const {
+    std::string out;
+    forEachKnown(schema, [&](const std::string& column, const std::string& text) { out += column + '=' + text + '\n'; }, significantDigits);
+    return out;
 }
 
 std::string ConditionValues::toText(const Schema& schema) const {

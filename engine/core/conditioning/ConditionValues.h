@@ -15,12 +15,17 @@ struct ConditionValues {
     std::vector<double> numerical;  // raw units, or NaN unknown
 
     static ConditionValues allUnknown(const Schema& schema);
-    std::string toText(const Schema& schema) const;  // "NAME=VALUE" lines, known ones only
+    std::string toText(const Schema& schema) const;  // "NAME=VALUE" lines, known ones only (exact numbers)
+    // The same for people to read: numbers to `significantDigits` (35.42, 41, 0.3415), not
+    // 35.41596772846318. Not for storing: toText round-trips, this does not.
+    std::string toDisplayText(const Schema& schema, int significantDigits = 4) const;
     // The known ones as text by column name (class label, or the number), e.g. for the drawing's
     // details (rim styles, bottles).
     std::map<std::string, std::string> textByColumn(const Schema& schema) const;
-    // Calls fn(column, text) for every known condition, categorical first, in schema order.
-    void forEachKnown(const Schema& schema, const std::function<void(const std::string&, const std::string&)>& fn) const;
+    // Calls fn(column, text) for every known condition, categorical first, in schema order;
+    // numbers to `significantDigits` (17: exact).
+    void forEachKnown(const Schema& schema, const std::function<void(const std::string&, const std::string&)>& fn,
+                      int significantDigits = 17) const;
 };
 
 // Parses "NAME=VALUE" assignments (condition names as in the schema; NAME=? or NAME= means
