@@ -72,6 +72,8 @@ private Q_SLOTS:
         openModel(panel);
         QVERIFY(generate->isEnabled());
         QCOMPARE(panel.maskEditor()->brushSize(), 4);  // an eighth of the 32 px image, not all of it
+        // The tool rows fold: the panel fits a third of a 1280 px window (its fixed rows needed ~730 px).
+        QVERIFY2(panel.minimumSizeHint().width() < 420, qPrintable(QString::number(panel.minimumSizeHint().width())));
         QSignalSpy previews(panel.engine(), &ImageEngine::preview);
         panel.setSteps(8);
         panel.setSeedMode(SeedMode::Increment);

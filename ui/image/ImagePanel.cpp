@@ -19,6 +19,7 @@
 #include <QSpinBox>
 #include <QVBoxLayout>
 
+#include "ui/image/FlowLayout.h"
 #include "ui/image/MaskDocument.h"
 #include "ui/image/MaskEditor.h"
 
@@ -73,7 +74,7 @@ ImagePanel::ImagePanel(QWidget* parent) : QWidget(parent), m_engine(new ImageEng
     m_editor = new MaskEditor(this);
     layout->addWidget(m_editor, 1);
 
-    auto* actions = new QHBoxLayout;
+    auto* actions = new FlowLayout;  // folds when the dock is narrow
     m_generate = new QPushButton(tr("Generate"), this);
     m_generate->setObjectName(QStringLiteral("generateImage"));
     m_cancel = new QPushButton(tr("Cancel"), this);
@@ -90,7 +91,7 @@ ImagePanel::ImagePanel(QWidget* parent) : QWidget(parent), m_engine(new ImageEng
         actions->addWidget(w);
     layout->addLayout(actions);
 
-    auto* settings = new QHBoxLayout;
+    auto* settings = new FlowLayout;
     m_sampler = new QComboBox(this);
     m_sampler->addItems({QStringLiteral("ddim"), QStringLiteral("ddpm")});
     m_steps = new QSpinBox(this);
@@ -140,21 +141,22 @@ ImagePanel::ImagePanel(QWidget* parent) : QWidget(parent), m_engine(new ImageEng
     m_seedMode = new QComboBox(this);
     m_seedMode->setObjectName(QStringLiteral("seedMode"));
     m_seedMode->addItems({tr("Fixed seed"), tr("New seed"), tr("Increment seed")});
-    const auto labelled = [&](const QString& text, QWidget* field) {
-        auto* label = new QLabel(text, this);
-        settings->addWidget(label);
-        settings->addWidget(field);
-        return label;
+    // A label and its fields stay together when the row folds.
+    const auto labelled = [&](const QString& text, std::initializer_list<QWidget*> fields) {
+        auto* group = new QWidget(this);
+        auto* row = new QHBoxLayout(group);
+        row->setContentsMargins(0, 0, 0, 0);
+        row->addWidget(new QLabel(text, group));
+        for (QWidget* f : fields) row->addWidget(f);
+        settings->addWidget(group);
+        return group;
     };
-    m_diffusionOnly << labelled(tr("Sampler"), m_sampler) << m_sampler;
-    labelled(tr("Steps"), m_steps);
-    auto* membersLabel = labelled(tr("Contexts K"), m_members);
-    m_diffusionOnly << labelled(tr("η"), m_eta) << m_eta;
-    m_diffusionOnly << labelled(tr("Guidance"), m_guidanceSlider) << m_guidanceSlider << m_guidance;
-    settings->addWidget(m_guidance);
-    settings->addWidget(new QLabel(tr("Seed"), this));
-    settings->addWidget(m_seed);
-    settings->addWidget(m_seedMode);
+    m_diffusionOnly << labelled(tr("Sampler"), {m_sampler}) << m_sampler;
+    labelled(tr("Steps"), {m_steps});
+    QWidget* membersGroup = labelled(tr("Contexts K"), {m_members});
+    m_diffusionOnly << labelled(tr("η"), {m_eta}) << m_eta;
+    m_diffusionOnly << labelled(tr("Guidance"), {m_guidanceSlider, m_guidance}) << m_guidanceSlider << m_guidance;
+    labelled(tr("Seed"), {m_seed, m_seedMode});
     layout->addLayout(settings);
     auto* inpaintRow = new QHBoxLayout;
     auto* jumpLabel = new QLabel(tr("Inpainting (RePaint): jump"), this);
@@ -164,7 +166,7 @@ ImagePanel::ImagePanel(QWidget* parent) : QWidget(parent), m_engine(new ImageEng
     inpaintRow->addWidget(resamplesLabel);
     inpaintRow->addWidget(m_resamples);
     m_diffusionOnly << jumpLabel << m_jump << resamplesLabel << m_resamples;
-    m_ensembleOnly << membersLabel << m_members;
+    m_ensembleOnly << membersGroup << m_members;
     for (QWidget* w : std::as_const(m_ensembleOnly)) w->setVisible(false);
     inpaintRow->addStretch(1);
     layout->addLayout(inpaintRow);

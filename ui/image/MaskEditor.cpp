@@ -19,6 +19,8 @@
 #include <cmath>
 #include <functional>
 
+#include "ui/image/FlowLayout.h"
+
 namespace ms {
 
 namespace {
@@ -190,8 +192,9 @@ QToolButton* MaskEditor::addButton(QAction* action, const QString& objectName) {
 
 void MaskEditor::buildToolRow() {
     auto* layout = static_cast<QVBoxLayout*>(this->layout());
-    auto* paintRow = new QHBoxLayout;
-    auto* editRow = new QHBoxLayout;
+    // Rows that fold when the dock is narrow (a fixed row forced its 730 px on the window).
+    auto* paintRow = new FlowLayout;
+    auto* editRow = new FlowLayout;
     layout->addLayout(paintRow);
     layout->addLayout(editRow);
 
@@ -241,11 +244,10 @@ void MaskEditor::buildToolRow() {
     connect(m_redoAction, &QAction::triggered, undo, &QUndoStack::redo);
     connect(undo, &QUndoStack::canUndoChanged, m_undoAction, &QAction::setEnabled);
     connect(undo, &QUndoStack::canRedoChanged, m_redoAction, &QAction::setEnabled);
-    paintRow->addSpacing(12);
+
     paintRow->addWidget(addButton(m_undoAction, QStringLiteral("undoButton")));
     paintRow->addWidget(addButton(m_redoAction, QStringLiteral("redoButton")));
 
-    paintRow->addSpacing(12);
     m_liveCheck = new QCheckBox(tr("Live"), this);
     m_liveCheck->setObjectName(QStringLiteral("liveCheck"));
     m_liveCheck->setToolTip(tr("Regenerate the masked region after every edit"));
@@ -256,7 +258,6 @@ void MaskEditor::buildToolRow() {
     m_overlayButton = addButton(overlay, QStringLiteral("overlayButton"));
     connect(overlay, &QAction::toggled, m_canvas, qOverload<>(&QWidget::update));
     paintRow->addWidget(m_overlayButton);
-    paintRow->addStretch(1);
 
     m_amountSpin = new QSpinBox(this);
     m_amountSpin->setObjectName(QStringLiteral("amountSpin"));
@@ -288,7 +289,7 @@ void MaskEditor::buildToolRow() {
         connect(action, &QAction::triggered, this, op.run);
         editRow->addWidget(addButton(action, op.objectName));
     }
-    editRow->addSpacing(12);
+
     auto* load = new QAction(tr("Load mask…"), this);
     load->setToolTip(tr("Load a mask image (scaled to this image's size when it differs)"));
     connect(load, &QAction::triggered, this, &MaskEditor::chooseAndLoadMask);
@@ -297,7 +298,6 @@ void MaskEditor::buildToolRow() {
     save->setToolTip(tr("Save the mask as an 8-bit grayscale PNG"));
     connect(save, &QAction::triggered, this, &MaskEditor::chooseAndSaveMask);
     editRow->addWidget(addButton(save, QStringLiteral("saveButton")));
-    editRow->addStretch(1);
     m_coverageLabel = new QLabel(this);
     m_coverageLabel->setObjectName(QStringLiteral("coverageLabel"));
     editRow->addWidget(m_coverageLabel);

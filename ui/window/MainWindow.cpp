@@ -187,10 +187,15 @@ void MainWindow::showTrainingDock() {
 
 void MainWindow::openImageModel(const QString& path) {
     m_imagePanel->openModel(path);
-    if (auto* dock = findChild<QDockWidget*>(QStringLiteral("imageDock"))) {
-        dock->show();
-        dock->raise();
-    }
+    auto* dock = findChild<QDockWidget*>(QStringLiteral("imageDock"));
+    if (!dock) return;
+    const bool appearing = dock->isHidden();
+    dock->show();
+    dock->raise();
+    // Appearing, it takes a third of the window (its tool rows fold), not its one-row width, so
+    // that the canvas and the Conditions dock keep theirs.
+    if (appearing)
+        QTimer::singleShot(0, this, [this, dock] { resizeDocks({dock}, {std::max(360, width() / 3)}, Qt::Horizontal); });
 }
 
 void MainWindow::fitConditionDockOnFirstLaunch() {
