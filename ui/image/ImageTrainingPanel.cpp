@@ -18,7 +18,11 @@
 #include <QVBoxLayout>
 #include <qcustomplot.h>
 
+#include <algorithm>
+#include <cmath>
+
 #include "core/io/ImagePack.h"
+#include "ui/training/LogAxisTicker.h"
 #include "ui/training/RunFolder.h"
 #ifdef MASKSTUDIO_HAVE_IMAGING
 #include "imaging/ImageFolderReader.h"
@@ -108,6 +112,8 @@ ImageTrainingPanel::ImageTrainingPanel(QWidget* parent) : QWidget(parent), m_eng
         g->setPen(QPen(i == 0 ? QColor(120, 120, 120) : QColor(30, 90, 200), 2));
     }
     m_curves->yAxis->setScaleType(QCPAxis::stLogarithmic);
+    m_curves->yAxis->setTicker(QSharedPointer<QCPAxisTickerLog>(new LogAxisTicker));
+    m_curves->yAxis->setNumberFormat(QStringLiteral("gb"));
     m_curves->xAxis->setLabel(tr("epoch"));
     m_curves->legend->setVisible(true);
     layout->addWidget(m_curves, 1);
@@ -237,6 +243,11 @@ void ImageTrainingPanel::onProgress(const QString& stage, int epoch, int epochs,
     const int graph = stage == QLatin1String("autoencoder") ? 0 : 1;
     m_curves->graph(graph)->addData(epoch, loss);
     m_curves->rescaleAxes();
+    // Early in a run one or two points would give an axis a degenerate range (negative epochs,
+    // labels stacked over a sliver of loss): the stage's epochs across, at least a factor 3 up.
+    m_curves->xAxis->setRange(0, std::max(m_curves->xAxis->range().upper, static_cast<double>(std::max(1, epochs))));
+    const QCPRange y = m_curves->yAxis->range();
+    if (y.lower > 0 && y.upper < 3 * y.lower) m_curves->yAxis->setRange(std::sqrt(y.lower * y.upper) / 1.8, std::sqrt(y.lower * y.upper) * 1.8);
     m_curves->replot(QCustomPlot::rpQueuedReplot);
     m_progress->setMaximum(epochs);
     m_progress->setValue(epoch);
