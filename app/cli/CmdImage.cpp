@@ -12,6 +12,8 @@
 #include "api/ImageEvaluation.h"
 #include "api/ImageSession.h"
 #include "api/ImageTraining.h"
+#include "api/RenderFrame.h"
+#include "api/TargetMask.h"
 #include "app/cli/CliCommon.h"
 #include "app/cli/Commands.h"
 #include "app/cli/ImageInput.h"
@@ -68,6 +70,19 @@ api::ImagePixels readModelImage(const std::string& path, int channels, int size)
                   << size << "\n";
     return api::ImagePixels{1, f.channels, size, f.pixels};
 }
+
+// A target shape PNG, as it is (a wrong size is an error, not scaled: the user drew it for a frame).
+api::ImagePixels readTargetMask(const std::string& path, int size) {
+    const imaging::ImageFile f = imaging::readImageFile(path, 1, size);
+    api::ImagePixels mask{1, 1, f.originalWidth == f.originalHeight ? f.originalWidth : 0, f.pixels};
+    if (f.originalWidth != f.originalHeight)
+        throw std::invalid_argument(path + ": the target shape is " + std::to_string(f.originalWidth) + " x " +
+                                    std::to_string(f.originalHeight) + " pixels; this model makes " + std::to_string(size) +
+                                    " x " + std::to_string(size) + " images");
+    if (const std::string problem = api::targetMaskProblem(mask, size); !problem.empty())
+        throw std::invalid_argument(path + ": " + problem);
+    return mask;
+}
 #endif
 
 struct ImageRenderOptions {
@@ -97,6 +112,9 @@ void runImageRender([[maybe_unused]] const ImageRenderOptions& o) {
     ImageSet packed = r.images;
     packed.source = o.out;
     saveImagePack(packed, (fs::path(o.out) / "images.mspack").string());
+    // The world window of the sketches: image train records it in the model, so the studio can
+    // draw a design's target shape in the frame the model was trained in.
+    api::writeRenderFrame({r.frame.minX, r.frame.minY, r.frame.size}, (fs::path(o.out) / api::kRenderFrameFile).string());
     std::cout << "rendered " << r.images.count() << " images of " << o.size << " px into " << o.out
               << " (frame x " << fixed(r.frame.minX, 1) << ".." << fixed(r.frame.minX + r.frame.size, 1) << ", y "
               << fixed(r.frame.minY, 1) << ".." << fixed(r.frame.minY + r.frame.size, 1) << " mm)\n";
@@ -133,6 +151,12 @@ struct ImageTrainOptions {
         cmd->add_option("--sparsity", sparsity, "sparsity schedule KIND:START[:END] (empty: " + request.sparsity.describe() + ")");
         cmd->add_option("--resume", request.resumeFrom, "continue this run (same data) up to --epochs mcLDM epochs in total");
         cmd->add_option("--fine-tune-from", request.fineTuneFrom, "start from this model's first stage and U-Net (same conditions)");
+        cmd->add_flag("--cross-attention", request.crossAttention,
+                      "MCGM: cross-attention to condition and target-shape tokens (then image sample --target-mask)");
+        cmd->add_option("--mask-attention-weight", request.maskAttentionWeight,
+                        "lambda_m of the mask cross-attention loss (0: off)")->check(CLI::Range(0.0, 10.0));
+        cmd->add_option("--mask-dropout", request.maskDropout, "probability a training image's target shape is left out")
+            ->check(CLI::Range(0.0, 1.0));
         cmd->add_flag("--fine-tune-first-stage", request.fineTuneFirstStage,
                       "with --fine-tune-from: also train its autoencoder --ae-epochs epochs");
         cmd->add_flag("--json", json, "print a JSON summary on the last line");
@@ -177,6 +201,7 @@ void runImageTrain(const ImageTrainOptions& o) {
 
 struct ImageSampleOptions {
     std::string model;
+    std::string targetMask;
     std::vector<std::string> assignments;
     api::ImageSampleRequest request;
     std::string device = "auto";
@@ -186,6 +211,8 @@ struct ImageSampleOptions {
         cmd->add_option("--model", model, "image model (.msi)")->required();
         cmd->add_option("conditions", assignments, "NAME=VALUE conditions");
         cmd->add_option("--n", request.count, "number of images")->check(CLI::Range(1, 1024));
+        cmd->add_option("--target-mask", targetMask, "target shape PNG of the model's size: white = where the design goes "
+                                                     "(models trained with --cross-attention)");
         addSamplerOptions(cmd, request);
         cmd->add_option("--device", device, "cpu, cuda or auto");
         cmd->add_option("--out", out, "output prefix: PREFIX.png or PREFIX-<i>.png")->required();
@@ -199,6 +226,13 @@ void runImageSample(const ImageSampleOptions& o) {
     session.load(o.model, o.device);
     api::ImageSampleRequest request = o.request;
     request.conditions = parseConditionAssignments(session.schema(), o.assignments);
+    if (!o.targetMask.empty()) {
+#ifdef MASKSTUDIO_HAVE_IMAGING
+        request.targetMask = readTargetMask(o.targetMask, static_cast<int>(session.imageSize()));
+#else
+        needImaging("--target-mask");
+#endif
+    }
     const api::ImageSampleResult res = session.generate(request);
     std::cout << "generated " << res.images.count << " image(s) in " << fixed(res.seconds * 1000.0, 1) << " ms ("
               << request.sampler << ", " << request.steps << " steps)\n";

@@ -5,6 +5,7 @@
 //   maskstudio --smoke-test                open, generate once, exit 0 (packaging check)
 //   --random-conditions SEED, --samples N  start from random conditions / with N samples drawn
 //   --image-model M.msi                    open an image model in the Image dock and generate once
+//                                          (without it: the last one, or the built-in models/bike.msi)
 //   --train CSV                            open the Training dock on CSV and start a run (as Browse + Train)
 //   --print-handles                        print each keypoint handle's screen position once drawn
 //                                          (for xdotool scripts: packaging/screenshots.sh)
@@ -103,6 +104,8 @@ int main(int argc, char** argv) {
         ms::ImagePanel* panel = window.imagePanel();
         QObject::connect(panel, &ms::ImagePanel::modelReady, panel, [panel] { panel->generate(); }, Qt::SingleShotConnection);
         window.openImageModel(parser.value(imageModel));
+    } else if (!batch) {
+        window.openStartupImageModel();  // the last one, or the built-in models/bike.msi
     }
     if (parser.isSet(train)) {
         window.showTrainingDock();

@@ -7,6 +7,8 @@
 #include <stdexcept>
 
 #include "api/PartialImageModel.h"
+#include "api/RenderFrame.h"
+#include "api/TargetMask.h"
 #include "core/conditioning/ConditionTensor.h"
 #include "core/data/ImageTensors.h"
 #include "core/runtime/Stopwatch.h"
@@ -26,7 +28,7 @@ ImagePixels pixelsOf(const at::Tensor& images) {
     return p;
 }
 
-diffusion::ImageGenerationSettings settingsOf(const ImageSampleRequest& r) {
+diffusion::ImageGenerationSettings settingsOf(const ImageSampleRequest& r, const diffusion::McLdm& model) {
     if (r.count < 1) throw std::invalid_argument("image count must be at least 1");
     diffusion::ImageGenerationSettings s;
     s.sampler.kind = diffusion::parseSamplerKind(r.sampler);
@@ -38,6 +40,14 @@ diffusion::ImageGenerationSettings settingsOf(const ImageSampleRequest& r) {
     s.repaint.steps = r.repaintSteps;
     s.repaint.jumpLength = r.jumpLength;
     s.repaint.resamples = r.resamples;
+    if (r.targetMask.count > 0) {
+        if (!model.unet->config().crossAttention)
+            throw std::invalid_argument("this image model was trained without cross-attention: it cannot follow a target "
+                                        "shape (train one with image train --cross-attention)");
+        if (const std::string problem = targetMaskProblem(r.targetMask, model.imageSize); !problem.empty())
+            throw std::invalid_argument(problem);
+        s.targetMask = (imagesToTensor(r.targetMask.data, 1, 1, r.targetMask.size) > 0.0).to(at::kFloat);
+    }
     return s;
 }
 
@@ -119,6 +129,15 @@ std::string ImageSession::describe() const {
     return s;
 }
 
+bool ImageSession::followsTargetShapes() const {
+    return m_state && !m_state->partial.loaded() && m_state->file.model.unet && m_state->file.model.unet->config().crossAttention;
+}
+
+ImageRenderFrame ImageSession::renderFrame() const {
+    if (!m_state || m_state->partial.loaded()) return {};
+    return renderFrameFromJson(m_state->file.training.value("render_frame", nlohmann::json()));
+}
+
 ImageSampleResult ImageSession::generate(const ImageSampleRequest& request, const ImagePreviewFn& onPreview, const CancelToken& cancel) {
     if (!m_state) throw std::logic_error("no image model loaded");
     if (m_state->partial.loaded()) {  // every pixel hidden
@@ -128,7 +147,7 @@ ImageSampleResult ImageSession::generate(const ImageSampleRequest& request, cons
     }
     diffusion::McLdm& m = m_state->file.model;
     const Stopwatch t0;
-    const diffusion::ImageGenerationSettings s = settingsOf(request);
+    const diffusion::ImageGenerationSettings s = settingsOf(request, m);
     const ConditionInput cond = conditionInputFor(m.schema, m.normalization, request.conditions, request.count);
     const diffusion::ImageResult r = diffusion::generateImages(m, cond, s, previewOf(onPreview), cancel);
     ImageSampleResult out{pixelsOf(r.images), r.cancelled, r.stepsDone, s.sampler.steps, 0.0};
@@ -156,7 +175,7 @@ ImageSampleResult ImageSession::inpaint(const ImageSampleRequest& request, const
     }
     diffusion::McLdm& m = m_state->file.model;
     const Stopwatch t0;
-    const diffusion::ImageGenerationSettings s = settingsOf(request);
+    const diffusion::ImageGenerationSettings s = settingsOf(request, m);
     const at::Tensor image = imagesToTensor(base.data, 1, base.channels, base.size).expand({request.count, -1, -1, -1});
     const at::Tensor mask = (imagesToTensor(regenerate.data, 1, 1, regenerate.size) > 0.0).to(at::kFloat);
     const ConditionInput cond = conditionInputFor(m.schema, m.normalization, request.conditions, request.count);

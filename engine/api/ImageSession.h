@@ -22,6 +22,13 @@ struct ImagePixels {
     std::vector<uint8_t> data;  // count x channels x size x size
 };
 
+// The square world window (millimetres, y up) of sketches rendered from keypoint designs
+// (`image render`): recorded in a model trained on them. size 0: unknown.
+struct ImageRenderFrame {
+    double minX = 0.0, minY = 0.0, size = 0.0;
+    bool known() const { return size > 0.0; }
+};
+
 struct ImageSampleRequest {
     ConditionValues conditions;  // one set, applied to every image
     int64_t count = 1;
@@ -35,6 +42,9 @@ struct ImageSampleRequest {
     int64_t jumpLength = 10;
     int64_t resamples = 5;
     int64_t members = 16;           // models learned from incomplete images: contexts K per image
+    // Target shape (models trained with cross-attention): one grey image of the model's size,
+    // white where the design should be (api/TargetMask checks it); count 0: none.
+    ImagePixels targetMask;
 };
 
 struct ImageSampleResult {
@@ -62,6 +72,8 @@ public:
     int64_t imageSize() const;
     int64_t imageChannels() const;
     std::string describe() const;  // first stage, U-Net size, training record summary
+    bool followsTargetShapes() const;  // trained with cross-attention: targetMask applies
+    ImageRenderFrame renderFrame() const;  // of its training sketches (unknown for other images)
 
     // A cancelled token stops the job after its current step (cancelled in the result).
     ImageSampleResult generate(const ImageSampleRequest& request, const ImagePreviewFn& onPreview = {},

@@ -9,6 +9,7 @@
 #include <stdexcept>
 
 #include "api/ImageData.h"
+#include "api/RenderFrame.h"
 #include "core/data/DesignTensors.h"
 #include "core/data/ImageTensors.h"
 #include "core/io/ConfigJson.h"
@@ -18,6 +19,7 @@
 #include "diffusion/ImageMetrics.h"
 #include "diffusion/ImageModelBundle.h"
 #include "diffusion/McLdmTrainer.h"
+#include "diffusion/TargetShape.h"
 #include "diffusion/TorchScriptFirstStage.h"
 
 namespace ms::api {
@@ -61,6 +63,8 @@ diffusion::McUnetConfig unetConfig(const ImageTrainRequest& r, const Schema& sch
     uc.channelMult = r.channelMult;
     for (const auto& c : schema.categorical) uc.classCounts.push_back(static_cast<int64_t>(c.classes.size()));
     uc.numericalCount = static_cast<int64_t>(schema.numerical.size());
+    uc.crossAttention = r.crossAttention;
+    uc.crossAttentionLevels = std::min<int64_t>(2, uc.levels());
     const int64_t divisor = int64_t{1} << (uc.levels() - 1);
     if (model.latentSize() % divisor != 0)
         throw std::invalid_argument("latent size " + std::to_string(model.latentSize()) + " is not divisible by 2^(levels-1) = " +
@@ -213,6 +217,11 @@ ImageTrainResult trainImageModel(const ImageSet& images, const ImageTrainRequest
     ls.batchSize = std::min<int64_t>(r.batchSize, latents.size(0));
     ls.lr = r.lr;
     ls.sparsity = r.sparsity;
+    ls.maskDropout = r.maskDropout;
+    ls.maskAttentionWeight = r.maskAttentionWeight;
+    const bool crossAttention = model.unet->config().crossAttention;
+    // the training images' own coarse silhouettes (what a user's sketch of the shape looks like)
+    const at::Tensor targetMasks = crossAttention ? diffusion::silhouetteMasks(trainImages, model.unet->config().maskGrid) : at::Tensor();
     const int64_t previews = std::min<int64_t>(r.previewCount, static_cast<int64_t>(trainIdx.size()));
     const Stopwatch t1;
     const EpochLossFn onLdmEpoch = [&](int64_t epoch, double loss) {
@@ -227,7 +236,7 @@ ImageTrainResult trainImageModel(const ImageSet& images, const ImageTrainRequest
         if (onProgress) onProgress(p);
     };
     result.ldmLoss = diffusion::trainMcLdm(model.unet, latents, trainCond, model.schedule, ls, gen, onLdmEpoch, cancel,
-                                           start.epochsDone, &file.optimizer);
+                                           start.epochsDone, &file.optimizer, targetMasks);
     result.ldmSeconds = t1.seconds();
     result.completedEpochs = start.epochsDone + static_cast<int64_t>(result.ldmLoss.size());
     result.cancelled = cancel.cancelled() && result.completedEpochs < totalEpochs;
@@ -251,6 +260,12 @@ ImageTrainResult trainImageModel(const ImageSet& images, const ImageTrainRequest
                      {"autoencoder", aeRecord},
                      {"mcldm", {{"epochs", totalEpochs}, {"batch", ls.batchSize}, {"lr", r.lr}, {"sparsity", toJson(r.sparsity)},
                                 {"seconds", result.ldmSeconds}, {"loss", history}}}};
+    // the sketches' world window (image render's frame.json), for target shapes drawn from designs
+    if (const ImageRenderFrame frame = readRenderFrameBeside(images.source); frame.known())
+        file.training["render_frame"] = toJson(frame);
+    if (crossAttention)
+        file.training["mcldm"]["target_masks"] = {{"kind", "silhouette"}, {"dropout", ls.maskDropout},
+                                                  {"attention_weight", ls.maskAttentionWeight}};
     file.completedEpochs = result.completedEpochs;
     file.partial = result.cancelled;
     model.to(at::kCPU);

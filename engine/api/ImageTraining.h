@@ -34,6 +34,11 @@ struct ImageTrainRequest {
     int64_t batchSize = 32;
     double lr = 2e-4;
     SparsitySchedule sparsity{ScheduleKind::Linear, 0.1, 0.25};  // paper: linear 0.1 -> 0.25
+    // MCGM (a new model only; resumed and fine-tuned ones keep their architecture): cross-attention
+    // to condition and mask tokens; each training image's target shape is its own coarse silhouette.
+    bool crossAttention = false;
+    double maskDropout = 0.3;          // probability a training image's mask is left out
+    double maskAttentionWeight = 0.03; // lambda_m of the mask cross-attention loss
     // Continue a saved run (a cancelled checkpoint or a finished model) on the same data up to
     // `epochs` mcLDM epochs in total: same split, first stage and optimizer state.
     std::string resumeFrom;

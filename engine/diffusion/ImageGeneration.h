@@ -16,6 +16,8 @@ struct ImageGenerationSettings {
     double guidance = 1.0;    // 1 = plain conditional model; > 1 pushes towards the conditions
     uint64_t seed = 0;
     int64_t previewEvery = 0;  // decode a preview every N steps (0 = no previews)
+    // Target shape ([1 or B, 1, H, W] in {0, 1}, image size) for a cross-attention model; undefined: none.
+    at::Tensor targetMask;
 };
 
 // (steps done, steps total, decoded preview images; undefined between previews).

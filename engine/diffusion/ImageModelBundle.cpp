@@ -25,7 +25,8 @@ json toJson(const McUnetConfig& c) {
             {"res_blocks", c.resBlocks},   {"attention_from_level", c.attentionFromLevel},
             {"heads", c.heads},            {"condition_dim", c.conditionDim},
             {"condition_channels", c.conditionChannels}, {"class_counts", c.classCounts},
-            {"numerical_count", c.numericalCount}};
+            {"numerical_count", c.numericalCount}, {"cross_attention", c.crossAttention},
+            {"cross_attention_levels", c.crossAttentionLevels}, {"token_dim", c.tokenDim}, {"mask_grid", c.maskGrid}};
 }
 
 json toJson(const KlAutoencoderConfig& c) {
@@ -45,6 +46,11 @@ void readJson(const json& j, McUnetConfig& c) {
     c.conditionChannels = j.at("condition_channels").get<int64_t>();
     c.classCounts = j.at("class_counts").get<std::vector<int64_t>>();
     c.numericalCount = j.at("numerical_count").get<int64_t>();
+    // files before cross-attention: the paper's mcLDM
+    c.crossAttention = j.value("cross_attention", false);
+    c.crossAttentionLevels = j.value("cross_attention_levels", int64_t{2});
+    c.tokenDim = j.value("token_dim", int64_t{64});
+    c.maskGrid = j.value("mask_grid", int64_t{16});
 }
 
 void readJson(const json& j, KlAutoencoderConfig& c) {

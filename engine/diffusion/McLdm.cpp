@@ -27,13 +27,19 @@ ConditionInput allMaskedConditions(const McLdm& model, int64_t rows, const at::D
                           at::zeros({rows, m}, opts.dtype(at::kFloat))};
 }
 
-NoiseModel guidedNoiseModel(McLdm& model, const ConditionInput& conditions, double guidance) {
+NoiseModel guidedNoiseModel(McLdm& model, const ConditionInput& conditions, double guidance, const at::Tensor& targetMask) {
     model.unet->eval();
-    if (guidance == 1.0 || model.schema.conditionCount() == 0)
-        return [&model, conditions](const at::Tensor& x, const at::Tensor& t) { return model.unet->forward(x, t, conditions); };
+    const at::Tensor mask = targetMask.defined() && model.unet->config().crossAttention
+                                ? targetMask.to(model.device(), at::kFloat).expand({conditions.rows(), 1, -1, -1}).contiguous()
+                                : at::Tensor();
+    if (guidance == 1.0 || (model.schema.conditionCount() == 0 && !mask.defined()))
+        return [&model, conditions, mask](const at::Tensor& x, const at::Tensor& t) {
+            return model.unet->forward(x, t, conditions, mask);
+        };
     const ConditionInput both = concatRows(conditions, allMaskedConditions(model, conditions.rows(), model.device()));
-    return [&model, both, guidance](const at::Tensor& x, const at::Tensor& t) {
-        const at::Tensor eps = model.unet->forward(at::cat({x, x}, 0), at::cat({t, t}, 0), both);
+    const at::Tensor bothMasks = mask.defined() ? at::cat({mask, at::zeros_like(mask)}, 0) : at::Tensor();
+    return [&model, both, bothMasks, guidance](const at::Tensor& x, const at::Tensor& t) {
+        const at::Tensor eps = model.unet->forward(at::cat({x, x}, 0), at::cat({t, t}, 0), both, bothMasks);
         const auto parts = eps.chunk(2, 0);
         return parts[1] + guidance * (parts[0] - parts[1]);
     };

@@ -38,6 +38,9 @@ ConditionInput allMaskedConditions(const McLdm& model, int64_t rows, const at::D
 
 // eps(x, t) of the U-Net in eval mode under `conditions`; guidance != 1 mixes in the all-masked
 // prediction: eps_u + guidance * (eps_c - eps_u) (classifier-free guidance, one batched call).
-NoiseModel guidedNoiseModel(McLdm& model, const ConditionInput& conditions, double guidance);
+// targetMask ([1 or B, 1, H, W], cross-attention models): the target shape of the conditional
+// branch; the unconditional branch has none, so guidance also pushes towards the shape.
+NoiseModel guidedNoiseModel(McLdm& model, const ConditionInput& conditions, double guidance,
+                            const at::Tensor& targetMask = {});
 
 }  // namespace ms::diffusion

@@ -4,6 +4,8 @@
 
 #include <cmath>
 
+#include "diffusion/MaskAttention.h"
+
 namespace ms::diffusion {
 namespace {
 
@@ -35,19 +37,25 @@ double latentScaleFor(const at::Tensor& latents) {
 }
 
 at::Tensor ldmLoss(McUnet& unet, const at::Tensor& latents, const ConditionInput& conditions, const at::Tensor& keep,
-                   const NoiseSchedule& schedule, at::Generator& generator) {
+                   const NoiseSchedule& schedule, at::Generator& generator, const at::Tensor& targetMask,
+                   double maskAttentionWeight) {
     const at::Tensor t =
         at::randint(schedule.steps, {latents.size(0)}, generator, at::TensorOptions().dtype(at::kLong)).to(latents.device());
     const at::Tensor noise = gaussianNoiseLike(latents, generator);
     const at::Tensor noisy = schedule.addNoise(latents, t, noise);
     const ConditionInput masked = conditions.rows() > 0 && keep.numel() > 0 ? conditions.masked(keep) : conditions;
-    return (unet->forward(noisy, t, masked) - noise).pow(2).mean();
+    const bool tieAttention = targetMask.defined() && maskAttentionWeight > 0.0 && unet->config().crossAttention;
+    std::vector<at::Tensor> maps;
+    const at::Tensor diffusion = (unet->forward(noisy, t, masked, targetMask, tieAttention ? &maps : nullptr) - noise).pow(2).mean();
+    if (!tieAttention) return diffusion;
+    const at::Tensor attention = tokenAttentionMap(maps, unet->config().maskTokenIndex());
+    return diffusion + maskAttentionWeight * maskAttentionLoss(attention, targetMask);
 }
 
 std::vector<double> trainMcLdm(McUnet& unet, const at::Tensor& latents, const ConditionInput& conditions,
                                const NoiseSchedule& schedule, const LdmTrainSettings& settings,
                                at::Generator& generator, const EpochLossFn& onEpoch, const CancelToken& cancel,
-                               int64_t epochsDone, AdamWState* optimizerState) {
+                               int64_t epochsDone, AdamWState* optimizerState, const at::Tensor& targetMasks) {
     if (const std::string problem = settings.sparsity.validate(); !problem.empty())
         throw std::invalid_argument("sparsity schedule: " + problem);
     if (epochsDone < 0 || epochsDone >= settings.epochs)
@@ -69,7 +77,13 @@ std::vector<double> trainMcLdm(McUnet& unet, const at::Tensor& latents, const Co
         const double p = settings.sparsity.at(step++, totalSteps);
         const at::Tensor keep =
             (at::rand({batch.size(0), conditionCount}, generator, at::TensorOptions()) >= p).to(latents.device());
-        return ldmLoss(unet, batch, cond, keep, schedule, generator);
+        if (!targetMasks.defined() || !unet->config().crossAttention)
+            return ldmLoss(unet, batch, cond, keep, schedule, generator);
+        const at::Tensor kept = (at::rand({batch.size(0)}, generator, at::TensorOptions()) >= settings.maskDropout)
+                                    .to(latents.device(), at::kFloat)
+                                    .view({-1, 1, 1, 1});
+        const at::Tensor masks = targetMasks.index_select(0, idx.to(targetMasks.device())).to(latents.device()) * kept;
+        return ldmLoss(unet, batch, cond, keep, schedule, generator, masks, settings.maskAttentionWeight);
     };
     const EpochLossFn numbered = [&](int64_t epoch, double value) {
         if (onEpoch) onEpoch(epochsDone + epoch, value);

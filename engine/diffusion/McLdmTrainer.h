@@ -32,6 +32,11 @@ struct LdmTrainSettings {
     int64_t batchSize = 32;  // paper: 32 (GeoBIKED)
     double lr = 2e-4;        // paper: 1e-4 over ~30 h on a GPU; a little higher for minutes-scale runs
     SparsitySchedule sparsity{ScheduleKind::Linear, 0.1, 0.25};
+    // Cross-attention models with target masks: the probability a row's mask is dropped (so the
+    // model also works without one, and guidance has an unconditional branch), and lambda_m of
+    // the mask cross-attention loss.
+    double maskDropout = 0.3;
+    double maskAttentionWeight = 0.03;
 };
 
 // images [N, C, H, W] in [-1, 1] on the model's device. Returns the mean loss of every epoch.
@@ -46,13 +51,18 @@ double latentScaleFor(const at::Tensor& latents);
 // settings.epochs is the run's total; epochsDone > 0 resumes a run (the sparsity schedule and the
 // epoch numbers of onEpoch continue where it stopped) from optimizerState, which is updated when
 // training stops (finished or cancelled). Returns the losses of the epochs run here.
+// targetMasks ([N, 1, H, W] in {0, 1}, image size; cross-attention U-Nets): each image's target
+// shape, dropped with settings.maskDropout, its attention tied to the mask by maskAttentionWeight.
 std::vector<double> trainMcLdm(McUnet& unet, const at::Tensor& latents, const ConditionInput& conditions,
                                const NoiseSchedule& schedule, const LdmTrainSettings& settings,
                                at::Generator& generator, const EpochLossFn& onEpoch, const CancelToken& cancel,
-                               int64_t epochsDone = 0, AdamWState* optimizerState = nullptr);
+                               int64_t epochsDone = 0, AdamWState* optimizerState = nullptr,
+                               const at::Tensor& targetMasks = {});
 
-// The noise-prediction loss of one batch with the given condition keep mask ([B, C + M] bool).
+// The noise-prediction loss of one batch with the given condition keep mask ([B, C + M] bool),
+// plus maskAttentionWeight x the mask cross-attention loss when targetMask ([B, 1, H, W]) is given.
 at::Tensor ldmLoss(McUnet& unet, const at::Tensor& latents, const ConditionInput& conditions, const at::Tensor& keep,
-                   const NoiseSchedule& schedule, at::Generator& generator);
+                   const NoiseSchedule& schedule, at::Generator& generator, const at::Tensor& targetMask = {},
+                   double maskAttentionWeight = 0.0);
 
 }  // namespace ms::diffusion

@@ -15,6 +15,13 @@ torch::nn::Sequential conditionProjection(int64_t embeddingDim, int64_t channels
     return torch::nn::Sequential(torch::nn::Linear(embeddingDim, channels), torch::nn::BatchNorm1d(channels));
 }
 
+std::shared_ptr<torch::nn::Module> identity() { return std::make_shared<torch::nn::IdentityImpl>(); }
+
+std::shared_ptr<torch::nn::Module> crossAttentionAt(const McUnetConfig& c, int64_t level, int64_t channels) {
+    if (!c.crossAttention || level >= c.crossAttentionLevels) return identity();
+    return CrossAttention(channels, c.tokenDim, c.heads).ptr();
+}
+
 }  // namespace
 
 std::string McUnetConfig::validate() const {
@@ -34,6 +41,12 @@ std::string McUnetConfig::validate() const {
     if (conditionDim < 1) return "condition_dim must be at least 1";
     for (int64_t n : classCounts)
         if (n < 1) return "every categorical condition needs at least one class";
+    if (crossAttention) {
+        if (crossAttentionLevels < 1 || crossAttentionLevels > levels())
+            return "cross_attention_levels must be between 1 and the number of levels";
+        if (tokenDim < 1) return "token_dim must be at least 1";
+        if (maskGrid < 1) return "mask_grid must be at least 1";
+    }
     return {};
 }
 
@@ -60,7 +73,8 @@ McUnetImpl::McUnetImpl(McUnetConfig config) : m_config(std::move(config)) {
         }
         downBlocks->push_back(blocks);
         downAttn->push_back(l >= c.attentionFromLevel ? SelfAttention(out, c.heads).ptr()
-                                                       : std::shared_ptr<torch::nn::Module>(std::make_shared<torch::nn::IdentityImpl>()));
+                                                       : identity());
+        downCross->push_back(crossAttentionAt(c, l, out));
         if (l + 1 < c.levels())
             downsample->push_back(torch::nn::Conv2d(torch::nn::Conv2dOptions(out, out, 3).stride(2).padding(1)));
         ch = out;
@@ -77,7 +91,8 @@ McUnetImpl::McUnetImpl(McUnetConfig config) : m_config(std::move(config)) {
             blocks->push_back(ResBlock((r == 0 ? ch + out + condCh : out), out, timeDim));
         upBlocks->push_back(blocks);
         upAttn->push_back(l >= c.attentionFromLevel ? SelfAttention(out, c.heads).ptr()
-                                                     : std::shared_ptr<torch::nn::Module>(std::make_shared<torch::nn::IdentityImpl>()));
+                                                     : identity());
+        upCross->push_back(crossAttentionAt(c, l, out));
         if (l > 0) upsample->push_back(torch::nn::Conv2d(torch::nn::Conv2dOptions(out, out, 3).padding(1)));
         ch = out;
     }
@@ -93,6 +108,35 @@ McUnetImpl::McUnetImpl(McUnetConfig config) : m_config(std::move(config)) {
         register_module("down_condition", downCondition);
         register_module("up_condition", upCondition);
     }
+    if (c.crossAttention) {
+        register_module("down_cross", downCross);
+        register_module("up_cross", upCross);
+        if (condCh > 0) {
+            tokenProjection = register_module("token_projection", torch::nn::Linear(c.conditionDim, c.tokenDim));
+            conditionPosition = register_parameter("condition_position", at::randn({c.conditionCount(), c.tokenDim}) * 0.02);
+        }
+        nullToken = register_parameter("null_token", at::randn({c.tokenDim}) * 0.02);
+        noMaskToken = register_parameter("no_mask_token", at::randn({c.tokenDim}) * 0.02);
+        maskEncoder = register_module("mask_encoder", MaskEncoder(c.maskGrid, c.tokenDim));
+    }
+}
+
+at::Tensor McUnetImpl::tokens(const ConditionInput& conditions, const at::Tensor& targetMask, int64_t rows) {
+    const McUnetConfig& c = m_config;
+    if (!c.crossAttention) throw std::logic_error("tokens() of a U-Net without cross-attention");
+    std::vector<at::Tensor> parts{nullToken.view({1, 1, -1}).expand({rows, 1, -1})};
+    if (embedding) {
+        const at::Tensor e = embedding(conditions).view({rows, c.conditionCount(), c.conditionDim});
+        parts.push_back(tokenProjection(e) + conditionPosition.unsqueeze(0));
+    }
+    at::Tensor mask = noMaskToken.view({1, -1}).expand({rows, -1});
+    if (targetMask.defined()) {
+        const at::Tensor m = targetMask.to(nullToken.device(), at::kFloat).expand({rows, -1, -1, -1});
+        const at::Tensor present = (m.flatten(1).amax(1) > 0.5).unsqueeze(1);
+        mask = at::where(present, maskEncoder(m), mask);
+    }
+    parts.push_back(mask.unsqueeze(1));
+    return at::cat(parts, 1);
 }
 
 at::Tensor McUnetImpl::levelCondition(const ConditionInput& conditions, int64_t level, bool up) {
@@ -111,7 +155,8 @@ at::Tensor McUnetImpl::injected(const at::Tensor& h, const at::Tensor& e, int64_
     return at::cat({h, v.unsqueeze(-1).unsqueeze(-1).expand({-1, -1, h.size(2), h.size(3)})}, 1);
 }
 
-at::Tensor McUnetImpl::forward(const at::Tensor& x, const at::Tensor& t, const ConditionInput& conditions) {
+at::Tensor McUnetImpl::forward(const at::Tensor& x, const at::Tensor& t, const ConditionInput& conditions,
+                               const at::Tensor& targetMask, std::vector<at::Tensor>* attentionMaps) {
     const McUnetConfig& c = m_config;
     const int64_t factor = int64_t{1} << (c.levels() - 1);
     if (x.dim() != 4 || x.size(1) != c.inChannels || x.size(2) % factor != 0 || x.size(3) % factor != 0)
@@ -120,6 +165,17 @@ at::Tensor McUnetImpl::forward(const at::Tensor& x, const at::Tensor& t, const C
     const at::Tensor e = embedding ? embedding(conditions) : at::Tensor();
     const at::Tensor temb = timeMlp->forward(timestepFeatures(t.to(x.device()), c.baseChannels));
 
+    const at::Tensor tok = c.crossAttention ? tokens(conditions, targetMask, x.size(0)) : at::Tensor();
+    const auto crossAttend = [&](torch::nn::ModuleList& list, int64_t index, const at::Tensor& h) {
+        auto* cross = list[static_cast<std::size_t>(index)]->as<CrossAttentionImpl>();
+        if (!cross) return h;
+        if (!attentionMaps) return cross->forward(h, tok);
+        at::Tensor map;
+        at::Tensor out = cross->forward(h, tok, &map);
+        attentionMaps->push_back(map);
+        return out;
+    };
+
     at::Tensor h = convIn(x);
     std::vector<at::Tensor> skips;
     for (int64_t l = 0; l < c.levels(); ++l) {
@@ -127,6 +183,7 @@ at::Tensor McUnetImpl::forward(const at::Tensor& x, const at::Tensor& t, const C
         for (const auto& block : *downBlocks[static_cast<std::size_t>(l)]->as<torch::nn::ModuleList>())
             h = block->as<ResBlockImpl>()->forward(h, temb);
         if (auto* attn = downAttn[static_cast<std::size_t>(l)]->as<SelfAttentionImpl>()) h = attn->forward(h);
+        if (c.crossAttention) h = crossAttend(downCross, l, h);
         skips.push_back(h);
         if (l + 1 < c.levels()) h = downsample[static_cast<std::size_t>(l)]->as<torch::nn::Conv2dImpl>()->forward(h);
     }
@@ -137,6 +194,7 @@ at::Tensor McUnetImpl::forward(const at::Tensor& x, const at::Tensor& t, const C
         for (const auto& block : *upBlocks[static_cast<std::size_t>(i)]->as<torch::nn::ModuleList>())
             h = block->as<ResBlockImpl>()->forward(h, temb);
         if (auto* attn = upAttn[static_cast<std::size_t>(i)]->as<SelfAttentionImpl>()) h = attn->forward(h);
+        if (c.crossAttention) h = crossAttend(upCross, i, h);
         if (l > 0) {
             h = at::upsample_nearest2d(h, {h.size(2) * 2, h.size(3) * 2});
             h = upsample[static_cast<std::size_t>(i)]->as<torch::nn::Conv2dImpl>()->forward(h);

@@ -4,6 +4,10 @@
 // WITHOUT cross-attention: the masked-condition embedding e_y goes through a per-level
 // Linear -> BatchNorm, is repeated over the level's H x W and concatenated to the features
 // before the first ResBlock of every resolution level, on the way down and on the way up.
+// With crossAttention (MCGM, METHODS.md §4) the finest crossAttentionLevels levels (16 x 16 and
+// 8 x 8 latents for 64-px images) also cross-attend, after their self-attention, to tokens:
+// [null, one per condition (its masked-condition embedding, projected; unknown = its learned
+// unknown embedding), the target mask (MaskEncoder; a learned "no mask" token when a row has none)].
 #include <torch/nn/module.h>
 #include <torch/nn/modules/batchnorm.h>
 #include <torch/nn/modules/container/modulelist.h>
@@ -16,6 +20,8 @@
 
 #include "core/conditioning/ConditionEmbedding.h"
 #include "core/conditioning/ConditionInput.h"
+#include "diffusion/CrossAttention.h"
+#include "diffusion/MaskEncoder.h"
 #include "diffusion/UnetBlocks.h"
 
 namespace ms::diffusion {
@@ -32,10 +38,16 @@ struct McUnetConfig {
     int64_t conditionChannels = 16;            // channels injected per level
     std::vector<int64_t> classCounts;          // categorical conditions (classes each)
     int64_t numericalCount = 0;
+    bool crossAttention = false;               // MCGM tokens (off: the paper's mcLDM as before)
+    int64_t crossAttentionLevels = 2;          // the finest levels that cross-attend
+    int64_t tokenDim = 64;                     // token width
+    int64_t maskGrid = 16;                     // the mask encoder's grid (grid x grid -> Linear)
 
     int64_t levels() const { return static_cast<int64_t>(channelMult.size()); }
     int64_t outputChannels() const { return outChannels > 0 ? outChannels : inChannels; }
     int64_t conditionCount() const { return static_cast<int64_t>(classCounts.size()) + numericalCount; }
+    int64_t tokenCount() const { return conditionCount() + 2; }  // null, conditions, mask
+    int64_t maskTokenIndex() const { return conditionCount() + 1; }
     // Empty when valid, else a message naming the bad field.
     std::string validate() const;
 };
@@ -47,7 +59,14 @@ public:
     // x [B, inChannels, H, W] (H, W divisible by 2^(levels-1)), t [B] step indices,
     // conditions with B rows (unknown = masked). Returns the predicted noise (or whatever the
     // network is trained to predict), [B, outputChannels(), H, W].
-    at::Tensor forward(const at::Tensor& x, const at::Tensor& t, const ConditionInput& conditions);
+    // targetMask: [B or 1, 1, imageH, imageW] in [0, 1] for a cross-attention model; a row with no
+    // pixel above 0.5 (or an undefined tensor) has no target shape. attentionMaps, when given,
+    // receives every cross-attention layer's map in forward order, each [B, h * w, tokenCount()].
+    at::Tensor forward(const at::Tensor& x, const at::Tensor& t, const ConditionInput& conditions,
+                       const at::Tensor& targetMask = {}, std::vector<at::Tensor>* attentionMaps = nullptr);
+
+    // The cross-attention tokens, [B, tokenCount(), tokenDim] (cross-attention models only).
+    at::Tensor tokens(const ConditionInput& conditions, const at::Tensor& targetMask, int64_t rows);
 
     // The injected condition map of one level as the forward pass builds it, [B, conditionChannels]
     // (before broadcasting); `up` selects the up path. For tests and inspection.
@@ -65,6 +84,10 @@ private:
     torch::nn::GroupNorm normOut{nullptr};
     torch::nn::ModuleList downBlocks, upBlocks, downAttn, upAttn, downsample, upsample;
     torch::nn::ModuleList downCondition, upCondition;
+    torch::nn::ModuleList downCross, upCross;  // CrossAttention or Identity per level
+    torch::nn::Linear tokenProjection{nullptr};
+    at::Tensor conditionPosition, nullToken, noMaskToken;  // [K, tokenDim], [tokenDim], [tokenDim]
+    MaskEncoder maskEncoder{nullptr};
     ResBlock midBlock1{nullptr}, midBlock2{nullptr};
     SelfAttention midAttn{nullptr};
 };

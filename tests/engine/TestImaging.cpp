@@ -203,6 +203,41 @@ private Q_SLOTS:
         QVERIFY(runCli({"image", "sample", "--model", model, "Colour=red", "--out", dir.filePath("x")}, &out) != 0);
         QVERIFY2(out.contains("Colour"), qPrintable(out));
     }
+
+    void cliTrainsWithCrossAttentionAndFollowsATargetMask() {
+        QTemporaryDir dir;
+        const QString images = dir.filePath("bikes");
+        const QString model = dir.filePath("cross.msi");
+        QString out;
+        QCOMPARE(runCli({"image", "render", "--data", qEnvironmentVariable("MASKSTUDIO_MODELS_DIR") + "/bike.csv", "--preset", "bike",
+                         "--size", "32", "--limit", "32", "--out", images}, &out), 0);
+        QVERIFY(QFile::exists(images + "/frame.json"));  // the sketches' world window, for the model
+        QCOMPARE(runCli({"image", "train", "--images", images, "--preset", "bike", "--ae-epochs", "1", "--epochs", "1",
+                         "--base", "16", "--mult", "1,2", "--batch", "16", "--threads", "1", "--cross-attention",
+                         "--mask-attention-weight", "0.1", "--out", model}, &out), 0);
+        // a long low shape in the lower half
+        cv::Mat shape = cv::Mat::zeros(32, 32, CV_8UC1);
+        shape(cv::Rect(2, 16, 28, 12)).setTo(255);
+        QVERIFY(cv::imwrite(dir.filePath("shape.png").toStdString(), shape));
+        QCOMPARE(runCli({"image", "sample", "--model", model, "--target-mask", dir.filePath("shape.png"), "--n", "2", "--steps", "3",
+                         "--out", dir.filePath("t")}, &out), 0);
+        QVERIFY(QFile::exists(dir.filePath("t-1.png")));
+        // Bad masks are refused, naming the file and what is wrong.
+        const auto refused = [&](const cv::Mat& mask, const char* name, const char* reason) {
+            QVERIFY(cv::imwrite(dir.filePath(name).toStdString(), mask));
+            QVERIFY(runCli({"image", "sample", "--model", model, "--target-mask", dir.filePath(name), "--out", dir.filePath("x")}, &out) != 0);
+            QVERIFY2(out.contains(name) && out.contains(reason), qPrintable(out));
+        };
+        refused(cv::Mat::zeros(48, 48, CV_8UC1), "big.png", "32 x 32");
+        refused(cv::Mat::zeros(32, 32, CV_8UC1), "empty.png", "empty");
+        refused(cv::Mat(32, 32, CV_8UC1, cv::Scalar(128)), "grey.png", "grey");
+        // A model without cross-attention says it cannot follow a shape.
+        const QString plain = dir.filePath("plain.msi");
+        QCOMPARE(runCli({"image", "train", "--images", images, "--preset", "bike", "--ae-epochs", "1", "--epochs", "1", "--base", "16",
+                         "--mult", "1,2", "--batch", "16", "--threads", "1", "--out", plain}, &out), 0);
+        QVERIFY(runCli({"image", "sample", "--model", plain, "--target-mask", dir.filePath("shape.png"), "--out", dir.filePath("x")}, &out) != 0);
+        QVERIFY2(out.contains("--cross-attention"), qPrintable(out));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestImaging)

@@ -1,9 +1,13 @@
 // The studio's image view (offscreen): a tiny image model trained by the CLI drives generation
 // with previews, seed modes, history and recall, cancel at any step, live coalescing and
 // inpainting that keeps every pixel outside the mask; a model learned from incomplete images
-// (.mpd) completes the masked region by ensemble inference with its own settings (K, steps).
+// (.mpd) completes the masked region by ensemble inference with its own settings (K, steps); a
+// model trained with cross-attention follows a target shape painted on its own layer or taken
+// from a design.
 #include <QtTest/QtTest>
 
+#include <QComboBox>
+#include <QListWidget>
 #include <QPushButton>
 #include <QSpinBox>
 
@@ -38,6 +42,7 @@ class TestImagePanel : public QObject {
     Q_OBJECT
     QTemporaryDir m_dir;
     QString m_model;
+    QString m_crossModel;  // trained with --cross-attention: follows target shapes
 
     void openModel(ImagePanel& panel) {
         QSignalSpy ready(&panel, &ImagePanel::modelReady);
@@ -61,6 +66,63 @@ private Q_SLOTS:
                          "bike", "--size", "32", "--limit", "48", "--out", images}), 0);
         QCOMPARE(runCli({"image", "train", "--images", images, "--preset", "bike", "--ae-epochs", "1", "--epochs", "2", "--base",
                          "16", "--mult", "1,2", "--batch", "16", "--threads", "1", "--out", m_model}), 0);
+        m_crossModel = m_dir.filePath("cross.msi");
+        QCOMPARE(runCli({"image", "train", "--images", images, "--preset", "bike", "--ae-epochs", "1", "--epochs", "2", "--base",
+                         "16", "--mult", "1,2", "--batch", "16", "--threads", "1", "--cross-attention", "--out", m_crossModel}), 0);
+    }
+
+    void aTargetShapeIsPaintedOrTakenFromTheDesign() {
+        ImagePanel plain;
+        openModel(plain);
+        QVERIFY(!plain.followsTargetShapes());
+        QVERIFY(!plain.findChild<QWidget*>("useTargetShape")->isVisibleTo(&plain));
+        QVERIFY(!plain.findChild<QComboBox*>("maskLayer")->isVisibleTo(&plain));
+
+        ImagePanel panel;
+        QSignalSpy ready(&panel, &ImagePanel::modelReady);
+        panel.openModel(m_crossModel);
+        QVERIFY(waitFor(ready, 1));
+        QVERIFY(panel.followsTargetShapes());
+        QVERIFY(panel.findChild<QWidget*>("useTargetShape")->isVisibleTo(&panel));
+        QVERIFY(panel.findChild<QComboBox*>("maskLayer")->isVisibleTo(&panel));
+        QVERIFY(panel.findChild<QPushButton*>("targetFromDesign")->isEnabled());  // image render recorded its frame
+        QVERIFY(!panel.useTargetShape());
+        panel.setSteps(4);
+        panel.setSeedMode(SeedMode::Fixed);
+        panel.setSeed(7);
+
+        // Painted on the Target shape layer: the inpainting region stays empty, the shape is used.
+        MaskEditor* editor = panel.maskEditor();
+        panel.findChild<QPushButton*>("editTargetShape")->click();
+        QCOMPARE(editor->layer(), MaskLayer::TargetShape);
+        editor->document()->stroke({QPointF(6, 20), QPointF(26, 20)}, MaskTool::Brush, 10, 1.0);
+        QVERIFY(panel.useTargetShape());
+        QVERIFY(editor->document(MaskLayer::TargetShape)->coverage() > 0.1);
+        QCOMPARE(editor->document(MaskLayer::Inpaint)->coverage(), 0.0);
+        const QImage shaped = generateOnce(panel);
+        QVERIFY(!shaped.isNull());
+        QVERIFY(panel.findChild<QListWidget*>("imageHistory")->item(0)->toolTip().contains("target shape covers"));
+        // The same seed and conditions without the shape: another image (the shape reaches the U-Net).
+        panel.setUseTargetShape(false);
+        const QImage free = generateOnce(panel);
+        QVERIFY(free != shaped);
+        // Undo on that layer takes the stroke back; the inpainting layer has its own history.
+        editor->document()->undoStack()->undo();
+        QCOMPARE(editor->document(MaskLayer::TargetShape)->coverage(), 0.0);
+
+        // From a design: a bicycle-sized frame and two wheels, drawn in the model's render frame.
+        Drawing design;
+        design.circles.push_back({{300.0, 340.0}, 340.0, "wheel"});
+        design.circles.push_back({{1300.0, 340.0}, 340.0, "wheel"});
+        design.polylines.push_back({{{300.0, 340.0}, {750.0, 340.0}, {1300.0, 340.0}, {700.0, 900.0}, {300.0, 340.0}}, true, "frame"});
+        QVERIFY(panel.takeTargetShapeFrom(design));
+        const double coverage = editor->document(MaskLayer::TargetShape)->coverage();
+        QVERIFY2(coverage > 0.15 && coverage < 0.9, QByteArray::number(coverage));
+        QVERIFY(panel.useTargetShape());
+        QVERIFY(!generateOnce(panel).isNull());
+        QVERIFY(!panel.takeTargetShapeFrom(Drawing{}));  // nothing to take: a message, no change
+        QCOMPARE(editor->document(MaskLayer::TargetShape)->coverage(), coverage);
+        QVERIFY(!plain.takeTargetShapeFrom(design));
     }
 
     void generatesWithPreviewsSeedsAndHistory() {

@@ -19,6 +19,10 @@
 #include <QSpinBox>
 #include <QVBoxLayout>
 
+#include "api/TargetMask.h"
+#ifdef MASKSTUDIO_HAVE_IMAGING
+#include "imaging/DesignSketch.h"
+#endif
 #include "ui/image/FlowLayout.h"
 #include "ui/image/MaskDocument.h"
 #include "ui/image/MaskEditor.h"
@@ -90,6 +94,34 @@ ImagePanel::ImagePanel(QWidget* parent) : QWidget(parent), m_engine(new ImageEng
                        static_cast<QWidget*>(m_live), static_cast<QWidget*>(openImage), static_cast<QWidget*>(saveImage)})
         actions->addWidget(w);
     layout->addLayout(actions);
+
+    // Target shape: shown for models that follow one.
+    m_targetRow = new QWidget(this);
+    auto* targetRow = new QHBoxLayout(m_targetRow);
+    targetRow->setContentsMargins(0, 0, 0, 0);
+    m_useTargetShape = new QCheckBox(tr("Fill the target shape"), m_targetRow);
+    m_useTargetShape->setObjectName(QStringLiteral("useTargetShape"));
+    m_useTargetShape->setToolTip(tr("Generate a design that fills the blue Target shape (paint it on the mask editor's "
+                                    "Target shape layer, load a PNG there, or take it from the keypoint design)"));
+    m_targetFromDesign = new QPushButton(tr("Shape from design"), m_targetRow);
+    m_targetFromDesign->setObjectName(QStringLiteral("targetFromDesign"));
+    m_targetFromDesign->setToolTip(tr("The current keypoint design's silhouette becomes the target shape"));
+    auto* editShape = new QPushButton(tr("Edit shape"), m_targetRow);
+    editShape->setObjectName(QStringLiteral("editTargetShape"));
+    editShape->setToolTip(tr("Paint the target shape with the mask tools (Layer: Target shape)"));
+    targetRow->addWidget(m_useTargetShape);
+    targetRow->addWidget(m_targetFromDesign);
+    targetRow->addWidget(editShape);
+    targetRow->addStretch(1);
+    layout->addWidget(m_targetRow);
+    m_targetRow->hide();
+    connect(m_targetFromDesign, &QPushButton::clicked, this, &ImagePanel::targetShapeFromDesignRequested);
+    connect(editShape, &QPushButton::clicked, this, [this] { m_editor->setLayer(MaskLayer::TargetShape); });
+    connect(m_editor, &MaskEditor::targetShapeEdited, this, [this] {
+        const bool painted = m_editor->document(MaskLayer::TargetShape)->coverage() > 0.0;
+        m_useTargetShape->setChecked(painted);
+        if (hasModel() && (m_live->isChecked() || m_editor->isLive())) generate();  // Live: after each stroke
+    });
 
     auto* settings = new FlowLayout;
     m_sampler = new QComboBox(this);
@@ -231,6 +263,12 @@ ImagePanel::ImagePanel(QWidget* parent) : QWidget(parent), m_engine(new ImageEng
         m_steps->setToolTip(incomplete ? tr("0: single step, the most likely fill; 2 or more: DDIM steps, a draw with spread")
                                        : tr("Denoising steps"));
         m_inpaint->setText(incomplete ? tr("Complete masked") : tr("Re-generate masked"));
+        m_targetRow->setVisible(info.followsTargetShapes);
+        m_editor->setTargetShapeAvailable(info.followsTargetShapes);
+        m_targetFromDesign->setEnabled(info.renderFrame.known());
+        if (!info.renderFrame.known())
+            m_targetFromDesign->setToolTip(tr("This image model does not record the frame its sketches were drawn in "
+                                              "(trained on images of its own): paint or load the shape instead"));
         QImage blank(info.size, info.size, QImage::Format_Grayscale8);
         blank.fill(0);  // not uninitialised memory
         m_editor->setBaseImage(blank);
@@ -311,6 +349,35 @@ bool ImagePanel::openImage(const QString& path) {
     return true;
 }
 
+bool ImagePanel::useTargetShape() const { return m_useTargetShape->isChecked(); }
+void ImagePanel::setUseTargetShape(bool use) { m_useTargetShape->setChecked(use); }
+
+bool ImagePanel::takeTargetShapeFrom(const Drawing& design) {
+    const auto fail = [this](const QString& message) {
+        m_status->setText(message);
+        Q_EMIT statusMessage(message);
+        return false;
+    };
+    if (!followsTargetShapes()) return fail(tr("Open an image model that follows target shapes first"));
+    if (!m_info.renderFrame.known())
+        return fail(tr("This image model does not record the frame of its sketches: paint or load the shape instead"));
+    if (!design.bounds().valid()) return fail(tr("There is no design to take the shape from"));
+#ifdef MASKSTUDIO_HAVE_IMAGING
+    const api::ImageRenderFrame& f = m_info.renderFrame;
+    const api::ImagePixels sketch{1, 1, m_info.size, imaging::designSketchPixels(design, f.minX, f.minY, f.size, m_info.size)};
+    const api::ImagePixels shape = api::silhouetteTargetShape(sketch);
+    QImage mask(m_info.size, m_info.size, QImage::Format_Grayscale8);
+    for (int y = 0; y < m_info.size; ++y)
+        std::copy_n(shape.data.data() + static_cast<std::ptrdiff_t>(y) * m_info.size, m_info.size, mask.scanLine(y));
+    m_editor->setLayer(MaskLayer::TargetShape);
+    m_editor->document(MaskLayer::TargetShape)->replace(mask, tr("Shape from design"));
+    m_status->setText(tr("Target shape: the keypoint design's silhouette"));
+    return true;
+#else
+    return fail(tr("This build draws no sketches (no OpenCV): paint or load the shape instead"));
+#endif
+}
+
 quint64 ImagePanel::seed() const { return static_cast<quint64>(m_seed->value()); }
 void ImagePanel::setSeed(quint64 seed) { m_seed->setValue(static_cast<int>(seed)); }
 void ImagePanel::setSeedMode(SeedMode mode) { m_seedMode->setCurrentIndex(static_cast<int>(mode)); }
@@ -354,6 +421,8 @@ ImageJob ImagePanel::makeJob() {
     job.request.resamples = m_resamples->value();
     job.request.members = m_members->value();
     if (m_info.learnedFromIncompleteImages && job.request.steps == 1) job.request.steps = 2;  // 1 is no DDIM run
+    const MaskDocument* shape = m_editor->document(MaskLayer::TargetShape);
+    if (m_info.followsTargetShapes && m_useTargetShape->isChecked() && shape->coverage() > 0.0) job.targetShape = shape->mask();
     return job;
 }
 
@@ -377,13 +446,14 @@ void ImagePanel::inpaint() {
         m_status->setText(tr("Generate or open an image first: there is nothing to inpaint"));
         return;
     }
-    if (m_editor->document()->coverage() <= 0.0) {
-        m_status->setText(tr("Paint the region to re-generate first"));
+    const MaskDocument* region = m_editor->document(MaskLayer::Inpaint);
+    if (region->coverage() <= 0.0) {
+        m_status->setText(tr("Paint the region to re-generate first (Layer: Inpaint region)"));
         return;
     }
     ImageJob job = makeJob();
     job.base = m_current;
-    job.mask = m_editor->document()->mask();
+    job.mask = region->mask();
     submit(std::move(job));
 }
 
@@ -417,6 +487,8 @@ void ImagePanel::addToHistory(const ImageJobResult& r) {
     QString tip = tr("seed %1\n%2").arg(r.job.request.seed).arg(conditionsText(r.job, m_info.schema));
     if (r.job.inpaint())
         tip += tr("\ninpainted, mask covers %1 %").arg(100.0 * maskCoverage(r.job.mask), 0, 'f', 1);
+    if (!r.job.targetShape.isNull())
+        tip += tr("\ntarget shape covers %1 %").arg(100.0 * maskCoverage(r.job.targetShape), 0, 'f', 1);
     item->setToolTip(tip);
     m_history->insertItem(0, item);
 }

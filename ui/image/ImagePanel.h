@@ -3,11 +3,13 @@
 // with step-by-step previews, cancel at any step, seed control (fixed / new / increment), a
 // history strip of results (seed, conditions, mask) to recall or compare, and inpainting of
 // the masked region of any image (generated or opened) with the mask editor, live after each
-// stroke when wanted.
+// stroke when wanted. A model trained with cross-attention also follows a Target shape (the
+// mask editor's second layer, or the current keypoint design's silhouette): Generate fills it.
 #include <QImage>
 #include <QList>
 #include <QWidget>
 
+#include "core/geometry/Drawing.h"
 #include "ui/workers/ImageEngine.h"
 
 class QCheckBox;
@@ -47,6 +49,14 @@ public:
     QString conditionNote() const;
     QPushButton* switchKeypointModelButton() const { return m_switchKeypointModel; }
 
+    // Target shapes (models that follow them): whether Generate uses the painted shape, and the
+    // shape taken from a keypoint design, drawn as the model's training sketches were (false and
+    // a message when the model has no render frame or this build cannot draw sketches).
+    bool followsTargetShapes() const { return hasModel() && m_info.followsTargetShapes; }
+    bool useTargetShape() const;
+    void setUseTargetShape(bool use);
+    bool takeTargetShapeFrom(const Drawing& design);
+
     void generate();  // one job with the current settings (and the next seed per the seed mode)
     void inpaint();   // re-generate the masked region of the current image
     void cancel();
@@ -71,6 +81,7 @@ Q_SIGNALS:
     void imageReady(const QImage& image);  // each finished (not cancelled) job
     void statusMessage(const QString& text);
     void keypointModelSwitchRequested(const QString& path);
+    void targetShapeFromDesignRequested();  // "From design": the window answers with takeTargetShapeFrom
 
 private:
     ImageJob makeJob();
@@ -95,6 +106,9 @@ private:
     MaskEditor* m_editor;
     QPushButton *m_generate, *m_cancel, *m_inpaint;
     QCheckBox* m_live;
+    QWidget* m_targetRow;
+    QCheckBox* m_useTargetShape;
+    QPushButton* m_targetFromDesign;
     QComboBox *m_sampler, *m_seedMode;
     QSpinBox *m_steps, *m_seed, *m_jump, *m_resamples, *m_members;
     QList<QWidget*> m_diffusionOnly;  // sampler, eta, guidance, RePaint: an mcLDM's settings

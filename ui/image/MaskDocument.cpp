@@ -261,12 +261,17 @@ MaskFileResult MaskDocument::load(const QString& path) {
                              .arg(image.height())
                              .arg(m_mask.width())
                              .arg(m_mask.height());
-        image = image.scaled(m_mask.size(), Qt::IgnoreAspectRatio, Qt::SmoothTransformation)
-                    .convertToFormat(QImage::Format_Grayscale8);
     }
-    m_stroking = false;
-    applyStep(m_mask, image, tr("Load mask"));
+    replace(image, tr("Load mask"));
     return result;
+}
+
+void MaskDocument::replace(const QImage& image, const QString& description) {
+    QImage next = image.convertToFormat(QImage::Format_Grayscale8);
+    if (!m_mask.size().isEmpty() && next.size() != m_mask.size())
+        next = next.scaled(m_mask.size(), Qt::IgnoreAspectRatio, Qt::SmoothTransformation).convertToFormat(QImage::Format_Grayscale8);
+    m_stroking = false;
+    applyStep(m_mask, next, description);
 }
 
 MaskFileResult MaskDocument::save(const QString& path) const {

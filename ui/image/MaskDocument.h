@@ -58,6 +58,10 @@ public:
     void shrink(int pixels);        // erosion by a (2n+1) x (2n+1) square; outside the image is neutral
     void feather(double radiusPx);  // three box blurs, reaching about radiusPx from an edge
 
+    // The whole mask replaced by `image` (any format, converted to grayscale, scaled to the
+    // document's size; an empty document takes its size) as one undoable step.
+    void replace(const QImage& image, const QString& description);
+
     // Any image format, converted to grayscale; another size is scaled to the document's (with
     // a warning), an empty document takes the file's size. An unreadable file changes nothing.
     MaskFileResult load(const QString& path);

@@ -3,6 +3,7 @@
 #include <QAction>
 #include <QActionGroup>
 #include <QCheckBox>
+#include <QComboBox>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QHBoxLayout>
@@ -11,9 +12,11 @@
 #include <QMessageBox>
 #include <QMouseEvent>
 #include <QPainter>
+#include <QSignalBlocker>
 #include <QSlider>
 #include <QSpinBox>
 #include <QToolButton>
+#include <QUndoStack>
 #include <QVBoxLayout>
 #include <algorithm>
 #include <cmath>
@@ -26,7 +29,7 @@ namespace ms {
 namespace {
 constexpr int kDefaultMaskSide = 512;
 constexpr double kOverlayOpacity = 0.45;
-const QColor kOverlayColor(255, 0, 0);
+const QColor kOverlayColors[2] = {QColor(255, 0, 0), QColor(40, 110, 255)};  // MaskLayer order
 const QColor kBackdrop(48, 48, 48);
 const QColor kNoImage(128, 128, 128);
 }  // namespace
@@ -42,10 +45,11 @@ public:
         setCursor(Qt::CrossCursor);
         setMinimumSize(200, 150);
         setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Expanding);
-        connect(editor->document(), &MaskDocument::changed, this, [this] {
-            m_overlayDirty = true;
-            update();
-        });
+        for (MaskLayer layer : {MaskLayer::Inpaint, MaskLayer::TargetShape})
+            connect(editor->document(layer), &MaskDocument::changed, this, [this] {
+                m_overlayDirty = true;
+                update();
+            });
     }
 
     QSize sizeHint() const override { return {640, 480}; }
@@ -63,6 +67,11 @@ public:
     }
     QPointF toImage(QPointF p) const { return (p - imageRect().topLeft()) / scale(); }
     QPointF toCanvas(QPointF p) const { return imageRect().topLeft() + p * scale(); }
+
+    void layerChanged() {
+        m_overlayDirty = true;
+        update();
+    }
 
     void baseImageChanged() {
         m_scaledBase = QImage();
@@ -137,7 +146,7 @@ private:
     void rebuildOverlay() {
         const QImage& mask = m_editor->document()->mask();
         m_overlay = QImage(mask.size(), QImage::Format_ARGB32_Premultiplied);
-        m_overlay.fill(kOverlayColor);
+        m_overlay.fill(kOverlayColors[static_cast<int>(m_editor->layer())]);
         m_overlay.setAlphaChannel(mask);
         m_overlayDirty = false;
     }
@@ -151,7 +160,13 @@ private:
 };
 
 MaskEditor::MaskEditor(QWidget* parent) : QWidget(parent) {
-    m_document = new MaskDocument(QSize(kDefaultMaskSide, kDefaultMaskSide), this);
+    for (MaskDocument*& document : m_documents) {
+        document = new MaskDocument(QSize(kDefaultMaskSide, kDefaultMaskSide), this);
+        connect(document, &MaskDocument::edited, this, [this, document] { onEdited(document); });
+        connect(document->undoStack(), &QUndoStack::canUndoChanged, this, &MaskEditor::updateUndoActions);
+        connect(document->undoStack(), &QUndoStack::canRedoChanged, this, &MaskEditor::updateUndoActions);
+    }
+    m_document = m_documents[0];
     m_canvas = new MaskCanvas(this);
     auto* layout = new QVBoxLayout(this);
     buildToolRow();
@@ -160,8 +175,32 @@ MaskEditor::MaskEditor(QWidget* parent) : QWidget(parent) {
     m_statusLabel->setObjectName(QStringLiteral("statusLabel"));
     m_statusLabel->setWordWrap(true);
     layout->addWidget(m_statusLabel);
-    connect(m_document, &MaskDocument::edited, this, &MaskEditor::onEdited);
     updateCoverage();
+}
+
+void MaskEditor::setLayer(MaskLayer layer) {
+    MaskDocument* next = document(layer);
+    if (next == m_document) return;
+    m_document = next;
+    {
+        const QSignalBlocker block(m_layerCombo);
+        m_layerCombo->setCurrentIndex(static_cast<int>(layer));
+    }
+    m_canvas->layerChanged();
+    updateUndoActions();
+    updateCoverage();
+    Q_EMIT layerChanged(layer);
+}
+
+void MaskEditor::setTargetShapeAvailable(bool available) {
+    m_layerLabel->setVisible(available);
+    m_layerCombo->setVisible(available);
+    if (!available) setLayer(MaskLayer::Inpaint);
+}
+
+void MaskEditor::updateUndoActions() {
+    m_undoAction->setEnabled(m_document->undoStack()->canUndo());
+    m_redoAction->setEnabled(m_document->undoStack()->canRedo());
 }
 
 void MaskEditor::setUndoShortcutsEnabled(bool enabled) {
@@ -197,6 +236,20 @@ void MaskEditor::buildToolRow() {
     auto* editRow = new FlowLayout;
     layout->addLayout(paintRow);
     layout->addLayout(editRow);
+
+    m_layerLabel = new QLabel(tr("Layer"), this);
+    m_layerCombo = new QComboBox(this);
+    m_layerCombo->setObjectName(QStringLiteral("maskLayer"));
+    m_layerCombo->addItem(tr("Inpaint region"));
+    m_layerCombo->addItem(tr("Target shape"));
+    m_layerCombo->setToolTip(tr("What the tools paint: the region Re-generate masked replaces (red), or the "
+                                "shape Generate fills with a design (blue)"));
+    connect(m_layerCombo, qOverload<int>(&QComboBox::currentIndexChanged), this,
+            [this](int index) { setLayer(static_cast<MaskLayer>(index)); });
+    paintRow->addWidget(m_layerLabel);
+    paintRow->addWidget(m_layerCombo);
+    m_layerLabel->hide();
+    m_layerCombo->hide();
 
     m_brushAction = addShortcut(tr("Brush"), QKeySequence(Qt::Key_B), QStringLiteral("brushAction"));
     m_eraserAction = addShortcut(tr("Eraser"), QKeySequence(Qt::Key_E), QStringLiteral("eraserAction"));
@@ -239,11 +292,8 @@ void MaskEditor::buildToolRow() {
         addShortcut(tr("Redo"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Z), QStringLiteral("redoAction"));
     m_undoAction->setEnabled(false);
     m_redoAction->setEnabled(false);
-    QUndoStack* undo = m_document->undoStack();
-    connect(m_undoAction, &QAction::triggered, undo, &QUndoStack::undo);
-    connect(m_redoAction, &QAction::triggered, undo, &QUndoStack::redo);
-    connect(undo, &QUndoStack::canUndoChanged, m_undoAction, &QAction::setEnabled);
-    connect(undo, &QUndoStack::canRedoChanged, m_redoAction, &QAction::setEnabled);
+    connect(m_undoAction, &QAction::triggered, this, [this] { m_document->undoStack()->undo(); });
+    connect(m_redoAction, &QAction::triggered, this, [this] { m_document->undoStack()->redo(); });
 
     paintRow->addWidget(addButton(m_undoAction, QStringLiteral("undoButton")));
     paintRow->addWidget(addButton(m_redoAction, QStringLiteral("redoButton")));
@@ -305,7 +355,8 @@ void MaskEditor::buildToolRow() {
 
 void MaskEditor::setBaseImage(const QImage& image) {
     m_baseImage = image;
-    if (!image.isNull()) m_document->setSize(image.size());
+    if (!image.isNull())
+        for (MaskDocument* document : m_documents) document->setSize(image.size());
     m_canvas->baseImageChanged();
     updateCoverage();
 }
@@ -332,15 +383,20 @@ QWidget* MaskEditor::canvas() const { return m_canvas; }
 QPointF MaskEditor::imageToCanvas(QPointF imagePoint) const { return m_canvas->toCanvas(imagePoint); }
 QPointF MaskEditor::canvasToImage(QPointF canvasPoint) const { return m_canvas->toImage(canvasPoint); }
 
-void MaskEditor::onEdited() {
-    updateCoverage();
-    const QImage& mask = m_document->mask();
+void MaskEditor::onEdited(MaskDocument* document) {
+    if (document == m_document) updateCoverage();
+    const QImage& mask = document->mask();
+    if (document == m_documents[static_cast<int>(MaskLayer::TargetShape)]) {
+        Q_EMIT targetShapeEdited(mask);
+        return;
+    }
     Q_EMIT maskEdited(mask);
     if (isLive()) Q_EMIT liveRegenerateRequested(mask);
 }
 
 void MaskEditor::updateCoverage() {
-    m_coverageLabel->setText(tr("Mask: %1 %").arg(100.0 * m_document->coverage(), 0, 'f', 1));
+    const QString what = layer() == MaskLayer::Inpaint ? tr("Mask") : tr("Target shape");
+    m_coverageLabel->setText(tr("%1: %2 %").arg(what).arg(100.0 * m_document->coverage(), 0, 'f', 1));
 }
 
 void MaskEditor::showStatus(const QString& message, bool isError) {

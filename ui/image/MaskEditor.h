@@ -6,6 +6,10 @@
 // Undo, Redo, Load mask…, Save mask…, Live, Show overlay. Keys: Ctrl+Z / Ctrl+Shift+Z, B / E,
 // [ / ] (size). maskEdited fires after every completed step (stroke end, invert, undo, ...),
 // liveRegenerateRequested additionally while Live is on.
+// Two layers share the tools: the inpainting region (red) and, for image models that follow
+// target shapes, the Target shape (blue: where the design should go); a Layer choice switches
+// which one the tools edit, each with its own undo history. Edits of the target shape send
+// targetShapeEdited instead of maskEdited.
 #include <QImage>
 #include <QPointF>
 #include <QString>
@@ -15,6 +19,7 @@
 
 class QAction;
 class QCheckBox;
+class QComboBox;
 class QLabel;
 class QSlider;
 class QSpinBox;
@@ -23,6 +28,8 @@ class QToolButton;
 namespace ms {
 
 class MaskCanvas;
+
+enum class MaskLayer { Inpaint = 0, TargetShape = 1 };
 
 class MaskEditor : public QWidget {
     Q_OBJECT
@@ -34,7 +41,13 @@ public:
     // Starts with an empty 512 x 512 mask and no base image.
     explicit MaskEditor(QWidget* parent = nullptr);
 
-    MaskDocument* document() const { return m_document; }
+    MaskDocument* document() const { return m_document; }  // the layer being edited
+    MaskDocument* document(MaskLayer layer) const { return m_documents[static_cast<int>(layer)]; }
+    MaskLayer layer() const { return m_document == m_documents[0] ? MaskLayer::Inpaint : MaskLayer::TargetShape; }
+    void setLayer(MaskLayer layer);
+    // Shows the Layer choice (an image model that follows target shapes is open); hiding it
+    // goes back to the inpainting layer.
+    void setTargetShapeAvailable(bool available);
 
     // The image under the mask. A size other than the mask's starts a new empty mask of that
     // size (and a new history, without maskEdited); a null image keeps the mask.
@@ -70,6 +83,8 @@ public Q_SLOTS:
 
 Q_SIGNALS:
     void maskEdited(const QImage& mask);
+    void targetShapeEdited(const QImage& mask);
+    void layerChanged(ms::MaskLayer layer);
     void liveRegenerateRequested(const QImage& mask);
     void statusMessage(const QString& message);
 
@@ -77,11 +92,13 @@ private:
     void buildToolRow();
     QToolButton* addButton(QAction* action, const QString& objectName);
     QAction* addShortcut(const QString& text, const QKeySequence& key, const QString& objectName);
-    void onEdited();
+    void onEdited(MaskDocument* document);
+    void updateUndoActions();
     void showStatus(const QString& message, bool isError);
     void updateCoverage();
 
-    MaskDocument* m_document = nullptr;
+    MaskDocument* m_documents[2] = {nullptr, nullptr};  // MaskLayer order
+    MaskDocument* m_document = nullptr;                  // the active one
     MaskCanvas* m_canvas = nullptr;
     QImage m_baseImage;
     QString m_lastFolder;
@@ -97,6 +114,8 @@ private:
     QToolButton* m_overlayButton = nullptr;
     QLabel* m_statusLabel = nullptr;
     QLabel* m_coverageLabel = nullptr;
+    QComboBox* m_layerCombo = nullptr;
+    QLabel* m_layerLabel = nullptr;
 };
 
 }  // namespace ms

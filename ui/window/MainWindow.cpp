@@ -101,8 +101,14 @@ MainWindow::MainWindow(QWidget* parent)
         noteImageModelConditions();
         statusBar()->showMessage(tr("Image model ready: %1").arg(description), 8000);
     });
-    connect(m_imagePanel, &ImagePanel::modelReady, this, [this] { m_imageTraining->setCurrentImageModel(m_imagePanel->modelPath()); });
+    connect(m_imagePanel, &ImagePanel::modelReady, this, [this] {
+        m_imageTraining->setCurrentImageModel(m_imagePanel->modelPath());
+        m_settings.lastImageModel = m_imagePanel->modelPath();
+    });
     connect(m_imagePanel, &ImagePanel::keypointModelSwitchRequested, this, [this](const QString& path) { openModel(path); });
+    connect(m_imagePanel, &ImagePanel::targetShapeFromDesignRequested, this, [this] {
+        m_imagePanel->takeTargetShapeFrom(m_canvas->designs().empty() ? Drawing{} : m_canvas->designs().front());
+    });
     connect(m_imageTraining, &ImageTrainingPanel::modelTrained, this, [this](const QString& path) {
         openImageModel(path);
         statusBar()->showMessage(tr("New image model %1 is ready").arg(path), 8000);
@@ -135,6 +141,16 @@ bool MainWindow::openStartupModel() {
     if (m_modelBox->count() > 0) return openModel(m_modelBox->itemData(0).toString());
     m_canvas->setMessage(tr("No model found. Train one in the Training dock: choose a CSV and press Train."));
     return false;
+}
+
+bool MainWindow::openStartupImageModel() {
+    QString path = m_settings.lastImageModel;
+    if (path.isEmpty() || !QFileInfo::exists(path))
+        path = QString::fromStdString(mcvae::modelsDirectory()) + QStringLiteral("/bike.msi");
+    if (!QFileInfo::exists(path)) return false;
+    connect(m_imagePanel, &ImagePanel::modelReady, m_imagePanel, [this] { m_imagePanel->generate(); }, Qt::SingleShotConnection);
+    openImageModel(path);
+    return true;
 }
 
 void MainWindow::setInteractive(bool interactive) {
@@ -268,13 +284,17 @@ std::pair<QAction*, QAction*> MainWindow::buildEditMenu() {
     auto* undoGroup = new QUndoGroup(this);
     undoGroup->addStack(m_conditions->undoStack());
     MaskEditor* maskEditor = m_imagePanel->maskEditor();
-    undoGroup->addStack(maskEditor->document()->undoStack());
+    for (MaskLayer layer : {MaskLayer::Inpaint, MaskLayer::TargetShape}) undoGroup->addStack(maskEditor->document(layer)->undoStack());
     undoGroup->setActiveStack(m_conditions->undoStack());
     maskEditor->setUndoShortcutsEnabled(false);
     connect(qApp, &QApplication::focusChanged, this, [this, undoGroup, maskEditor](QWidget*, QWidget* now) {
         if (!now) return;
         const bool inEditor = maskEditor == now || maskEditor->isAncestorOf(now);
         undoGroup->setActiveStack(inEditor ? maskEditor->document()->undoStack() : m_conditions->undoStack());
+    });
+    connect(maskEditor, &MaskEditor::layerChanged, this, [undoGroup, maskEditor] {
+        if (undoGroup->activeStack() != nullptr && undoGroup->activeStack() != undoGroup->stacks().front())
+            undoGroup->setActiveStack(maskEditor->document()->undoStack());  // the layer now being edited
     });
     QAction* undo = undoGroup->createUndoAction(this, tr("&Undo"));
     undo->setShortcut(QKeySequence::Undo);

@@ -49,6 +49,9 @@ public:
     bool openStartupModel();
     // Adds the model to the switcher (if new) and loads it. Returns false for a missing file.
     bool openModel(const QString& path);
+    // The last image model when it still exists, else the built-in one (models/bike.msi), in the
+    // Image dock, and one image generated with it; false when there is neither.
+    bool openStartupImageModel();
     void openImageModel(const QString& path);  // in the Image dock, which shows
     void showTrainingDock();
     bool exportTo(const QString& path, ExportFormat format);

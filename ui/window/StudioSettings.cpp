@@ -19,6 +19,7 @@ void forEachKey(Settings& s, Visit&& visit) {
     visit("sampling/reference", s.sampling.reference);
     visit("recentModels", s.recentModels);
     visit("lastModel", s.lastModel);
+    visit("lastImageModel", s.lastImageModel);
     visit("exportDir", s.exportDir);
 }
 

@@ -17,6 +17,7 @@ struct StudioSettings {
     SamplingOptions sampling;   // latentOffset is not kept
     QStringList recentModels;   // most recent first
     QString lastModel;          // opened at start-up when it still exists
+    QString lastImageModel;     // the Image dock's, likewise (empty: the built-in one)
     QString exportDir;          // empty: the home folder
 
     // Every key; a missing or unreadable one keeps the value in `defaults`.

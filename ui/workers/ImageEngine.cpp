@@ -53,6 +53,12 @@ ImageEngine::~ImageEngine() {
     stop();
 }
 
+api::ImagePixels targetShapePixels(const QImage& mask, int size) {
+    api::ImagePixels p = fromQImage(mask, 1, size);
+    for (uint8_t& v : p.data) v = v > 127 ? 255 : 0;
+    return p;
+}
+
 quint64 ImageEngine::loadModel(const QString& path) {
     const quint64 serial = m_nextSerial++;
     post([this, path, serial] {
@@ -66,6 +72,8 @@ quint64 ImageEngine::loadModel(const QString& path) {
             info.size = static_cast<int>(m_session.imageSize());
             info.channels = static_cast<int>(m_session.imageChannels());
             info.learnedFromIncompleteImages = m_session.learnedFromIncompleteImages();
+            info.followsTargetShapes = m_session.followsTargetShapes();
+            info.renderFrame = m_session.renderFrame();
             toOwner([this, info, serial] { Q_EMIT modelLoaded(info, serial); });
         } catch (const std::exception& e) {
             toOwner([this, path, message = QString::fromStdString(e.what())] { Q_EMIT modelLoadFailed(path, message); });
@@ -105,9 +113,11 @@ ImageJobResult ImageEngine::run(const ImageJob& job) {
     };
     try {
         const int channels = static_cast<int>(m_session.imageChannels()), size = static_cast<int>(m_session.imageSize());
+        api::ImageSampleRequest request = job.request;
+        if (!job.targetShape.isNull()) request.targetMask = targetShapePixels(job.targetShape, size);
         const api::ImageSampleResult r =
-            job.inpaint() ? m_session.inpaint(job.request, fromQImage(job.base, channels, size), fromQImage(job.mask, 1, size), onPreview, job.cancel)
-                          : m_session.generate(job.request, onPreview, job.cancel);
+            job.inpaint() ? m_session.inpaint(request, fromQImage(job.base, channels, size), fromQImage(job.mask, 1, size), onPreview, job.cancel)
+                          : m_session.generate(request, onPreview, job.cancel);
         result.image = toQImage(r.images);
         result.cancelled = r.cancelled;
     } catch (const std::exception& e) {

@@ -21,6 +21,7 @@ struct ImageJob {
     api::ImageSampleRequest request;  // conditions, seed, sampler, steps, guidance, RePaint settings
     QImage base;                 // inpainting: the image to edit (any format; converted)
     QImage mask;                 // inpainting: white = re-generate
+    QImage targetShape;          // models that follow target shapes: white = where the design goes (null: none)
     CancelToken cancel;          // set by the engine: cancelled when a newer job is requested
     bool inpaint() const { return !base.isNull() && !mask.isNull(); }
 };
@@ -40,7 +41,13 @@ struct ImageModelInfo {
     Schema schema;
     int size = 0, channels = 1;
     bool learnedFromIncompleteImages = false;  // a .mpd: contexts K and steps 0 apply, sampler and guidance do not
+    bool followsTargetShapes = false;          // trained with cross-attention: Target shape applies
+    api::ImageRenderFrame renderFrame;         // of its training sketches: a design's shape can be drawn in it
 };
+
+// A target shape for `size`-pixel images: scaled to that size, grey, white (255) where the mask
+// is above half, else black.
+api::ImagePixels targetShapePixels(const QImage& mask, int size);
 
 QImage toQImage(const api::ImagePixels& pixels, int64_t index = 0);
 api::ImagePixels fromQImage(const QImage& image, int channels, int size);  // converts and scales
