@@ -12,6 +12,7 @@
 #include "api/ImageEvaluation.h"
 #include "api/ImageSession.h"
 #include "api/ImageTraining.h"
+#include "api/MaskFollowing.h"
 #include "api/RenderFrame.h"
 #include "api/TargetMask.h"
 #include "app/cli/CliCommon.h"
@@ -291,9 +292,13 @@ struct ImageEvalOptions {
     api::ImageEvalRequest request;
     std::string sparsities;  // empty: the request's
     bool json = false;
+    bool maskFollowing = false;
 
     void addTo(CLI::App* cmd) {
         addImageInputOptions(cmd, input);
+        cmd->add_flag("--mask-following", maskFollowing,
+                      "instead: how well a --cross-attention model follows target shapes (IoU with and without the shape, "
+                      "attention IoU; --rows designs, four shapes each)");
         cmd->add_option("--model", request.modelPath, "image model (.msi)")->required();
         cmd->add_option("--rows", request.rows, "held-out images to evaluate");
         cmd->add_option("--sparsities", sparsities, "comma-separated inference sparsities (empty: 0,0.1,...,0.9)");
@@ -308,8 +313,34 @@ struct ImageEvalOptions {
     void validate() const {}
 };
 
+void runMaskFollowingEval(const ImageEvalOptions& o) {
+    api::MaskFollowingRequest request;
+    request.modelPath = o.request.modelPath;
+    request.rows = o.request.rows;
+    request.sampler = o.request.sampler;
+    request.steps = o.request.steps;
+    request.guidance = o.request.guidance;
+    request.seed = o.request.seed;
+    request.device = o.request.device;
+    const api::MaskFollowingReport rep = api::evaluateMaskFollowing(loadImageInput(o.input), request);
+    std::cout << "target shapes from " << rep.rows.front().shapes << " held-out designs, " << request.sampler << " "
+              << request.steps << " steps, guidance " << request.guidance << ", on " << rep.device << ", "
+              << fixed(rep.seconds, 1) << " s\n\n";
+    std::vector<std::vector<std::string>> rows;
+    nlohmann::json j = nlohmann::json::array();
+    for (const auto& row : rep.rows) {
+        rows.push_back({row.variant, std::to_string(row.shapes), fixed(row.iouWith, 3), fixed(row.iouWithout, 3),
+                        fixed(row.iouWith - row.iouWithout, 3), fixed(row.attentionIoU, 3)});
+        j.push_back({{"variant", row.variant}, {"shapes", row.shapes}, {"iou_with", row.iouWith}, {"iou_without", row.iouWithout},
+                     {"attention_iou", row.attentionIoU}});
+    }
+    printTable({"shape", "n", "IoU with shape", "IoU without", "gain", "attention IoU"}, rows);
+    if (o.json) printJsonLine({{"rows", j}, {"device", rep.device}, {"seconds", rep.seconds}});
+}
+
 void runImageEval(const ImageEvalOptions& o) {
     initTorchRuntime(0);
+    if (o.maskFollowing) return runMaskFollowingEval(o);
     api::ImageEvalRequest request = o.request;
     if (!o.sparsities.empty()) request.sparsities = parseList(o.sparsities);
     const api::ImageEvalReport rep = api::evaluateImageModel(loadImageInput(o.input), request);

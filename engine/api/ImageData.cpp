@@ -1,5 +1,8 @@
 #include "api/ImageData.h"
 
+#include <set>
+#include <stdexcept>
+
 #include "core/data/DesignTableBuilder.h"
 #include "core/data/SchemaInference.h"
 #include "mcvae/Preset.h"
@@ -37,6 +40,20 @@ ImageConditions imageConditionsWithSchema(const ImageSet& images, const Schema& 
     c.table = buildDesignTable(images.conditions, schema);
     c.normalization = norm;
     return c;
+}
+
+HeldOutSplit splitByHeldOutFiles(const ImageSet& images, const std::vector<std::string>& testFiles, int64_t maxRows,
+                                 const std::string& modelPath) {
+    const std::set<std::string> held(testFiles.begin(), testFiles.end());
+    HeldOutSplit split;
+    for (int64_t i = 0; i < images.count(); ++i) {
+        if (held.count(images.files[static_cast<std::size_t>(i)]) == 0)
+            split.train.push_back(i);
+        else if (static_cast<int64_t>(split.test.size()) < maxRows)
+            split.test.push_back(i);  // held-out rows past maxRows are in neither part
+    }
+    if (split.test.empty()) throw std::invalid_argument(modelPath + ": none of its held-out images is in " + images.source);
+    return split;
 }
 
 }  // namespace ms::api

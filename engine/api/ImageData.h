@@ -23,4 +23,12 @@ ImageConditions inferImageConditions(const ImageSet& images, const std::string& 
                                      const std::vector<std::string>& ignored = {});
 ImageConditions imageConditionsWithSchema(const ImageSet& images, const Schema& schema, const Normalization& norm);
 
+struct HeldOutSplit {
+    std::vector<int64_t> test, train;  // row indices of the image set
+};
+// The rows whose files are among `testFiles` (a model's recorded held-out set; at most maxRows
+// of them, in order) and the rows that are not held out. Throws std::invalid_argument naming both when none is there.
+HeldOutSplit splitByHeldOutFiles(const ImageSet& images, const std::vector<std::string>& testFiles, int64_t maxRows,
+                                 const std::string& modelPath);
+
 }  // namespace ms::api

@@ -3,7 +3,6 @@
 #include <ATen/ATen.h>
 #include <ATen/CPUGeneratorImpl.h>
 
-#include <set>
 #include <stdexcept>
 
 #include "api/ImageData.h"
@@ -31,14 +30,10 @@ ImageEvalReport evaluateImageModel(const ImageSet& images, const ImageEvalReques
     const ImageConditions cond = imageConditionsWithSchema(images, model.schema, model.normalization);
     const DesignTensors tensors = makeDesignTensors(cond.table, cond.normalization);
 
-    std::set<std::string> testFiles;
-    if (file.training.contains("test_files"))
-        for (const auto& f : file.training["test_files"]) testFiles.insert(f.get<std::string>());
-    std::vector<int64_t> testIdx, trainIdx;
-    for (int64_t i = 0; i < images.count(); ++i)
-        (testFiles.count(images.files[static_cast<std::size_t>(i)]) ? testIdx : trainIdx).push_back(i);
-    if (testIdx.empty()) throw std::invalid_argument(req.modelPath + ": none of its held-out images is in " + images.source);
-    if (static_cast<int64_t>(testIdx.size()) > req.rows) testIdx.resize(static_cast<std::size_t>(req.rows));
+    const HeldOutSplit split = splitByHeldOutFiles(images, file.training.value("test_files", std::vector<std::string>{}),
+                                                   req.rows, req.modelPath);
+    const std::vector<int64_t>& testIdx = split.test;
+    const std::vector<int64_t>& trainIdx = split.train;
 
     const at::Tensor all = imagesToTensor(images);
     const at::Tensor testImages = all.index_select(0, at::tensor(testIdx, at::kLong)).to(device);

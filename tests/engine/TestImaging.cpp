@@ -222,6 +222,18 @@ private Q_SLOTS:
         QCOMPARE(runCli({"image", "sample", "--model", model, "--target-mask", dir.filePath("shape.png"), "--n", "2", "--steps", "3",
                          "--out", dir.filePath("t")}, &out), 0);
         QVERIFY(QFile::exists(dir.filePath("t-1.png")));
+        // The mask-following table: four kinds of shape per held-out design, then all of them.
+        QCOMPARE(runCli({"image", "eval", "--mask-following", "--model", model, "--images", images, "--rows", "3", "--steps", "2",
+                         "--json"}, &out), 0);
+        const QJsonArray rows = lastJson(out)["rows"].toArray();
+        QCOMPARE(rows.size(), 5);
+        QCOMPARE(rows[4].toObject()["variant"].toString(), QString("all"));
+        QCOMPARE(rows[4].toObject()["shapes"].toInt(), 4 * rows[0].toObject()["shapes"].toInt());
+        for (const auto& r : rows)
+            for (const char* key : {"iou_with", "iou_without", "attention_iou"}) {
+                const double v = r.toObject()[key].toDouble(-1.0);
+                QVERIFY2(v >= 0.0 && v <= 1.0, key);
+            }
         // Bad masks are refused, naming the file and what is wrong.
         const auto refused = [&](const cv::Mat& mask, const char* name, const char* reason) {
             QVERIFY(cv::imwrite(dir.filePath(name).toStdString(), mask));
@@ -237,6 +249,8 @@ private Q_SLOTS:
                          "--mult", "1,2", "--batch", "16", "--threads", "1", "--out", plain}, &out), 0);
         QVERIFY(runCli({"image", "sample", "--model", plain, "--target-mask", dir.filePath("shape.png"), "--out", dir.filePath("x")}, &out) != 0);
         QVERIFY2(out.contains("--cross-attention"), qPrintable(out));
+        QVERIFY(runCli({"image", "eval", "--mask-following", "--model", plain, "--images", images, "--rows", "2"}, &out) != 0);
+        QVERIFY2(out.contains("without cross-attention"), qPrintable(out));
     }
 };
 
