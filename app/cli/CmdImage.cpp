@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "api/ConceptLearning.h"
 #include "api/ImageEvaluation.h"
 #include "api/ImageSession.h"
 #include "api/ImageTraining.h"
@@ -214,6 +215,7 @@ struct ImageSampleOptions {
         cmd->add_option("--n", request.count, "number of images")->check(CLI::Range(1, 1024));
         cmd->add_option("--target-mask", targetMask, "target shape PNG of the model's size: white = where the design goes "
                                                      "(models trained with --cross-attention)");
+        cmd->add_option("--concept", request.concepts, "a concept learnt with image concept (repeatable)");
         addSamplerOptions(cmd, request);
         cmd->add_option("--device", device, "cpu, cuda or auto");
         cmd->add_option("--out", out, "output prefix: PREFIX.png or PREFIX-<i>.png")->required();
@@ -284,6 +286,79 @@ void runImageInpaint([[maybe_unused]] const ImageInpaintOptions& o) {
     writeImages(res.images, o.out);
 #else
     needImaging("image inpaint");
+#endif
+}
+
+struct ImageConceptOptions {
+    api::ConceptRequest request;
+    std::vector<std::string> images, masks;
+    ImageInput prior;
+    int threads = 0;
+    bool json = false;
+
+    void addTo(CLI::App* cmd) {
+        cmd->add_option("--model", request.modelPath, "image model trained with --cross-attention")->required();
+        cmd->add_option("--image", images, "picture of the concept, the model's size (repeatable: a few pictures)")->required();
+        cmd->add_option("--mask", masks, "its mask PNG: white = the concept (one per --image)")->required();
+        cmd->add_option("--name", request.name, "the concept's name (then image sample --concept NAME)")->required();
+        cmd->add_option("--out", request.outPath, "the model with the concept (.msi)")->required();
+        addImageInputOptions(cmd, prior, false);  // --images: the pretraining data, for prior preservation
+        cmd->add_option("--stage1-steps", request.stage1Steps, "steps of stage 1 (the concept's token only)");
+        cmd->add_option("--stage1-lr", request.stage1Lr, "learning rate of stage 1");
+        cmd->add_option("--stage2-steps", request.stage2Steps, "steps of stage 2 (the U-Net and mask encoder too; 0: none)");
+        cmd->add_option("--stage2-lr", request.stage2Lr, "learning rate of stage 2");
+        cmd->add_option("--attention-weight", request.attentionWeight, "weight of the concept token's attention loss");
+        cmd->add_option("--batch", request.batch, "concept pictures per step");
+        cmd->add_option("--seed", request.seed, "noise seed");
+        cmd->add_option("--device", request.device, "cpu, cuda or auto");
+        cmd->add_option("--threads", threads, "CPU threads (0: all cores)");
+        cmd->add_flag("--json", json, "print a JSON summary on the last line");
+    }
+    void validate() const {
+        if (images.size() != masks.size()) throw CLI::ValidationError("--mask", "one --mask per --image");
+    }
+};
+
+void runImageConcept([[maybe_unused]] const ImageConceptOptions& o) {
+#ifdef MASKSTUDIO_HAVE_IMAGING
+    initTorchRuntime(o.threads);
+    api::ConceptRequest request = o.request;
+    {
+        api::ImageSession session;  // the model's size and channels for reading the pictures
+        session.load(request.modelPath, "cpu");
+        const int size = static_cast<int>(session.imageSize()), channels = static_cast<int>(session.imageChannels());
+        request.images = api::ImagePixels{0, channels, size, {}};
+        request.masks = api::ImagePixels{0, 1, size, {}};
+        for (std::size_t i = 0; i < o.images.size(); ++i) {
+            const api::ImagePixels picture = readModelImage(o.images[i], channels, size);
+            const api::ImagePixels mask = readTargetMask(o.masks[i], size);
+            request.images.data.insert(request.images.data.end(), picture.data.begin(), picture.data.end());
+            request.masks.data.insert(request.masks.data.end(), mask.data.begin(), mask.data.end());
+            ++request.images.count;
+            ++request.masks.count;
+        }
+    }
+    ImageSet prior;
+    if (!o.prior.images.empty()) {
+        prior = loadImageInput(o.prior);
+        request.prior = &prior;
+    }
+    const CancelToken& cancel = cancelOnInterrupt();
+    const api::ConceptResult res = api::learnConcept(request, [](const api::ConceptProgress& p) {
+        if (p.step == p.steps || p.step % 50 == 0)
+            std::cerr << "stage " << p.stage << " step " << p.step << "/" << p.steps << " loss " << fixed(p.loss, 5) << " ("
+                      << fixed(p.elapsedSeconds, 1) << " s)\n";
+    }, cancel);
+    restoreInterrupt();
+    std::cout << (res.cancelled ? "cancelled; saved the concept as learnt so far: " : "learnt the concept '") << request.name
+              << (res.cancelled ? " in " : "' into ") << res.modelPath << " in " << fixed(res.seconds, 1) << " s on " << res.deviceName
+              << " (stage 1: " << res.stage1Loss.size() << " steps, stage 2: " << res.stage2Loss.size() << " steps"
+              << (request.prior ? ", prior preservation" : "") << ")\n";
+    if (o.json)
+        printJsonLine({{"model", res.modelPath}, {"seconds", res.seconds}, {"device", res.deviceName}, {"stage1_loss", res.stage1Loss},
+                       {"stage2_loss", res.stage2Loss}, {"cancelled", res.cancelled}});
+#else
+    needImaging("image concept");
 #endif
 }
 
@@ -423,6 +498,8 @@ void addImageCommand(CLI::App& app) {
     addCommand<ImageTrainOptions>(image, "train", "Train an image model (KL autoencoder + mcLDM) on images with conditions", runImageTrain);
     addCommand<ImageSampleOptions>(image, "sample", "Generate images for a set of conditions (NAME=VALUE; others unknown)", runImageSample);
     addCommand<ImageInpaintOptions>(image, "inpaint", "Re-generate the masked region of an image (RePaint)", runImageInpaint);
+    addCommand<ImageConceptOptions>(image, "concept", "Learn a concept from a picture and its mask (two-stage fine-tune)",
+                                    runImageConcept);
     addCommand<ImageEvalOptions>(image, "eval", "MSE / SSIM per inference sparsity and controllability on held-out images", runImageEval);
     addCommand<ImageBenchOptions>(image, "bench", "Image generation speed: DDIM + decode per batch size", runImageBench);
 }

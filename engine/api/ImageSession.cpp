@@ -48,6 +48,19 @@ diffusion::ImageGenerationSettings settingsOf(const ImageSampleRequest& r, const
             throw std::invalid_argument(problem);
         s.targetMask = (imagesToTensor(r.targetMask.data, 1, 1, r.targetMask.size) > 0.0).to(at::kFloat);
     }
+    if (!r.concepts.empty()) {
+        s.concepts = at::zeros({1, static_cast<int64_t>(model.concepts.size())});
+        for (const std::string& name : r.concepts) {
+            const auto at = std::find(model.concepts.begin(), model.concepts.end(), name);
+            if (at == model.concepts.end()) {
+                std::string known;
+                for (const std::string& c : model.concepts) known += (known.empty() ? "" : ", ") + c;
+                throw std::invalid_argument("this image model has no concept named '" + name + "'" +
+                                            (known.empty() ? std::string(" (it has none)") : " (it has: " + known + ")"));
+            }
+            s.concepts[0][at - model.concepts.begin()] = 1.0;
+        }
+    }
     return s;
 }
 
@@ -131,6 +144,11 @@ std::string ImageSession::describe() const {
 
 bool ImageSession::followsTargetShapes() const {
     return m_state && !m_state->partial.loaded() && m_state->file.model.unet && m_state->file.model.unet->config().crossAttention;
+}
+
+std::vector<std::string> ImageSession::concepts() const {
+    if (!m_state || m_state->partial.loaded()) return {};
+    return m_state->file.model.concepts;
 }
 
 ImageRenderFrame ImageSession::renderFrame() const {

@@ -45,6 +45,7 @@ struct ImageSampleRequest {
     // Target shape (models trained with cross-attention): one grey image of the model's size,
     // white where the design should be (api/TargetMask checks it); count 0: none.
     ImagePixels targetMask;
+    std::vector<std::string> concepts;  // learnt concepts to include (api/ConceptLearning), by name
 };
 
 struct ImageSampleResult {
@@ -74,6 +75,7 @@ public:
     std::string describe() const;  // first stage, U-Net size, training record summary
     bool followsTargetShapes() const;  // trained with cross-attention: targetMask applies
     ImageRenderFrame renderFrame() const;  // of its training sketches (unknown for other images)
+    std::vector<std::string> concepts() const;  // learnt concepts, by name
 
     // A cancelled token stops the job after its current step (cancelled in the result).
     ImageSampleResult generate(const ImageSampleRequest& request, const ImagePreviewFn& onPreview = {},

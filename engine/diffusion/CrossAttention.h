@@ -14,9 +14,10 @@ class CrossAttentionImpl : public torch::nn::Module {
 public:
     CrossAttentionImpl(int64_t channels, int64_t tokenDim, int64_t heads);
 
-    // x [B, C, H, W], tokens [B, T, tokenDim]. When `map` is given it receives the attention of
+    // x [B, C, H, W], tokens [B, T, tokenDim]; attendable [B, T] bool (undefined: all): tokens a
+    // row leaves out get no attention at all. When `map` is given it receives the attention of
     // every pixel to every token, [B, H * W, T], averaged over the heads (rows sum to 1).
-    at::Tensor forward(const at::Tensor& x, const at::Tensor& tokens, at::Tensor* map = nullptr);
+    at::Tensor forward(const at::Tensor& x, const at::Tensor& tokens, const at::Tensor& attendable = {}, at::Tensor* map = nullptr);
 
 private:
     int64_t m_heads;

@@ -32,7 +32,7 @@ ImageResult generateImages(McLdm& model, const ConditionInput& conditions, const
         at::empty({cond.rows(), model.firstStage->latentChannels(), s, s}, at::TensorOptions().device(device)), generator);
     // Deterministic DDIM without previews on a GPU: the whole call (every step and the decoder)
     // is one CUDA graph, replayed on later calls with the same shapes.
-    if (!onPreview && !settings.targetMask.defined() && settings.sampler.kind == SamplerKind::Ddim && settings.sampler.eta == 0.0 &&
+    if (!onPreview && !settings.targetMask.defined() && !settings.concepts.defined() && settings.sampler.kind == SamplerKind::Ddim && settings.sampler.eta == 0.0 &&
         device.is_cuda()) {
         if (!model.capturedCalls) model.capturedCalls = makeCapturedCalls();
         const std::string key = "ddim|" + std::to_string(settings.sampler.steps) + "|" + std::to_string(settings.guidance);
@@ -46,7 +46,7 @@ ImageResult generateImages(McLdm& model, const ConditionInput& conditions, const
                                           {xT, cond.categorical, cond.numerical, cond.numericalKnown}, whole))
             return {*images, false, settings.sampler.steps};
     }
-    const SampleResult r = sampleDiffusion(capturedNoiseModel(guidedNoiseModel(model, cond, settings.guidance, settings.targetMask), xT), model.schedule, xT,
+    const SampleResult r = sampleDiffusion(capturedNoiseModel(guidedNoiseModel(model, cond, settings.guidance, {settings.targetMask, settings.concepts}), xT), model.schedule, xT,
                                            settings.sampler, generator, previewCallback(model, settings, onPreview), cancel);
     return {model.firstStage->decode(r.x / model.latentScale).clamp(-1.0, 1.0), r.cancelled, r.stepsDone};
 }
@@ -70,7 +70,7 @@ ImageResult inpaintImages(McLdm& model, const at::Tensor& images, const at::Tens
     const at::Tensor known = model.firstStage->encode(x) * model.latentScale;
     at::Generator generator = at::make_generator<at::CPUGeneratorImpl>(settings.seed);
     const ConditionInput cond = conditions.to(device);
-    const SampleResult r = repaint(capturedNoiseModel(guidedNoiseModel(model, cond, settings.guidance, settings.targetMask), known), model.schedule, known,
+    const SampleResult r = repaint(capturedNoiseModel(guidedNoiseModel(model, cond, settings.guidance, {settings.targetMask, settings.concepts}), known), model.schedule, known,
                                    1.0 - latentRegion, settings.repaint, generator,
                                    previewCallback(model, settings, onPreview), cancel);
     const at::Tensor decoded = model.firstStage->decode(r.x / model.latentScale).clamp(-1.0, 1.0);

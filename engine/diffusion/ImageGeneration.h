@@ -18,6 +18,7 @@ struct ImageGenerationSettings {
     int64_t previewEvery = 0;  // decode a preview every N steps (0 = no previews)
     // Target shape ([1 or B, 1, H, W] in {0, 1}, image size) for a cross-attention model; undefined: none.
     at::Tensor targetMask;
+    at::Tensor concepts;  // [1 or B, concept count] float: 1 = use that learnt concept
 };
 
 // (steps done, steps total, decoded preview images; undefined between previews).

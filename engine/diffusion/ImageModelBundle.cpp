@@ -26,7 +26,8 @@ json toJson(const McUnetConfig& c) {
             {"heads", c.heads},            {"condition_dim", c.conditionDim},
             {"condition_channels", c.conditionChannels}, {"class_counts", c.classCounts},
             {"numerical_count", c.numericalCount}, {"cross_attention", c.crossAttention},
-            {"cross_attention_levels", c.crossAttentionLevels}, {"token_dim", c.tokenDim}, {"mask_grid", c.maskGrid}};
+            {"cross_attention_levels", c.crossAttentionLevels}, {"token_dim", c.tokenDim}, {"mask_grid", c.maskGrid},
+            {"concept_tokens", c.conceptTokens}};
 }
 
 json toJson(const KlAutoencoderConfig& c) {
@@ -51,6 +52,7 @@ void readJson(const json& j, McUnetConfig& c) {
     c.crossAttentionLevels = j.value("cross_attention_levels", int64_t{2});
     c.tokenDim = j.value("token_dim", int64_t{64});
     c.maskGrid = j.value("mask_grid", int64_t{16});
+    c.conceptTokens = j.value("concept_tokens", int64_t{0});
 }
 
 void readJson(const json& j, KlAutoencoderConfig& c) {
@@ -63,6 +65,8 @@ void readJson(const json& j, KlAutoencoderConfig& c) {
 void saveImageModel(const ImageModelFile& file, const std::string& path) {
     const McLdm& m = file.model;
     if (!m.unet || !m.firstStage) throw BundleError(path + ": cannot save an image model without U-Net and first stage");
+    if (static_cast<int64_t>(m.concepts.size()) != m.unet->config().conceptTokens)
+        throw BundleError(path + ": every concept token needs a name");
     json firstStage;
     if (m.autoencoder) {
         firstStage = {{"kind", "kl-autoencoder"}, {"config", toJson(m.autoencoder->config())}};
@@ -81,6 +85,7 @@ void saveImageModel(const ImageModelFile& file, const std::string& path) {
                        {"latent_scale", m.latentScale},
                        {"schedule", {{"steps", m.schedule.steps}, {"beta_start", m.schedule.betaStart}, {"beta_end", m.schedule.betaEnd}}},
                        {"unet", toJson(m.unet->config())},
+                       {"concepts", m.concepts},
                        {"first_stage", firstStage},
                        {"training", file.training},
                        {"progress", {{"completed_epochs", file.completedEpochs}, {"partial", file.partial},
@@ -129,6 +134,10 @@ ImageModelFile loadImageModel(const std::string& path) {
             uc.numericalCount != static_cast<int64_t>(m.schema.numerical.size()))
             throw BundleError(path + ": the U-Net's condition counts do not match the schema");
         m.unet = McUnet(uc);
+        m.concepts = meta.value("concepts", std::vector<std::string>{});
+        if (static_cast<int64_t>(m.concepts.size()) != uc.conceptTokens)
+            throw BundleError(path + ": " + std::to_string(m.concepts.size()) + " concept names for " +
+                              std::to_string(uc.conceptTokens) + " concept tokens");
         const json& fs = meta.at("first_stage");
         const std::string kind = fs.at("kind").get<std::string>();
         if (kind == "kl-autoencoder") {

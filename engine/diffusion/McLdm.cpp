@@ -27,19 +27,26 @@ ConditionInput allMaskedConditions(const McLdm& model, int64_t rows, const at::D
                           at::zeros({rows, m}, opts.dtype(at::kFloat))};
 }
 
-NoiseModel guidedNoiseModel(McLdm& model, const ConditionInput& conditions, double guidance, const at::Tensor& targetMask) {
+NoiseModel guidedNoiseModel(McLdm& model, const ConditionInput& conditions, double guidance, const TokenInput& extra) {
     model.unet->eval();
-    const at::Tensor mask = targetMask.defined() && model.unet->config().crossAttention
-                                ? targetMask.to(model.device(), at::kFloat).expand({conditions.rows(), 1, -1, -1}).contiguous()
+    const int64_t rows = conditions.rows();
+    const bool cross = model.unet->config().crossAttention;
+    const at::Tensor mask = cross && extra.targetMask.defined()
+                                ? extra.targetMask.to(model.device(), at::kFloat).expand({rows, 1, -1, -1}).contiguous()
                                 : at::Tensor();
-    if (guidance == 1.0 || (model.schema.conditionCount() == 0 && !mask.defined()))
-        return [&model, conditions, mask](const at::Tensor& x, const at::Tensor& t) {
-            return model.unet->forward(x, t, conditions, mask);
+    const at::Tensor concepts = cross && extra.concepts.defined() && model.unet->config().conceptTokens > 0
+                                    ? extra.concepts.to(model.device(), at::kFloat).expand({rows, -1}).contiguous()
+                                    : at::Tensor();
+    const TokenInput tokens(mask, concepts);
+    if (guidance == 1.0 || (model.schema.conditionCount() == 0 && !mask.defined() && !concepts.defined()))
+        return [&model, conditions, tokens](const at::Tensor& x, const at::Tensor& t) {
+            return model.unet->forward(x, t, conditions, tokens);
         };
-    const ConditionInput both = concatRows(conditions, allMaskedConditions(model, conditions.rows(), model.device()));
-    const at::Tensor bothMasks = mask.defined() ? at::cat({mask, at::zeros_like(mask)}, 0) : at::Tensor();
-    return [&model, both, bothMasks, guidance](const at::Tensor& x, const at::Tensor& t) {
-        const at::Tensor eps = model.unet->forward(at::cat({x, x}, 0), at::cat({t, t}, 0), both, bothMasks);
+    const ConditionInput both = concatRows(conditions, allMaskedConditions(model, rows, model.device()));
+    const TokenInput bothTokens(mask.defined() ? at::cat({mask, at::zeros_like(mask)}, 0) : at::Tensor(),
+                                concepts.defined() ? at::cat({concepts, at::zeros_like(concepts)}, 0) : at::Tensor());
+    return [&model, both, bothTokens, guidance](const at::Tensor& x, const at::Tensor& t) {
+        const at::Tensor eps = model.unet->forward(at::cat({x, x}, 0), at::cat({t, t}, 0), both, bothTokens);
         const auto parts = eps.chunk(2, 0);
         return parts[1] + guidance * (parts[0] - parts[1]);
     };

@@ -4,6 +4,7 @@
 // noise schedule and the U-Net. Generation and inpainting live in ImageGeneration.h.
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "core/conditioning/ConditionInput.h"
 #include "core/data/Normalization.h"
@@ -26,6 +27,7 @@ struct McLdm {
     double latentScale = 1.0;            // latents are multiplied by this before diffusion
     NoiseSchedule schedule = NoiseSchedule::linear();
     McUnet unet{nullptr};
+    std::vector<std::string> concepts;  // names of the learnt concepts, in token order
     std::shared_ptr<class CapturedCalls> capturedCalls;  // CUDA graphs of whole sampling calls (lazy)
 
     int64_t latentSize() const { return imageSize / firstStage->factor(); }
@@ -38,9 +40,8 @@ ConditionInput allMaskedConditions(const McLdm& model, int64_t rows, const at::D
 
 // eps(x, t) of the U-Net in eval mode under `conditions`; guidance != 1 mixes in the all-masked
 // prediction: eps_u + guidance * (eps_c - eps_u) (classifier-free guidance, one batched call).
-// targetMask ([1 or B, 1, H, W], cross-attention models): the target shape of the conditional
-// branch; the unconditional branch has none, so guidance also pushes towards the shape.
-NoiseModel guidedNoiseModel(McLdm& model, const ConditionInput& conditions, double guidance,
-                            const at::Tensor& targetMask = {});
+// extra (cross-attention models): the target shape and concepts of the conditional branch; the
+// unconditional branch has neither, so guidance also pushes towards the shape and the concepts.
+NoiseModel guidedNoiseModel(McLdm& model, const ConditionInput& conditions, double guidance, const TokenInput& extra = {});
 
 }  // namespace ms::diffusion

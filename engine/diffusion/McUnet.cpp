@@ -1,6 +1,7 @@
 #include "diffusion/McUnet.h"
 
 #include <ATen/ATen.h>
+#include <torch/csrc/autograd/grad_mode.h>
 #include <torch/nn/modules/activation.h>
 #include <torch/nn/modules/container/sequential.h>
 
@@ -46,6 +47,7 @@ std::string McUnetConfig::validate() const {
             return "cross_attention_levels must be between 1 and the number of levels";
         if (tokenDim < 1) return "token_dim must be at least 1";
         if (maskGrid < 1) return "mask_grid must be at least 1";
+        if (conceptTokens < 0) return "concept_tokens must be 0 or more";
     }
     return {};
 }
@@ -118,10 +120,12 @@ McUnetImpl::McUnetImpl(McUnetConfig config) : m_config(std::move(config)) {
         nullToken = register_parameter("null_token", at::randn({c.tokenDim}) * 0.02);
         noMaskToken = register_parameter("no_mask_token", at::randn({c.tokenDim}) * 0.02);
         maskEncoder = register_module("mask_encoder", MaskEncoder(c.maskGrid, c.tokenDim));
+        if (c.conceptTokens > 0)
+            conceptEmbedding = register_parameter("concept_tokens", at::randn({c.conceptTokens, c.tokenDim}) * 0.02);
     }
 }
 
-at::Tensor McUnetImpl::tokens(const ConditionInput& conditions, const at::Tensor& targetMask, int64_t rows) {
+at::Tensor McUnetImpl::tokens(const ConditionInput& conditions, const TokenInput& extra, int64_t rows) {
     const McUnetConfig& c = m_config;
     if (!c.crossAttention) throw std::logic_error("tokens() of a U-Net without cross-attention");
     std::vector<at::Tensor> parts{nullToken.view({1, 1, -1}).expand({rows, 1, -1})};
@@ -130,12 +134,18 @@ at::Tensor McUnetImpl::tokens(const ConditionInput& conditions, const at::Tensor
         parts.push_back(tokenProjection(e) + conditionPosition.unsqueeze(0));
     }
     at::Tensor mask = noMaskToken.view({1, -1}).expand({rows, -1});
-    if (targetMask.defined()) {
-        const at::Tensor m = targetMask.to(nullToken.device(), at::kFloat).expand({rows, -1, -1, -1});
+    if (extra.targetMask.defined()) {
+        const at::Tensor m = extra.targetMask.to(nullToken.device(), at::kFloat).expand({rows, -1, -1, -1});
         const at::Tensor present = (m.flatten(1).amax(1) > 0.5).unsqueeze(1);
         mask = at::where(present, maskEncoder(m), mask);
     }
     parts.push_back(mask.unsqueeze(1));
+    if (c.conceptTokens > 0) {
+        const at::Tensor asked = extra.concepts.defined()
+                                     ? extra.concepts.to(nullToken.device(), at::kFloat).expand({rows, c.conceptTokens}).unsqueeze(2)
+                                     : at::zeros({rows, c.conceptTokens, 1}, nullToken.options());
+        parts.push_back(asked * conceptEmbedding.unsqueeze(0) + (1.0 - asked) * nullToken.view({1, 1, -1}));
+    }
     return at::cat(parts, 1);
 }
 
@@ -156,7 +166,7 @@ at::Tensor McUnetImpl::injected(const at::Tensor& h, const at::Tensor& e, int64_
 }
 
 at::Tensor McUnetImpl::forward(const at::Tensor& x, const at::Tensor& t, const ConditionInput& conditions,
-                               const at::Tensor& targetMask, std::vector<at::Tensor>* attentionMaps) {
+                               const TokenInput& extra, std::vector<at::Tensor>* attentionMaps) {
     const McUnetConfig& c = m_config;
     const int64_t factor = int64_t{1} << (c.levels() - 1);
     if (x.dim() != 4 || x.size(1) != c.inChannels || x.size(2) % factor != 0 || x.size(3) % factor != 0)
@@ -165,13 +175,23 @@ at::Tensor McUnetImpl::forward(const at::Tensor& x, const at::Tensor& t, const C
     const at::Tensor e = embedding ? embedding(conditions) : at::Tensor();
     const at::Tensor temb = timeMlp->forward(timestepFeatures(t.to(x.device()), c.baseChannels));
 
-    const at::Tensor tok = c.crossAttention ? tokens(conditions, targetMask, x.size(0)) : at::Tensor();
+    const at::Tensor tok = c.crossAttention ? tokens(conditions, extra, x.size(0)) : at::Tensor();
+    // Concepts a row does not ask for are left out of its attention: without them the model is
+    // exactly the one before the concepts were learnt.
+    at::Tensor attendable;
+    if (c.crossAttention && c.conceptTokens > 0) {
+        attendable = at::ones({x.size(0), c.tokenCount()}, x.options().dtype(at::kBool));
+        const at::Tensor asked = extra.concepts.defined()
+                                     ? (extra.concepts.to(x.device(), at::kFloat).expand({x.size(0), c.conceptTokens}) > 0.5)
+                                     : at::zeros({x.size(0), c.conceptTokens}, attendable.options());
+        attendable.narrow(1, c.conceptTokenIndex(0), c.conceptTokens).copy_(asked);
+    }
     const auto crossAttend = [&](torch::nn::ModuleList& list, int64_t index, const at::Tensor& h) {
         auto* cross = list[static_cast<std::size_t>(index)]->as<CrossAttentionImpl>();
         if (!cross) return h;
-        if (!attentionMaps) return cross->forward(h, tok);
+        if (!attentionMaps) return cross->forward(h, tok, attendable);
         at::Tensor map;
-        at::Tensor out = cross->forward(h, tok, &map);
+        at::Tensor out = cross->forward(h, tok, attendable, &map);
         attentionMaps->push_back(map);
         return out;
     };
@@ -201,6 +221,29 @@ at::Tensor McUnetImpl::forward(const at::Tensor& x, const at::Tensor& t, const C
         }
     }
     return convOut(at::silu(normOut(h)));
+}
+
+McUnet withConceptSlot(McUnet& unet) {
+    McUnetConfig config = unet->config();
+    if (!config.crossAttention) throw std::invalid_argument("a concept needs an image model trained with cross-attention");
+    config.conceptTokens += 1;
+    McUnet grown(config);
+    torch::NoGradGuard noGrad;
+    auto target = grown->named_parameters();
+    for (const auto& p : unet->named_parameters()) {
+        if (p.key() == "concept_tokens") {
+            target["concept_tokens"].narrow(0, 0, p.value().size(0)).copy_(p.value());
+        } else {
+            target[p.key()].copy_(p.value());
+        }
+    }
+    const at::Tensor fresh = target["concept_tokens"].select(0, config.conceptTokens - 1);
+    fresh.copy_(unet->named_parameters()["null_token"] + 0.01 * at::randn_like(fresh));
+    auto buffers = grown->named_buffers();
+    for (const auto& b : unet->named_buffers()) buffers[b.key()].copy_(b.value());
+    grown->to(unet->parameters().front().device());
+    grown->train(unet->is_training());
+    return grown;
 }
 
 }  // namespace ms::diffusion

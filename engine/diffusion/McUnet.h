@@ -7,7 +7,8 @@
 // With crossAttention (MCGM, METHODS.md §4) the finest crossAttentionLevels levels (16 x 16 and
 // 8 x 8 latents for 64-px images) also cross-attend, after their self-attention, to tokens:
 // [null, one per condition (its masked-condition embedding, projected; unknown = its learned
-// unknown embedding), the target mask (MaskEncoder; a learned "no mask" token when a row has none)].
+// unknown embedding), the target mask (MaskEncoder; a learned "no mask" token when a row has none),
+// one per learnt concept (left out of the attention of rows that do not ask for it)].
 #include <torch/nn/module.h>
 #include <torch/nn/modules/batchnorm.h>
 #include <torch/nn/modules/container/modulelist.h>
@@ -42,14 +43,24 @@ struct McUnetConfig {
     int64_t crossAttentionLevels = 2;          // the finest levels that cross-attend
     int64_t tokenDim = 64;                     // token width
     int64_t maskGrid = 16;                     // the mask encoder's grid (grid x grid -> Linear)
+    int64_t conceptTokens = 0;                 // learnt concepts (image concept), one token each
 
     int64_t levels() const { return static_cast<int64_t>(channelMult.size()); }
     int64_t outputChannels() const { return outChannels > 0 ? outChannels : inChannels; }
     int64_t conditionCount() const { return static_cast<int64_t>(classCounts.size()) + numericalCount; }
-    int64_t tokenCount() const { return conditionCount() + 2; }  // null, conditions, mask
+    int64_t tokenCount() const { return conditionCount() + 2 + conceptTokens; }  // null, conditions, mask, concepts
     int64_t maskTokenIndex() const { return conditionCount() + 1; }
+    int64_t conceptTokenIndex(int64_t concept) const { return maskTokenIndex() + 1 + concept; }
     // Empty when valid, else a message naming the bad field.
     std::string validate() const;
+};
+
+// What the cross-attention tokens carry besides the conditions (cross-attention models only).
+struct TokenInput {
+    TokenInput(at::Tensor targetMask = {}, at::Tensor concepts = {})
+        : targetMask(std::move(targetMask)), concepts(std::move(concepts)) {}
+    at::Tensor targetMask;  // [B or 1, 1, imageH, imageW] in [0, 1]; a row with no pixel above 0.5: no shape
+    at::Tensor concepts;    // [B or 1, conceptTokens] float: 1 where the row asks for the concept
 };
 
 class McUnetImpl : public torch::nn::Module {
@@ -59,14 +70,17 @@ public:
     // x [B, inChannels, H, W] (H, W divisible by 2^(levels-1)), t [B] step indices,
     // conditions with B rows (unknown = masked). Returns the predicted noise (or whatever the
     // network is trained to predict), [B, outputChannels(), H, W].
-    // targetMask: [B or 1, 1, imageH, imageW] in [0, 1] for a cross-attention model; a row with no
-    // pixel above 0.5 (or an undefined tensor) has no target shape. attentionMaps, when given,
-    // receives every cross-attention layer's map in forward order, each [B, h * w, tokenCount()].
+    // extra: the target shape and concepts of a cross-attention model (ignored by others).
+    // attentionMaps, when given, receives every cross-attention layer's map in forward order,
+    // each [B, h * w, tokenCount()].
     at::Tensor forward(const at::Tensor& x, const at::Tensor& t, const ConditionInput& conditions,
-                       const at::Tensor& targetMask = {}, std::vector<at::Tensor>* attentionMaps = nullptr);
+                       const TokenInput& extra = {}, std::vector<at::Tensor>* attentionMaps = nullptr);
 
     // The cross-attention tokens, [B, tokenCount(), tokenDim] (cross-attention models only).
-    at::Tensor tokens(const ConditionInput& conditions, const at::Tensor& targetMask, int64_t rows);
+    at::Tensor tokens(const ConditionInput& conditions, const TokenInput& extra, int64_t rows);
+
+    // The learnt concepts' embeddings, [conceptTokens, tokenDim] (undefined without concepts).
+    at::Tensor conceptEmbeddings() const { return conceptEmbedding; }
 
     // The injected condition map of one level as the forward pass builds it, [B, conditionChannels]
     // (before broadcasting); `up` selects the up path. For tests and inspection.
@@ -87,10 +101,15 @@ private:
     torch::nn::ModuleList downCross, upCross;  // CrossAttention or Identity per level
     torch::nn::Linear tokenProjection{nullptr};
     at::Tensor conditionPosition, nullToken, noMaskToken;  // [K, tokenDim], [tokenDim], [tokenDim]
+    at::Tensor conceptEmbedding;                           // [conceptTokens, tokenDim]
     MaskEncoder maskEncoder{nullptr};
     ResBlock midBlock1{nullptr}, midBlock2{nullptr};
     SelfAttention midAttn{nullptr};
 };
 TORCH_MODULE(McUnet);
+
+// A copy of `unet` with room for one more concept: every weight copied, the new concept's
+// embedding starting at the null token (plus a little noise). Needs a cross-attention U-Net.
+McUnet withConceptSlot(McUnet& unet);
 
 }  // namespace ms::diffusion

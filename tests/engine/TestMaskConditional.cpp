@@ -11,6 +11,7 @@
 
 #include "api/RenderFrame.h"
 #include "api/TargetMask.h"
+#include "diffusion/ConceptTuning.h"
 #include "diffusion/ImageModelBundle.h"
 #include "diffusion/MaskAttention.h"
 #include "diffusion/McLdmTrainer.h"
@@ -192,6 +193,85 @@ private Q_SLOTS:
         for (const auto& p : diffusion::McUnet(plain)->named_parameters())
             if (p.key().find("cross") != std::string::npos || p.key().find("mask_encoder") != std::string::npos) ++crossParameters;
         QCOMPARE(crossParameters, int64_t(0));
+    }
+
+    void aConceptSlotLeavesTheModelAsItWasUntilAsked() {
+        diffusion::McUnet unet(crossUnet());
+        unet->eval();
+        diffusion::McUnet grown = diffusion::withConceptSlot(unet);
+        grown->eval();
+        QCOMPARE(grown->config().conceptTokens, int64_t(1));
+        QCOMPARE(grown->config().tokenCount(), unet->config().tokenCount() + 1);
+        torch::NoGradGuard noGrad;
+        const at::Tensor x = at::randn({2, 4, 8, 8});
+        const at::Tensor t = at::full({2}, 20, at::kLong);
+        const at::Tensor mask = boxMask(2, 4, 28, 8, 24);
+        const at::Tensor before = unet->forward(x, t, knownConditions(2), mask);
+        QVERIFY(at::allclose(grown->forward(x, t, knownConditions(2), mask), before, 1e-5, 1e-6));
+        QVERIFY(at::allclose(grown->forward(x, t, knownConditions(2), {mask, at::zeros({2, 1})}), before, 1e-5, 1e-6));
+        const at::Tensor asked = grown->forward(x, t, knownConditions(2), {mask, at::ones({2, 1})});
+        QVERIFY((asked - before).abs().max().item<double>() > 1e-6);
+        // and a second slot keeps the first concept's embedding
+        diffusion::McUnet twice = diffusion::withConceptSlot(grown);
+        QVERIFY(at::equal(twice->conceptEmbeddings()[0], grown->conceptEmbeddings()[0]));
+    }
+
+    void aConceptIsLearntInTwoStages() {
+        diffusion::McUnet plain(crossUnet());
+        diffusion::McUnet unet = diffusion::withConceptSlot(plain);
+        at::Generator g = at::make_generator<at::CPUGeneratorImpl>(4);
+        diffusion::ConceptData data;
+        data.latents = at::randn({1, 4, 8, 8}, g) * 0.5 + 1.0;
+        data.masks = boxMask(1, 4, 28, 8, 24);
+        data.conditions = ConditionInput{at::full({1, 2}, -1, at::kLong), at::zeros({1, 1}), at::zeros({1, 1})};
+        data.priorLatents = at::randn({8, 4, 8, 8}, g);
+        data.priorMasks = boxMask(8, 0, 16, 0, 32);
+        data.priorConditions = knownConditions(8);
+        const auto schedule = diffusion::NoiseSchedule::linear(100);
+        const auto snapshot = [&] {
+            std::map<std::string, at::Tensor> s;
+            for (const auto& p : unet->named_parameters()) s[p.key()] = p.value().detach().clone();
+            return s;
+        };
+        // Stage 1 moves the concept's embedding and nothing else, and lowers the concept's loss.
+        const auto start = snapshot();
+        diffusion::ConceptTuneSettings s;
+        s.stage1Steps = 60;
+        s.stage1Lr = 2e-2;
+        s.stage2Steps = 0;
+        s.batch = 4;
+        s.maskDropout = 0.0;
+        int calls = 0;
+        const auto r1 = diffusion::tuneConcept(unet, 0, data, schedule, s, g, [&](int stage, int64_t, int64_t, double) {
+            QCOMPARE(stage, 1);
+            ++calls;
+        }, CancelToken());
+        QCOMPARE(calls, 60);
+        for (const auto& p : unet->named_parameters()) {
+            const bool same = at::equal(p.value(), start.at(p.key()));
+            QVERIFY2(p.key() == "concept_tokens" ? !same : same, p.key().c_str());
+        }
+        const auto mean = [](const std::vector<double>& v, std::size_t from, std::size_t to) {
+            double sum = 0;
+            for (std::size_t i = from; i < to; ++i) sum += v[i];
+            return sum / static_cast<double>(to - from);
+        };
+        QVERIFY2(mean(r1.stage1Loss, 50, 60) < mean(r1.stage1Loss, 0, 10),
+                 (std::to_string(mean(r1.stage1Loss, 0, 10)) + " -> " + std::to_string(mean(r1.stage1Loss, 50, 60))).c_str());
+        // Stage 2 trains the U-Net and the mask encoder too.
+        const auto afterStage1 = snapshot();
+        s.stage1Steps = 0;
+        s.stage2Steps = 3;
+        const auto r2 = diffusion::tuneConcept(unet, 0, data, schedule, s, g, {}, CancelToken());
+        QCOMPARE(r2.stage2Loss.size(), std::size_t(3));
+        for (const char* key : {"mask_encoder.projection.weight", "conv_in.weight"})
+            QVERIFY2(!at::equal(unet->named_parameters()[key], afterStage1.at(key)), key);
+        for (const auto& p : unet->parameters()) QVERIFY(p.requires_grad());
+        // Cancelled: stops before the next step.
+        CancelToken cancel;
+        cancel.cancel();
+        QVERIFY(diffusion::tuneConcept(unet, 0, data, schedule, s, g, {}, cancel).cancelled);
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, diffusion::tuneConcept(unet, 1, data, schedule, s, g, {}, CancelToken()));
     }
 
     void silhouettesAreCoarseDilatedInk() {
