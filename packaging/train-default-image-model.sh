@@ -2,9 +2,11 @@
 # Reproduces the default image model shipped in models/bike.msi: an mcLDM with cross-attention
 # to condition and target-shape tokens (MCGM), trained by the project's own CLI on the built-in
 # synthetic bicycles (models/bike.csv, the keypoint model's training data) rendered as 64 px
-# sketches. About 35-40 minutes on a 2-core CPU; the file is about 8 MB (float32 weights).
+# sketches. About 35 minutes on a 2-core CPU with nothing else running (OpenMP threads spin: a
+# build beside it slows it tenfold); the file is about 8 MB (float32 weights).
 #   bash packaging/train-default-image-model.sh [build-dir]
-# Then measures it on the held-out images (MSE, SSIM, controllability; docs/RESULTS.md).
+# Then measures it on its held-out images (docs/RESULTS.md, "The built-in image model"):
+# MSE, SSIM and controllability; mask following; sampling speed with and without cross-attention.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build="${1:-build}"
@@ -16,3 +18,5 @@ data="$build/cache/default-bikes64"
 rm -f models/bike.msi.resume  # optimizer moments: only for resuming, not shipped
 ls -l models/bike.msi
 "$cli" image eval --model models/bike.msi --images "$data" --rows 256 --sparsities 0,0.5 --device cpu
+"$cli" image eval --model models/bike.msi --images "$data" --rows 64 --mask-following --device cpu
+"$cli" image bench --model models/bike.msi --batches 1 --iterations 10 --cross-attention-cost --device cpu

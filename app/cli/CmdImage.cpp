@@ -373,7 +373,7 @@ struct ImageEvalOptions {
         addImageInputOptions(cmd, input);
         cmd->add_flag("--mask-following", maskFollowing,
                       "instead: how well a --cross-attention model follows target shapes (IoU with and without the shape, "
-                      "attention IoU; --rows designs, four shapes each)");
+                      "attention IoU; --rows designs, five shapes each)");
         cmd->add_option("--model", request.modelPath, "image model (.msi)")->required();
         cmd->add_option("--rows", request.rows, "held-out images to evaluate");
         cmd->add_option("--sparsities", sparsities, "comma-separated inference sparsities (empty: 0,0.1,...,0.9)");
@@ -456,6 +456,8 @@ struct ImageBenchOptions {
         cmd->add_option("--steps", settings.steps, "DDIM steps");
         cmd->add_option("--guidance", settings.guidance, "guidance scale (!= 1 doubles the U-Net batch)");
         cmd->add_option("--iterations", settings.iterations, "timed calls per row (after one warm-up)");
+        cmd->add_flag("--cross-attention-cost", settings.crossAttentionCost,
+                      "a cross-attention model: also with a target shape, and the same U-Net without cross-attention");
         cmd->add_option("--device", settings.device, "cpu, cuda or auto");
         cmd->add_option("--threads", threads, "CPU threads (0: all cores)");
         cmd->add_flag("--json", json, "print the table as JSON on the last line");
@@ -478,12 +480,12 @@ void runImageBench(const ImageBenchOptions& o) {
     std::vector<std::vector<std::string>> rows;
     nlohmann::json j = nlohmann::json::array();
     for (const auto& row : r.rows) {
-        rows.push_back({std::to_string(row.batch), fixed(row.p50Ms, 1), fixed(row.meanMs, 1), fixed(row.minMs, 1),
+        rows.push_back({row.variant, std::to_string(row.batch), fixed(row.p50Ms, 1), fixed(row.meanMs, 1), fixed(row.minMs, 1),
                         fixed(row.msPerImage, 1)});
-        j.push_back({{"batch", row.batch}, {"p50_ms", row.p50Ms}, {"mean_ms", row.meanMs}, {"min_ms", row.minMs},
-                     {"ms_per_image", row.msPerImage}});
+        j.push_back({{"variant", row.variant}, {"batch", row.batch}, {"p50_ms", row.p50Ms}, {"mean_ms", row.meanMs},
+                     {"min_ms", row.minMs}, {"ms_per_image", row.msPerImage}});
     }
-    printTable({"batch", "p50 ms", "mean ms", "min ms", "ms / image"}, rows);
+    printTable({"U-Net", "batch", "p50 ms", "mean ms", "min ms", "ms / image"}, rows);
     if (r.graphMaxAbsDiff >= 0.0)
         std::cout << "CUDA graph vs eager sampler, max |difference| of one image: " << r.graphMaxAbsDiff << "\n";
     if (o.json) printJsonLine({{"rows", j}, {"device", r.device}, {"size", r.size}, {"steps", r.steps}});

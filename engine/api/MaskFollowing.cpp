@@ -29,7 +29,9 @@ std::vector<std::pair<std::string, at::Tensor>> shapeVariants(const at::Tensor& 
                                {size, silhouette.size(3)});
     const int64_t shift = 2 * cell;  // two cells to the right, nothing wraps round
     const at::Tensor shifted = at::constant_pad_nd(silhouette, {shift, 0}).narrow(3, 0, silhouette.size(3));
-    return {{"silhouette", silhouette}, {"dilated", dilated}, {"simplified", simplified}, {"shifted", shifted}};
+    // another design's silhouette with this design's conditions: a shape the conditions do not imply
+    const at::Tensor other = at::roll(silhouette, {1}, {0});
+    return {{"silhouette", silhouette}, {"dilated", dilated}, {"simplified", simplified}, {"shifted", shifted}, {"other design", other}};
 }
 
 }  // namespace

@@ -1,7 +1,8 @@
 #pragma once
 // How well an image model trained with cross-attention (MCGM) follows a target shape, on its
 // held-out images: for each held-out design, target shapes made from its silhouette as a user
-// might draw them (the silhouette itself, dilated, simplified to a coarser grid, shifted); one
+// might draw them (the silhouette itself, dilated, simplified to a coarser grid, shifted, and the
+// silhouette of another held-out design: a shape its conditions do not imply); one
 // image generated with the shape and one without it (same conditions and seed). Scored by the
 // IoU between the generated image's silhouette and the shape, and by the attention map IoU: the
 // mask token's max-normalised attention (finest level, a half-noised real latent) above one
@@ -16,7 +17,7 @@ namespace ms::api {
 
 struct MaskFollowingRequest {
     std::string modelPath;
-    int64_t rows = 64;  // held-out designs; four shapes each
+    int64_t rows = 64;  // held-out designs; five shapes each
     std::string sampler = "ddim";
     int64_t steps = 20;
     double guidance = 1.0;
@@ -26,7 +27,7 @@ struct MaskFollowingRequest {
 };
 
 struct MaskFollowingRow {
-    std::string variant;  // silhouette, dilated, simplified, shifted, or "all"
+    std::string variant;  // silhouette, dilated, simplified, shifted, other design, or "all"
     int64_t shapes = 0;
     double iouWith = 0.0, iouWithout = 0.0;  // mean IoU of the generated silhouette with the shape
     double attentionIoU = 0.0;

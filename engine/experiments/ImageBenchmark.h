@@ -16,9 +16,13 @@ struct ImageBenchSettings {
     double guidance = 1.0;  // != 1 doubles the U-Net batch (classifier-free guidance)
     int64_t iterations = 5;
     std::string device = "auto";
+    // A model with cross-attention: each batch also timed with a target shape, and on the same
+    // U-Net without cross-attention (untrained weights): what the tokens cost.
+    bool crossAttentionCost = false;
 };
 
 struct ImageBenchRow {
+    std::string variant = "as saved";  // or "no cross-attention", "target shape"
     int64_t batch = 1;
     double p50Ms = 0.0, meanMs = 0.0, minMs = 0.0;
     double msPerImage = 0.0;

@@ -237,13 +237,13 @@ private Q_SLOTS:
         QVERIFY(runCli({"image", "concept", "--model", model, "--image", dir.filePath("t-0.png"), "--mask", dir.filePath("shape.png"),
                         "--name", "BikeStyle", "--out", dir.filePath("x.msi")}, &out) != 0);
         QVERIFY2(out.contains("is a condition"), qPrintable(out));
-        // The mask-following table: four kinds of shape per held-out design, then all of them.
+        // The mask-following table: five kinds of shape per held-out design, then all of them.
         QCOMPARE(runCli({"image", "eval", "--mask-following", "--model", model, "--images", images, "--rows", "3", "--steps", "2",
                          "--json"}, &out), 0);
         const QJsonArray rows = lastJson(out)["rows"].toArray();
-        QCOMPARE(rows.size(), 5);
-        QCOMPARE(rows[4].toObject()["variant"].toString(), QString("all"));
-        QCOMPARE(rows[4].toObject()["shapes"].toInt(), 4 * rows[0].toObject()["shapes"].toInt());
+        QCOMPARE(rows.size(), 6);
+        QCOMPARE(rows[5].toObject()["variant"].toString(), QString("all"));
+        QCOMPARE(rows[5].toObject()["shapes"].toInt(), 5 * rows[0].toObject()["shapes"].toInt());
         for (const auto& r : rows)
             for (const char* key : {"iou_with", "iou_without", "attention_iou"}) {
                 const double v = r.toObject()[key].toDouble(-1.0);

@@ -426,22 +426,25 @@ ImageJob ImagePanel::makeJob() {
     return job;
 }
 
+bool ImagePanel::needModel() {
+    if (hasModel()) return true;
+    m_status->setText(tr("Open an image model first"));
+    return false;
+}
+
 void ImagePanel::submit(ImageJob job) {
-    if (!hasModel()) {
-        m_status->setText(tr("Open an image model first"));
-        return;
-    }
+    if (!needModel()) return;
     m_activeJob = m_engine->request(std::move(job));
     m_progress->setValue(0);
 }
 
 void ImagePanel::generate() {
-    if (!hasModel()) return submit({});
+    if (!needModel()) return;
     submit(makeJob());
 }
 
 void ImagePanel::inpaint() {
-    if (!hasModel()) return submit({});
+    if (!needModel()) return;
     if (m_current.isNull()) {
         m_status->setText(tr("Generate or open an image first: there is nothing to inpaint"));
         return;

@@ -85,6 +85,7 @@ Q_SIGNALS:
 
 private:
     ImageJob makeJob();
+    bool needModel();  // false, with a message, without a model
     QString noModelText() const;
     void submit(ImageJob job);
     void onFinished(const ImageJobResult& r);

@@ -5,12 +5,18 @@
 #include <torch/cuda.h>
 #include <torch/version.h>
 
+#include <cstdlib>
 #include <stdexcept>
 #include <thread>
 
 namespace ms {
 
 void initTorchRuntime(int threads) {
+    // 0: OMP_NUM_THREADS when set (a job sharing the machine, e.g. beside a build), else every core
+    if (threads <= 0) {
+        const char* env = std::getenv("OMP_NUM_THREADS");
+        threads = env ? std::atoi(env) : 0;
+    }
     if (threads <= 0) threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     if (at::get_num_threads() != threads) at::set_num_threads(threads);
     // Deterministic kernels where torch offers a choice; warn-only so that CUDA ops without a

@@ -16,7 +16,7 @@ struct RuntimeInfo {
     std::string blasBackend;  // what torch reports about its BLAS
 };
 
-// threads <= 0 means "all cores". Safe to call more than once.
+// threads <= 0 means OMP_NUM_THREADS when that is set, else "all cores". Safe to call more than once.
 void initTorchRuntime(int threads = 0);
 RuntimeInfo runtimeInfo();
 
