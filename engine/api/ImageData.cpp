@@ -42,6 +42,13 @@ ImageConditions imageConditionsWithSchema(const ImageSet& images, const Schema& 
     return c;
 }
 
+void requireImagesOfSize(const ImageSet& images, int64_t size, int64_t channels) {
+    if (images.size != size || images.channels != channels)
+        throw std::invalid_argument(images.source + ": images are " + std::to_string(images.size) + " px x " +
+                                    std::to_string(images.channels) + " channel(s), the model wants " + std::to_string(size) +
+                                    " px x " + std::to_string(channels));
+}
+
 HeldOutSplit splitByHeldOutFiles(const ImageSet& images, const std::vector<std::string>& testFiles, int64_t maxRows,
                                  const std::string& modelPath) {
     const std::set<std::string> held(testFiles.begin(), testFiles.end());

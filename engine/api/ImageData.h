@@ -23,6 +23,9 @@ ImageConditions inferImageConditions(const ImageSet& images, const std::string& 
                                      const std::vector<std::string>& ignored = {});
 ImageConditions imageConditionsWithSchema(const ImageSet& images, const Schema& schema, const Normalization& norm);
 
+// Throws std::invalid_argument naming the image set when its images are not size px with `channels` channels.
+void requireImagesOfSize(const ImageSet& images, int64_t size, int64_t channels);
+
 struct HeldOutSplit {
     std::vector<int64_t> test, train;  // row indices of the image set
 };

@@ -21,10 +21,7 @@ ImageEvalReport evaluateImageModel(const ImageSet& images, const ImageEvalReques
     const Stopwatch t0;
     diffusion::ImageModelFile file = diffusion::loadImageModel(req.modelPath);
     diffusion::McLdm& model = file.model;
-    if (images.size != model.imageSize || images.channels != model.imageChannels)
-        throw std::invalid_argument(images.source + ": images are " + std::to_string(images.size) + " px x " +
-                                    std::to_string(images.channels) + " channel(s), the model wants " +
-                                    std::to_string(model.imageSize) + " px x " + std::to_string(model.imageChannels));
+    requireImagesOfSize(images, model.imageSize, model.imageChannels);
     const at::Device device = resolveDevice(req.device);
     model.to(device);
     const ImageConditions cond = imageConditionsWithSchema(images, model.schema, model.normalization);

@@ -44,10 +44,7 @@ MaskFollowingReport evaluateMaskFollowing(const ImageSet& images, const MaskFoll
     if (!model.unet->config().crossAttention)
         throw std::invalid_argument(req.modelPath + " was trained without cross-attention: it has no target shape to follow "
                                                     "(train one with image train --cross-attention)");
-    if (images.size != model.imageSize || images.channels != model.imageChannels)
-        throw std::invalid_argument(images.source + ": images are " + std::to_string(images.size) + " px x " +
-                                    std::to_string(images.channels) + " channel(s), the model wants " +
-                                    std::to_string(model.imageSize) + " px x " + std::to_string(model.imageChannels));
+    requireImagesOfSize(images, model.imageSize, model.imageChannels);
     const at::Device device = resolveDevice(req.device);
     model.to(device);
     const ImageConditions cond = imageConditionsWithSchema(images, model.schema, model.normalization);
