@@ -3,11 +3,10 @@
 # screen sizes, each from a fresh settings folder (a first launch):
 #   first-launch-WxH.png   the studio as a new user first sees it
 #   pin-drag-WxH.png       after dragging the saddle's handle with the mouse (xdotool)
-#   image-dock-WxH.png     the Image dock with an image model, one image generated
+#   image-dock-WxH.png     the Image dock with the built-in image model, one image generated
 #   training-WxH.png       the Training dock during a run on the built-in car data
 #   bash packaging/screenshots.sh [build-dir] [out-dir]      (needs xvfb, xdotool, imagemagick)
-# The image model is a small one trained here on rendered built-in bikes (about a minute, kept
-# in BUILD/demo/screenshot-bikes.msi for the next run).
+# The image model is the built-in one, models/bike.msi (a first launch opens it by itself).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build="${1:-build}"
@@ -19,12 +18,8 @@ for tool in Xvfb xdotool import; do
 done
 mkdir -p "$out" "$build/demo"
 
-msi="$build/demo/screenshot-bikes.msi"
-if [ ! -f "$msi" ]; then
-  "$cli" image render --data models/bike.csv --preset bike --size 32 --limit 400 --out "$build/demo/screenshot-bikes" >/dev/null
-  "$cli" image train --images "$build/demo/screenshot-bikes" --preset bike --ae-epochs 4 --epochs 12 --base 16 --mult 1,2 \
-    --batch 32 --threads 2 --out "$msi" >/dev/null
-fi
+msi="models/bike.msi"  # the built-in image model (packaging/train-default-image-model.sh)
+[ -f "$msi" ] || { echo "screenshots.sh: $msi is missing" >&2; exit 1; }
 
 work="$(mktemp -d)"
 xvfb_pid=""
