@@ -6,6 +6,7 @@
 // from a design.
 #include <QtTest/QtTest>
 
+#include <QCheckBox>
 #include <QComboBox>
 #include <QListWidget>
 #include <QPushButton>
@@ -228,6 +229,15 @@ private Q_SLOTS:
         QCOMPARE(panel.lastPreview().size(), QSize(4 * 32, 32));  // four previews side by side
         const QString path = trained.first().at(0).toString();
         QVERIFY(QFile::exists(path));
+        // A model trained in the studio follows target shapes unless the box is cleared.
+        QVERIFY(panel.findChild<QCheckBox*>("imageCrossAttention")->isChecked());
+        {
+            ImagePanel images;
+            QSignalSpy ready(&images, &ImagePanel::modelReady);
+            images.openModel(path);
+            QVERIFY(waitFor(ready, 1));
+            QVERIFY(images.followsTargetShapes());
+        }
 
         // Cancel during the mcLDM stage leaves a resumable checkpoint; resume finishes it.
         panel.setEpochs(1, 500, 0);

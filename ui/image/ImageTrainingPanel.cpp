@@ -81,6 +81,12 @@ ImageTrainingPanel::ImageTrainingPanel(QWidget* parent) : QWidget(parent), m_eng
     m_previewEvery->setValue(5);
     m_device = new QComboBox(this);
     m_device->addItems({QStringLiteral("auto"), QStringLiteral("cpu"), QStringLiteral("cuda")});
+    m_targetShapes = new QCheckBox(tr("Follow target shapes (cross-attention)"), this);
+    m_targetShapes->setObjectName(QStringLiteral("imageCrossAttention"));
+    m_targetShapes->setChecked(true);
+    m_targetShapes->setToolTip(tr("The model learns to fill a shape you draw (each training image's own silhouette is its "
+                                  "shape; suits sketches on a white background). A new model only; about 16 % slower to "
+                                  "sample."));
     form->addRow(tr("Preset"), m_preset);
     form->addRow(tr("Start from"), m_start);
     form->addRow(QString(), m_tuneFirstStage);
@@ -90,6 +96,7 @@ ImageTrainingPanel::ImageTrainingPanel(QWidget* parent) : QWidget(parent), m_eng
     form->addRow(tr("Learning rate"), m_lr);
     form->addRow(tr("U-Net base channels"), m_base);
     form->addRow(tr("Channel multipliers"), m_mult);
+    form->addRow(QString(), m_targetShapes);
     form->addRow(tr("Preview every (epochs)"), m_previewEvery);
     form->addRow(tr("Device"), m_device);
     layout->addLayout(form);
@@ -219,6 +226,7 @@ bool ImageTrainingPanel::startTraining(const QString& fineTuneFrom, const QStrin
     r.channelMult.clear();
     for (const QString& part : m_mult->text().split(QLatin1Char(','), Qt::SkipEmptyParts)) r.channelMult.push_back(part.trimmed().toLongLong());
     r.previewEvery = m_previewEvery->value();
+    r.crossAttention = m_targetShapes->isChecked();
     r.device = m_device->currentText().toStdString();
     r.fineTuneFrom = fineTuneFrom.toStdString();
     r.fineTuneFirstStage = !fineTuneFrom.isEmpty() && m_tuneFirstStage->isChecked();

@@ -55,7 +55,7 @@ private:
     QImage m_lastPreview;
 
     QLineEdit* m_folder;
-    QCheckBox *m_stopOnProblem, *m_tuneFirstStage;
+    QCheckBox *m_stopOnProblem, *m_tuneFirstStage, *m_targetShapes;
     QPlainTextEdit* m_report;
     QComboBox *m_preset, *m_device, *m_start;
     QSpinBox *m_aeEpochs, *m_epochs, *m_batch, *m_base, *m_previewEvery;
