@@ -159,6 +159,11 @@ struct ImageTrainOptions {
                         "lambda_m of the mask cross-attention loss (0: off)")->check(CLI::Range(0.0, 10.0));
         cmd->add_option("--mask-dropout", request.maskDropout, "probability a training image's target shape is left out")
             ->check(CLI::Range(0.0, 1.0));
+        cmd->add_option("--placement-shift", request.placementShift,
+                        "random placement: each training image and its target shape moved by up to this many latent cells "
+                        "(teaches that the shape says where the design goes)")->check(CLI::Range(0, 8));
+        cmd->add_option("--first-stage-from", request.firstStageFrom,
+                        "a new run on this model's autoencoder (same image size) instead of training one");
         cmd->add_flag("--fine-tune-first-stage", request.fineTuneFirstStage,
                       "with --fine-tune-from: also train its autoencoder --ae-epochs epochs");
         cmd->add_flag("--json", json, "print a JSON summary on the last line");
@@ -368,12 +373,16 @@ struct ImageEvalOptions {
     std::string sparsities;  // empty: the request's
     bool json = false;
     bool maskFollowing = false;
+    int64_t placementShift = 0;
 
     void addTo(CLI::App* cmd) {
         addImageInputOptions(cmd, input);
         cmd->add_flag("--mask-following", maskFollowing,
                       "instead: how well a --cross-attention model follows target shapes (IoU with and without the shape, "
                       "attention IoU; --rows designs, five shapes each)");
+        cmd->add_option("--placement-shift", placementShift,
+                        "with --mask-following: move each held-out design by up to this many latent cells first")
+            ->check(CLI::Range(0, 8));
         cmd->add_option("--model", request.modelPath, "image model (.msi)")->required();
         cmd->add_option("--rows", request.rows, "held-out images to evaluate");
         cmd->add_option("--sparsities", sparsities, "comma-separated inference sparsities (empty: 0,0.1,...,0.9)");
@@ -397,6 +406,7 @@ void runMaskFollowingEval(const ImageEvalOptions& o) {
     request.guidance = o.request.guidance;
     request.seed = o.request.seed;
     request.device = o.request.device;
+    request.placementShift = o.placementShift;
     const api::MaskFollowingReport rep = api::evaluateMaskFollowing(loadImageInput(o.input), request);
     std::cout << "target shapes from " << rep.rows.front().shapes << " held-out designs, " << request.sampler << " "
               << request.steps << " steps, guidance " << request.guidance << ", on " << rep.device << ", "

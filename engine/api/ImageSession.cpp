@@ -1,6 +1,8 @@
 #include "api/ImageSession.h"
 
 #include <ATen/ATen.h>
+#include <ATen/CPUGeneratorImpl.h>
+#include <torch/csrc/autograd/grad_mode.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -15,6 +17,7 @@
 #include "core/runtime/TorchRuntime.h"
 #include "diffusion/ImageGeneration.h"
 #include "diffusion/ImageModelBundle.h"
+#include "diffusion/MaskAttention.h"
 
 namespace ms::api {
 namespace {
@@ -151,6 +154,11 @@ std::vector<std::string> ImageSession::concepts() const {
     return m_state->file.model.concepts;
 }
 
+std::string ImageSession::trainingData() const {
+    if (!m_state || m_state->partial.loaded()) return {};
+    return m_state->file.training.value("data", std::string());
+}
+
 ImageRenderFrame ImageSession::renderFrame() const {
     if (!m_state || m_state->partial.loaded()) return {};
     return renderFrameFromJson(m_state->file.training.value("render_frame", nlohmann::json()));
@@ -170,6 +178,39 @@ ImageSampleResult ImageSession::generate(const ImageSampleRequest& request, cons
     const diffusion::ImageResult r = diffusion::generateImages(m, cond, s, previewOf(onPreview), cancel);
     ImageSampleResult out{pixelsOf(r.images), r.cancelled, r.stepsDone, s.sampler.steps, 0.0};
     out.seconds = t0.seconds();
+    return out;
+}
+
+TokenAttention ImageSession::attentionMaps(const ImageSampleRequest& request, const ImagePixels& image) {
+    if (!followsTargetShapes())
+        throw std::invalid_argument("this image model was trained without cross-attention: it has no attention maps to show");
+    diffusion::McLdm& m = m_state->file.model;
+    if (image.count != 1 || image.size != m.imageSize || image.channels != m.imageChannels)
+        throw std::invalid_argument("attention maps need one " + std::to_string(m.imageSize) + " px image with " +
+                                    std::to_string(m.imageChannels) + " channel(s)");
+    torch::NoGradGuard noGrad;
+    ImageSampleRequest one = request;
+    one.count = 1;
+    const diffusion::ImageGenerationSettings s = settingsOf(one, m);
+    const at::Device device = m.device();
+    const at::Tensor latent = m.firstStage->encode(imagesToTensor(image.data, 1, image.channels, image.size).to(device)) * m.latentScale;
+    at::Generator gen = at::make_generator<at::CPUGeneratorImpl>(request.seed + 11);
+    const at::Tensor t = at::full({1}, m.schedule.steps / 2, at::TensorOptions().dtype(at::kLong).device(device));
+    const at::Tensor noisy = m.schedule.addNoise(latent, t, diffusion::gaussianNoiseLike(latent, gen));
+    const ConditionInput cond = conditionInputFor(m.schema, m.normalization, request.conditions, 1).to(device);
+    std::vector<at::Tensor> maps;
+    m.unet->forward(noisy, t, cond, diffusion::TokenInput(s.targetMask, s.concepts), &maps);
+
+    TokenAttention out;
+    for (const auto& c : m.schema.categorical) out.tokens.push_back(c.column);
+    for (const auto& c : m.schema.numerical) out.tokens.push_back(c.column);
+    out.tokens.emplace_back("target shape");
+    for (const std::string& c : m.concepts) out.tokens.push_back(c);
+    std::vector<at::Tensor> perToken;
+    for (std::size_t i = 0; i < out.tokens.size(); ++i)  // token 0 is the null token
+        perToken.push_back(diffusion::tokenAttentionMap(maps, static_cast<int64_t>(i) + 1));
+    const at::Tensor all = at::cat(perToken, 0).to(at::kCPU);  // [T, 1, r, r] in [0, 1]
+    out.maps = pixelsOf(all * 2.0 - 1.0);  // pixelsOf maps [-1, 1] to 0..255
     return out;
 }
 

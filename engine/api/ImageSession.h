@@ -55,6 +55,15 @@ struct ImageSampleResult {
     double seconds = 0.0;
 };
 
+// Where each cross-attention token looks in an image (models that follow target shapes): one map
+// per token but the null one, in token order (the conditions, "target shape", the concepts);
+// maps.count = tokens.size(), one channel, maps.size = the finest attention grid, 0..255 with
+// each map's maximum at 255.
+struct TokenAttention {
+    std::vector<std::string> tokens;
+    ImagePixels maps;
+};
+
 // (steps done, steps total, preview images or empty between previews).
 using ImagePreviewFn = std::function<void(int64_t done, int64_t total, const ImagePixels& preview)>;
 
@@ -76,6 +85,7 @@ public:
     bool followsTargetShapes() const;  // trained with cross-attention: targetMask applies
     ImageRenderFrame renderFrame() const;  // of its training sketches (unknown for other images)
     std::vector<std::string> concepts() const;  // learnt concepts, by name
+    std::string trainingData() const;           // the image folder or pack it was trained on, as recorded ("" unknown)
 
     // A cancelled token stops the job after its current step (cancelled in the result).
     ImageSampleResult generate(const ImageSampleRequest& request, const ImagePreviewFn& onPreview = {},
@@ -83,6 +93,11 @@ public:
     // base: one image of the model's size; regenerate: one 1-channel mask of that size (> 127 = regenerate).
     ImageSampleResult inpaint(const ImageSampleRequest& request, const ImagePixels& base, const ImagePixels& regenerate,
                               const ImagePreviewFn& onPreview = {}, const CancelToken& cancel = CancelToken());
+
+    // The attention of the request's tokens (conditions, target shape, concepts) over `image` (one
+    // image of the model's size): the image encoded, half-noised (request.seed), one U-Net pass.
+    // Throws std::invalid_argument for a model without cross-attention or an image of another size.
+    TokenAttention attentionMaps(const ImageSampleRequest& request, const ImagePixels& image);
 
 private:
     struct State;

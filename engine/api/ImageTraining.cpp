@@ -98,9 +98,20 @@ ImageRunStart chooseStart(const ImageSet& images, const ImageTrainRequest& r) {
     start.testFraction = r.testFraction;
     if (r.resumeFrom.empty() && r.fineTuneFrom.empty()) {
         start.conditions = inferImageConditions(images, r.preset);
-        start.trainAutoencoder = r.encoderScript.empty() && r.decoderScript.empty();
+        start.trainAutoencoder = r.encoderScript.empty() && r.decoderScript.empty() && r.firstStageFrom.empty();
+        if (!r.firstStageFrom.empty()) {
+            if (!r.encoderScript.empty() || !r.decoderScript.empty())
+                throw std::invalid_argument("a borrowed first stage or a TorchScript one, not both");
+            const diffusion::ImageModelFile lender = diffusion::loadImageModel(r.firstStageFrom);
+            requireImagesOfSize(images, lender.model.imageSize, lender.model.imageChannels);
+            start.file.model.firstStage = lender.model.firstStage;
+            start.file.model.autoencoder = lender.model.autoencoder;
+            start.autoencoderRecord = lender.training.value("autoencoder", nlohmann::json::object());
+            start.autoencoderRecord["borrowed_from"] = r.firstStageFrom;
+        }
         return start;
     }
+    if (!r.firstStageFrom.empty()) throw std::invalid_argument("a borrowed first stage is for new runs, not resumed or fine-tuned ones");
     start.kind = r.resumeFrom.empty() ? StartKind::FineTune : StartKind::Resume;
     start.from = start.kind == StartKind::Resume ? r.resumeFrom : r.fineTuneFrom;
     start.file = diffusion::loadImageModel(start.from);
@@ -167,6 +178,8 @@ ImageTrainResult trainImageModel(const ImageSet& images, const ImageTrainRequest
         if (start.trainAutoencoder) {
             model.autoencoder = diffusion::KlAutoencoder(autoencoderConfig(r, images));
             model.autoencoder->to(device);
+        } else if (model.firstStage) {  // borrowed (chooseStart)
+            model.firstStage->toDevice(device);
         } else {
             if (r.encoderScript.empty() || r.decoderScript.empty())
                 throw std::invalid_argument("a TorchScript first stage needs both an encoder and a decoder file");
@@ -219,6 +232,7 @@ ImageTrainResult trainImageModel(const ImageSet& images, const ImageTrainRequest
     ls.sparsity = r.sparsity;
     ls.maskDropout = r.maskDropout;
     ls.maskAttentionWeight = r.maskAttentionWeight;
+    ls.placementShift = r.placementShift;
     const bool crossAttention = model.unet->config().crossAttention;
     // the training images' own coarse silhouettes (what a user's sketch of the shape looks like)
     const at::Tensor targetMasks = crossAttention ? diffusion::silhouetteMasks(trainImages, model.unet->config().maskGrid) : at::Tensor();
@@ -266,6 +280,7 @@ ImageTrainResult trainImageModel(const ImageSet& images, const ImageTrainRequest
     if (crossAttention)
         file.training["mcldm"]["target_masks"] = {{"kind", "silhouette"}, {"dropout", ls.maskDropout},
                                                   {"attention_weight", ls.maskAttentionWeight}};
+    if (ls.placementShift > 0) file.training["mcldm"]["placement_shift_cells"] = ls.placementShift;
     file.completedEpochs = result.completedEpochs;
     file.partial = result.cancelled;
     model.to(at::kCPU);

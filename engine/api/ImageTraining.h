@@ -39,6 +39,10 @@ struct ImageTrainRequest {
     bool crossAttention = false;
     double maskDropout = 0.3;          // probability a training image's mask is left out
     double maskAttentionWeight = 0.03; // lambda_m of the mask cross-attention loss
+    int64_t placementShift = 0;        // random placement: rows and their shapes moved by up to this many latent cells
+    // A new run that borrows another model's first stage (its autoencoder, trained on images of
+    // the same size) instead of training one: only the U-Net trains. Same data and seed: same split.
+    std::string firstStageFrom;
     // Continue a saved run (a cancelled checkpoint or a finished model) on the same data up to
     // `epochs` mcLDM epochs in total: same split, first stage and optimizer state.
     std::string resumeFrom;

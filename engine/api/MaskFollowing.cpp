@@ -15,6 +15,7 @@
 #include "diffusion/ImageModelBundle.h"
 #include "diffusion/MaskAttention.h"
 #include "diffusion/MaskEncoder.h"
+#include "diffusion/RandomPlacement.h"
 #include "diffusion/TargetShape.h"
 
 namespace ms::api {
@@ -52,7 +53,12 @@ MaskFollowingReport evaluateMaskFollowing(const ImageSet& images, const MaskFoll
     const HeldOutSplit split = splitByHeldOutFiles(images, file.training.value("test_files", std::vector<std::string>{}),
                                                    req.rows, req.modelPath);
     const auto n = static_cast<int64_t>(split.test.size());
-    const at::Tensor testImages = imagesToTensor(images).index_select(0, at::tensor(split.test, at::kLong)).to(device);
+    at::Tensor testImages = imagesToTensor(images).index_select(0, at::tensor(split.test, at::kLong)).to(device);
+    if (req.placementShift > 0) {
+        at::Generator placeGen = at::make_generator<at::CPUGeneratorImpl>(req.seed + 23);
+        testImages = diffusion::shiftByCells(testImages, diffusion::randomPlacementShifts(n, req.placementShift, placeGen),
+                                             model.firstStage->factor(), true);
+    }
     const ConditionInput testCond = tensors.select(split.test).conditions.to(device);
     const int64_t grid = model.unet->config().maskGrid;
 

@@ -22,6 +22,9 @@ struct MaskFollowingRequest {
     int64_t steps = 20;
     double guidance = 1.0;
     uint64_t seed = 0;
+    // Move each held-out image by up to this many latent cells first (seeded), as the images of a
+    // model trained with a placement shift were: its target shapes then stand anywhere.
+    int64_t placementShift = 0;
     int64_t batch = 64;
     std::string device = "auto";
 };

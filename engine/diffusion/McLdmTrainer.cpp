@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "diffusion/MaskAttention.h"
+#include "diffusion/RandomPlacement.h"
 
 namespace ms::diffusion {
 namespace {
@@ -72,8 +73,12 @@ std::vector<double> trainMcLdm(McUnet& unet, const at::Tensor& latents, const Co
     int64_t step = epochsDone * stepsPerEpoch(latents.size(0), settings.batchSize);
     const auto loss = [&](const at::Tensor& rows) {
         const at::Tensor idx = rows.to(latents.device());
-        const at::Tensor batch = latents.index_select(0, idx);
+        at::Tensor batch = latents.index_select(0, idx);
         const ConditionInput cond = conditions.select(idx);
+        const at::Tensor shifts = settings.placementShift > 0
+                                      ? randomPlacementShifts(batch.size(0), settings.placementShift, generator)
+                                      : at::Tensor();
+        if (shifts.defined()) batch = shiftByCells(batch, shifts, 1, true);
         const double p = settings.sparsity.at(step++, totalSteps);
         const at::Tensor keep =
             (at::rand({batch.size(0), conditionCount}, generator, at::TensorOptions()) >= p).to(latents.device());
@@ -82,7 +87,8 @@ std::vector<double> trainMcLdm(McUnet& unet, const at::Tensor& latents, const Co
         const at::Tensor kept = (at::rand({batch.size(0)}, generator, at::TensorOptions()) >= settings.maskDropout)
                                     .to(latents.device(), at::kFloat)
                                     .view({-1, 1, 1, 1});
-        const at::Tensor masks = targetMasks.index_select(0, idx.to(targetMasks.device())).to(latents.device()) * kept;
+        at::Tensor masks = targetMasks.index_select(0, idx.to(targetMasks.device())).to(latents.device()) * kept;
+        if (shifts.defined()) masks = shiftByCells(masks, shifts, masks.size(2) / latents.size(2), false);
         return ldmLoss(unet, batch, cond, keep, schedule, generator, masks, settings.maskAttentionWeight);
     };
     const EpochLossFn numbered = [&](int64_t epoch, double value) {

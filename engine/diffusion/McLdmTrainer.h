@@ -37,6 +37,9 @@ struct LdmTrainSettings {
     // the mask cross-attention loss.
     double maskDropout = 0.3;
     double maskAttentionWeight = 0.03;
+    // Random placement (RandomPlacement.h): each batch row and its target mask moved by up to this
+    // many latent cells in x and y (0: off), so that where a design goes comes from its shape.
+    int64_t placementShift = 0;
 };
 
 // images [N, C, H, W] in [-1, 1] on the model's device. Returns the mean loss of every epoch.

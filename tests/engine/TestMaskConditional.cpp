@@ -15,6 +15,7 @@
 #include "diffusion/ImageModelBundle.h"
 #include "diffusion/MaskAttention.h"
 #include "diffusion/McLdmTrainer.h"
+#include "diffusion/RandomPlacement.h"
 #include "diffusion/TargetShape.h"
 
 using namespace ms;
@@ -292,6 +293,42 @@ private Q_SLOTS:
         QCOMPARE(diffusion::maskIoU(s, s).item<double>(), 1.0);
         QCOMPARE(diffusion::maskIoU(boxMask(1, 0, 16, 0, 32), boxMask(1, 16, 32, 0, 32)).item<double>(), 0.0);
         QCOMPARE(diffusion::maskIoU(boxMask(1, 0, 16, 0, 32), boxMask(1, 0, 32, 0, 32)).item<double>(), 0.5);
+    }
+
+    void randomPlacementMovesAnImageAndItsShapeTogether() {
+        // a box at rows 8..16, columns 4..12 of a 32 px mask; its "image": ink (-1) on white (1)
+        const at::Tensor mask = boxMask(2, 4, 12, 8, 16);
+        const at::Tensor image = 1.0 - 2.0 * mask;
+        const at::Tensor shifts = at::tensor({int64_t(1), int64_t(-1), int64_t(0), int64_t(2)}).view({2, 2});
+        const at::Tensor movedMask = diffusion::shiftByCells(mask, shifts, 4, false);
+        const at::Tensor movedImage = diffusion::shiftByCells(image, shifts, 4, true);
+        // row 0: 4 px down, 4 px left; row 1: 8 px right
+        QVERIFY(at::equal(movedMask.narrow(0, 0, 1), boxMask(1, 0, 8, 12, 20)));
+        QVERIFY(at::equal(movedMask.narrow(0, 1, 1), boxMask(1, 12, 20, 8, 16)));
+        // the image moved with its shape; the border (white) fills the gap
+        QVERIFY(at::equal(movedImage, 1.0 - 2.0 * movedMask));
+        QVERIFY(at::equal(diffusion::shiftByCells(mask, at::zeros({2, 2}, at::kLong), 4, false), mask));
+        // random shifts stay within the limit and use it
+        at::Generator g = at::make_generator<at::CPUGeneratorImpl>(3);
+        const at::Tensor r = diffusion::randomPlacementShifts(500, 2, g);
+        QCOMPARE(r.abs().max().item<int64_t>(), int64_t(2));
+        QVERIFY(r.eq(-2).any().item<bool>() && r.eq(0).any().item<bool>());
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, diffusion::shiftByCells(mask, at::full({2, 2}, 8, at::kLong), 4, false));
+
+        // training with placement shifts runs and learns (the loss falls)
+        diffusion::McUnet unet(crossUnet());
+        const at::Tensor latents = at::randn({16, 4, 8, 8});
+        diffusion::LdmTrainSettings s;
+        s.epochs = 6;
+        s.batchSize = 8;
+        s.lr = 1e-3;
+        s.placementShift = 2;
+        at::Generator tg = at::make_generator<at::CPUGeneratorImpl>(1);
+        const std::vector<double> loss = diffusion::trainMcLdm(unet, latents, knownConditions(16), diffusion::NoiseSchedule::linear(100), s,
+                                                               tg, {}, CancelToken(), 0, nullptr, boxMask(16, 4, 12, 8, 16));
+        QCOMPARE(loss.size(), std::size_t(6));
+        QVERIFY(std::isfinite(loss.back()));
+        QVERIFY(loss.back() < loss.front());
     }
 
     void theRenderFrameTravelsFromTheSketchFolderToTheModel() {

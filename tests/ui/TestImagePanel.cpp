@@ -3,7 +3,8 @@
 // inpainting that keeps every pixel outside the mask; a model learned from incomplete images
 // (.mpd) completes the masked region by ensemble inference with its own settings (K, steps); a
 // model trained with cross-attention follows a target shape painted on its own layer or taken
-// from a design.
+// from a design, shows where a token acts (attention overlay), and learns a concept from a
+// picture in the background (two stages, cancel keeps a usable model) that becomes a toggle.
 #include <QtTest/QtTest>
 
 #include <QCheckBox>
@@ -12,6 +13,7 @@
 #include <QPushButton>
 #include <QSpinBox>
 
+#include "ui/image/ConceptDialog.h"
 #include "ui/image/ImagePanel.h"
 #include "ui/image/ImageTrainingPanel.h"
 #include "ui/image/MaskDocument.h"
@@ -124,6 +126,93 @@ private Q_SLOTS:
         QVERIFY(!panel.takeTargetShapeFrom(Drawing{}));  // nothing to take: a message, no change
         QCOMPARE(editor->document(MaskLayer::TargetShape)->coverage(), coverage);
         QVERIFY(!plain.takeTargetShapeFrom(design));
+    }
+
+    void attentionOverlayAndAConceptLearntFromAPicture() {
+        ImagePanel panel;
+        QSignalSpy ready(&panel, &ImagePanel::modelReady);
+        panel.openModel(m_crossModel);
+        QVERIFY(waitFor(ready, 1));
+        panel.setSteps(3);
+        panel.setSeedMode(SeedMode::Fixed);
+        QVERIFY(panel.concepts().isEmpty());
+        QVERIFY(!panel.findChild<QWidget*>("conceptToggles")->isVisibleTo(&panel));
+
+        // Attention overlay: every token of the result has a map; choosing one overlays it.
+        QVERIFY(!generateOnce(panel).isNull());
+        const QStringList tokens = panel.attentionTokens();
+        QVERIFY2(tokens.contains("target shape") && tokens.contains(QString::fromStdString(panel.modelSchema().categorical[0].column)),
+                 qPrintable(tokens.join(",")));
+        QVERIFY(panel.maskEditor()->heatOverlay().isNull());
+        QVERIFY(panel.setAttentionOverlay("target shape"));
+        const QImage heat = panel.maskEditor()->heatOverlay();
+        QVERIFY(!heat.isNull());
+        int strongest = 0;  // max-normalised: some cell is at the top
+        for (int y = 0; y < heat.height(); ++y)
+            for (int x = 0; x < heat.width(); ++x) strongest = std::max(strongest, qAlpha(heat.pixel(x, y)));
+        QVERIFY2(strongest > 150, QByteArray::number(strongest));
+        QVERIFY(!panel.setAttentionOverlay("no such token"));
+        QVERIFY(panel.setAttentionOverlay(QString()));
+        QVERIFY(panel.maskEditor()->heatOverlay().isNull());
+
+        // Learn a concept from one rendered bike and its region.
+        ConceptDialog* dialog = panel.showConceptDialog();
+        QVERIFY(dialog);
+        QVERIFY(!dialog->learn());  // no picture yet: refused, with the reason
+        QVERIFY(dialog->status().contains("picture"));
+        QVERIFY(!dialog->setPicture(m_dir.filePath("no-such.png")));
+        QVERIFY(dialog->setPicture(m_dir.filePath("bikes/design_00003.png")));
+        QCOMPARE(dialog->maskEditor()->baseImage().width(), 32);
+        QVERIFY(!dialog->learn());  // no region painted
+        QVERIFY(dialog->status().contains("region"));
+        dialog->maskEditor()->document()->stroke({QPointF(4, 20), QPointF(28, 20)}, MaskTool::Brush, 14, 1.0);
+        dialog->setConceptName(QString::fromStdString(panel.modelSchema().categorical[0].column));
+        QVERIFY(!dialog->learn());  // a condition's name
+        QVERIFY(dialog->status().contains("already"));
+        dialog->setConceptName("my_bike");
+        QCOMPARE(QFileInfo(dialog->outputPath()).fileName(), QStringLiteral("cross-my_bike.msi"));  // beside the model, not over it
+        dialog->setSteps(4, 3, 2);
+        QSignalSpy learnt(dialog, &ConceptDialog::conceptLearnt);
+        QSignalSpy progress(dialog->engine(), &ConceptEngine::progress);
+        QSignalSpy reopened(&panel, &ImagePanel::modelReady);
+        QVERIFY(dialog->learn());
+        QVERIFY(dialog->running());
+        QVERIFY(!dialog->learn());  // one at a time
+        QVERIFY(waitFor(learnt, 1, 120000));
+        QCOMPARE(progress.count(), 7);  // 4 + 3 steps
+        QVERIFY(!dialog->lastPreview().isNull());
+        QVERIFY(waitFor(reopened, 1));
+        QCOMPARE(panel.modelPath(), dialog->outputPath());
+        QCOMPARE(panel.concepts(), QStringList{"my_bike"});
+        QCOMPARE(panel.conceptsOn(), QStringList{"my_bike"});  // ticked after learning
+        QVERIFY(panel.findChild<QWidget*>("conceptToggles")->isVisibleTo(&panel));
+        const QImage withConcept = generateOnce(panel);
+        QVERIFY(!withConcept.isNull());
+        QVERIFY(panel.attentionTokens().contains("my_bike"));
+        panel.setConceptOn("my_bike", false);
+        QVERIFY(generateOnce(panel) != withConcept);  // the concept reaches the U-Net
+
+        // The model it started from is as it was; Cancel keeps a usable model.
+        ImagePanel original;
+        QSignalSpy originalReady(&original, &ImagePanel::modelReady);
+        original.openModel(m_crossModel);
+        QVERIFY(waitFor(originalReady, 1));
+        QVERIFY(original.concepts().isEmpty());
+        dialog = panel.showConceptDialog();
+        dialog->setConceptName("second");
+        dialog->setSteps(100000, 0, 0);
+        dialog->setOutputPath(m_dir.filePath("cancelled.msi"));
+        QSignalSpy finished(dialog->engine(), &ConceptEngine::finished);
+        QSignalSpy started(dialog->engine(), &ConceptEngine::progress);
+        QVERIFY(dialog->learn());
+        QVERIFY(waitFor(started, 1));
+        dialog->cancel();
+        QVERIFY(waitFor(finished, 1));
+        QCOMPARE(finished.at(0).at(2).toBool(), true);
+        QVERIFY(dialog->status().contains("Cancelled"));
+        QVERIFY(waitFor(reopened, 2));
+        QCOMPARE(panel.concepts(), (QStringList{"my_bike", "second"}));
+        QVERIFY(!generateOnce(panel).isNull());
     }
 
     void generatesWithPreviewsSeedsAndHistory() {

@@ -3,6 +3,7 @@
 #include <QCheckBox>
 #include <algorithm>
 #include <cmath>
+#include <utility>
 #include <QComboBox>
 #include <QDialog>
 #include <QDoubleSpinBox>
@@ -23,6 +24,7 @@
 #ifdef MASKSTUDIO_HAVE_IMAGING
 #include "imaging/DesignSketch.h"
 #endif
+#include "ui/image/ConceptDialog.h"
 #include "ui/image/FlowLayout.h"
 #include "ui/image/MaskDocument.h"
 #include "ui/image/MaskEditor.h"
@@ -109,12 +111,31 @@ ImagePanel::ImagePanel(QWidget* parent) : QWidget(parent), m_engine(new ImageEng
     auto* editShape = new QPushButton(tr("Edit shape"), m_targetRow);
     editShape->setObjectName(QStringLiteral("editTargetShape"));
     editShape->setToolTip(tr("Paint the target shape with the mask tools (Layer: Target shape)"));
+    m_attentionOverlay = new QComboBox(m_targetRow);
+    m_attentionOverlay->setObjectName(QStringLiteral("attentionOverlay"));
+    m_attentionOverlay->setToolTip(tr("Show where in the image a condition, the target shape or a concept acts "
+                                      "(the model's cross-attention to it, brighter = more)"));
+    m_learnConcept = new QPushButton(tr("Learn a concept from an image…"), m_targetRow);
+    m_learnConcept->setObjectName(QStringLiteral("learnConcept"));
+    m_learnConcept->setToolTip(tr("Teach this model your own design from one picture and its region; it then "
+                                  "generates variations of it in new shapes"));
     targetRow->addWidget(m_useTargetShape);
     targetRow->addWidget(m_targetFromDesign);
     targetRow->addWidget(editShape);
+    targetRow->addWidget(m_attentionOverlay);
+    targetRow->addWidget(m_learnConcept);
     targetRow->addStretch(1);
     layout->addWidget(m_targetRow);
     m_targetRow->hide();
+    m_conceptRow = new QWidget(this);
+    m_conceptRow->setObjectName(QStringLiteral("conceptToggles"));
+    auto* conceptFlow = new FlowLayout;
+    conceptFlow->setContentsMargins(0, 0, 0, 0);
+    m_conceptRow->setLayout(conceptFlow);
+    layout->addWidget(m_conceptRow);
+    m_conceptRow->hide();
+    connect(m_attentionOverlay, qOverload<int>(&QComboBox::currentIndexChanged), this, [this] { showAttentionOverlay(); });
+    connect(m_learnConcept, &QPushButton::clicked, this, [this] { showConceptDialog(); });
     connect(m_targetFromDesign, &QPushButton::clicked, this, &ImagePanel::targetShapeFromDesignRequested);
     connect(editShape, &QPushButton::clicked, this, [this] { m_editor->setLayer(MaskLayer::TargetShape); });
     connect(m_editor, &MaskEditor::targetShapeEdited, this, [this] {
@@ -265,6 +286,22 @@ ImagePanel::ImagePanel(QWidget* parent) : QWidget(parent), m_engine(new ImageEng
         m_inpaint->setText(incomplete ? tr("Complete masked") : tr("Re-generate masked"));
         m_targetRow->setVisible(info.followsTargetShapes);
         m_editor->setTargetShapeAvailable(info.followsTargetShapes);
+        rebuildConceptToggles();
+        if (!m_conceptToTick.isEmpty()) setConceptOn(std::exchange(m_conceptToTick, QString()), true);
+        {
+            const QString shown = m_attentionOverlay->currentText();
+            const QSignalBlocker block(m_attentionOverlay);
+            m_attentionOverlay->clear();
+            m_attentionOverlay->addItem(tr("Attention: off"));
+            for (const auto& c : info.schema.categorical) m_attentionOverlay->addItem(QString::fromStdString(c.column));
+            for (const auto& c : info.schema.numerical) m_attentionOverlay->addItem(QString::fromStdString(c.column));
+            m_attentionOverlay->addItem(QStringLiteral("target shape"));
+            m_attentionOverlay->addItems(info.concepts);
+            m_attentionOverlay->setCurrentIndex(std::max(0, m_attentionOverlay->findText(shown)));
+        }
+        m_attentionTokens.clear();
+        m_attentionMaps.clear();
+        showAttentionOverlay();
         m_targetFromDesign->setEnabled(info.renderFrame.known());
         if (!info.renderFrame.known())
             m_targetFromDesign->setToolTip(tr("This image model does not record the frame its sketches were drawn in "
@@ -345,6 +382,9 @@ bool ImagePanel::openImage(const QString& path) {
     const int size = hasModel() ? m_info.size : image.width();
     m_current = image.scaled(size, size, Qt::IgnoreAspectRatio, Qt::SmoothTransformation).convertToFormat(QImage::Format_Grayscale8);
     m_editor->setBaseImage(m_current);
+    m_attentionTokens.clear();
+    m_attentionMaps.clear();
+    showAttentionOverlay();
     m_status->setText(tr("Opened %1 (%2 x %3 → %4 px)").arg(path).arg(image.width()).arg(image.height()).arg(size));
     return true;
 }
@@ -376,6 +416,91 @@ bool ImagePanel::takeTargetShapeFrom(const Drawing& design) {
 #else
     return fail(tr("This build draws no sketches (no OpenCV): paint or load the shape instead"));
 #endif
+}
+
+QStringList ImagePanel::conceptsOn() const {
+    QStringList on;
+    for (QCheckBox* toggle : m_conceptToggles)
+        if (toggle->isChecked()) on << toggle->text();
+    return on;
+}
+
+void ImagePanel::setConceptOn(const QString& concept, bool on) {
+    for (QCheckBox* toggle : m_conceptToggles)
+        if (toggle->text() == concept) toggle->setChecked(on);
+}
+
+void ImagePanel::rebuildConceptToggles() {
+    qDeleteAll(m_conceptToggles);
+    m_conceptToggles.clear();
+    auto* flow = m_conceptRow->layout();
+    if (flow->count() == 0) {
+        auto* label = new QLabel(tr("Concepts:"), m_conceptRow);
+        label->setToolTip(tr("Learnt from pictures (Learn a concept from an image…); ticked ones go into every image"));
+        flow->addWidget(label);
+    }
+    for (const QString& name : std::as_const(m_info.concepts)) {
+        auto* toggle = new QCheckBox(name, m_conceptRow);
+        toggle->setObjectName(QStringLiteral("concept:") + name);
+        toggle->setToolTip(tr("Generate '%1' (learnt from a picture)").arg(name));
+        connect(toggle, &QCheckBox::toggled, this, [this] {
+            if (m_live->isChecked() && hasModel()) generate();
+        });
+        flow->addWidget(toggle);
+        m_conceptToggles << toggle;
+    }
+    m_conceptRow->setVisible(!m_conceptToggles.isEmpty());
+}
+
+ConceptDialog* ImagePanel::showConceptDialog() {
+    if (!followsTargetShapes()) {
+        m_status->setText(tr("Open an image model that follows target shapes first: concepts are learnt into its cross-attention"));
+        return nullptr;
+    }
+    if (!m_conceptDialog) {
+        m_conceptDialog = new ConceptDialog(this);
+        connect(m_conceptDialog, &ConceptDialog::conceptLearnt, this, [this](const QString& path, const QString& concept) {
+            m_conceptToTick = concept;
+            openModel(path);
+            const QString text = tr("Concept '%1' learnt into %2: tick it beside the conditions").arg(concept, path);
+            m_status->setText(text);
+            Q_EMIT statusMessage(text);
+        });
+    }
+    ConceptModel model{m_info.path, m_info.size, m_info.channels, m_info.concepts, m_info.trainingData};
+    for (const auto& c : m_info.schema.categorical) model.taken << QString::fromStdString(c.column);
+    for (const auto& c : m_info.schema.numerical) model.taken << QString::fromStdString(c.column);
+    m_conceptDialog->setModel(model);
+    m_conceptDialog->show();
+    m_conceptDialog->raise();
+    return m_conceptDialog;
+}
+
+bool ImagePanel::setAttentionOverlay(const QString& token) {
+    const int index = token.isEmpty() ? 0 : m_attentionOverlay->findText(token);
+    if (index < 0) return false;
+    m_attentionOverlay->setCurrentIndex(index);
+    return true;
+}
+
+void ImagePanel::showAttentionOverlay() {
+    const int index = m_attentionOverlay->currentIndex();
+    const int at = index > 0 ? static_cast<int>(m_attentionTokens.indexOf(m_attentionOverlay->currentText())) : -1;
+    if (index > 0 && at < 0 && hasModel())
+        m_status->setText(tr("Generate to see where '%1' acts").arg(m_attentionOverlay->currentText()));
+    if (at < 0 || at >= m_attentionMaps.size()) {
+        m_editor->setHeatOverlay(QImage());
+        return;
+    }
+    // brighter = more attention: warm orange, its opacity following the map
+    const QImage map = m_attentionMaps[at].convertToFormat(QImage::Format_Grayscale8);
+    QImage heat(map.size(), QImage::Format_ARGB32);
+    for (int y = 0; y < map.height(); ++y) {
+        const uchar* in = map.constScanLine(y);
+        auto* out = reinterpret_cast<QRgb*>(heat.scanLine(y));
+        for (int x = 0; x < map.width(); ++x) out[x] = qRgba(255, 120, 0, static_cast<int>(in[x] * 0.7));
+    }
+    m_editor->setHeatOverlay(heat);
 }
 
 quint64 ImagePanel::seed() const { return static_cast<quint64>(m_seed->value()); }
@@ -423,6 +548,8 @@ ImageJob ImagePanel::makeJob() {
     if (m_info.learnedFromIncompleteImages && job.request.steps == 1) job.request.steps = 2;  // 1 is no DDIM run
     const MaskDocument* shape = m_editor->document(MaskLayer::TargetShape);
     if (m_info.followsTargetShapes && m_useTargetShape->isChecked() && shape->coverage() > 0.0) job.targetShape = shape->mask();
+    for (const QString& c : conceptsOn()) job.request.concepts.push_back(c.toStdString());
+    job.withAttention = m_info.followsTargetShapes;  // one more U-Net pass: the overlay is there when asked for
     return job;
 }
 
@@ -476,6 +603,9 @@ void ImagePanel::onFinished(const ImageJobResult& r) {
     }
     m_current = r.image;
     m_editor->setBaseImage(m_current);
+    m_attentionTokens = r.attentionTokens;
+    m_attentionMaps = r.attentionMaps;
+    showAttentionOverlay();
     if (m_info.learnedFromIncompleteImages) m_progress->setMaximum(std::max(1, static_cast<int>(r.job.request.steps)));  // no previews
     m_progress->setValue(m_progress->maximum());
     m_status->setText(tr("%1 in %2 ms, seed %3").arg(r.job.inpaint() ? tr("Inpainted") : tr("Generated")).arg(r.milliseconds, 0, 'f', 0).arg(r.job.request.seed));
@@ -501,6 +631,9 @@ void ImagePanel::recall(int index) {
     if (!item) return;
     m_current = item->data(kImageRole).value<QImage>();
     m_editor->setBaseImage(m_current);
+    m_attentionTokens.clear();  // of the image that was current
+    m_attentionMaps.clear();
+    showAttentionOverlay();
     setSeed(item->data(kSeedRole).value<quint64>());
     m_status->setText(tr("Recalled: %1").arg(item->toolTip().section('\n', 0, 0)));
 }

@@ -4,7 +4,9 @@
 // history strip of results (seed, conditions, mask) to recall or compare, and inpainting of
 // the masked region of any image (generated or opened) with the mask editor, live after each
 // stroke when wanted. A model trained with cross-attention also follows a Target shape (the
-// mask editor's second layer, or the current keypoint design's silhouette): Generate fills it.
+// mask editor's second layer, or the current keypoint design's silhouette): Generate fills it;
+// its attention maps (where a condition, the shape or a concept acts) can be overlaid; a concept
+// learnt from a picture (ConceptDialog) becomes a toggle beside them.
 #include <QImage>
 #include <QList>
 #include <QWidget>
@@ -25,6 +27,7 @@ class QSpinBox;
 
 namespace ms {
 
+class ConceptDialog;
 class MaskEditor;
 
 enum class SeedMode { Fixed, New, Increment };
@@ -56,6 +59,18 @@ public:
     bool useTargetShape() const;
     void setUseTargetShape(bool use);
     bool takeTargetShapeFrom(const Drawing& design);
+
+    // Concepts of the open model: the toggles, and which are on (asked for by Generate).
+    QStringList concepts() const { return m_info.concepts; }
+    QStringList conceptsOn() const;
+    void setConceptOn(const QString& concept, bool on);
+    // "Learn a concept from an image…" (created on first use; null before).
+    ConceptDialog* showConceptDialog();
+    ConceptDialog* conceptDialog() const { return m_conceptDialog; }
+    // The attention overlay: "" for none, else a token of the last result (a condition's name,
+    // "target shape" or a concept's name); false when there is no such token.
+    bool setAttentionOverlay(const QString& token);
+    QStringList attentionTokens() const { return m_attentionTokens; }
 
     void generate();  // one job with the current settings (and the next seed per the seed mode)
     void inpaint();   // re-generate the masked region of the current image
@@ -91,6 +106,8 @@ private:
     void onFinished(const ImageJobResult& r);
     void addToHistory(const ImageJobResult& r);
     void compareSelected();
+    void rebuildConceptToggles();
+    void showAttentionOverlay();
 
     ImageEngine* m_engine;
     ImageModelInfo m_info;
@@ -110,6 +127,14 @@ private:
     QWidget* m_targetRow;
     QCheckBox* m_useTargetShape;
     QPushButton* m_targetFromDesign;
+    QComboBox* m_attentionOverlay;
+    QWidget* m_conceptRow;
+    QList<QCheckBox*> m_conceptToggles;
+    QPushButton* m_learnConcept;
+    ConceptDialog* m_conceptDialog = nullptr;
+    QString m_conceptToTick;          // a concept just learnt: ticked once its model has loaded
+    QStringList m_attentionTokens;    // of the current image
+    QList<QImage> m_attentionMaps;
     QComboBox *m_sampler, *m_seedMode;
     QSpinBox *m_steps, *m_seed, *m_jump, *m_resamples, *m_members;
     QList<QWidget*> m_diffusionOnly;  // sampler, eta, guidance, RePaint: an mcLDM's settings

@@ -93,6 +93,11 @@ protected:
                 m_scaledBase = base.scaled(targetSize, Qt::IgnoreAspectRatio, Qt::SmoothTransformation);
             painter.drawImage(target, m_scaledBase);
         }
+        if (!m_editor->heatOverlay().isNull()) {
+            painter.setRenderHint(QPainter::SmoothPixmapTransform);
+            painter.drawImage(target, m_editor->heatOverlay());
+            painter.setRenderHint(QPainter::SmoothPixmapTransform, false);
+        }
         if (m_editor->isOverlayShown()) {
             if (m_overlayDirty) rebuildOverlay();
             painter.setOpacity(kOverlayOpacity);
@@ -359,6 +364,11 @@ void MaskEditor::setBaseImage(const QImage& image) {
         for (MaskDocument* document : m_documents) document->setSize(image.size());
     m_canvas->baseImageChanged();
     updateCoverage();
+}
+
+void MaskEditor::setHeatOverlay(const QImage& overlay) {
+    m_heatOverlay = overlay;
+    m_canvas->update();
 }
 
 MaskTool MaskEditor::tool() const { return m_eraserAction->isChecked() ? MaskTool::Eraser : MaskTool::Brush; }

@@ -53,6 +53,10 @@ public:
     // size (and a new history, without maskEdited); a null image keeps the mask.
     void setBaseImage(const QImage& image);
     const QImage& baseImage() const { return m_baseImage; }
+    // A picture drawn over the base image, stretched to it, under the masks (e.g. where a model's
+    // attention lies, as a translucent heat map); null: none.
+    void setHeatOverlay(const QImage& overlay);
+    const QImage& heatOverlay() const { return m_heatOverlay; }
 
     MaskTool tool() const;
     void setTool(MaskTool tool);
@@ -101,6 +105,7 @@ private:
     MaskDocument* m_document = nullptr;                  // the active one
     MaskCanvas* m_canvas = nullptr;
     QImage m_baseImage;
+    QImage m_heatOverlay;
     QString m_lastFolder;
 
     QAction* m_brushAction = nullptr;

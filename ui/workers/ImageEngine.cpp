@@ -74,6 +74,8 @@ quint64 ImageEngine::loadModel(const QString& path) {
             info.learnedFromIncompleteImages = m_session.learnedFromIncompleteImages();
             info.followsTargetShapes = m_session.followsTargetShapes();
             info.renderFrame = m_session.renderFrame();
+            for (const std::string& c : m_session.concepts()) info.concepts << QString::fromStdString(c);
+            info.trainingData = QString::fromStdString(m_session.trainingData());
             toOwner([this, info, serial] { Q_EMIT modelLoaded(info, serial); });
         } catch (const std::exception& e) {
             toOwner([this, path, message = QString::fromStdString(e.what())] { Q_EMIT modelLoadFailed(path, message); });
@@ -120,6 +122,13 @@ ImageJobResult ImageEngine::run(const ImageJob& job) {
                           : m_session.generate(request, onPreview, job.cancel);
         result.image = toQImage(r.images);
         result.cancelled = r.cancelled;
+        if (job.withAttention && !r.cancelled && m_session.followsTargetShapes()) {
+            const api::TokenAttention a = m_session.attentionMaps(request, fromQImage(result.image, channels, size));
+            for (std::size_t i = 0; i < a.tokens.size(); ++i) {
+                result.attentionTokens << QString::fromStdString(a.tokens[i]);
+                result.attentionMaps << toQImage(a.maps, static_cast<int64_t>(i));
+            }
+        }
     } catch (const std::exception& e) {
         result.error = QString::fromStdString(e.what());
     }

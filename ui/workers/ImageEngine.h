@@ -4,6 +4,8 @@
 // a new job replaces the waiting one AND cancels the running one at its next step, so live
 // generation always converges on the last state; the user can cancel at any step.
 #include <QImage>
+#include <QList>
+#include <QStringList>
 #include <QObject>
 
 #include <atomic>
@@ -22,6 +24,7 @@ struct ImageJob {
     QImage base;                 // inpainting: the image to edit (any format; converted)
     QImage mask;                 // inpainting: white = re-generate
     QImage targetShape;          // models that follow target shapes: white = where the design goes (null: none)
+    bool withAttention = false;  // models that follow target shapes: also where each token looks in the result
     CancelToken cancel;          // set by the engine: cancelled when a newer job is requested
     bool inpaint() const { return !base.isNull() && !mask.isNull(); }
 };
@@ -33,6 +36,8 @@ struct ImageJobResult {
     bool cancelled = false;
     QString error;
     double milliseconds = 0.0;
+    QStringList attentionTokens;   // job.withAttention: the token names (conditions, target shape, concepts)
+    QList<QImage> attentionMaps;   // one grey map per token, the finest attention grid, max 255
 };
 
 struct ImageModelInfo {
@@ -43,6 +48,8 @@ struct ImageModelInfo {
     bool learnedFromIncompleteImages = false;  // a .mpd: contexts K and steps 0 apply, sampler and guidance do not
     bool followsTargetShapes = false;          // trained with cross-attention: Target shape applies
     api::ImageRenderFrame renderFrame;         // of its training sketches: a design's shape can be drawn in it
+    QStringList concepts;                      // learnt concepts (Learn a concept…), by name
+    QString trainingData;                      // the images it was trained on, as recorded (may be gone)
 };
 
 // A target shape for `size`-pixel images: scaled to that size, grey, white (255) where the mask
