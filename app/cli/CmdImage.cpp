@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "api/ConceptEvaluation.h"
 #include "api/ConceptLearning.h"
 #include "api/ImageEvaluation.h"
 #include "api/ImageSession.h"
@@ -308,6 +309,7 @@ struct ImageConceptOptions {
         cmd->add_option("--name", request.name, "the concept's name (then image sample --concept NAME)")->required();
         cmd->add_option("--out", request.outPath, "the model with the concept (.msi)")->required();
         addImageInputOptions(cmd, prior, false);  // --images: the pretraining data, for prior preservation
+        cmd->add_option("--prior-rows", request.priorRows, "with --images: a random subset of this many for prior preservation");
         cmd->add_option("--stage1-steps", request.stage1Steps, "steps of stage 1 (the concept's token only)");
         cmd->add_option("--stage1-lr", request.stage1Lr, "learning rate of stage 1");
         cmd->add_option("--stage2-steps", request.stage2Steps, "steps of stage 2 (the U-Net and mask encoder too; 0: none)");
@@ -374,6 +376,7 @@ struct ImageEvalOptions {
     bool json = false;
     bool maskFollowing = false;
     int64_t placementShift = 0;
+    std::string concept, conceptImage;
 
     void addTo(CLI::App* cmd) {
         addImageInputOptions(cmd, input);
@@ -383,6 +386,10 @@ struct ImageEvalOptions {
         cmd->add_option("--placement-shift", placementShift,
                         "with --mask-following: move each held-out design by up to this many latent cells first")
             ->check(CLI::Range(0, 8));
+        cmd->add_option("--concept", concept,
+                        "instead: does this learnt concept come back in new shapes (--rows generations in other held-out "
+                        "designs' silhouettes, every condition open; the classifier checks its classes)");
+        cmd->add_option("--concept-image", conceptImage, "with --concept: the image set's file it was learnt from");
         cmd->add_option("--model", request.modelPath, "image model (.msi)")->required();
         cmd->add_option("--rows", request.rows, "held-out images to evaluate");
         cmd->add_option("--sparsities", sparsities, "comma-separated inference sparsities (empty: 0,0.1,...,0.9)");
@@ -394,8 +401,39 @@ struct ImageEvalOptions {
         cmd->add_option("--device", request.device, "cpu, cuda or auto");
         cmd->add_flag("--json", json, "print the table as JSON on the last line");
     }
-    void validate() const {}
+    void validate() const {
+        if (!concept.empty() && conceptImage.empty()) throw CLI::ValidationError("--concept-image", "name the concept's image file");
+        if (!concept.empty() && maskFollowing) throw CLI::ValidationError("--concept", "--concept or --mask-following, not both");
+    }
 };
+
+void runConceptEval(const ImageEvalOptions& o) {
+    api::ConceptEvalRequest request;
+    request.modelPath = o.request.modelPath;
+    request.concept = o.concept;
+    request.conceptFile = o.conceptImage;
+    request.count = o.request.rows;
+    request.sampler = o.request.sampler;
+    request.steps = o.request.steps;
+    request.guidance = o.request.guidance;
+    request.seed = o.request.seed;
+    request.classifierEpochs = o.request.classifierEpochs;
+    request.device = o.request.device;
+    const api::ConceptEvalReport rep = api::evaluateConcept(loadImageInput(o.input), request);
+    std::cout << "concept '" << request.concept << "' (" << request.conceptFile << "): " << rep.count
+              << " generations, every condition open, each in another held-out design's silhouette; " << request.sampler << " "
+              << request.steps << " steps, guidance " << request.guidance << ", on " << rep.device << ", " << fixed(rep.seconds, 1)
+              << " s\nsilhouette IoU with the shape: " << fixed(rep.iouWith, 3) << " with the concept, " << fixed(rep.iouWithout, 3)
+              << " without\n\n";
+    std::vector<std::vector<std::string>> rows;
+    for (std::size_t i = 0; i < rep.conditions.size(); ++i)
+        rows.push_back({rep.conditions[i], rep.conceptClasses[i], fixed(rep.withConcept[i], 3), fixed(rep.withoutConcept[i], 3)});
+    printTable({"condition", "concept's class", "found with the concept", "without"}, rows);
+    if (o.json)
+        printJsonLine({{"conditions", rep.conditions}, {"concept_classes", rep.conceptClasses}, {"with", rep.withConcept},
+                       {"without", rep.withoutConcept}, {"iou_with", rep.iouWith}, {"iou_without", rep.iouWithout},
+                       {"count", rep.count}, {"seconds", rep.seconds}});
+}
 
 void runMaskFollowingEval(const ImageEvalOptions& o) {
     api::MaskFollowingRequest request;
@@ -426,6 +464,7 @@ void runMaskFollowingEval(const ImageEvalOptions& o) {
 void runImageEval(const ImageEvalOptions& o) {
     initTorchRuntime(0);
     if (o.maskFollowing) return runMaskFollowingEval(o);
+    if (!o.concept.empty()) return runConceptEval(o);
     api::ImageEvalRequest request = o.request;
     if (!o.sparsities.empty()) request.sparsities = parseList(o.sparsities);
     const api::ImageEvalReport rep = api::evaluateImageModel(loadImageInput(o.input), request);

@@ -66,17 +66,20 @@ ConceptResult learnConcept(const ConceptRequest& r, const ConceptProgressCallbac
         data.latents = model.firstStage->encode(images.to(device)) * model.latentScale;
         data.masks = masks.to(device);
         data.conditions = diffusion::allMaskedConditions(model, images.size(0), device);
-        if (r.prior) {
+        if (r.prior && r.stage2Steps > 0) {  // stage 1 never rehearses the prior
             if (r.prior->size != model.imageSize || r.prior->channels != model.imageChannels)
                 throw std::invalid_argument(r.prior->source + ": the prior images are not of the model's size");
             const ImageConditions cond = imageConditionsWithSchema(*r.prior, model.schema, model.normalization);
-            const at::Tensor prior = imagesToTensor(*r.prior).to(device);
+            at::Generator pick = at::make_generator<at::CPUGeneratorImpl>(r.seed + 101);
+            const at::Tensor rows = at::randperm(r.prior->count(), pick, at::TensorOptions().dtype(at::kLong))
+                                        .slice(0, 0, std::max<int64_t>(1, r.priorRows));
+            const at::Tensor prior = imagesToTensor(*r.prior).index_select(0, rows).to(device);
             std::vector<at::Tensor> latents;
             for (int64_t b = 0; b < prior.size(0); b += 256)
                 latents.push_back(model.firstStage->encode(prior.slice(0, b, std::min(b + 256, prior.size(0)))) * model.latentScale);
             data.priorLatents = at::cat(latents, 0);
             data.priorMasks = diffusion::silhouetteMasks(prior, model.unet->config().maskGrid);
-            data.priorConditions = makeDesignTensors(cond.table, cond.normalization).conditions.to(device);
+            data.priorConditions = makeDesignTensors(cond.table, cond.normalization).conditions.select(rows).to(device);
         }
     }
     diffusion::ConceptTuneSettings s;

@@ -20,6 +20,7 @@ struct ConceptRequest {
     ImagePixels images;     // n pictures of the model's size and channels
     ImagePixels masks;      // n grey masks of that size: white = the concept
     const ImageSet* prior = nullptr;  // the pretraining images (prior preservation in stage 2); may be null
+    int64_t priorRows = 512;          // a seeded random subset of them (encoding thousands first would keep a user waiting)
     int64_t stage1Steps = 400;
     double stage1Lr = 5e-4;
     int64_t stage2Steps = 400;  // 0: stage 1 only

@@ -5,7 +5,7 @@
 
 #include <stdexcept>
 
-#include "api/ImageData.h"
+#include "api/HeldOutImages.h"
 #include "core/data/DesignTensors.h"
 #include "core/data/ImageTensors.h"
 #include "core/runtime/Stopwatch.h"
@@ -19,43 +19,22 @@ namespace ms::api {
 
 ImageEvalReport evaluateImageModel(const ImageSet& images, const ImageEvalRequest& req) {
     const Stopwatch t0;
-    diffusion::ImageModelFile file = diffusion::loadImageModel(req.modelPath);
-    diffusion::McLdm& model = file.model;
-    requireImagesOfSize(images, model.imageSize, model.imageChannels);
-    const at::Device device = resolveDevice(req.device);
-    model.to(device);
-    const ImageConditions cond = imageConditionsWithSchema(images, model.schema, model.normalization);
-    const DesignTensors tensors = makeDesignTensors(cond.table, cond.normalization);
-
-    const HeldOutSplit split = splitByHeldOutFiles(images, file.training.value("test_files", std::vector<std::string>{}),
-                                                   req.rows, req.modelPath);
-    const std::vector<int64_t>& testIdx = split.test;
-    const std::vector<int64_t>& trainIdx = split.train;
-
-    const at::Tensor all = imagesToTensor(images);
-    const at::Tensor testImages = all.index_select(0, at::tensor(testIdx, at::kLong)).to(device);
-    const ConditionInput testCond = tensors.select(testIdx).conditions.to(device);
+    HeldOutImages h = loadHeldOutImages(images, req.modelPath, req.rows, req.device);
+    diffusion::McLdm& model = h.file.model;
+    const at::Tensor& testImages = h.testImages;
+    const ConditionInput& testCond = h.testConditions;
     const int64_t catCount = static_cast<int64_t>(model.schema.categorical.size());
     const int64_t condCount = static_cast<int64_t>(model.schema.conditionCount());
+    const at::Device device = h.device;
 
     ImageEvalReport report;
-    report.testImages = static_cast<int64_t>(testIdx.size());
+    report.testImages = static_cast<int64_t>(h.split.test.size());
     report.device = device.str();
     for (const auto& c : model.schema.categorical) report.categoricalNames.push_back(c.column);
 
     // Controllability classifier on the real training images.
-    diffusion::ConditionClassifier classifier{nullptr};
-    if (catCount > 0) {
-        std::vector<int64_t> classes;
-        for (const auto& c : model.schema.categorical) classes.push_back(static_cast<int64_t>(c.classes.size()));
-        classifier = diffusion::ConditionClassifier(model.imageChannels, classes);
-        classifier->to(device);
-        at::Generator g = at::make_generator<at::CPUGeneratorImpl>(req.seed + 7);
-        const at::Tensor trainImages = all.index_select(0, at::tensor(trainIdx, at::kLong)).to(device);
-        const at::Tensor trainLabels = tensors.select(trainIdx).conditions.categorical.to(device);
-        diffusion::trainConditionClassifier(classifier, trainImages, trainLabels, req.classifierEpochs, g, CancelToken());
-        report.classifierRealAccuracy = diffusion::classifierAccuracy(classifier, testImages, testCond.categorical);
-    }
+    diffusion::ConditionClassifier classifier = trainControllabilityClassifier(h, req.classifierEpochs, req.seed);
+    if (catCount > 0) report.classifierRealAccuracy = diffusion::classifierAccuracy(classifier, testImages, testCond.categorical);
 
     for (double s : req.sparsities) {
         if (!(s >= 0.0 && s <= 1.0)) throw std::invalid_argument("inference sparsity must be in [0, 1]");

@@ -6,7 +6,7 @@
 
 #include <stdexcept>
 
-#include "api/ImageData.h"
+#include "api/HeldOutImages.h"
 #include "core/data/DesignTensors.h"
 #include "core/data/ImageTensors.h"
 #include "core/runtime/Stopwatch.h"
@@ -40,26 +40,20 @@ std::vector<std::pair<std::string, at::Tensor>> shapeVariants(const at::Tensor& 
 MaskFollowingReport evaluateMaskFollowing(const ImageSet& images, const MaskFollowingRequest& req) {
     torch::NoGradGuard noGrad;
     const Stopwatch t0;
-    diffusion::ImageModelFile file = diffusion::loadImageModel(req.modelPath);
-    diffusion::McLdm& model = file.model;
+    HeldOutImages h = loadHeldOutImages(images, req.modelPath, req.rows, req.device);
+    diffusion::McLdm& model = h.file.model;
     if (!model.unet->config().crossAttention)
         throw std::invalid_argument(req.modelPath + " was trained without cross-attention: it has no target shape to follow "
                                                     "(train one with image train --cross-attention)");
-    requireImagesOfSize(images, model.imageSize, model.imageChannels);
-    const at::Device device = resolveDevice(req.device);
-    model.to(device);
-    const ImageConditions cond = imageConditionsWithSchema(images, model.schema, model.normalization);
-    const DesignTensors tensors = makeDesignTensors(cond.table, cond.normalization);
-    const HeldOutSplit split = splitByHeldOutFiles(images, file.training.value("test_files", std::vector<std::string>{}),
-                                                   req.rows, req.modelPath);
-    const auto n = static_cast<int64_t>(split.test.size());
-    at::Tensor testImages = imagesToTensor(images).index_select(0, at::tensor(split.test, at::kLong)).to(device);
+    const at::Device device = h.device;
+    const auto n = static_cast<int64_t>(h.split.test.size());
+    at::Tensor testImages = h.testImages;
     if (req.placementShift > 0) {
         at::Generator placeGen = at::make_generator<at::CPUGeneratorImpl>(req.seed + 23);
         testImages = diffusion::shiftByCells(testImages, diffusion::randomPlacementShifts(n, req.placementShift, placeGen),
                                              model.firstStage->factor(), true);
     }
-    const ConditionInput testCond = tensors.select(split.test).conditions.to(device);
+    const ConditionInput& testCond = h.testConditions;
     const int64_t grid = model.unet->config().maskGrid;
 
     diffusion::ImageGenerationSettings settings;

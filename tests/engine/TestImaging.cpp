@@ -249,6 +249,25 @@ private Q_SLOTS:
                 const double v = r.toObject()[key].toDouble(-1.0);
                 QVERIFY2(v >= 0.0 && v <= 1.0, key);
             }
+        // Does the concept come back in other designs' shapes: the classifier's verdict per condition.
+        QCOMPARE(runCli({"image", "eval", "--model", withConcept, "--images", images, "--concept", "my-bike", "--concept-image",
+                         "design_00001.png", "--rows", "2", "--steps", "2", "--classifier-epochs", "1", "--json"}, &out), 0);
+        const QJsonObject concept = lastJson(out);
+        QCOMPARE(concept["count"].toInt(), 2);
+        QCOMPARE(concept["conditions"].toArray().size(), concept["with"].toArray().size());
+        QVERIFY(concept["conditions"].toArray().contains(QJsonValue("BikeStyle")));
+        for (const auto& v : concept["with"].toArray()) QVERIFY(v.toDouble(-1) >= 0.0 && v.toDouble(-1) <= 1.0);
+        QVERIFY(runCli({"image", "eval", "--model", withConcept, "--images", images, "--concept", "my-bike", "--concept-image",
+                        "nope.png"}, &out) != 0);
+        QVERIFY2(out.contains("nope.png"), qPrintable(out));
+        // A new U-Net on this model's autoencoder, with random placement: no autoencoder epoch runs.
+        QCOMPARE(runCli({"image", "train", "--images", images, "--preset", "bike", "--first-stage-from", model, "--epochs", "1",
+                         "--base", "16", "--mult", "1,2", "--batch", "16", "--threads", "1", "--cross-attention", "--placement-shift", "1",
+                         "--out", dir.filePath("borrowed.msi"), "--json"}, &out), 0);
+        QCOMPARE(lastJson(out)["autoencoder_loss"].toArray().size(), 0);
+        QCOMPARE(lastJson(out)["completed_epochs"].toInt(), 1);
+        QCOMPARE(runCli({"image", "eval", "--mask-following", "--placement-shift", "1", "--model", dir.filePath("borrowed.msi"),
+                         "--images", images, "--rows", "2", "--steps", "2"}, &out), 0);
         // Bad masks are refused, naming the file and what is wrong.
         const auto refused = [&](const cv::Mat& mask, const char* name, const char* reason) {
             QVERIFY(cv::imwrite(dir.filePath(name).toStdString(), mask));
