@@ -15,6 +15,10 @@
 #include <QStandardPaths>
 #include <QVBoxLayout>
 
+#include <algorithm>
+
+#include "api/TargetMask.h"
+#include "mcvae/Preset.h"
 #include "ui/image/MaskDocument.h"
 #include "ui/image/MaskEditor.h"
 #include "ui/workers/ImageEngine.h"
@@ -43,6 +47,7 @@ QPushButton* browseButton(QWidget* parent, const QString& objectName) {
 
 ConceptDialog::ConceptDialog(QWidget* parent) : QDialog(parent), m_engine(new ConceptEngine(this)) {
     setWindowTitle(tr("Learn a concept from an image"));
+    resize(760, 820);
     auto* layout = new QVBoxLayout(this);
     m_modelLabel = new QLabel(this);
     m_modelLabel->setWordWrap(true);
@@ -64,7 +69,16 @@ ConceptDialog::ConceptDialog(QWidget* parent) : QDialog(parent), m_engine(new Co
     layout->addWidget(hint);
     m_editor = new MaskEditor(this);
     m_editor->setObjectName(QStringLiteral("conceptMask"));
+    m_editor->setMinimumHeight(320);
     layout->addWidget(m_editor, 1);
+    auto* fromPicture = new QPushButton(tr("Region from the picture"), this);
+    fromPicture->setObjectName(QStringLiteral("conceptRegionFromPicture"));
+    fromPicture->setToolTip(tr("Everything drawn in the picture (darker than its white paper), a little grown: "
+                               "then trim it with the brush and eraser"));
+    auto* regionRow = new QHBoxLayout;
+    regionRow->addWidget(fromPicture);
+    regionRow->addStretch(1);
+    layout->addLayout(regionRow);
 
     auto* form = new QFormLayout;
     m_name = new QLineEdit(this);
@@ -123,7 +137,7 @@ ConceptDialog::ConceptDialog(QWidget* parent) : QDialog(parent), m_engine(new Co
     auto* close = new QPushButton(tr("Close"), this);
     m_progress = new QProgressBar(this);
     m_progress->setObjectName(QStringLiteral("conceptProgress"));
-    m_progress->setFormat(tr("step %v / %m"));
+    m_progress->setFormat(tr("not started"));
     m_progress->setValue(0);
     m_preview = new QLabel(this);
     m_preview->setObjectName(QStringLiteral("conceptPreview"));
@@ -140,6 +154,7 @@ ConceptDialog::ConceptDialog(QWidget* parent) : QDialog(parent), m_engine(new Co
     m_status->setWordWrap(true);
     layout->addWidget(m_status);
 
+    connect(fromPicture, &QPushButton::clicked, this, &ConceptDialog::regionFromPicture);
     connect(openPicture, &QPushButton::clicked, this, [this] {
         const QString path = QFileDialog::getOpenFileName(this, tr("Open picture"), QString(), tr("Images (*.png *.jpg *.jpeg *.bmp)"));
         if (!path.isEmpty()) setPicture(path);
@@ -185,7 +200,7 @@ void ConceptDialog::setModel(const ConceptModel& model) {
     m_model = model;
     m_modelLabel->setText(tr("Into: %1 (%2 px)").arg(model.path).arg(model.size));
     if (m_prior->text().isEmpty() && !model.trainingData.isEmpty() && QFileInfo::exists(model.trainingData))
-        m_prior->setText(model.trainingData);
+        m_prior->setText(QFileInfo(model.trainingData).absoluteFilePath());
     if (!m_outputEdited) m_output->setText(suggestedOutput());
     if (!m_picture.isNull()) m_editor->setBaseImage(squareOnWhite(m_picture, model.size));
 }
@@ -206,6 +221,23 @@ bool ConceptDialog::setPicture(const QString& path) {
     if (m_name->text().isEmpty()) m_name->setText(QFileInfo(path).completeBaseName().replace(QLatin1Char(' '), QLatin1Char('_')));
     say(tr("Picture %1 (%2 x %3, shown at %4 px): paint its region").arg(path).arg(image.width()).arg(image.height()).arg(size));
     return true;
+}
+
+bool ConceptDialog::regionFromPicture() {
+    const QImage picture = m_editor->baseImage();
+    if (m_picture.isNull() || picture.isNull()) {
+        say(tr("Open a picture of the design first"));
+        return false;
+    }
+    const api::ImagePixels region = api::silhouetteTargetShape(fromQImage(picture, 1, picture.width()));
+    QImage mask(picture.width(), picture.width(), QImage::Format_Grayscale8);
+    for (int y = 0; y < mask.height(); ++y)
+        std::copy_n(region.data.data() + static_cast<std::ptrdiff_t>(y) * mask.width(), mask.width(), mask.scanLine(y));
+    m_editor->document(MaskLayer::Inpaint)->replace(mask, tr("Region from the picture"));
+    const double covered = m_editor->document(MaskLayer::Inpaint)->coverage();
+    say(covered > 0.0 ? tr("Region: what is drawn in the picture (%1 % of it); trim it with the brush and eraser").arg(100.0 * covered, 0, 'f', 0)
+                      : tr("Nothing is drawn darker than the paper in this picture: paint the region instead"));
+    return covered > 0.0;
 }
 
 void ConceptDialog::setConceptName(const QString& name) { m_name->setText(name); }
@@ -231,7 +263,9 @@ QString ConceptDialog::suggestedOutput() const {
     const QFileInfo model(m_model.path);
     const QString name = m_name->text().trimmed().isEmpty() ? QStringLiteral("concept") : m_name->text().trimmed();
     const QString file = model.completeBaseName() + QLatin1Char('-') + name + QStringLiteral(".msi");
-    if (QFileInfo(model.absolutePath()).isWritable()) return model.dir().filePath(file);
+    // beside the user's own model; never among the built-in models (nor in a read-only folder)
+    const bool builtIn = model.absolutePath() == QFileInfo(QString::fromStdString(mcvae::modelsDirectory())).absoluteFilePath();
+    if (!builtIn && QFileInfo(model.absolutePath()).isWritable()) return model.dir().filePath(file);
     const QString data = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QStringLiteral("/models");
     return QDir(data).filePath(file);
 }

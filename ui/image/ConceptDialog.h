@@ -3,8 +3,9 @@
 // occupies (painted with the mask editor's tools or loaded as a PNG), a name; MCGM's two stages
 // run in the background (ConceptEngine) with progress and a preview every N steps; Cancel keeps
 // a usable model (the concept as learnt so far). The model with the concept is written beside
-// the open one (or in the studio's data folder when that is read-only): the open model is never
-// overwritten. conceptLearnt then lets the Image dock open it with the concept ticked.
+// the open one (in the studio's data folder for a built-in model or a read-only folder): the open
+// model is never overwritten, the installed models stay as they are. conceptLearnt then lets the
+// Image dock open it with the concept ticked and generate with it.
 #include <QDialog>
 #include <QImage>
 #include <QStringList>
@@ -35,6 +36,7 @@ public:
     void setModel(const ConceptModel& model);
 
     bool setPicture(const QString& path);  // false (and a message) when unreadable
+    bool regionFromPicture();  // the region = what is drawn in the picture, grown a little; false when nothing is
     void setConceptName(const QString& name);
     void setSteps(int stage1, int stage2, int previewEvery);
     void setPriorImages(const QString& folderOrPack);  // empty: no prior preservation

@@ -99,8 +99,9 @@ ImagePanel::ImagePanel(QWidget* parent) : QWidget(parent), m_engine(new ImageEng
 
     // Target shape: shown for models that follow one.
     m_targetRow = new QWidget(this);
-    auto* targetRow = new QHBoxLayout(m_targetRow);
+    auto* targetRow = new FlowLayout;  // folds when the dock is narrow
     targetRow->setContentsMargins(0, 0, 0, 0);
+    m_targetRow->setLayout(targetRow);
     m_useTargetShape = new QCheckBox(tr("Fill the target shape"), m_targetRow);
     m_useTargetShape->setObjectName(QStringLiteral("useTargetShape"));
     m_useTargetShape->setToolTip(tr("Generate a design that fills the blue Target shape (paint it on the mask editor's "
@@ -113,6 +114,8 @@ ImagePanel::ImagePanel(QWidget* parent) : QWidget(parent), m_engine(new ImageEng
     editShape->setToolTip(tr("Paint the target shape with the mask tools (Layer: Target shape)"));
     m_attentionOverlay = new QComboBox(m_targetRow);
     m_attentionOverlay->setObjectName(QStringLiteral("attentionOverlay"));
+    m_attentionOverlay->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    m_attentionOverlay->setMinimumContentsLength(16);
     m_attentionOverlay->setToolTip(tr("Show where in the image a condition, the target shape or a concept acts "
                                       "(the model's cross-attention to it, brighter = more)"));
     m_learnConcept = new QPushButton(tr("Learn a concept from an image…"), m_targetRow);
@@ -124,7 +127,6 @@ ImagePanel::ImagePanel(QWidget* parent) : QWidget(parent), m_engine(new ImageEng
     targetRow->addWidget(editShape);
     targetRow->addWidget(m_attentionOverlay);
     targetRow->addWidget(m_learnConcept);
-    targetRow->addStretch(1);
     layout->addWidget(m_targetRow);
     m_targetRow->hide();
     m_conceptRow = new QWidget(this);
@@ -287,7 +289,8 @@ ImagePanel::ImagePanel(QWidget* parent) : QWidget(parent), m_engine(new ImageEng
         m_targetRow->setVisible(info.followsTargetShapes);
         m_editor->setTargetShapeAvailable(info.followsTargetShapes);
         rebuildConceptToggles();
-        if (!m_conceptToTick.isEmpty()) setConceptOn(std::exchange(m_conceptToTick, QString()), true);
+        const bool conceptJustLearnt = !m_conceptToTick.isEmpty();
+        if (conceptJustLearnt) setConceptOn(std::exchange(m_conceptToTick, QString()), true);
         {
             const QString shown = m_attentionOverlay->currentText();
             const QSignalBlocker block(m_attentionOverlay);
@@ -316,7 +319,7 @@ ImagePanel::ImagePanel(QWidget* parent) : QWidget(parent), m_engine(new ImageEng
             b->setToolTip(QString());
         }
         Q_EMIT modelReady(info.description);
-        if (m_live->isChecked()) generate();
+        if (m_live->isChecked() || conceptJustLearnt) generate();
     });
     connect(m_engine, &ImageEngine::modelLoadFailed, this, [this](const QString& path, const QString& message) {
         // The engine keeps the model it had; so does the panel.
@@ -460,7 +463,7 @@ ConceptDialog* ImagePanel::showConceptDialog() {
     if (!m_conceptDialog) {
         m_conceptDialog = new ConceptDialog(this);
         connect(m_conceptDialog, &ConceptDialog::conceptLearnt, this, [this](const QString& path, const QString& concept) {
-            m_conceptToTick = concept;
+            m_conceptToTick = concept;  // ticked, and one image generated with it, once the model has loaded
             openModel(path);
             const QString text = tr("Concept '%1' learnt into %2: tick it beside the conditions").arg(concept, path);
             m_status->setText(text);
@@ -492,14 +495,26 @@ void ImagePanel::showAttentionOverlay() {
         m_editor->setHeatOverlay(QImage());
         return;
     }
-    // brighter = more attention: warm orange, its opacity following the map
+    // Where the token acts more than elsewhere: warm orange, its opacity following the map
+    // stretched between its own minimum and maximum (a nearly flat map, a token attended to
+    // everywhere alike, stays a faint even tint).
     const QImage map = m_attentionMaps[at].convertToFormat(QImage::Format_Grayscale8);
+    int low = 255, high = 0;
+    for (int y = 0; y < map.height(); ++y)
+        for (int x = 0; x < map.width(); ++x) {
+            low = std::min<int>(low, map.constScanLine(y)[x]);
+            high = std::max<int>(high, map.constScanLine(y)[x]);
+        }
+    const bool flat = high - low < 16;
     QImage heat(map.size(), QImage::Format_ARGB32);
     for (int y = 0; y < map.height(); ++y) {
         const uchar* in = map.constScanLine(y);
         auto* out = reinterpret_cast<QRgb*>(heat.scanLine(y));
-        for (int x = 0; x < map.width(); ++x) out[x] = qRgba(255, 120, 0, static_cast<int>(in[x] * 0.7));
+        for (int x = 0; x < map.width(); ++x)
+            out[x] = qRgba(255, 120, 0, flat ? 40 : 190 * (in[x] - low) / (high - low));
     }
+    m_status->setText(flat ? tr("'%1' acts about equally everywhere in this image").arg(m_attentionOverlay->currentText())
+                           : tr("Orange: where '%1' acts most in this image").arg(m_attentionOverlay->currentText()));
     m_editor->setHeatOverlay(heat);
 }
 

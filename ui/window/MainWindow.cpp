@@ -33,6 +33,7 @@
 #include "core/geometry/GeometryExport.h"
 #include "mcvae/Preset.h"
 #include "ui/canvas/DesignCanvas.h"
+#include "ui/image/ConceptDialog.h"
 #include "ui/image/ImagePanel.h"
 #include "ui/image/ImageTrainingPanel.h"
 #include "ui/image/MaskDocument.h"
@@ -688,7 +689,11 @@ void MainWindow::closeEvent(QCloseEvent* event) {
         stopForClose(m_imageTraining->engine(), tr("Image training is running"),
                      tr("An image model is training. Stop it and quit?\n\n"
                         "During the mcLDM stage the run keeps a checkpoint that Resume continues; "
-                        "during the autoencoder stage nothing is saved yet."));
+                        "during the autoencoder stage nothing is saved yet.")) &&
+        (!m_imagePanel->conceptDialog() ||
+         stopForClose(m_imagePanel->conceptDialog()->engine(), tr("A concept is being learnt"),
+                      tr("A concept is being learnt from a picture. Stop it and quit?\n\n"
+                         "The model is saved with the concept as learnt so far.")));
     if (!stopped) {
         event->ignore();
         return;
