@@ -118,6 +118,7 @@ private:
     void showKeypoints(const GenerationOutput& output);
     void showPinCount();
     void connectPinsAndDesignSfarm();
+    void connectImageDock();  // MainWindowImages.cpp
     void trainNewModelsDesignSfarm(const api::ModelInfo& info);  // after a Training-dock run, once it is loaded
     void editPins(const KeypointPins& next, const QString& description, int drag = -1);
     void applyPins(const std::vector<double>& values);
