@@ -407,18 +407,25 @@ struct ImageEvalOptions {
     }
 };
 
+// The model and sampling settings the three image evaluations share, from image eval's options.
+template <typename Request>
+Request withSharedEvalSettings(const api::ImageEvalRequest& from) {
+    Request r;
+    r.modelPath = from.modelPath;
+    r.sampler = from.sampler;
+    r.steps = from.steps;
+    r.guidance = from.guidance;
+    r.seed = from.seed;
+    r.device = from.device;
+    return r;
+}
+
 void runConceptEval(const ImageEvalOptions& o) {
-    api::ConceptEvalRequest request;
-    request.modelPath = o.request.modelPath;
+    auto request = withSharedEvalSettings<api::ConceptEvalRequest>(o.request);
     request.concept = o.concept;
     request.conceptFile = o.conceptImage;
     request.count = o.request.rows;
-    request.sampler = o.request.sampler;
-    request.steps = o.request.steps;
-    request.guidance = o.request.guidance;
-    request.seed = o.request.seed;
     request.classifierEpochs = o.request.classifierEpochs;
-    request.device = o.request.device;
     const api::ConceptEvalReport rep = api::evaluateConcept(loadImageInput(o.input), request);
     std::cout << "concept '" << request.concept << "' (" << request.conceptFile << "): " << rep.count
               << " generations, every condition open, each in another held-out design's silhouette; " << request.sampler << " "
@@ -436,14 +443,8 @@ void runConceptEval(const ImageEvalOptions& o) {
 }
 
 void runMaskFollowingEval(const ImageEvalOptions& o) {
-    api::MaskFollowingRequest request;
-    request.modelPath = o.request.modelPath;
+    auto request = withSharedEvalSettings<api::MaskFollowingRequest>(o.request);
     request.rows = o.request.rows;
-    request.sampler = o.request.sampler;
-    request.steps = o.request.steps;
-    request.guidance = o.request.guidance;
-    request.seed = o.request.seed;
-    request.device = o.request.device;
     request.placementShift = o.placementShift;
     const api::MaskFollowingReport rep = api::evaluateMaskFollowing(loadImageInput(o.input), request);
     std::cout << "target shapes from " << rep.rows.front().shapes << " held-out designs, " << request.sampler << " "

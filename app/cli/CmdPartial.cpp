@@ -253,6 +253,8 @@ struct PartialBenchOptions {
         cmd->add_option("--train-rows", s.trainRows, "incomplete training vectors")->check(CLI::PositiveNumber);
         cmd->add_option("--test-rows", s.testRows, "test vectors (their own masks)")->check(CLI::PositiveNumber);
         cmd->add_option("--updates", s.updates, "optimizer updates per model")->check(CLI::PositiveNumber);
+        cmd->add_option("--ablation-updates", s.ablationUpdates, "the ablation's (model B's) updates (0: as --updates)")
+            ->check(CLI::NonNegativeNumber);
         cmd->add_option("--batch", s.batchSize, "batch size")->check(CLI::PositiveNumber);
         cmd->add_option("--hidden", s.hidden, "units per layer")->check(CLI::PositiveNumber);
         cmd->add_option("--blocks", s.blocks, "residual blocks")->check(CLI::PositiveNumber);

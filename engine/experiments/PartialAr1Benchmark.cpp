@@ -56,7 +56,7 @@ PartialAr1Result runPartialAr1Benchmark(const PartialAr1Settings& s, const Cance
         partial::PartialTrainingSettings training;
         training.context = parts.context;
         training.region = region;
-        training.updates = s.updates;
+        training.updates = name == "B" && s.ablationUpdates > 0 ? s.ablationUpdates : s.updates;
         training.batchSize = s.batchSize;
         training.lr = s.lr;
         training.lowNoiseShare = s.lowNoiseShare;

@@ -19,6 +19,7 @@ struct PartialAr1Settings {
     int64_t trainRows = 8000;
     int64_t testRows = 500;
     int64_t updates = 8000;
+    int64_t ablationUpdates = 0;  // model B's (0: as many as A's); B's failure is structural, not a lack of training
     int64_t batchSize = 128;
     int64_t hidden = 512;
     int64_t blocks = 2;
