@@ -50,8 +50,13 @@ at::Tensor priorLoss(McUnet& unet, const ConceptData& d, const NoiseSchedule& sc
     const at::Tensor rows = randomRows(d.priorLatents.size(0), s.batch, generator, d.priorLatents.device());
     const at::Tensor masks = d.priorMasks.defined() ? dropMasks(d.priorMasks.index_select(0, rows), s.maskDropout, generator)
                                                     : at::Tensor();
-    return ldmLoss(unet, d.priorLatents.index_select(0, rows), d.priorConditions.select(rows), at::Tensor(), schedule,
-                   generator, masks, 0.0);
+    const ConditionInput conditions = d.priorConditions.select(rows);
+    const int64_t count = conditions.categorical.size(1) + conditions.numerical.size(1);
+    const at::TensorOptions cpu;
+    const at::Tensor allHidden = at::rand({s.batch, 1}, generator, cpu) < s.priorAllHidden;
+    const at::Tensor keep = (at::rand({s.batch, count}, generator, cpu) >= s.priorSparsity) & allHidden.logical_not();
+    return ldmLoss(unet, d.priorLatents.index_select(0, rows), conditions, keep.to(d.priorLatents.device()), schedule, generator,
+                   masks, 0.0);
 }
 
 }  // namespace
