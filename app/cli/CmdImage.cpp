@@ -434,11 +434,12 @@ void runConceptEval(const ImageEvalOptions& o) {
               << " without\n\n";
     std::vector<std::vector<std::string>> rows;
     for (std::size_t i = 0; i < rep.conditions.size(); ++i)
-        rows.push_back({rep.conditions[i], rep.conceptClasses[i], fixed(rep.withConcept[i], 3), fixed(rep.withoutConcept[i], 3)});
-    printTable({"condition", "concept's class", "found with the concept", "without"}, rows);
+        rows.push_back({rep.conditions[i], rep.conceptClasses[i], fixed(rep.withConcept[i], 3), fixed(rep.withoutConcept[i], 3),
+                        fixed(rep.byConditions[i], 3)});
+    printTable({"condition", "concept's class", "found with the concept", "without", "its conditions asked instead"}, rows);
     if (o.json)
         printJsonLine({{"conditions", rep.conditions}, {"concept_classes", rep.conceptClasses}, {"with", rep.withConcept},
-                       {"without", rep.withoutConcept}, {"iou_with", rep.iouWith}, {"iou_without", rep.iouWithout},
+                       {"without", rep.withoutConcept}, {"by_conditions", rep.byConditions}, {"iou_with", rep.iouWith}, {"iou_without", rep.iouWithout},
                        {"count", rep.count}, {"seconds", rep.seconds}});
 }
 

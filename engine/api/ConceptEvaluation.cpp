@@ -63,6 +63,10 @@ ConceptEvalReport evaluateConcept(const ImageSet& images, const ConceptEvalReque
     const at::Tensor with = diffusion::generateImages(model, open, settings).images;
     settings.concepts = at::Tensor();
     const at::Tensor without = diffusion::generateImages(model, open, settings).images;
+    // the ceiling: the concept image's own conditions asked for directly, same seeds and shapes
+    const at::Tensor everyRow = at::zeros({n}, at::kLong);
+    const ConditionInput own = h.tensors.select({conceptRow}).conditions.select(everyRow).to(h.device);
+    const at::Tensor asConditions = diffusion::generateImages(model, own, settings).images;
 
     const int64_t grid = model.unet->config().maskGrid;
     report.iouWith = diffusion::maskIoU(diffusion::silhouetteMasks(with, grid), shapes).mean().item<double>();
@@ -71,6 +75,7 @@ ConceptEvalReport evaluateConcept(const ImageSet& images, const ConceptEvalReque
         const at::Tensor labels = truth.expand({n, -1}).contiguous().to(h.device);
         report.withConcept = diffusion::classifierAccuracy(classifier, with, labels);
         report.withoutConcept = diffusion::classifierAccuracy(classifier, without, labels);
+        report.byConditions = diffusion::classifierAccuracy(classifier, asConditions, labels);
     }
     report.seconds = t0.seconds();
     return report;

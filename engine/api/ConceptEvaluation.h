@@ -2,7 +2,7 @@
 // Does a learnt concept come back in new shapes? For a model with a concept learnt from one
 // image of an image set (image concept): `count` images generated with the concept on, every
 // condition left open, each in the silhouette of another held-out design as its target shape
-// (same seeds without the concept for comparison). The controllability classifier (trained on the
+// (same seeds without the concept, and with the image's own conditions asked for instead, for comparison). The controllability classifier (trained on the
 // model's real training images) names each image's categorical conditions; the score of a
 // condition is how often it names the concept image's own class. Also the IoU of each image's
 // silhouette with its shape.
@@ -32,6 +32,8 @@ struct ConceptEvalReport {
     std::vector<std::string> conceptClasses; // the concept image's class of each
     std::vector<double> withConcept;         // per condition: share of generations classified as the concept's class
     std::vector<double> withoutConcept;      // the same seeds and shapes without it (what chance and the shapes give)
+    std::vector<double> byConditions;        // without it but the image's own conditions asked for: what the model's
+                                             // controllability allows in these shapes (the ceiling a concept is read against)
     double iouWith = 0.0, iouWithout = 0.0;  // silhouette vs target shape
     int64_t count = 0;
     double seconds = 0.0;

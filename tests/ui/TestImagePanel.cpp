@@ -138,15 +138,20 @@ private Q_SLOTS:
         QVERIFY(panel.concepts().isEmpty());
         QVERIFY(!panel.findChild<QWidget*>("conceptToggles")->isVisibleTo(&panel));
 
-        // Attention overlay: every token of the result has a map; choosing one overlays it.
+        // Attention overlay: with the overlay off no maps are computed (a U-Net pass saved); switching
+        // it on asks for the current image's maps, every token has one; choosing one overlays it.
         QVERIFY(!generateOnce(panel).isNull());
+        QVERIFY(panel.attentionTokens().isEmpty());
+        QVERIFY(panel.maskEditor()->heatOverlay().isNull());
+        const QImage shown = panel.currentImage();
+        QVERIFY(panel.setAttentionOverlay("target shape"));
+        QTRY_VERIFY_WITH_TIMEOUT(!panel.maskEditor()->heatOverlay().isNull(), 30000);
+        QCOMPARE(panel.currentImage(), shown);  // the same image, no new generation
+        QCOMPARE(panel.historyCount(), 1);
         const QStringList tokens = panel.attentionTokens();
         QVERIFY2(tokens.contains("target shape") && tokens.contains(QString::fromStdString(panel.modelSchema().categorical[0].column)),
                  qPrintable(tokens.join(",")));
-        QVERIFY(panel.maskEditor()->heatOverlay().isNull());
-        QVERIFY(panel.setAttentionOverlay("target shape"));
         const QImage heat = panel.maskEditor()->heatOverlay();
-        QVERIFY(!heat.isNull());
         int strongest = 0, weakest = 255;  // stretched between the map's extremes, or a faint even tint
         for (int y = 0; y < heat.height(); ++y)
             for (int x = 0; x < heat.width(); ++x) {
@@ -155,6 +160,14 @@ private Q_SLOTS:
             }
         QVERIFY2((strongest == 190 && weakest == 0) || (strongest == 40 && weakest == 40),
                  qPrintable(QString("%1 %2").arg(strongest).arg(weakest)));
+        // While the overlay shows, each result brings its maps; a recalled history entry keeps them.
+        QVERIFY(!generateOnce(panel).isNull());
+        QCOMPARE(panel.attentionTokens(), tokens);
+        QVERIFY(!panel.maskEditor()->heatOverlay().isNull());
+        panel.recall(1);
+        QCOMPARE(panel.currentImage(), shown);
+        QCOMPARE(panel.attentionTokens(), tokens);
+        QCOMPARE(panel.maskEditor()->heatOverlay(), heat);
         QVERIFY(!panel.setAttentionOverlay("no such token"));
         QVERIFY(panel.setAttentionOverlay(QString()));
         QVERIFY(panel.maskEditor()->heatOverlay().isNull());
@@ -190,6 +203,7 @@ private Q_SLOTS:
         QCOMPARE(panel.concepts(), QStringList{"my_bike"});
         QCOMPARE(panel.conceptsOn(), QStringList{"my_bike"});  // ticked after learning
         QVERIFY(panel.findChild<QWidget*>("conceptToggles")->isVisibleTo(&panel));
+        QVERIFY(panel.setAttentionOverlay("my_bike"));
         const QImage withConcept = generateOnce(panel);
         QVERIFY(!withConcept.isNull());
         QVERIFY(panel.attentionTokens().contains("my_bike"));

@@ -33,7 +33,9 @@ namespace ms {
 namespace {
 
 constexpr int kImageRole = Qt::UserRole;
-constexpr int kSeedRole = Qt::UserRole + 1;
+constexpr int kJobRole = Qt::UserRole + 1;       // the id of the ImageJob that made it (m_historyJobs)
+constexpr int kTokensRole = Qt::UserRole + 2;    // its attention tokens, when computed
+constexpr int kMapsRole = Qt::UserRole + 3;      // and their maps
 
 QString conditionsText(const ImageJob& job, const Schema& schema) {
     return QString::fromStdString(job.request.conditions.toDisplayText(schema)).trimmed();
@@ -302,9 +304,7 @@ ImagePanel::ImagePanel(QWidget* parent) : QWidget(parent), m_engine(new ImageEng
             m_attentionOverlay->addItems(info.concepts);
             m_attentionOverlay->setCurrentIndex(std::max(0, m_attentionOverlay->findText(shown)));
         }
-        m_attentionTokens.clear();
-        m_attentionMaps.clear();
-        showAttentionOverlay();
+        setCurrent(QImage(), nullptr, {}, {});  // an image of the previous model is not this one's
         m_targetFromDesign->setEnabled(info.renderFrame.known());
         if (!info.renderFrame.known())
             m_targetFromDesign->setToolTip(tr("This image model does not record the frame its sketches were drawn in "
@@ -383,139 +383,16 @@ bool ImagePanel::openImage(const QString& path) {
         return false;
     }
     const int size = hasModel() ? m_info.size : image.width();
-    m_current = image.scaled(size, size, Qt::IgnoreAspectRatio, Qt::SmoothTransformation).convertToFormat(QImage::Format_Grayscale8);
-    m_editor->setBaseImage(m_current);
-    m_attentionTokens.clear();
-    m_attentionMaps.clear();
-    showAttentionOverlay();
+    // its attention (when asked for) is read with the conditions, shape and concepts set now
+    const QImage scaled = image.scaled(size, size, Qt::IgnoreAspectRatio, Qt::SmoothTransformation).convertToFormat(QImage::Format_Grayscale8);
+    if (hasModel()) {
+        const ImageJob now = makeJob(false);
+        setCurrent(scaled, &now, {}, {});
+    } else {
+        setCurrent(scaled, nullptr, {}, {});
+    }
     m_status->setText(tr("Opened %1 (%2 x %3 → %4 px)").arg(path).arg(image.width()).arg(image.height()).arg(size));
     return true;
-}
-
-bool ImagePanel::useTargetShape() const { return m_useTargetShape->isChecked(); }
-void ImagePanel::setUseTargetShape(bool use) { m_useTargetShape->setChecked(use); }
-
-bool ImagePanel::takeTargetShapeFrom(const Drawing& design) {
-    const auto fail = [this](const QString& message) {
-        m_status->setText(message);
-        Q_EMIT statusMessage(message);
-        return false;
-    };
-    if (!followsTargetShapes()) return fail(tr("Open an image model that follows target shapes first"));
-    if (!m_info.renderFrame.known())
-        return fail(tr("This image model does not record the frame of its sketches: paint or load the shape instead"));
-    if (!design.bounds().valid()) return fail(tr("There is no design to take the shape from"));
-#ifdef MASKSTUDIO_HAVE_IMAGING
-    const api::ImageRenderFrame& f = m_info.renderFrame;
-    const api::ImagePixels sketch{1, 1, m_info.size, imaging::designSketchPixels(design, f.minX, f.minY, f.size, m_info.size)};
-    const api::ImagePixels shape = api::silhouetteTargetShape(sketch);
-    QImage mask(m_info.size, m_info.size, QImage::Format_Grayscale8);
-    for (int y = 0; y < m_info.size; ++y)
-        std::copy_n(shape.data.data() + static_cast<std::ptrdiff_t>(y) * m_info.size, m_info.size, mask.scanLine(y));
-    m_editor->setLayer(MaskLayer::TargetShape);
-    m_editor->document(MaskLayer::TargetShape)->replace(mask, tr("Shape from design"));
-    m_status->setText(tr("Target shape: the keypoint design's silhouette"));
-    return true;
-#else
-    return fail(tr("This build draws no sketches (no OpenCV): paint or load the shape instead"));
-#endif
-}
-
-QStringList ImagePanel::conceptsOn() const {
-    QStringList on;
-    for (QCheckBox* toggle : m_conceptToggles)
-        if (toggle->isChecked()) on << toggle->text();
-    return on;
-}
-
-void ImagePanel::setConceptOn(const QString& concept, bool on) {
-    for (QCheckBox* toggle : m_conceptToggles)
-        if (toggle->text() == concept) toggle->setChecked(on);
-}
-
-void ImagePanel::rebuildConceptToggles() {
-    qDeleteAll(m_conceptToggles);
-    m_conceptToggles.clear();
-    auto* flow = m_conceptRow->layout();
-    if (flow->count() == 0) {
-        auto* label = new QLabel(tr("Concepts:"), m_conceptRow);
-        label->setToolTip(tr("Learnt from pictures (Learn a concept from an image…); ticked ones go into every image"));
-        flow->addWidget(label);
-    }
-    for (const QString& name : std::as_const(m_info.concepts)) {
-        auto* toggle = new QCheckBox(name, m_conceptRow);
-        toggle->setObjectName(QStringLiteral("concept:") + name);
-        toggle->setToolTip(tr("Generate '%1' (learnt from a picture)").arg(name));
-        connect(toggle, &QCheckBox::toggled, this, [this] {
-            if (m_live->isChecked() && hasModel()) generate();
-        });
-        flow->addWidget(toggle);
-        m_conceptToggles << toggle;
-    }
-    m_conceptRow->setVisible(!m_conceptToggles.isEmpty());
-}
-
-ConceptDialog* ImagePanel::showConceptDialog() {
-    if (!followsTargetShapes()) {
-        m_status->setText(tr("Open an image model that follows target shapes first: concepts are learnt into its cross-attention"));
-        return nullptr;
-    }
-    if (!m_conceptDialog) {
-        m_conceptDialog = new ConceptDialog(this);
-        connect(m_conceptDialog, &ConceptDialog::conceptLearnt, this, [this](const QString& path, const QString& concept) {
-            m_conceptToTick = concept;  // ticked, and one image generated with it, once the model has loaded
-            openModel(path);
-            const QString text = tr("Concept '%1' learnt into %2: tick it beside the conditions").arg(concept, path);
-            m_status->setText(text);
-            Q_EMIT statusMessage(text);
-        });
-    }
-    ConceptModel model{m_info.path, m_info.size, m_info.channels, m_info.concepts, m_info.trainingData};
-    for (const auto& c : m_info.schema.categorical) model.taken << QString::fromStdString(c.column);
-    for (const auto& c : m_info.schema.numerical) model.taken << QString::fromStdString(c.column);
-    m_conceptDialog->setModel(model);
-    m_conceptDialog->show();
-    m_conceptDialog->raise();
-    return m_conceptDialog;
-}
-
-bool ImagePanel::setAttentionOverlay(const QString& token) {
-    const int index = token.isEmpty() ? 0 : m_attentionOverlay->findText(token);
-    if (index < 0) return false;
-    m_attentionOverlay->setCurrentIndex(index);
-    return true;
-}
-
-void ImagePanel::showAttentionOverlay() {
-    const int index = m_attentionOverlay->currentIndex();
-    const int at = index > 0 ? static_cast<int>(m_attentionTokens.indexOf(m_attentionOverlay->currentText())) : -1;
-    if (index > 0 && at < 0 && hasModel())
-        m_status->setText(tr("Generate to see where '%1' acts").arg(m_attentionOverlay->currentText()));
-    if (at < 0 || at >= m_attentionMaps.size()) {
-        m_editor->setHeatOverlay(QImage());
-        return;
-    }
-    // Where the token acts more than elsewhere: warm orange, its opacity following the map
-    // stretched between its own minimum and maximum (a nearly flat map, a token attended to
-    // everywhere alike, stays a faint even tint).
-    const QImage map = m_attentionMaps[at].convertToFormat(QImage::Format_Grayscale8);
-    int low = 255, high = 0;
-    for (int y = 0; y < map.height(); ++y)
-        for (int x = 0; x < map.width(); ++x) {
-            low = std::min<int>(low, map.constScanLine(y)[x]);
-            high = std::max<int>(high, map.constScanLine(y)[x]);
-        }
-    const bool flat = high - low < 16;
-    QImage heat(map.size(), QImage::Format_ARGB32);
-    for (int y = 0; y < map.height(); ++y) {
-        const uchar* in = map.constScanLine(y);
-        auto* out = reinterpret_cast<QRgb*>(heat.scanLine(y));
-        for (int x = 0; x < map.width(); ++x)
-            out[x] = qRgba(255, 120, 0, flat ? 40 : 190 * (in[x] - low) / (high - low));
-    }
-    m_status->setText(flat ? tr("'%1' acts about equally everywhere in this image").arg(m_attentionOverlay->currentText())
-                           : tr("Orange: where '%1' acts most in this image").arg(m_attentionOverlay->currentText()));
-    m_editor->setHeatOverlay(heat);
 }
 
 quint64 ImagePanel::seed() const { return static_cast<quint64>(m_seed->value()); }
@@ -529,7 +406,7 @@ double ImagePanel::guidance() const { return m_guidance->value(); }
 int ImagePanel::historyCount() const { return m_history->count(); }
 QString ImagePanel::status() const { return m_status->text(); }
 
-ImageJob ImagePanel::makeJob() {
+ImageJob ImagePanel::makeJob(bool advanceSeed) {
     ImageJob job;
     job.modelSerial = m_serial;
     std::vector<std::string> known;
@@ -548,9 +425,10 @@ ImageJob ImagePanel::makeJob() {
         job.request.conditions = ConditionValues::allUnknown(m_info.schema);
     }
     const int mode = m_seedMode->currentIndex();
-    if (mode == static_cast<int>(SeedMode::New)) m_seed->setValue(static_cast<int>(QRandomGenerator::global()->bounded(1000000)));
+    if (advanceSeed && mode == static_cast<int>(SeedMode::New))
+        m_seed->setValue(static_cast<int>(QRandomGenerator::global()->bounded(1000000)));
     job.request.seed = seed();
-    if (mode == static_cast<int>(SeedMode::Increment)) m_seed->setValue(m_seed->value() + 1);  // the next job's seed
+    if (advanceSeed && mode == static_cast<int>(SeedMode::Increment)) m_seed->setValue(m_seed->value() + 1);  // the next job's seed
     job.request.sampler = m_sampler->currentText().toStdString();
     job.request.steps = m_steps->value();
     job.request.eta = m_eta->value();
@@ -564,7 +442,8 @@ ImageJob ImagePanel::makeJob() {
     const MaskDocument* shape = m_editor->document(MaskLayer::TargetShape);
     if (m_info.followsTargetShapes && m_useTargetShape->isChecked() && shape->coverage() > 0.0) job.targetShape = shape->mask();
     for (const QString& c : conceptsOn()) job.request.concepts.push_back(c.toStdString());
-    job.withAttention = m_info.followsTargetShapes;  // one more U-Net pass: the overlay is there when asked for
+    // one more U-Net pass: only while the overlay shows (switching it on later asks for the current image's maps)
+    job.withAttention = m_info.followsTargetShapes && m_attentionOverlay->currentIndex() > 0;
     return job;
 }
 
@@ -577,6 +456,7 @@ bool ImagePanel::needModel() {
 void ImagePanel::submit(ImageJob job) {
     if (!needModel()) return;
     m_activeJob = m_engine->request(std::move(job));
+    m_busy = true;
     m_progress->setValue(0);
 }
 
@@ -606,6 +486,7 @@ void ImagePanel::cancel() { m_engine->cancelJobs(); }
 
 void ImagePanel::onFinished(const ImageJobResult& r) {
     if (r.id != m_activeJob) return;  // superseded
+    m_busy = false;
     if (!r.error.isEmpty()) {
         m_status->setText(r.error);
         Q_EMIT statusMessage(r.error);
@@ -616,11 +497,18 @@ void ImagePanel::onFinished(const ImageJobResult& r) {
         if (!m_current.isNull()) m_editor->setBaseImage(m_current);
         return;
     }
-    m_current = r.image;
-    m_editor->setBaseImage(m_current);
-    m_attentionTokens = r.attentionTokens;
-    m_attentionMaps = r.attentionMaps;
-    showAttentionOverlay();
+    if (r.job.attentionOnly) {  // the current image's maps, asked for when the overlay was switched on
+        m_attentionTokens = r.attentionTokens;
+        m_attentionMaps = r.attentionMaps;
+        for (int i = 0; i < m_history->count(); ++i)  // its history entry keeps them
+            if (QListWidgetItem* item = m_history->item(i); item->data(kJobRole).value<quint64>() == m_attentionFor) {
+                item->setData(kTokensRole, r.attentionTokens);
+                item->setData(kMapsRole, QVariant::fromValue(r.attentionMaps));
+            }
+        showAttentionOverlay();
+        return;
+    }
+    setCurrent(r.image, &r.job, r.attentionTokens, r.attentionMaps);
     if (m_info.learnedFromIncompleteImages) m_progress->setMaximum(std::max(1, static_cast<int>(r.job.request.steps)));  // no previews
     m_progress->setValue(m_progress->maximum());
     m_status->setText(tr("%1 in %2 ms, seed %3").arg(r.job.inpaint() ? tr("Inpainted") : tr("Generated")).arg(r.milliseconds, 0, 'f', 0).arg(r.job.request.seed));
@@ -628,10 +516,29 @@ void ImagePanel::onFinished(const ImageJobResult& r) {
     Q_EMIT imageReady(m_current);
 }
 
+void ImagePanel::setCurrent(const QImage& image, const ImageJob* job, const QStringList& tokens, const QList<QImage>& maps) {
+    m_current = image;
+    if (job) {
+        m_currentJob.emplace(*job);
+        m_currentJob->base = QImage();
+        m_currentJob->mask = QImage();
+    } else {
+        m_currentJob.reset();
+    }
+    m_attentionAsked = false;
+    if (!image.isNull()) m_editor->setBaseImage(image);
+    m_attentionTokens = tokens;
+    m_attentionMaps = maps;
+    showAttentionOverlay();
+}
+
 void ImagePanel::addToHistory(const ImageJobResult& r) {
     auto* item = new QListWidgetItem(QIcon(QPixmap::fromImage(r.image.scaled(64, 64))), QString::number(r.job.request.seed));
     item->setData(kImageRole, r.image);
-    item->setData(kSeedRole, QVariant::fromValue<quint64>(r.job.request.seed));
+    item->setData(kJobRole, QVariant::fromValue<quint64>(r.job.id));
+    m_historyJobs.emplace(r.job.id, r.job).first->second.base = QImage();  // the pixels are the entry's image
+    item->setData(kTokensRole, r.attentionTokens);
+    item->setData(kMapsRole, QVariant::fromValue(r.attentionMaps));
     QString tip = tr("seed %1\n%2").arg(r.job.request.seed).arg(conditionsText(r.job, m_info.schema));
     if (r.job.inpaint())
         tip += tr("\ninpainted, mask covers %1 %").arg(100.0 * maskCoverage(r.job.mask), 0, 'f', 1);
@@ -644,12 +551,11 @@ void ImagePanel::addToHistory(const ImageJobResult& r) {
 void ImagePanel::recall(int index) {
     QListWidgetItem* item = m_history->item(index);
     if (!item) return;
-    m_current = item->data(kImageRole).value<QImage>();
-    m_editor->setBaseImage(m_current);
-    m_attentionTokens.clear();  // of the image that was current
-    m_attentionMaps.clear();
-    showAttentionOverlay();
-    setSeed(item->data(kSeedRole).value<quint64>());
+    const auto job = m_historyJobs.find(item->data(kJobRole).value<quint64>());
+    const ImageJob* made = job != m_historyJobs.end() ? &job->second : nullptr;
+    setCurrent(item->data(kImageRole).value<QImage>(), made, item->data(kTokensRole).toStringList(),
+               item->data(kMapsRole).value<QList<QImage>>());
+    if (made) setSeed(made->request.seed);
     m_status->setText(tr("Recalled: %1").arg(item->toolTip().section('\n', 0, 0)));
 }
 

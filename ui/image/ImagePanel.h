@@ -11,6 +11,9 @@
 #include <QList>
 #include <QWidget>
 
+#include <optional>
+#include <unordered_map>
+
 #include "core/geometry/Drawing.h"
 #include "ui/workers/ImageEngine.h"
 
@@ -67,8 +70,9 @@ public:
     // "Learn a concept from an image…" (created on first use; null before).
     ConceptDialog* showConceptDialog();
     ConceptDialog* conceptDialog() const { return m_conceptDialog; }
-    // The attention overlay: "" for none, else a token of the last result (a condition's name,
-    // "target shape" or a concept's name); false when there is no such token.
+    // The attention overlay: "" for none, else a token of the model (a condition's name, "target
+    // shape" or a concept's name); false when there is no such token. Maps are computed with a
+    // result only while the overlay shows; switching it on asks for the current image's maps.
     bool setAttentionOverlay(const QString& token);
     QStringList attentionTokens() const { return m_attentionTokens; }
 
@@ -99,7 +103,10 @@ Q_SIGNALS:
     void targetShapeFromDesignRequested();  // "From design": the window answers with takeTargetShapeFrom
 
 private:
-    ImageJob makeJob();
+    ImageJob makeJob(bool advanceSeed = true);  // false: the seed mode's next seed is not drawn (a job to read, not to run)
+    // The image shown and worked on, the job that made it and its attention maps (when computed).
+    // `job` may be null (nothing known about how the image was made).
+    void setCurrent(const QImage& image, const ImageJob* job, const QStringList& tokens, const QList<QImage>& maps);
     bool needModel();  // false, with a message, without a model
     QString noModelText() const;
     void submit(ImageJob job);
@@ -115,8 +122,13 @@ private:
     quint64 m_loadingSerial = 0;  // a load in flight
     bool m_ready = false;
     quint64 m_activeJob = 0;
+    bool m_busy = false;  // m_activeJob has not finished
     QStringList m_assignments;
     QImage m_current;
+    std::optional<ImageJob> m_currentJob;  // what made m_current (without its pixels): attention is read with it
+    std::unordered_map<quint64, ImageJob> m_historyJobs;  // by job id, the history entries' jobs
+    bool m_attentionAsked = false;  // the current image's maps are on their way (asked once per image)
+    quint64 m_attentionFor = 0;     // the id of the job that made the image they are asked for
 
     QLabel* m_modelLabel;
     QLabel* m_conditionNote;

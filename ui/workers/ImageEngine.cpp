@@ -117,12 +117,16 @@ ImageJobResult ImageEngine::run(const ImageJob& job) {
         const int channels = static_cast<int>(m_session.imageChannels()), size = static_cast<int>(m_session.imageSize());
         api::ImageSampleRequest request = job.request;
         if (!job.targetShape.isNull()) request.targetMask = targetShapePixels(job.targetShape, size);
-        const api::ImageSampleResult r =
-            job.inpaint() ? m_session.inpaint(request, fromQImage(job.base, channels, size), fromQImage(job.mask, 1, size), onPreview, job.cancel)
-                          : m_session.generate(request, onPreview, job.cancel);
-        result.image = toQImage(r.images);
-        result.cancelled = r.cancelled;
-        if (job.withAttention && !r.cancelled && m_session.followsTargetShapes()) {
+        if (job.attentionOnly) {
+            result.image = toQImage(fromQImage(job.base, channels, size));
+        } else {
+            const api::ImageSampleResult r =
+                job.inpaint() ? m_session.inpaint(request, fromQImage(job.base, channels, size), fromQImage(job.mask, 1, size), onPreview, job.cancel)
+                              : m_session.generate(request, onPreview, job.cancel);
+            result.image = toQImage(r.images);
+            result.cancelled = r.cancelled;
+        }
+        if ((job.withAttention || job.attentionOnly) && !result.cancelled && m_session.followsTargetShapes()) {
             const api::TokenAttention a = m_session.attentionMaps(request, fromQImage(result.image, channels, size));
             for (std::size_t i = 0; i < a.tokens.size(); ++i) {
                 result.attentionTokens << QString::fromStdString(a.tokens[i]);

@@ -25,8 +25,9 @@ struct ImageJob {
     QImage mask;                 // inpainting: white = re-generate
     QImage targetShape;          // models that follow target shapes: white = where the design goes (null: none)
     bool withAttention = false;  // models that follow target shapes: also where each token looks in the result
+    bool attentionOnly = false;  // no generation: the attention maps of `base` (the image made by this request)
     CancelToken cancel;          // set by the engine: cancelled when a newer job is requested
-    bool inpaint() const { return !base.isNull() && !mask.isNull(); }
+    bool inpaint() const { return !attentionOnly && !base.isNull() && !mask.isNull(); }
 };
 
 struct ImageJobResult {
