@@ -1,11 +1,12 @@
 #pragma once
 // Does a learnt concept come back in new shapes? For a model with a concept learnt from one
 // image of an image set (image concept): `count` images generated with the concept on, every
-// condition left open, each in the silhouette of another held-out design as its target shape
-// (same seeds without the concept, and with the image's own conditions asked for instead, for comparison). The controllability classifier (trained on the
-// model's real training images) names each image's categorical conditions; the score of a
-// condition is how often it names the concept image's own class. Also the IoU of each image's
-// silhouette with its shape.
+// condition left open, each in the silhouette of another held-out design as its target shape;
+// the same seeds and shapes without the concept, and with the image's own conditions asked for
+// instead of it, for comparison. The controllability classifier (trained on the model's real
+// training images) names each image's categorical conditions; the score of a condition is how
+// often it names the concept image's own class. Also the IoU of each image's silhouette with its
+// shape.
 #include <cstdint>
 #include <string>
 #include <vector>

@@ -52,9 +52,7 @@ at::Tensor priorLoss(McUnet& unet, const ConceptData& d, const NoiseSchedule& sc
                                                     : at::Tensor();
     const ConditionInput conditions = d.priorConditions.select(rows);
     const int64_t count = conditions.categorical.size(1) + conditions.numerical.size(1);
-    const at::TensorOptions cpu;
-    const at::Tensor allHidden = at::rand({s.batch, 1}, generator, cpu) < s.priorAllHidden;
-    const at::Tensor keep = (at::rand({s.batch, count}, generator, cpu) >= s.priorSparsity) & allHidden.logical_not();
+    const at::Tensor keep = randomConditionKeep(s.batch, count, s.priorSparsity, s.priorAllHidden, generator);
     return ldmLoss(unet, d.priorLatents.index_select(0, rows), conditions, keep.to(d.priorLatents.device()), schedule, generator,
                    masks, 0.0);
 }

@@ -37,6 +37,14 @@ double latentScaleFor(const at::Tensor& latents) {
     return sd > 1e-8 && std::isfinite(sd) ? 1.0 / sd : 1.0;
 }
 
+at::Tensor randomConditionKeep(int64_t rows, int64_t conditions, double hiddenShare, double allHiddenShare,
+                               at::Generator& generator) {
+    const at::TensorOptions cpu;
+    if (allHiddenShare <= 0.0) return at::rand({rows, conditions}, generator, cpu) >= hiddenShare;
+    const at::Tensor allHidden = at::rand({rows, 1}, generator, cpu) < allHiddenShare;
+    return (at::rand({rows, conditions}, generator, cpu) >= hiddenShare) & allHidden.logical_not();
+}
+
 at::Tensor ldmLoss(McUnet& unet, const at::Tensor& latents, const ConditionInput& conditions, const at::Tensor& keep,
                    const NoiseSchedule& schedule, at::Generator& generator, const at::Tensor& targetMask,
                    double maskAttentionWeight) {
@@ -80,8 +88,7 @@ std::vector<double> trainMcLdm(McUnet& unet, const at::Tensor& latents, const Co
                                       : at::Tensor();
         if (shifts.defined()) batch = shiftByCells(batch, shifts, 1, true);
         const double p = settings.sparsity.at(step++, totalSteps);
-        const at::Tensor keep =
-            (at::rand({batch.size(0), conditionCount}, generator, at::TensorOptions()) >= p).to(latents.device());
+        const at::Tensor keep = randomConditionKeep(batch.size(0), conditionCount, p, 0.0, generator).to(latents.device());
         if (!targetMasks.defined() || !unet->config().crossAttention)
             return ldmLoss(unet, batch, cond, keep, schedule, generator);
         const at::Tensor kept = (at::rand({batch.size(0)}, generator, at::TensorOptions()) >= settings.maskDropout)

@@ -62,6 +62,12 @@ std::vector<double> trainMcLdm(McUnet& unet, const at::Tensor& latents, const Co
                                int64_t epochsDone = 0, AdamWState* optimizerState = nullptr,
                                const at::Tensor& targetMasks = {});
 
+// Which conditions a training row shows ([rows, conditions] bool, on the CPU): each hidden with
+// probability hiddenShare, and every one of a row hidden with probability allHiddenShare (drawn
+// first, only when above 0, so that runs without it draw the same numbers as before).
+at::Tensor randomConditionKeep(int64_t rows, int64_t conditions, double hiddenShare, double allHiddenShare,
+                               at::Generator& generator);
+
 // The noise-prediction loss of one batch with the given condition keep mask ([B, C + M] bool),
 // plus maskAttentionWeight x the mask cross-attention loss when targetMask ([B, 1, H, W]) is given.
 at::Tensor ldmLoss(McUnet& unet, const at::Tensor& latents, const ConditionInput& conditions, const at::Tensor& keep,
