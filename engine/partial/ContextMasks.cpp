@@ -73,4 +73,10 @@ at::Tensor drawContextMask(const at::Tensor& observed, const ContextSettings& se
     return observed * keepGroup.to(observed.device());
 }
 
+at::Tensor intersectionContextMask(const at::Tensor& observed, const at::Tensor& priorMasks) {
+    if (!observed.sizes().equals(priorMasks.sizes()))
+        throw std::invalid_argument("intersection partition: the prior's masks must have the observed masks' shape");
+    return observed.to(at::kFloat) * priorMasks.to(observed.device(), at::kFloat);
+}
+
 }  // namespace ms::partial

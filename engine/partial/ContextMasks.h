@@ -45,4 +45,10 @@ void checkContextSettings(const ContextSettings& settings, int64_t entries);
 // checkContextSettings does.
 at::Tensor drawContextMask(const at::Tensor& observed, const ContextSettings& settings, at::Generator& generator);
 
+// Work II's partition (METHODS.md §3): the context is the intersection of the row's observed
+// support with a mask drawn from the learned prior over observation masks (partial/MaskPrior),
+// M_ctx = M_hat ⊙ M, so the query M ⊙ (1 - M_ctx) reaches every observed entry the prior can
+// leave out, whatever the masks' topology. Both [B, D] 0/1; returns M_ctx as float.
+at::Tensor intersectionContextMask(const at::Tensor& observed, const at::Tensor& priorMasks);
+
 }  // namespace ms::partial

@@ -1,0 +1,164 @@
+#include "partial/MaskPrior.h"
+
+#include <ATen/ATen.h>
+#include <torch/csrc/autograd/autograd.h>
+#include <torch/csrc/autograd/grad_mode.h>
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+#include <string>
+
+#include "core/training/MinibatchAdamW.h"
+
+namespace ms::partial {
+namespace {
+
+constexpr double kClasses = 2.0;  // K: missing, observed
+
+void checkMasks(const at::Tensor& masks, const char* what) {
+    if (!masks.defined() || masks.dim() != 2 || masks.size(0) < 1 || masks.size(1) < 1)
+        throw std::invalid_argument(std::string(what) + ": expected [rows, entries] masks");
+    if (!at::logical_or(masks == 0, masks == 1).all().item<bool>())
+        throw std::invalid_argument(std::string(what) + ": masks must be 0 (missing) or 1 (observed)");
+}
+
+// The guidance loss G (normalised over the whole batch) and its gradient with respect to `state`,
+// which maps to theta_1 through `toTheta`.
+at::Tensor guidanceGradient(PartialDenoiser& net, const at::Tensor& state, const at::Tensor& t, const at::Tensor& anchors,
+                            const std::function<at::Tensor(const at::Tensor&)>& toTheta) {
+    const torch::AutoGradMode enable(true);
+    const at::Tensor s = state.detach().requires_grad_(true);
+    const at::Tensor p = observedProbability(net, toTheta(s), t).clamp_min(1e-6);
+    const at::Tensor loss = -(anchors * p.log()).sum() / anchors.sum().clamp_min(1.0);
+    return torch::autograd::grad({loss}, {s})[0];
+}
+
+}  // namespace
+
+at::Tensor observedProbability(PartialDenoiser& net, const at::Tensor& theta1, const at::Tensor& t) {
+    const at::Tensor ones = at::ones_like(theta1);
+    return at::sigmoid(net.predictClean(t * 1000.0, theta1, ones, nullptr));
+}
+
+at::Tensor bfnSenderSample(const at::Tensor& masks, const at::Tensor& t, const BfnSchedule& schedule, at::Generator& generator) {
+    const at::Tensor beta = (schedule.beta1 * t * t).view({-1, 1, 1});
+    const at::Tensor onehot = at::stack({1.0 - masks, masks}, 2);  // e_x, [B, D, 2]
+    const at::Tensor noise = at::randn(onehot.sizes(), generator, onehot.options());
+    return beta * (kClasses * onehot - 1.0) + (beta * kClasses).sqrt() * noise;
+}
+
+at::Tensor bfnLoss(PartialDenoiser& net, const at::Tensor& masks, const at::Tensor& t, const BfnSchedule& schedule,
+                   at::Generator& generator) {
+    const at::Tensor y = bfnSenderSample(masks, t, schedule, generator);
+    const at::Tensor theta1 = at::softmax(y, 2).select(2, 1);
+    const at::Tensor p = observedProbability(net, theta1, t);
+    // sum over both classes of (e_x - p_hat)^2 = 2 (x - p_hat_1)^2
+    return kClasses * schedule.beta1 * t * (2.0 * (masks - p).pow(2)).sum(1);
+}
+
+std::vector<double> trainMaskPrior(PartialDenoiser& net, const at::Tensor& masks, const BfnSchedule& schedule,
+                                   const MaskPriorTraining& settings, const EpochLossFn& onEpoch, const CancelToken& cancel) {
+    checkMasks(masks, "mask prior");
+    if (masks.size(1) != net.dims())
+        throw std::invalid_argument("mask prior: masks have " + std::to_string(masks.size(1)) + " entries, the network " +
+                                    std::to_string(net.dims()));
+    if (settings.updates < 1 || settings.batchSize < 1 || !(settings.lr > 0.0) || !(schedule.beta1 > 0.0))
+        throw std::invalid_argument("mask prior: updates, batch size, learning rate and beta_1 must be positive");
+    const int64_t rows = masks.size(0);
+    const int64_t batch = std::min(settings.batchSize, rows);
+    const int64_t stepsPerEpoch = (rows + batch - 1) / batch;
+    MinibatchSettings loop;
+    loop.epochs = std::max<int64_t>(1, (settings.updates + stepsPerEpoch - 1) / stepsPerEpoch);
+    loop.batchSize = batch;
+    loop.lr = settings.lr;
+    loop.weightDecay = settings.weightDecay;
+    loop.model = "mask prior (BFN)";
+    at::Generator generator = at::make_generator<at::CPUGeneratorImpl>(settings.seed);
+    const at::Tensor data = masks.to(at::kFloat);
+    net.train();
+    const auto batchLoss = [&](const at::Tensor& index) {
+        const at::Tensor x = data.index_select(0, index.to(data.device()));
+        const at::Tensor t = at::rand({x.size(0)}, generator, at::TensorOptions()).to(x.device());
+        return bfnLoss(net, x, t, schedule, generator).mean() / static_cast<double>(x.size(1));  // per entry: lr independent of D
+    };
+    std::vector<double> losses = trainMinibatchFlatAdamW(net, rows, loop, generator, batchLoss, onEpoch, cancel);
+    net.eval();
+    return losses;
+}
+
+at::Tensor observationAnchors(const at::Tensor& observed, double rho, at::Generator& generator) {
+    return (at::rand(observed.sizes(), generator, at::TensorOptions()).to(observed.device()) < rho).to(at::kFloat) *
+           observed.to(at::kFloat);
+}
+
+at::Tensor sampleMasks(PartialDenoiser& net, int64_t rows, const BfnSchedule& schedule, const MaskSampling& sampling,
+                       at::Generator& generator) {
+    if (sampling.steps < 1) throw std::invalid_argument("mask prior sampler: steps must be at least 1");
+    const int64_t dims = net.dims();
+    const at::Device device = net.parameters().empty() ? at::Device(at::kCPU) : net.parameters().front().device();
+    at::Tensor anchors;
+    if (sampling.observed.defined()) {
+        if (sampling.observed.dim() != 2 || sampling.observed.size(1) != dims)
+            throw std::invalid_argument("mask prior sampler: observed masks must be [rows, " + std::to_string(dims) + "]");
+        rows = sampling.observed.size(0);
+        anchors = observationAnchors(sampling.observed, sampling.rho, generator).to(device);
+    }
+    if (rows < 1) throw std::invalid_argument("mask prior sampler: rows must be at least 1");
+    const bool gradient = anchors.defined() && sampling.guidanceScale > 0.0;
+    const bool clamp = anchors.defined() && sampling.clampAnchors;
+    const torch::NoGradGuard noGrad;
+    const auto options = at::TensorOptions().device(device);
+    const double n = static_cast<double>(sampling.steps), beta1 = schedule.beta1;
+    const auto noise = [&] { return at::randn({rows, dims}, generator, at::TensorOptions()).to(device); };
+    const auto timeOf = [&](double t) { return at::full({rows}, t, options); };
+    at::Tensor state;  // Discrete: s = y_1 - y_0 accumulated (theta_1 = sigmoid(s)); ODE: w = z_1 - z_0 (theta_1 = sigmoid(t w))
+    if (sampling.kind == MaskSamplerKind::Discrete) {
+        state = at::zeros({rows, dims}, options);
+        for (int64_t i = 1; i <= sampling.steps; ++i) {
+            const at::Tensor t = timeOf(static_cast<double>(i - 1) / n);
+            if (gradient)
+                state -= sampling.guidanceScale * guidanceGradient(net, state, t, anchors, [](const at::Tensor& s) { return at::sigmoid(s); });
+            const at::Tensor p = observedProbability(net, at::sigmoid(state), t);
+            at::Tensor k = (at::rand({rows, dims}, generator, at::TensorOptions()).to(device) < p).to(at::kFloat);
+            if (clamp) k = at::where(anchors > 0, at::ones_like(k), k);
+            const double alpha = beta1 * (2.0 * static_cast<double>(i) - 1.0) / (n * n);
+            // y_1 - y_0 of y ~ N(alpha (K e_k - 1), alpha K I)
+            state += alpha * kClasses * (2.0 * k - 1.0) + std::sqrt(2.0 * alpha * kClasses) * noise();
+        }
+        return (observedProbability(net, at::sigmoid(state), timeOf(1.0)) >= 0.5).to(at::kFloat);
+    }
+    state = std::sqrt(2.0 * beta1 * kClasses) * noise();  // z_1 - z_0 at t = 0
+    for (int64_t i = 0; i < sampling.steps; ++i) {
+        const double time = static_cast<double>(i) / n;
+        const at::Tensor t = timeOf(time);
+        const auto toTheta = [time](const at::Tensor& w) { return at::sigmoid(time * w); };
+        if (gradient) state -= sampling.guidanceScale * guidanceGradient(net, state, t, anchors, toTheta);
+        at::Tensor p = observedProbability(net, toTheta(state), t);
+        if (clamp) p = at::where(anchors > 0, at::ones_like(p), p);
+        state += beta1 * kClasses * (2.0 * p - 1.0) / n;  // d(z_1 - z_0)/dt = beta_1 K (p_1 - p_0)
+    }
+    return (observedProbability(net, at::sigmoid(state), timeOf(1.0)) >= 0.5).to(at::kFloat);
+}
+
+at::Tensor maskBitsPerEntry(PartialDenoiser& net, const at::Tensor& masks, const BfnSchedule& schedule, int64_t draws,
+                            at::Generator& generator) {
+    checkMasks(masks, "mask prior score");
+    if (draws < 1) throw std::invalid_argument("mask prior score: draws must be at least 1");
+    const torch::NoGradGuard noGrad;
+    const at::Tensor x = masks.to(at::kFloat);
+    at::Tensor total = at::zeros({x.size(0)}, x.options());
+    for (int64_t j = 0; j < draws; ++j) {
+        const at::Tensor u = at::rand({x.size(0)}, generator, at::TensorOptions()).to(x.device());
+        total += bfnLoss(net, x, (static_cast<double>(j) + u) / static_cast<double>(draws), schedule, generator) /
+                 static_cast<double>(draws);
+    }
+    // the reconstruction term: -log p_out(x | theta(1)) for one sender sample at t = 1
+    const at::Tensor one = at::ones({x.size(0)}, x.options());
+    const at::Tensor theta1 = at::softmax(bfnSenderSample(x, one, schedule, generator), 2).select(2, 1);
+    const at::Tensor p = observedProbability(net, theta1, one).clamp(1e-6, 1.0 - 1e-6);
+    total -= (x * p.log() + (1.0 - x) * (1.0 - p).log()).sum(1);
+    return total / (static_cast<double>(x.size(1)) * std::log(2.0));
+}
+
+}  // namespace ms::partial
