@@ -305,7 +305,10 @@ struct ImageConceptOptions {
     void addTo(CLI::App* cmd) {
         cmd->add_option("--model", request.modelPath, "image model trained with --cross-attention")->required();
         cmd->add_option("--image", images, "picture of the concept, the model's size (repeatable: a few pictures)")->required();
-        cmd->add_option("--mask", masks, "its mask PNG: white = the concept (one per --image)")->required();
+        cmd->add_option("--mask", masks,
+                        "its mask PNG: white = the concept (one per --image); 'ink': the picture's own drawn region, "
+                        "dilated (the studio's Region from the picture)")
+            ->required();
         cmd->add_option("--name", request.name, "the concept's name (then image sample --concept NAME)")->required();
         cmd->add_option("--out", request.outPath, "the model with the concept (.msi)")->required();
         addImageInputOptions(cmd, prior, false);  // --images: the pretraining data, for prior preservation
@@ -338,7 +341,8 @@ void runImageConcept([[maybe_unused]] const ImageConceptOptions& o) {
         request.masks = api::ImagePixels{0, 1, size, {}};
         for (std::size_t i = 0; i < o.images.size(); ++i) {
             const api::ImagePixels picture = readModelImage(o.images[i], channels, size);
-            const api::ImagePixels mask = readTargetMask(o.masks[i], size);
+            const api::ImagePixels mask = o.masks[i] == "ink" ? api::silhouetteTargetShape(readModelImage(o.images[i], 1, size))
+                                                               : readTargetMask(o.masks[i], size);
             request.images.data.insert(request.images.data.end(), picture.data.begin(), picture.data.end());
             request.masks.data.insert(request.masks.data.end(), mask.data.begin(), mask.data.end());
             ++request.images.count;

@@ -405,7 +405,7 @@ void runPartialImageBench(const PartialImageBenchOptions& o) {
 }  // namespace
 
 void addPartialCommand(CLI::App& app) {
-    CLI::App* cmd = app.add_subcommand("partial", "Diffusion learned from incomplete designs only (seed 003, Work I)");
+    CLI::App* cmd = app.add_subcommand("partial", "Diffusion learned from incomplete designs only (seed 003, Work I; Work II's mask prior)");
     cmd->require_subcommand(1);
     addCommand<PartialTrainOptions>(cmd, "train",
                                     "Train on a keypoint CSV whose keypoint cells may be empty, or on images with masks "
@@ -423,6 +423,7 @@ void addPartialCommand(CLI::App& app) {
     addCommand<PartialImageBenchOptions>(cmd, "bench-images",
                                          "Fashion-MNIST with fixed missing pixels or blocks: A (Work I) vs B, DDPM + RePaint, oracle, MIWAE",
                                          runPartialImageBench);
+    addPartialMaskPriorCommand(cmd);
 }
 
 }  // namespace ms::cli

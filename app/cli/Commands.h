@@ -14,6 +14,7 @@ void addInfoCommand(CLI::App& app);
 void addSfarmCommand(CLI::App& app);
 void addImageCommand(CLI::App& app);
 void addPartialCommand(CLI::App& app);
+void addPartialMaskPriorCommand(CLI::App* partial);  // `partial maskprior`
 void addTuneCommand(CLI::App& app);
 void addSfarmDesignCommands(CLI::App* sfarm);  // `sfarm design`, `sfarm next`
 void addPaperCommand(CLI::App& app);           // `paper`: the reproductions below

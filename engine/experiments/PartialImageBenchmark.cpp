@@ -11,6 +11,7 @@
 #include "core/data/IdxImages.h"
 #include "core/runtime/Stopwatch.h"
 #include "core/runtime/TorchRuntime.h"
+#include "experiments/ObservationScenarios.h"
 #include "experiments/PixelImputationBenchmark.h"
 #include "experiments/PixelModels.h"
 #include "partial/EnsembleInference.h"
@@ -21,42 +22,10 @@ namespace ms::experiments {
 
 namespace {
 
-constexpr double kIidMissing = 0.5, kMixtureIidMissing = 0.3, kBlockShare = 0.25;  // 14 x 14 of 28 x 28
 constexpr double kForeground = 0.1;
 
 void say(const PartialImageSettings& s, const std::string& line) {
     if (s.log) s.log(line);
-}
-
-// [n, h*w] float 0/1, fixed per image by the generator.
-at::Tensor scenarioMasks(const std::string& scenario, int64_t n, int64_t h, int64_t w, std::mt19937_64& rng) {
-    if (scenario == "iid") return pixelObservedMask(PixelMaskKind::Uniform, n, h, w, kIidMissing, rng).to(at::kFloat);
-    if (scenario == "block") return pixelObservedMask(PixelMaskKind::Block, n, h, w, kBlockShare, rng).to(at::kFloat);
-    if (scenario == "mixture") {
-        const at::Tensor iid = pixelObservedMask(PixelMaskKind::Uniform, n, h, w, kMixtureIidMissing, rng).to(at::kFloat);
-        const at::Tensor block = pixelObservedMask(PixelMaskKind::Block, n, h, w, kBlockShare, rng).to(at::kFloat);
-        std::bernoulli_distribution half(0.5);
-        std::vector<float> pick(static_cast<std::size_t>(n));
-        for (float& p : pick) p = half(rng) ? 1.0F : 0.0F;
-        const at::Tensor byBlock = at::tensor(pick).view({n, 1});
-        return byBlock * block + (1.0 - byBlock) * iid;
-    }
-    throw std::invalid_argument("unknown scenario '" + scenario + "' (iid, block, mixture)");
-}
-
-int64_t blockSide(int64_t h, int64_t w) {
-    return std::min<int64_t>(std::min(h, w), std::llround(std::sqrt(kBlockShare * static_cast<double>(h * w))));
-}
-
-// Work I's contexts for the scenario: i.i.d. pixels dropped with probability delta, or one square
-// of the data's block size, in the share of rows whose masks are blocks.
-partial::ContextSettings scenarioContext(const std::string& scenario, double delta, int64_t h, int64_t w) {
-    partial::ContextSettings c;
-    c.delta = delta;
-    c.image = {1, h, w};
-    c.blockSide = blockSide(h, w);
-    c.blockShare = scenario == "block" ? 1.0 : scenario == "mixture" ? 0.5 : 0.0;
-    return c;
 }
 
 struct Scores {
@@ -132,7 +101,7 @@ PartialImageResult runPartialImageBenchmark(const PartialImageSettings& s, const
         // The oracle sees complete images; its contexts are about as sparse as A's (the data's
         // missing share, then delta).
         if (oracle && s.scenario != "block")
-            training.context.delta = 1.0 - (1.0 - (s.scenario == "iid" ? kIidMissing : kMixtureIidMissing)) * (1.0 - delta);
+            training.context.delta = 1.0 - (1.0 - (s.scenario == "iid" ? kScenarioIidMissing : kScenarioMixtureIidMissing)) * (1.0 - delta);
         training.region = region;
         training.updates = s.updates;
         training.batchSize = s.batchSize;

@@ -26,6 +26,29 @@ void RgbCanvas::writePng(const std::string& path) const {
     writePngImage(path, m_data.data(), 3, static_cast<int>(m_height), static_cast<int>(m_width));
 }
 
+void writeMaskComparisonFigure(const std::string& path, const at::Tensor& left, const at::Tensor& right, int64_t size,
+                               int64_t scale) {
+    const int64_t cell = size * scale, gap = 2, grid = 4 * (cell + gap) + gap, between = 4 * gap;
+    RgbCanvas picture(grid, 2 * grid + between);
+    for (int64_t y = 0; y < grid; ++y)
+        for (int64_t x = 0; x < 2 * grid + between; ++x) picture.set(y, x, 128, 128, 128);
+    int64_t offset = 0;
+    for (const at::Tensor& masks : {left, right}) {
+        const at::Tensor m = masks.to(at::kFloat).contiguous().cpu();
+        for (int64_t i = 0; i < std::min<int64_t>(16, m.size(0)); ++i) {
+            const float* v = m[i].data_ptr<float>();
+            const int64_t top = gap + (i / 4) * (cell + gap), leftEdge = offset + gap + (i % 4) * (cell + gap);
+            for (int64_t y = 0; y < cell; ++y)
+                for (int64_t x = 0; x < cell; ++x) {
+                    const bool observed = v[(y / scale) * size + x / scale] > 0.5F;
+                    picture.set(top + y, leftEdge + x, observed ? 255 : 140, observed ? 255 : 20, observed ? 255 : 20);
+                }
+        }
+        offset += grid + between;
+    }
+    picture.writePng(path);
+}
+
 void writeImputationFigure(const std::string& path, const at::Tensor& grey, int64_t height, int64_t width,
                            const at::Tensor& observed, const std::vector<at::Tensor>& completions) {
     const int64_t n = grey.size(0), h = height, w = width, gap = 2;

@@ -28,6 +28,11 @@ private:
 void writeImputationFigure(const std::string& path, const at::Tensor& grey, int64_t height, int64_t width,
                            const at::Tensor& observed, const std::vector<at::Tensor>& completions);
 
+// Two grids of 4 x 4 masks side by side (e.g. the data's observation masks | a prior's samples),
+// each [16, size*size] float 0/1: observed white, missing dark red; `scale` px per pixel.
+void writeMaskComparisonFigure(const std::string& path, const at::Tensor& left, const at::Tensor& right, int64_t size,
+                               int64_t scale = 2);
+
 // The image grey [H*W] 8x with the target rectangle (pixels) outlined in blue and the picked
 // pixels in orange; beside it `information` per pixel (NaN: not a candidate) as a heat map,
 // brightness the square root of the share of the largest.

@@ -44,7 +44,7 @@ at::Tensor observedProbability(PartialDenoiser& net, const at::Tensor& theta1, c
 at::Tensor bfnSenderSample(const at::Tensor& masks, const at::Tensor& t, const BfnSchedule& schedule, at::Generator& generator) {
     const at::Tensor beta = (schedule.beta1 * t * t).view({-1, 1, 1});
     const at::Tensor onehot = at::stack({1.0 - masks, masks}, 2);  // e_x, [B, D, 2]
-    const at::Tensor noise = at::randn(onehot.sizes(), generator, onehot.options());
+    const at::Tensor noise = at::randn(onehot.sizes(), generator, at::TensorOptions()).to(onehot.device());  // CPU generator
     return beta * (kClasses * onehot - 1.0) + (beta * kClasses).sqrt() * noise;
 }
 

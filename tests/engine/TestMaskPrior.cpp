@@ -3,12 +3,15 @@
 // seeded masks, a prior trained on identical block masks draws that block (IoU >= 0.95) and scores
 // it far below an i.i.d. prior's 1 bit per entry, the intersection partition never queries an
 // unobserved entry and queries every observed one over enough draws, and observation-aligned
-// guidance (gradient and clamped) raises the samples' overlap with the anchors.
+// guidance (gradient and clamped) raises the samples' overlap with the anchors; the benchmark's
+// realism scores recognise blocks and independent pixels, and it shows a hand rule losing positivity.
 #include <QtTest/QtTest>
 
 #include <ATen/ATen.h>
 #include <ATen/CPUGeneratorImpl.h>
 
+#include "experiments/MaskPriorBenchmark.h"
+#include "experiments/ObservationScenarios.h"
 #include "partial/ContextMasks.h"
 #include "partial/MaskPrior.h"
 #include "partial/VectorDenoiser.h"
@@ -215,6 +218,49 @@ private Q_SLOTS:
         const double unguided = coverage(0.0, false), gradient = coverage(2000.0, false), clamped = coverage(0.0, true);
         QVERIFY2(unguided < 0.7 && gradient > unguided + 0.2 && clamped > unguided + 0.2,
                  qPrintable(QString("unguided %1, gradient %2, clamped %3").arg(unguided).arg(gradient).arg(clamped)));
+    }
+
+    void realismScoresSeeBlocksAndIndependentPixels() {
+        std::mt19937_64 rng(1);
+        const int64_t side = experiments::scenarioBlockSide(28, 28);
+        QCOMPARE(side, int64_t{14});
+        const experiments::MaskRealism blocks = experiments::maskRealism(experiments::scenarioMasks("block", 64, 28, 28, rng), 28, side * side);
+        QCOMPARE(blocks.missingShare, 0.25);
+        QCOMPARE(blocks.singleHoleShare, 1.0);
+        QCOMPARE(blocks.blockLikeShare, 1.0);
+        QVERIFY(blocks.neighbourCorrelation > 0.8);
+        const experiments::MaskRealism iid = experiments::maskRealism(experiments::scenarioMasks("iid", 64, 28, 28, rng), 28, side * side);
+        QCOMPARE(iid.missingShare, 0.5);
+        QCOMPARE(iid.singleHoleShare, 0.0);
+        QVERIFY(std::abs(iid.neighbourCorrelation) < 0.05);
+        const experiments::MaskRealism mixture =
+            experiments::maskRealism(experiments::scenarioMasks("mixture", 400, 28, 28, rng), 28, side * side);
+        QVERIFY(std::abs(mixture.blockLikeShare - 0.5) < 0.1);  // half the masks are blocks
+    }
+
+    void theBenchmarkShowsWhereAHandRuleLosesPositivity() {
+        experiments::MaskPriorBenchSettings s;
+        s.scenario = "iid";
+        s.size = 16;
+        s.trainMasks = 64;
+        s.testMasks = 8;
+        s.updates = 5;
+        s.samples = 8;
+        s.steps = 3;
+        s.positivityMasks = 4;
+        s.partitions = 60;
+        const experiments::MaskPriorBenchResult r = experiments::runMaskPriorBenchmark(s, {});
+        QCOMPARE(r.priorExamples.sizes(), (at::IntArrayRef{8, 256}));
+        QCOMPARE(r.dataExamples.sizes(), (at::IntArrayRef{8, 256}));
+        QCOMPARE(static_cast<int>(r.positivity.size()), 3);
+        QCOMPARE(QString::fromStdString(r.positivity[2].rule), QStringLiteral("one block (Work I)"));
+        // one 8 x 8 block on i.i.d. masks: a corner pixel is dropped only by the corner block, a
+        // central one by 64 placements: far from the even frequencies positivity asks for
+        QVERIFY2(r.positivity[2].worstRatio > 4.0, qPrintable(QString::number(r.positivity[2].worstRatio)));
+        QVERIFY(r.positivity[1].coveredShare > 0.99);  // i.i.d. pixels at delta 0.2, 60 partitions
+        QVERIFY(r.bernoulliBitsPerPixel > 0.9 && r.bernoulliBitsPerPixel < 1.05);
+        s.scenario = "stripes";
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, experiments::runMaskPriorBenchmark(s, {}));
     }
 };
 
