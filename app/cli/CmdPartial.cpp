@@ -361,7 +361,11 @@ struct PartialImageBenchOptions {
         cmd->add_option("--delta", s.deltas, "A's context drop probabilities (i.i.d. pixels)")->delimiter(',');
         cmd->add_option("--members", s.members, "ensemble sizes K")->delimiter(',');
         cmd->add_option("--steps", s.steps, "inference steps (0: single step; n >= 2: DDIM)")->delimiter(',');
-        cmd->add_option("--models", s.models, "models to run: A, B, C, D, E")->delimiter(',');
+        cmd->add_option("--models", s.models, "models to run: A, B, C, D, E, W (Work II: contexts from a learnt mask prior)")
+            ->delimiter(',');
+        cmd->add_option("--prior-updates", s.priorUpdates, "W: the mask prior's updates")->check(CLI::PositiveNumber);
+        cmd->add_option("--prior-pool", s.priorPool, "W: prior draws the contexts are made from")->check(CLI::PositiveNumber);
+        cmd->add_option("--prior-steps", s.priorSteps, "W: the prior sampler's steps")->check(CLI::PositiveNumber);
         cmd->add_option("--omega", s.omegas, "multi-step omega schedules: alphabar (sample), 1-alphabar (ends on the single-step mean), linear")
             ->delimiter(',')
             ->check(CLI::IsMember({"alphabar", "1-alphabar", "linear"}));

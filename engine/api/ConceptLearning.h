@@ -21,7 +21,7 @@ struct ConceptRequest {
     ImagePixels masks;      // n grey masks of that size: white = the concept
     const ImageSet* prior = nullptr;  // the pretraining images (prior preservation in stage 2); may be null
     int64_t priorRows = 512;          // a seeded random subset of them (encoding thousands first would keep a user waiting)
-    int64_t stage1Steps = 400;
+    int64_t stage1Steps = 1500;  // 400 left rare parts (a second bottle, a disc wheel) out: docs/RESULTS.md
     double stage1Lr = 5e-3;  // the paper's 5e-4 barely moves a fresh token in 400 steps here (docs/RESULTS.md)
     int64_t stage2Steps = 400;  // 0: stage 1 only
     double stage2Lr = 1e-5;

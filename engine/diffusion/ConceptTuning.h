@@ -22,7 +22,7 @@
 namespace ms::diffusion {
 
 struct ConceptTuneSettings {
-    int64_t stage1Steps = 400;
+    int64_t stage1Steps = 1500;  // 400 left rare parts (a second bottle, a disc wheel) out (docs/RESULTS.md)
     double stage1Lr = 5e-3;  // the paper's 5e-4 barely moves a fresh token in 400 steps here (docs/RESULTS.md)
     int64_t stage2Steps = 400;  // 0: stage 1 only
     double stage2Lr = 1e-5;

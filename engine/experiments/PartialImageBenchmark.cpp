@@ -1,6 +1,7 @@
 #include "experiments/PartialImageBenchmark.h"
 
 #include <ATen/ATen.h>
+#include <ATen/CPUGeneratorImpl.h>
 
 #include <algorithm>
 #include <cmath>
@@ -16,6 +17,7 @@
 #include "experiments/PixelModels.h"
 #include "partial/EnsembleInference.h"
 #include "partial/ImageDenoiser.h"
+#include "partial/MaskPrior.h"
 #include "partial/PartialTrainer.h"
 
 namespace ms::experiments {
@@ -51,8 +53,8 @@ struct Split {
 
 PartialImageResult runPartialImageBenchmark(const PartialImageSettings& s, const CancelToken& cancel) {
     for (const std::string& m : s.models)
-        if (m != "A" && m != "B" && m != "C" && m != "D" && m != "E")
-            throw std::invalid_argument("unknown model '" + m + "' (A, B, C, D, E)");
+        if (m != "A" && m != "B" && m != "C" && m != "D" && m != "E" && m != "W")
+            throw std::invalid_argument("unknown model '" + m + "' (A, B, C, D, E, W)");
     if (s.trainImages < 1 || s.testImages < 1 || s.updates < 1 || s.batchSize < 1)
         throw std::invalid_argument("image counts, updates and batch size must be positive");
     std::vector<partial::OmegaSchedule> omegas;
@@ -82,7 +84,8 @@ PartialImageResult runPartialImageBenchmark(const PartialImageSettings& s, const
     const at::Tensor testUHere = testU.to(device);
 
     // A, B, D: the same U-Net and updates; ensemble inference with every K and step count.
-    const auto trainDenoiser = [&](const std::string& name, double delta, partial::QueryRegion region, bool oracle) {
+    const auto trainDenoiser = [&](const std::string& name, double delta, partial::QueryRegion region, bool oracle,
+                                   const at::Tensor& priorPool = {}) {
         partial::PartialModelParts parts;
         partial::ImageDenoiserConfig config;
         config.height = h;
@@ -95,6 +98,7 @@ PartialImageResult runPartialImageBenchmark(const PartialImageSettings& s, const
         parts.net = net.ptr();
         parts.schedule = diffusion::NoiseSchedule::linear();
         parts.context = scenarioContext(s.scenario, delta, h, w);
+        parts.context.priorPool = priorPool;
         parts.masks = partial::MaskDistribution::measure(train.observed, {});
         partial::PartialTrainingSettings training;
         training.context = parts.context;
@@ -135,6 +139,30 @@ PartialImageResult runPartialImageBenchmark(const PartialImageSettings& s, const
         for (double delta : s.deltas) trainDenoiser("A", delta, partial::QueryRegion::Query, false);
     if (wants("B") && !cancel.cancelled()) trainDenoiser("B", 0.0, partial::QueryRegion::NoSplit, false);
     if (wants("D") && !cancel.cancelled()) trainDenoiser("D", s.deltas.front(), partial::QueryRegion::Query, true);
+    if (wants("W") && !cancel.cancelled()) {
+        // Work II: a BFN prior learnt from the training images' masks, a pool of its draws, contexts
+        // M_hat ⊙ M in training and in ensemble inference.
+        partial::ImageDenoiserConfig config;
+        config.height = h;
+        config.width = w;
+        config.baseChannels = s.priorChannels;
+        seedParameterInitialisation(s.seed + 3);
+        partial::ImageDenoiser prior(config);
+        prior->to(device);
+        partial::MaskPriorTraining training;
+        training.updates = s.priorUpdates;
+        training.batchSize = s.batchSize;
+        training.seed = s.seed + 3;
+        say(s, "training W's mask prior (" + std::to_string(s.priorUpdates) + " updates)");
+        const Stopwatch clock;
+        partial::trainMaskPrior(*prior, trainObservedHere, partial::BfnSchedule{}, training, {}, cancel);
+        partial::MaskSampling sampling;
+        sampling.steps = s.priorSteps;
+        at::Generator generator = at::make_generator<at::CPUGeneratorImpl>(s.seed + 4);
+        const at::Tensor pool = partial::sampleMasks(*prior, s.priorPool, partial::BfnSchedule{}, sampling, generator);
+        result.trainSeconds.emplace_back("W's mask prior", clock.seconds());
+        if (!cancel.cancelled()) trainDenoiser("W", 0.0, partial::QueryRegion::Query, false, pool);
+    }
 
     // C and E: the pixel models of the Fashion-MNIST comparison, as many passes as A's updates.
     const int64_t epochs = std::max<int64_t>(1, (s.updates * s.batchSize + result.trainImages - 1) / result.trainImages);

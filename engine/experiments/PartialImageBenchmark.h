@@ -9,7 +9,9 @@
 //   B  no split (context = M, loss on M), the ablation without positivity;
 //   C  a DDPM trained on the zero-filled incomplete images as if complete, then RePaint;
 //   D  the oracle: the same network trained on the complete images, the same inference;
-//   E  MIWAE trained on the incomplete images.
+//   E  MIWAE trained on the incomplete images;
+//   W  Work II: A's network and inference with contexts M_hat ⊙ M, M_hat from a BFN prior learnt
+//      from the training images' masks (partial/MaskPrior; a pool of priorPool draws).
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -36,6 +38,10 @@ struct PartialImageSettings {
     std::vector<std::string> omegas{"alphabar"};  // multi-step omega schedules (partial/EnsembleInference.h)
     std::vector<std::string> models{"A", "B", "C", "D", "E"};
     int64_t repaintSteps = 50;           // C: RePaint steps, jump length 10, 5 resamplings
+    int64_t priorUpdates = 1500;         // W: the mask prior's training
+    int64_t priorChannels = 16;          // W: its U-Net's base channels
+    int64_t priorPool = 4096;            // W: prior draws the contexts are made from
+    int64_t priorSteps = 20;             // W: the BFN sampler's steps
     uint64_t seed = 0;
     std::string device = "cpu";          // cpu | cuda | auto: A-D train and infer there (MIWAE stays on the CPU)
     std::function<void(const std::string&)> log;  // progress lines (may be empty)

@@ -29,6 +29,9 @@ void checkContextSettings(const ContextSettings& settings, int64_t entries) {
                                     std::to_string(entries));
     if (!(settings.blockShare >= 0.0 && settings.blockShare <= 1.0))
         throw std::invalid_argument("context block share must be in [0, 1], got " + std::to_string(settings.blockShare));
+    if (settings.priorPool.defined() && (settings.priorPool.dim() != 2 || settings.priorPool.size(0) < 1 ||
+                                         settings.priorPool.size(1) != entries))
+        throw std::invalid_argument("the mask prior's pool must be [masks, " + std::to_string(entries) + "]");
     if (settings.blockShare > 0.0) {
         const ImageShape& im = settings.image;
         if (im.entries() != entries || im.height < 1 || im.width < 1)
@@ -59,6 +62,10 @@ at::Tensor blockKeep(int64_t rows, const ContextSettings& s, at::Generator& gene
 at::Tensor drawContextMask(const at::Tensor& observed, const ContextSettings& settings, at::Generator& generator) {
     const int64_t rows = observed.size(0), entries = observed.size(1);
     checkContextSettings(settings, entries);
+    if (settings.priorPool.defined()) {
+        const at::Tensor pick = at::randint(settings.priorPool.size(0), {rows}, generator, at::TensorOptions().dtype(at::kLong));
+        return intersectionContextMask(observed, settings.priorPool.index_select(0, pick.to(settings.priorPool.device())));
+    }
     const int64_t groups = groupCount(settings.groupOf, entries);
     const auto cpu = at::TensorOptions().dtype(at::kFloat);
     at::Tensor keepGroup = (at::rand({rows, groups}, generator, cpu) >= settings.delta).to(at::kFloat);

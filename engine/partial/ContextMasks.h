@@ -26,6 +26,11 @@ struct ContextSettings {
     ImageShape image;
     int64_t blockSide = 0;
     double blockShare = 0.0;
+    // Work II instead of a hand rule: masks drawn once from the learned prior over observation
+    // masks (partial/MaskPrior), [P, D] float 0/1; when defined every context is M_hat ⊙ M with M_hat
+    // a uniformly chosen pool row (delta and the block settings are then unused). A pool drawn
+    // before training keeps the BFN's sampler out of every step; its rows are i.i.d. prior draws.
+    at::Tensor priorPool;
 };
 
 // Entry groups for a vector of `keypoints` x,y pairs followed by `singles` extra outputs:

@@ -195,6 +195,20 @@ private Q_SLOTS:
         }
         QVERIFY(((queried > 0) == (observed > 0)).all().item<bool>());  // every observed entry at least once
         QVERIFY_THROWS_EXCEPTION(std::invalid_argument, intersectionContextMask(observed, at::ones({4, dims + 1})));
+
+        // The same partition inside Work I's machinery (trainer and ensemble inference draw their
+        // contexts through drawContextMask): a pool of prior draws replaces the hand rule.
+        ContextSettings viaPool;
+        viaPool.priorPool = sampleMasks(*net, 64, BfnSchedule{}, s, g);
+        for (int draw = 0; draw < 20; ++draw) {
+            const at::Tensor context = drawContextMask(observed, viaPool, g);
+            bool fromPool = true;
+            for (int64_t r = 0; r < 4; ++r)
+                fromPool = fromPool && ((viaPool.priorPool * observed[r]) == context[r]).all(1).any().item<bool>();
+            QVERIFY(fromPool);  // M_hat ⊙ M for a pool row M_hat
+        }
+        viaPool.priorPool = at::ones({8, dims + 1});
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, drawContextMask(observed, viaPool, g));
     }
 
     void guidanceRaisesTheOverlapWithTheAnchors() {

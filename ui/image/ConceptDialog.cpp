@@ -88,7 +88,7 @@ ConceptDialog::ConceptDialog(QWidget* parent) : QDialog(parent), m_engine(new Co
     m_stage1 = new QSpinBox(this);
     m_stage1->setObjectName(QStringLiteral("conceptStage1Steps"));
     m_stage1->setRange(1, 100000);
-    m_stage1->setValue(400);
+    m_stage1->setValue(1500);
     m_stage1->setToolTip(tr("Stage 1: only the concept's token learns (the model frozen), AdamW 5e-3"));
     m_stage2 = new QSpinBox(this);
     m_stage2->setObjectName(QStringLiteral("conceptStage2Steps"));
