@@ -71,7 +71,9 @@ struct PartialTrainOptions {
         lrOption = cmd->add_option("--lr", r.lr, "learning rate (cosine decay to 0; images: 1e-3 unless set)");
         cmd->add_option("--delta", r.delta, "probability that an observed keypoint (or pixel) is left out of the context")
             ->check(CLI::Range(0.0, 0.95));
-        cmd->add_option("--context", context, "images: contexts by i.i.d. pixels, by blocks like the data's own, or auto (blocks for block-shaped masks)")
+        cmd->add_option("--context", context, "images: contexts by i.i.d. pixels, by blocks like the data's own, from a prior learnt over the masks "
+                        "(prior: Work II, a few minutes more), or auto (blocks for block-shaped masks, prior when blocks and "
+                        "scattered gaps are mixed)")
             ->check(CLI::IsMember({"iid", "block", "auto"}));
         cmd->add_option("--region", r.region, "where the loss is taken: query (Work I), all-observed, no-split (ablations)")
             ->check(CLI::IsMember({"query", "all-observed", "no-split"}));

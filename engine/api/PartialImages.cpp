@@ -1,6 +1,7 @@
 #include "api/PartialImages.h"
 
 #include <ATen/ATen.h>
+#include <ATen/CPUGeneratorImpl.h>
 
 #include <algorithm>
 #include <cmath>
@@ -17,6 +18,7 @@
 #include "core/runtime/Stopwatch.h"
 #include "core/runtime/TorchRuntime.h"
 #include "partial/ImageDenoiser.h"
+#include "partial/MaskPrior.h"
 #include "partial/PartialModelFile.h"
 #include "partial/PartialTrainer.h"
 
@@ -34,14 +36,17 @@ std::vector<int64_t> levelsFor(int64_t size) {
 }
 
 // The data's own mask structure: which masks hide one square-ish region, and its typical side.
+// learnPrior: the contexts come from a prior learnt over the masks (asked for, or "auto" when the
+// masks mix blocks and scattered gaps, each in at least a tenth of the masks with gaps: no hand
+// rule matches such data).
 partial::ContextSettings contextFor(const std::string& mode, double delta, const std::vector<uint8_t>& observed, int64_t n,
-                                    int64_t channels, int64_t size, std::string& description) {
+                                    int64_t channels, int64_t size, std::string& description, bool& learnPrior) {
     partial::ContextSettings c;
     c.delta = delta;
     c.image = {channels, size, size};
-    if (mode != "iid" && mode != "block" && mode != "auto")
-        throw std::invalid_argument("partial images: context must be iid, block or auto, not '" + mode + "'");
-    int64_t blocks = 0;
+    if (mode != "iid" && mode != "block" && mode != "auto" && mode != "prior")
+        throw std::invalid_argument("partial images: context must be iid, block, prior or auto, not '" + mode + "'");
+    int64_t blocks = 0, scattered = 0;
     double hiddenInBlocks = 0.0;
     for (int64_t i = 0; i < n; ++i) {
         int64_t hidden = 0, top = size, bottom = -1, left = size, right = -1;
@@ -56,7 +61,17 @@ partial::ContextSettings contextFor(const std::string& mode, double delta, const
         if (static_cast<double>(hidden) >= kBlockFill * box) {
             ++blocks;
             hiddenInBlocks += static_cast<double>(hidden);
+        } else {
+            ++scattered;
         }
+    }
+    const double gapped = static_cast<double>(std::max<int64_t>(1, blocks + scattered));
+    learnPrior = mode == "prior" ||
+                 (mode == "auto" && static_cast<double>(blocks) >= 0.1 * gapped && static_cast<double>(scattered) >= 0.1 * gapped);
+    if (learnPrior) {
+        description = "a prior learnt over the masks (" + std::to_string(blocks) + " block-like, " + std::to_string(scattered) +
+                      " scattered): contexts M_hat x M";
+        return c;
     }
     const int64_t side = blocks > 0 ? std::llround(std::sqrt(hiddenInBlocks / static_cast<double>(blocks))) : size / 2;
     c.blockSide = std::clamp<int64_t>(side, 1, size);
@@ -107,8 +122,28 @@ PartialImageTrainResult trainPartialOnImages(const ImageSet& images, const std::
     seedParameterInitialisation(request.seed);
     file.parts.net = partial::ImageDenoiser(config).ptr();
     file.parts.schedule = diffusion::NoiseSchedule::linear();
-    file.parts.context = contextFor(request.context, request.delta, observed, n, images.channels, size, result.context);
+    bool learnPrior = false;
+    file.parts.context = contextFor(request.context, request.delta, observed, n, images.channels, size, result.context, learnPrior);
     file.parts.masks = partial::MaskDistribution::measure(px.observed, {});
+    if (learnPrior) {  // Work II: a BFN over the data's masks, a pool of its draws (partial/MaskPrior)
+        partial::ImageDenoiserConfig priorConfig;
+        priorConfig.channels = images.channels;
+        priorConfig.height = priorConfig.width = size;
+        priorConfig.baseChannels = 16;
+        priorConfig.channelMult = mult;
+        seedParameterInitialisation(request.seed + 1);
+        partial::ImageDenoiser prior(priorConfig);
+        partial::MaskPriorTraining priorTraining;
+        priorTraining.updates = request.priorUpdates;
+        priorTraining.batchSize = std::min<int64_t>(32, n);
+        priorTraining.seed = request.seed + 1;
+        partial::trainMaskPrior(*prior, px.observed, partial::BfnSchedule{}, priorTraining, {}, cancel);
+        if (cancel.cancelled()) throw std::runtime_error("partial training cancelled; " + request.outPath + " was not written");
+        partial::MaskSampling sampling;
+        sampling.steps = 20;
+        at::Generator generator = at::make_generator<at::CPUGeneratorImpl>(request.seed + 2);
+        file.parts.context.priorPool = partial::sampleMasks(*prior, request.priorPool, partial::BfnSchedule{}, sampling, generator);
+    }
 
     partial::PartialTrainingSettings settings;
     settings.context = file.parts.context;

@@ -24,7 +24,11 @@ struct PartialImageTrainRequest {
     int64_t baseChannels = 32;     // U-Net width (a multiple of 8)
     double lr = 1e-3;
     double delta = 0.2;            // i.i.d. contexts: probability that an observed pixel is left out
-    std::string context = "auto";  // iid | block | auto (blocks for the share of masks that hide one square-ish region)
+    // iid | block | prior | auto: blocks for the share of masks that hide one square-ish region; a
+    // prior learnt over the masks (Work II) when blocks and scattered gaps are mixed
+    std::string context = "auto";
+    int64_t priorUpdates = 1500;   // prior contexts: the mask prior's training (about 5 min on 2 cores at 28 x 28)
+    int64_t priorPool = 2048;      // prior contexts: its draws, stored in the model (ensemble inference draws from them)
     uint64_t seed = 0;
 };
 
@@ -32,7 +36,7 @@ struct PartialImageTrainResult {
     int64_t images = 0;
     int64_t imagesWithGaps = 0;
     double observedFraction = 0.0;  // of all pixels
-    std::string context;            // the contexts used: "iid", or "blocks of S x S in P % of the rows"
+    std::string context;            // the contexts used: "iid", "blocks of S x S in P % of the rows", or the learnt prior
     int64_t updates = 0;
     double finalLoss = 0.0;
     double seconds = 0.0;

@@ -1,5 +1,7 @@
 #include "partial/PartialModelFile.h"
 
+#include <ATen/ATen.h>
+
 #include "core/io/ArchiveFile.h"
 #include "core/io/BundleError.h"
 #include "partial/ImageDenoiser.h"
@@ -65,13 +67,15 @@ void savePartialModel(const PartialModelFile& f, const std::string& path) {
         {"network", networkJson(*f.parts.net)},
         {"schedule", {{"steps", s.steps}, {"beta_start", s.betaStart}, {"beta_end", s.betaEnd}}},
         {"context", {{"delta", ctx.delta}, {"groups", ctx.groupOf}, {"block_side", ctx.blockSide}, {"block_share", ctx.blockShare},
-                     {"image", {ctx.image.channels, ctx.image.height, ctx.image.width}}}},
+                     {"image", {ctx.image.channels, ctx.image.height, ctx.image.width}},
+                     {"prior_pool", ctx.priorPool.defined() ? ctx.priorPool.size(0) : int64_t{0}}}},
         {"masks", {{"groups", f.parts.masks.groupOf}, {"rates", f.parts.masks.groupRate}}},
         {"schema", f.schema},
         {"training", f.training}};
     torch::serialize::OutputArchive archive;
     archive.write("meta", c10::IValue(meta.dump()));
     writeModuleTensors(archive, "weights/", *f.parts.net);
+    if (ctx.priorPool.defined()) archive.write("context/prior_pool", (ctx.priorPool > 0.5).to(at::kByte).cpu());  // 0/1 bytes
     saveArchiveAtomically(archive, path, kWhat);
 }
 
@@ -80,6 +84,7 @@ PartialModelFile loadPartialModel(const std::string& path, const std::string& ex
     const nlohmann::json meta = loadArchiveMeta(archive, path, "maskstudio-partial", kPartialFormatVersion, kWhat);
     PartialModelFile f;
     nlohmann::json network;
+    int64_t poolRows = 0;  // Work II contexts: draws of a learnt mask prior stored with the model
     try {
         f.dataKind = meta.at("data_kind").get<std::string>();
         f.columns = meta.at("columns").get<std::vector<std::string>>();
@@ -94,6 +99,7 @@ PartialModelFile loadPartialModel(const std::string& path, const std::string& ex
         f.parts.context.groupOf = ctx.at("groups").get<std::vector<int64_t>>();
         f.parts.context.blockSide = ctx.value("block_side", int64_t{0});
         f.parts.context.blockShare = ctx.value("block_share", 0.0);
+        poolRows = ctx.value("prior_pool", int64_t{0});
         const std::vector<int64_t> image = ctx.value("image", std::vector<int64_t>{1, 0, 0});
         if (image.size() == 3) f.parts.context.image = {image[0], image[1], image[2]};
         f.parts.masks.groupOf = meta.at("masks").at("groups").get<std::vector<int64_t>>();
@@ -107,6 +113,12 @@ PartialModelFile loadPartialModel(const std::string& path, const std::string& ex
         throw BundleError(path + ": a " + kWhat + " for " + f.dataKind + ", not for " + expectedKind);
     try {
         f.parts.net = networkFromJson(network);
+        if (poolRows > 0) {
+            at::Tensor pool;
+            archive.read("context/prior_pool", pool);
+            if (pool.dim() != 2 || pool.size(0) != poolRows) throw std::runtime_error("the mask prior's draws are damaged");
+            f.parts.context.priorPool = pool.to(at::kFloat);
+        }
         checkContextSettings(f.parts.context, f.parts.net->dims());
     } catch (const std::exception& e) {
         throw BundleError(path + ": damaged " + kWhat + " (" + e.what() + ")");

@@ -3,7 +3,8 @@
 // size, grey, hiding everything, a mask without its image) are named and skipped with counts, or
 // stopped on; masks are not mistaken for images without a CSV row. A model trained on the kept
 // images completes their hidden pixels with every observed pixel exact, and refuses images of
-// another size and CSV tables by name.
+// another size and CSV tables by name. A prior learnt over the folder's own masks (Work II) can
+// give the contexts instead of a hand rule; its draws travel in the model file.
 #include <QtTest/QtTest>
 
 #include <algorithm>
@@ -18,6 +19,9 @@
 #include "core/io/BundleError.h"
 #include "imaging/ImageFolderReader.h"
 #include "imaging/ObservationMasks.h"
+#include "partial/PartialModelFile.h"
+
+#include <ATen/ATen.h>
 
 using namespace ms;
 
@@ -132,6 +136,29 @@ private Q_SLOTS:
         csv.dataPath = m_folder + "/conditions.csv";
         csv.outPath = m_dir.filePath("never.csv").toStdString();
         QVERIFY_THROWS_EXCEPTION(BundleError, api::imputeCsvWithPartial(csv));
+    }
+
+    // Work II: contexts from a prior learnt over the folder's own masks; its draws travel in the model.
+    void aLearntMaskPriorGivesTheContexts() {
+        const imaging::ObservedImages data = read(imaging::ImageProblemPolicy::Skip);
+        api::PartialImageTrainRequest r;
+        r.outPath = m_dir.filePath("prior.mpd").toStdString();
+        r.context = "prior";
+        r.updates = 20;
+        r.priorUpdates = 20;
+        r.priorPool = 64;
+        r.batchSize = 8;
+        r.baseChannels = 8;
+        const api::PartialImageTrainResult res = api::trainPartialOnImages(data.images, data.observed, r, {}, CancelToken());
+        QVERIFY2(res.context.find("prior learnt over the masks") != std::string::npos, res.context.c_str());
+        const partial::PartialModelFile back = partial::loadPartialModel(r.outPath, "images");
+        QCOMPARE(back.parts.context.priorPool.sizes(), (at::IntArrayRef{64, kSide * kSide}));
+        QVERIFY(at::logical_or(back.parts.context.priorPool == 0, back.parts.context.priorPool == 1).all().item<bool>());
+        const std::vector<uint8_t> filled = api::completeImagesWithPartial(r.outPath, data.images, data.observed, {4, 0, 0});
+        for (std::size_t i = 0; i < filled.size(); ++i)
+            if (data.observed[i]) QCOMPARE(filled[i], data.images.pixels[i]);  // observed pixels exact
+        r.context = "stripes";
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, api::trainPartialOnImages(data.images, data.observed, r, {}, CancelToken()));
     }
 
     // The command line: `partial train --images` and `partial impute --images` on the same folder.
