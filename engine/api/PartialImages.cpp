@@ -1,7 +1,6 @@
 #include "api/PartialImages.h"
 
 #include <ATen/ATen.h>
-#include <ATen/CPUGeneratorImpl.h>
 
 #include <algorithm>
 #include <cmath>
@@ -18,7 +17,7 @@
 #include "core/runtime/Stopwatch.h"
 #include "core/runtime/TorchRuntime.h"
 #include "partial/ImageDenoiser.h"
-#include "partial/MaskPrior.h"
+#include "partial/MaskPriorPool.h"
 #include "partial/PartialModelFile.h"
 #include "partial/PartialTrainer.h"
 
@@ -126,23 +125,15 @@ PartialImageTrainResult trainPartialOnImages(const ImageSet& images, const std::
     file.parts.context = contextFor(request.context, request.delta, observed, n, images.channels, size, result.context, learnPrior);
     file.parts.masks = partial::MaskDistribution::measure(px.observed, {});
     if (learnPrior) {  // Work II: a BFN over the data's masks, a pool of its draws (partial/MaskPrior)
-        partial::ImageDenoiserConfig priorConfig;
-        priorConfig.channels = images.channels;
-        priorConfig.height = priorConfig.width = size;
-        priorConfig.baseChannels = 16;
-        priorConfig.channelMult = mult;
-        seedParameterInitialisation(request.seed + 1);
-        partial::ImageDenoiser prior(priorConfig);
-        partial::MaskPriorTraining priorTraining;
-        priorTraining.updates = request.priorUpdates;
-        priorTraining.batchSize = std::min<int64_t>(32, n);
-        priorTraining.seed = request.seed + 1;
-        partial::trainMaskPrior(*prior, px.observed, partial::BfnSchedule{}, priorTraining, {}, cancel);
+        partial::MaskPriorPoolSettings prior;
+        prior.image = {images.channels, size, size};
+        prior.channelMult = mult;
+        prior.training.updates = request.priorUpdates;
+        prior.training.batchSize = std::min<int64_t>(32, n);
+        prior.training.seed = request.seed + 1;
+        prior.poolSize = request.priorPool;
+        file.parts.context.priorPool = partial::learnMaskPriorPool(px.observed, prior, cancel);
         if (cancel.cancelled()) throw std::runtime_error("partial training cancelled; " + request.outPath + " was not written");
-        partial::MaskSampling sampling;
-        sampling.steps = 20;
-        at::Generator generator = at::make_generator<at::CPUGeneratorImpl>(request.seed + 2);
-        file.parts.context.priorPool = partial::sampleMasks(*prior, request.priorPool, partial::BfnSchedule{}, sampling, generator);
     }
 
     partial::PartialTrainingSettings settings;

@@ -1,7 +1,6 @@
 #include "experiments/PartialImageBenchmark.h"
 
 #include <ATen/ATen.h>
-#include <ATen/CPUGeneratorImpl.h>
 
 #include <algorithm>
 #include <cmath>
@@ -17,7 +16,7 @@
 #include "experiments/PixelModels.h"
 #include "partial/EnsembleInference.h"
 #include "partial/ImageDenoiser.h"
-#include "partial/MaskPrior.h"
+#include "partial/MaskPriorPool.h"
 #include "partial/PartialTrainer.h"
 
 namespace ms::experiments {
@@ -142,24 +141,17 @@ PartialImageResult runPartialImageBenchmark(const PartialImageSettings& s, const
     if (wants("W") && !cancel.cancelled()) {
         // Work II: a BFN prior learnt from the training images' masks, a pool of its draws, contexts
         // M_hat ⊙ M in training and in ensemble inference.
-        partial::ImageDenoiserConfig config;
-        config.height = h;
-        config.width = w;
-        config.baseChannels = s.priorChannels;
-        seedParameterInitialisation(s.seed + 3);
-        partial::ImageDenoiser prior(config);
-        prior->to(device);
-        partial::MaskPriorTraining training;
-        training.updates = s.priorUpdates;
-        training.batchSize = s.batchSize;
-        training.seed = s.seed + 3;
+        partial::MaskPriorPoolSettings prior;
+        prior.image = {1, h, w};
+        prior.baseChannels = s.priorChannels;
+        prior.training.updates = s.priorUpdates;
+        prior.training.batchSize = s.batchSize;
+        prior.training.seed = s.seed + 3;
+        prior.poolSize = s.priorPool;
+        prior.steps = s.priorSteps;
         say(s, "training W's mask prior (" + std::to_string(s.priorUpdates) + " updates)");
         const Stopwatch clock;
-        partial::trainMaskPrior(*prior, trainObservedHere, partial::BfnSchedule{}, training, {}, cancel);
-        partial::MaskSampling sampling;
-        sampling.steps = s.priorSteps;
-        at::Generator generator = at::make_generator<at::CPUGeneratorImpl>(s.seed + 4);
-        const at::Tensor pool = partial::sampleMasks(*prior, s.priorPool, partial::BfnSchedule{}, sampling, generator);
+        const at::Tensor pool = partial::learnMaskPriorPool(trainObservedHere, prior, cancel);
         result.trainSeconds.emplace_back("W's mask prior", clock.seconds());
         if (!cancel.cancelled()) trainDenoiser("W", 0.0, partial::QueryRegion::Query, false, pool);
     }
