@@ -89,12 +89,8 @@ struct PartialTrainOptions {
 };
 
 void runPartialTrainOnImages(const PartialTrainOptions& o) {
-    const ImageSet loaded = loadImageInput(o.images);
 #ifdef MASKSTUDIO_HAVE_IMAGING
-    const imaging::ObservedImages data = imaging::readObservationMasks(
-        o.images.images, loaded, o.images.stop ? imaging::ImageProblemPolicy::Stop : imaging::ImageProblemPolicy::Skip);
-    std::cerr << o.images.images << ": " << data.report.summary() << "\n";
-    for (const auto& m : data.report.messages) std::cerr << "  " << m << "\n";
+    const imaging::ObservedImages data = loadObservedImageInput(o.images);
     api::PartialImageTrainRequest r;
     r.outPath = o.request.outPath;
     r.preset = o.request.preset == "default" ? "" : o.request.preset;
@@ -118,7 +114,6 @@ void runPartialTrainOnImages(const PartialTrainOptions& o) {
                        {"observed_fraction", res.observedFraction}, {"context", res.context}, {"updates", res.updates},
                        {"final_loss", res.finalLoss}, {"seconds", res.seconds}});
 #else
-    (void)loaded;
     throw std::runtime_error("observation masks are image files, and this build has no OpenCV imaging target");
 #endif
 }
@@ -172,10 +167,7 @@ struct PartialImputeOptions {
 void runPartialImputeImages(const PartialImputeOptions& o) {
 #ifdef MASKSTUDIO_HAVE_IMAGING
     const Stopwatch clock;
-    const imaging::ObservedImages data = imaging::readObservationMasks(
-        o.images.images, loadImageInput(o.images), o.images.stop ? imaging::ImageProblemPolicy::Stop : imaging::ImageProblemPolicy::Skip);
-    std::cerr << o.images.images << ": " << data.report.summary() << "\n";
-    for (const auto& m : data.report.messages) std::cerr << "  " << m << "\n";
+    const imaging::ObservedImages data = loadObservedImageInput(o.images);
     const std::vector<uint8_t> filled = api::completeImagesWithPartial(
         o.request.modelPath, data.images, data.observed, {o.request.members, o.request.steps, o.request.seed, o.request.omega});
     std::filesystem::create_directories(o.request.outPath);

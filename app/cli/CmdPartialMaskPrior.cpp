@@ -34,9 +34,14 @@ struct MaskPriorBenchOptions {
         cmd->add_option("--lr", s.lr, "learning rate")->check(CLI::PositiveNumber);
         cmd->add_option("--channels", s.baseChannels, "the prior U-Net's base channels (a multiple of 8)")->check(CLI::PositiveNumber);
         cmd->add_option("--beta1", s.beta1, "the BFN's final accuracy beta_1 (sqrt 3 in the MNIST reference: 9)")->check(CLI::PositiveNumber);
+        cmd->add_flag("--logit-input", s.scaledLogitInput, "the network reads the belief's log-odds scaled to unit size at every t (default: theta)");
+        cmd->add_flag("--flat-time-weight", s.flatTimeWeight, "train without the loss's factor t (every t weighted alike; not the likelihood bound)");
         cmd->add_option("--sampler", s.sampler, "discrete (the BFN's n-step sampler) or ode (probability flow, first-order exact step)")
             ->check(CLI::IsMember({"discrete", "ode"}));
         cmd->add_option("--steps", s.steps, "sampler steps")->check(CLI::PositiveNumber);
+        cmd->add_option("--time-power", s.timePower, "the samplers' time grid t_i = (i / steps)^P (1: uniform; larger: more steps at small t)")
+            ->check(CLI::Range(0.1, 10.0));
+        cmd->add_option("--prior", s.priorPath, "mask prior file (.mpr): read when it exists (no training), else written after training");
         cmd->add_option("--samples", s.samples, "prior samples scored for realism")->check(CLI::PositiveNumber);
         cmd->add_option("--positivity-masks", s.positivityMasks, "held-out masks partitioned")->check(CLI::PositiveNumber);
         cmd->add_option("--partitions", s.partitions, "partitions per mask")->check(CLI::PositiveNumber);
@@ -113,6 +118,7 @@ void addPartialMaskPriorCommand(CLI::App* partial) {
                                       "Train the prior on one scenario's masks; realism, positivity of the intersection "
                                       "partition vs Work I's rules, speed",
                                       runMaskPriorBench);
+    addMaskPriorModelCommands(cmd);
 }
 
 }  // namespace ms::cli

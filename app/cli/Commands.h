@@ -15,6 +15,7 @@ void addSfarmCommand(CLI::App& app);
 void addImageCommand(CLI::App& app);
 void addPartialCommand(CLI::App& app);
 void addPartialMaskPriorCommand(CLI::App* partial);  // `partial maskprior`
+void addMaskPriorModelCommands(CLI::App* maskprior);  // `partial maskprior train|sample|score`
 void addTuneCommand(CLI::App& app);
 void addSfarmDesignCommands(CLI::App* sfarm);  // `sfarm design`, `sfarm next`
 void addPaperCommand(CLI::App& app);           // `paper`: the reproductions below

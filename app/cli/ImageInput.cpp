@@ -41,4 +41,14 @@ ImageSet loadImageInput(const ImageInput& in) {
 #endif
 }
 
+#ifdef MASKSTUDIO_HAVE_IMAGING
+imaging::ObservedImages loadObservedImageInput(const ImageInput& in) {
+    imaging::ObservedImages data = imaging::readObservationMasks(
+        in.images, loadImageInput(in), in.stop ? imaging::ImageProblemPolicy::Stop : imaging::ImageProblemPolicy::Skip);
+    std::cerr << in.images << ": " << data.report.summary() << "\n";
+    for (const auto& m : data.report.messages) std::cerr << "  " << m << "\n";
+    return data;
+}
+#endif
+
 }  // namespace ms::cli

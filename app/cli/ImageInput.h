@@ -6,6 +6,9 @@
 #include <string>
 
 #include "core/data/ImageSet.h"
+#ifdef MASKSTUDIO_HAVE_IMAGING
+#include "imaging/ObservationMasks.h"
+#endif
 
 namespace ms::cli {
 
@@ -23,5 +26,11 @@ void addImageInputOptions(CLI::App* cmd, ImageInput& in, bool required = true);
 // Prints the folder report (counts, then one line per problem) to stderr. Throws DataError for the
 // folder, std::runtime_error when this build cannot read image files.
 ImageSet loadImageInput(const ImageInput& in);
+
+#ifdef MASKSTUDIO_HAVE_IMAGING
+// The images with their observation masks (NAME.mask.png beside each image, white = observed; an
+// image without one is fully observed); the masks' report printed to stderr as above.
+imaging::ObservedImages loadObservedImageInput(const ImageInput& in);
+#endif
 
 }  // namespace ms::cli

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <limits>
 #include <random>
 #include <stdexcept>
@@ -14,6 +15,7 @@
 #include "experiments/ObservationScenarios.h"
 #include "partial/ContextMasks.h"
 #include "partial/ImageDenoiser.h"
+#include "partial/MaskPriorFile.h"
 #include "partial/MaskPrior.h"
 
 namespace ms::experiments {
@@ -132,31 +134,54 @@ MaskPriorBenchResult runMaskPriorBenchmark(const MaskPriorBenchSettings& s, cons
     MaskPriorBenchResult result;
     result.data = maskRealism(test, size, side * side);
 
-    partial::ImageDenoiserConfig config;
-    config.height = size;
-    config.width = size;
-    config.baseChannels = s.baseChannels;
-    seedParameterInitialisation(s.seed);
-    partial::ImageDenoiser net(config);
-    net->to(device);
-    const partial::BfnSchedule schedule{s.beta1};
-    partial::MaskPriorTraining training;
-    training.updates = s.updates;
-    training.batchSize = s.batchSize;
-    training.lr = s.lr;
-    training.seed = s.seed;
-    say("training the prior on " + std::to_string(s.trainMasks) + " '" + s.scenario + "' masks, " + std::to_string(s.updates) +
-        " updates");
-    const Stopwatch trainClock;
-    const std::vector<double> losses = partial::trainMaskPrior(*net, train.to(device), schedule, training, {}, cancel);
-    result.trainSeconds = trainClock.seconds();
-    const int64_t perEpoch = (s.trainMasks + std::min(s.batchSize, s.trainMasks) - 1) / std::min(s.batchSize, s.trainMasks);
-    result.msPerUpdate = 1000.0 * result.trainSeconds / static_cast<double>(static_cast<int64_t>(losses.size()) * perEpoch);
+    partial::MaskPriorFile prior;
+    if (!s.priorPath.empty() && std::filesystem::exists(s.priorPath)) {
+        prior = partial::loadMaskPrior(s.priorPath);
+        if (prior.dataKind != "images" || prior.image.height != size || prior.image.width != size)
+            throw std::invalid_argument(s.priorPath + ": not a mask prior of " + std::to_string(size) + " x " + std::to_string(size) + " masks");
+        prior.net->to(device);
+        say("read the prior " + s.priorPath + " (trained on " + prior.training.value("data", std::string("?")) + ")");
+    } else {
+        prior.dataKind = "images";
+        prior.image = {1, size, size};
+        prior.schedule = {s.beta1, s.scaledLogitInput ? partial::BfnInput::ScaledLogit : partial::BfnInput::Theta};
+        partial::ImageDenoiserConfig config;
+        config.height = size;
+        config.width = size;
+        config.baseChannels = s.baseChannels;
+        seedParameterInitialisation(s.seed);
+        prior.net = partial::ImageDenoiser(config).ptr();
+        prior.net->to(device);
+        partial::MaskPriorTraining training;
+        training.flatTimeWeight = s.flatTimeWeight;
+        training.updates = s.updates;
+        training.batchSize = s.batchSize;
+        training.lr = s.lr;
+        training.seed = s.seed;
+        say("training the prior on " + std::to_string(s.trainMasks) + " '" + s.scenario + "' masks, " + std::to_string(s.updates) +
+            " updates");
+        const Stopwatch trainClock;
+        const std::vector<double> losses = partial::trainMaskPrior(*prior.net, train.to(device), prior.schedule, training, {}, cancel);
+        result.trainSeconds = trainClock.seconds();
+        const int64_t perEpoch = (s.trainMasks + std::min(s.batchSize, s.trainMasks) - 1) / std::min(s.batchSize, s.trainMasks);
+        result.msPerUpdate = 1000.0 * result.trainSeconds / static_cast<double>(static_cast<int64_t>(losses.size()) * perEpoch);
+        if (!s.priorPath.empty()) {
+            prior.observedRate.assign(static_cast<std::size_t>(dims), 0.0);
+            const at::Tensor rate = train.mean(0).to(at::kDouble).contiguous();
+            std::copy(rate.data_ptr<double>(), rate.data_ptr<double>() + dims, prior.observedRate.begin());
+            prior.training = {{"data", "scenario " + s.scenario}, {"masks", s.trainMasks}, {"updates", s.updates}, {"seed", s.seed},
+                              {"flat_time_weight", s.flatTimeWeight}};
+            partial::saveMaskPrior(prior, s.priorPath);
+        }
+    }
+    partial::PartialDenoiser* net = prior.net.get();
+    const partial::BfnSchedule schedule = prior.schedule;
 
     at::Generator generator = at::make_generator<at::CPUGeneratorImpl>(s.seed + 1);
     partial::MaskSampling sampling;
     sampling.kind = samplerKind;
     sampling.steps = s.steps;
+    sampling.timePower = s.timePower;
     const Stopwatch sampleClock;
     const at::Tensor samples = partial::sampleMasks(*net, s.samples, schedule, sampling, generator).cpu();
     result.masksPerSecond = static_cast<double>(s.samples) / sampleClock.seconds();

@@ -32,8 +32,14 @@ struct MaskPriorBenchSettings {
     double lr = 1e-3;
     int64_t baseChannels = 16;  // the prior's U-Net (partial/ImageDenoiser)
     double beta1 = 9.0;
+    bool scaledLogitInput = false;  // partial::BfnInput::ScaledLogit instead of theta
+    bool flatTimeWeight = false;    // partial::MaskPriorTraining::flatTimeWeight
     std::string sampler = "discrete";  // discrete | ode
     int64_t steps = 50;
+    double timePower = 1.0;        // the samplers' time grid (partial::MaskSampling::timePower)
+    // A mask prior file (.mpr): read when it exists (the training settings above then unused; the
+    // sampler settings compared on one prior), else written after training.
+    std::string priorPath;
     int64_t samples = 256;         // prior samples for the realism scores
     int64_t positivityMasks = 50;
     int64_t partitions = 200;

@@ -21,6 +21,22 @@ int64_t groupCount(const std::vector<int64_t>& groupOf, int64_t entries) {
     return *std::max_element(groupOf.begin(), groupOf.end()) + 1;
 }
 
+at::Tensor groupObserved(const at::Tensor& observed, const std::vector<int64_t>& groupOf) {
+    const at::Tensor entries = (observed > 0.5).to(at::kFloat);
+    if (groupOf.empty()) return entries;
+    if (static_cast<int64_t>(groupOf.size()) != observed.size(1))
+        throw std::invalid_argument("groups name " + std::to_string(groupOf.size()) + " entries, the masks have " +
+                                    std::to_string(observed.size(1)));
+    const at::Tensor index = at::tensor(groupOf, at::TensorOptions().dtype(at::kLong)).to(observed.device());
+    const at::Tensor membership = at::one_hot(index, groupCount(groupOf, observed.size(1))).to(entries.dtype());  // [D, G]
+    return (entries.matmul(membership) > 0.5).to(at::kFloat);
+}
+
+at::Tensor entriesOfGroups(const at::Tensor& groupMasks, const std::vector<int64_t>& groupOf) {
+    if (groupOf.empty()) return groupMasks;
+    return groupMasks.index_select(1, at::tensor(groupOf, at::TensorOptions().dtype(at::kLong)).to(groupMasks.device()));
+}
+
 void checkContextSettings(const ContextSettings& settings, int64_t entries) {
     if (!(settings.delta >= 0.0 && settings.delta < 1.0))
         throw std::invalid_argument("context drop probability delta must be in [0, 1), got " + std::to_string(settings.delta));

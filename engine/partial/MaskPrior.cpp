@@ -24,21 +24,27 @@ void checkMasks(const at::Tensor& masks, const char* what) {
 }
 
 // The guidance loss G (normalised over the whole batch) and its gradient with respect to `state`,
-// which maps to theta_1 through `toTheta`.
+// which maps to the belief's log-odds through `toLogOdds`.
 at::Tensor guidanceGradient(PartialDenoiser& net, const at::Tensor& state, const at::Tensor& t, const at::Tensor& anchors,
-                            const std::function<at::Tensor(const at::Tensor&)>& toTheta) {
+                            const BfnSchedule& schedule, const std::function<at::Tensor(const at::Tensor&)>& toLogOdds) {
     const torch::AutoGradMode enable(true);
     const at::Tensor s = state.detach().requires_grad_(true);
-    const at::Tensor p = observedProbability(net, toTheta(s), t).clamp_min(1e-6);
+    const at::Tensor p = observedProbability(net, toLogOdds(s), t, schedule).clamp_min(1e-6);
     const at::Tensor loss = -(anchors * p.log()).sum() / anchors.sum().clamp_min(1.0);
     return torch::autograd::grad({loss}, {s})[0];
 }
 
 }  // namespace
 
-at::Tensor observedProbability(PartialDenoiser& net, const at::Tensor& theta1, const at::Tensor& t) {
-    const at::Tensor ones = at::ones_like(theta1);
-    return at::sigmoid(net.predictClean(t * 1000.0, theta1, ones, nullptr));
+at::Tensor observedProbability(PartialDenoiser& net, const at::Tensor& logOdds, const at::Tensor& t, const BfnSchedule& schedule) {
+    at::Tensor input;
+    if (schedule.input == BfnInput::Theta) {
+        input = at::sigmoid(logOdds);
+    } else {
+        const at::Tensor beta = (schedule.beta1 * t * t).view({-1, 1});
+        input = logOdds / (2.0 * (beta + beta * beta).sqrt()).clamp_min(1e-6);
+    }
+    return at::sigmoid(net.predictClean(t * 1000.0, input, at::ones_like(input), nullptr));
 }
 
 at::Tensor bfnSenderSample(const at::Tensor& masks, const at::Tensor& t, const BfnSchedule& schedule, at::Generator& generator) {
@@ -49,12 +55,12 @@ at::Tensor bfnSenderSample(const at::Tensor& masks, const at::Tensor& t, const B
 }
 
 at::Tensor bfnLoss(PartialDenoiser& net, const at::Tensor& masks, const at::Tensor& t, const BfnSchedule& schedule,
-                   at::Generator& generator) {
+                   at::Generator& generator, bool flatTimeWeight) {
     const at::Tensor y = bfnSenderSample(masks, t, schedule, generator);
-    const at::Tensor theta1 = at::softmax(y, 2).select(2, 1);
-    const at::Tensor p = observedProbability(net, theta1, t);
+    const at::Tensor p = observedProbability(net, y.select(2, 1) - y.select(2, 0), t, schedule);
     // sum over both classes of (e_x - p_hat)^2 = 2 (x - p_hat_1)^2
-    return kClasses * schedule.beta1 * t * (2.0 * (masks - p).pow(2)).sum(1);
+    const at::Tensor error = (2.0 * (masks - p).pow(2)).sum(1);
+    return kClasses * schedule.beta1 * (flatTimeWeight ? error : t * error);
 }
 
 std::vector<double> trainMaskPrior(PartialDenoiser& net, const at::Tensor& masks, const BfnSchedule& schedule,
@@ -80,7 +86,7 @@ std::vector<double> trainMaskPrior(PartialDenoiser& net, const at::Tensor& masks
     const auto batchLoss = [&](const at::Tensor& index) {
         const at::Tensor x = data.index_select(0, index.to(data.device()));
         const at::Tensor t = at::rand({x.size(0)}, generator, at::TensorOptions()).to(x.device());
-        return bfnLoss(net, x, t, schedule, generator).mean() / static_cast<double>(x.size(1));  // per entry: lr independent of D
+        return bfnLoss(net, x, t, schedule, generator, settings.flatTimeWeight).mean() / static_cast<double>(x.size(1));  // per entry: lr independent of D
     };
     std::vector<double> losses = trainMinibatchFlatAdamW(net, rows, loop, generator, batchLoss, onEpoch, cancel);
     net.eval();
@@ -95,6 +101,7 @@ at::Tensor observationAnchors(const at::Tensor& observed, double rho, at::Genera
 at::Tensor sampleMasks(PartialDenoiser& net, int64_t rows, const BfnSchedule& schedule, const MaskSampling& sampling,
                        at::Generator& generator) {
     if (sampling.steps < 1) throw std::invalid_argument("mask prior sampler: steps must be at least 1");
+    if (!(sampling.timePower > 0.0)) throw std::invalid_argument("mask prior sampler: the time grid's power must be positive");
     const int64_t dims = net.dims();
     const at::Device device = net.parameters().empty() ? at::Device(at::kCPU) : net.parameters().front().device();
     at::Tensor anchors;
@@ -110,35 +117,37 @@ at::Tensor sampleMasks(PartialDenoiser& net, int64_t rows, const BfnSchedule& sc
     const torch::NoGradGuard noGrad;
     const auto options = at::TensorOptions().device(device);
     const double n = static_cast<double>(sampling.steps), beta1 = schedule.beta1;
+    const auto gridTime = [&](int64_t i) { return std::pow(static_cast<double>(i) / n, sampling.timePower); };
     const auto noise = [&] { return at::randn({rows, dims}, generator, at::TensorOptions()).to(device); };
     const auto timeOf = [&](double t) { return at::full({rows}, t, options); };
-    at::Tensor state;  // Discrete: s = y_1 - y_0 accumulated (theta_1 = sigmoid(s)); ODE: w = z_1 - z_0 (theta_1 = sigmoid(t w))
+    at::Tensor state;  // Discrete: s = y_1 - y_0 accumulated (the log-odds); ODE: w = z_1 - z_0 (log-odds t w)
+    const auto identity = [](const at::Tensor& s) { return s; };
     if (sampling.kind == MaskSamplerKind::Discrete) {
         state = at::zeros({rows, dims}, options);
         for (int64_t i = 1; i <= sampling.steps; ++i) {
-            const at::Tensor t = timeOf(static_cast<double>(i - 1) / n);
+            const at::Tensor t = timeOf(gridTime(i - 1));
             if (gradient)
-                state -= sampling.guidanceScale * guidanceGradient(net, state, t, anchors, [](const at::Tensor& s) { return at::sigmoid(s); });
-            const at::Tensor p = observedProbability(net, at::sigmoid(state), t);
+                state -= sampling.guidanceScale * guidanceGradient(net, state, t, anchors, schedule, identity);
+            const at::Tensor p = observedProbability(net, state, t, schedule);
             at::Tensor k = (at::rand({rows, dims}, generator, at::TensorOptions()).to(device) < p).to(at::kFloat);
             if (clamp) k = at::where(anchors > 0, at::ones_like(k), k);
-            const double alpha = beta1 * (2.0 * static_cast<double>(i) - 1.0) / (n * n);
+            const double alpha = schedule.beta(gridTime(i)) - schedule.beta(gridTime(i - 1));
             // y_1 - y_0 of y ~ N(alpha (K e_k - 1), alpha K I)
             state += alpha * kClasses * (2.0 * k - 1.0) + std::sqrt(2.0 * alpha * kClasses) * noise();
         }
-        return (observedProbability(net, at::sigmoid(state), timeOf(1.0)) >= 0.5).to(at::kFloat);
+        return (observedProbability(net, state, timeOf(1.0), schedule) >= 0.5).to(at::kFloat);
     }
     state = std::sqrt(2.0 * beta1 * kClasses) * noise();  // z_1 - z_0 at t = 0
     for (int64_t i = 0; i < sampling.steps; ++i) {
-        const double time = static_cast<double>(i) / n;
+        const double time = gridTime(i), dt = gridTime(i + 1) - time;
         const at::Tensor t = timeOf(time);
-        const auto toTheta = [time](const at::Tensor& w) { return at::sigmoid(time * w); };
-        if (gradient) state -= sampling.guidanceScale * guidanceGradient(net, state, t, anchors, toTheta);
-        at::Tensor p = observedProbability(net, toTheta(state), t);
+        const auto toLogOdds = [time](const at::Tensor& w) { return time * w; };
+        if (gradient) state -= sampling.guidanceScale * guidanceGradient(net, state, t, anchors, schedule, toLogOdds);
+        at::Tensor p = observedProbability(net, toLogOdds(state), t, schedule);
         if (clamp) p = at::where(anchors > 0, at::ones_like(p), p);
-        state += beta1 * kClasses * (2.0 * p - 1.0) / n;  // d(z_1 - z_0)/dt = beta_1 K (p_1 - p_0)
+        state += beta1 * kClasses * (2.0 * p - 1.0) * dt;  // d(z_1 - z_0)/dt = beta_1 K (p_1 - p_0)
     }
-    return (observedProbability(net, at::sigmoid(state), timeOf(1.0)) >= 0.5).to(at::kFloat);
+    return (observedProbability(net, state, timeOf(1.0), schedule) >= 0.5).to(at::kFloat);
 }
 
 at::Tensor maskBitsPerEntry(PartialDenoiser& net, const at::Tensor& masks, const BfnSchedule& schedule, int64_t draws,
@@ -155,8 +164,8 @@ at::Tensor maskBitsPerEntry(PartialDenoiser& net, const at::Tensor& masks, const
     }
     // the reconstruction term: -log p_out(x | theta(1)) for one sender sample at t = 1
     const at::Tensor one = at::ones({x.size(0)}, x.options());
-    const at::Tensor theta1 = at::softmax(bfnSenderSample(x, one, schedule, generator), 2).select(2, 1);
-    const at::Tensor p = observedProbability(net, theta1, one).clamp(1e-6, 1.0 - 1e-6);
+    const at::Tensor y = bfnSenderSample(x, one, schedule, generator);
+    const at::Tensor p = observedProbability(net, y.select(2, 1) - y.select(2, 0), one, schedule).clamp(1e-6, 1.0 - 1e-6);
     total -= (x * p.log() + (1.0 - x) * (1.0 - p).log()).sum(1);
     return total / (static_cast<double>(x.size(1)) * std::log(2.0));
 }

@@ -10,10 +10,11 @@
 // - continuous-time loss L(x) = K beta_1 t sum_d ||e_x_d - p_hat_d(theta, t)||^2 with t ~ U(0, 1),
 //   per mask (summed over entries); with the reconstruction term at t = 1 its expectation over t
 //   bounds -log p(x) in nats (the score);
-// - discrete-time sampler (n steps): theta = 1/K; for i = 1..n draw k ~ p_out(theta, (i-1)/n),
-//   alpha_i = beta_1 (2i - 1) / n^2, y ~ N(alpha_i (K e_k - 1), alpha_i K I), theta ∝ theta exp(y);
-//   the mask is the mode of p_out(theta, 1);
-// - probability-flow ODE: with the mean of e_x replaced by the network's prediction, the flow of
+// - discrete-time sampler (n steps on a grid 0 = t_0 < ... < t_n = 1, uniform in the reference):
+//   theta = 1/K; for i = 1..n draw k ~ p_out(theta, t_{i-1}), alpha_i = beta(t_i) - beta(t_{i-1})
+//   (beta_1 (2i - 1) / n^2 on the uniform grid), y ~ N(alpha_i (K e_k - 1), alpha_i K I),
+//   theta ∝ theta exp(y); the mask is the mode of p_out(theta, 1);
+// - probability-flow ODE (on the same grid): with the mean of e_x replaced by the network's prediction, the flow of
 //   y keeping the sender's marginals is dy/dt = y / t + beta_1 t (K p_hat - 1); in z = y / t it is
 //   dz/dt = beta_1 (K p_hat - 1), z(0) ~ N(0, beta_1 K I). The first-order exact step holds p_hat
 //   over a step: z += beta_1 (K p_hat - 1) dt, exact for the linear part (no discretisation error
@@ -39,28 +40,40 @@
 
 namespace ms::partial {
 
+// What the network reads of the sender's belief. Both are functions of theta and t only, so the
+// BFN's loss, samplers and bound are the same for either.
+enum class BfnInput {
+    Theta,         // theta_1 = sigmoid(s), s = y_1 - y_0 the belief's log-odds (Graves et al.)
+    ScaledLogit,   // s / (2 sqrt(beta(t) + beta(t)^2)): unit scale at every t, so the weak evidence
+                   // of small t (where a mixture's kind of mask is decided) is not a 1e-2 ripple on 0.5
+};
+
 struct BfnSchedule {
     double beta1 = 9.0;  // sqrt(beta_1) = 3, the binarised-MNIST reference
+    BfnInput input = BfnInput::Theta;
     double beta(double t) const { return beta1 * t * t; }
 };
 
-// The network's probability that each entry is observed: sigmoid of its output for input theta_1
-// (the sender's belief in "observed", [B, D]) at time t ([B] in [0, 1]; fed as 1000 t to the
-// networks' timestep features).
-at::Tensor observedProbability(PartialDenoiser& net, const at::Tensor& theta1, const at::Tensor& t);
+// The network's probability that each entry is observed: sigmoid of its output for the belief's
+// log-odds s = y_1 - y_0 ([B, D]) at time t ([B] in [0, 1]; fed as 1000 t to the networks'
+// timestep features), read as schedule.input says.
+at::Tensor observedProbability(PartialDenoiser& net, const at::Tensor& logOdds, const at::Tensor& t, const BfnSchedule& schedule);
 
 // A sender sample for masks x ([B, D] 0/1) at times t ([B]): y, [B, D, 2].
 at::Tensor bfnSenderSample(const at::Tensor& masks, const at::Tensor& t, const BfnSchedule& schedule, at::Generator& generator);
 
 // The continuous-time loss of each mask at its time t: [B] (see above).
 at::Tensor bfnLoss(PartialDenoiser& net, const at::Tensor& masks, const at::Tensor& t, const BfnSchedule& schedule,
-                   at::Generator& generator);
+                   at::Generator& generator, bool flatTimeWeight = false);
 
 struct MaskPriorTraining {
     int64_t updates = 2000;
     int64_t batchSize = 64;
     double lr = 1e-3;
     double weightDecay = 0.01;
+    // Drop the loss's factor t (weight K beta_1 at every t): no longer the likelihood bound, but the
+    // small t where a mixture decides which kind of mask it draws gets the weight of any other t.
+    bool flatTimeWeight = false;
     uint64_t seed = 0;
 };
 
@@ -74,6 +87,9 @@ enum class MaskSamplerKind { Discrete, FlowOde };
 struct MaskSampling {
     MaskSamplerKind kind = MaskSamplerKind::Discrete;
     int64_t steps = 50;
+    // The time grid t_i = (i / steps)^timePower: 1 is uniform (Graves et al.); larger spends more
+    // steps at small t, where little is known and a mixture decides which kind of mask to draw.
+    double timePower = 1.0;
     // Observation-aligned guidance (anchors from observed, [B, D]; undefined: unguided).
     at::Tensor observed;
     double rho = 0.5;

@@ -4,52 +4,12 @@
 
 #include "core/io/ArchiveFile.h"
 #include "core/io/BundleError.h"
-#include "partial/ImageDenoiser.h"
-#include "partial/VectorDenoiser.h"
+#include "partial/DenoiserJson.h"
 
 namespace ms::partial {
 namespace {
 constexpr int kPartialFormatVersion = 1;
 constexpr const char* kWhat = "partial-observation model";
-
-nlohmann::json networkJson(const PartialDenoiser& net) {
-    if (const auto* v = dynamic_cast<const VectorDenoiserImpl*>(&net)) {
-        const VectorDenoiserConfig& c = v->config();
-        return {{"kind", "mlp"}, {"dims", c.dims}, {"hidden", c.hidden}, {"blocks", c.blocks}, {"time_dim", c.timeDim},
-                {"class_counts", c.classCounts}, {"numerical", c.numericalCount}, {"condition_dim", c.conditionDim}};
-    }
-    if (const auto* im = dynamic_cast<const ImageDenoiserImpl*>(&net)) {
-        const ImageDenoiserConfig& c = im->config();
-        return {{"kind", "unet"}, {"channels", c.channels}, {"height", c.height}, {"width", c.width},
-                {"base_channels", c.baseChannels}, {"channel_mult", c.channelMult}, {"res_blocks", c.resBlocks},
-                {"class_counts", c.classCounts}, {"numerical", c.numericalCount}};
-    }
-    throw std::logic_error("savePartialModel: a denoiser of an unknown kind");
-}
-
-std::shared_ptr<PartialDenoiser> networkFromJson(const nlohmann::json& n) {
-    if (n.value("kind", std::string("mlp")) == "unet") {
-        ImageDenoiserConfig c;
-        c.channels = n.at("channels").get<int64_t>();
-        c.height = n.at("height").get<int64_t>();
-        c.width = n.at("width").get<int64_t>();
-        c.baseChannels = n.at("base_channels").get<int64_t>();
-        c.channelMult = n.at("channel_mult").get<std::vector<int64_t>>();
-        c.resBlocks = n.at("res_blocks").get<int64_t>();
-        c.classCounts = n.at("class_counts").get<std::vector<int64_t>>();
-        c.numericalCount = n.at("numerical").get<int64_t>();
-        return ImageDenoiser(c).ptr();
-    }
-    VectorDenoiserConfig c;
-    c.dims = n.at("dims").get<int64_t>();
-    c.hidden = n.at("hidden").get<int64_t>();
-    c.blocks = n.at("blocks").get<int64_t>();
-    c.timeDim = n.at("time_dim").get<int64_t>();
-    c.classCounts = n.at("class_counts").get<std::vector<int64_t>>();
-    c.numericalCount = n.at("numerical").get<int64_t>();
-    c.conditionDim = n.at("condition_dim").get<int64_t>();
-    return VectorDenoiser(c).ptr();
-}
 
 }  // namespace
 
@@ -64,7 +24,7 @@ void savePartialModel(const PartialModelFile& f, const std::string& path) {
         {"columns", f.columns},
         {"low", f.low},
         {"high", f.high},
-        {"network", networkJson(*f.parts.net)},
+        {"network", denoiserToJson(*f.parts.net)},
         {"schedule", {{"steps", s.steps}, {"beta_start", s.betaStart}, {"beta_end", s.betaEnd}}},
         {"context", {{"delta", ctx.delta}, {"groups", ctx.groupOf}, {"block_side", ctx.blockSide}, {"block_share", ctx.blockShare},
                      {"image", {ctx.image.channels, ctx.image.height, ctx.image.width}},
@@ -112,7 +72,7 @@ PartialModelFile loadPartialModel(const std::string& path, const std::string& ex
     if (!expectedKind.empty() && f.dataKind != expectedKind)
         throw BundleError(path + ": a " + kWhat + " for " + f.dataKind + ", not for " + expectedKind);
     try {
-        f.parts.net = networkFromJson(network);
+        f.parts.net = denoiserFromJson(network);
         if (poolRows > 0) {
             at::Tensor pool;
             archive.read("context/prior_pool", pool);

@@ -1,0 +1,230 @@
+#include "api/MaskPriorModel.h"
+
+#include <ATen/ATen.h>
+#include <ATen/CPUGeneratorImpl.h>
+
+#include <set>
+#include <stdexcept>
+
+#include "core/data/CsvReader.h"
+#include "core/data/DesignTableBuilder.h"
+#include "core/data/SchemaInference.h"
+#include "core/data/SchemaJson.h"
+#include "core/runtime/Stopwatch.h"
+#include "core/runtime/TorchRuntime.h"
+#include "mcvae/Preset.h"
+#include "partial/ImageDenoiser.h"
+#include "partial/MaskPriorFile.h"
+#include "partial/VectorDenoiser.h"
+
+namespace ms::api {
+namespace {
+
+constexpr int64_t kTableUpdates = 20000;  // a mixture of gap sources needs them: at 3,000 the draws lose half the joint gaps (docs/RESULTS.md)
+constexpr int64_t kImageUpdates = 1500;
+constexpr int64_t kScoreDraws = 16;
+
+// The prior's entries of a table: its keypoints (x and y one entry), then its extra outputs.
+std::vector<std::string> priorEntryNames(const Schema& schema) {
+    std::vector<std::string> names;
+    for (const KeypointSpec& k : schema.keypoints) names.push_back(k.name);
+    for (const OutputSpec& o : schema.outputs) names.push_back(o.column);
+    return names;
+}
+
+std::vector<int64_t> tableGroups(const Schema& schema) {
+    return partial::keypointGroups(static_cast<int64_t>(schema.keypoints.size()), static_cast<int64_t>(schema.outputs.size()));
+}
+
+// [rows, prior entries] float 0/1: which keypoints and outputs each row observes.
+struct TableMasks {
+    at::Tensor masks;
+    std::vector<long> lines, skippedLines;
+};
+
+TableMasks tableMasks(const CsvTable& csv, const Schema& schema) {
+    TableMasks t;
+    Schema gapsOnly = schema;  // the conditions play no part (a class the prior never saw is no error)
+    gapsOnly.categorical.clear();
+    gapsOnly.numerical.clear();
+    const DesignTable table = buildDesignTableWithGaps(csv, gapsOnly, &t.skippedLines);
+    const auto rows = static_cast<int64_t>(table.rows), dims = static_cast<int64_t>(table.outputDim);
+    at::Tensor observed = at::empty({rows, dims}, at::kFloat);
+    float* out = observed.data_ptr<float>();
+    for (std::size_t i = 0; i < table.outputs.size(); ++i) out[i] = std::isnan(table.outputs[i]) ? 0.0f : 1.0f;
+    t.masks = partial::groupObserved(observed, tableGroups(schema));
+    t.lines = table.lineNumbers;
+    return t;
+}
+
+at::Tensor imageMasks(const std::vector<uint8_t>& observed, int64_t count, int64_t height, int64_t width) {
+    if (count < 1 || height < 1 || width < 1 || static_cast<int64_t>(observed.size()) != count * height * width)
+        throw std::invalid_argument("mask prior: " + std::to_string(observed.size()) + " mask pixels for " + std::to_string(count) +
+                                    " masks of " + std::to_string(height) + " x " + std::to_string(width));
+    at::Tensor masks = at::empty({count, height * width}, at::kFloat);
+    float* out = masks.data_ptr<float>();
+    for (std::size_t i = 0; i < observed.size(); ++i) out[i] = observed[i] ? 1.0f : 0.0f;
+    return masks;
+}
+
+std::vector<double> toVector(const at::Tensor& t) {
+    const at::Tensor c = t.to(at::kDouble).cpu().contiguous();
+    return {c.data_ptr<double>(), c.data_ptr<double>() + c.numel()};
+}
+
+at::Tensor bernoulliBits(const at::Tensor& masks, const std::vector<double>& rate) {
+    const at::Tensor p = at::tensor(rate, at::kDouble).to(at::kFloat).clamp(1e-3, 1.0 - 1e-3);
+    return -(masks * p.log2() + (1.0 - masks) * (1.0 - p).log2()).mean(1);
+}
+
+int64_t distinctRows(const at::Tensor& masks) {
+    const at::Tensor bytes = (masks > 0.5).to(at::kByte).contiguous().cpu();
+    std::set<std::string> seen;
+    const auto width = static_cast<std::size_t>(bytes.size(1));
+    for (int64_t r = 0; r < bytes.size(0); ++r)
+        seen.emplace(reinterpret_cast<const char*>(bytes[r].data_ptr<uint8_t>()), width);
+    return static_cast<int64_t>(seen.size());
+}
+
+// Trains file.net on masks ([N, entries] 0/1, CPU) and writes the file.
+MaskPriorTrainResult trainAndSave(partial::MaskPriorFile& file, const at::Tensor& masks, int64_t defaultUpdates,
+                                  const MaskPriorTrainRequest& request, const EpochLossFn& onEpoch, const CancelToken& cancel) {
+    const Stopwatch clock;
+    if (request.outPath.empty()) throw std::invalid_argument("mask prior: no file to write (--out)");
+    const c10::Device device = resolveDevice("auto");
+    file.net->to(device);
+    partial::MaskPriorTraining training;
+    training.updates = request.updates > 0 ? request.updates : defaultUpdates;
+    training.batchSize = request.batchSize;
+    training.lr = request.lr;
+    training.seed = request.seed;
+    const std::vector<double> losses = partial::trainMaskPrior(*file.net, masks.to(device), file.schedule, training, onEpoch, cancel);
+    if (cancel.cancelled()) throw std::runtime_error("mask prior training cancelled; " + request.outPath + " was not written");
+    MaskPriorTrainResult r;
+    r.rows = masks.size(0);
+    r.entries = masks.size(1);
+    r.distinctMasks = distinctRows(masks);
+    r.observedFraction = masks.mean().item<double>();
+    r.updates = training.updates;
+    r.finalLoss = losses.empty() ? 0.0 : losses.back();
+    file.observedRate = toVector(masks.mean(0));
+    at::Generator generator = at::make_generator<at::CPUGeneratorImpl>(request.seed + 7);
+    r.bitsPerEntry = partial::maskBitsPerEntry(*file.net, masks.to(device), file.schedule, kScoreDraws, generator).mean().item<double>();
+    r.bernoulliBitsPerEntry = bernoulliBits(masks, file.observedRate).mean().item<double>();
+    file.net->to(at::kCPU);
+    file.training = {{"data", request.dataPath}, {"rows", r.rows}, {"distinct_masks", r.distinctMasks},
+                     {"observed_fraction", r.observedFraction}, {"updates", r.updates}, {"batch", training.batchSize},
+                     {"lr", training.lr}, {"seed", request.seed}, {"final_loss", r.finalLoss},
+                     {"bits_per_entry", r.bitsPerEntry}, {"bernoulli_bits_per_entry", r.bernoulliBitsPerEntry}};
+    partial::saveMaskPrior(file, request.outPath);
+    r.seconds = clock.seconds();
+    return r;
+}
+
+MaskPriorScore score(const partial::MaskPriorFile& file, const at::Tensor& masks, int64_t draws, uint64_t seed) {
+    if (masks.size(0) < 1) throw std::invalid_argument("mask prior score: no masks");
+    at::Generator generator = at::make_generator<at::CPUGeneratorImpl>(seed);
+    MaskPriorScore s;
+    s.rows = masks.size(0);
+    const at::Tensor bits = partial::maskBitsPerEntry(*file.net, masks, file.schedule, draws, generator);
+    s.rowBits = toVector(bits);
+    s.bitsPerEntry = bits.mean().item<double>();
+    s.bernoulliBitsPerEntry = bernoulliBits(masks, file.observedRate).mean().item<double>();
+    return s;
+}
+
+}  // namespace
+
+MaskPriorTrainResult trainMaskPriorOnCsv(const MaskPriorTrainRequest& request, const EpochLossFn& onEpoch, const CancelToken& cancel) {
+    const CsvTable csv = readCsvFile(request.dataPath);
+    const Schema schema =
+        request.schemaPath.empty() ? inferSchema(csv, mcvae::loadPreset(request.preset).columns) : loadSchemaFile(request.schemaPath);
+    if (schema.keypoints.empty())
+        throw std::invalid_argument(request.dataPath + ": no keypoint columns (NAME_x / NAME_y or x_NAME / y_NAME) whose gaps to learn");
+    const TableMasks data = tableMasks(csv, schema);
+    if (data.masks.size(0) == 0) throw std::runtime_error(request.dataPath + ": no row has a keypoint value");
+    partial::MaskPriorFile file;
+    file.dataKind = "vectors";
+    file.entries = priorEntryNames(schema);
+    file.groupOf = tableGroups(schema);
+    file.schema = schemaToJson(schema);
+    file.schedule.input = partial::BfnInput::ScaledLogit;
+    partial::VectorDenoiserConfig config;
+    config.dims = data.masks.size(1);
+    config.hidden = request.hidden;
+    config.blocks = 2;
+    file.net = buildSeeded(request.seed, [&] { return partial::VectorDenoiser(config).ptr(); });
+    MaskPriorTrainResult r = trainAndSave(file, data.masks, kTableUpdates, request, onEpoch, cancel);
+    r.skippedLines = data.skippedLines;
+    return r;
+}
+
+MaskPriorTrainResult trainMaskPriorOnImageMasks(const std::vector<uint8_t>& observed, int64_t count, int64_t height, int64_t width,
+                                                const MaskPriorTrainRequest& request, const EpochLossFn& onEpoch,
+                                                const CancelToken& cancel) {
+    const at::Tensor masks = imageMasks(observed, count, height, width);
+    if (height % 4 != 0 || width % 4 != 0)
+        throw std::invalid_argument("mask prior: images of " + std::to_string(height) + " x " + std::to_string(width) +
+                                    " pixels; the prior's U-Net halves them twice (a multiple of 4)");
+    if (request.baseChannels % 8 != 0) throw std::invalid_argument("mask prior: the U-Net's width must be a multiple of 8");
+    partial::MaskPriorFile file;
+    file.dataKind = "images";
+    file.image = {1, height, width};
+    file.schedule.input = partial::BfnInput::ScaledLogit;
+    partial::ImageDenoiserConfig config;
+    config.height = height;
+    config.width = width;
+    config.baseChannels = request.baseChannels;
+    config.channelMult = {1, 2, 2};
+    file.net = buildSeeded(request.seed, [&] { return partial::ImageDenoiser(config).ptr(); });
+    return trainAndSave(file, masks, kImageUpdates, request, onEpoch, cancel);
+}
+
+MaskPriorDraws sampleMaskPrior(const std::string& modelPath, const MaskPriorSampling& sampling) {
+    if (sampling.count < 1) throw std::invalid_argument("mask prior: count must be at least 1");
+    if (sampling.sampler != "discrete" && sampling.sampler != "ode")
+        throw std::invalid_argument("mask prior: sampler must be discrete or ode, not '" + sampling.sampler + "'");
+    const Stopwatch clock;
+    const partial::MaskPriorFile file = partial::loadMaskPrior(modelPath);
+    partial::MaskSampling how;
+    how.kind = sampling.sampler == "ode" ? partial::MaskSamplerKind::FlowOde : partial::MaskSamplerKind::Discrete;
+    how.steps = sampling.steps;
+    how.timePower = sampling.timePower;
+    at::Generator generator = at::make_generator<at::CPUGeneratorImpl>(sampling.seed);
+    const at::Tensor drawn = partial::sampleMasks(*file.net, sampling.count, file.schedule, how, generator);
+    MaskPriorDraws d;
+    d.dataKind = file.dataKind;
+    d.entries = file.entries;
+    d.height = file.image.height;
+    d.width = file.image.width;
+    d.rows = drawn.size(0);
+    const at::Tensor bytes = (drawn > 0.5).to(at::kByte).contiguous();
+    d.masks.assign(bytes.data_ptr<uint8_t>(), bytes.data_ptr<uint8_t>() + bytes.numel());
+    d.dataRate = file.observedRate;
+    d.drawnRate = toVector(drawn.mean(0));
+    d.seconds = clock.seconds();
+    return d;
+}
+
+MaskPriorScore scoreCsvMasks(const std::string& modelPath, const std::string& dataPath, int64_t draws, uint64_t seed) {
+    const partial::MaskPriorFile file = partial::loadMaskPrior(modelPath);
+    if (file.dataKind != "vectors") throw std::invalid_argument(modelPath + ": a mask prior of images, not of a table");
+    const Schema schema = schemaFromJson(file.schema, modelPath);
+    const TableMasks data = tableMasks(readCsvFile(dataPath), schema);
+    MaskPriorScore s = score(file, data.masks, draws, seed);
+    s.lines = data.lines;
+    return s;
+}
+
+MaskPriorScore scoreImageMasks(const std::string& modelPath, const std::vector<uint8_t>& observed, int64_t count, int64_t height,
+                               int64_t width, int64_t draws, uint64_t seed) {
+    const partial::MaskPriorFile file = partial::loadMaskPrior(modelPath);
+    if (file.dataKind != "images") throw std::invalid_argument(modelPath + ": a mask prior of a table, not of images");
+    if (height != file.image.height || width != file.image.width)
+        throw std::invalid_argument(modelPath + ": a mask prior of " + std::to_string(file.image.height) + " x " +
+                                    std::to_string(file.image.width) + " images, these are " + std::to_string(height) + " x " +
+                                    std::to_string(width));
+    return score(file, imageMasks(observed, count, height, width), draws, seed);
+}
+
+}  // namespace ms::api
