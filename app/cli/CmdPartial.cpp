@@ -71,10 +71,14 @@ struct PartialTrainOptions {
         lrOption = cmd->add_option("--lr", r.lr, "learning rate (cosine decay to 0; images: 1e-3 unless set)");
         cmd->add_option("--delta", r.delta, "probability that an observed keypoint (or pixel) is left out of the context")
             ->check(CLI::Range(0.0, 0.95));
-        cmd->add_option("--context", context, "images: contexts by i.i.d. pixels, by blocks like the data's own, from a prior learnt over the masks "
-                        "(prior: Work II, a few minutes more), or auto (blocks for block-shaped masks, prior when blocks and "
-                        "scattered gaps are mixed)")
-            ->check(CLI::IsMember({"iid", "block", "auto"}));
+        cmd->add_option("--context", context, "the partition into context and query. Tables: keypoint (whole keypoints left out), iid (single "
+                        "cells), prior (a prior learnt over the rows' gaps, Work II, about a minute more) or auto (prior when some "
+                        "entries' gaps go together). Images: iid pixels, block (like the data's own), prior, or auto (blocks for "
+                        "block-shaped masks, prior when blocks and scattered gaps are mixed)")
+            ->check(CLI::IsMember({"keypoint", "iid", "block", "prior", "auto"}));
+        cmd->add_option("--mask-prior", r.maskPriorPath, "tables: contexts from this prior (.mpr from `partial maskprior train`)");
+        cmd->add_option("--prior-updates", r.priorUpdates, "the learnt prior's updates (0: 20,000 for a table, 1,500 for images)")
+            ->check(CLI::NonNegativeNumber);
         cmd->add_option("--region", r.region, "where the loss is taken: query (Work I), all-observed, no-split (ablations)")
             ->check(CLI::IsMember({"query", "all-observed", "no-split"}));
         cmd->add_option("--low-noise-share", r.lowNoiseShare, "share of rows trained at small noise (t < 50)")->check(CLI::Range(0.0, 1.0));
@@ -85,6 +89,10 @@ struct PartialTrainOptions {
         if (request.dataPath.empty() == images.images.empty())
             throw CLI::ValidationError("--data / --images", "name a keypoint CSV (--data) or an image folder (--images), one of them");
         if (unetChannels % 8 != 0) throw CLI::ValidationError("--unet-channels", "a multiple of 8");
+        const bool table = !request.dataPath.empty();
+        if (table && context == "block") throw CLI::ValidationError("--context", "block is for images; a table's are keypoint, iid, prior or auto");
+        if (!table && context == "keypoint") throw CLI::ValidationError("--context", "keypoint is for tables; images' are iid, block, prior or auto");
+        if (!table && !request.maskPriorPath.empty()) throw CLI::ValidationError("--mask-prior", "for tables (--data)");
     }
 };
 
@@ -100,6 +108,7 @@ void runPartialTrainOnImages(const PartialTrainOptions& o) {
     r.baseChannels = o.unetChannels;
     r.delta = o.request.delta;
     r.context = o.context;
+    if (o.request.priorUpdates > 0) r.priorUpdates = o.request.priorUpdates;
     r.seed = o.request.seed;
     const CancelToken& cancel = cancelOnInterrupt();
     const api::PartialImageTrainResult res = api::trainPartialOnImages(data.images, data.observed, r, [](int64_t epoch, double loss) {
@@ -122,21 +131,24 @@ void runPartialTrain(const PartialTrainOptions& o) {
     initTorchRuntime(0);
     if (!o.images.images.empty()) return runPartialTrainOnImages(o);
     const CancelToken& cancel = cancelOnInterrupt();
-    const api::PartialTrainResult res = api::trainPartialOnCsv(o.request, [](int64_t epoch, double loss) {
+    api::PartialTrainRequest request = o.request;
+    request.context = o.context;
+    const api::PartialTrainResult res = api::trainPartialOnCsv(request, [](int64_t epoch, double loss) {
         if (epoch % 50 == 0) std::cerr << "epoch " << epoch << " loss " << fixed(loss, 4) << "\n";
     }, cancel);
     restoreInterrupt();
     std::cout << "trained " << o.request.outPath << ": " << res.rows << " rows, " << res.rowsWithGaps << " with missing keypoints ("
               << fixed(100.0 * res.observedFraction, 1) << " % of keypoint and output cells observed), " << res.updates
-              << " updates in " << fixed(res.seconds, 1) << " s, final loss " << fixed(res.finalLoss, 4) << "\n";
+              << " updates in " << fixed(res.seconds, 1) << " s, final loss " << fixed(res.finalLoss, 4) << "\n"
+              << "contexts: " << res.context << "\n";
     if (!res.skippedLines.empty())
         std::cout << "skipped " << res.skippedLines.size() << " rows without any keypoint value (" << o.request.dataPath
                   << " lines " << linesText(res.skippedLines) << ")\n";
     if (o.json)
         printJsonLine({{"model", o.request.outPath}, {"rows", res.rows}, {"rows_with_gaps", res.rowsWithGaps},
                        {"skipped_rows", res.skippedLines.size()}, {"skipped_lines", res.skippedLines},
-                       {"observed_fraction", res.observedFraction}, {"updates", res.updates}, {"final_loss", res.finalLoss},
-                       {"seconds", res.seconds}});
+                       {"observed_fraction", res.observedFraction}, {"context", res.context}, {"updates", res.updates},
+                       {"final_loss", res.finalLoss}, {"seconds", res.seconds}});
 }
 
 struct PartialImputeOptions {

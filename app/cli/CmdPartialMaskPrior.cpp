@@ -34,7 +34,7 @@ struct MaskPriorBenchOptions {
         cmd->add_option("--lr", s.lr, "learning rate")->check(CLI::PositiveNumber);
         cmd->add_option("--channels", s.baseChannels, "the prior U-Net's base channels (a multiple of 8)")->check(CLI::PositiveNumber);
         cmd->add_option("--beta1", s.beta1, "the BFN's final accuracy beta_1 (sqrt 3 in the MNIST reference: 9)")->check(CLI::PositiveNumber);
-        cmd->add_flag("--logit-input", s.scaledLogitInput, "the network reads the belief's log-odds scaled to unit size at every t (default: theta)");
+        cmd->add_flag("--theta-input", s.thetaInput, "the network reads theta (Graves et al.), not the belief's log-odds scaled to unit size");
         cmd->add_flag("--flat-time-weight", s.flatTimeWeight, "train without the loss's factor t (every t weighted alike; not the likelihood bound)");
         cmd->add_option("--sampler", s.sampler, "discrete (the BFN's n-step sampler) or ode (probability flow, first-order exact step)")
             ->check(CLI::IsMember({"discrete", "ode"}));

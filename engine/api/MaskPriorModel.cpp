@@ -1,4 +1,5 @@
 #include "api/MaskPriorModel.h"
+#include "api/TableGaps.h"
 
 #include <ATen/ATen.h>
 #include <ATen/CPUGeneratorImpl.h>
@@ -7,55 +8,18 @@
 #include <stdexcept>
 
 #include "core/data/CsvReader.h"
-#include "core/data/DesignTableBuilder.h"
 #include "core/data/SchemaInference.h"
 #include "core/data/SchemaJson.h"
 #include "core/runtime/Stopwatch.h"
 #include "core/runtime/TorchRuntime.h"
 #include "mcvae/Preset.h"
-#include "partial/ImageDenoiser.h"
 #include "partial/MaskPriorFile.h"
-#include "partial/VectorDenoiser.h"
+#include "partial/MaskPriorPool.h"
 
 namespace ms::api {
 namespace {
 
-constexpr int64_t kTableUpdates = 20000;  // a mixture of gap sources needs them: at 3,000 the draws lose half the joint gaps (docs/RESULTS.md)
-constexpr int64_t kImageUpdates = 1500;
 constexpr int64_t kScoreDraws = 16;
-
-// The prior's entries of a table: its keypoints (x and y one entry), then its extra outputs.
-std::vector<std::string> priorEntryNames(const Schema& schema) {
-    std::vector<std::string> names;
-    for (const KeypointSpec& k : schema.keypoints) names.push_back(k.name);
-    for (const OutputSpec& o : schema.outputs) names.push_back(o.column);
-    return names;
-}
-
-std::vector<int64_t> tableGroups(const Schema& schema) {
-    return partial::keypointGroups(static_cast<int64_t>(schema.keypoints.size()), static_cast<int64_t>(schema.outputs.size()));
-}
-
-// [rows, prior entries] float 0/1: which keypoints and outputs each row observes.
-struct TableMasks {
-    at::Tensor masks;
-    std::vector<long> lines, skippedLines;
-};
-
-TableMasks tableMasks(const CsvTable& csv, const Schema& schema) {
-    TableMasks t;
-    Schema gapsOnly = schema;  // the conditions play no part (a class the prior never saw is no error)
-    gapsOnly.categorical.clear();
-    gapsOnly.numerical.clear();
-    const DesignTable table = buildDesignTableWithGaps(csv, gapsOnly, &t.skippedLines);
-    const auto rows = static_cast<int64_t>(table.rows), dims = static_cast<int64_t>(table.outputDim);
-    at::Tensor observed = at::empty({rows, dims}, at::kFloat);
-    float* out = observed.data_ptr<float>();
-    for (std::size_t i = 0; i < table.outputs.size(); ++i) out[i] = std::isnan(table.outputs[i]) ? 0.0f : 1.0f;
-    t.masks = partial::groupObserved(observed, tableGroups(schema));
-    t.lines = table.lineNumbers;
-    return t;
-}
 
 at::Tensor imageMasks(const std::vector<uint8_t>& observed, int64_t count, int64_t height, int64_t width) {
     if (count < 1 || height < 1 || width < 1 || static_cast<int64_t>(observed.size()) != count * height * width)
@@ -141,20 +105,18 @@ MaskPriorTrainResult trainMaskPriorOnCsv(const MaskPriorTrainRequest& request, c
         request.schemaPath.empty() ? inferSchema(csv, mcvae::loadPreset(request.preset).columns) : loadSchemaFile(request.schemaPath);
     if (schema.keypoints.empty())
         throw std::invalid_argument(request.dataPath + ": no keypoint columns (NAME_x / NAME_y or x_NAME / y_NAME) whose gaps to learn");
-    const TableMasks data = tableMasks(csv, schema);
+    const TableGaps data = tableGaps(csv, schema);
     if (data.masks.size(0) == 0) throw std::runtime_error(request.dataPath + ": no row has a keypoint value");
     partial::MaskPriorFile file;
     file.dataKind = "vectors";
-    file.entries = priorEntryNames(schema);
-    file.groupOf = tableGroups(schema);
+    file.entries = gapEntryNames(schema);
+    file.groupOf = gapGroups(schema);
     file.schema = schemaToJson(schema);
-    file.schedule.input = partial::BfnInput::ScaledLogit;
-    partial::VectorDenoiserConfig config;
-    config.dims = data.masks.size(1);
-    config.hidden = request.hidden;
-    config.blocks = 2;
-    file.net = buildSeeded(request.seed, [&] { return partial::VectorDenoiser(config).ptr(); });
-    MaskPriorTrainResult r = trainAndSave(file, data.masks, kTableUpdates, request, onEpoch, cancel);
+    partial::MaskPriorPoolSettings network;
+    network.hidden = request.hidden;
+    network.training.seed = request.seed;
+    file.net = partial::makeMaskPriorNetwork(data.masks.size(1), network);
+    MaskPriorTrainResult r = trainAndSave(file, data.masks, kTableMaskPriorUpdates, request, onEpoch, cancel);
     r.skippedLines = data.skippedLines;
     return r;
 }
@@ -170,14 +132,12 @@ MaskPriorTrainResult trainMaskPriorOnImageMasks(const std::vector<uint8_t>& obse
     partial::MaskPriorFile file;
     file.dataKind = "images";
     file.image = {1, height, width};
-    file.schedule.input = partial::BfnInput::ScaledLogit;
-    partial::ImageDenoiserConfig config;
-    config.height = height;
-    config.width = width;
-    config.baseChannels = request.baseChannels;
-    config.channelMult = {1, 2, 2};
-    file.net = buildSeeded(request.seed, [&] { return partial::ImageDenoiser(config).ptr(); });
-    return trainAndSave(file, masks, kImageUpdates, request, onEpoch, cancel);
+    partial::MaskPriorPoolSettings network;
+    network.image = file.image;
+    network.baseChannels = request.baseChannels;
+    network.training.seed = request.seed;
+    file.net = partial::makeMaskPriorNetwork(masks.size(1), network);
+    return trainAndSave(file, masks, kImageMaskPriorUpdates, request, onEpoch, cancel);
 }
 
 MaskPriorDraws sampleMaskPrior(const std::string& modelPath, const MaskPriorSampling& sampling) {
@@ -210,7 +170,7 @@ MaskPriorScore scoreCsvMasks(const std::string& modelPath, const std::string& da
     const partial::MaskPriorFile file = partial::loadMaskPrior(modelPath);
     if (file.dataKind != "vectors") throw std::invalid_argument(modelPath + ": a mask prior of images, not of a table");
     const Schema schema = schemaFromJson(file.schema, modelPath);
-    const TableMasks data = tableMasks(readCsvFile(dataPath), schema);
+    const TableGaps data = tableGaps(readCsvFile(dataPath), schema);
     MaskPriorScore s = score(file, data.masks, draws, seed);
     s.lines = data.lines;
     return s;

@@ -14,6 +14,11 @@
 
 namespace ms::api {
 
+// A table's prior trains this long unless told otherwise: a mixture of gap sources needs it (at
+// 3,000 updates the draws lose half of the gaps that go together; docs/RESULTS.md).
+constexpr int64_t kTableMaskPriorUpdates = 20000;
+constexpr int64_t kImageMaskPriorUpdates = 1500;
+
 struct MaskPriorTrainRequest {
     std::string dataPath;    // vectors: the keypoint CSV (empty keypoint / output cells are unobserved)
     std::string schemaPath;  // empty: inferred from the CSV with the preset's column overrides
@@ -54,7 +59,7 @@ struct MaskPriorSampling {
     int64_t count = 16;
     int64_t steps = 20;                 // sampler steps
     std::string sampler = "discrete";   // discrete (the BFN's n-step sampler) | ode (probability flow)
-    double timePower = 1.0;             // the sampler's time grid t_i = (i / steps)^timePower
+    double timePower = 3.0;             // the sampler's time grid t_i = (i / steps)^timePower
     uint64_t seed = 0;
 };
 

@@ -1,6 +1,7 @@
 #include "api/PartialTable.h"
 
 #include <ATen/ATen.h>
+#include <ATen/CPUGeneratorImpl.h>
 
 #include <algorithm>
 #include <cmath>
@@ -8,8 +9,10 @@
 #include <stdexcept>
 
 #include "api/EnsembleSettingsOf.h"
+#include "api/MaskPriorModel.h"
 #include "api/PartialDesignModel.h"
 #include "api/PartialScaling.h"
+#include "api/TableGaps.h"
 #include "core/conditioning/ConditionValues.h"
 #include "core/data/CsvReader.h"
 #include "core/data/DesignTableBuilder.h"
@@ -26,6 +29,8 @@
 #include "partial/ContextMasks.h"
 #include "partial/EnsembleInference.h"
 #include "partial/PartialModelFile.h"
+#include "partial/MaskPriorFile.h"
+#include "partial/MaskPriorPool.h"
 #include "partial/PartialTrainer.h"
 #include "partial/VectorDenoiser.h"
 
@@ -59,6 +64,75 @@ EncodedTable encode(const DesignTable& table, const Schema& schema, const Normal
     e.conditions = tensors.conditions;
     e.hasConditions = schema.conditionCount() > 0;
     return e;
+}
+
+std::vector<uint8_t> maskBytes(const at::Tensor& masks) {
+    const at::Tensor bytes = (masks > 0.5).to(at::kByte).cpu().contiguous();
+    return {bytes.data_ptr<uint8_t>(), bytes.data_ptr<uint8_t>() + bytes.numel()};
+}
+
+// Sets the context's partition as request.context asks and returns it in words.
+std::string chooseTableContext(const PartialTrainRequest& request, const Schema& schema, const at::Tensor& observed,
+                               partial::ContextSettings& context, const CancelToken& cancel) {
+    const std::string& mode = request.context;
+    if (mode != "auto" && mode != "keypoint" && mode != "iid" && mode != "prior")
+        throw std::invalid_argument("partial training: context must be keypoint, iid, prior or auto, not '" + mode + "'");
+    if (!request.maskPriorPath.empty() && mode != "prior" && mode != "auto")
+        throw std::invalid_argument("partial training: a mask prior (" + request.maskPriorPath + ") makes the contexts; context '" + mode +
+                                    "' would not use it");
+    const at::Tensor gaps = partial::groupObserved(observed, context.groupOf);
+    const double phi = partial::strongestGapCorrelation(gaps);
+    std::string described;
+    at::Tensor pool;
+    const auto preview = [&] {
+        if (!request.onPartition) return;
+        GapPreview p;
+        p.entries = gapEntryNames(schema);
+        p.context = described;
+        const at::Tensor withGaps = (gaps < 0.5).any(1).nonzero().flatten().slice(0, 0, request.previewRows);
+        p.dataMasks = maskBytes(gaps.index_select(0, withGaps));
+        if (pool.defined()) p.priorMasks = maskBytes(pool.slice(0, 0, request.previewRows));
+        request.onPartition(p);
+    };
+    const bool learnt = mode == "prior" || !request.maskPriorPath.empty() || (mode == "auto" && phi >= kStructuredGaps);
+    if (!learnt) {
+        if (mode == "iid") {
+            context.groupOf.clear();
+            described = "i.i.d. cells (delta " + formatNumber(context.delta) + ")";
+        } else {
+            described = "whole keypoints left out i.i.d. (delta " + formatNumber(context.delta) + ")" +
+                        (mode == "auto" ? "; the gaps look independent (largest |phi| " + formatNumber(std::round(phi * 100.0) / 100.0) + ")"
+                                        : "");
+        }
+        preview();
+        return described;
+    }
+    std::string source;
+    if (!request.maskPriorPath.empty()) {
+        const partial::MaskPriorFile prior = partial::loadMaskPrior(request.maskPriorPath);
+        if (prior.dataKind != "vectors" || prior.entries != gapEntryNames(schema))
+            throw std::invalid_argument(request.maskPriorPath + ": a mask prior of other entries than this table's keypoints and outputs");
+        partial::MaskSampling sampling;
+        sampling.steps = 20;
+        at::Generator generator = at::make_generator<at::CPUGeneratorImpl>(request.seed + 1);
+        pool = partial::sampleMasks(*prior.net, request.priorPool, prior.schedule, sampling, generator);
+        source = "the mask prior " + request.maskPriorPath;
+    } else {
+        partial::MaskPriorPoolSettings settings;
+        settings.training.updates = request.priorUpdates > 0 ? request.priorUpdates : kTableMaskPriorUpdates;
+        settings.training.seed = request.seed;
+        settings.poolSize = request.priorPool;
+        pool = partial::learnMaskPriorPool(gaps, settings, cancel);
+        if (!pool.defined()) return "cancelled";
+        source = "a prior learnt over the rows' gaps (" + std::to_string(settings.training.updates) + " updates)";
+    }
+    context.priorPool = partial::entriesOfGroups(pool, context.groupOf);
+    described = "intersections with " + std::to_string(pool.size(0)) + " draws of " + source +
+                (mode == "auto" && request.maskPriorPath.empty()
+                     ? "; gaps go together (largest |phi| " + formatNumber(std::round(phi * 100.0) / 100.0) + ")"
+                     : "");
+    preview();
+    return described;
 }
 
 }  // namespace
@@ -121,9 +195,10 @@ PartialTrainResult trainPartialOnCsv(const PartialTrainRequest& request, const E
     file.parts.net = partial::VectorDenoiser(config).ptr();
     file.parts.schedule = diffusion::NoiseSchedule::linear();
     file.parts.context.delta = request.delta;
-    file.parts.context.groupOf =
-        partial::keypointGroups(static_cast<int64_t>(schema.keypoints.size()), static_cast<int64_t>(schema.outputs.size()));
+    file.parts.context.groupOf = gapGroups(schema);
     file.parts.masks = partial::MaskDistribution::measure(data.observed, file.parts.context.groupOf);
+    result.context = chooseTableContext(request, schema, data.observed, file.parts.context, cancel);
+    if (cancel.cancelled()) throw std::runtime_error("partial training cancelled; " + request.outPath + " was not written");
 
     partial::PartialTrainingSettings settings;
     settings.context = file.parts.context;
@@ -146,7 +221,7 @@ PartialTrainResult trainPartialOnCsv(const PartialTrainRequest& request, const E
     file.training = {{"data", request.dataPath}, {"rows", result.rows}, {"rows_with_gaps", result.rowsWithGaps},
                      {"skipped_rows", result.skippedLines.size()}, {"observed_fraction", result.observedFraction},
                      {"updates", settings.updates}, {"batch_size", settings.batchSize}, {"lr", settings.lr},
-                     {"region", request.region}, {"low_noise_share", settings.lowNoiseShare}, {"seed", request.seed},
+                     {"region", request.region}, {"context", result.context}, {"low_noise_share", settings.lowNoiseShare}, {"seed", request.seed},
                      {"final_loss", result.finalLoss}};
     partial::savePartialModel(file, request.outPath);
     result.seconds = clock.seconds();

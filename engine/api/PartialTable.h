@@ -6,6 +6,7 @@
 // written cell copied through as it was) and samples designs for conditions and pinned keypoints
 // (pins exact).
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,17 @@
 #include "core/training/TrainingProgress.h"
 
 namespace ms::api {
+
+// What the partition looks like before the denoiser trains: some of the data's rows with gaps and,
+// for a learnt prior, as many of its draws (the studio shows them side by side).
+struct GapPreview {
+    std::vector<std::string> entries;   // keypoint names, then output columns
+    std::vector<uint8_t> dataMasks;     // rows x entries, 1 = observed: rows of the data with gaps
+    std::vector<uint8_t> priorMasks;    // rows x entries: the prior's draws (empty for a hand rule)
+    std::string context;                // the partition in words
+    int64_t dataRows() const { return entries.empty() ? 0 : static_cast<int64_t>(dataMasks.size() / entries.size()); }
+    int64_t priorRows() const { return entries.empty() ? 0 : static_cast<int64_t>(priorMasks.size() / entries.size()); }
+};
 
 struct PartialTrainRequest {
     std::string dataPath;
@@ -27,6 +39,16 @@ struct PartialTrainRequest {
     int64_t blocks = 3;
     double lr = 2e-3;
     double delta = 0.2;      // a keypoint (x and y together) is left out of the context with this probability
+    // How contexts are drawn (the partition): keypoint (whole keypoints left out i.i.d., Work I),
+    // iid (every cell on its own), prior (Work II: intersections with draws of a prior learnt over
+    // the rows' gaps, or of maskPriorPath), auto (the prior when the gaps of two entries go
+    // together: strongestGapCorrelation >= kStructuredGaps; keypoint otherwise).
+    std::string context = "auto";
+    std::string maskPriorPath;   // a prior from `partial maskprior train` (.mpr) instead of learning one
+    int64_t priorUpdates = 0;    // the learnt prior's updates (0: as `partial maskprior train`, 20,000)
+    int64_t priorPool = 2048;    // prior draws the contexts are made from (stored in the model)
+    int64_t previewRows = 12;    // rows of each kind in the preview
+    std::function<void(const GapPreview&)> onPartition;  // called once the partition is chosen (may be empty)
     std::string region = "query";  // query | all-observed | no-split (the ablations)
     double lowNoiseShare = 0.8;  // share of rows trained at small noise (GeoBIKED: 0.8 beats 0.5, docs/RESULTS.md)
     uint64_t seed = 0;
@@ -37,10 +59,14 @@ struct PartialTrainResult {
     int64_t rowsWithGaps = 0;          // ...of which some keypoint or output cell is empty
     std::vector<long> skippedLines;    // rows without any keypoint value (CSV lines)
     double observedFraction = 0.0;     // of the keypoint and output cells of the rows trained on
+    std::string context;               // the partition used, in words
     int64_t updates = 0;
     double finalLoss = 0.0;
     double seconds = 0.0;
 };
+
+// auto contexts use the learnt prior from this |phi| between two entries' gaps on.
+constexpr double kStructuredGaps = 0.3;
 
 // About 30 passes over the rows, at least 15,000 and at most 40,000 updates (GeoBIKED's keypoints
 // were still improving at 6,000; docs/RESULTS.md).

@@ -144,7 +144,7 @@ MaskPriorBenchResult runMaskPriorBenchmark(const MaskPriorBenchSettings& s, cons
     } else {
         prior.dataKind = "images";
         prior.image = {1, size, size};
-        prior.schedule = {s.beta1, s.scaledLogitInput ? partial::BfnInput::ScaledLogit : partial::BfnInput::Theta};
+        prior.schedule = {s.beta1, s.thetaInput ? partial::BfnInput::Theta : partial::BfnInput::ScaledLogit};
         partial::ImageDenoiserConfig config;
         config.height = size;
         config.width = size;

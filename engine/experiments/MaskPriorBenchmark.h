@@ -32,11 +32,11 @@ struct MaskPriorBenchSettings {
     double lr = 1e-3;
     int64_t baseChannels = 16;  // the prior's U-Net (partial/ImageDenoiser)
     double beta1 = 9.0;
-    bool scaledLogitInput = false;  // partial::BfnInput::ScaledLogit instead of theta
+    bool thetaInput = false;        // the network reads theta (Graves et al.) instead of the scaled log-odds
     bool flatTimeWeight = false;    // partial::MaskPriorTraining::flatTimeWeight
     std::string sampler = "discrete";  // discrete | ode
     int64_t steps = 50;
-    double timePower = 1.0;        // the samplers' time grid (partial::MaskSampling::timePower)
+    double timePower = 3.0;        // the samplers' time grid (partial::MaskSampling::timePower)
     // A mask prior file (.mpr): read when it exists (the training settings above then unused; the
     // sampler settings compared on one prior), else written after training.
     std::string priorPath;

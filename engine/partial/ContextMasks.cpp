@@ -29,7 +29,7 @@ at::Tensor groupObserved(const at::Tensor& observed, const std::vector<int64_t>&
                                     std::to_string(observed.size(1)));
     const at::Tensor index = at::tensor(groupOf, at::TensorOptions().dtype(at::kLong)).to(observed.device());
     const at::Tensor membership = at::one_hot(index, groupCount(groupOf, observed.size(1))).to(entries.dtype());  // [D, G]
-    return (entries.matmul(membership) > 0.5).to(at::kFloat);
+    return (entries.matmul(membership) > membership.sum(0) - 0.5).to(at::kFloat);
 }
 
 at::Tensor entriesOfGroups(const at::Tensor& groupMasks, const std::vector<int64_t>& groupOf) {

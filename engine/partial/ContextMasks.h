@@ -40,8 +40,8 @@ std::vector<int64_t> keypointGroups(int64_t keypoints, int64_t singles);
 // Number of groups (max index + 1) of a grouping of `entries` entries (entries when empty).
 int64_t groupCount(const std::vector<int64_t>& groupOf, int64_t entries);
 
-// observed: [B, D] 0/1 entries. Returns [B, G] float 0/1: a group is observed when any of its
-// entries is (a keypoint with x or y written is there). groupOf empty: the entries themselves.
+// observed: [B, D] 0/1 entries. Returns [B, G] float 0/1: a group is observed when all of its
+// entries are (a keypoint with only x or only y written is a gap). groupOf empty: the entries.
 at::Tensor groupObserved(const at::Tensor& observed, const std::vector<int64_t>& groupOf);
 // The inverse: [B, G] group masks to [B, D] entry masks (every entry of a group as its group).
 at::Tensor entriesOfGroups(const at::Tensor& groupMasks, const std::vector<int64_t>& groupOf);

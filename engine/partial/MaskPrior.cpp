@@ -37,13 +37,15 @@ at::Tensor guidanceGradient(PartialDenoiser& net, const at::Tensor& state, const
 }  // namespace
 
 at::Tensor observedProbability(PartialDenoiser& net, const at::Tensor& logOdds, const at::Tensor& t, const BfnSchedule& schedule) {
-    at::Tensor input;
     if (schedule.input == BfnInput::Theta) {
-        input = at::sigmoid(logOdds);
-    } else {
-        const at::Tensor beta = (schedule.beta1 * t * t).view({-1, 1});
-        input = logOdds / (2.0 * (beta + beta * beta).sqrt()).clamp_min(1e-6);
+        const at::Tensor theta1 = at::sigmoid(logOdds);
+        return at::sigmoid(net.predictClean(t * 1000.0, theta1, at::ones_like(theta1), nullptr));
     }
+    // The scale has a floor: near t = 0 it goes to 0, and a state the sender could not have made
+    // (guidance moves the log-odds at t = 0) must not reach the network multiplied by 1e6; the
+    // clamp keeps any such state inside the range the network was trained on.
+    const at::Tensor beta = (schedule.beta1 * t * t).view({-1, 1});
+    const at::Tensor input = (logOdds / (2.0 * (beta + beta * beta).sqrt()).clamp_min(0.05)).clamp(-8.0, 8.0);
     return at::sigmoid(net.predictClean(t * 1000.0, input, at::ones_like(input), nullptr));
 }
 

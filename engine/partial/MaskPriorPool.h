@@ -1,11 +1,14 @@
 #pragma once
-// Work II's contexts in one call: a BFN prior (partial/MaskPrior) learnt over images' observation
-// masks, its network the partial-observation U-Net (partial/ImageDenoiser), and a pool of its
-// draws for ContextSettings::priorPool (contexts M_hat ⊙ M in training and ensemble inference).
-// Used by `partial train --images --context prior` and the Fashion-MNIST benchmark's model W.
+// Work II's contexts in one call: a BFN prior (partial/MaskPrior) learnt over the data's
+// observation masks, and a pool of its draws for ContextSettings::priorPool (contexts M_hat ⊙ M in
+// training and ensemble inference). Images: the prior's network is the partial-observation U-Net
+// (partial/ImageDenoiser); tables: an MLP (partial/VectorDenoiser) over the masks' entries (which
+// keypoints and outputs a row has). Used by `partial train --context prior` and the Fashion-MNIST
+// benchmark's model W.
 #include <ATen/core/Tensor.h>
 
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "core/runtime/CancelToken.h"
@@ -15,16 +18,26 @@
 namespace ms::partial {
 
 struct MaskPriorPoolSettings {
-    ImageShape image;                            // of the masks
+    ImageShape image;                            // of the masks; 0 x 0: a table's masks (an MLP)
     int64_t baseChannels = 16;                   // the prior U-Net's width
     std::vector<int64_t> channelMult{1, 2, 2};   // one halving per level after the first
+    int64_t hidden = 128;                        // the MLP's units per layer (tables)
     MaskPriorTraining training;
     int64_t poolSize = 2048;
     int64_t steps = 20;                          // the discrete-time sampler's
 };
 
-// masks: [N, C*H*W] float 0/1 on the device the prior should train on. Returns the pool
-// [poolSize, C*H*W] float 0/1 (undefined when cancelled). Throws as trainMaskPrior does.
+// The untrained prior network for masks of `entries` entries (seeded by settings.training.seed).
+std::shared_ptr<PartialDenoiser> makeMaskPriorNetwork(int64_t entries, const MaskPriorPoolSettings& settings);
+
+// masks: [N, entries] float 0/1 on the device the prior should train on. Returns the pool
+// [poolSize, entries] float 0/1 (undefined when cancelled). Throws as trainMaskPrior does.
 at::Tensor learnMaskPriorPool(const at::Tensor& masks, const MaskPriorPoolSettings& settings, const CancelToken& cancel);
+
+// The strongest dependence between two entries' gaps: the largest |phi| (Pearson correlation of
+// the 0/1 missing indicators) over pairs of entries each missing in 1 to 99 % of the rows; 0 when
+// there is no such pair. Independent gaps give about 0; gaps from a mixture of sources (a catalogue
+// that never lists the same four parts, next to photos with random occlusions) give 0.5 or more.
+double strongestGapCorrelation(const at::Tensor& masks);
 
 }  // namespace ms::partial

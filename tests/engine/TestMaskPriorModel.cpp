@@ -12,10 +12,12 @@
 #include <random>
 
 #include "api/MaskPriorModel.h"
+#include "api/PartialTable.h"
 #include "core/data/CsvReader.h"
 #include "core/data/DataError.h"
 #include "core/io/BundleError.h"
 #include "core/runtime/TorchRuntime.h"
+#include "partial/PartialModelFile.h"
 
 using namespace ms;
 
@@ -68,7 +70,7 @@ class TestMaskPriorModel : public QObject {
     Q_OBJECT
 
     QTemporaryDir m_dir;
-    std::string m_train, m_test, m_prior;
+    std::string m_source, m_train, m_test, m_prior;
     double m_testAllFour = 0.0;
 
 private Q_SLOTS:
@@ -78,6 +80,7 @@ private Q_SLOTS:
         if (!shared || !*shared) QFAIL("MASKSTUDIO_SHARED_DATA is not set: point it at the shared data folder (../shared/data)");
         const std::string path = std::string(shared) + "/geobiked/df_parameters_final.csv";
         if (!std::filesystem::is_regular_file(path)) QFAIL(qPrintable(QString("GeoBIKED data not found at %1").arg(path.c_str())));
+        m_source = path;
         const CsvTable csv = readCsvFile(path);
         QVERIFY(csv.rows.size() > 4000);
         m_train = m_dir.filePath("train.csv").toStdString();
@@ -183,6 +186,52 @@ private Q_SLOTS:
         QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
                                  api::trainMaskPriorOnImageMasks(observed, kCount, kSide, kSide + 1, r, {}, CancelToken()));
         QVERIFY_THROWS_EXCEPTION(std::invalid_argument, api::scoreImageMasks(r.outPath, observed, kCount / 4, 16, 16));
+    }
+
+    // The partial-observation trainer's partition: auto takes the learnt prior for these gaps (the
+    // four catalogue points go together), the keypoint rule for gaps that do not; the prior's draws
+    // are stored in the model, whose ensemble then completes a table; a prior of other entries is named.
+    void theTableTrainerPartitionsWithTheLearntPriorWhenGapsGoTogether() {
+        api::PartialTrainRequest r;
+        r.dataPath = m_train;
+        r.outPath = m_dir.filePath("gaps.mpd").toStdString();
+        r.updates = 200;
+        r.hidden = 64;
+        r.priorUpdates = 500;
+        r.priorPool = 256;
+        const api::PartialTrainResult auto_ = api::trainPartialOnCsv(r, {}, CancelToken());
+        QVERIFY2(auto_.context.find("prior learnt over the rows' gaps") != std::string::npos, auto_.context.c_str());
+        const partial::PartialModelFile model = partial::loadPartialModel(r.outPath);
+        QCOMPARE(model.parts.context.priorPool.sizes(), (at::IntArrayRef{256, 24}));
+        // x and y of a keypoint share their draw
+        QVERIFY(at::equal(model.parts.context.priorPool.slice(1, 0, 24, 2), model.parts.context.priorPool.slice(1, 1, 24, 2)));
+        api::PartialImputeRequest impute;
+        impute.modelPath = r.outPath;
+        impute.dataPath = m_train;  // (the held-out rows hold a class, GRAVEL, the training rows never show: a DataError)
+        impute.outPath = m_dir.filePath("filled.csv").toStdString();
+        impute.members = 2;
+        QVERIFY(api::imputeCsvWithPartial(impute).filledCells > 1000);
+        // the prior of `partial maskprior train` instead of learning one
+        r.maskPriorPath = m_prior;
+        QVERIFY(api::trainPartialOnCsv(r, {}, CancelToken()).context.find(m_prior) != std::string::npos);
+        r.context = "keypoint";
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, api::trainPartialOnCsv(r, {}, CancelToken()));
+        r.context = "prior";
+        r.maskPriorPath = m_dir.filePath("block.mpr").toStdString();  // of 8 x 8 images
+        try {
+            api::trainPartialOnCsv(r, {}, CancelToken());
+            QFAIL("an image mask prior made a table's contexts");
+        } catch (const std::invalid_argument& e) {
+            QVERIFY2(std::string(e.what()).find("block.mpr") != std::string::npos, e.what());
+        }
+        // complete rows (no gaps): the hand rule
+        r.maskPriorPath.clear();
+        r.context = "auto";
+        r.dataPath = m_dir.filePath("complete.csv").toStdString();
+        const CsvTable full = readCsvFile(m_source);
+        writeCsvFile(r.dataPath, full.header, {full.rows.begin(), full.rows.begin() + 50});
+        const std::string complete = api::trainPartialOnCsv(r, {}, CancelToken()).context;
+        QVERIFY2(complete.find("whole keypoints") != std::string::npos, complete.c_str());
     }
 
     void theCommandLineTrainsDrawsAndScores() {

@@ -3,6 +3,7 @@
 // leaves a usable checkpoint, and resume.
 #include <QtTest/QtTest>
 
+#include <QComboBox>
 #include <QPushButton>
 
 #include <memory>
@@ -14,6 +15,7 @@
 #include "mcvae/Preset.h"
 #include "ui/training/ScheduleEditor.h"
 #include "ui/training/SchemaEditor.h"
+#include "ui/training/GapPreviewView.h"
 #include "ui/training/TrainingMonitor.h"
 #include "ui/training/TrainingPanel.h"
 #include "ui/training/TuneMonitor.h"
@@ -122,10 +124,36 @@ private Q_SLOTS:
         QVERIFY(panel.monitor()->curvePoints() > 0);
         QVERIFY2(panel.monitor()->statusText().contains("Learned from 239 designs"), qPrintable(panel.monitor()->statusText()));
         QVERIFY(QFileInfo::exists(panel.currentRun()->schemaPath()));
+        // The partition: these gaps (saddle every third row, front wheel every fourth) are
+        // independent, so Automatic hides whole keypoints; the preview shows the data's gaps only.
+        const GapPreviewView* gaps = panel.monitor()->gapPreview();
+        QVERIFY2(gaps->isVisibleTo(panel.monitor()), qPrintable(QString("%1 rows, context %2").arg(gaps->preview().dataRows()).arg(gaps->preview().context.c_str())));
+        QVERIFY2(QString::fromStdString(gaps->preview().context).contains("whole keypoints"), gaps->preview().context.c_str());
+        QCOMPARE(gaps->preview().dataRows(), int64_t{12});
+        QCOMPARE(gaps->preview().priorRows(), int64_t{0});
+        QCOMPARE(gaps->preview().entries.size(), bikes.schema.keypoints.size() + bikes.schema.outputs.size());
+        // Asked for the learnt prior, it shows as many of its draws beside them, and logs the choice.
+        QComboBox* partition = panel.findChild<QComboBox*>();
+        for (QComboBox* c : panel.findChildren<QComboBox*>())
+            if (c->findData(QStringLiteral("prior")) >= 0) partition = c;
+        QVERIFY(partition && !partition->isHidden() && partition->count() == 4);  // its form row shows for gappy tables
+        partition->setCurrentIndex(partition->findData(QStringLiteral("prior")));
+        QCOMPARE(panel.partition(), QStringLiteral("prior"));
+        panel.setPartialPriorUpdates(300);
+        QVERIFY(panel.startPartialTraining());
+        QVERIFY2(panel.monitor()->statusText().contains("go missing together"), qPrintable(panel.monitor()->statusText()));
+        QTRY_COMPARE_WITH_TIMEOUT(trained.count(), 2, 120000);
+        QCOMPARE(gaps->preview().priorRows(), int64_t{12});
+        QVERIFY2(QString::fromStdString(gaps->preview().context).contains("prior learnt over the rows' gaps"),
+                 gaps->preview().context.c_str());
+        QFile log(panel.currentRun()->logPath());
+        QVERIFY(log.open(QIODevice::ReadOnly));
+        QVERIFY(QString::fromUtf8(log.readAll()).contains("contexts: intersections with 2048 draws"));
 
         // Once the table is complete again the offer goes away.
         QVERIFY(panel.setDataFile(writeBikes("complete.csv", 200)));
         QVERIFY(offer->isHidden());
+        QVERIFY(partition->isHidden());
     }
 
     void defaultPresetScalesWithTheData() {

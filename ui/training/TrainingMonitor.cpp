@@ -1,5 +1,7 @@
 #include "ui/training/TrainingMonitor.h"
 
+#include "ui/training/GapPreviewView.h"
+
 #include <QLabel>
 #include <QLocale>
 #include <QProgressBar>
@@ -67,8 +69,17 @@ TrainingMonitor::TrainingMonitor(QWidget* parent) : QWidget(parent) {
     m_result->xAxis->setLabel(tr("inference sparsity (share of conditions unknown)"));
     m_result->yAxis->setLabel(tr("MSE"));
     m_result->setVisible(false);
+    m_partition = new QLabel(this);
+    m_partition->setWordWrap(true);
+    m_partition->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_partition->setVisible(false);
+    m_gaps = new GapPreviewView(this);
+    m_gaps->setToolTip(tr("Which keypoints each row has (dark: missing). The contexts hide what these masks hide."));
+    m_gaps->setVisible(false);
     layout->addWidget(m_progress);
     layout->addWidget(m_status);
+    layout->addWidget(m_partition);
+    layout->addWidget(m_gaps);
     layout->addWidget(m_curves, 2);
     layout->addWidget(m_result, 1);
 }
@@ -81,12 +92,24 @@ void TrainingMonitor::start(int64_t epochs, const std::vector<EpochRecord>& earl
     m_status->setText(tr("Starting…"));
     m_status->setStyleSheet(QString());
     m_result->setVisible(false);
+    m_partition->setVisible(false);
+    m_gaps->setVisible(false);
     addProgress(TrainingProgress{}, earlier);
 }
 
-void TrainingMonitor::startPartial(int64_t epochs) {
+void TrainingMonitor::startPartial(int64_t epochs, bool learnsPrior) {
     start(epochs);
     showCurves(true);
+    if (learnsPrior)
+        m_status->setText(tr("Learning which keypoints go missing together (a prior over the rows' gaps, about a minute)…"));
+}
+
+void TrainingMonitor::showGapPreview(const api::GapPreview& preview) {
+    m_partition->setText(tr("Contexts: %1.").arg(QString::fromStdString(preview.context)));
+    m_partition->setVisible(true);
+    m_gaps->setPreview(preview);
+    m_gaps->setVisible(preview.dataRows() > 0 || preview.priorRows() > 0);
+    m_status->setText(tr("Training the model on the rows as they are…"));
 }
 
 void TrainingMonitor::showCurves(bool partial) {

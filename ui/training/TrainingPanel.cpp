@@ -109,6 +109,16 @@ TrainingPanel::TrainingPanel(TrainingEngine* engine, QWidget* parent)
     form->addRow(tr("Seed"), m_seed);
     form->addRow(m_schedule);
     form->addRow(tr("Search"), findRow);
+    m_partition = new QComboBox(settings);
+    m_partition->addItem(tr("Automatic"), QStringLiteral("auto"));
+    m_partition->addItem(tr("Whole keypoints"), QStringLiteral("keypoint"));
+    m_partition->addItem(tr("Single cells"), QStringLiteral("iid"));
+    m_partition->addItem(tr("Learnt prior over the gaps"), QStringLiteral("prior"));
+    m_partition->setToolTip(tr("Learning from incomplete designs hides some of each row's known cells and learns to fill them. "
+                               "Automatic: hide whole keypoints at random, or, when some keypoints go missing together in "
+                               "the data, hide what a prior learnt over the rows' gaps hides (about a minute more)."));
+    form->addRow(tr("Partition"), m_partition);
+    m_form = form;
     tabs->addTab(settings, tr("Settings"));
 
     // Run
@@ -189,6 +199,16 @@ TrainingPanel::TrainingPanel(TrainingEngine* engine, QWidget* parent)
     connect(m_engine, &TrainingEngine::progressed, this, &TrainingPanel::onProgress);
     connect(m_engine, &TrainingEngine::finished, this, &TrainingPanel::onFinished);
     connect(m_engine, &TrainingEngine::partialFinished, this, &TrainingPanel::onPartialFinished);
+    connect(m_engine, &TrainingEngine::partitionChosen, this, [this](const api::GapPreview& preview) {
+        m_monitor->showGapPreview(preview);
+        if (m_run) {
+            try {
+                m_run->appendLog(QStringLiteral("contexts: %1").arg(QString::fromStdString(preview.context)));
+            } catch (const std::exception&) {
+                // the log is a convenience
+            }
+        }
+    });
     connect(m_engine, &TrainingEngine::failed, this, &TrainingPanel::onFailed);
 
     setPreset(QStringLiteral("default"));
@@ -308,6 +328,13 @@ void TrainingPanel::setEpochs(int epochs) { m_epochs->setValue(epochs); }
 
 void TrainingPanel::setFineTune(bool on) { m_fineTune->setChecked(on); }
 
+void TrainingPanel::setPartition(const QString& context) {
+    const int index = m_partition->findData(context);
+    if (index >= 0) m_partition->setCurrentIndex(index);
+}
+
+QString TrainingPanel::partition() const { return m_partition->currentData().toString(); }
+
 bool TrainingPanel::isRunning() const { return m_engine->isRunning(); }
 
 bool TrainingPanel::isSearching() const { return m_tune->isRunning(); }
@@ -322,6 +349,8 @@ void TrainingPanel::updateButtons() {
     m_latent->setEnabled(!m_fineTune->isChecked());
     m_start->setEnabled(!running && m_schema->isValid() && m_schedule->isValid());
     m_learnPartial->setVisible(m_schema->canLearnFromGaps() && !m_fineTune->isChecked());
+    m_form->setRowVisible(m_partition, m_schema->canLearnFromGaps() && !m_fineTune->isChecked());
+    m_partition->setEnabled(!running);
     m_learnPartial->setEnabled(!running);
     m_cancel->setEnabled(running);
     m_resume->setEnabled(!running);
@@ -416,6 +445,8 @@ bool TrainingPanel::startPartialTraining() {
     request.dataPath = QFileInfo(m_dataPath->text()).absoluteFilePath().toStdString();
     request.seed = static_cast<uint64_t>(m_seed->value());
     request.updates = m_partialUpdates;
+    request.context = partition().toStdString();
+    request.priorUpdates = m_partialPriorUpdates;
     try {
         RunFolder run = RunFolder::create(m_runsRoot, name);
         saveSchemaFile(m_schema->schema(), run.schemaPath().toStdString());
@@ -431,7 +462,7 @@ bool TrainingPanel::startPartialTraining() {
     }
     m_runName = name;
     const int64_t rows = m_schema->gaps().rows;
-    m_monitor->startPartial(api::partialTrainingEpochs(rows, request));
+    m_monitor->startPartial(api::partialTrainingEpochs(rows, request), request.context == "auto" || request.context == "prior");
     m_runLabel->setText(tr("Run folder: %1").arg(QDir::toNativeSeparators(m_run->dir())));
     if (!m_engine->startPartial(request, rows)) return fail(tr("A run is already going; cancel it first."));
     updateButtons();

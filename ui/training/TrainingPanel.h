@@ -15,6 +15,7 @@
 
 class QCheckBox;
 class QComboBox;
+class QFormLayout;
 class QDoubleSpinBox;
 class QLabel;
 class QLineEdit;
@@ -52,6 +53,10 @@ public:
     // when keypoint cells are empty (SchemaEditor::canLearnFromGaps).
     bool startPartialTraining();
     void setPartialUpdates(int64_t updates) { m_partialUpdates = updates; }  // 0: the data-size default (tests set fewer)
+    void setPartialPriorUpdates(int64_t updates) { m_partialPriorUpdates = updates; }  // the learnt prior's (0: its default)
+    // The partition of a model learned from incomplete designs: "auto", "keypoint", "iid" or "prior".
+    void setPartition(const QString& context);
+    QString partition() const;
     bool resumeRun(const QString& runDir);
     void cancelTraining();  // and a running settings search
     // "Find settings": a settings search on the chosen data within `minutes`; the best settings
@@ -91,6 +96,7 @@ private:
     TuneEngine* m_tune;
     int64_t m_searchTrials = 0;
     int64_t m_partialUpdates = 0;
+    int64_t m_partialPriorUpdates = 0;
     int64_t m_dataRows = 0;
     mcvae::TrainingConfig m_presetTraining;
     QString m_searchBase;
@@ -116,6 +122,8 @@ private:
     QPushButton* m_cancel;
     QPushButton* m_resume;
     QPushButton* m_learnPartial;
+    QComboBox* m_partition;
+    QFormLayout* m_form;
     QPushButton* m_find;
     QDoubleSpinBox* m_findMinutes;
     QTabWidget* m_tabs;

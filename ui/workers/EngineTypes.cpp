@@ -11,6 +11,7 @@ void registerEngineMetaTypes() {
     qRegisterMetaType<TrainingProgress>();
     qRegisterMetaType<api::TrainRunOutcome>();
     qRegisterMetaType<api::PartialTrainResult>();
+    qRegisterMetaType<api::GapPreview>();
     qRegisterMetaType<api::TuneRequest>();
     qRegisterMetaType<mcvae::TuningTrialReport>();
     qRegisterMetaType<api::TuneOutcome>();

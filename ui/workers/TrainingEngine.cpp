@@ -57,12 +57,16 @@ bool TrainingEngine::startPartial(const api::PartialTrainRequest& request, int64
     const int64_t epochs = api::partialTrainingEpochs(rows, request);
     return startJob<api::PartialTrainResult>(
         [this, request, rows, epochs](const CancelToken& cancel) {
+            api::PartialTrainRequest withPreview = request;
+            withPreview.onPartition = [this](const api::GapPreview& preview) {
+                toOwner([this, preview] { Q_EMIT partitionChosen(preview); });
+            };
             ThrottledProgress progress([this](const TrainingProgress& p, std::vector<EpochRecord> records) {
                 toOwner([this, p, records = std::move(records)] { Q_EMIT progressed(p, records); });
             });
             const Stopwatch clock;
             return api::trainPartialOnCsv(
-                request,
+                withPreview,
                 [&](int64_t epoch, double loss) {
                     TrainingProgress p;
                     p.epoch = epoch;

@@ -29,6 +29,8 @@ Q_SIGNALS:
     void progressed(const ms::TrainingProgress& latest, const std::vector<ms::EpochRecord>& newRecords);
     void finished(const ms::api::TrainRunOutcome& outcome);
     void partialFinished(const ms::api::PartialTrainResult& result, const QString& modelPath);
+    // A partial run's partition, chosen before its denoiser trains (request.onPartition).
+    void partitionChosen(const ms::api::GapPreview& preview);
 };
 
 }  // namespace ms
