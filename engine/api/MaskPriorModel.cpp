@@ -158,8 +158,7 @@ MaskPriorDraws sampleMaskPrior(const std::string& modelPath, const MaskPriorSamp
     d.height = file.image.height;
     d.width = file.image.width;
     d.rows = drawn.size(0);
-    const at::Tensor bytes = (drawn > 0.5).to(at::kByte).contiguous();
-    d.masks.assign(bytes.data_ptr<uint8_t>(), bytes.data_ptr<uint8_t>() + bytes.numel());
+    d.masks = maskBytes(drawn);
     d.dataRate = file.observedRate;
     d.drawnRate = toVector(drawn.mean(0));
     d.seconds = clock.seconds();

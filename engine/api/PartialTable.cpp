@@ -66,11 +66,6 @@ EncodedTable encode(const DesignTable& table, const Schema& schema, const Normal
     return e;
 }
 
-std::vector<uint8_t> maskBytes(const at::Tensor& masks) {
-    const at::Tensor bytes = (masks > 0.5).to(at::kByte).cpu().contiguous();
-    return {bytes.data_ptr<uint8_t>(), bytes.data_ptr<uint8_t>() + bytes.numel()};
-}
-
 // Sets the context's partition as request.context asks and returns it in words.
 std::string chooseTableContext(const PartialTrainRequest& request, const Schema& schema, const at::Tensor& observed,
                                partial::ContextSettings& context, const CancelToken& cancel) {

@@ -35,4 +35,9 @@ TableGaps tableGaps(const CsvTable& csv, const Schema& schema) {
     return t;
 }
 
+std::vector<uint8_t> maskBytes(const at::Tensor& masks) {
+    const at::Tensor bytes = (masks > 0.5).to(at::kByte).cpu().contiguous();
+    return {bytes.data_ptr<uint8_t>(), bytes.data_ptr<uint8_t>() + bytes.numel()};
+}
+
 }  // namespace ms::api

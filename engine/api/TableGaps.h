@@ -5,6 +5,7 @@
 // partial-observation trainer (api/PartialTable).
 #include <ATen/core/Tensor.h>
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -24,5 +25,9 @@ struct TableGaps {
 // Reads the table with the schema's keypoints and outputs only (its conditions play no part, so a
 // class the schema never saw is no error). Throws DataError naming file, line and column.
 TableGaps tableGaps(const CsvTable& csv, const Schema& schema);
+
+// [rows, entries] 0/1 masks (any device) as row-major bytes, 1 = observed: what the torch-free
+// callers (the CLI, the studio's preview) receive.
+std::vector<uint8_t> maskBytes(const at::Tensor& masks);
 
 }  // namespace ms::api

@@ -14,8 +14,8 @@
 #include "core/runtime/TorchRuntime.h"
 #include "experiments/ObservationScenarios.h"
 #include "partial/ContextMasks.h"
-#include "partial/ImageDenoiser.h"
 #include "partial/MaskPriorFile.h"
+#include "partial/MaskPriorPool.h"
 #include "partial/MaskPrior.h"
 
 namespace ms::experiments {
@@ -145,12 +145,11 @@ MaskPriorBenchResult runMaskPriorBenchmark(const MaskPriorBenchSettings& s, cons
         prior.dataKind = "images";
         prior.image = {1, size, size};
         prior.schedule = {s.beta1, s.thetaInput ? partial::BfnInput::Theta : partial::BfnInput::ScaledLogit};
-        partial::ImageDenoiserConfig config;
-        config.height = size;
-        config.width = size;
-        config.baseChannels = s.baseChannels;
-        seedParameterInitialisation(s.seed);
-        prior.net = partial::ImageDenoiser(config).ptr();
+        partial::MaskPriorPoolSettings network;
+        network.image = prior.image;
+        network.baseChannels = s.baseChannels;
+        network.training.seed = s.seed;
+        prior.net = partial::makeMaskPriorNetwork(dims, network);
         prior.net->to(device);
         partial::MaskPriorTraining training;
         training.flatTimeWeight = s.flatTimeWeight;
