@@ -23,6 +23,7 @@ struct SampleOptions {
     bool zeroLatent = false;
     bool labels = false;
     bool json = false;
+    std::string units = "mm";
 
     void addTo(CLI::App* cmd) {
         cmd->add_option("--model", model, "model bundle")->required();
@@ -33,8 +34,10 @@ struct SampleOptions {
         cmd->add_flag("--labels", labels, "label keypoints in the SVG/PNG");
         cmd->add_option("--out", out, "output prefix")->required();
         cmd->add_flag("--json", json, "print the generated designs as JSON on the last line");
+        cmd->add_option("--units", units, "what the design's numbers are in, written into the DXF header: mm, cm, m or in")
+            ->capture_default_str();
     }
-    void validate() const {}
+    void validate() const { (void)parseLengthUnit(units); }
 };
 
 void runSample(const SampleOptions& o) {
@@ -51,7 +54,7 @@ void runSample(const SampleOptions& o) {
     for (const auto& d : designs) drawings.push_back(drawDesign(gen.schema(), d, o.labels, details));
     writeDesignsCsv(gen.schema(), designs, {req.conditions}, o.out + ".csv");
     writeSvg(drawings, o.out + ".svg");
-    writeDxf(drawings, o.out + ".dxf");
+    writeDxf(drawings, o.out + ".dxf", parseLengthUnit(o.units));
     std::string written = o.out + ".csv, " + o.out + ".svg, " + o.out + ".dxf";
 #ifdef MASKSTUDIO_HAVE_IMAGING
     imaging::writeDrawingsPng(drawings, o.out + ".png");

@@ -83,19 +83,25 @@ std::vector<double> trainMcLdm(McUnet& unet, const at::Tensor& latents, const Co
         const at::Tensor idx = rows.to(latents.device());
         at::Tensor batch = latents.index_select(0, idx);
         const ConditionInput cond = conditions.select(idx);
-        const at::Tensor shifts = settings.placementShift > 0
-                                      ? randomPlacementShifts(batch.size(0), settings.placementShift, generator)
-                                      : at::Tensor();
-        if (shifts.defined()) batch = shiftByCells(batch, shifts, 1, true);
+        at::Tensor shifts = settings.placementShift > 0
+                                ? randomPlacementShifts(batch.size(0), settings.placementShift, generator)
+                                : at::Tensor();
         const double p = settings.sparsity.at(step++, totalSteps);
         const at::Tensor keep = randomConditionKeep(batch.size(0), conditionCount, p, 0.0, generator).to(latents.device());
-        if (!targetMasks.defined() || !unet->config().crossAttention)
+        if (!targetMasks.defined() || !unet->config().crossAttention) {
+            if (shifts.defined()) batch = shiftByCells(batch, shifts, 1, true);
             return ldmLoss(unet, batch, cond, keep, schedule, generator);
-        const at::Tensor kept = (at::rand({batch.size(0)}, generator, at::TensorOptions()) >= settings.maskDropout)
-                                    .to(latents.device(), at::kFloat)
-                                    .view({-1, 1, 1, 1});
+        }
+        const at::Tensor keptRows = at::rand({batch.size(0)}, generator, at::TensorOptions()) >= settings.maskDropout;
+        const at::Tensor kept = keptRows.to(latents.device(), at::kFloat).view({-1, 1, 1, 1});
         at::Tensor masks = targetMasks.index_select(0, idx.to(targetMasks.device())).to(latents.device()) * kept;
-        if (shifts.defined()) masks = shiftByCells(masks, shifts, masks.size(2) / latents.size(2), false);
+        if (shifts.defined()) {
+            // Only a row that shows its shape moves: a row without one stays where the data has
+            // it, so that without a shape the model draws the design in its usual place.
+            shifts = shifts * keptRows.to(at::kLong).view({-1, 1});
+            batch = shiftByCells(batch, shifts, 1, true);
+            masks = shiftByCells(masks, shifts, masks.size(2) / latents.size(2), false);
+        }
         return ldmLoss(unet, batch, cond, keep, schedule, generator, masks, settings.maskAttentionWeight);
     };
     const EpochLossFn numbered = [&](int64_t epoch, double value) {

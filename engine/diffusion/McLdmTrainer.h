@@ -39,6 +39,8 @@ struct LdmTrainSettings {
     double maskAttentionWeight = 0.03;
     // Random placement (RandomPlacement.h): each batch row and its target mask moved by up to this
     // many latent cells in x and y (0: off), so that where a design goes comes from its shape.
+    // With target masks, rows whose mask is dropped are not moved: without a shape the model
+    // keeps drawing the design where the data has it.
     int64_t placementShift = 0;
 };
 

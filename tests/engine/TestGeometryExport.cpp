@@ -238,6 +238,31 @@ private Q_SLOTS:
         compareSvgToDrawings(svgString(drawings, 0.1), drawings);
     }
 
+    // The design's unit goes into the header ($INSUNITS) and the numbers stay the design's own, so
+    // a CAD tool opens a design measured in inches at its size; a unit nobody knows is named.
+    void dxfUnitsAreAChoice() {
+        const std::vector<Drawing> drawings = sampleDrawings();
+        QTemporaryDir dir;
+        const std::string mm = dir.filePath("mm.dxf").toStdString(), inches = dir.filePath("in.dxf").toStdString();
+        writeDxf(drawings, mm);
+        writeDxf(drawings, inches, parseLengthUnit("Inch"));
+        const std::string a = readAll(mm), b = readAll(inches);
+        QVERIFY(a.find("$INSUNITS\n70\n4\n") != std::string::npos);
+        QVERIFY(b.find("$INSUNITS\n70\n1\n") != std::string::npos);
+        const auto entitiesOf = [](const std::string& text) { return text.substr(text.find("ENTITIES")); };
+        QCOMPARE(entitiesOf(b), entitiesOf(a));  // the geometry is not converted
+        QCOMPARE(dxfInsunits(parseLengthUnit("cm")), 5);
+        QCOMPARE(dxfInsunits(parseLengthUnit("metres")), 6);
+        QCOMPARE(lengthUnitSymbol(parseLengthUnit("MM")), std::string("mm"));
+        try {
+            (void)parseLengthUnit("furlong");
+            QFAIL("an unknown unit was accepted");
+        } catch (const std::invalid_argument& e) {
+            QVERIFY(std::string(e.what()).find("'furlong'") != std::string::npos);
+            QVERIFY(std::string(e.what()).find("mm, cm, m or in") != std::string::npos);
+        }
+    }
+
     void dxfParsesBack() {
         const std::vector<Drawing> drawings = sampleDrawings();
         QTemporaryDir dir;

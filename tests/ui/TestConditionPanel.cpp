@@ -128,6 +128,33 @@ private Q_SLOTS:
         QVERIFY(!panel.undoStack()->canUndo());
         QCOMPARE(panel.values().categorical.size(), size_t(1));
     }
+
+    // Issue 18: one history per model. Back on a model, its edits can be undone again; a model
+    // whose schema changed under the same key (retrained in place) starts afresh.
+    void eachModelKeepsItsOwnHistory() {
+        ConditionPanel panel;
+        QSignalSpy changed(&panel, &ConditionPanel::undoStackChanged);
+        Schema other = testSchema();
+        other.categorical.pop_back();
+        panel.setSchema(testSchema(), {}, QStringLiteral("/models/a.msm"));
+        QUndoStack* a = panel.undoStack();
+        QCOMPARE(changed.count(), 1);
+        panel.switchAt(0)->click();
+        QCOMPARE(a->count(), 1);
+        const ConditionValues edited = panel.values();
+        panel.setSchema(other, {}, QStringLiteral("/models/b.msm"));
+        QVERIFY(panel.undoStack() != a);
+        QVERIFY(!panel.undoStack()->canUndo());
+        QCOMPARE(changed.count(), 2);
+        panel.setSchema(testSchema(), edited, QStringLiteral("/models/a.msm"));  // back, with its remembered values
+        QCOMPARE(panel.undoStack(), a);
+        QCOMPARE(changed.count(), 3);
+        QVERIFY(panel.undoStack()->canUndo());
+        panel.undoStack()->undo();
+        QCOMPARE(panel.values().categorical[0], -1);  // the edit made before the switch, undone
+        panel.setSchema(other, {}, QStringLiteral("/models/a.msm"));  // a.msm retrained with other conditions
+        QCOMPARE(panel.undoStack()->count(), 0);
+    }
 };
 
 QTEST_MAIN(TestConditionPanel)

@@ -481,7 +481,7 @@ private Q_SLOTS:
         w.show();
         ImagePanel* panel = w.imagePanel();
         QSignalSpy ready(panel, &ImagePanel::modelReady);
-        panel->openModel(m_model);
+        w.openImageModel(m_model);  // as File → Open image model… does: the Image dock shows
         QVERIFY(waitFor(ready, 1));
         QTRY_VERIFY(!panel->conditionNote().isEmpty());
         QVERIFY2(panel->conditionNote().contains("car") && panel->conditionNote().contains("BikeStyle"), qPrintable(panel->conditionNote()));

@@ -9,7 +9,9 @@
 #include <QTabWidget>
 #include <QSpinBox>
 #include <QComboBox>
+#include <QDoubleSpinBox>
 #include <QFileDialog>
+#include <QInputDialog>
 #include <QLineEdit>
 #include <QRegularExpression>
 #include <QPushButton>
@@ -32,6 +34,8 @@
 #include "ui/panels/ConditionPanel.h"
 #include "ui/panels/SamplingPanel.h"
 #include "ui/window/MainWindow.h"
+#include "ui/window/ModelNaming.h"
+#include "ui/window/PinEntryDialog.h"
 #include "ui/workers/ExploreEngine.h"
 #include "ui/workers/ImageTrainingEngine.h"
 
@@ -264,10 +268,16 @@ private Q_SLOTS:
         QCOMPARE(w.pins()[2 * static_cast<std::size_t>(saddle)], pinX);
         QTRY_VERIFY_WITH_TIMEOUT(w.lastOutput()->pinned && w.lastOutput()->designs[0][2 * static_cast<std::size_t>(saddle)] == pinX, 20000);
 
-        // Double-clicking the pin releases it (another step): the mcVAE draws the design again,
-        // and the view stays where it is (no refit: the design does not jump from the cursor).
+        // Double-clicking the pin asks for its coordinates; Release pin lets it go (another step):
+        // the mcVAE draws the design again, and the view stays where it is (no refit: the design
+        // does not jump from the cursor).
         const QPointF origin = canvas->designToWidget({0.0, 0.0}), unit = canvas->designToWidget({100.0, 100.0});
         QTest::mouseDClick(canvas, Qt::LeftButton, {}, canvas->keypointHandlePosition(saddle).toPoint());
+        auto* entry = w.findChild<PinEntryDialog*>(QStringLiteral("pinEntryDialog"));
+        QVERIFY(entry != nullptr);
+        QVERIFY(entry->releaseButton() != nullptr);
+        QCOMPARE(entry->xBox()->value(), std::round(pinX * 100.0) / 100.0);  // where the pin is
+        QTest::mouseClick(entry->releaseButton(), Qt::LeftButton);
         QCOMPARE(w.pinnedKeypointCount(), 0);
         QTRY_VERIFY_WITH_TIMEOUT(!w.lastOutput()->pinned, 20000);
         QCOMPARE(w.lastOutput()->designs[0], before);
@@ -276,6 +286,144 @@ private Q_SLOTS:
         QCOMPARE(undo->count(), steps + 2);
         undo->undo();
         QCOMPARE(w.pinnedKeypointCount(), 1);
+    }
+
+    // Issue 18 (CAD users): a pin typed in numbers, a grid that drags snap to, the design's unit
+    // in the DXF header. All with real key and mouse events.
+    void aPinCanBeTypedSnappedAndExportedInTheDesignsUnit() {
+        MainWindow w;
+        QSignalSpy shown(&w, &MainWindow::designsShown);
+        w.resize(1200, 800);
+        QVERIFY(startOnBike(w, shown, true));
+        DesignCanvas* canvas = w.canvas();
+        const Schema& schema = w.currentModel()->schema;
+        int saddle = -1;
+        for (std::size_t k = 0; k < schema.keypoints.size(); ++k)
+            if (schema.keypoints[k].name == "saddle_top") saddle = static_cast<int>(k);
+        QVERIFY(saddle >= 0);
+        const std::size_t sx = 2 * static_cast<std::size_t>(saddle), sy = sx + 1;
+        QUndoStack* undo = w.conditionPanel()->undoStack();
+        const int steps = undo->count();
+
+        // Double-click the free handle: a dialog at the keypoint's position, no Release button.
+        QTest::mouseDClick(canvas, Qt::LeftButton, {}, canvas->keypointHandlePosition(saddle).toPoint());
+        auto* entry = w.findChild<PinEntryDialog*>(QStringLiteral("pinEntryDialog"));
+        QVERIFY(entry != nullptr);
+        QVERIFY(entry->releaseButton() == nullptr);
+        QVERIFY(std::abs(entry->xBox()->value() - canvas->keypoints()[static_cast<std::size_t>(saddle)].mean.x) < 0.01);
+        QVERIFY(entry->xBox()->suffix().contains(QStringLiteral("mm")));
+        // Type x, Tab, type y, Enter (the x field starts selected, so typing replaces it).
+        entry->xBox()->setFocus();
+        entry->xBox()->selectAll();
+        QTest::keyClicks(entry->xBox(), QStringLiteral("512.5"));
+        QTest::keyClick(entry->xBox(), Qt::Key_Tab);
+        entry->yBox()->selectAll();
+        QTest::keyClicks(entry->yBox(), QStringLiteral("1040"));
+        QTest::keyClick(entry->yBox(), Qt::Key_Return);
+        QTRY_VERIFY(w.findChild<PinEntryDialog*>(QStringLiteral("pinEntryDialog")) == nullptr);  // closed and gone
+        QCOMPARE(w.pinnedKeypointCount(), 1);
+        QCOMPARE(w.pins()[sx], 512.5);
+        QCOMPARE(w.pins()[sy], 1040.0);
+        QCOMPARE(undo->count(), steps + 1);  // one undoable step
+        QTRY_VERIFY_WITH_TIMEOUT(w.lastOutput()->pinned && w.lastOutput()->designs[0][sx] == 512.5, 20000);
+        // Esc changes nothing.
+        QTest::mouseDClick(canvas, Qt::LeftButton, {}, canvas->keypointHandlePosition(saddle).toPoint());
+        entry = w.findChild<PinEntryDialog*>(QStringLiteral("pinEntryDialog"));
+        QVERIFY(entry != nullptr);
+        QTest::keyClicks(entry->xBox(), QStringLiteral("1"));
+        QTest::keyClick(entry->xBox(), Qt::Key_Escape);
+        QTRY_VERIFY(w.findChild<PinEntryDialog*>(QStringLiteral("pinEntryDialog")) == nullptr);
+        QCOMPARE(w.pins()[sx], 512.5);
+        QCOMPARE(undo->count(), steps + 1);
+        undo->undo();
+        QCOMPARE(w.pinnedKeypointCount(), 0);
+
+        // G switches snapping on: a drag lands on the 10 mm grid. (Offscreen, no window manager
+        // gives the window back its activation after the dialog; window shortcuts need it.)
+        w.activateWindow();
+        (void)QTest::qWaitForWindowActive(&w);
+        canvas->setFocus();
+        QTest::keyClick(&w, Qt::Key_G);
+        QVERIFY(canvas->snapsToGrid());
+        QCOMPARE(canvas->gridStep(), 10.0);
+        const QPoint from = canvas->keypointHandlePosition(saddle).toPoint(), to = from + QPoint(-23, -31);
+        QTest::mousePress(canvas, Qt::LeftButton, {}, from);
+        QTest::mouseMove(canvas, from + QPoint(-9, -13));
+        QTest::mouseMove(canvas, to);
+        QTest::mouseRelease(canvas, Qt::LeftButton, {}, to);
+        QCOMPARE(w.pinnedKeypointCount(), 1);
+        QCOMPARE(std::fmod(w.pins()[sx], 10.0), 0.0);
+        QCOMPARE(std::fmod(w.pins()[sy], 10.0), 0.0);
+        QVERIFY(QSettings().value(QStringLiteral("canvas/snapToGrid")).toBool());  // remembered
+        QTest::keyClick(&w, Qt::Key_G);
+        QVERIFY(!canvas->snapsToGrid());
+
+        // Design units: inches → the scale bar's unit and the DXF header ($INSUNITS 1), numbers kept.
+        QAction* inches = nullptr;
+        for (QAction* a : w.findChildren<QAction*>())
+            if (a->text() == QStringLiteral("in") && a->isCheckable()) inches = a;
+        QVERIFY(inches != nullptr);
+        inches->trigger();
+        QCOMPARE(canvas->unit(), QStringLiteral("in"));
+        QCOMPARE(w.designUnit(), LengthUnit::Inch);
+        QTRY_VERIFY_WITH_TIMEOUT(w.lastOutput()->pinned, 20000);
+        const QString dxf = m_dir.filePath("inches.dxf");
+        QVERIFY(w.exportTo(dxf, ExportFormat::Dxf));
+        QFile file(dxf);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        QVERIFY(file.readAll().contains("$INSUNITS\n70\n1\n"));
+        for (QAction* a : w.findChildren<QAction*>())
+            if (a->text() == QStringLiteral("mm") && a->isCheckable()) a->trigger();  // later tests: millimetres
+        QCOMPARE(canvas->unit(), QStringLiteral("mm"));
+    }
+
+    // Issue 18: trained models were all called by their data ("car" twice, then "model" after a
+    // restart). A run folder's model is named by its data and date; File → Rename model… gives
+    // it a name of the user's, kept for that file across restarts; an empty name goes back.
+    void trainedModelsAreNamedByDataAndDateAndCanBeRenamed() {
+        const QString models = qEnvironmentVariable("MASKSTUDIO_MODELS_DIR");
+        const QString run = m_dir.filePath("runs/2026-12-05_140212_my-bikes");
+        QVERIFY(QDir().mkpath(run));
+        const QString model = run + "/model.msm";
+        QVERIFY(QFile::copy(models + "/bike.msm", model));
+        const QString dated = QStringLiteral("my-bikes · 2026-12-05 14:02");
+        QCOMPARE(modelDisplayName(model), dated);
+        QCOMPARE(modelDisplayName(models + "/car.msm"), QStringLiteral("car"));
+        QCOMPARE(modelDisplayName(m_dir.filePath("elsewhere/model.msm")), QStringLiteral("elsewhere"));
+        {
+            MainWindow w;
+            QSignalSpy shown(&w, &MainWindow::designsShown);
+            QVERIFY(startOnBike(w, shown, true));
+            QSignalSpy ready(&w, &MainWindow::modelReady);
+            QVERIFY(w.openModel(model));
+            QTRY_COMPARE_WITH_TIMEOUT(ready.count(), 1, 20000);
+            QCOMPARE(w.modelLabelAt(model), dated);
+            bool answered = false;
+            QTimer::singleShot(200, [&] {
+                auto* dialog = qobject_cast<QInputDialog*>(QApplication::activeModalWidget());
+                if (!dialog) return;
+                auto* edit = dialog->findChild<QLineEdit*>();
+                if (!edit || edit->text() != dated) return;  // it starts from the current name
+                edit->selectAll();
+                QTest::keyClicks(edit, QStringLiteral("Road bikes, stiffer"));
+                QTest::keyClick(edit, Qt::Key_Return);
+                answered = true;
+            });
+            auto* rename = w.findChild<QAction*>(QStringLiteral("renameModelAction"));
+            QVERIFY(rename != nullptr);
+            rename->trigger();
+            QTRY_VERIFY_WITH_TIMEOUT(answered, 10000);
+            QCOMPARE(w.modelLabelAt(model), QStringLiteral("Road bikes, stiffer"));
+            QCOMPARE(w.modelLabelAt(models + "/car.msm"), QStringLiteral("car"));  // others keep theirs
+        }
+        {
+            MainWindow again;  // a restart: the recent model comes back under the user's name
+            QCOMPARE(again.modelLabelAt(model), QStringLiteral("Road bikes, stiffer"));
+            QVERIFY(again.renameModel(model, QString()));
+            QCOMPARE(again.modelLabelAt(model), dated);
+            QVERIFY(!again.renameModel(m_dir.filePath("not-listed.msm"), QStringLiteral("x")));
+        }
+        QSettings().remove(QStringLiteral("lastModel"));  // later tests start on the built-in bike
     }
 
     // Switching models fits the view to the new model's designs: the bike after the car fills the
@@ -401,6 +549,24 @@ private Q_SLOTS:
         QVERIFY(editor->document()->coverage() > 0.0);
         editor->canvas()->setFocus();
         QTRY_VERIFY(editor->canvas()->hasFocus() || editor->isAncestorOf(QApplication::focusWidget()));
+        // Issue 18: a click on a button beside the editor (here "Re-generate masked" with the
+        // built-in image model) used to hand Undo to the conditions, greying the toolbar's Undo
+        // while the stroke could still be undone.
+        QAction* undo = nullptr;
+        for (QAction* a : w.findChildren<QAction*>())
+            if (a->parent() == &w && a->text().startsWith(QStringLiteral("&Undo"))) undo = a;  // the window's (menu and toolbar)
+        QVERIFY(undo != nullptr);
+        QTRY_VERIFY(undo->isEnabled());
+        QPushButton* regenerate = nullptr;
+        for (QPushButton* b : w.imagePanel()->findChildren<QPushButton*>())
+            if (b->text() == QStringLiteral("Re-generate masked") || b->text() == QStringLiteral("Complete masked")) regenerate = b;
+        QVERIFY(regenerate != nullptr);
+        regenerate->setEnabled(true);  // whether a result exists yet does not matter to the focus
+        QTest::mouseClick(regenerate, Qt::LeftButton);
+        if (!regenerate->hasFocus()) regenerate->setFocus(Qt::MouseFocusReason);  // offscreen windows may not be active
+        QTRY_VERIFY(regenerate->hasFocus());
+        QVERIFY(!editor->isAncestorOf(QApplication::focusWidget()));
+        QVERIFY(undo->isEnabled());
         QTest::keyClick(&w, Qt::Key_Z, Qt::ControlModifier);  // undoes the stroke, not the condition
         QTRY_COMPARE(editor->document()->coverage(), 0.0);
         QCOMPARE(w.conditionPanel()->values().categorical[0], 0);
@@ -425,6 +591,49 @@ private Q_SLOTS:
         QCOMPARE(w.conditionPanel()->values().categorical, chosen.categorical);
         QVERIFY(!w.pasteConditions("BikeStyle=SPACESHIP"));
         QCOMPARE(w.conditionPanel()->values().categorical, chosen.categorical);  // a bad paste changes nothing
+    }
+
+    // Issue 18: the undo history was lost on a model switch. Each model keeps its own (and its
+    // pins): back on the bike, Ctrl+Z undoes the bike's edit made before the switch.
+    void eachModelKeepsItsUndoHistoryAndPins() {
+        MainWindow w;
+        QSignalSpy shown(&w, &MainWindow::designsShown);
+        QVERIFY(startOnBike(w, shown, true));
+        const QString bike = QString::fromStdString(w.currentModel()->path);
+        QString car;
+        for (const QString& p : w.modelPaths())
+            if (p.endsWith("car.msm")) car = p;
+        QVERIFY(!car.isEmpty());
+        QAction* undo = nullptr;
+        for (QAction* a : w.findChildren<QAction*>())
+            if (a->parent() == &w && a->text().startsWith(QStringLiteral("&Undo"))) undo = a;
+        QVERIFY(undo != nullptr);
+        w.conditionPanel()->setFocus();
+        QCheckBox* known = w.conditionPanel()->switchAt(0);
+        QTest::mouseClick(known, Qt::LeftButton, {}, QPoint(8, known->height() / 2));
+        QCOMPARE(w.conditionPanel()->values().categorical[0], 0);
+        QVERIFY(w.pinKeypoint(0, 100.0, 50.0));
+        QCOMPARE(w.conditionPanel()->undoStack()->count(), 2);
+
+        QSignalSpy ready(&w, &MainWindow::modelReady);
+        QVERIFY(w.openModel(car));
+        QTRY_COMPARE_WITH_TIMEOUT(ready.count(), 1, 20000);
+        QCOMPARE(w.conditionPanel()->undoStack()->count(), 0);  // the car's own, empty history
+        QVERIFY(!undo->isEnabled());
+        QCOMPARE(w.pinnedKeypointCount(), 0);
+
+        QVERIFY(w.openModel(bike));
+        QTRY_COMPARE_WITH_TIMEOUT(ready.count(), 2, 20000);
+        QCOMPARE(w.conditionPanel()->values().categorical[0], 0);  // where the bike was left
+        QCOMPARE(w.pinnedKeypointCount(), 1);
+        QCOMPARE(w.pins()[0], 100.0);
+        QVERIFY(undo->isEnabled());
+        QTest::keyClick(&w, Qt::Key_Z, Qt::ControlModifier);  // the pin, then the condition
+        QCOMPARE(w.pinnedKeypointCount(), 0);
+        QTest::keyClick(&w, Qt::Key_Z, Qt::ControlModifier);
+        QCOMPARE(w.conditionPanel()->values().categorical[0], -1);
+        QSettings().remove(QStringLiteral("lastModel"));
+        QSettings().remove(QStringLiteral("conditions/bike"));
     }
 
     void switchesToTheCar() {

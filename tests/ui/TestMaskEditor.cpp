@@ -5,6 +5,7 @@
 #include <QCheckBox>
 #include <QFile>
 #include <QImageReader>
+#include <QMenu>
 #include <QSpinBox>
 #include <QTemporaryDir>
 #include <QToolButton>
@@ -341,6 +342,72 @@ private Q_SLOTS:
         QCOMPARE(live.count(), 1);
         QCOMPARE(valueAt(editor.document()->mask(), int(start.x()), int(start.y())), 0);
         QCOMPARE(live.at(0).at(0).value<QImage>(), editor.document()->mask());
+    }
+
+    // Issue 18: zoom and pan on the image (wheel at the cursor, middle-button drag, Home fits),
+    // strokes still land on the image pixel under the cursor; the overlay's colour and opacity.
+    void zoomPanAndOverlayColour() {
+        MaskEditor editor;
+        QImage base(64, 64, QImage::Format_RGB32);
+        base.fill(Qt::white);
+        editor.setBaseImage(base);
+        editor.resize(700, 600);
+        editor.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&editor));
+        QWidget* canvas = editor.canvas();
+        const QPointF fittedAt = editor.imageToCanvas({10, 10});
+        const QPoint anchor = editor.imageToCanvas({20, 30}).toPoint();
+        const QPointF underAnchor = editor.canvasToImage(anchor);
+        QWheelEvent wheel(anchor, canvas->mapToGlobal(anchor), {}, QPoint(0, 240), Qt::NoButton, Qt::NoModifier, Qt::NoScrollPhase, false);
+        QApplication::sendEvent(canvas, &wheel);  // two notches in
+        QVERIFY(std::abs(editor.zoom() - 1.5625) < 1e-9);
+        QVERIFY(QLineF(editor.canvasToImage(anchor), underAnchor).length() < 0.05);  // the point under the cursor stays
+        QCOMPARE(editor.findChild<QToolButton*>("zoomButton")->text(), QStringLiteral("156 %"));
+
+        // A stroke at 156 %: the image pixel under the cursor is painted, its neighbours 3 px away are not.
+        editor.setTool(MaskTool::Brush);
+        editor.setBrushSize(3);
+        editor.setHardness(1.0);
+        const QPoint at = editor.imageToCanvas({40.5, 12.5}).toPoint();
+        QTest::mousePress(canvas, Qt::LeftButton, {}, at);
+        QTest::mouseRelease(canvas, Qt::LeftButton, {}, at);
+        QCOMPARE(valueAt(editor.document()->mask(), 40, 12), 255);
+        QCOMPARE(valueAt(editor.document()->mask(), 44, 12), 0);
+
+        // Middle-button drag pans by the drag, paints nothing.
+        const QPointF before = editor.imageToCanvas({10, 10});
+        const int painted = countAtLeast(editor.document()->mask(), 1);
+        QTest::mousePress(canvas, Qt::MiddleButton, {}, QPoint(300, 300));
+        QMouseEvent move(QEvent::MouseMove, QPointF(340, 280), canvas->mapToGlobal(QPointF(340, 280)), Qt::NoButton, Qt::MiddleButton, Qt::NoModifier);
+        QApplication::sendEvent(canvas, &move);
+        QTest::mouseRelease(canvas, Qt::MiddleButton, {}, QPoint(340, 280));
+        QVERIFY(QLineF(editor.imageToCanvas({10, 10}) - before, QPointF(40, -20)).length() < 0.01);
+        QCOMPARE(countAtLeast(editor.document()->mask(), 1), painted);
+        QCOMPARE(editor.document()->undoStack()->count(), 1);
+
+        // Home fits again.
+        canvas->setFocus();
+        QTest::keyClick(canvas, Qt::Key_Home);
+        QCOMPARE(editor.zoom(), 1.0);
+        QVERIFY(QLineF(editor.imageToCanvas({10, 10}), fittedAt).length() < 0.01);
+
+        // The overlay: the red region drawn at 45 %, then green at 100 % (menu actions).
+        QEvent leave(QEvent::Leave);
+        QApplication::sendEvent(canvas, &leave);  // no brush outline in the picture
+        const auto overlayPixel = [&] { return canvas->grab().toImage().pixelColor(editor.imageToCanvas({40.5, 12.5}).toPoint()); };
+        QColor c = overlayPixel();
+        QVERIFY(c.red() > 240 && c.green() < 200 && c.green() > 100);  // red over white, translucent
+        auto* menu = editor.findChild<QMenu*>("overlayMenu");
+        QVERIFY(menu != nullptr);
+        for (QAction* a : menu->actions()) {
+            if (a->text() == QStringLiteral("Opacity 100 %")) a->trigger();
+            if (a->text().startsWith(QStringLiteral("Green"))) a->trigger();
+        }
+        QCOMPARE(editor.overlayOpacity(), 1.0);
+        QCOMPARE(editor.overlayColor(MaskLayer::Inpaint), QColor(0, 200, 80));
+        QCOMPARE(editor.overlayColor(MaskLayer::TargetShape), QColor(40, 110, 255));  // the other layer keeps its own
+        c = overlayPixel();
+        QVERIFY(c.red() < 20 && c.green() > 180);
     }
 
     void toolRowAndShortcuts() {

@@ -11,6 +11,7 @@
 #include <cmath>
 
 #include "ui/canvas/LabelPlacement.h"
+#include "ui/canvas/MeasuringAids.h"
 
 namespace ms {
 
@@ -33,7 +34,8 @@ DesignCanvas::DesignCanvas(QWidget* parent) : QWidget(parent) {
     setBackgroundRole(QPalette::Base);
     setAutoFillBackground(true);
     setToolTip(tr("Wheel: zoom · drag: pan · double click or F: fit\n"
-                  "Drag a keypoint handle to pin it (the rest of the design follows); double-click a pin to release it"));
+                  "Drag a keypoint handle to pin it (the rest of the design follows); double-click a handle to type its "
+                  "coordinates or release its pin"));
     m_message = tr("Loading model…");
 }
 
@@ -90,6 +92,17 @@ void DesignCanvas::setKeypoints(std::vector<KeypointSpread> spread, std::vector<
 
 void DesignCanvas::setSpreadVisible(bool visible) {
     m_spreadVisible = visible;
+    update();
+}
+
+void DesignCanvas::setGrid(double step, bool snap) {
+    m_gridStep = step;
+    m_snap = snap;
+    update();
+}
+
+void DesignCanvas::setUnit(const QString& symbol) {
+    m_unit = symbol;
     update();
 }
 
@@ -174,6 +187,7 @@ void DesignCanvas::paint(QPainter& painter, QSize size) const {
         return;
     }
     const double unit = std::abs(toScreen({1, 0}, size).x() - toScreen({0, 0}, size).x());
+    if (snapsToGrid()) paintGrid(painter, size, toScreen({0, 0}, size), unit, m_gridStep, pal);
     auto drawOne = [&](const Drawing& d, const QPen& pen, bool labels) {
         painter.setPen(pen);
         painter.setBrush(Qt::NoBrush);
@@ -229,6 +243,7 @@ void DesignCanvas::paint(QPainter& painter, QSize size) const {
         drawOne(m_drawings[i], pen, i == 0);
     }
     paintKeypoints(painter, size);
+    paintScaleBar(painter, size, unit, m_unit, pal);
 }
 
 void DesignCanvas::paintEvent(QPaintEvent*) {
@@ -271,7 +286,8 @@ void DesignCanvas::mousePressEvent(QMouseEvent* event) {
 void DesignCanvas::mouseMoveEvent(QMouseEvent* event) {
     if (m_draggedKeypoint >= 0) {
         // The handle follows the mouse at once; the design follows when the engine answers.
-        const Point2 p = toDesign(event->position());
+        Point2 p = toDesign(event->position());
+        if (snapsToGrid()) p = {std::round(p.x / m_gridStep) * m_gridStep, std::round(p.y / m_gridStep) * m_gridStep};
         m_dragPosition = p;
         m_keypoints[static_cast<std::size_t>(m_draggedKeypoint)] = KeypointSpread{p};
         m_pinned[static_cast<std::size_t>(m_draggedKeypoint)] = true;
@@ -303,8 +319,8 @@ void DesignCanvas::mouseReleaseEvent(QMouseEvent* event) {
 
 void DesignCanvas::mouseDoubleClickEvent(QMouseEvent* event) {
     const int handle = handleAt(event->position());
-    if (handle >= 0 && m_pinned[static_cast<std::size_t>(handle)]) {
-        Q_EMIT keypointUnpinRequested(handle);
+    if (handle >= 0) {
+        Q_EMIT keypointEditRequested(handle);
         return;
     }
     fitView();

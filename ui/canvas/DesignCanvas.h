@@ -4,7 +4,9 @@
 // (wheel, +/-), pan (drag) and fit (double click, F). Design y is up; the view flips it.
 // Keypoint handles sit on the keypoints' mean positions with a shaded 2-sigma ellipse of their
 // spread over the samples; dragging a handle pins that keypoint (keypointDragged, live while the
-// mouse moves), double-clicking a pinned handle releases it.
+// mouse moves), double-clicking a handle asks for its coordinates (keypointEditRequested: type a
+// pin, or release one). For CAD work: a scale bar in the design's unit, and a grid that dragged
+// handles snap to.
 #include <QImage>
 #include <QPointF>
 #include <QWidget>
@@ -28,6 +30,14 @@ public:
     // Handles and spread shading, one entry per keypoint (empty: none); pinned ones drawn as pins.
     void setKeypoints(std::vector<KeypointSpread> spread, std::vector<bool> pinned);
     void setSpreadVisible(bool visible);
+    // Snapping: dragged handles land on multiples of `step` design units and the grid is drawn
+    // (snap false or step <= 0: free, no grid).
+    void setGrid(double step, bool snap);
+    double gridStep() const { return m_gridStep; }
+    bool snapsToGrid() const { return m_snap && m_gridStep > 0.0; }
+    // The design's unit ("mm") for the scale bar.
+    void setUnit(const QString& symbol);
+    const QString& unit() const { return m_unit; }
     bool spreadVisible() const { return m_spreadVisible; }
     const std::vector<KeypointSpread>& keypoints() const { return m_keypoints; }
     // Widget coordinates of keypoint `index`'s handle (tests, automation).
@@ -51,7 +61,7 @@ Q_SIGNALS:
     void painted();  // after every paint (the edit -> redraw benchmark listens)
     void keypointGrabbed(int index);  // a handle drag starts
     void keypointDragged(int index, double x, double y);  // design units, while dragging and on release
-    void keypointUnpinRequested(int index);
+    void keypointEditRequested(int index);  // a handle double-clicked
 
 protected:
     void paintEvent(QPaintEvent* event) override;
@@ -83,6 +93,9 @@ private:
     bool m_spreadVisible = true;
     int m_draggedKeypoint = -1;
     Point2 m_dragPosition;
+    double m_gridStep = 10.0;
+    bool m_snap = false;
+    QString m_unit = QStringLiteral("mm");
 };
 
 }  // namespace ms

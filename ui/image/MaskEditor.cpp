@@ -9,7 +9,9 @@
 #include <QHBoxLayout>
 #include <QKeySequence>
 #include <QLabel>
+#include <QMenu>
 #include <QMessageBox>
+#include <QPixmap>
 #include <QMouseEvent>
 #include <QPainter>
 #include <QSignalBlocker>
@@ -23,146 +25,13 @@
 #include <functional>
 
 #include "ui/image/FlowLayout.h"
+#include "ui/image/MaskCanvas.h"
 
 namespace ms {
 
 namespace {
 constexpr int kDefaultMaskSide = 512;
-constexpr double kOverlayOpacity = 0.45;
-const QColor kOverlayColors[2] = {QColor(255, 0, 0), QColor(40, 110, 255)};  // MaskLayer order
-const QColor kBackdrop(48, 48, 48);
-const QColor kNoImage(128, 128, 128);
 }  // namespace
-
-// The painting surface: base image fitted with its aspect ratio, the mask overlay, the brush
-// outline; mouse strokes go to the document in image coordinates.
-class MaskCanvas : public QWidget {
-public:
-    explicit MaskCanvas(MaskEditor* editor) : QWidget(editor), m_editor(editor) {
-        setObjectName(QStringLiteral("maskCanvas"));
-        setMouseTracking(true);
-        setFocusPolicy(Qt::StrongFocus);
-        setCursor(Qt::CrossCursor);
-        setMinimumSize(200, 150);
-        setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Expanding);
-        for (MaskLayer layer : {MaskLayer::Inpaint, MaskLayer::TargetShape})
-            connect(editor->document(layer), &MaskDocument::changed, this, [this] {
-                m_overlayDirty = true;
-                update();
-            });
-    }
-
-    QSize sizeHint() const override { return {640, 480}; }
-
-    // Where the image lies on the canvas: fitted, aspect ratio kept, centred.
-    QRectF imageRect() const {
-        const QSize image = m_editor->document()->size();
-        if (image.isEmpty()) return {};
-        const QSizeF fitted = QSizeF(image).scaled(QSizeF(size()), Qt::KeepAspectRatio);
-        return QRectF(QPointF((width() - fitted.width()) / 2.0, (height() - fitted.height()) / 2.0), fitted);
-    }
-    double scale() const {
-        const QSize image = m_editor->document()->size();
-        return image.isEmpty() ? 1.0 : imageRect().width() / image.width();
-    }
-    QPointF toImage(QPointF p) const { return (p - imageRect().topLeft()) / scale(); }
-    QPointF toCanvas(QPointF p) const { return imageRect().topLeft() + p * scale(); }
-
-    void layerChanged() {
-        m_overlayDirty = true;
-        update();
-    }
-
-    void baseImageChanged() {
-        m_scaledBase = QImage();
-        update();
-    }
-
-protected:
-    void paintEvent(QPaintEvent*) override {
-        QPainter painter(this);
-        painter.fillRect(rect(), kBackdrop);
-        const QRectF target = imageRect();
-        if (target.isEmpty()) return;
-        const QImage& base = m_editor->baseImage();
-        if (base.isNull()) {
-            painter.fillRect(target, kNoImage);
-        } else {
-            const QSize targetSize = target.size().toSize();
-            if (m_scaledBase.size() != targetSize && !targetSize.isEmpty())
-                m_scaledBase = base.scaled(targetSize, Qt::IgnoreAspectRatio, Qt::SmoothTransformation);
-            painter.drawImage(target, m_scaledBase);
-        }
-        if (!m_editor->heatOverlay().isNull()) {
-            painter.setRenderHint(QPainter::SmoothPixmapTransform);
-            painter.drawImage(target, m_editor->heatOverlay());
-            painter.setRenderHint(QPainter::SmoothPixmapTransform, false);
-        }
-        if (m_editor->isOverlayShown()) {
-            if (m_overlayDirty) rebuildOverlay();
-            painter.setOpacity(kOverlayOpacity);
-            painter.drawImage(target, m_overlay);
-            painter.setOpacity(1.0);
-        }
-        if (m_hovering) {
-            const double radius = std::max(1.0, m_editor->brushSize() / 2.0 * scale());
-            painter.setRenderHint(QPainter::Antialiasing);
-            painter.setBrush(Qt::NoBrush);
-            painter.setPen(QPen(Qt::black, 1.0));
-            painter.drawEllipse(m_hover, radius, radius);
-            painter.setPen(QPen(Qt::white, 1.0, Qt::DashLine));
-            painter.drawEllipse(m_hover, radius, radius);
-        }
-    }
-
-    void mousePressEvent(QMouseEvent* event) override {
-        if (event->button() != Qt::LeftButton || imageRect().isEmpty()) return QWidget::mousePressEvent(event);
-        m_editor->document()->beginStroke(toImage(event->position()), m_editor->tool(), m_editor->brushSize(),
-                                          m_editor->hardness());
-        moveCursorTo(event->position());
-    }
-
-    void mouseMoveEvent(QMouseEvent* event) override {
-        if (m_editor->document()->isStroking()) m_editor->document()->continueStroke(toImage(event->position()));
-        moveCursorTo(event->position());
-    }
-
-    void mouseReleaseEvent(QMouseEvent* event) override {
-        if (event->button() != Qt::LeftButton || !m_editor->document()->isStroking())
-            return QWidget::mouseReleaseEvent(event);
-        m_editor->document()->continueStroke(toImage(event->position()));
-        m_editor->document()->endStroke();
-    }
-
-    void leaveEvent(QEvent*) override {
-        m_hovering = false;
-        update();
-    }
-
-    void resizeEvent(QResizeEvent*) override { m_scaledBase = QImage(); }
-
-private:
-    void moveCursorTo(QPointF position) {
-        m_hover = position;
-        m_hovering = true;
-        update();
-    }
-
-    void rebuildOverlay() {
-        const QImage& mask = m_editor->document()->mask();
-        m_overlay = QImage(mask.size(), QImage::Format_ARGB32_Premultiplied);
-        m_overlay.fill(kOverlayColors[static_cast<int>(m_editor->layer())]);
-        m_overlay.setAlphaChannel(mask);
-        m_overlayDirty = false;
-    }
-
-    MaskEditor* m_editor;
-    QImage m_scaledBase;  // the base image at the size it is drawn
-    QImage m_overlay;
-    bool m_overlayDirty = true;
-    QPointF m_hover;
-    bool m_hovering = false;
-};
 
 MaskEditor::MaskEditor(QWidget* parent) : QWidget(parent) {
     for (MaskDocument*& document : m_documents) {
@@ -312,7 +181,42 @@ void MaskEditor::buildToolRow() {
     overlay->setChecked(true);
     m_overlayButton = addButton(overlay, QStringLiteral("overlayButton"));
     connect(overlay, &QAction::toggled, m_canvas, qOverload<>(&QWidget::update));
+    // Its menu: the opacity of both layers and the colour of the one being edited.
+    auto* overlayMenu = new QMenu(m_overlayButton);
+    overlayMenu->setObjectName(QStringLiteral("overlayMenu"));
+    auto* opacities = new QActionGroup(overlayMenu);
+    for (const int percent : {25, 45, 65, 85, 100}) {
+        QAction* a = overlayMenu->addAction(tr("Opacity %1 %").arg(percent));
+        a->setCheckable(true);
+        a->setChecked(percent == 45);
+        a->setData(percent);
+        opacities->addAction(a);
+        connect(a, &QAction::triggered, this, [this, percent] { setOverlayOpacity(percent / 100.0); });
+    }
+    overlayMenu->addSeparator();
+    const struct {
+        QString name;
+        QColor color;
+    } colours[] = {{tr("Red"), QColor(255, 0, 0)},       {tr("Blue"), QColor(40, 110, 255)}, {tr("Green"), QColor(0, 200, 80)},
+                   {tr("Yellow"), QColor(255, 220, 0)},  {tr("Magenta"), QColor(230, 0, 230)}, {tr("White"), QColor(255, 255, 255)}};
+    for (const auto& c : colours) {
+        QPixmap swatch(12, 12);
+        swatch.fill(c.color);
+        QAction* a = overlayMenu->addAction(QIcon(swatch), tr("%1 for this layer").arg(c.name));
+        a->setData(c.color);
+        connect(a, &QAction::triggered, this, [this, color = c.color] { setOverlayColor(layer(), color); });
+    }
+    m_overlayButton->setMenu(overlayMenu);
+    m_overlayButton->setPopupMode(QToolButton::MenuButtonPopup);
     paintRow->addWidget(m_overlayButton);
+    m_zoomButton = new QToolButton(this);
+    m_zoomButton->setObjectName(QStringLiteral("zoomButton"));
+    m_zoomButton->setText(QStringLiteral("100 %"));
+    m_zoomButton->setToolTip(tr("The view's zoom (wheel on the image; middle button pans). Click to fit (Home)."));
+    connect(m_zoomButton, &QToolButton::clicked, this, &MaskEditor::fitView);
+    connect(m_canvas, &MaskCanvas::viewChanged, this,
+            [this](double zoom) { m_zoomButton->setText(QStringLiteral("%1 %").arg(std::lround(zoom * 100.0))); });
+    paintRow->addWidget(m_zoomButton);
 
     m_amountSpin = new QSpinBox(this);
     m_amountSpin->setObjectName(QStringLiteral("amountSpin"));
@@ -388,6 +292,19 @@ bool MaskEditor::isLive() const { return m_liveCheck->isChecked(); }
 void MaskEditor::setLive(bool live) { m_liveCheck->setChecked(live); }
 bool MaskEditor::isOverlayShown() const { return m_overlayButton->defaultAction()->isChecked(); }
 void MaskEditor::setOverlayShown(bool shown) { m_overlayButton->defaultAction()->setChecked(shown); }
+
+void MaskEditor::setOverlayColor(MaskLayer layer, const QColor& color) {
+    m_overlayColors[static_cast<int>(layer)] = color;
+    m_canvas->overlayChanged();
+}
+
+void MaskEditor::setOverlayOpacity(double opacity) {
+    m_overlayOpacity = std::clamp(opacity, 0.1, 1.0);
+    m_canvas->overlayChanged();
+}
+
+double MaskEditor::zoom() const { return m_canvas->zoom(); }
+void MaskEditor::fitView() { m_canvas->fitView(); }
 
 QWidget* MaskEditor::canvas() const { return m_canvas; }
 QPointF MaskEditor::imageToCanvas(QPointF imagePoint) const { return m_canvas->toCanvas(imagePoint); }

@@ -10,6 +10,7 @@
 // target shapes, the Target shape (blue: where the design should go); a Layer choice switches
 // which one the tools edit, each with its own undo history. Edits of the target shape send
 // targetShapeEdited instead of maskEdited.
+#include <QColor>
 #include <QImage>
 #include <QPointF>
 #include <QString>
@@ -70,6 +71,15 @@ public:
     void setLive(bool live);
     bool isOverlayShown() const;
     void setOverlayShown(bool shown);
+    // How a layer's mask is shown over the image (the overlay button's menu): its colour (the
+    // inpaint region red, the target shape blue at first) and one opacity for both.
+    QColor overlayColor(MaskLayer layer) const { return m_overlayColors[static_cast<int>(layer)]; }
+    void setOverlayColor(MaskLayer layer, const QColor& color);
+    double overlayOpacity() const { return m_overlayOpacity; }
+    void setOverlayOpacity(double opacity);  // clamped to 0.1 .. 1
+    // The view of the image: 1 = fitted; wheel zooms at the cursor, middle button pans.
+    double zoom() const;
+    void fitView();
 
     // Without dialogs (the Load mask… / Save mask… buttons ask for the path, then call these);
     // the outcome is shown in the status label and sent as statusMessage.
@@ -121,6 +131,9 @@ private:
     QLabel* m_coverageLabel = nullptr;
     QComboBox* m_layerCombo = nullptr;
     QLabel* m_layerLabel = nullptr;
+    QToolButton* m_zoomButton = nullptr;
+    QColor m_overlayColors[2] = {QColor(255, 0, 0), QColor(40, 110, 255)};  // MaskLayer order
+    double m_overlayOpacity = 0.45;
 };
 
 }  // namespace ms

@@ -60,6 +60,8 @@ private:
 };
 
 ConditionPanel::ConditionPanel(QWidget* parent) : QWidget(parent) {
+    m_histories[QString()].stack = std::make_unique<QUndoStack>();
+    m_undo = m_histories[QString()].stack.get();
     auto* layout = new QVBoxLayout(this);
     auto* buttons = new QHBoxLayout;
     auto* unknown = new QPushButton(tr("All unknown"), this);
@@ -93,7 +95,7 @@ ConditionPanel::ConditionPanel(QWidget* parent) : QWidget(parent) {
     connect(reset, &QPushButton::clicked, this, &ConditionPanel::reset);
 }
 
-void ConditionPanel::setSchema(const Schema& schema, const ConditionValues& initial) {
+void ConditionPanel::setSchema(const Schema& schema, const ConditionValues& initial, const QString& key) {
     m_schema = schema;
     const bool fits = initial.categorical.size() == schema.categorical.size() &&
                       initial.numerical.size() == schema.numerical.size();
@@ -103,7 +105,12 @@ void ConditionPanel::setSchema(const Schema& schema, const ConditionValues& init
     for (std::size_t j = 0; j < schema.numerical.size(); ++j)
         m_lastNumber[j] = 0.5 * (schema.numerical[j].min + schema.numerical[j].max);
     buildRows();
-    m_undo.clear();
+    QUndoStack* const before = m_undo;
+    History& history = m_histories[key];
+    if (!history.stack) history.stack = std::make_unique<QUndoStack>();
+    if (key.isEmpty() || history.schema != schema) history.stack->clear();  // its edits belong to another schema
+    history.schema = schema;
+    m_undo = history.stack.get();
     m_suggestions.clear();
     {
         const QSignalBlocker block(m_target);
@@ -113,6 +120,7 @@ void ConditionPanel::setSchema(const Schema& schema, const ConditionValues& init
             m_target->addItem(QString::fromStdString(schema.keypoints[k].name), static_cast<int>(k));
     }
     applyValues(m_initial);
+    if (m_undo != before) Q_EMIT undoStackChanged(m_undo);
 }
 
 std::vector<int> ConditionPanel::spreadTarget() const {
@@ -283,7 +291,7 @@ void ConditionPanel::buildRows() {
 
 void ConditionPanel::userEdit(const ConditionValues& next, const QString& description, int mergeKey) {
     if (sameValues(next, m_values)) return;
-    m_undo.push(new ConditionEditCommand(this, m_values, next, description, mergeKey));
+    m_undo->push(new ConditionEditCommand(this, m_values, next, description, mergeKey));
 }
 
 void ConditionPanel::setValues(const ConditionValues& values, const QString& description) {

@@ -9,6 +9,8 @@
 #include <QUndoStack>
 #include <QWidget>
 
+#include <map>
+#include <memory>
 #include <vector>
 
 #include "core/conditioning/ConditionValues.h"
@@ -31,12 +33,14 @@ class ConditionPanel : public QWidget {
 public:
     explicit ConditionPanel(QWidget* parent = nullptr);
 
-    // Rebuilds the rows; the values become `initial` (all unknown when empty) and the undo
-    // history is cleared. `initial` is also what reset() returns to.
-    void setSchema(const Schema& schema, const ConditionValues& initial = {});
+    // Rebuilds the rows; the values become `initial` (all unknown when empty). `initial` is also
+    // what reset() returns to. The undo history is the one kept under `key` (a model's path:
+    // switching back to a model brings its edits back), new when the key is new, empty or its
+    // schema changed; undoStackChanged says when the stack itself is another one.
+    void setSchema(const Schema& schema, const ConditionValues& initial = {}, const QString& key = {});
     const Schema& schema() const { return m_schema; }
     const ConditionValues& values() const { return m_values; }
-    QUndoStack* undoStack() { return &m_undo; }
+    QUndoStack* undoStack() { return m_undo; }
 
     // Each is one undoable edit.
     void setValues(const ConditionValues& values, const QString& description);
@@ -67,6 +71,7 @@ public:
 Q_SIGNALS:
     void valuesChanged(const ms::ConditionValues& values);
     void spreadTargetChanged();
+    void undoStackChanged(QUndoStack* stack);  // the history of the schema now shown
 
 private:
     struct Row {
@@ -97,7 +102,12 @@ private:
     std::vector<Row> m_rows;
     QGridLayout* m_grid = nullptr;
     QWidget* m_rowsHost = nullptr;
-    QUndoStack m_undo;
+    struct History {
+        Schema schema;
+        std::unique_ptr<QUndoStack> stack;
+    };
+    std::map<QString, History> m_histories;  // by key; "" is the history of a schema without one
+    QUndoStack* m_undo = nullptr;
     std::vector<sfarm::ConditionSuggestion> m_suggestions;
     double m_spread = 0.0;
     QPushButton* m_specifyNext = nullptr;

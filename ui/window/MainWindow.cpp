@@ -1,4 +1,5 @@
 #include "ui/window/MainWindow.h"
+#include "ui/window/ModelNaming.h"
 
 #include <QAction>
 #include <QActionGroup>
@@ -13,7 +14,9 @@
 #include <QEventLoop>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QInputDialog>
 #include <QLabel>
+#include <QLineEdit>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QPalette>
@@ -100,17 +103,17 @@ MainWindow::MainWindow(QWidget* parent)
     connect(m_modelBox, qOverload<int>(&QComboBox::activated), this, [this](int index) {
         openModel(m_modelBox->itemData(index).toString());
     });
-    connect(m_trainingPanel, &TrainingPanel::modelTrained, this, [this](const QString& path, const QString& name) {
-        addModelEntry(path, name);
+    connect(m_trainingPanel, &TrainingPanel::modelTrained, this, [this](const QString& path, const QString&) {
+        addModelEntry(path);
         m_designSfarmOnLoad = QFileInfo(path).absoluteFilePath();  // a new model gets its design SFARM right away
         openModel(path);
-        statusBar()->showMessage(tr("New model %1 is ready and selected").arg(name), 8000);
+        statusBar()->showMessage(tr("New model %1 is ready and selected (File → Rename model… to name it)").arg(modelLabel(path)), 8000);
     });
 
     // Built-in models first, then what the user opened before.
     const QDir models(QString::fromStdString(mcvae::modelsDirectory()));
     for (const QString& f : models.entryList({QStringLiteral("*.msm"), QStringLiteral("*.mpd")}, QDir::Files, QDir::Name))
-        addModelEntry(models.filePath(f), QFileInfo(f).completeBaseName());
+        addModelEntry(models.filePath(f));
     restoreSettings();
 }
 
@@ -213,6 +216,17 @@ QAction* MainWindow::buildFileMenu() {
     });
     open->setShortcut(QKeySequence::Open);
     file->addAction(tr("&Train a model…"), this, &MainWindow::showTrainingDock)->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_T));
+    QAction* rename = file->addAction(tr("Re&name model…"), this, [this] {
+        const QString path = m_modelBox->currentData().toString();
+        if (path.isEmpty()) return;
+        bool ok = false;
+        const QString name = QInputDialog::getText(this, tr("Rename model"),
+                                                   tr("Name for %1\n(empty: its data and date)").arg(QDir::toNativeSeparators(path)),
+                                                   QLineEdit::Normal, m_modelBox->currentText(), &ok);
+        if (ok) renameModel(path, name);
+    });
+    rename->setObjectName(QStringLiteral("renameModelAction"));
+    rename->setToolTip(tr("What the model switcher calls the current model (kept for this model file)"));
     file->addAction(tr("Open &image model…"), this, [this] {
         const QString path = QFileDialog::getOpenFileName(this, tr("Open image model"), QString(), tr("Image models (*.msi *.mpd)"));
         if (!path.isEmpty()) openImageModel(path);
@@ -239,21 +253,34 @@ QAction* MainWindow::buildFileMenu() {
 
 std::pair<QAction*, QAction*> MainWindow::buildEditMenu() {
     QMenu* edit = menuBar()->addMenu(tr("&Edit"));
-    // One Undo/Redo for the window: the condition edits, or the mask when the mask editor has
-    // the focus (a QUndoGroup whose active stack follows the focus).
+    // One Undo/Redo for the window: the condition edits, or the mask when the mask editor was
+    // the last of the two to have the focus (a QUndoGroup whose active stack follows the focus
+    // into the editor, the conditions or the canvas; a button clicked elsewhere, such as
+    // "Re-generate masked" after a stroke, leaves Undo on what was just edited).
+    // Each model has its own condition history (ConditionPanel keeps one per model file).
     auto* undoGroup = new QUndoGroup(this);
     undoGroup->addStack(m_conditions->undoStack());
     MaskEditor* maskEditor = m_imagePanel->maskEditor();
     for (MaskLayer layer : {MaskLayer::Inpaint, MaskLayer::TargetShape}) undoGroup->addStack(maskEditor->document(layer)->undoStack());
     undoGroup->setActiveStack(m_conditions->undoStack());
+    const auto isMaskStack = [maskEditor](QUndoStack* stack) {
+        return stack == maskEditor->document(MaskLayer::Inpaint)->undoStack() || stack == maskEditor->document(MaskLayer::TargetShape)->undoStack();
+    };
+    connect(m_conditions, &ConditionPanel::undoStackChanged, this, [undoGroup, isMaskStack](QUndoStack* stack) {
+        if (!undoGroup->stacks().contains(stack)) undoGroup->addStack(stack);
+        if (!isMaskStack(undoGroup->activeStack())) undoGroup->setActiveStack(stack);
+    });
     maskEditor->setUndoShortcutsEnabled(false);
     connect(qApp, &QApplication::focusChanged, this, [this, undoGroup, maskEditor](QWidget*, QWidget* now) {
         if (!now) return;
-        const bool inEditor = maskEditor == now || maskEditor->isAncestorOf(now);
-        undoGroup->setActiveStack(inEditor ? maskEditor->document()->undoStack() : m_conditions->undoStack());
+        const auto within = [now](QWidget* area) { return area == now || area->isAncestorOf(now); };
+        if (within(maskEditor))
+            undoGroup->setActiveStack(maskEditor->document()->undoStack());
+        else if (within(m_conditions) || within(m_canvas))
+            undoGroup->setActiveStack(m_conditions->undoStack());
     });
-    connect(maskEditor, &MaskEditor::layerChanged, this, [undoGroup, maskEditor] {
-        if (undoGroup->activeStack() != nullptr && undoGroup->activeStack() != undoGroup->stacks().front())
+    connect(maskEditor, &MaskEditor::layerChanged, this, [undoGroup, maskEditor, isMaskStack] {
+        if (isMaskStack(undoGroup->activeStack()))
             undoGroup->setActiveStack(maskEditor->document()->undoStack());  // the layer now being edited
     });
     QAction* undo = undoGroup->createUndoAction(this, tr("&Undo"));
@@ -297,6 +324,8 @@ void MainWindow::buildViewMenu() {
     spread->setChecked(m_canvas->spreadVisible());
     spread->setToolTip(tr("Shade where each keypoint lies over 16 samples (2 standard deviations)"));
     view->addSeparator();
+    buildCadMenu(view);
+    view->addSeparator();
     for (QDockWidget* dock : findChildren<QDockWidget*>()) view->addAction(dock->toggleViewAction());
     view->addSeparator();
     QMenu* theme = view->addMenu(tr("&Theme"));
@@ -320,11 +349,25 @@ void MainWindow::buildHelpMenu() {
     });
 }
 
-void MainWindow::addModelEntry(const QString& path, const QString& label) {
+void MainWindow::addModelEntry(const QString& path) {
     const QString absolute = QFileInfo(path).absoluteFilePath();
     if (m_modelBox->findData(absolute) >= 0) return;
-    m_modelBox->addItem(label, absolute);
+    m_modelBox->addItem(modelLabel(absolute), absolute);
     m_modelBox->setItemData(m_modelBox->count() - 1, QDir::toNativeSeparators(absolute), Qt::ToolTipRole);
+}
+
+bool MainWindow::renameModel(const QString& path, const QString& name) {
+    const QString absolute = QFileInfo(path).absoluteFilePath();
+    const int index = m_modelBox->findData(absolute);
+    if (index < 0) return false;
+    setUserModelName(absolute, name);  // an empty name goes back to the data-and-date one
+    m_modelBox->setItemText(index, modelLabel(absolute));
+    return true;
+}
+
+QString MainWindow::modelLabelAt(const QString& path) const {
+    const int index = m_modelBox->findData(QFileInfo(path).absoluteFilePath());
+    return index < 0 ? QString() : m_modelBox->itemText(index);
 }
 
 QStringList MainWindow::modelPaths() const {
@@ -339,7 +382,7 @@ bool MainWindow::openModel(const QString& path) {
         showError(tr("Open model"), tr("%1 does not exist.").arg(QDir::toNativeSeparators(absolute)));
         return false;
     }
-    addModelEntry(absolute, QFileInfo(absolute).completeBaseName());
+    addModelEntry(absolute);
     m_loadingPath = absolute;
     m_awaitedSerial = m_explore->loadModel(absolute);
     statusBar()->showMessage(tr("Loading %1…").arg(QFileInfo(absolute).fileName()));
@@ -348,7 +391,10 @@ bool MainWindow::openModel(const QString& path) {
 
 void MainWindow::onModelLoaded(const api::ModelInfo& info, quint64 serial) {
     if (serial != m_awaitedSerial) return;  // a later load is on its way
-    if (m_model) rememberConditions();
+    if (m_model) {
+        rememberConditions();
+        m_pinsByModel[QFileInfo(QString::fromStdString(m_model->path)).absoluteFilePath()] = m_pins.values();
+    }
     m_model = info;
     m_last.reset();
     const QString path = QString::fromStdString(info.path);
@@ -373,13 +419,16 @@ void MainWindow::onModelLoaded(const api::ModelInfo& info, quint64 serial) {
     }
     m_sampling->setLatentDim(info.latentDim);
     m_pins.reset(info.schema.outputDim());
-    m_pinLabel->clear();
+    const QString absolutePath = QFileInfo(path).absoluteFilePath();
+    if (const auto kept = m_pinsByModel.find(absolutePath); kept != m_pinsByModel.end() && kept->second.size() == info.schema.outputDim())
+        m_pins.assign(kept->second);  // back on a model: its pins, as its undo history has them
+    showPinCount();
     m_canvas->setKeypoints({}, {});
     if (!info.designSfarm) m_conditions->clearSuggestions(QString::fromStdString(info.designSfarmNote));
     m_trainSfarm->setEnabled(!info.designSfarm && info.referenceRows > 0);
     trainNewModelsDesignSfarm(info);
     m_canvas->fitOnNextDesigns();
-    m_conditions->setSchema(info.schema, initial);  // triggers the first generation
+    m_conditions->setSchema(info.schema, initial, absolutePath);  // triggers the first generation
     fitConditionDockOnFirstLaunch();
 
     QStringList& recent = m_settings.recentModels;
@@ -457,7 +506,7 @@ bool MainWindow::exportTo(const QString& path, ExportFormat format) {
         switch (format) {
         case ExportFormat::Csv: writeDesignsCsv(m_model->schema, m_last->designs, {m_last->request.conditions}, file); break;
         case ExportFormat::Svg: writeSvg(m_last->drawings, file); break;
-        case ExportFormat::Dxf: writeDxf(m_last->drawings, file); break;
+        case ExportFormat::Dxf: writeDxf(m_last->drawings, file, designUnit()); break;
         case ExportFormat::Png: break;
         }
         statusBar()->showMessage(tr("Saved %1").arg(QDir::toNativeSeparators(path)), 5000);
@@ -553,8 +602,9 @@ void MainWindow::restoreSettings() {
     m_sampling->setOptions(o);
     m_restoredLayout = restoreGeometry(m_settings.windowGeometry) && restoreState(m_settings.windowState);
     applyTheme(m_settings.theme);
+    applyCadSettings();
     for (const QString& path : m_settings.recentModels)
-        if (QFileInfo::exists(path)) addModelEntry(path, QFileInfo(path).completeBaseName());
+        if (QFileInfo::exists(path)) addModelEntry(path);
 }
 
 void MainWindow::saveSettings() {

@@ -9,6 +9,7 @@
 #include <map>
 #include <optional>
 
+#include "core/geometry/LengthUnit.h"
 #include "ui/window/KeypointPins.h"
 #include "ui/window/StudioSettings.h"
 #include "ui/workers/EngineTypes.h"
@@ -17,6 +18,7 @@
 class QActionGroup;
 class QComboBox;
 class QLabel;
+class QMenu;
 
 namespace ms {
 
@@ -68,6 +70,10 @@ public:
     const std::optional<GenerationOutput>& lastOutput() const { return m_last; }
     const std::optional<api::ModelInfo>& currentModel() const { return m_model; }
     QStringList modelPaths() const;
+    // The switcher's name for a model (ModelNaming: the user's, else data and date for a trained
+    // one); renameModel gives it a name of the user's (empty: back to that); false if not listed.
+    QString modelLabelAt(const QString& path) const;
+    bool renameModel(const QString& path, const QString& name);
     // Pinned keypoints (design units; the design SFARM completes the rest). pinKeypoint returns
     // false (and says why in the status bar) when the model has no design SFARM. Every pin edit is
     // a step of the design's undo history (the condition panel's stack); one drag is one step.
@@ -81,6 +87,8 @@ public:
     // the Training dock); returns false when that is not possible.
     bool trainDesignSfarm(int epochs = 400);
     const std::vector<double>& pins() const { return m_pins.values(); }
+    // The unit the design's numbers are in (View → Design units): the scale bar's and the DXF's.
+    LengthUnit designUnit() const;
 
 Q_SIGNALS:
     void modelReady(const ms::api::ModelInfo& info);
@@ -95,13 +103,18 @@ private:
     std::pair<QAction*, QAction*> buildEditMenu();  // returns Undo and Redo for the toolbar
     void buildViewMenu();
     void buildHelpMenu();
+    void buildCadMenu(QMenu* view);  // MainWindowCad.cpp: grid snapping and the design's unit
+    void applyCadSettings();         // m_settings' grid and unit into the canvas and the menu
+    // Pinning needs a design SFARM (or a partial model): false, and the status bar says why, if not.
+    bool pinningAvailable();
+    void editKeypoint(int keypoint);  // numeric entry of a pin (a double-clicked handle)
     void saveSettings();  // the window's live state into m_settings, then to disk
     // Before closing while `engine` runs a job: asks (when interactive), cancels, and waits for
     // the job's checkpoint. False when the user chose to keep it running.
     bool stopForClose(EngineWorker* engine, const QString& title, const QString& question);
     void buildDocks();
     void restoreSettings();
-    void addModelEntry(const QString& path, const QString& label);
+    void addModelEntry(const QString& path);  // labelled by ModelNaming
     void requestGeneration();
     void onModelLoaded(const api::ModelInfo& info, quint64 serial);
     void onModelLoadFailed(const QString& path, const QString& message);
@@ -136,6 +149,9 @@ private:
     QLabel* m_modelLabel;
     QLabel* m_latencyLabel;
     QActionGroup* m_themeGroup = nullptr;
+    QAction* m_snapAction = nullptr;
+    QActionGroup* m_gridStepGroup = nullptr;
+    QActionGroup* m_unitGroup = nullptr;
     StudioSettings m_settings;
 
     bool m_interactive = true;
@@ -147,6 +163,7 @@ private:
     std::map<QString, std::optional<Schema>> m_switcherSchemas;  // by path; nullopt: unreadable
     std::optional<GenerationOutput> m_last;
     KeypointPins m_pins;
+    std::map<QString, std::vector<double>> m_pinsByModel;  // pins of the models switched away from, by path
     int m_pinDrag = 0;
     QString m_designSfarmOnLoad;  // a model just trained in the Training dock: train its design SFARM when loaded  // serial of the current handle drag (its moves merge into one undo step)
     QLabel* m_pinLabel = nullptr;

@@ -19,7 +19,7 @@ void MainWindow::connectPinsAndDesignSfarm() {
     connect(m_canvas, &DesignCanvas::keypointDragged, this, [this](int k, double x, double y) {
         if (!pinKeypoint(k, x, y, m_pinDrag) && m_last) showKeypoints(*m_last);  // put the handle back
     });
-    connect(m_canvas, &DesignCanvas::keypointUnpinRequested, this, &MainWindow::unpinKeypoint);
+    connect(m_canvas, &DesignCanvas::keypointEditRequested, this, &MainWindow::editKeypoint);
     connect(m_explore, &ExploreEngine::designSfarmProgress, this, [this](int epoch, int epochs) {
         statusBar()->showMessage(tr("Training the design SFARM: epoch %1 of %2…").arg(epoch).arg(epochs));
     });
@@ -41,13 +41,16 @@ void MainWindow::showPinCount() {
     m_pinLabel->setText(n > 0 ? tr("%n keypoint(s) pinned", nullptr, n) : QString());
 }
 
-bool MainWindow::pinKeypoint(int keypoint, double x, double y, int drag) {
+bool MainWindow::pinningAvailable() {
     if (!m_model) return false;
-    if (!m_model->designSfarm && !m_model->partial) {
-        statusBar()->showMessage(tr("Pinning needs a design SFARM for this model (Edit → Train design SFARM for this model): %1")
-                                     .arg(QString::fromStdString(m_model->designSfarmNote)), 10000);
-        return false;
-    }
+    if (m_model->designSfarm || m_model->partial) return true;
+    statusBar()->showMessage(tr("Pinning needs a design SFARM for this model (Edit → Train design SFARM for this model): %1")
+                                 .arg(QString::fromStdString(m_model->designSfarmNote)), 10000);
+    return false;
+}
+
+bool MainWindow::pinKeypoint(int keypoint, double x, double y, int drag) {
+    if (!pinningAvailable()) return false;
     KeypointPins next = m_pins;
     if (!next.set(keypoint, x, y)) return false;
     editPins(next, tr("Pin %1").arg(QString::fromStdString(m_model->schema.keypoints[static_cast<std::size_t>(keypoint)].name)),

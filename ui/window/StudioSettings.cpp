@@ -21,6 +21,9 @@ void forEachKey(Settings& s, Visit&& visit) {
     visit("lastModel", s.lastModel);
     visit("lastImageModel", s.lastImageModel);
     visit("exportDir", s.exportDir);
+    visit("canvas/gridStep", s.gridStep);
+    visit("canvas/snapToGrid", s.snapToGrid);
+    visit("canvas/designUnit", s.designUnit);
 }
 
 const QString kConditionsPrefix = QStringLiteral("conditions/");

@@ -19,6 +19,9 @@ struct StudioSettings {
     QString lastModel;          // opened at start-up when it still exists
     QString lastImageModel;     // the Image dock's, likewise (empty: the built-in one)
     QString exportDir;          // empty: the home folder
+    double gridStep = 10.0;     // design units between grid lines that dragged keypoints snap to
+    bool snapToGrid = false;
+    QString designUnit = QStringLiteral("mm");  // what the design's numbers are in (scale bar, DXF)
 
     // Every key; a missing or unreadable one keeps the value in `defaults`.
     static StudioSettings load(const StudioSettings& defaults);

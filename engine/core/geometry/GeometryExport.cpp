@@ -158,7 +158,7 @@ void writeSvg(const std::vector<Drawing>& drawings, const std::string& path, dou
     finish(out, path);
 }
 
-void writeDxf(const std::vector<Drawing>& drawings, const std::string& path) {
+void writeDxf(const std::vector<Drawing>& drawings, const std::string& path, LengthUnit unit) {
     std::ofstream out = openForWriting(path);
     DxfWriter dxf(out);
     const Bounds b = boundsOf(drawings);
@@ -183,7 +183,7 @@ void writeDxf(const std::vector<Drawing>& drawings, const std::string& path) {
     dxf.pair(9, "$ACADVER");
     dxf.pair(1, "AC1009");
     dxf.pair(9, "$INSUNITS");
-    dxf.pair(70, 4);  // millimetres
+    dxf.pair(70, dxfInsunits(unit));
     if (b.valid()) {
         dxf.pair(9, "$EXTMIN");
         dxf.point(10, Point2{b.minX, b.minY});

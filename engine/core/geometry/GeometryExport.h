@@ -8,6 +8,7 @@
 #include "core/conditioning/ConditionValues.h"
 #include "core/data/Schema.h"
 #include "core/geometry/Drawing.h"
+#include "core/geometry/LengthUnit.h"
 
 namespace ms {
 
@@ -17,9 +18,10 @@ namespace ms {
 std::string svgString(const std::vector<Drawing>& drawings, double marginFraction = 0.05);
 void writeSvg(const std::vector<Drawing>& drawings, const std::string& path, double marginFraction = 0.05);
 
-// ASCII DXF R12 in millimetres: LINE for two-point open polylines, POLYLINE/VERTEX/SEQEND
-// otherwise, CIRCLE, TEXT for labels; one layer per design and primitive layer ("D1_frame").
-void writeDxf(const std::vector<Drawing>& drawings, const std::string& path);
+// ASCII DXF R12: LINE for two-point open polylines, POLYLINE/VERTEX/SEQEND otherwise, CIRCLE,
+// TEXT for labels; one layer per design and primitive layer ("D1_frame"). The numbers are the
+// design's own; `unit` (what they are in) goes into the header as $INSUNITS.
+void writeDxf(const std::vector<Drawing>& drawings, const std::string& path, LengthUnit unit = LengthUnit::Millimetre);
 
 // Training data again: header = every keypoint's x and y column, the extra outputs, then the
 // categorical and numerical condition columns; one row per design with shortest round-trip
