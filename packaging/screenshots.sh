@@ -3,6 +3,9 @@
 # screen sizes, each from a fresh settings folder (a first launch):
 #   first-launch-WxH.png   the studio as a new user first sees it
 #   pin-drag-WxH.png       after dragging the saddle's handle with the mouse (xdotool)
+#   pin-entry-WxH.png      View -> Snap to grid (grid drawn), then a double-click on that handle:
+#                          its coordinates asked for
+#   pin-typed-WxH.png      600, Tab, 1000, Enter: the saddle pinned there exactly
 #   image-dock-WxH.png     the Image dock with the built-in image model, one image generated
 #   training-WxH.png       the Training dock during a run on the built-in car data
 #   bash packaging/screenshots.sh [build-dir] [out-dir]      (needs xvfb, xdotool, imagemagick)
@@ -74,6 +77,22 @@ for size in 1600x1000 1280x800; do
   xdotool mouseup 1
   sleep 2
   import -window root "$out/pin-drag-$size.png"
+  # CAD aids: View -> Snap to grid (clicked: without a window manager the key G may not reach
+  # the window) draws the grid beside the scale bar; a double-click on the pinned handle asks for
+  # its coordinates; typed ones pin it exactly.
+  xdotool mousemove 97 8 click 1
+  sleep 0.5
+  xdotool mousemove 140 75 click 1
+  sleep 0.5
+  xdotool mousemove "$((x - 48))" "$((y - 36))" click --repeat 2 --delay 120 1
+  sleep 1
+  import -window root "$out/pin-entry-$size.png"
+  xdotool type --delay 60 "600"
+  xdotool key Tab
+  xdotool type --delay 60 "1000"
+  xdotool key Return
+  sleep 2
+  import -window root "$out/pin-typed-$size.png"
   stop_app
 
   start_app "$work/image.txt" --image-model "$msi" --print-handles

@@ -136,7 +136,18 @@ const ModelInfo& ExploreSession::load(const std::string& bundlePath, const std::
         info.designSfarmNote = "no design SFARM beside the model (" + sfarmPath.filename().string() +
                                "): pins and \"specify next\" are off; make one with maskstudio-cli sfarm design";
     }
-    if (reference) next->reference = std::make_shared<const DesignTable>(std::move(*reference));
+    if (reference) {
+        // A model saved before schemas recorded whole-number columns: its training data says so.
+        for (std::size_t j = 0; j < info.schema.numerical.size() && j < reference->numericalCount; ++j) {
+            bool whole = reference->rows > 0;
+            for (std::size_t r = 0; r < reference->rows && whole; ++r) {
+                const double v = reference->number(r, j);
+                whole = !std::isfinite(v) || v == std::round(v);
+            }
+            if (whole) info.schema.numerical[j].wholeNumbers = true;
+        }
+        next->reference = std::make_shared<const DesignTable>(std::move(*reference));
+    }
     info.referenceRows = next->referenceRaw.size();
     info.referenceNote = note;
     next->generator = std::make_unique<mcvae::DesignGenerator>(std::move(bundle), dev);

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "core/data/ColumnLabel.h"
 #include "core/data/CsvReader.h"
 #include "core/data/DataError.h"
 #include "core/data/SchemaInference.h"
@@ -98,6 +99,7 @@ private Q_SLOTS:
     void describeMentionsEveryColumn();
     void schemaEqualityIsExact();
     void jsonRoundTrip();
+    void labelsAndWholeNumbers();
     void fileRoundTrip();
     void jsonValidation_data();
     void jsonValidation();
@@ -326,6 +328,58 @@ void TestSchemaInference::jsonRoundTrip() {
     QCOMPARE(j.at("version").get<int>(), 1);
     const ms::Schema back = ms::schemaFromJson(nlohmann::json::parse(j.dump()), "round.json");
     QVERIFY(back == s);
+}
+
+// Issue 18: raw column names everywhere. Conditions read tidily ("frame_size" -> "Frame size",
+// GeoBIKED's one-hot "bottle SEATTUBE0 show OHCLASS: True" -> "Bottle seattube 0"); a label the
+// user gave is kept in the schema file and wins; whole-number columns are marked by inference and
+// kept too; neither takes part in schema equality. Bad values name their field.
+void TestSchemaInference::labelsAndWholeNumbers() {
+    QCOMPARE(ms::tidyColumnLabel("frame_size"), std::string("Frame size"));
+    QCOMPARE(ms::tidyColumnLabel("BikeStyle"), std::string("Bike style"));
+    QCOMPARE(ms::tidyColumnLabel("RIM_STYLE front"), std::string("Rim style front"));
+    QCOMPARE(ms::tidyColumnLabel("bottle SEATTUBE0 show OHCLASS: True"), std::string("Bottle seattube 0"));
+    QCOMPARE(ms::tidyColumnLabel("Teeth on chainring"), std::string("Teeth on chainring"));
+    QCOMPARE(ms::tidyColumnLabel("x_BB"), std::string("X BB"));  // two capitals stay an abbreviation
+    QCOMPARE(ms::tidyColumnLabel("drag_coefficient"), std::string("Drag coefficient"));
+    QCOMPARE(ms::tidyColumnLabel("__"), std::string("__"));  // nothing to tidy: as it was
+
+    ms::Schema s = ms::inferSchema(mixedTable());
+    QVERIFY(s.numerical[0].wholeNumbers);   // teeth: 20..39
+    QVERIFY(!s.numerical[1].wholeNumbers);  // ratio: 0.5..1.5
+    QCOMPARE(ms::conditionLabel(s, 0), std::string("Style"));
+    const ms::Schema plain = s;
+    s.categorical[0].label = "Riding style";
+    s.numerical[1].label = "Gear ratio (front / rear)";
+    QCOMPARE(ms::conditionLabel(s, 0), std::string("Riding style"));
+    QCOMPARE(ms::conditionLabel(s, s.categorical.size() + 1), std::string("Gear ratio (front / rear)"));
+    QCOMPARE(ms::conditionLabel(s, s.categorical.size()), std::string("Teeth"));
+    QVERIFY_THROWS_EXCEPTION(std::out_of_range, ms::conditionLabel(s, s.conditionCount()));
+    QVERIFY(s == plain);  // presentation only
+
+    const nlohmann::json j = ms::schemaToJson(s);
+    QCOMPARE(j.at("categorical")[0].at("label").get<std::string>(), std::string("Riding style"));
+    QVERIFY(!j.at("categorical")[1].contains("label"));  // not written when empty
+    QVERIFY(j.at("numerical")[0].at("wholeNumbers").get<bool>());
+    QVERIFY(!j.at("numerical")[1].contains("wholeNumbers"));
+    const ms::Schema back = ms::schemaFromJson(nlohmann::json::parse(j.dump()), "labels.json");
+    QCOMPARE(back.categorical[0].label, std::string("Riding style"));
+    QCOMPARE(back.numerical[1].label, std::string("Gear ratio (front / rear)"));
+    QVERIFY(back.numerical[0].wholeNumbers && !back.numerical[1].wholeNumbers);
+
+    const std::string head = R"({"format": "maskstudio-schema", "version": 1, )";
+    const auto refused = [](const std::string& text) {
+        try {
+            (void)ms::schemaFromJson(nlohmann::json::parse(text), "bad.json");
+        } catch (const ms::DataError& e) {
+            return std::string(e.what());
+        }
+        return std::string("accepted");
+    };
+    QVERIFY(refused(head + R"("categorical": [{"column": "c", "classes": ["a"], "label": 3}]})").find("categorical[0].label: must be a string") !=
+            std::string::npos);
+    QVERIFY(refused(head + R"("numerical": [{"column": "n", "min": 0, "max": 1, "wholeNumbers": "yes"}]})")
+                .find("numerical[0].wholeNumbers: must be true or false") != std::string::npos);
 }
 
 void TestSchemaInference::fileRoundTrip() {

@@ -34,7 +34,7 @@ private Q_SLOTS:
         QCOMPARE(panel.comboAt(1)->count(), 2);
         QCOMPARE(panel.spinAt(2)->minimum(), 0.2);
         QCOMPARE(panel.spinAt(2)->maximum(), 0.4);
-        QCOMPARE(panel.switchAt(2)->text(), QString("drag"));
+        QCOMPARE(panel.switchAt(2)->text(), QString("Drag"));  // tidied (ColumnLabel)
         // Starts with every condition unknown: switches off, editors disabled.
         for (int i = 0; i < 3; ++i) QVERIFY(!panel.switchAt(i)->isChecked());
         QVERIFY(!panel.comboAt(0)->isEnabled());
@@ -127,6 +127,34 @@ private Q_SLOTS:
         panel.setSchema(other);
         QVERIFY(!panel.undoStack()->canUndo());
         QCOMPARE(panel.values().categorical.size(), size_t(1));
+    }
+
+    // Issue 18: conditions by their labels (the user's, else a tidy form of the column), whole
+    // numbers without decimals (teeth: 41, not 41.00), and the undo steps named the same way.
+    void labelsAndWholeNumbers() {
+        Schema s = testSchema();
+        s.categorical.push_back({"bottle SEATTUBE0 show OHCLASS: True", {"0", "1"}});
+        s.categorical[0].label = "Riding style";
+        s.numerical.push_back({"Teeth on chainring", 34, 55, {}, true});
+        ConditionPanel panel;
+        panel.setSchema(s);
+        QCOMPARE(panel.switchAt(0)->text(), QStringLiteral("Riding style"));
+        QVERIFY(panel.switchAt(0)->toolTip().contains(QStringLiteral("\"style\"")));  // the column stays findable
+        QCOMPARE(panel.switchAt(2)->text(), QStringLiteral("Bottle seattube 0"));
+        const int teeth = 4;
+        QCOMPARE(panel.switchAt(teeth)->text(), QStringLiteral("Teeth on chainring"));
+        QCOMPARE(panel.spinAt(teeth)->decimals(), 0);
+        QCOMPARE(panel.spinAt(teeth)->singleStep(), 1.0);
+        QCOMPARE(panel.spinAt(3)->decimals() > 0, true);  // drag keeps its decimals
+        panel.switchAt(teeth)->click();
+        panel.sliderAt(teeth)->setValue(panel.sliderAt(teeth)->maximum() / 3);  // 34 + 21 / 3 = 41
+        const double v = panel.values().numerical[1];
+        QCOMPARE(v, std::round(v));
+        QCOMPARE(v, 41.0);
+        QCOMPARE(panel.spinAt(teeth)->text(), QStringLiteral("41"));
+        QCOMPARE(panel.undoStack()->undoText(), QStringLiteral("Change Teeth on chainring"));
+        panel.switchAt(0)->click();
+        QCOMPARE(panel.undoStack()->undoText(), QStringLiteral("Set Riding style"));
     }
 
     // Issue 18: one history per model. Back on a model, its edits can be undone again; a model

@@ -265,6 +265,34 @@ private Q_SLOTS:
         panel.recall(1);  // history is newest first: index 1 is the seed-6 image
         QCOMPARE(panel.currentImage(), second);
         QCOMPARE(panel.seed(), quint64(6));
+
+        // Issue 18: a batch of N at once (the spin box beside Generate, typed): N history entries
+        // named by seed and place, the first shown; the batch is reproducible from its seed.
+        auto* batch = panel.findChild<QSpinBox*>(QStringLiteral("imageBatch"));
+        QVERIFY(batch != nullptr);
+        batch->setFocus();
+        batch->selectAll();
+        QTest::keyClicks(batch, QStringLiteral("3"));
+        QTest::keyClick(batch, Qt::Key_Return);
+        QCOMPARE(panel.batchSize(), 3);
+        panel.setSeed(9);
+        const QImage firstOfBatch = generateOnce(panel);
+        QCOMPARE(panel.historyCount(), 6);
+        QListWidget* history = panel.findChild<QListWidget*>();
+        QVERIFY(history != nullptr);
+        QCOMPARE(history->item(0)->text(), QStringLiteral("9 #1"));
+        QCOMPARE(history->item(2)->text(), QStringLiteral("9 #3"));
+        QVERIFY(history->item(1)->toolTip().contains(QStringLiteral("image 2 of a batch of 3")));
+        const QImage a = history->item(0)->data(Qt::UserRole).value<QImage>(), b = history->item(1)->data(Qt::UserRole).value<QImage>(),
+                     c = history->item(2)->data(Qt::UserRole).value<QImage>();
+        QCOMPARE(a, firstOfBatch);
+        QVERIFY(a != b && b != c && a != c);  // three different bikes
+        panel.recall(2);
+        QCOMPARE(panel.currentImage(), c);
+        QCOMPARE(panel.seed(), quint64(9));
+        panel.setSeed(9);
+        QCOMPARE(generateOnce(panel), firstOfBatch);  // the same batch again
+        panel.setBatchSize(1);
     }
 
     void cancelStopsAtAStepAndLiveConverges() {

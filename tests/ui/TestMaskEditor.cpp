@@ -33,6 +33,16 @@ bool pixelCentreWithin(int x, int y, QPointF centre, double radius) {
     return dx * dx + dy * dy <= radius * radius;
 }
 
+// The editor on screen over a plain base image of `image` pixels.
+bool showOver(MaskEditor& editor, QSize image, Qt::GlobalColor fill, QSize window) {
+    QImage base(image, QImage::Format_RGB32);
+    base.fill(fill);
+    editor.setBaseImage(base);
+    editor.resize(window);
+    editor.show();
+    return QTest::qWaitForWindowExposed(&editor);
+}
+
 // A mask with soft and hard strokes, i.e. with intermediate values too.
 void paintSomething(MaskDocument& doc) {
     doc.stroke({{20, 20}, {60, 35}, {70, 70}}, MaskTool::Brush, 12, 0.2);
@@ -348,12 +358,7 @@ private Q_SLOTS:
     // strokes still land on the image pixel under the cursor; the overlay's colour and opacity.
     void zoomPanAndOverlayColour() {
         MaskEditor editor;
-        QImage base(64, 64, QImage::Format_RGB32);
-        base.fill(Qt::white);
-        editor.setBaseImage(base);
-        editor.resize(700, 600);
-        editor.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&editor));
+        QVERIFY(showOver(editor, {64, 64}, Qt::white, {700, 600}));
         QWidget* canvas = editor.canvas();
         const QPointF fittedAt = editor.imageToCanvas({10, 10});
         const QPoint anchor = editor.imageToCanvas({20, 30}).toPoint();
@@ -412,12 +417,7 @@ private Q_SLOTS:
 
     void toolRowAndShortcuts() {
         MaskEditor editor;
-        QImage base(100, 100, QImage::Format_RGB32);
-        base.fill(Qt::gray);
-        editor.setBaseImage(base);
-        editor.resize(900, 600);
-        editor.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&editor));
+        QVERIFY(showOver(editor, {100, 100}, Qt::gray, {900, 600}));
         QSignalSpy edited(&editor, &MaskEditor::maskEdited);
         auto button = [&](const char* name) {
             auto* b = editor.findChild<QToolButton*>(name);

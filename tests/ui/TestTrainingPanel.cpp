@@ -15,6 +15,9 @@
 #include "mcvae/Preset.h"
 #include "ui/training/ScheduleEditor.h"
 #include "ui/training/SchemaEditor.h"
+#include "core/data/ColumnLabel.h"
+#include <QLineEdit>
+#include <QTableWidget>
 #include "ui/training/GapPreviewView.h"
 #include "ui/training/TrainingMonitor.h"
 #include "ui/training/TrainingPanel.h"
@@ -75,6 +78,34 @@ private Q_SLOTS:
         QVERIFY(panel.schemaEditor()->isValid());
         QCOMPARE(panel.schemaEditor()->schema().categorical.size(), size_t(6));
         QVERIFY(panel.scheduleEditor()->plottedPoints() > 100);
+
+        // Issue 18: a condition's label is edited in the table (typed into its Label cell) and kept
+        // in the schema the run saves; the tidy name shows until then.
+        auto* view = panel.schemaEditor()->findChild<QTableWidget*>();
+        QVERIFY(view != nullptr);
+        int rim = -1;
+        for (int r = 0; r < view->rowCount(); ++r)
+            if (view->item(r, 0)->text() == QStringLiteral("RIM_STYLE front")) rim = r;
+        QVERIFY(rim >= 0);
+        QCOMPARE(view->item(rim, 3)->text(), QStringLiteral("Rim style front"));
+        view->editItem(view->item(rim, 3));
+        QLineEdit* editor = nullptr;  // the cell's editor (the Keypoint column's line edits are cell widgets)
+        for (QLineEdit* e : view->viewport()->findChildren<QLineEdit*>())
+            if (e->text() == QStringLiteral("Rim style front")) editor = e;
+        QVERIFY(editor != nullptr);
+        editor->selectAll();
+        QTest::keyClicks(editor, QStringLiteral("Front rim"));
+        QTest::keyClick(editor, Qt::Key_Return);
+        const auto rimLabel = [&] {
+            const Schema& schema = panel.schemaEditor()->schema();
+            for (std::size_t c = 0; c < schema.categorical.size(); ++c)
+                if (schema.categorical[c].column == "RIM_STYLE front") return conditionLabel(schema, c) + "|" + schema.categorical[c].label;
+            return std::string("missing");
+        };
+        QTRY_COMPARE(rimLabel(), std::string("Front rim|Front rim"));
+        QCOMPARE(view->item(rim, 3)->text(), QStringLiteral("Front rim"));
+        panel.schemaEditor()->setColumnLabel("RIM_STYLE front", QString());  // empty: back to the tidy name
+        QCOMPARE(rimLabel(), std::string("Rim style front|"));
     }
 
     // Empty keypoint cells are gaps, not errors: the dock says how many rows miss keypoints, names

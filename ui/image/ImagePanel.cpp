@@ -36,6 +36,7 @@ constexpr int kImageRole = Qt::UserRole;
 constexpr int kJobRole = Qt::UserRole + 1;       // the id of the ImageJob that made it (m_historyJobs)
 constexpr int kTokensRole = Qt::UserRole + 2;    // its attention tokens, when computed
 constexpr int kMapsRole = Qt::UserRole + 3;      // and their maps
+constexpr int kIndexRole = Qt::UserRole + 4;     // its place in the job's batch (Batch > 1)
 
 QString conditionsText(const ImageJob& job, const Schema& schema) {
     return QString::fromStdString(job.request.conditions.toDisplayText(schema)).trimmed();
@@ -92,9 +93,14 @@ ImagePanel::ImagePanel(QWidget* parent) : QWidget(parent), m_engine(new ImageEng
     m_live = new QCheckBox(tr("Live"), this);
     m_live->setObjectName(QStringLiteral("liveImage"));
     m_live->setToolTip(tr("Generate again whenever a condition changes"));
+    m_batch = new QSpinBox(this);
+    m_batch->setObjectName(QStringLiteral("imageBatch"));
+    m_batch->setRange(1, 16);
+    m_batch->setPrefix(tr("× "));
+    m_batch->setToolTip(tr("Images per Generate: one batch (faster per image than one at a time), each into the history"));
     auto* openImage = new QPushButton(tr("Open image…"), this);
     auto* saveImage = new QPushButton(tr("Save image…"), this);
-    for (QWidget* w : {static_cast<QWidget*>(m_generate), static_cast<QWidget*>(m_cancel), static_cast<QWidget*>(m_inpaint),
+    for (QWidget* w : {static_cast<QWidget*>(m_generate), static_cast<QWidget*>(m_batch), static_cast<QWidget*>(m_cancel), static_cast<QWidget*>(m_inpaint),
                        static_cast<QWidget*>(m_live), static_cast<QWidget*>(openImage), static_cast<QWidget*>(saveImage)})
         actions->addWidget(w);
     layout->addLayout(actions);
@@ -462,8 +468,13 @@ void ImagePanel::submit(ImageJob job) {
 
 void ImagePanel::generate() {
     if (!needModel()) return;
-    submit(makeJob());
+    ImageJob job = makeJob();
+    job.request.count = m_batch->value();
+    submit(std::move(job));
 }
+
+void ImagePanel::setBatchSize(int images) { m_batch->setValue(images); }
+int ImagePanel::batchSize() const { return m_batch->value(); }
 
 void ImagePanel::inpaint() {
     if (!needModel()) return;
@@ -501,23 +512,27 @@ void ImagePanel::onFinished(const ImageJobResult& r) {
         m_attentionTokens = r.attentionTokens;
         m_attentionMaps = r.attentionMaps;
         for (int i = 0; i < m_history->count(); ++i)  // its history entry keeps them
-            if (QListWidgetItem* item = m_history->item(i); item->data(kJobRole).value<quint64>() == m_attentionFor) {
+            if (QListWidgetItem* item = m_history->item(i);
+                item->data(kJobRole).value<quint64>() == m_attentionFor && item->data(kIndexRole).toInt() == m_attentionForIndex) {
                 item->setData(kTokensRole, r.attentionTokens);
                 item->setData(kMapsRole, QVariant::fromValue(r.attentionMaps));
             }
         showAttentionOverlay();
         return;
     }
-    setCurrent(r.image, &r.job, r.attentionTokens, r.attentionMaps);
+    setCurrent(r.image, &r.job, r.attentionTokens, r.attentionMaps);  // the batch's first image
     if (m_info.learnedFromIncompleteImages) m_progress->setMaximum(std::max(1, static_cast<int>(r.job.request.steps)));  // no previews
     m_progress->setValue(m_progress->maximum());
-    m_status->setText(tr("%1 in %2 ms, seed %3").arg(r.job.inpaint() ? tr("Inpainted") : tr("Generated")).arg(r.milliseconds, 0, 'f', 0).arg(r.job.request.seed));
-    addToHistory(r);
+    const int made = std::max<int>(1, static_cast<int>(r.images.size()));
+    m_status->setText(made > 1 ? tr("Generated %1 images in %2 ms, seed %3").arg(made).arg(r.milliseconds, 0, 'f', 0).arg(r.job.request.seed)
+                               : tr("%1 in %2 ms, seed %3").arg(r.job.inpaint() ? tr("Inpainted") : tr("Generated")).arg(r.milliseconds, 0, 'f', 0).arg(r.job.request.seed));
+    for (int i = made - 1; i >= 0; --i) addToHistory(r, i, i < r.images.size() ? r.images[i] : r.image);  // the first on top
     Q_EMIT imageReady(m_current);
 }
 
-void ImagePanel::setCurrent(const QImage& image, const ImageJob* job, const QStringList& tokens, const QList<QImage>& maps) {
+void ImagePanel::setCurrent(const QImage& image, const ImageJob* job, const QStringList& tokens, const QList<QImage>& maps, int batchIndex) {
     m_current = image;
+    m_currentIndex = batchIndex;
     if (job) {
         m_currentJob.emplace(*job);
         m_currentJob->base = QImage();
@@ -532,14 +547,20 @@ void ImagePanel::setCurrent(const QImage& image, const ImageJob* job, const QStr
     showAttentionOverlay();
 }
 
-void ImagePanel::addToHistory(const ImageJobResult& r) {
-    auto* item = new QListWidgetItem(QIcon(QPixmap::fromImage(r.image.scaled(64, 64))), QString::number(r.job.request.seed));
-    item->setData(kImageRole, r.image);
+void ImagePanel::addToHistory(const ImageJobResult& r, int batchIndex, const QImage& image) {
+    const int count = static_cast<int>(std::max<int64_t>(1, r.job.request.count));
+    const QString name = count > 1 ? tr("%1 #%2").arg(r.job.request.seed).arg(batchIndex + 1) : QString::number(r.job.request.seed);
+    auto* item = new QListWidgetItem(QIcon(QPixmap::fromImage(image.scaled(64, 64))), name);
+    item->setData(kImageRole, image);
     item->setData(kJobRole, QVariant::fromValue<quint64>(r.job.id));
+    item->setData(kIndexRole, batchIndex);
     m_historyJobs.emplace(r.job.id, r.job).first->second.base = QImage();  // the pixels are the entry's image
-    item->setData(kTokensRole, r.attentionTokens);
-    item->setData(kMapsRole, QVariant::fromValue(r.attentionMaps));
-    QString tip = tr("seed %1\n%2").arg(r.job.request.seed).arg(conditionsText(r.job, m_info.schema));
+    if (batchIndex == 0) {  // maps come with the first image only
+        item->setData(kTokensRole, r.attentionTokens);
+        item->setData(kMapsRole, QVariant::fromValue(r.attentionMaps));
+    }
+    QString tip = count > 1 ? tr("seed %1, image %2 of a batch of %3\n%4").arg(r.job.request.seed).arg(batchIndex + 1).arg(count).arg(conditionsText(r.job, m_info.schema))
+                            : tr("seed %1\n%2").arg(r.job.request.seed).arg(conditionsText(r.job, m_info.schema));
     if (r.job.inpaint())
         tip += tr("\ninpainted, mask covers %1 %").arg(100.0 * maskCoverage(r.job.mask), 0, 'f', 1);
     if (!r.job.targetShape.isNull())
@@ -554,7 +575,7 @@ void ImagePanel::recall(int index) {
     const auto job = m_historyJobs.find(item->data(kJobRole).value<quint64>());
     const ImageJob* made = job != m_historyJobs.end() ? &job->second : nullptr;
     setCurrent(item->data(kImageRole).value<QImage>(), made, item->data(kTokensRole).toStringList(),
-               item->data(kMapsRole).value<QList<QImage>>());
+               item->data(kMapsRole).value<QList<QImage>>(), item->data(kIndexRole).toInt());
     if (made) setSeed(made->request.seed);
     m_status->setText(tr("Recalled: %1").arg(item->toolTip().section('\n', 0, 0)));
 }

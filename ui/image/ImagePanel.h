@@ -86,6 +86,10 @@ public:
     void setSeedMode(SeedMode mode);
     void setLive(bool live);
     void setSteps(int steps);
+    // Generate makes this many images at once (seeds of one batch: the seed and the image's
+    // place in it); each goes into the history, the first is shown. Inpainting makes one.
+    void setBatchSize(int images);
+    int batchSize() const;
     void setMembers(int members);  // contexts K of a model learned from incomplete images
     void setGuidance(double scale);  // slider and spin box follow
     double guidance() const;
@@ -106,12 +110,12 @@ private:
     ImageJob makeJob(bool advanceSeed = true);  // false: the seed mode's next seed is not drawn (a job to read, not to run)
     // The image shown and worked on, the job that made it and its attention maps (when computed).
     // `job` may be null (nothing known about how the image was made).
-    void setCurrent(const QImage& image, const ImageJob* job, const QStringList& tokens, const QList<QImage>& maps);
+    void setCurrent(const QImage& image, const ImageJob* job, const QStringList& tokens, const QList<QImage>& maps, int batchIndex = 0);
     bool needModel();  // false, with a message, without a model
     QString noModelText() const;
     void submit(ImageJob job);
     void onFinished(const ImageJobResult& r);
-    void addToHistory(const ImageJobResult& r);
+    void addToHistory(const ImageJobResult& r, int batchIndex, const QImage& image);
     void compareSelected();
     void rebuildConceptToggles();
     void showAttentionOverlay();
@@ -129,6 +133,9 @@ private:
     std::unordered_map<quint64, ImageJob> m_historyJobs;  // by job id, the history entries' jobs
     bool m_attentionAsked = false;  // the current image's maps are on their way (asked once per image)
     quint64 m_attentionFor = 0;     // the id of the job that made the image they are asked for
+    int m_attentionForIndex = 0;    // and the image's place in that job's batch
+    int m_currentIndex = 0;         // the current image's place in its job's batch
+    QSpinBox* m_batch = nullptr;
 
     QLabel* m_modelLabel;
     QLabel* m_conditionNote;

@@ -125,6 +125,7 @@ void ImagePanel::showAttentionOverlay() {
             // job running is left to finish: its result asks then)
             ImageJob job = *m_currentJob;
             m_attentionFor = job.id;
+            m_attentionForIndex = m_currentIndex;
             job.base = m_current;
             job.attentionOnly = true;
             m_attentionAsked = true;

@@ -1,5 +1,7 @@
 #include "ui/panels/ConditionPanel.h"
 
+#include "core/data/ColumnLabel.h"
+
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDoubleSpinBox>
@@ -103,7 +105,8 @@ void ConditionPanel::setSchema(const Schema& schema, const ConditionValues& init
     m_lastClass.assign(schema.categorical.size(), 0);
     m_lastNumber.resize(schema.numerical.size());
     for (std::size_t j = 0; j < schema.numerical.size(); ++j)
-        m_lastNumber[j] = 0.5 * (schema.numerical[j].min + schema.numerical[j].max);
+        m_lastNumber[j] = schema.numerical[j].wholeNumbers ? std::round(0.5 * (schema.numerical[j].min + schema.numerical[j].max))
+                                                           : 0.5 * (schema.numerical[j].min + schema.numerical[j].max);
     buildRows();
     QUndoStack* const before = m_undo;
     History& history = m_histories[key];
@@ -152,7 +155,7 @@ void ConditionPanel::showSuggestions() {
         any = true;
         const QString value = c < m_schema.categorical.size()
                                   ? QString::fromStdString(m_schema.categorical[c].classes.at(static_cast<std::size_t>(s.suggestedClass)))
-                                  : QString::number(s.suggestedNumber, 'g', 4);
+                                  : numberText(c - m_schema.categorical.size(), s.suggestedNumber);
         QToolButton* b = m_rows[c].suggest;
         const long percent = std::lround(100.0 * s.spreadReduction);
         // Below half a per cent the estimate is not a measurement of "no effect": say "< 1 %".
@@ -163,7 +166,7 @@ void ConditionPanel::showSuggestions() {
         b->setToolTip(tr("#%1: knowing %2 is expected to remove %3 % of the spread (now %4).\nClick to set it to its most "
                          "likely value here: %5")
                           .arg(r + 1)
-                          .arg(QString::fromStdString(s.column))
+                          .arg(label(c))
                           .arg(100.0 * s.spreadReduction >= 0.1 ? QString::number(100.0 * s.spreadReduction, 'f', 1) : tr("less than 0.1"))
                           .arg(m_spread, 0, 'g', 3)
                           .arg(value));
@@ -171,7 +174,7 @@ void ConditionPanel::showSuggestions() {
     }
     m_specifyNext->setEnabled(any);
     m_specifyNext->setToolTip(any ? tr("Set %1, the unknown condition that would shrink the spread most")
-                                        .arg(QString::fromStdString(m_suggestions.front().column))
+                                        .arg(label(static_cast<std::size_t>(m_suggestions.front().condition)))
                                   : tr("Every condition is known"));
 }
 
@@ -195,7 +198,7 @@ void ConditionPanel::applySuggestion(const sfarm::ConditionSuggestion& s) {
     const auto c = static_cast<std::size_t>(s.condition);
     if (c < m_schema.categorical.size()) next.categorical[c] = s.suggestedClass;
     else next.numerical[c - m_schema.categorical.size()] = s.suggestedNumber;
-    userEdit(next, tr("Specify %1").arg(QString::fromStdString(s.column)), -1);
+    userEdit(next, tr("Specify %1").arg(label(c)), -1);
 }
 
 QToolButton* ConditionPanel::makeSuggestionButton(int condition) {
@@ -222,9 +225,9 @@ void ConditionPanel::buildRows() {
     for (std::size_t c = 0; c < m_schema.categorical.size(); ++c, ++line) {
         const CategoricalSpec& spec = m_schema.categorical[c];
         Row row;
-        row.enabled = new QCheckBox(QString::fromStdString(spec.column), m_rowsHost);
-        row.enabled->setToolTip(tr("On: the model is told %1. Off: unknown, the model decides.")
-                                    .arg(QString::fromStdString(spec.column)));
+        row.enabled = new QCheckBox(label(c), m_rowsHost);
+        row.enabled->setToolTip(tr("On: the model is told %1 (column \"%2\"). Off: unknown, the model decides.")
+                                    .arg(label(c), QString::fromStdString(spec.column)));
         row.combo = new QComboBox(m_rowsHost);
         for (const std::string& cls : spec.classes) row.combo->addItem(QString::fromStdString(cls));
         // Name on its own line, editor under it: long column names stay readable.
@@ -236,30 +239,29 @@ void ConditionPanel::buildRows() {
         connect(row.enabled, &QCheckBox::toggled, this, [this, c](bool on) {
             ConditionValues next = m_values;
             next.categorical[c] = on ? m_lastClass[c] : -1;
-            userEdit(next, on ? tr("Set %1").arg(QString::fromStdString(m_schema.categorical[c].column))
-                              : tr("Unset %1").arg(QString::fromStdString(m_schema.categorical[c].column)), -1);
+            userEdit(next, on ? tr("Set %1").arg(label(c)) : tr("Unset %1").arg(label(c)), -1);
         });
         connect(row.combo, qOverload<int>(&QComboBox::activated), this, [this, c](int index) {
             ConditionValues next = m_values;
             next.categorical[c] = index;
-            userEdit(next, tr("Change %1").arg(QString::fromStdString(m_schema.categorical[c].column)), -1);
+            userEdit(next, tr("Change %1").arg(label(c)), -1);
         });
         m_rows.push_back(row);
     }
     for (std::size_t j = 0; j < m_schema.numerical.size(); ++j, ++line) {
         const NumericalSpec& spec = m_schema.numerical[j];
         Row row;
-        row.enabled = new QCheckBox(QString::fromStdString(spec.column), m_rowsHost);
-        row.enabled->setToolTip(tr("On: the model is told %1 (%2 … %3). Off: unknown.")
-                                    .arg(QString::fromStdString(spec.column))
-                                    .arg(spec.min)
-                                    .arg(spec.max));
+        const std::size_t condition = m_schema.categorical.size() + j;
+        row.enabled = new QCheckBox(label(condition), m_rowsHost);
+        row.enabled->setToolTip(tr("On: the model is told %1 (column \"%2\", %3 … %4%5). Off: unknown.")
+                                    .arg(label(condition), QString::fromStdString(spec.column), numberText(j, spec.min), numberText(j, spec.max),
+                                         spec.wholeNumbers ? tr(", whole numbers") : QString()));
         row.slider = new QSlider(Qt::Horizontal, m_rowsHost);
         row.slider->setRange(0, kSliderSteps);
         row.spin = new QDoubleSpinBox(m_rowsHost);
-        row.spin->setDecimals(decimalsFor(spec.max - spec.min));
+        row.spin->setDecimals(spec.wholeNumbers ? 0 : decimalsFor(spec.max - spec.min));
         row.spin->setRange(spec.min, spec.max);
-        row.spin->setSingleStep((spec.max - spec.min) / 100.0);
+        row.spin->setSingleStep(spec.wholeNumbers ? std::max(1.0, std::round((spec.max - spec.min) / 100.0)) : (spec.max - spec.min) / 100.0);
         row.spin->setKeyboardTracking(false);
         row.suggest = makeSuggestionButton(static_cast<int>(m_schema.categorical.size() + j));
         m_grid->addWidget(row.suggest, 2 * line, 0);
@@ -270,18 +272,18 @@ void ConditionPanel::buildRows() {
         connect(row.enabled, &QCheckBox::toggled, this, [this, j](bool on) {
             ConditionValues next = m_values;
             next.numerical[j] = on ? m_lastNumber[j] : std::nan("");
-            userEdit(next, on ? tr("Set %1").arg(QString::fromStdString(m_schema.numerical[j].column))
-                              : tr("Unset %1").arg(QString::fromStdString(m_schema.numerical[j].column)), -1);
+            const QString name = label(m_schema.categorical.size() + j);
+            userEdit(next, on ? tr("Set %1").arg(name) : tr("Unset %1").arg(name), -1);
         });
         connect(row.slider, &QSlider::valueChanged, this, [this, j, mergeKey](int position) {
             ConditionValues next = m_values;
             next.numerical[j] = sliderValue(j, position);
-            userEdit(next, tr("Change %1").arg(QString::fromStdString(m_schema.numerical[j].column)), mergeKey);
+            userEdit(next, tr("Change %1").arg(label(m_schema.categorical.size() + j)), mergeKey);
         });
         connect(row.spin, qOverload<double>(&QDoubleSpinBox::valueChanged), this, [this, j, mergeKey](double value) {
             ConditionValues next = m_values;
             next.numerical[j] = value;
-            userEdit(next, tr("Change %1").arg(QString::fromStdString(m_schema.numerical[j].column)), mergeKey);
+            userEdit(next, tr("Change %1").arg(label(m_schema.categorical.size() + j)), mergeKey);
         });
         m_rows.push_back(row);
     }
@@ -353,7 +355,16 @@ int ConditionPanel::sliderPosition(std::size_t j, double value) const {
 
 double ConditionPanel::sliderValue(std::size_t j, int position) const {
     const NumericalSpec& s = m_schema.numerical[j];
-    return s.min + (s.max - s.min) * static_cast<double>(position) / kSliderSteps;
+    const double v = s.min + (s.max - s.min) * static_cast<double>(position) / kSliderSteps;
+    return s.wholeNumbers ? std::clamp(std::round(v), std::ceil(s.min), std::floor(s.max)) : v;
+}
+
+QString ConditionPanel::label(std::size_t condition) const {
+    return QString::fromStdString(conditionLabel(m_schema, condition));
+}
+
+QString ConditionPanel::numberText(std::size_t j, double value) const {
+    return m_schema.numerical[j].wholeNumbers ? QString::number(std::round(value), 'f', 0) : QString::number(value, 'g', 4);
 }
 
 QCheckBox* ConditionPanel::switchAt(int index) const { return m_rows.at(static_cast<std::size_t>(index)).enabled; }

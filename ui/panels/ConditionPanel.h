@@ -93,6 +93,8 @@ private:
     QToolButton* makeSuggestionButton(int condition);
     void showSuggestions();
     bool isKnown(std::size_t condition) const;  // schema order
+    QString label(std::size_t condition) const;  // what the panel calls it (ColumnLabel)
+    QString numberText(std::size_t numerical, double value) const;  // whole numbers without decimals
 
     Schema m_schema;
     ConditionValues m_values;

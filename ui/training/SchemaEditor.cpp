@@ -10,6 +10,7 @@
 #include <QTableWidget>
 #include <QVBoxLayout>
 
+#include "core/data/ColumnLabel.h"
 #include "core/data/DataError.h"
 
 namespace ms {
@@ -31,8 +32,14 @@ QString keypointGuess(const std::string& column) {
 SchemaEditor::SchemaEditor(QWidget* parent) : QWidget(parent) {
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
-    m_view = new QTableWidget(0, 4, this);
-    m_view->setHorizontalHeaderLabels({tr("Column"), tr("Role"), tr("Keypoint"), tr("Data")});
+    m_view = new QTableWidget(0, 5, this);
+    m_view->setHorizontalHeaderLabels({tr("Column"), tr("Role"), tr("Keypoint"), tr("Label"), tr("Data")});
+    m_view->horizontalHeaderItem(3)->setToolTip(tr("What the studio calls a condition (double-click to edit; empty: its tidied name)"));
+    connect(m_view, &QTableWidget::itemChanged, this, [this](QTableWidgetItem* item) {
+        if (item->column() != 3 || item->row() >= static_cast<int>(m_table.header.size())) return;
+        const std::string column = m_table.header[static_cast<std::size_t>(item->row())];
+        QMetaObject::invokeMethod(this, [this, column, text = item->text()] { setColumnLabel(column, text); }, Qt::QueuedConnection);
+    });
     m_view->horizontalHeader()->setStretchLastSection(true);
     m_view->verticalHeader()->setVisible(false);
     m_view->setSelectionMode(QAbstractItemView::NoSelection);
@@ -57,6 +64,7 @@ void SchemaEditor::setTable(const CsvTable& table, const std::map<std::string, C
     m_table = table;
     m_hasTable = true;
     m_overrides.clear();
+    m_labels.clear();
     for (const auto& [column, value] : overrides)
         for (const std::string& h : table.header)
             if (h == column) m_overrides[column] = value;
@@ -66,6 +74,26 @@ void SchemaEditor::setTable(const CsvTable& table, const std::map<std::string, C
 void SchemaEditor::overrideColumn(const std::string& column, ColumnOverride value) {
     m_overrides[column] = std::move(value);
     refresh();
+}
+
+void SchemaEditor::setColumnLabel(const std::string& column, const QString& label) {
+    const std::string text = label.trimmed().toStdString();
+    if (text.empty() || text == tidyColumnLabel(column))
+        m_labels.erase(column);
+    else
+        m_labels[column] = text;
+    applyLabels();
+    fillTable();
+    Q_EMIT schemaChanged();
+}
+
+void SchemaEditor::applyLabels() {
+    const auto labelOf = [this](const std::string& column) {
+        const auto it = m_labels.find(column);
+        return it == m_labels.end() ? std::string() : it->second;
+    };
+    for (CategoricalSpec& c : m_schema.categorical) c.label = labelOf(c.column);
+    for (NumericalSpec& n : m_schema.numerical) n.label = labelOf(n.column);
 }
 
 int SchemaEditor::columnCount() const { return m_view->rowCount(); }
@@ -103,6 +131,7 @@ void SchemaEditor::refresh() {
     QString message;
     try {
         m_schema = inferSchema(m_table, m_overrides);
+        applyLabels();
         if (m_schema.keypoints.empty() && m_schema.outputs.empty())
             throw DataError(m_table.path, 0, "", "no keypoint columns found: mark x/y columns as keypoints");
         m_gaps = api::summariseCsvGaps(m_table, m_schema);  // throws DataError for a cell that is not a number
@@ -149,7 +178,7 @@ QString SchemaEditor::roleOf(const std::string& column, QString& keypoint, QStri
         }
     for (const NumericalSpec& n : m_schema.numerical)
         if (n.column == column) {
-            details = tr("%1 … %2").arg(n.min).arg(n.max);
+            details = n.wholeNumbers ? tr("%1 … %2, whole numbers").arg(n.min).arg(n.max) : tr("%1 … %2").arg(n.min).arg(n.max);
             return QString::fromLatin1(columnRoleName(ColumnRole::Numerical));
         }
     details = tr("not used");
@@ -175,9 +204,18 @@ void SchemaEditor::fillTable() {
         auto* kp = new QLineEdit(keypoint, m_view);
         kp->setEnabled(!keypoint.isEmpty());
         m_view->setCellWidget(r, 2, kp);
+        // Conditions get an editable label (shown tidied when the user gave none).
+        const bool condition = role == QLatin1String(columnRoleName(ColumnRole::Categorical)) ||
+                               role == QLatin1String(columnRoleName(ColumnRole::Numerical));
+        const auto given = m_labels.find(column);
+        auto* label = new QTableWidgetItem(condition ? QString::fromStdString(given != m_labels.end() ? given->second : tidyColumnLabel(column))
+                                                     : QString());
+        label->setFlags(condition ? Qt::ItemIsEnabled | Qt::ItemIsEditable : Qt::ItemIsEnabled);
+        if (condition && given == m_labels.end()) label->setForeground(palette().color(QPalette::PlaceholderText));
+        m_view->setItem(r, 3, label);
         auto* info = new QTableWidgetItem(details);
         info->setFlags(Qt::ItemIsEnabled);
-        m_view->setItem(r, 3, info);
+        m_view->setItem(r, 4, info);
         connect(combo, &QComboBox::activated, this, [this, column, combo] {
             ColumnRole role;
             if (!parseColumnRole(combo->currentText().toStdString(), role)) return;

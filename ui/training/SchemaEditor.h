@@ -37,6 +37,9 @@ public:
     int columnCount() const;
     // Sets one column's role as the user would in the table (tests, automation).
     void overrideColumn(const std::string& column, ColumnOverride value);
+    // What the studio calls a condition column (the Label cell; empty: the tidy form of its
+    // name). Kept in the schema, so in the model; no effect on columns that are no conditions.
+    void setColumnLabel(const std::string& column, const QString& label);
 
 Q_SIGNALS:
     void schemaChanged();
@@ -45,11 +48,13 @@ private:
     void refresh();
     QString incompleteMessage() const;
     void fillTable();
+    void applyLabels();  // m_labels into m_schema's conditions
     QString roleOf(const std::string& column, QString& keypoint, QString& details) const;
 
     CsvTable m_table;
     bool m_hasTable = false;
     std::map<std::string, ColumnOverride> m_overrides;
+    std::map<std::string, std::string> m_labels;  // condition column -> the user's label
     Schema m_schema;
     bool m_valid = false;
     bool m_incomplete = false;

@@ -54,7 +54,11 @@ PinEntryDialog::PinEntryDialog(const QString& keypoint, Point2 at, bool pinned, 
     }
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     layout->addWidget(buttons);
-    m_x->setFocus();
+}
+
+void PinEntryDialog::showEvent(QShowEvent* event) {
+    QDialog::showEvent(event);
+    m_x->setFocus(Qt::OtherFocusReason);
     m_x->selectAll();
 }
 

@@ -24,6 +24,9 @@ public:
     QDoubleSpinBox* yBox() const { return m_y; }
     QPushButton* releaseButton() const { return m_release; }  // null when the keypoint is free
 
+protected:
+    void showEvent(QShowEvent* event) override;  // x has the focus, its text selected: typing replaces it
+
 private:
     QDoubleSpinBox* m_x;
     QDoubleSpinBox* m_y;

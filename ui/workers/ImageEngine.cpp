@@ -119,11 +119,13 @@ ImageJobResult ImageEngine::run(const ImageJob& job) {
         if (!job.targetShape.isNull()) request.targetMask = targetShapePixels(job.targetShape, size);
         if (job.attentionOnly) {
             result.image = toQImage(fromQImage(job.base, channels, size));
+            result.images << result.image;
         } else {
             const api::ImageSampleResult r =
                 job.inpaint() ? m_session.inpaint(request, fromQImage(job.base, channels, size), fromQImage(job.mask, 1, size), onPreview, job.cancel)
                               : m_session.generate(request, onPreview, job.cancel);
             result.image = toQImage(r.images);
+            for (int64_t i = 0; i < r.images.count; ++i) result.images << toQImage(r.images, i);
             result.cancelled = r.cancelled;
         }
         if ((job.withAttention || job.attentionOnly) && !result.cancelled && m_session.followsTargetShapes()) {

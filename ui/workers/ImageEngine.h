@@ -32,7 +32,8 @@ struct ImageJob {
 
 struct ImageJobResult {
     quint64 id = 0;
-    QImage image;  // Format_Grayscale8 or RGB888 at the model's size; null on error
+    QImage image;  // Format_Grayscale8 or RGB888 at the model's size; null on error (the first of `images`)
+    QList<QImage> images;  // every image of the job (request.count of them; inpainting and attention: one)
     ImageJob job;
     bool cancelled = false;
     QString error;

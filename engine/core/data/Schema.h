@@ -18,15 +18,21 @@ struct OutputSpec {  // an extra numeric output, e.g. "Wheel diameter rear"
     std::string column;
 };
 
+// Conditions carry an optional display label (what the studio shows instead of the raw column
+// name; empty: ColumnLabel's tidy form of the column). Labels and wholeNumbers are presentation:
+// they take no part in schema equality (a relabelled model still fine-tunes on the same CSV).
 struct CategoricalSpec {
     std::string column;
     std::vector<std::string> classes;  // class index i <-> classes[i] (embedding index i + 1)
+    std::string label = {};
 };
 
 struct NumericalSpec {
     std::string column;
     double min = 0.0;  // range over the data the schema was inferred from (for UI + normalisation)
     double max = 1.0;
+    std::string label = {};
+    bool wholeNumbers = false;  // every value in the data was a whole number (teeth, counts): shown without decimals
 };
 
 struct Schema {

@@ -307,7 +307,7 @@ Schema inferSchema(const CsvTable& table, const std::map<std::string, ColumnOver
                     if (!s.hasFinite)
                         throw DataError(table.path, 0, name,
                                         "overridden as numerical, but the column has no numbers");
-                    schema.numerical.push_back({name, s.min, s.max});
+                    schema.numerical.push_back({name, s.min, s.max, {}, s.integral});
                     break;
             }
             continue;
@@ -325,7 +325,7 @@ Schema inferSchema(const CsvTable& table, const std::map<std::string, ColumnOver
                    2 * s.values.size() < s.nonEmpty) {
             schema.categorical.push_back({name, classesOf(s)});
         } else {
-            schema.numerical.push_back({name, s.min, s.max});
+            schema.numerical.push_back({name, s.min, s.max, {}, s.integral});
         }
     }
     return schema;

@@ -47,18 +47,24 @@ public:
             schema.outputs.push_back({column(item, at, "column")});
         });
         forEach(root, "categorical", [&](const json& item, const std::string& at) {
-            requireObject(item, at, {"column", "classes"});
+            requireObject(item, at, {"column", "classes", "label"});
             CategoricalSpec c;
             c.column = column(item, at, "column");
             c.classes = classes(item, at + ".classes");
+            c.label = optionalText(item, at, "label");
             schema.categorical.push_back(std::move(c));
         });
         forEach(root, "numerical", [&](const json& item, const std::string& at) {
-            requireObject(item, at, {"column", "min", "max"});
+            requireObject(item, at, {"column", "min", "max", "label", "wholeNumbers"});
             NumericalSpec n;
             n.column = column(item, at, "column");
             n.min = number(item, at, "min");
             n.max = number(item, at, "max");
+            n.label = optionalText(item, at, "label");
+            if (auto whole = item.find("wholeNumbers"); whole != item.end()) {
+                if (!whole->is_boolean()) fail(at + ".wholeNumbers", "must be true or false, found " + whole->dump());
+                n.wholeNumbers = whole->get<bool>();
+            }
             if (n.min > n.max)
                 fail(at,
                      "min (" + formatNumber(n.min) + ") is greater than max (" + formatNumber(n.max) + ")");
@@ -118,6 +124,14 @@ private:
         if (value == item.end()) fail(at + "." + field, "missing");
         if (!value->is_string() || value->get<std::string>().empty())
             fail(at + "." + field, "must be a non-empty string");
+        return value->get<std::string>();
+    }
+
+    // A field that may be left out (empty then); when present, a string.
+    std::string optionalText(const json& item, const std::string& at, const char* field) const {
+        auto value = item.find(field);
+        if (value == item.end()) return {};
+        if (!value->is_string()) fail(at + "." + field, "must be a string, found " + value->dump());
         return value->get<std::string>();
     }
 
@@ -191,12 +205,19 @@ nlohmann::json schemaToJson(const Schema& schema) {
     for (const OutputSpec& o : schema.outputs) outputs.push_back({{"column", o.column}});
     root["outputs"] = std::move(outputs);
     json categorical = json::array();
-    for (const CategoricalSpec& c : schema.categorical)
-        categorical.push_back({{"column", c.column}, {"classes", c.classes}});
+    for (const CategoricalSpec& c : schema.categorical) {
+        json item = {{"column", c.column}, {"classes", c.classes}};
+        if (!c.label.empty()) item["label"] = c.label;
+        categorical.push_back(std::move(item));
+    }
     root["categorical"] = std::move(categorical);
     json numerical = json::array();
-    for (const NumericalSpec& n : schema.numerical)
-        numerical.push_back({{"column", n.column}, {"min", n.min}, {"max", n.max}});
+    for (const NumericalSpec& n : schema.numerical) {
+        json item = {{"column", n.column}, {"min", n.min}, {"max", n.max}};
+        if (!n.label.empty()) item["label"] = n.label;
+        if (n.wholeNumbers) item["wholeNumbers"] = true;
+        numerical.push_back(std::move(item));
+    }
     root["numerical"] = std::move(numerical);
     root["ignored"] = schema.ignored;
     return root;

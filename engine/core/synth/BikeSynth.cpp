@@ -132,7 +132,7 @@ Schema bikeSchema() {
         CategoricalSpec{"RIM_STYLE rear", {"spoked", "trispoke", "disc"}},
         CategoricalSpec{"Fork type", {"0", "1", "2"}},
     };
-    s.numerical = {NumericalSpec{"Teeth on chainring", kTeethMin, kTeethMax}};
+    s.numerical = {NumericalSpec{"Teeth on chainring", kTeethMin, kTeethMax, {}, true}};
     return s;
 }
 
