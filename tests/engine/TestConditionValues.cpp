@@ -39,7 +39,11 @@ private Q_SLOTS:
         QCOMPARE(QString::fromStdString(v.toText(schema())), QString("BikeStyle=TRACK\nTeeth on chainring=48\n"));
         ConditionValues raw = v;
         raw.numerical[0] = 35.41596772846318;  // what a slider or a suggestion leaves
-        QCOMPARE(QString::fromStdString(raw.toDisplayText(schema())), QString("BikeStyle=TRACK\nTeeth on chainring=35.42\n"));
+        QCOMPARE(QString::fromStdString(raw.toDisplayText(schema())), QString("Bike style: TRACK\nTeeth on chainring: 35.42\n"));
+        Schema labelled = schema();  // a label of the user's, and a column of whole numbers
+        labelled.categorical[0].label = "Riding style";
+        labelled.numerical[0].wholeNumbers = true;
+        QCOMPARE(QString::fromStdString(raw.toDisplayText(labelled)), QString("Riding style: TRACK\nTeeth on chainring: 35\n"));
         QVERIFY(raw.toText(schema()).find("35.41596772846318") != std::string::npos);  // stored exactly
         QCOMPARE(parseConditionAssignments(schema(), {"BikeStyle=?"}).categorical[0], -1);
     }

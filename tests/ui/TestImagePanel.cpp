@@ -512,7 +512,7 @@ private Q_SLOTS:
         w.openImageModel(m_model);  // as File → Open image model… does: the Image dock shows
         QVERIFY(waitFor(ready, 1));
         QTRY_VERIFY(!panel->conditionNote().isEmpty());
-        QVERIFY2(panel->conditionNote().contains("car") && panel->conditionNote().contains("BikeStyle"), qPrintable(panel->conditionNote()));
+        QVERIFY2(panel->conditionNote().contains("car") && panel->conditionNote().contains("Bike style"), qPrintable(panel->conditionNote()));
         QPushButton* change = panel->switchKeypointModelButton();
         QVERIFY(change->isVisible());
         QVERIFY2(change->text().contains("bike"), qPrintable(change->text()));

@@ -12,6 +12,7 @@
 #include <set>
 
 #include "api/ExploreSession.h"
+#include "core/data/ColumnLabel.h"
 #include "mcvae/Preset.h"
 #include "ui/canvas/DesignCanvas.h"
 #include "ui/image/ImagePanel.h"
@@ -77,11 +78,11 @@ QStringList conditionsMissingFrom(const Schema& image, const Schema& keypoints) 
     std::set<std::string> known;
     for (const auto& c : keypoints.categorical) known.insert(c.column);
     for (const auto& n : keypoints.numerical) known.insert(n.column);
-    QStringList missing;
-    for (const auto& c : image.categorical)
-        if (!known.count(c.column)) missing << QString::fromStdString(c.column);
-    for (const auto& n : image.numerical)
-        if (!known.count(n.column)) missing << QString::fromStdString(n.column);
+    QStringList missing;  // by their labels (ColumnLabel)
+    for (std::size_t i = 0; i < image.categorical.size(); ++i)
+        if (!known.count(image.categorical[i].column)) missing << QString::fromStdString(conditionLabel(image, i));
+    for (std::size_t i = 0; i < image.numerical.size(); ++i)
+        if (!known.count(image.numerical[i].column)) missing << QString::fromStdString(conditionLabel(image, image.categorical.size() + i));
     return missing;
 }
 }  // namespace

@@ -1,6 +1,9 @@
 #include "core/conditioning/ConditionValues.h"
 
+#include "core/data/ColumnLabel.h"
+
 #include <cmath>
+#include <iomanip>
 #include <limits>
 #include <locale>
 #include <sstream>
@@ -29,7 +32,20 @@ void ConditionValues::forEachKnown(const Schema& schema, const std::function<voi
 
 std::string ConditionValues::toDisplayText(const Schema& schema, int significantDigits) const {
     std::string out;
-    forEachKnown(schema, [&](const std::string& column, const std::string& text) { out += column + '=' + text + '\n'; }, significantDigits);
+    for (std::size_t i = 0; i < schema.categorical.size(); ++i)
+        if (categorical[i] >= 0) out += conditionLabel(schema, i) + ": " + schema.categorical[i].classes[static_cast<std::size_t>(categorical[i])] + '\n';
+    for (std::size_t i = 0; i < schema.numerical.size(); ++i) {
+        if (std::isnan(numerical[i])) continue;
+        std::ostringstream number;
+        number.imbue(std::locale::classic());
+        if (schema.numerical[i].wholeNumbers) {
+            number << std::fixed << std::setprecision(0) << std::round(numerical[i]);
+        } else {
+            number.precision(significantDigits);
+            number << numerical[i];
+        }
+        out += conditionLabel(schema, schema.categorical.size() + i) + ": " + number.str() + '\n';
+    }
     return out;
 }
 

@@ -16,8 +16,10 @@ struct ConditionValues {
 
     static ConditionValues allUnknown(const Schema& schema);
     std::string toText(const Schema& schema) const;  // "NAME=VALUE" lines, known ones only (exact numbers)
-    // The same for people to read: numbers to `significantDigits` (35.42, 41, 0.3415), not
-    // 35.41596772846318. Not for storing: toText round-trips, this does not.
+    // The same for people to read: "LABEL: VALUE" lines under the conditions' labels
+    // (ColumnLabel: "Bike style: ROAD"), numbers to `significantDigits` (35.42, 0.3415, not
+    // 35.41596772846318), whole-number columns without decimals. Not for storing or pasting:
+    // toText round-trips, this does not.
     std::string toDisplayText(const Schema& schema, int significantDigits = 4) const;
     // The known ones as text by column name (class label, or the number), e.g. for the drawing's
     // details (rim styles, bottles).
