@@ -1,5 +1,4 @@
 #include "ui/window/MainWindow.h"
-#include "ui/window/ModelNaming.h"
 
 #include <QAction>
 #include <QActionGroup>
@@ -14,9 +13,7 @@
 #include <QEventLoop>
 #include <QFileDialog>
 #include <QFileInfo>
-#include <QInputDialog>
 #include <QLabel>
-#include <QLineEdit>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QPalette>
@@ -107,7 +104,7 @@ MainWindow::MainWindow(QWidget* parent)
         addModelEntry(path);
         m_designSfarmOnLoad = QFileInfo(path).absoluteFilePath();  // a new model gets its design SFARM right away
         openModel(path);
-        statusBar()->showMessage(tr("New model %1 is ready and selected (File → Rename model… to name it)").arg(modelLabel(path)), 8000);
+        statusBar()->showMessage(tr("New model %1 is ready and selected (File → Rename model… to name it)").arg(modelLabelAt(path)), 8000);
     });
 
     // Built-in models first, then what the user opened before.
@@ -216,15 +213,7 @@ QAction* MainWindow::buildFileMenu() {
     });
     open->setShortcut(QKeySequence::Open);
     file->addAction(tr("&Train a model…"), this, &MainWindow::showTrainingDock)->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_T));
-    QAction* rename = file->addAction(tr("Re&name model…"), this, [this] {
-        const QString path = m_modelBox->currentData().toString();
-        if (path.isEmpty()) return;
-        bool ok = false;
-        const QString name = QInputDialog::getText(this, tr("Rename model"),
-                                                   tr("Name for %1\n(empty: its data and date)").arg(QDir::toNativeSeparators(path)),
-                                                   QLineEdit::Normal, m_modelBox->currentText(), &ok);
-        if (ok) renameModel(path, name);
-    });
+    QAction* rename = file->addAction(tr("Re&name model…"), this, &MainWindow::renameCurrentModel);
     rename->setObjectName(QStringLiteral("renameModelAction"));
     rename->setToolTip(tr("What the model switcher calls the current model (kept for this model file)"));
     file->addAction(tr("Open &image model…"), this, [this] {
@@ -347,46 +336,6 @@ void MainWindow::buildHelpMenu() {
                               "Switch conditions on and off, edit them, and watch the design follow.")
                                .arg(QApplication::applicationVersion()));
     });
-}
-
-void MainWindow::addModelEntry(const QString& path) {
-    const QString absolute = QFileInfo(path).absoluteFilePath();
-    if (m_modelBox->findData(absolute) >= 0) return;
-    m_modelBox->addItem(modelLabel(absolute), absolute);
-    m_modelBox->setItemData(m_modelBox->count() - 1, QDir::toNativeSeparators(absolute), Qt::ToolTipRole);
-}
-
-bool MainWindow::renameModel(const QString& path, const QString& name) {
-    const QString absolute = QFileInfo(path).absoluteFilePath();
-    const int index = m_modelBox->findData(absolute);
-    if (index < 0) return false;
-    setUserModelName(absolute, name);  // an empty name goes back to the data-and-date one
-    m_modelBox->setItemText(index, modelLabel(absolute));
-    return true;
-}
-
-QString MainWindow::modelLabelAt(const QString& path) const {
-    const int index = m_modelBox->findData(QFileInfo(path).absoluteFilePath());
-    return index < 0 ? QString() : m_modelBox->itemText(index);
-}
-
-QStringList MainWindow::modelPaths() const {
-    QStringList paths;
-    for (int i = 0; i < m_modelBox->count(); ++i) paths << m_modelBox->itemData(i).toString();
-    return paths;
-}
-
-bool MainWindow::openModel(const QString& path) {
-    const QString absolute = QFileInfo(path).absoluteFilePath();
-    if (!QFileInfo::exists(absolute)) {
-        showError(tr("Open model"), tr("%1 does not exist.").arg(QDir::toNativeSeparators(absolute)));
-        return false;
-    }
-    addModelEntry(absolute);
-    m_loadingPath = absolute;
-    m_awaitedSerial = m_explore->loadModel(absolute);
-    statusBar()->showMessage(tr("Loading %1…").arg(QFileInfo(absolute).fileName()));
-    return true;
 }
 
 void MainWindow::onModelLoaded(const api::ModelInfo& info, quint64 serial) {

@@ -114,7 +114,8 @@ private:
     bool stopForClose(EngineWorker* engine, const QString& title, const QString& question);
     void buildDocks();
     void restoreSettings();
-    void addModelEntry(const QString& path);  // labelled by ModelNaming
+    void addModelEntry(const QString& path);  // labelled by ModelNaming (MainWindowModels.cpp)
+    void renameCurrentModel();                // File → Rename model…
     void requestGeneration();
     void onModelLoaded(const api::ModelInfo& info, quint64 serial);
     void onModelLoadFailed(const QString& path, const QString& message);
