@@ -3,6 +3,7 @@
 #include "app/cli/CliCommon.h"
 #include "app/cli/Commands.h"
 #include "core/data/SchemaInference.h"
+#include "core/runtime/OpenMpWaiting.h"
 #include "core/runtime/TorchRuntime.h"
 #include "mcvae/McVaeJson.h"
 #include "mcvae/ModelBundle.h"
@@ -28,8 +29,11 @@ void runInfo(const InfoOptions& o) {
         const RuntimeInfo info = runtimeInfo();
         std::cout << "maskstudio " << MASKSTUDIO_VERSION << "\nLibTorch " << info.torchVersion << "\nCUDA "
                   << (info.cudaAvailable ? "available (" + std::to_string(info.cudaDeviceCount) + " device(s))" : "not available")
-                  << "\nthreads " << info.intraOpThreads << "\nBLAS " << info.blasBackend << std::endl;
-        if (o.json) printJsonLine({{"version", MASKSTUDIO_VERSION}, {"torch", info.torchVersion}, {"cuda", info.cudaAvailable}});
+                  << "\nthreads " << info.intraOpThreads << "\nBLAS " << info.blasBackend << "\nOpenMP waiting "
+                  << openMpWaiting() << std::endl;
+        if (o.json)
+            printJsonLine({{"version", MASKSTUDIO_VERSION}, {"torch", info.torchVersion}, {"cuda", info.cudaAvailable},
+                           {"threads", info.intraOpThreads}, {"openmp_waiting", openMpWaiting()}});
         return;
     }
     const mcvae::ModelBundle b = mcvae::loadBundle(o.model);

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "app/cli/Commands.h"
+#include "core/runtime/OpenMpWaiting.h"
 #include "core/runtime/StepError.h"
 #include "core/runtime/TorchRuntime.h"
 
@@ -25,6 +26,7 @@ std::string commandPath(const CLI::App& app) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    ms::restartWithShortOpenMpSpins(argv);  // before anything else: OpenMP reads it at start
     CLI::App app{"Maskstudio command line: synthesise data, infer schemas, train, evaluate and sample "
                  "masked-conditioning generative models of engineering geometry."};
     app.require_subcommand(1);

@@ -16,6 +16,7 @@
 
 #include <cstdio>
 
+#include "core/runtime/OpenMpWaiting.h"
 #include "ui/canvas/DesignCanvas.h"
 #include "ui/image/ImagePanel.h"
 #include "ui/panels/ConditionPanel.h"
@@ -24,6 +25,7 @@
 #include "ui/window/MainWindow.h"
 
 int main(int argc, char** argv) {
+    ms::restartWithShortOpenMpSpins(argv);  // before anything else: OpenMP reads it at start
     QApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("maskstudio"));
     QApplication::setOrganizationName(QStringLiteral("Maskstudio"));

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "core/runtime/ThreadBudget.h"
 #include "diffusion/MaskAttention.h"
 #include "diffusion/MaskEncoder.h"
 #include "diffusion/McLdmTrainer.h"
@@ -77,6 +78,7 @@ ConceptTuneResult tuneConcept(McUnet& unet, int64_t concept, const ConceptData& 
         if (steps == 0) return;
         torch::optim::AdamW optimizer(parameters, torch::optim::AdamWOptions(lr));
         for (int64_t step = 1; step <= steps; ++step) {
+            followThreadShare();
             if (cancel.cancelled()) {
                 result.cancelled = true;
                 return;

@@ -7,6 +7,8 @@
 #include <stdexcept>
 #include <vector>
 
+#include "core/runtime/ThreadBudget.h"
+
 namespace ms::diffusion {
 namespace {
 
@@ -67,6 +69,7 @@ SampleResult sampleDiffusion(const NoiseModel& model, const NoiseSchedule& sched
         }
         r.stepsDone = static_cast<int64_t>(i) + 1;
         if (onStep) onStep(r.stepsDone, r.stepsTotal, last ? x : x0);
+        followThreadShare();
         if (!last && cancel.cancelled()) {
             r.cancelled = true;
             r.x = x0;
@@ -113,6 +116,7 @@ SampleResult repaint(const NoiseModel& model, const NoiseSchedule& schedule, con
         --i;
         ++r.stepsDone;
         if (onStep) onStep(r.stepsDone, total, i < 0 ? x : merge(x0, -1));
+        followThreadShare();
         if (i >= 0 && cancel.cancelled()) {
             r.cancelled = true;
             r.x = merge(x0, -1);

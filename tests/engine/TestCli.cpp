@@ -13,6 +13,7 @@
 #include <cmath>
 
 #include "core/data/IdxImages.h"
+#include "core/runtime/OpenMpWaiting.h"
 
 class TestCli : public QObject {
     Q_OBJECT
@@ -25,8 +26,9 @@ class TestCli : public QObject {
             return QJsonDocument::fromJson(lines.last().toUtf8()).object();
         }
     };
-    Run cli(const QStringList& args) {
+    Run cli(const QStringList& args, const QProcessEnvironment& env = QProcessEnvironment::systemEnvironment()) {
         QProcess p;
+        p.setProcessEnvironment(env);
         p.start(MASKSTUDIO_CLI_PATH, args);
         if (!p.waitForFinished(600000)) return {-1, {}, "timeout"};
         return {p.exitCode(), QString::fromUtf8(p.readAllStandardOutput()), QString::fromUtf8(p.readAllStandardError())};
@@ -37,6 +39,21 @@ private Q_SLOTS:
         const Run r = cli({"--version"});
         QCOMPARE(r.code, 0);
         QVERIFY(r.out.startsWith("maskstudio-cli "));
+    }
+    void openMpThreadsWaitBriefly() {
+        // libgomp reads how its idle threads wait when it is loaded: the CLI restarts itself once
+        // with a short spin (spinning threads took a shared core from the working one), unless
+        // the user has chosen.
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.remove("OMP_WAIT_POLICY");
+        env.remove("GOMP_SPINCOUNT");
+        Run r = cli({"info", "--json"}, env);
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        QCOMPARE(r.lastJson()["openmp_waiting"].toString(), QString("GOMP_SPINCOUNT=%1").arg(ms::kOpenMpSpinCount));
+        env.insert("OMP_WAIT_POLICY", "ACTIVE");
+        r = cli({"info", "--json"}, env);
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        QCOMPARE(r.lastJson()["openmp_waiting"].toString(), QString("OMP_WAIT_POLICY=ACTIVE"));
     }
     void synthTrainEvalSample() {
         Run r = cli({"synth", "bike", "--n", "600", "--seed", "3", "--out", path("bikes.csv")});

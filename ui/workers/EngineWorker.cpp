@@ -1,5 +1,6 @@
 #include "ui/workers/EngineWorker.h"
 
+#include "core/runtime/ThreadBudget.h"
 #include "ui/workers/EngineTypes.h"
 
 namespace ms {
@@ -22,7 +23,15 @@ void EngineWorker::stop() {
 }
 
 void EngineWorker::post(std::function<void()> fn) {
-    QMetaObject::invokeMethod(m_context, std::move(fn), Qt::QueuedConnection);
+    // While it runs, the job counts as a busy worker of the process's thread budget: the
+    // studio's workers divide the cores among them instead of each taking all of them.
+    QMetaObject::invokeMethod(
+        m_context,
+        [fn = std::move(fn), maxThreads = m_maxIntraOpThreads] {
+            const ThreadBudget::Lease lease(ThreadBudget::process(), maxThreads);
+            fn();
+        },
+        Qt::QueuedConnection);
 }
 
 void EngineWorker::toOwner(std::function<void()> fn) {

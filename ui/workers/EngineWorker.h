@@ -45,6 +45,8 @@ protected:
 
     // Queues fn on the engine thread (after everything queued before it).
     void post(std::function<void()> fn);
+    // At most this many intra-op threads for this engine's jobs (0: its share of the budget).
+    void limitIntraOpThreads(int threads) { m_maxIntraOpThreads = threads; }
     // Any thread: runs fn on this object's (the GUI) thread, after everything handed back before.
     void toOwner(std::function<void()> fn);
 
@@ -90,6 +92,7 @@ private:
     QObject* m_context;  // lives on m_thread: the receiver of post()
     CancelToken m_cancel;
     bool m_running = false;
+    int m_maxIntraOpThreads = 0;
 };
 
 // A second thread for an engine that runs two things at once (the explore engine trains a

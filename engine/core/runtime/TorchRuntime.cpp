@@ -6,8 +6,11 @@
 #include <torch/version.h>
 
 #include <cstdlib>
+#include <memory>
 #include <stdexcept>
 #include <thread>
+
+#include "core/runtime/ThreadBudget.h"
 
 namespace ms {
 
@@ -17,8 +20,15 @@ void initTorchRuntime(int threads) {
         const char* env = std::getenv("OMP_NUM_THREADS");
         threads = env ? std::atoi(env) : 0;
     }
+    const bool everyFreeCore = threads <= 0;
     if (threads <= 0) threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     if (at::get_num_threads() != threads) at::set_num_threads(threads);
+    if (everyFreeCore) {
+        // "All cores" means the cores other processes leave free, now and as the job goes on
+        // (the calling thread is a worker of the process's budget until it ends).
+        static thread_local std::unique_ptr<ThreadBudget::Lease> lease;
+        if (!lease) lease = std::make_unique<ThreadBudget::Lease>(ThreadBudget::process());
+    }
     // Deterministic kernels where torch offers a choice; warn-only so that CUDA ops without a
     // deterministic variant (index_add_ on GPU) still run.
     at::globalContext().setDeterministicAlgorithms(true, /*warn_only=*/true);

@@ -16,7 +16,9 @@ struct RuntimeInfo {
     std::string blasBackend;  // what torch reports about its BLAS
 };
 
-// threads <= 0 means OMP_NUM_THREADS when that is set, else "all cores". Safe to call more than once.
+// threads <= 0 means OMP_NUM_THREADS when that is set, else every core other processes leave
+// free (the calling thread then follows ThreadBudget::process() between steps). Safe to call
+// more than once.
 void initTorchRuntime(int threads = 0);
 RuntimeInfo runtimeInfo();
 

@@ -1,6 +1,7 @@
 #include "core/training/MinibatchAdamW.h"
 
 #include "core/runtime/StepError.h"
+#include "core/runtime/ThreadBudget.h"
 
 #include <ATen/ATen.h>
 #include <torch/optim/adamw.h>
@@ -43,6 +44,7 @@ std::vector<double> runLoop(int64_t rows, const MinibatchSettings& s, at::Genera
         double sum = 0.0;
         int64_t seen = 0;
         for (int64_t start = 0, step = 1; start < rows && !cancel.cancelled(); start += s.batchSize, ++step) {
+            followThreadShare();  // the studio's other workers may have started or stopped
             const at::Tensor idx = perm.narrow(0, start, std::min(s.batchSize, rows - start));
             double value = 0.0;
             try {
