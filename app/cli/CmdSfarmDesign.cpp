@@ -14,6 +14,7 @@
 
 #include "app/cli/CliCommon.h"
 #include "app/cli/Commands.h"
+#include "api/ExploreSession.h"
 #include "core/conditioning/ConditionValues.h"
 #include "core/data/CsvReader.h"
 #include "core/data/DesignTableBuilder.h"
@@ -22,6 +23,7 @@
 #include "core/geometry/GeometryExport.h"
 #include "core/runtime/Stopwatch.h"
 #include "core/runtime/TorchRuntime.h"
+#include "experiments/PinCompletionBenchmark.h"
 #include "mcvae/ModelBundle.h"
 #include "sfarm/DesignSfarm.h"
 
@@ -151,9 +153,56 @@ void runSfarmNext(const SfarmNextOptions& o) {
             (void)model.rankUnknownConditions(partial, target);
             (void)model.spread(partial, target);
         });
-        percentiles("16 completions", [&] { (void)model.impute(partial, 16, 0); });
+        percentiles("16 completions (the studio's 8 network calls)", [&] { (void)model.impute(partial, 16, 0, api::kPinCompletionCalls); });
+        percentiles("16 completions (one call per element)", [&] { (void)model.impute(partial, 16, 0); });
     }
     if (o.json) printJsonLine({{"spread", spread}, {"ranking", rows}, {"timings", timings}});
+}
+
+struct SfarmPinBenchOptions {
+    std::string model, data;
+    std::vector<std::string> keypoints{"saddle_top"};
+    std::vector<int> steps{0, 16, 8, 4};
+    int rows = 200, samples = 16;
+    uint64_t seed = 0;
+    bool json = false;
+
+    void addTo(CLI::App* cmd) {
+        cmd->add_option("--model", model, "design SFARM (.sfm from `sfarm design`)")->required();
+        cmd->add_option("--data", data, "designs it was not trained on (CSV with the model's columns)")->required();
+        cmd->add_option("--pin", keypoints, "keypoints pinned where each design has them")->delimiter(',');
+        cmd->add_option("--steps", steps, "network calls per completion to compare (0: one per free element; first = reference)")
+            ->delimiter(',');
+        cmd->add_option("--rows", rows, "designs to complete")->check(CLI::Range(1, 100000));
+        cmd->add_option("--samples", samples, "completions per design (the studio draws 16)")->check(CLI::Range(2, 1000));
+        cmd->add_option("--seed", seed, "seed of the completions");
+        cmd->add_flag("--json", json, "print the table as JSON on the last line");
+    }
+    void validate() const {}
+};
+
+// Pin completions with fewer network calls (S' < S): their quality against the exact draw and
+// their time, one thread.
+void runSfarmPinBench(const SfarmPinBenchOptions& o) {
+    initTorchRuntime(1);
+    const sfarm::DesignSfarm model = sfarm::DesignSfarm::load(o.model);
+    const Schema& schema = model.schema();
+    const DesignTable designs = buildDesignTable(readCsvFile(o.data), schema);
+    std::vector<int> pinned;
+    for (const std::string& name : o.keypoints) pinned.push_back(static_cast<int>(keypointIndexByName(schema, name)));
+    const auto table = experiments::benchmarkPinCompletions(model, designs, pinned, o.steps, o.rows, o.samples, o.seed);
+    std::cout << std::min<std::size_t>(static_cast<std::size_t>(o.rows), designs.rows) << " designs of " << o.data << ", "
+              << o.samples << " completions each, conditions unknown; energy score and RMSE over the free outputs (data units)\n";
+    std::vector<std::vector<std::string>> rows;
+    nlohmann::json j = nlohmann::json::array();
+    for (const auto& r : table) {
+        rows.push_back({r.steps == 0 ? "every element" : std::to_string(r.steps), fixed(r.milliseconds, 2), fixed(r.energyScore, 2),
+                        fixed(r.scoreDiff, 2) + " ± " + fixed(r.scoreDiffSe, 2), fixed(r.rmse, 2)});
+        j.push_back({{"steps", r.steps}, {"ms", r.milliseconds}, {"energy_score", r.energyScore}, {"score_diff", r.scoreDiff},
+                     {"score_diff_se", r.scoreDiffSe}, {"rmse", r.rmse}});
+    }
+    printTable({"network calls", "ms per completion set", "energy score", "vs first row", "RMSE of mean"}, rows);
+    if (o.json) printJsonLine({{"rows", j}});
 }
 
 }  // namespace
@@ -163,6 +212,9 @@ void addSfarmDesignCommands(CLI::App* sfarm) {
         sfarm, "design", "Train the studio's design SFARM (keypoints + conditions as one vector) for a model's data set", runSfarmDesign);
     addCommand<SfarmNextOptions>(
         sfarm, "next", "Which unknown condition to specify next: expected reduction of the design's spread", runSfarmNext);
+    addCommand<SfarmPinBenchOptions>(sfarm, "pin-bench",
+                                     "Pin completions with fewer network calls: quality (energy score) and time against the exact draw",
+                                     runSfarmPinBench);
 }
 
 }  // namespace ms::cli

@@ -253,7 +253,8 @@ ExploreView ExploreSession::explore(const ExploreQuery& query) const {
     } else if (out.pinned) {
         if (!model.designSfarm) throw std::runtime_error("Pinned keypoints need a design SFARM: " + model.designSfarmNote);
         // Completions of the pins; unknown conditions are imputed too and drawn as such.
-        sfarm::ImputedDesigns imputed = designSfarm().impute({query.request.conditions, query.pins}, spreadSamples, query.request.seed);
+        sfarm::ImputedDesigns imputed = designSfarm().impute({query.request.conditions, query.pins}, spreadSamples, query.request.seed,
+                                                             kPinCompletionCalls);
         samples = std::move(imputed.designs);
         for (int i = 0; i < shown; ++i)
             details.push_back(designDetailsFrom(imputed.conditions[static_cast<std::size_t>(i)].textByColumn(schema)));

@@ -52,6 +52,11 @@ struct ExploreQuery {
 
 // Samples behind the keypoint spread shading (at least this many, or the designs shown).
 constexpr int kSpreadSamples = 16;
+// Network calls (S') of the design SFARM's pin completions: its free elements in 8 groups instead
+// of one call each (about 32 on the bike), 4x faster, with the same completions: energy score
+// +0.34 ± 1.05 mm against the exact draw on 200 unseen bikes with the saddle pinned, -0.49 ± 0.61
+// with the saddle and the front wheel (`maskstudio-cli sfarm pin-bench`, docs/RESULTS.md).
+constexpr int kPinCompletionCalls = 8;
 
 // What one step shows.
 struct ExploreView {

@@ -46,8 +46,9 @@ Layout layoutOf(const Schema& s) {
 // range widened by 10 % on each side: a pin in a rare place can otherwise lead the network to
 // extrapolate, and now and then a completion had a keypoint metres away (seen on the bike with
 // the saddle pinned at (560, 1000)).
-ImputeSettings completionSettings(const SfarmModelFile& f) {
+ImputeSettings completionSettings(const SfarmModelFile& f, int steps) {
     ImputeSettings s;
+    s.steps = steps;
     s.truncation = 2.0;
     boundToTrainingRange(s, f, 0.1);
     return s;
@@ -236,14 +237,15 @@ void DesignSfarm::save(const std::string& path) const {
     saveSfarmModel(m->file, path);
 }
 
-ImputedDesigns DesignSfarm::impute(const PartialDesign& partial, int samples, uint64_t seed) const {
+ImputedDesigns DesignSfarm::impute(const PartialDesign& partial, int samples, uint64_t seed, int steps) const {
     if (samples < 1) throw std::invalid_argument("at least one sample");
+    if (steps < 0) throw std::invalid_argument("network calls per completion must be 0 (one per element) or more");
     c10::InferenceMode guard;
     at::Tensor x, observed;
     m->encode(partial, x, observed);
     std::mt19937_64 rng(seed);
     const at::Tensor filled = sfarmImpute(*m->file.model, ElementGrid{1, m->layout.size()}, x.repeat({samples, 1}),
-                                          observed.repeat({samples, 1}), completionSettings(m->file), rng)
+                                          observed.repeat({samples, 1}), completionSettings(m->file, steps), rng)
                                   .contiguous();
     auto fa = filled.accessor<float, 2>();
     const Layout& L = m->layout;

@@ -70,9 +70,11 @@ public:
     const Schema& schema() const;
     int64_t epochsTrained() const;
 
-    // `samples` completions of the partial design (seeded). Throws std::invalid_argument when
-    // the partial design does not fit the schema.
-    ImputedDesigns impute(const PartialDesign& partial, int samples, uint64_t seed) const;
+    // `samples` completions of the partial design (seeded), in `steps` network calls (S'; the free
+    // elements in a random order, cut into that many groups drawn together; 0 = one call per free
+    // element, the exact autoregressive draw). Throws std::invalid_argument when the partial
+    // design does not fit the schema.
+    ImputedDesigns impute(const PartialDesign& partial, int samples, uint64_t seed, int steps = 0) const;
     // The design's spread: sum of the predicted variances of the target outputs (indices into
     // the output vector; empty = all), in standardised units. Pinned outputs contribute 0.
     double spread(const PartialDesign& partial, const std::vector<int>& targetOutputs) const;

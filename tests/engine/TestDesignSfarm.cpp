@@ -86,6 +86,23 @@ private Q_SLOTS:
         QVERIFY_THROWS_EXCEPTION(std::invalid_argument, m_model.impute(sfarm::PartialDesign{p.conditions, {1.0}}, 2, 0));
     }
 
+    void fewerNetworkCallsKeepPinsAndTheirPull() {
+        // The studio draws pin completions in a few network calls (S' < S, elements drawn in
+        // groups): pins stay exact and the free values still follow them.
+        sfarm::PartialDesign p{ConditionValues::allUnknown(toySchema()), std::vector<double>(4, NAN)};
+        p.outputs[0] = 7.25;
+        const sfarm::ImputedDesigns out = m_model.impute(p, 64, 5, 2);
+        QCOMPARE(out.designs.size(), size_t(64));
+        double by = 0.0;
+        for (const auto& d : out.designs) {
+            QCOMPARE(d[0], 7.25);
+            by += d[3] / 64;
+        }
+        QVERIFY2(std::abs(by - 4.625) < 0.4, qPrintable(QString::number(by)));
+        QVERIFY(out.designs != m_model.impute(p, 64, 5).designs);  // a different draw, not the same call count
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, m_model.impute(p, 4, 5, -1));
+    }
+
     void completionsStayInsideTheTrainingRange() {
         // A pin far outside the data (a.x = 40, sizes are 0..10) must not drag the free values
         // outside the range seen in training widened by 10 %: b.x in [0, 14] -> [-1.4, 15.4].

@@ -145,7 +145,9 @@ void ConditionPanel::clearSuggestions(const QString& why) {
 }
 
 void ConditionPanel::showSuggestions() {
-    for (Row& row : m_rows) row.suggest->hide();
+    // Only what changed is touched: a pin drag brings a new ranking every frame, and hiding and
+    // showing every button (or setting an unchanged text or font) re-lays out the whole panel.
+    std::vector<bool> shown(m_rows.size(), false);
     bool any = false;
     for (std::size_t r = 0; r < m_suggestions.size(); ++r) {
         const sfarm::ConditionSuggestion& s = m_suggestions[r];
@@ -159,10 +161,13 @@ void ConditionPanel::showSuggestions() {
         QToolButton* b = m_rows[c].suggest;
         const long percent = std::lround(100.0 * s.spreadReduction);
         // Below half a per cent the estimate is not a measurement of "no effect": say "< 1 %".
-        b->setText(percent > 0 ? tr("−%1 %").arg(percent) : tr("< 1 %"));
-        QFont f = b->font();
-        f.setBold(r == 0);
-        b->setFont(f);
+        const QString text = percent > 0 ? tr("−%1 %").arg(percent) : tr("< 1 %");
+        if (b->text() != text) b->setText(text);
+        if (b->font().bold() != (r == 0)) {
+            QFont f = b->font();
+            f.setBold(r == 0);
+            b->setFont(f);
+        }
         b->setToolTip(tr("#%1: knowing %2 is expected to remove %3 % of the spread (now %4).\nClick to set it to its most "
                          "likely value here: %5")
                           .arg(r + 1)
@@ -170,8 +175,10 @@ void ConditionPanel::showSuggestions() {
                           .arg(100.0 * s.spreadReduction >= 0.1 ? QString::number(100.0 * s.spreadReduction, 'f', 1) : tr("less than 0.1"))
                           .arg(m_spread, 0, 'g', 3)
                           .arg(value));
-        b->show();
+        shown[c] = true;
     }
+    for (std::size_t c = 0; c < m_rows.size(); ++c)
+        if (m_rows[c].suggest->isHidden() == shown[c]) m_rows[c].suggest->setVisible(shown[c]);
     m_specifyNext->setEnabled(any);
     m_specifyNext->setToolTip(any ? tr("Set %1, the unknown condition that would shrink the spread most")
                                         .arg(label(static_cast<std::size_t>(m_suggestions.front().condition)))
