@@ -189,7 +189,10 @@ void runImageTrain(const ImageTrainOptions& o) {
     }, cancel);
     restoreInterrupt();
     if (res.cancelled) {
-        if (res.modelPath.empty()) std::cout << "cancelled during the autoencoder stage: nothing was written\n";
+        if (res.modelPath.empty()) std::cout << "cancelled during the autoencoder's first epoch: nothing was written\n";
+        else if (res.completedEpochs == 0)
+            std::cout << "cancelled during the autoencoder stage: checkpoint " << res.modelPath << " (continue with --resume "
+                      << res.modelPath << ")\n";
         else std::cout << "cancelled after " << res.completedEpochs << " mcLDM epochs: checkpoint " << res.modelPath
                        << " (continue with --resume " << res.modelPath << ")\n";
         return;

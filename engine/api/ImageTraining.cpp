@@ -5,6 +5,7 @@
 #include <torch/csrc/autograd/grad_mode.h>
 
 #include <algorithm>
+#include <mutex>
 #include <numeric>
 #include <stdexcept>
 
@@ -12,6 +13,7 @@
 #include "api/RenderFrame.h"
 #include "core/data/DesignTensors.h"
 #include "core/data/ImageTensors.h"
+#include "core/io/BundleError.h"
 #include "core/io/ConfigJson.h"
 #include "core/runtime/Stopwatch.h"
 #include "core/runtime/TorchRuntime.h"
@@ -85,6 +87,10 @@ struct ImageRunStart {
     double testFraction = 0.1;
     int64_t epochsDone = 0;          // mcLDM epochs already trained towards request.epochs (resume)
     bool trainAutoencoder = false;   // a new autoencoder, or fine-tuning the loaded one
+    int64_t autoencoderEpochs = 0;   // its epochs in all, and those already done (a resumed first stage)
+    int64_t autoencoderEpochsDone = 0;
+    double autoencoderLr = 1e-3;
+    std::vector<double> autoencoderLossSoFar;
     bool rescaleLatents = true;      // compute the latent scale from this run's first stage
     bool freshOptimizer = true;
     std::vector<double> lossHistory;             // mcLDM loss per epoch so far (resume)
@@ -96,6 +102,8 @@ ImageRunStart chooseStart(const ImageSet& images, const ImageTrainRequest& r) {
     ImageRunStart start;
     start.seed = r.seed;
     start.testFraction = r.testFraction;
+    start.autoencoderEpochs = r.aeEpochs;
+    start.autoencoderLr = r.aeLr;
     if (r.resumeFrom.empty() && r.fineTuneFrom.empty()) {
         start.conditions = inferImageConditions(images, r.preset);
         start.trainAutoencoder = r.encoderScript.empty() && r.decoderScript.empty() && r.firstStageFrom.empty();
@@ -131,6 +139,22 @@ ImageRunStart chooseStart(const ImageSet& images, const ImageTrainRequest& r) {
         start.rescaleLatents = false;
         if (record.contains("mcldm")) start.lossHistory = record["mcldm"].value("loss", std::vector<double>{});
         start.autoencoderRecord = record.value("autoencoder", nlohmann::json::object());
+        if (start.file.autoencoderEpochsDone >= 0) {
+            // Killed or cancelled during its autoencoder stage: that stage goes on from the epoch
+            // it reached, then the (untrained or fine-tuned) U-Net starts on the new latents.
+            if (!model.autoencoder) throw BundleError(start.from + ": a first-stage checkpoint without its autoencoder");
+            const nlohmann::json ae = start.autoencoderRecord;
+            start.autoencoderEpochs = ae.value("epochs", r.aeEpochs);
+            start.autoencoderLr = ae.value("lr", r.aeLr);
+            start.autoencoderEpochsDone = std::min(start.file.autoencoderEpochsDone, start.autoencoderEpochs);
+            start.autoencoderLossSoFar = ae.value("loss", std::vector<double>{});
+            start.trainAutoencoder = start.autoencoderEpochsDone < start.autoencoderEpochs;
+            start.autoencoderRecord = nullptr;
+            start.rescaleLatents = true;
+            start.freshOptimizer = true;
+            start.epochsDone = 0;
+            start.lossHistory.clear();
+        }
     } else {
         // New data, new split; the loaded weights, a fresh optimizer, request.epochs more epochs.
         start.trainAutoencoder = r.fineTuneFirstStage;
@@ -189,18 +213,58 @@ ImageTrainResult trainImageModel(const ImageSet& images, const ImageTrainRequest
     } else {
         model.to(device);
     }
+    // The record every file of this run carries (the split, so that a resumed run keeps it).
+    std::vector<std::string> testFiles;
+    for (int64_t i : testIdx) testFiles.push_back(images.files[static_cast<std::size_t>(i)]);
+    const auto runRecord = [&](const nlohmann::json& autoencoder) {
+        return nlohmann::json{{"data", images.source},
+                              {"rows", images.count()},
+                              {"seed", start.seed},
+                              {"test_fraction", start.testFraction},
+                              {"test_files", testFiles},
+                              {"device", result.deviceName},
+                              {"fine_tuned_from", r.fineTuneFrom},
+                              {"autoencoder", autoencoder}};
+    };
+    std::vector<double> autoencoderLoss = start.autoencoderLossSoFar;  // of every epoch of the stage
     if (start.trainAutoencoder) {
+        const int64_t aeTotal = start.autoencoderEpochs;
         diffusion::AutoencoderTrainSettings as;
-        as.epochs = r.aeEpochs;
+        as.epochs = aeTotal - start.autoencoderEpochsDone;
         as.batchSize = std::min<int64_t>(r.batchSize, trainImages.size(0));
-        as.lr = r.aeLr;
-        const EpochLossFn onEpoch = [&](int64_t epoch, double loss) {  // epoch is 1-based
-            if (onProgress) onProgress({"autoencoder", epoch, as.epochs, loss, t0.seconds(), {}});
+        as.lr = start.autoencoderLr;
+        model.firstStage = std::make_shared<diffusion::KlFirstStage>(model.autoencoder);
+        // A checkpoint after every epoch of the stage (kill -9 loses at most the one under way).
+        // A new run's file needs a U-Net: a placeholder built with the global generator put back
+        // after, so that the one trained later draws exactly the weights it always drew.
+        diffusion::McUnet untrained = model.unet;
+        if (!untrained) {
+            at::Generator global = at::detail::getDefaultCPUGenerator();
+            at::Tensor state;
+            {
+                std::lock_guard<std::mutex> lock(global.mutex());
+                state = global.get_state();
+            }
+            untrained = diffusion::McUnet(unetConfig(r, cond.schema, model));
+            std::lock_guard<std::mutex> lock(global.mutex());
+            global.set_state(state);
+        }
+        const EpochLossFn onEpoch = [&](int64_t epoch, double loss) {  // epoch is 1-based, of this call
+            const int64_t done = start.autoencoderEpochsDone + epoch;
+            autoencoderLoss.push_back(loss);
+            diffusion::ImageModelFile checkpoint;
+            checkpoint.model = model;
+            checkpoint.model.unet = untrained;
+            checkpoint.training = runRecord({{"epochs", aeTotal}, {"lr", as.lr}, {"loss", autoencoderLoss}});
+            checkpoint.partial = true;
+            checkpoint.autoencoderEpochsDone = done;
+            diffusion::saveImageModel(checkpoint, r.outPath);
+            result.modelPath = r.outPath;
+            if (onProgress) onProgress({"autoencoder", done, aeTotal, loss, t0.seconds(), {}});
         };
         result.autoencoderLoss = diffusion::trainAutoencoder(model.autoencoder, trainImages, as, gen, onEpoch, cancel);
-        model.firstStage = std::make_shared<diffusion::KlFirstStage>(model.autoencoder);
     }
-    if (cancel.cancelled()) {  // during the first stage: nothing to save yet
+    if (cancel.cancelled()) {  // during the first stage: its last epoch's checkpoint is on disk (if one ended)
         result.cancelled = true;
         return result;
     }
@@ -238,6 +302,33 @@ ImageTrainResult trainImageModel(const ImageSet& images, const ImageTrainRequest
     const at::Tensor targetMasks = crossAttention ? diffusion::silhouetteMasks(trainImages, model.unet->config().maskGrid) : at::Tensor();
     const int64_t previews = std::min<int64_t>(r.previewCount, static_cast<int64_t>(trainIdx.size()));
     const Stopwatch t1;
+
+    // The model file with the run's record as of the mcLDM epochs run so far: written at
+    // the end of every epoch (kill -9 loses at most the epoch under way; the write is atomic) and
+    // once more when the run ends.
+    std::vector<double> ldmLossSoFar;
+    const auto writeModel = [&](bool partial) {
+        std::vector<double> history = start.lossHistory;
+        history.insert(history.end(), ldmLossSoFar.begin(), ldmLossSoFar.end());
+        file.training = runRecord(start.autoencoderRecord.is_null()
+                                      ? nlohmann::json{{"epochs", start.autoencoderEpochs}, {"lr", start.autoencoderLr},
+                                                       {"seconds", result.autoencoderSeconds}, {"loss", autoencoderLoss},
+                                                       {"heldout_mse", result.reconstructionMse}}
+                                      : start.autoencoderRecord);
+        file.training["mcldm"] = {{"epochs", totalEpochs}, {"batch", ls.batchSize}, {"lr", r.lr}, {"sparsity", toJson(r.sparsity)},
+                                  {"seconds", t1.seconds()}, {"loss", history}};
+        // the sketches' world window (image render's frame.json), for target shapes drawn from designs
+        if (const ImageRenderFrame frame = readRenderFrameBeside(images.source); frame.known())
+            file.training["render_frame"] = toJson(frame);
+        if (crossAttention)
+            file.training["mcldm"]["target_masks"] = {{"kind", "silhouette"}, {"dropout", ls.maskDropout},
+                                                      {"attention_weight", ls.maskAttentionWeight}};
+        if (ls.placementShift > 0) file.training["mcldm"]["placement_shift_cells"] = ls.placementShift;
+        file.completedEpochs = start.epochsDone + static_cast<int64_t>(ldmLossSoFar.size());
+        file.partial = partial;
+        file.autoencoderEpochsDone = -1;
+        diffusion::saveImageModel(file, r.outPath);
+    };
     const EpochLossFn onLdmEpoch = [&](int64_t epoch, double loss) {
         ImageTrainProgress p{"mcldm", epoch, totalEpochs, loss, t1.seconds(), {}};
         if (r.previewEvery > 0 && previews > 0 && (epoch % r.previewEvery == 0 || epoch == totalEpochs)) {
@@ -247,6 +338,8 @@ ImageTrainResult trainImageModel(const ImageSet& images, const ImageTrainRequest
             p.preview = ImagePixels{imgs.size(0), imgs.size(1), imgs.size(2), tensorToPixels(imgs)};
             model.unet->train();
         }
+        ldmLossSoFar.push_back(loss);
+        if (epoch < totalEpochs) writeModel(/*partial=*/true);  // the last one is written below
         if (onProgress) onProgress(p);
     };
     result.ldmLoss = diffusion::trainMcLdm(model.unet, latents, trainCond, model.schedule, ls, gen, onLdmEpoch, cancel,
@@ -256,35 +349,8 @@ ImageTrainResult trainImageModel(const ImageSet& images, const ImageTrainRequest
     result.cancelled = cancel.cancelled() && result.completedEpochs < totalEpochs;
 
     // 4. the model file, with the run's record
-    std::vector<std::string> testFiles;
-    for (int64_t i : testIdx) testFiles.push_back(images.files[static_cast<std::size_t>(i)]);
-    std::vector<double> history = start.lossHistory;
-    history.insert(history.end(), result.ldmLoss.begin(), result.ldmLoss.end());
-    const nlohmann::json aeRecord = start.autoencoderRecord.is_null()
-                                        ? nlohmann::json{{"epochs", r.aeEpochs}, {"lr", r.aeLr}, {"seconds", result.autoencoderSeconds},
-                                                         {"loss", result.autoencoderLoss}, {"heldout_mse", result.reconstructionMse}}
-                                        : start.autoencoderRecord;
-    file.training = {{"data", images.source},
-                     {"rows", images.count()},
-                     {"seed", start.seed},
-                     {"test_fraction", start.testFraction},
-                     {"test_files", testFiles},
-                     {"device", result.deviceName},
-                     {"fine_tuned_from", r.fineTuneFrom},
-                     {"autoencoder", aeRecord},
-                     {"mcldm", {{"epochs", totalEpochs}, {"batch", ls.batchSize}, {"lr", r.lr}, {"sparsity", toJson(r.sparsity)},
-                                {"seconds", result.ldmSeconds}, {"loss", history}}}};
-    // the sketches' world window (image render's frame.json), for target shapes drawn from designs
-    if (const ImageRenderFrame frame = readRenderFrameBeside(images.source); frame.known())
-        file.training["render_frame"] = toJson(frame);
-    if (crossAttention)
-        file.training["mcldm"]["target_masks"] = {{"kind", "silhouette"}, {"dropout", ls.maskDropout},
-                                                  {"attention_weight", ls.maskAttentionWeight}};
-    if (ls.placementShift > 0) file.training["mcldm"]["placement_shift_cells"] = ls.placementShift;
-    file.completedEpochs = result.completedEpochs;
-    file.partial = result.cancelled;
     model.to(at::kCPU);
-    diffusion::saveImageModel(file, r.outPath);
+    writeModel(result.cancelled);
     result.modelPath = r.outPath;
     return result;
 }

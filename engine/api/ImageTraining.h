@@ -76,8 +76,10 @@ struct ImageTrainResult {
 
 // Throws DataError for bad conditions, std::invalid_argument for bad settings, std::runtime_error
 // for a diverging loss (naming stage and epoch), BundleError for a bad resume / fine-tune file.
-// Cancelled during the autoencoder stage: nothing is saved. Cancelled during the mcLDM stage: the
-// model so far is saved to outPath as a resumable checkpoint (modelPath says so).
+// Every epoch of either stage ends with a checkpoint in outPath (atomic: kill -9 loses at most the
+// epoch under way); cancelled, the last one stays, resumable (modelPath says so; empty: cancelled
+// before the first epoch ended). A first-stage checkpoint has an untrained U-Net
+// (ImageModelFile::autoencoderEpochsDone >= 0): --resume goes on with the autoencoder.
 using ImageTrainProgressFn = std::function<void(const ImageTrainProgress&)>;
 
 ImageTrainResult trainImageModel(const ImageSet& images, const ImageTrainRequest& request, const ImageTrainProgressFn& onProgress,

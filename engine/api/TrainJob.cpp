@@ -8,6 +8,8 @@
 #include "core/data/DataFingerprint.h"
 #include "core/data/DesignTensors.h"
 #include "core/data/TrainTestSplit.h"
+#include "core/io/ArchiveFile.h"
+#include "core/io/BackgroundWriter.h"
 #include "core/runtime/Stopwatch.h"
 #include "core/runtime/TorchRuntime.h"
 
@@ -119,15 +121,21 @@ TrainResult runTraining(const TrainRequest& request, const mcvae::PreparedData& 
     mcvae::McVaeTrainer trainer(b.model, b.training, all.select(train), all.select(b.split.testRows), device);
     if (resuming) trainer.restore(b.state);
 
+    // Checkpoints are copied here (a few hundred microseconds) and written on the writer's thread,
+    // so that training goes on while the file is serialised; the file on disk is at most one
+    // checkpoint behind.
+    BackgroundWriter writer;
     auto onCheckpoint = [&](const TrainerState& state) {
         if (request.outPath.empty()) return;
-        mcvae::ModelBundle snapshot = b;  // shares the model: weights as of now
+        mcvae::ModelBundle snapshot = b;  // shares the model: bundleArchive copies the weights as of now
         snapshot.state = state;
-        mcvae::saveBundle(snapshot, request.outPath);
+        auto archive = mcvae::bundleArchive(snapshot, request.outPath);
+        writer.submit([archive, path = request.outPath] { saveArchiveAtomically(*archive, path, "model bundle"); });
     };
     const Stopwatch start;
     TrainResult result;
     b.state = trainer.run(onProgress, onCheckpoint, cancel);
+    writer.finish();
     result.seconds = start.seconds();
     b.model->to(at::kCPU);
     result.cancelled = trainer.cancelled();

@@ -89,7 +89,7 @@ void saveImageModel(const ImageModelFile& file, const std::string& path) {
                        {"first_stage", firstStage},
                        {"training", file.training},
                        {"progress", {{"completed_epochs", file.completedEpochs}, {"partial", file.partial},
-                                     {"optimizer_step", file.optimizer.step}}}};
+                                     {"optimizer_step", file.optimizer.step}, {"autoencoder_epochs_done", file.autoencoderEpochsDone}}}};
     torch::serialize::OutputArchive archive;
     archive.write("meta", c10::IValue(meta.dump()));
     writeModuleTensors(archive, "unet/", *m.unet);
@@ -155,6 +155,7 @@ ImageModelFile loadImageModel(const std::string& path) {
         const json progress = meta.value("progress", json::object());
         file.completedEpochs = progress.value("completed_epochs", int64_t{0});
         file.partial = progress.value("partial", false);
+        file.autoencoderEpochsDone = progress.value("autoencoder_epochs_done", int64_t{-1});
         file.optimizer.step = progress.value("optimizer_step", int64_t{0});
     } catch (const BundleError&) {
         throw;

@@ -17,6 +17,9 @@ struct ImageModelFile {
     nlohmann::json training;  // free-form record: settings, loss history, timings, data file
     int64_t completedEpochs = 0;  // mcLDM epochs trained so far
     bool partial = false;         // a checkpoint of a cancelled run (resumable)
+    // >= 0: a checkpoint taken during the autoencoder stage, after this many of its epochs (its
+    // U-Net untrained); -1: the first stage is done.
+    int64_t autoencoderEpochsDone = -1;
     AdamWState optimizer;         // the mcLDM optimizer's moments, for resuming (may be undefined: fresh moments)
 };
 

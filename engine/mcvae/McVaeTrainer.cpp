@@ -137,6 +137,11 @@ TrainerState McVaeTrainer::run(const TrainingProgressFn& onProgress, const Check
             rec.validation = validate();
         m_state.history.push_back(rec);
         m_state.completedEpochs = epoch + 1;
+        m_state.finished = last;
+        // The checkpoint is handed over first (its copy is cheap, BackgroundWriter writes it), so
+        // that by the time a listener hears of epoch e the file holds at least epoch e - 1.
+        if (onCheckpoint && (last || (m_config.checkpointEvery > 0 && (epoch + 1) % m_config.checkpointEvery == 0)))
+            onCheckpoint(snapshot(false));
 
         if (onProgress) {
             TrainingProgress prog;
@@ -149,9 +154,6 @@ TrainerState McVaeTrainer::run(const TrainingProgressFn& onProgress, const Check
             prog.record = rec;
             onProgress(prog);
         }
-        m_state.finished = last;
-        if (onCheckpoint && (last || (m_config.checkpointEvery > 0 && (epoch + 1) % m_config.checkpointEvery == 0)))
-            onCheckpoint(snapshot(false));
     }
     m_state.finished = m_state.completedEpochs >= m_config.epochs;
     return snapshot(false);

@@ -48,18 +48,21 @@ json metaJson(const ModelBundle& b) {
 
 }  // namespace
 
-void saveBundle(const ModelBundle& b, const std::string& path) {
+std::shared_ptr<torch::serialize::OutputArchive> bundleArchive(const ModelBundle& b, const std::string& path) {
     if (!b.model) throw BundleError(path + ": cannot save a bundle without a model");
-    torch::serialize::OutputArchive archive;
-    archive.write("meta", c10::IValue(metaJson(b).dump()));
-    writeModuleTensors(archive, "weights/", *b.model, "buffers/");
+    auto archive = std::make_shared<torch::serialize::OutputArchive>();
+    archive->write("meta", c10::IValue(metaJson(b).dump()));
+    writeModuleTensors(*archive, "weights/", *b.model, "buffers/");
     if (b.state.optimizer.expAvg.defined()) {
-        archive.write("optimizer/exp_avg", b.state.optimizer.expAvg.detach().cpu().contiguous());
-        archive.write("optimizer/exp_avg_sq", b.state.optimizer.expAvgSq.detach().cpu().contiguous());
+        archive->write("optimizer/exp_avg", b.state.optimizer.expAvg.detach().cpu().contiguous().clone());
+        archive->write("optimizer/exp_avg_sq", b.state.optimizer.expAvgSq.detach().cpu().contiguous().clone());
     }
-    if (b.state.rngState.defined()) archive.write("rng/state", b.state.rngState.cpu());
+    if (b.state.rngState.defined()) archive->write("rng/state", b.state.rngState.cpu().clone());
+    return archive;
+}
 
-    saveArchiveAtomically(archive, path, "model bundle");
+void saveBundle(const ModelBundle& b, const std::string& path) {
+    saveArchiveAtomically(*bundleArchive(b, path), path, "model bundle");
 }
 
 ModelBundle loadBundle(const std::string& path) {

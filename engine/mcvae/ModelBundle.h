@@ -3,7 +3,10 @@
 // architecture and training settings, the recorded train/test split, the loss history, the
 // weights, and (for resuming) optimizer and RNG state. Stored as a LibTorch archive (zip)
 // whose "meta" entry is JSON. Saving is atomic: a crash never leaves a half-written bundle.
+#include <torch/serialize/output-archive.h>
+
 #include <cstdint>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -41,6 +44,9 @@ struct ModelBundle {
 };
 
 void saveBundle(const ModelBundle& bundle, const std::string& path);
+// The file's contents as copies (weights, optimizer moments, random state): safe to save on another
+// thread while training goes on (BackgroundWriter).
+std::shared_ptr<torch::serialize::OutputArchive> bundleArchive(const ModelBundle& bundle, const std::string& path);
 // Throws BundleError naming the file and what is wrong (not a bundle, other version, shapes).
 ModelBundle loadBundle(const std::string& path);
 

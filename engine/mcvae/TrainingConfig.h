@@ -19,7 +19,9 @@ struct TrainingConfig {
     uint64_t seed = 0;
     double testFraction = 0.15;
     int64_t validateEvery = 10;     // epochs between validation passes (0: never)
-    int64_t checkpointEvery = 50;   // epochs between checkpoints (0: only at the end)
+    // Epochs between checkpoints (0: only at the end). Every epoch: a kill -9 loses at most the
+    // epoch under way (they are written on a thread of their own, BackgroundWriter).
+    int64_t checkpointEvery = 1;
     int threads = 1;                // intra-op threads; 1 is fastest for models this small
     // > 0: a budget of gradient updates instead of fixed epochs: scaleToRows picks the batch size
     // from the number of training rows and the epochs (and the lr step) to spend about this many

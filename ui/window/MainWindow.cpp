@@ -583,8 +583,7 @@ void MainWindow::closeEvent(QCloseEvent* event) {
                         "The run stops after the current step and keeps a usable checkpoint that you can resume later.")) &&
         stopForClose(m_imageTraining->engine(), tr("Image training is running"),
                      tr("An image model is training. Stop it and quit?\n\n"
-                        "During the mcLDM stage the run keeps a checkpoint that Resume continues; "
-                        "during the autoencoder stage nothing is saved yet.")) &&
+                        "The run keeps a checkpoint of its last finished epoch that Resume continues.")) &&
         (!m_imagePanel->conceptDialog() ||
          stopForClose(m_imagePanel->conceptDialog()->engine(), tr("A concept is being learnt"),
                       tr("A concept is being learnt from a picture. Stop it and quit?\n\n"

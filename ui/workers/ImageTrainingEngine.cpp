@@ -30,7 +30,9 @@ struct ImageTrainingSummary {
 ImageTrainingSummary summarise(const api::ImageTrainResult& r) {
     QString text;
     if (r.cancelled && r.modelPath.empty())
-        text = ImageTrainingEngine::tr("Cancelled during the autoencoder stage: nothing was saved.");
+        text = ImageTrainingEngine::tr("Cancelled during the autoencoder's first epoch: nothing was saved.");
+    else if (r.cancelled && r.completedEpochs == 0)
+        text = ImageTrainingEngine::tr("Cancelled during the autoencoder stage; its checkpoint is saved (Resume continues it).");
     else if (r.cancelled)
         text = ImageTrainingEngine::tr("Cancelled after %1 mcLDM epochs; checkpoint saved (Resume continues it).").arg(r.completedEpochs);
     else

@@ -96,7 +96,12 @@ std::vector<double> trainMinibatchFlatAdamW(torch::nn::Module& module, int64_t r
     // write straight into the flat gradient buffer.
     for (auto& p : module.named_parameters()) p.value().mutable_grad() = optimizer.gradientOf(p.key());
     if (optimizerState && optimizerState->expAvg.defined()) optimizer.setState(*optimizerState);
-    auto history = runLoop(rows, s, shuffle, batchLoss, onEpoch, cancel,
+    // The state is current when onEpoch runs, so that an epoch's checkpoint can resume exactly.
+    const EpochLossFn epochEnd = [&](int64_t epoch, double loss) {
+        if (optimizerState) *optimizerState = optimizer.state();
+        if (onEpoch) onEpoch(epoch, loss);
+    };
+    auto history = runLoop(rows, s, shuffle, batchLoss, epochEnd, cancel,
                            {[&] { optimizer.gradients().zero_(); }, [&](double lr) { optimizer.step(lr); }});
     if (optimizerState) *optimizerState = optimizer.state();
     return history;

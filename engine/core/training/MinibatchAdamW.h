@@ -45,7 +45,9 @@ std::vector<double> trainMinibatchAdamW(const std::vector<at::Tensor>& parameter
 // U-Net) the per-tensor update dominates a step, on a GPU most of all. Same AdamW semantics
 // (betas 0.9 / 0.999, eps 1e-8, decoupled weight decay).
 // optimizerState (optional, in and out): moment estimates to start from when defined (resuming a
-// run), and the optimizer's state when training stops (finished or cancelled), for a checkpoint.
+// run), and the optimizer's state at the end of every epoch (before onEpoch: a checkpoint taken
+// there resumes with the right moments) and when training stops (finished or cancelled). It then
+// shares the optimizer's buffers: copy it before the next step to keep it.
 std::vector<double> trainMinibatchFlatAdamW(torch::nn::Module& module, int64_t rows, const MinibatchSettings& settings,
                                             at::Generator& shuffle, const BatchLossFn& batchLoss,
                                             const EpochLossFn& onEpoch, const CancelToken& cancel,
