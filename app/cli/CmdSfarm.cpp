@@ -27,6 +27,7 @@ struct SfarmTrainOptions {
     bool noAtoms = false;
     bool noGaussianPath = false;
     bool constantLr = false;
+    bool noCheckpoints = false;
     bool noText = false;
     bool continuous = false;
     bool json = false;
@@ -51,6 +52,9 @@ struct SfarmTrainOptions {
         cmd->add_option("--batch", r.batchSize, "batch size");
         cmd->add_option("--lr", r.lr, "learning rate");
         cmd->add_option("--seed", r.seed, "seed");
+        cmd->add_option("--resume", r.resumeFrom,
+                        "go on with the run that left this checkpoint (the file is rewritten after every epoch), with its own settings");
+        cmd->add_flag("--no-checkpoints", noCheckpoints, "write the model once, at the end (without it: after every epoch, resumable)");
         cmd->add_flag("--constant-lr", constantLr, "keep the learning rate constant (without it: cosine decay to 0)");
         cmd->add_flag("--no-text", noText, "leave text columns out (without it: a text column of 2-64 repeated classes is modelled)");
         cmd->add_flag("--continuous", continuous,
@@ -66,6 +70,7 @@ struct SfarmTrainOptions {
         r.cosineDecay = !constantLr;
         r.textColumns = !noText;
         r.earlyStopping = !noEarlyStopping;
+        r.checkpoints = !noCheckpoints;
         return r;
     }
 };
@@ -80,6 +85,7 @@ void runSfarmTrain(const SfarmTrainOptions& o) {
         std::cerr << "trial " << t.trial << " rung " << t.rung << ": held-out score " << fixed(t.validationError, 4) << "  (" << t.settings << ")\n";
     });
     restoreInterrupt();
+    if (res.resumedFromEpoch > 0) std::cout << "resumed " << r.resumeFrom << " at epoch " << res.resumedFromEpoch << "\n";
     std::cout << "trained " << r.outPath << ": " << res.columns.size() << " columns, " << res.rows << " rows ("
               << fixed(100.0 * res.observedFraction, 1) << " % of cells observed), " << res.epochs << " epochs in "
               << fixed(res.seconds, 1) << " s, final loss " << fixed(res.finalLoss, 4) << "\n";

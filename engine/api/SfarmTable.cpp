@@ -22,6 +22,9 @@
 #include "core/data/RepeatedValues.h"
 #include "core/data/UnknownCell.h"
 #include "core/math/GaussianConditional.h"
+#include "core/io/ArchiveFile.h"
+#include "core/io/BackgroundWriter.h"
+#include "core/io/BundleError.h"
 #include "core/runtime/Stopwatch.h"
 #include "core/runtime/TorchRuntime.h"
 #include "core/tuning/SuccessiveHalving.h"
@@ -175,13 +178,63 @@ int64_t defaultSfarmEpochs(int64_t rows, int64_t batchSize) {
     return std::clamp<int64_t>((kUpdateBudget + perEpoch - 1) / perEpoch, 100, 8000);
 }
 
-SfarmTrainResult trainSfarmOnCsv(const SfarmTrainRequest& r, const EpochLossFn& onEpoch,
+namespace {
+
+// What `sfarm train` records of its settings in every file it writes, and what --resume reads back.
+nlohmann::json sfarmRunSettings(const SfarmTrainRequest& r, const std::vector<std::string>& columns, int64_t hidden, int64_t epochs) {
+    return {{"data", r.dataPath}, {"columns", columns}, {"text_columns", r.textColumns}, {"hidden", hidden}, {"max_epochs", epochs},
+            {"mixture", r.mixture}, {"atoms_asked", r.atoms}, {"gaussian_path", r.gaussianPath}, {"batch", r.batchSize}, {"lr", r.lr},
+            {"cosine_decay", r.cosineDecay}, {"early_stopping", r.earlyStopping}, {"seed", r.seed}, {"integer_columns_asked", r.integerColumns}};
+}
+
+// The request a checkpoint's run was started with (its recorded settings; data and output from `r`).
+SfarmTrainRequest resumedRequest(const SfarmTrainRequest& r, const nlohmann::json& rec) {
+    if (r.tune) throw std::invalid_argument("--resume goes on with one run; --tune searches settings afresh");
+    SfarmTrainRequest run = r;
+    try {
+        run.columns = rec.at("columns").get<std::vector<std::string>>();
+        run.textColumns = rec.at("text_columns").get<bool>();
+        run.hidden = rec.at("hidden").get<int64_t>();
+        run.epochs = rec.at("max_epochs").get<int64_t>();
+        run.mixture = rec.at("mixture").get<int64_t>();
+        run.atoms = rec.at("atoms_asked").get<bool>();
+        run.gaussianPath = rec.at("gaussian_path").get<bool>();
+        run.batchSize = rec.at("batch").get<int64_t>();
+        run.lr = rec.at("lr").get<double>();
+        run.cosineDecay = rec.at("cosine_decay").get<bool>();
+        run.earlyStopping = rec.at("early_stopping").get<bool>();
+        run.seed = rec.at("seed").get<uint64_t>();
+        run.integerColumns = rec.at("integer_columns_asked").get<bool>();
+    } catch (const std::exception& e) {
+        throw BundleError(r.resumeFrom + ": the run's settings are not recorded (" + e.what() + "); train afresh");
+    }
+    return run;
+}
+
+}  // namespace
+
+SfarmTrainResult trainSfarmOnCsv(const SfarmTrainRequest& request, const EpochLossFn& onEpoch,
                                  const CancelToken& cancel, const std::function<void(const SfarmTuneTrial&)>& onTuneTrial) {
-    if (r.outPath.empty()) throw std::invalid_argument("no output path for the SFARM model");
+    if (request.outPath.empty()) throw std::invalid_argument("no output path for the SFARM model");
     const Stopwatch t0;
+    // --resume: the checkpoint's network and progress, and the settings its run was started with
+    std::optional<sfarm::SfarmModelFile> checkpoint;
+    if (!request.resumeFrom.empty()) {
+        checkpoint = sfarm::loadSfarmModel(request.resumeFrom);
+        if (!checkpoint->progress)
+            throw std::invalid_argument(request.resumeFrom + ": a finished SFARM model, not a run's checkpoint: nothing to resume");
+    }
+    const SfarmTrainRequest r = checkpoint ? resumedRequest(request, checkpoint->training) : request;
     const CsvTable t = readCsvFile(r.dataPath);
     SfarmTrainResult result;
     const ColumnPlan plan = planColumns(t, r.columns, r.textColumns);
+    const bool sameClasses = checkpoint && (checkpoint->classNames.empty()
+                                                ? std::all_of(plan.classNames.begin(), plan.classNames.end(), [](const auto& c) { return c.empty(); })
+                                                : plan.classNames == checkpoint->classNames);
+    if (checkpoint && (plan.columns != checkpoint->columns || !sameClasses ||
+                       static_cast<int64_t>(t.rows.size()) != checkpoint->training.value("rows", int64_t{-1})))
+        throw DataError(r.dataPath, 1, "", "not the table the checkpoint " + r.resumeFrom +
+                                               " was trained on (other columns, classes or rows): train afresh");
     result.columns = plan.columns;
     result.ignoredColumns = plan.ignored;
     if (result.columns.size() < 2) throw DataError(r.dataPath, 1, "", "SFARM needs at least two columns of numbers or classes");
@@ -275,13 +328,45 @@ SfarmTrainResult trainSfarmOnCsv(const SfarmTrainRequest& r, const EpochLossFn& 
         int64_t bestEpoch = 0;
         double validationError = std::numeric_limits<double>::infinity();
     };
+    // The run's settings as every file of it records them (--resume reads them back).
+    const nlohmann::json runSettings = [&] {
+        nlohmann::json j = sfarmRunSettings(r, result.columns, mc.hidden, tc.epochs);
+        j["rows"] = static_cast<int64_t>(t.rows.size());
+        return j;
+    }();
+    // The run's checkpoints (a plain run; a settings search's trials are short and not resumed):
+    // after every epoch the file is rewritten with the current weights and the progress, on a
+    // thread of its own; an epoch shorter than a write skips its checkpoint instead of waiting.
+    sfarm::SfarmRunProgress runProgress = checkpoint ? *checkpoint->progress : sfarm::SfarmRunProgress{};
+    result.resumedFromEpoch = runProgress.epochsDone;
+    BackgroundWriter checkpoints;
+    const auto writeCheckpoint = [&](const sfarm::SfarmMlp& model) {
+        sfarm::SfarmModelFile snapshot = f;
+        snapshot.model = model;
+        snapshot.training = runSettings;
+        snapshot.progress = runProgress;
+        auto archive = sfarm::sfarmModelArchive(snapshot);
+        checkpoints.submit([archive, path = r.outPath] { saveArchiveAtomically(*archive, path, "SFARM model"); });
+    };
     const auto fit = [&](const sfarm::SfarmMlpConfig& config, const sfarm::SfarmTrainingConfig& training,
-                         const EpochLossFn& epochs, const CancelToken& stop) {
+                         const EpochLossFn& epochs, const CancelToken& stop, sfarm::SfarmRunProgress* progress) {
         Fit out;
         out.config = config;
         out.training = training;
         out.model = buildSeeded(training.seed, [&] { return sfarm::SfarmMlp(config); });
         if (config.gaussianPath) out.model->setGaussianPath(gaussian);
+        if (progress && checkpoint) {  // resumed: the checkpoint's current weights
+            at::NoGradGuard noGrad;
+            const auto from = checkpoint->model->named_parameters();
+            for (auto& p : out.model->named_parameters()) {
+                const at::Tensor* w = from.find(p.key());
+                if (!w || !w->sizes().equals(p.value().sizes()))
+                    throw BundleError(r.resumeFrom + ": its network does not match the run's settings (" + p.key() + ")");
+                p.value().copy_(*w);
+            }
+            out.bestEpoch = progress->bestEpoch;
+            out.validationError = progress->bestScore;
+        }
         std::optional<sfarm::SfarmValidation> val = validation;
         if (val) val->every = std::max<int64_t>(1, training.epochs / 50);
         out.history = sfarm::trainSfarm(*out.model, sfarm::ElementGrid{1, config.elements}, xs, trainObserved, training,
@@ -290,16 +375,18 @@ SfarmTrainResult trainSfarmOnCsv(const SfarmTrainRequest& r, const EpochLossFn& 
                                          out.bestEpoch = e.epoch;
                                          out.validationError = e.validationNll;
                                      }
+                                     if (progress && r.checkpoints && !checkpoints.busy()) writeCheckpoint(out.model);
                                      if (epochs) epochs(e.epoch, e.loss);
                                  },
-                                 stop, val ? &*val : nullptr);
+                                 stop, val ? &*val : nullptr, progress);
         return out;
     };
     Fit chosen;
     if (!r.tune) {
         sfarm::SfarmMlpConfig config = mc;
         if (r.atoms) config.atoms = atomLists;
-        chosen = fit(config, tc, onEpoch, cancel);
+        chosen = fit(config, tc, onEpoch, cancel, &runProgress);
+        checkpoints.finish();  // before the final file, which no checkpoint may overwrite
     } else {
         // The same successive halving as `tune`: hidden units, learning rate and atoms on or off,
         // the epochs chosen by early stopping within each trial's share of the budget (a trial is
@@ -339,7 +426,7 @@ SfarmTrainResult trainSfarmOnCsv(const SfarmTrainRequest& r, const EpochLossFn& 
                 c->train = [&fit, config = config, training = training](double fraction, const CancelToken& stop) {
                     sfarm::SfarmTrainingConfig staged = training;
                     staged.epochs = std::max<int64_t>(1, static_cast<int64_t>(std::ceil(fraction * static_cast<double>(training.epochs))));
-                    return fit(config, staged, {}, stop);
+                    return fit(config, staged, {}, stop, nullptr);
                 };
                 return c;
             },
@@ -368,16 +455,20 @@ SfarmTrainResult trainSfarmOnCsv(const SfarmTrainRequest& r, const EpochLossFn& 
     const auto& history = chosen.history;
     f.model->eval();
     result.rows = static_cast<int64_t>(t.rows.size());
-    result.epochs = static_cast<int64_t>(history.size());
+    result.epochs = r.tune ? static_cast<int64_t>(history.size()) : runProgress.epochsDone;
     result.finalLoss = history.empty() ? 0.0 : history.back().loss;
     result.observedFraction = v.observed.to(at::kDouble).mean().item<double>();
     result.seconds = t0.seconds();
-    f.training = {{"data", r.dataPath}, {"rows", result.rows}, {"epochs", result.epochs}, {"hidden", mc.hidden},
+    f.training = runSettings;  // what --resume reads back
+    f.training.update({{"epochs", result.epochs}, {"hidden", mc.hidden},
                   {"max_epochs", tc.epochs}, {"best_epoch", result.bestEpoch}, {"validation_error", result.validationError}, {"heldout_point_error", result.heldOutPointError},
-                  {"mixture", r.mixture}, {"atoms", !mc.atoms.empty()}, {"lr", tc.lr}, {"tuned", r.tune}, {"batch", r.batchSize}, {"seed", r.seed}, {"final_loss", result.finalLoss},
+                  {"atoms", !mc.atoms.empty()}, {"lr", tc.lr}, {"tuned", r.tune}, {"final_loss", result.finalLoss},
                   {"observed_fraction", result.observedFraction}, {"integer_columns", result.integerColumns},
-                  {"categorical_columns", result.categoricalColumns}, {"cosine_decay", r.cosineDecay},
-                  {"cancelled", cancel.cancelled()}};
+                  {"categorical_columns", result.categoricalColumns}, {"resumed_from_epoch", result.resumedFromEpoch},
+                  {"cancelled", cancel.cancelled()}});
+    // Cancelled, a plain run stays resumable (from its best weights so far, which are the model's
+    // now); finished, the file is a plain model.
+    if (!r.tune && cancel.cancelled() && !runProgress.stoppedEarly && runProgress.epochsDone < tc.epochs) f.progress = runProgress;
     sfarm::saveSfarmModel(f, r.outPath);
     return result;
 }

@@ -45,6 +45,10 @@ struct SfarmTrainRequest {
     // Columns holding only whole numbers over at most 256 levels are modelled as integers (a
     // discretised logistic: imputed values are whole numbers in the seen range); false: all Gaussian.
     bool integerColumns = true;
+    // A checkpoint `sfarm train` left (the file is rewritten after every epoch): the run goes on
+    // with its own recorded settings (the ones above are ignored) to its epoch count. Not with tune.
+    std::string resumeFrom;
+    bool checkpoints = true;  // false: the file is written once, at the end
 };
 
 struct SfarmTuneTrial {
@@ -64,7 +68,8 @@ struct SfarmTrainResult {
     double observedFraction = 0.0;
     double finalLoss = 0.0;
     double seconds = 0.0;
-    int64_t epochs = 0;
+    int64_t epochs = 0;             // of the whole run (a resumed one: with those before)
+    int64_t resumedFromEpoch = 0;   // --resume: the checkpoint's epochs
     std::vector<SfarmTuneTrial> tuneTrials;        // with --tune: every trial's result
     std::string tunedSettings;                     // ...and the settings chosen
     int64_t bestEpoch = 0;          // early stopping: the epoch whose weights were kept

@@ -1,5 +1,8 @@
 #include "sfarm/SfarmModelFile.h"
 
+#include <cmath>
+#include <stdexcept>
+
 #include "core/io/ArchiveFile.h"
 #include "core/io/BundleError.h"
 
@@ -8,9 +11,9 @@ namespace {
 constexpr int kSfarmFormatVersion = 1;
 }
 
-void saveSfarmModel(const SfarmModelFile& f, const std::string& path) {
+std::shared_ptr<torch::serialize::OutputArchive> sfarmModelArchive(const SfarmModelFile& f) {
     const auto& c = f.model->config();
-    const nlohmann::json meta = {{"format", "maskstudio-sfarm"},
+    nlohmann::json meta = {{"format", "maskstudio-sfarm"},
                                  {"format_version", kSfarmFormatVersion},
                                  {"created_with", std::string("maskstudio ") + MASKSTUDIO_VERSION},
                                  {"columns", f.columns},
@@ -22,10 +25,24 @@ void saveSfarmModel(const SfarmModelFile& f, const std::string& path) {
                                  {"network", {{"elements", c.elements}, {"hidden", c.hidden}, {"layers", c.layers}, {"embedding", c.embedding}, {"classes", c.classes}, {"levels", c.levels}, {"mixture", c.mixture}, {"atoms", c.atoms}, {"gaussian_path", c.gaussianPath}}},
                                  {"schema", f.schema},
                                  {"training", f.training}};
-    torch::serialize::OutputArchive archive;
-    archive.write("meta", c10::IValue(meta.dump()));
-    writeModuleTensors(archive, "weights/", *f.model);
-    saveArchiveAtomically(archive, path, "SFARM model");
+    auto archive = std::make_shared<torch::serialize::OutputArchive>();
+    if (f.progress) {
+        const SfarmRunProgress& p = *f.progress;
+        meta["progress"] = {{"epochs_done", p.epochsDone},
+                            {"best_epoch", p.bestEpoch},
+                            {"best_score", std::isfinite(p.bestScore) ? nlohmann::json(p.bestScore) : nlohmann::json()},
+                            {"best_weights", p.bestWeights.size()},
+                            {"stopped_early", p.stoppedEarly}};
+        for (std::size_t k = 0; k < p.bestWeights.size(); ++k)  // copies already (taken at the check)
+            archive->write("best/" + std::to_string(k), p.bestWeights[k]);
+    }
+    archive->write("meta", c10::IValue(meta.dump()));
+    writeModuleTensors(*archive, "weights/", *f.model);
+    return archive;
+}
+
+void saveSfarmModel(const SfarmModelFile& f, const std::string& path) {
+    saveArchiveAtomically(*sfarmModelArchive(f), path, "SFARM model");
 }
 
 SfarmModelFile loadSfarmModel(const std::string& path) {
@@ -70,6 +87,30 @@ SfarmModelFile loadSfarmModel(const std::string& path) {
                               " classes, but the network's element is not categorical with as many");
     readModuleTensors(archive, "weights/", *f.model, path);
     f.model->eval();
+    if (meta.contains("progress")) {
+        SfarmRunProgress p;
+        try {
+            const nlohmann::json& j = meta.at("progress");
+            p.epochsDone = j.at("epochs_done").get<int64_t>();
+            p.bestEpoch = j.at("best_epoch").get<int64_t>();
+            if (!j.at("best_score").is_null()) p.bestScore = j.at("best_score").get<double>();
+            p.stoppedEarly = j.value("stopped_early", false);
+            const auto count = j.at("best_weights").get<std::size_t>();
+            const auto trainable = f.model->trainableParameters();
+            if (count != 0 && count != trainable.size()) throw std::runtime_error("best weights for another network");
+            for (std::size_t k = 0; k < count; ++k) {
+                at::Tensor t;
+                archive.read("best/" + std::to_string(k), t);
+                if (!t.sizes().equals(trainable[k].sizes())) throw std::runtime_error("best weight " + std::to_string(k) + " has another shape");
+                p.bestWeights.push_back(t);
+            }
+        } catch (const c10::Error& e) {
+            throw BundleError(path + ": damaged training progress (" + e.what_without_backtrace() + ")");
+        } catch (const std::exception& e) {
+            throw BundleError(path + ": damaged training progress (" + e.what() + ")");
+        }
+        f.progress = p;
+    }
     return f;
 }
 

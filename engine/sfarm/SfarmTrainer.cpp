@@ -40,7 +40,7 @@ double sfarmPointError(const SfarmNetwork& model, const at::Tensor& x, const at:
 std::vector<SfarmEpoch> trainSfarm(SfarmNetwork& model, const ElementGrid& grid, const at::Tensor& x,
                                    const at::Tensor& observed, const SfarmTrainingConfig& config,
                                    const std::function<void(const SfarmEpoch&)>& onEpoch, const CancelToken& cancel,
-                                   const SfarmValidation* validation) {
+                                   const SfarmValidation* validation, SfarmRunProgress* progress) {
     if (x.dim() != 2 || x.size(1) != grid.size() || !observed.sizes().equals(x.sizes()))
         throw std::invalid_argument("SFARM training: x and observed must be [N, " + std::to_string(grid.size()) + "]");
     if (grid.size() != model.elementCount())
@@ -48,7 +48,10 @@ std::vector<SfarmEpoch> trainSfarm(SfarmNetwork& model, const ElementGrid& grid,
                                     std::to_string(model.elementCount()));
     const at::Tensor observedF = observed.to(at::kFloat);
     const at::Tensor values = at::where(observed.to(at::kBool), x.to(at::kFloat), at::zeros_like(observedF));
-    std::mt19937_64 rng(config.seed);
+    // A resumed run draws on from seeds moved by the epochs done (not the first epochs' draws again).
+    const int64_t epochsDone = progress ? progress->epochsDone : 0;
+    const uint64_t seed = config.seed + static_cast<uint64_t>(epochsDone) * 0x9E3779B97F4A7C15ULL;
+    std::mt19937_64 rng(seed);
     // With early stopping the loop runs on its own token; the caller's cancel is passed on to it.
     CancelToken stop;
     const CancelToken& loopCancel = validation ? stop : cancel;
@@ -64,10 +67,10 @@ std::vector<SfarmEpoch> trainSfarm(SfarmNetwork& model, const ElementGrid& grid,
         return sfarmLoss(model.elementLogDensity(xb, active, step, masks.mode), ob, masks);
     };
     std::vector<SfarmEpoch> history;
-    std::vector<at::Tensor> bestWeights;
-    double bestNll = std::numeric_limits<double>::infinity();
-    int64_t bestEpoch = 0;
-    std::mt19937_64 validationRng(config.seed + 7);
+    std::vector<at::Tensor> bestWeights = progress ? progress->bestWeights : std::vector<at::Tensor>{};
+    double bestNll = progress ? progress->bestScore : std::numeric_limits<double>::infinity();
+    int64_t bestEpoch = progress ? progress->bestEpoch : 0;
+    std::mt19937_64 validationRng(seed + 7);
     auto record = [&](int64_t epoch, double loss) {
         SfarmEpoch e{epoch, loss};
         if (validation && epoch % validation->every == 0) {
@@ -88,12 +91,23 @@ std::vector<SfarmEpoch> trainSfarm(SfarmNetwork& model, const ElementGrid& grid,
             }
         }
         history.push_back(e);
+        if (progress) {
+            progress->epochsDone = epoch;
+            progress->bestEpoch = bestEpoch;
+            progress->bestScore = bestNll;
+            progress->bestWeights = bestWeights;
+            progress->stoppedEarly = stop.cancelled() && !cancel.cancelled();
+        }
         if (onEpoch) onEpoch(history.back());
     };
-    at::Generator shuffle = at::make_generator<at::CPUGeneratorImpl>(config.seed);
+    at::Generator shuffle = at::make_generator<at::CPUGeneratorImpl>(seed);
+    // A checkpoint of a run that had already ended (killed between its last epoch and the final
+    // file): only the best weights are left to restore.
+    const bool ended = progress && (progress->stoppedEarly || epochsDone >= config.epochs);
     model.setTraining(true);
-    trainMinibatchAdamW(model.trainableParameters(), x.size(0), {config.epochs, config.batchSize, config.lr, config.weightDecay, config.cosineDecay, "SFARM"},
-                        shuffle, batchLoss, record, loopCancel);
+    MinibatchSettings settings{config.epochs, config.batchSize, config.lr, config.weightDecay, config.cosineDecay, "SFARM"};
+    settings.epochsDone = epochsDone;
+    if (!ended) trainMinibatchAdamW(model.trainableParameters(), x.size(0), settings, shuffle, batchLoss, record, loopCancel);
     model.setTraining(false);
     if (!bestWeights.empty()) {
         at::NoGradGuard noGrad;

@@ -10,6 +10,7 @@
 
 #include "core/runtime/CancelToken.h"
 #include "sfarm/MaskingMode.h"
+#include "sfarm/SfarmRunProgress.h"
 #include "sfarm/SfarmNetwork.h"
 
 namespace ms::sfarm {
@@ -53,9 +54,12 @@ struct SfarmEpoch {
 // x: [N, S] float (missing entries may be NaN), observed: [N, S] bool. Throws
 // std::runtime_error naming epoch and step when the loss stops being finite. With `validation`,
 // stops early and leaves the model at its best check.
+// progress (optional, in and out): a run to resume (its epochs done and best check; the model
+// holds its current weights), kept current at the end of every epoch before onEpoch, so that a
+// checkpoint written there resumes from that epoch. Returns the epochs of this call.
 std::vector<SfarmEpoch> trainSfarm(SfarmNetwork& model, const ElementGrid& grid, const at::Tensor& x,
                                    const at::Tensor& observed, const SfarmTrainingConfig& config,
                                    const std::function<void(const SfarmEpoch&)>& onEpoch, const CancelToken& cancel,
-                                   const SfarmValidation* validation = nullptr);
+                                   const SfarmValidation* validation = nullptr, SfarmRunProgress* progress = nullptr);
 
 }  // namespace ms::sfarm

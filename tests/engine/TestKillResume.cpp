@@ -1,5 +1,5 @@
 // kill -9 in the middle of a training run loses at most one epoch (issue 20, point 2): real
-// `train` and `image train` processes are SIGKILLed at random moments; the model file they leave
+// `train`, `image train` and `sfarm train` processes are SIGKILLed at random moments; the model file they leave
 // always loads (never half written) and `--resume` takes it to the same final epoch count. In
 // process: while an mcVAE trains, the file on disk never trails the finished epochs by more than one.
 #include <QtTest/QtTest>
@@ -15,6 +15,7 @@
 #include "api/TrainJob.h"
 #include "diffusion/ImageModelBundle.h"
 #include "mcvae/ModelBundle.h"
+#include "sfarm/SfarmModelFile.h"
 
 using namespace ms;
 
@@ -153,6 +154,48 @@ private Q_SLOTS:
             qInfo("kill %d ms after the first checkpoint: %lld autoencoder / %lld mcLDM epochs on disk", k.extraMs,
                   static_cast<long long>(left.autoencoderEpochsDone), static_cast<long long>(left.completedEpochs));
         }
+    }
+    void killedSfarmTrainResumesToTheSameEpochCount() {
+        // 400 rows of the embedded bikes (numbers, whole numbers and text): short epochs, so the
+        // checkpoints race the training (an epoch shorter than a write skips its checkpoint).
+        QTemporaryDir dir;
+        const QString data = dir.filePath("bikes400.csv");
+        {
+            QFile in(modelsDir() + "/bike.csv"), out(data);
+            QVERIFY(in.open(QIODevice::ReadOnly) && out.open(QIODevice::WriteOnly));
+            for (int line = 0; line <= 400 && !in.atEnd(); ++line) out.write(in.readLine());
+        }
+        QRandomGenerator rng(22);
+        for (int kill = 0; kill < 3; ++kill) {
+            const QString model = dir.filePath(QString("s%1.sfm").arg(kill));
+            const int extra = static_cast<int>(rng.bounded(1500));
+            const QStringList settings{"--epochs", "300", "--hidden", "64", "--no-early-stopping", "--seed", "5"};
+            const QString printed = killMidRun(QStringList{"sfarm", "train", "--data", data, "--out", model} + settings, model, extra);
+            sfarm::SfarmModelFile left;
+            try {
+                left = sfarm::loadSfarmModel(model.toStdString());
+            } catch (const std::exception& e) {
+                QFAIL(qPrintable(QString("killed after %1 ms more: the checkpoint does not load: %2").arg(extra).arg(e.what())));
+            }
+            QVERIFY2(left.progress, qPrintable(printed));  // a run's checkpoint, not a finished model
+            const int64_t onDisk = left.progress->epochsDone;
+            QVERIFY2(onDisk >= 1 && onDisk < 300, qPrintable(QString("%1 epochs on disk; printed:\n%2").arg(onDisk).arg(printed)));
+            QString out;
+            // --resume takes the run's own settings: none given here
+            QCOMPARE(runCli({"sfarm", "train", "--data", data, "--resume", model, "--out", model, "--json"}, &out), 0);
+            const QJsonObject done = lastJson(out);
+            QCOMPARE(done["epochs"].toInt(), 300);
+            QVERIFY2(out.contains(QString("at epoch %1").arg(onDisk)), qPrintable(out));
+            const sfarm::SfarmModelFile finished = sfarm::loadSfarmModel(model.toStdString());
+            QVERIFY(!finished.progress);  // a plain model now
+            QCOMPARE(finished.training["hidden"].get<int64_t>(), int64_t{64});
+            QCOMPARE(finished.training["resumed_from_epoch"].get<int64_t>(), onDisk);
+            qInfo("kill %d: %d ms after the first checkpoint, %lld of 300 epochs on disk", kill, extra, static_cast<long long>(onDisk));
+        }
+        // A finished model is not a checkpoint: resuming it is refused by name.
+        QString out;
+        QVERIFY(runCli({"sfarm", "train", "--data", data, "--resume", dir.filePath("s0.sfm"), "--out", dir.filePath("x.sfm")}, &out) != 0);
+        QVERIFY2(out.contains("s0.sfm") && out.contains("nothing to resume"), qPrintable(out));
     }
 };
 

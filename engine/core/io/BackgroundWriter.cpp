@@ -1,5 +1,6 @@
 #include "core/io/BackgroundWriter.h"
 
+#include <chrono>
 #include <utility>
 
 namespace ms {
@@ -11,6 +12,10 @@ BackgroundWriter::~BackgroundWriter() {
 void BackgroundWriter::submit(std::function<void()> write) {
     finish();
     m_inFlight = std::async(std::launch::async, std::move(write));
+}
+
+bool BackgroundWriter::busy() const {
+    return m_inFlight.valid() && m_inFlight.wait_for(std::chrono::seconds(0)) != std::future_status::ready;
 }
 
 void BackgroundWriter::finish() {

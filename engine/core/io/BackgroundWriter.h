@@ -21,6 +21,9 @@ public:
     void submit(std::function<void()> write);
     // Waits for the write in flight and rethrows its error.
     void finish();
+    // A write is still going (a loop whose epochs are shorter than a write skips one instead of
+    // waiting for it).
+    bool busy() const;
 
 private:
     std::future<void> m_inFlight;

@@ -32,14 +32,17 @@ double learningRateAt(const MinibatchSettings& s, int64_t done, int64_t total) {
 void checkSettings(const MinibatchSettings& s, int64_t rows) {
     if (s.epochs < 1 || s.batchSize < 1 || !(s.lr > 0) || rows < 1)
         throw std::invalid_argument(s.model + " training: epochs, batch size, learning rate and rows must be positive");
+    if (s.epochsDone < 0 || s.epochsDone >= s.epochs)
+        throw std::invalid_argument(s.model + " training: " + std::to_string(s.epochsDone) + " of " + std::to_string(s.epochs) +
+                                    " epochs done: nothing left to train");
 }
 
 std::vector<double> runLoop(int64_t rows, const MinibatchSettings& s, at::Generator& shuffle, const BatchLossFn& batchLoss,
                             const EpochLossFn& onEpoch, const CancelToken& cancel, const OptimizerHooks& optimizer) {
     std::vector<double> history;
     const int64_t stepsPerEpoch = (rows + s.batchSize - 1) / s.batchSize, total = stepsPerEpoch * s.epochs;
-    int64_t done = 0;
-    for (int64_t epoch = 1; epoch <= s.epochs && !cancel.cancelled(); ++epoch) {
+    int64_t done = stepsPerEpoch * s.epochsDone;
+    for (int64_t epoch = s.epochsDone + 1; epoch <= s.epochs && !cancel.cancelled(); ++epoch) {
         const at::Tensor perm = at::randperm(rows, shuffle, at::kLong);
         double sum = 0.0;
         int64_t seen = 0;

@@ -27,6 +27,10 @@ struct MinibatchSettings {
     // false: constant.
     bool cosineDecay = false;
     std::string model;  // named in error messages, e.g. "SFARM"
+    // A resumed run: its first epochsDone epochs are done; the loop goes on with the next one (the
+    // learning rate where the schedule has it, epochs numbered in the whole run; the history holds
+    // the epochs of this call).
+    int64_t epochsDone = 0;
 };
 
 using BatchLossFn = std::function<at::Tensor(const at::Tensor& rowIndices)>;  // mean over the batch
