@@ -9,6 +9,8 @@
 //   --train CSV                            open the Training dock on CSV and start a run (as Browse + Train)
 //   --print-handles                        print each keypoint handle's screen position once drawn
 //                                          (for xdotool scripts: packaging/screenshots.sh)
+// An interactive session autosaves its working state (crash recovery); after a kill or crash the
+// next start offers to restore it.
 #include <QApplication>
 #include <QScreen>
 #include <QCommandLineParser>
@@ -62,7 +64,9 @@ int main(int argc, char** argv) {
     const bool batch = parser.isSet(screenshot) || parser.isSet(render) || parser.isSet(smoke);
     window.setInteractive(!batch);
     const QStringList models = parser.positionalArguments();
-    const bool opened = models.isEmpty() ? window.openStartupModel() : window.openModel(models.first());
+    // A session that was killed or crashed offers its autosave first (restoring opens its models).
+    const bool restoring = !batch && models.isEmpty() && !parser.isSet(imageModel) && window.offerRecovery();
+    const bool opened = restoring || (models.isEmpty() ? window.openStartupModel() : window.openModel(models.first()));
     if (batch && !opened) {
         std::fprintf(stderr, "maskstudio: no model to open\n");
         return 1;
@@ -106,9 +110,10 @@ int main(int argc, char** argv) {
         ms::ImagePanel* panel = window.imagePanel();
         QObject::connect(panel, &ms::ImagePanel::modelReady, panel, [panel] { panel->generate(); }, Qt::SingleShotConnection);
         window.openImageModel(parser.value(imageModel));
-    } else if (!batch) {
+    } else if (!batch && !restoring) {
         window.openStartupImageModel();  // the last one, or the built-in models/bike.msi
     }
+    if (!batch) window.startAutosave();  // crash recovery: the working state every 3 s
     if (parser.isSet(train)) {
         window.showTrainingDock();
         ms::TrainingPanel* panel = window.trainingPanel();

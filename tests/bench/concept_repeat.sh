@@ -7,7 +7,8 @@
 # it is >= 0.8. One tuning run is not enough to rank models: runs of one model and settings differ
 # by up to 0.4 (docs/RESULTS.md, issue 17).
 #   bash tests/bench/concept_repeat.sh MODEL.msi [RUNS=3] [BIKES="01703 00023 00088 00110"] [IMAGES=build/cache/default-bikes64]
-# Extra `image concept` options through CONCEPT_ARGS (e.g. CONCEPT_ARGS="--stage2-steps 0").
+# Extra `image concept` options through CONCEPT_ARGS (e.g. CONCEPT_ARGS="--stage2-steps 0"), extra
+# `image eval` options through EVAL_ARGS (e.g. EVAL_ARGS="--guidance 3").
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 cli="${MASKSTUDIO_CLI:-$root/build/app/maskstudio-cli}"
@@ -19,7 +20,7 @@ for b in $bikes; do
     "$cli" image concept --model "$model" --image "$images/design_$b.png" --mask ink --name "c$b" --images "$images" \
       --seed "$r" --device cpu ${CONCEPT_ARGS:-} --out "$work/c${b}_$r.msi" --json 2> /dev/null | tail -1 > "$work/tune_${b}_$r.json"
     "$cli" image eval --model "$work/c${b}_$r.msi" --images "$images" --concept "c$b" --concept-image "design_$b.png" \
-      --rows 32 --device cpu --json | tail -1 > "$work/eval_${b}_$r.json"
+      --rows 32 --device cpu ${EVAL_ARGS:-} --json | tail -1 > "$work/eval_${b}_$r.json"
     echo "bike $b run $r done" >&2
   done
 done

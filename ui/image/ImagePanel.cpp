@@ -8,6 +8,7 @@
 #include <QDialog>
 #include <QDoubleSpinBox>
 #include <QFileDialog>
+#include <QFileInfo>
 #include <QHBoxLayout>
 #include <QImageReader>
 #include <QLabel>
@@ -324,6 +325,8 @@ ImagePanel::ImagePanel(QWidget* parent) : QWidget(parent), m_engine(new ImageEng
             b->setEnabled(true);
             b->setToolTip(QString());
         }
+        if (m_pendingWork && QFileInfo(info.path).absoluteFilePath() == m_pendingWork->modelPath)
+            applyWork(*std::exchange(m_pendingWork, std::nullopt));
         Q_EMIT modelReady(info.description);
         if (m_live->isChecked() || conceptJustLearnt) generate();
     });
@@ -331,8 +334,12 @@ ImagePanel::ImagePanel(QWidget* parent) : QWidget(parent), m_engine(new ImageEng
         // The engine keeps the model it had; so does the panel.
         m_loadingSerial = 0;
         m_modelLabel->setText(hasModel() ? m_info.description : noModelText());
-        const QString text = hasModel() ? tr("Could not open %1: %2 (the current image model stays loaded)").arg(path, message)
-                                        : tr("Could not open %1: %2").arg(path, message);
+        QString text = hasModel() ? tr("Could not open %1: %2 (the current image model stays loaded)").arg(path, message)
+                                  : tr("Could not open %1: %2").arg(path, message);
+        if (m_pendingWork && QFileInfo(path).absoluteFilePath() == m_pendingWork->modelPath) {
+            m_pendingWork.reset();
+            text += tr("; the images of the last session were not restored (they stay in the recovery folder)");
+        }
         m_status->setText(text);
         Q_EMIT statusMessage(text);
     });
@@ -547,26 +554,98 @@ void ImagePanel::setCurrent(const QImage& image, const ImageJob* job, const QStr
     showAttentionOverlay();
 }
 
-void ImagePanel::addToHistory(const ImageJobResult& r, int batchIndex, const QImage& image) {
-    const int count = static_cast<int>(std::max<int64_t>(1, r.job.request.count));
-    const QString name = count > 1 ? tr("%1 #%2").arg(r.job.request.seed).arg(batchIndex + 1) : QString::number(r.job.request.seed);
+QListWidgetItem* ImagePanel::insertHistoryItem(const QImage& image, const ImageJob& job, int batchIndex, const QString& toolTip) {
+    const int count = static_cast<int>(std::max<int64_t>(1, job.request.count));
+    const QString name = count > 1 ? tr("%1 #%2").arg(job.request.seed).arg(batchIndex + 1) : QString::number(job.request.seed);
     auto* item = new QListWidgetItem(QIcon(QPixmap::fromImage(image.scaled(64, 64))), name);
     item->setData(kImageRole, image);
-    item->setData(kJobRole, QVariant::fromValue<quint64>(r.job.id));
+    item->setData(kJobRole, QVariant::fromValue<quint64>(job.id));
     item->setData(kIndexRole, batchIndex);
-    m_historyJobs.emplace(r.job.id, r.job).first->second.base = QImage();  // the pixels are the entry's image
-    if (batchIndex == 0) {  // maps come with the first image only
-        item->setData(kTokensRole, r.attentionTokens);
-        item->setData(kMapsRole, QVariant::fromValue(r.attentionMaps));
-    }
+    item->setToolTip(toolTip);
+    m_historyJobs.emplace(job.id, job).first->second.base = QImage();  // the pixels are the entry's image
+    m_history->insertItem(0, item);
+    return item;
+}
+
+void ImagePanel::addToHistory(const ImageJobResult& r, int batchIndex, const QImage& image) {
+    const int count = static_cast<int>(std::max<int64_t>(1, r.job.request.count));
     QString tip = count > 1 ? tr("seed %1, image %2 of a batch of %3\n%4").arg(r.job.request.seed).arg(batchIndex + 1).arg(count).arg(conditionsText(r.job, m_info.schema))
                             : tr("seed %1\n%2").arg(r.job.request.seed).arg(conditionsText(r.job, m_info.schema));
     if (r.job.inpaint())
         tip += tr("\ninpainted, mask covers %1 %").arg(100.0 * maskCoverage(r.job.mask), 0, 'f', 1);
     if (!r.job.targetShape.isNull())
         tip += tr("\ntarget shape covers %1 %").arg(100.0 * maskCoverage(r.job.targetShape), 0, 'f', 1);
-    item->setToolTip(tip);
-    m_history->insertItem(0, item);
+    QListWidgetItem* item = insertHistoryItem(image, r.job, batchIndex, tip);
+    if (batchIndex == 0) {  // maps come with the first image only
+        item->setData(kTokensRole, r.attentionTokens);
+        item->setData(kMapsRole, QVariant::fromValue(r.attentionMaps));
+    }
+}
+
+ImageWork ImagePanel::work() const {
+    ImageWork w;
+    if (!hasModel()) return w;
+    w.modelPath = QFileInfo(m_info.path).absoluteFilePath();
+    w.current = m_current;
+    w.inpaintMask = m_editor->document(MaskLayer::Inpaint)->mask();
+    w.targetShape = m_editor->document(MaskLayer::TargetShape)->mask();
+    w.useTargetShape = m_useTargetShape->isChecked();
+    w.seed = seed();
+    for (int i = 0; i < m_history->count(); ++i) {
+        const QListWidgetItem* item = m_history->item(i);
+        ImageHistoryEntry e;
+        e.image = item->data(kImageRole).value<QImage>();
+        e.batchIndex = item->data(kIndexRole).toInt();
+        e.description = item->toolTip();
+        if (const auto job = m_historyJobs.find(item->data(kJobRole).value<quint64>()); job != m_historyJobs.end()) {
+            e.seed = job->second.request.seed;
+            e.batchSize = static_cast<int>(std::max<int64_t>(1, job->second.request.count));
+            e.conditions = QString::fromStdString(job->second.request.conditions.toText(m_info.schema));
+        }
+        w.history.append(e);
+    }
+    return w;
+}
+
+void ImagePanel::restoreWork(const ImageWork& work) {
+    if (work.modelPath.isEmpty()) return;
+    if (hasModel() && QFileInfo(m_info.path).absoluteFilePath() == work.modelPath) {
+        applyWork(work);
+        return;
+    }
+    m_pendingWork = work;
+    openModel(work.modelPath);
+}
+
+void ImagePanel::applyWork(const ImageWork& work) {
+    for (auto e = work.history.crbegin(); e != work.history.crend(); ++e) {  // the newest ends on top
+        ImageJob job;
+        job.id = m_restoredJobIds++;
+        job.modelSerial = m_serial;
+        job.request.seed = e->seed;
+        job.request.count = e->batchSize;
+        std::vector<std::string> lines;
+        for (const QString& l : e->conditions.split('\n', Qt::SkipEmptyParts)) lines.push_back(l.toStdString());
+        try {
+            job.request.conditions = parseConditionAssignments(m_info.schema, lines);
+        } catch (const std::exception&) {
+            job.request.conditions = ConditionValues::allUnknown(m_info.schema);  // kept in the entry's description
+        }
+        insertHistoryItem(e->image, job, e->batchIndex, e->description);
+    }
+    if (!work.current.isNull()) {
+        const ImageJob now = makeJob(false);
+        setCurrent(work.current.convertToFormat(m_info.channels == 3 ? QImage::Format_RGB888 : QImage::Format_Grayscale8), &now, {}, {});
+    }
+    // After the image: a base image of another size starts new masks.
+    const QString restored = tr("Restored after a crash");
+    if (!work.inpaintMask.isNull()) m_editor->document(MaskLayer::Inpaint)->replace(work.inpaintMask, restored);
+    if (!work.targetShape.isNull() && m_info.followsTargetShapes) m_editor->document(MaskLayer::TargetShape)->replace(work.targetShape, restored);
+    m_useTargetShape->setChecked(work.useTargetShape && m_info.followsTargetShapes);
+    setSeed(work.seed);
+    m_status->setText(work.history.size() == 1 ? tr("Restored the last session's image, masks and its history image")
+                                                : tr("Restored the last session's image, masks and %1 history images").arg(work.history.size()));
+    Q_EMIT workRestored();
 }
 
 void ImagePanel::recall(int index) {

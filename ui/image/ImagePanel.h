@@ -15,6 +15,7 @@
 #include <unordered_map>
 
 #include "core/geometry/Drawing.h"
+#include "ui/image/ImageWork.h"
 #include "ui/workers/ImageEngine.h"
 
 class QCheckBox;
@@ -96,6 +97,11 @@ public:
     int historyCount() const;
     void recall(int historyIndex);  // the entry's image becomes current; seed restored
     MaskEditor* maskEditor() const { return m_editor; }
+    // The dock's work (history, current image, both mask layers, seed) for crash recovery, and
+    // putting it back: at once when its image model is the open one, else once that model has
+    // loaded (it is opened); workRestored() then. A model that fails to load restores nothing.
+    ImageWork work() const;
+    void restoreWork(const ImageWork& work);
     ImageEngine* engine() const { return m_engine; }
     QString status() const;
 
@@ -104,7 +110,8 @@ Q_SIGNALS:
     void imageReady(const QImage& image);  // each finished (not cancelled) job
     void statusMessage(const QString& text);
     void keypointModelSwitchRequested(const QString& path);
-    void targetShapeFromDesignRequested();  // "From design": the window answers with takeTargetShapeFrom
+    void targetShapeFromDesignRequested();
+    void workRestored();  // "From design": the window answers with takeTargetShapeFrom
 
 private:
     ImageJob makeJob(bool advanceSeed = true);  // false: the seed mode's next seed is not drawn (a job to read, not to run)
@@ -116,6 +123,8 @@ private:
     void submit(ImageJob job);
     void onFinished(const ImageJobResult& r);
     void addToHistory(const ImageJobResult& r, int batchIndex, const QImage& image);
+    QListWidgetItem* insertHistoryItem(const QImage& image, const ImageJob& job, int batchIndex, const QString& toolTip);
+    void applyWork(const ImageWork& work);
     void compareSelected();
     void rebuildConceptToggles();
     void showAttentionOverlay();
@@ -131,6 +140,8 @@ private:
     QImage m_current;
     std::optional<ImageJob> m_currentJob;  // what made m_current (without its pixels): attention is read with it
     std::unordered_map<quint64, ImageJob> m_historyJobs;  // by job id, the history entries' jobs
+    std::optional<ImageWork> m_pendingWork;  // restoreWork() waiting for its model to load
+    quint64 m_restoredJobIds = quint64(1) << 62;  // ids of restored entries' jobs (the engine's count up from 1)
     bool m_attentionAsked = false;  // the current image's maps are on their way (asked once per image)
     quint64 m_attentionFor = 0;     // the id of the job that made the image they are asked for
     int m_attentionForIndex = 0;    // and the image's place in that job's batch

@@ -185,6 +185,7 @@ void MainWindow::fitConditionDockOnFirstLaunch() {
         const int scrollBar = style()->pixelMetric(QStyle::PM_ScrollBarExtent);
         const int wanted = std::max(m_conditions->sizeHint().width(), m_sampling->sizeHint().width()) + scrollBar + 16;
         resizeDocks({conditionDock}, {std::clamp(wanted, 300, width() / 3)}, Qt::Horizontal);
+        saveSettings();  // this layout, not the unsettled one of the model's load, if the session is killed
     });
 }
 
@@ -356,7 +357,9 @@ void MainWindow::onModelLoaded(const api::ModelInfo& info, quint64 serial) {
     m_trainingPanel->setCurrentModel(path, info.schema);
 
     ConditionValues initial = ConditionValues::allUnknown(info.schema);
-    const QStringList saved = splitLines(StudioSettings::conditionsFor(QString::fromStdString(info.name)));
+    // A restore after a crash brings its own conditions and pins for this model.
+    const bool restoring = m_restoring && QFileInfo(m_restoring->keypointModel).absoluteFilePath() == QFileInfo(path).absoluteFilePath();
+    const QStringList saved = splitLines(restoring ? m_restoring->conditions : StudioSettings::conditionsFor(QString::fromStdString(info.name)));
     if (!saved.isEmpty()) {
         std::vector<std::string> lines;
         for (const QString& l : saved) lines.push_back(l.toStdString());
@@ -371,6 +374,7 @@ void MainWindow::onModelLoaded(const api::ModelInfo& info, quint64 serial) {
     const QString absolutePath = QFileInfo(path).absoluteFilePath();
     if (const auto kept = m_pinsByModel.find(absolutePath); kept != m_pinsByModel.end() && kept->second.size() == info.schema.outputDim())
         m_pins.assign(kept->second);  // back on a model: its pins, as its undo history has them
+    if (restoring && m_restoring->pins.size() == info.schema.outputDim()) m_pins.assign(m_restoring->pins);
     showPinCount();
     m_canvas->setKeypoints({}, {});
     if (!info.designSfarm) m_conditions->clearSuggestions(QString::fromStdString(info.designSfarmNote));
@@ -379,6 +383,10 @@ void MainWindow::onModelLoaded(const api::ModelInfo& info, quint64 serial) {
     m_canvas->fitOnNextDesigns();
     m_conditions->setSchema(info.schema, initial, absolutePath);  // triggers the first generation
     fitConditionDockOnFirstLaunch();
+    if (restoring) {
+        m_restoring.reset();
+        recoveryPartDone();
+    }
 
     QStringList& recent = m_settings.recentModels;
     recent.removeAll(path);
@@ -397,8 +405,14 @@ void MainWindow::onModelLoadFailed(const QString& path, const QString& message) 
         const int index = m_modelBox->findData(QFileInfo(QString::fromStdString(m_model->path)).absoluteFilePath());
         m_modelBox->setCurrentIndex(index);
     }
-    showError(tr("Open model"), tr("Could not load %1:\n%2\n\nThe current model stays loaded.")
-                                    .arg(QDir::toNativeSeparators(path), message));
+    QString note;
+    if (m_restoring && QFileInfo(m_restoring->keypointModel).absoluteFilePath() == QFileInfo(path).absoluteFilePath()) {
+        m_restoring.reset();  // its conditions and pins stay in the recovery folder
+        note = tr("\n\nThe conditions and pins of the last session were not restored; they stay in %1.")
+                   .arg(QDir::toNativeSeparators(m_recoveredFolder));
+    }
+    showError(tr("Open model"), tr("Could not load %1:\n%2\n\nThe current model stays loaded.%3")
+                                    .arg(QDir::toNativeSeparators(path), message, note));
 }
 
 void MainWindow::requestGeneration() {

@@ -12,6 +12,7 @@
 #include "core/geometry/LengthUnit.h"
 #include "ui/window/KeypointPins.h"
 #include "ui/window/StudioSettings.h"
+#include "ui/window/WorkingState.h"
 #include "ui/workers/EngineTypes.h"
 #include "ui/workers/EngineWorker.h"
 
@@ -22,6 +23,7 @@ class QMenu;
 
 namespace ms {
 
+class Autosaver;
 class ConditionPanel;
 class DesignCanvas;
 class ExploreEngine;
@@ -90,9 +92,25 @@ public:
     // The unit the design's numbers are in (View → Design units): the scale bar's and the DXF's.
     LengthUnit designUnit() const;
 
+    // Crash recovery (MainWindowRecovery.cpp, CrashRecovery.h). The working state (models,
+    // conditions, pins, the Image dock's work); putting one back: its models are opened (or the
+    // start-up ones where it has none), its conditions, pins and image work applied once they
+    // have loaded, then recoveryRestored(); `folder` (its autosave) is removed after this
+    // session's next autosave, and kept when a part could not be restored.
+    WorkingState workingState() const;
+    void restoreWorkingState(const WorkingState& state, const QString& folder = {});
+    // At start-up (interactive only): a session that ended without closing offers its last
+    // state: Restore, Not now (asked again next time), Discard. True when it is being restored.
+    bool offerRecovery();
+    // Saves the working state every `intervalMs` in the background (off until called); false,
+    // with a status-bar message, when the recovery folder cannot be made.
+    bool startAutosave(int intervalMs = 3000);
+    Autosaver* autosaver() const { return m_autosaver; }
+
 Q_SIGNALS:
     void modelReady(const ms::api::ModelInfo& info);
     void designsShown(const ms::GenerationOutput& output);  // after the canvas has them
+    void recoveryRestored();  // every part of restoreWorkingState's state is back
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -133,9 +151,11 @@ private:
     void showPinCount();
     void connectPinsAndDesignSfarm();
     void connectImageDock();  // MainWindowImages.cpp
+    void showImageDock();
     void trainNewModelsDesignSfarm(const api::ModelInfo& info);  // after a Training-dock run, once it is loaded
     void editPins(const KeypointPins& next, const QString& description, int drag = -1);
     void applyPins(const std::vector<double>& values);
+    void recoveryPartDone();  // the keypoint or the image part of a restore
 
     ExploreEngine* m_explore;
     TrainingEngine* m_training;
@@ -169,6 +189,12 @@ private:
     QString m_designSfarmOnLoad;  // a model just trained in the Training dock: train its design SFARM when loaded  // serial of the current handle drag (its moves merge into one undo step)
     QLabel* m_pinLabel = nullptr;
     QAction* m_trainSfarm = nullptr;
+    Autosaver* m_autosaver = nullptr;
+    std::optional<WorkingState> m_restoring;  // its keypoint part waits for its model to load
+    int m_restoreParts = 0;                   // parts of a restore not back yet
+    QString m_recoveredFolder;                // the autosave restored from: removed once saved again
+    int m_recoveryWriteMark = -1;             // removed once an autosave started after this many has been written
+    QString m_autosaveError;                  // the last one shown
     QHash<quint64, qint64> m_requestTimes;  // request id -> when it was made (ns, m_clock)
     QElapsedTimer m_clock;
 };

@@ -55,6 +55,10 @@ bool MainWindow::openStartupImageModel() {
 
 void MainWindow::openImageModel(const QString& path) {
     m_imagePanel->openModel(path);
+    showImageDock();
+}
+
+void MainWindow::showImageDock() {
     auto* dock = findChild<QDockWidget*>(QStringLiteral("imageDock"));
     if (!dock) return;
     const bool appearing = dock->isHidden();
