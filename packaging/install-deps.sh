@@ -18,6 +18,8 @@ packages=(
   qt6-base-dev qt6-base-dev-tools libqcustomplot-dev libgl-dev qt6-svg-dev
   # screenshots and GUI tests under a virtual display
   xvfb xauth
+  # in-process fuzzing of the readers (tests/fuzz: libFuzzer, AddressSanitizer, UBSan)
+  clang libclang-rt-14-dev bc
 )
 
 missing=()

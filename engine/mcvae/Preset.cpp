@@ -47,24 +47,30 @@ Preset loadPreset(const std::string& nameOrPath) {
     } catch (const nlohmann::json::parse_error& e) {
         throw std::invalid_argument(path + ": not valid JSON (" + e.what() + ")");
     }
-    if (j.value("format", "") != "maskstudio-preset")
-        throw std::invalid_argument(path + ": not a Maskstudio preset (\"format\" must be \"maskstudio-preset\")");
-    preset.name = j.value("name", fs::path(path).stem().string());
-    preset.description = j.value("description", "");
-    if (j.contains("columns")) {
-        for (const auto& item : j.at("columns").items()) {
-            ColumnOverride o{ColumnRole::Ignore};
-            const auto& v = item.value();
-            const std::string role = v.is_string() ? v.get<std::string>() : v.value("role", "");
-            if (!parseColumnRole(role, o.role))
-                throw std::invalid_argument(path + ": columns." + item.key() + ": unknown role '" + role +
-                                            "' (keypoint-x, keypoint-y, output, categorical, numerical, ignore)");
-            if (v.is_object()) o.keypoint = v.value("keypoint", "");
-            preset.columns[item.key()] = o;
+    // A value of the wrong kind anywhere (a number where an object belongs, ...) is named with
+    // the file, not thrown as the JSON library's bare type error.
+    try {
+        if (j.value("format", "") != "maskstudio-preset")
+            throw std::invalid_argument(path + ": not a Maskstudio preset (\"format\" must be \"maskstudio-preset\")");
+        preset.name = j.value("name", fs::path(path).stem().string());
+        preset.description = j.value("description", "");
+        if (j.contains("columns")) {
+            for (const auto& item : j.at("columns").items()) {
+                ColumnOverride o{ColumnRole::Ignore};
+                const auto& v = item.value();
+                const std::string role = v.is_string() ? v.get<std::string>() : v.value("role", "");
+                if (!parseColumnRole(role, o.role))
+                    throw std::invalid_argument(path + ": columns." + item.key() + ": unknown role '" + role +
+                                                "' (keypoint-x, keypoint-y, output, categorical, numerical, ignore)");
+                if (v.is_object()) o.keypoint = v.value("keypoint", "");
+                preset.columns[item.key()] = o;
+            }
         }
+        if (j.contains("architecture")) readJson(j.at("architecture"), preset.architecture, path + ": architecture");
+        if (j.contains("training")) readJson(j.at("training"), preset.training, path + ": training");
+    } catch (const nlohmann::json::exception& e) {
+        throw std::invalid_argument(path + ": a value of the wrong kind (" + e.what() + ")");
     }
-    if (j.contains("architecture")) readJson(j.at("architecture"), preset.architecture, path + ": architecture");
-    if (j.contains("training")) readJson(j.at("training"), preset.training, path + ": training");
     return preset;
 }
 

@@ -5,6 +5,8 @@
 // preset that train reads.
 #include <QtTest/QtTest>
 
+#include <fstream>
+
 #include <atomic>
 #include <chrono>
 #include <cmath>
@@ -221,6 +223,16 @@ private Q_SLOTS:
         QCOMPARE(out.presetPath, req.outPath);
         const mcvae::Preset p = mcvae::loadPreset(req.outPath);
         QCOMPARE(p.name, std::string("tuned-b"));
+        // A hand-edited preset with a value of the wrong kind (found by tests/fuzz/FuzzPreset): an
+        // error that names the file, not the JSON library's bare type error.
+        const std::string broken = dir.filePath("broken.json").toStdString();
+        std::ofstream(broken) << R"({"format": "maskstudio-preset", "columns": {"a": 7}, "training": 3})";
+        try {
+            (void)mcvae::loadPreset(broken);
+            QFAIL("a preset with a number for its columns' roles loaded");
+        } catch (const std::invalid_argument& e) {
+            QVERIFY2(std::string(e.what()).find(broken) != std::string::npos, e.what());
+        }
         QCOMPARE(p.training.epochs, out.result.best.training.epochs);
         QVERIFY(p.architecture == out.result.best.architecture);
         api::TrainRequest t;

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer targets (build-fuzz/, clang with ASan + UBSan) and runs each one, starting
+# from a corpus seeded with the project's own files (tests/fuzz/seeds/, models/*.csv heads and
+# presets). Prints one line per target: executions, seconds, corpus size. Exit status 1 on any
+# crash, leak, sanitizer report or timeout (the input is kept in build-fuzz/findings/).
+#   bash tests/fuzz/run.sh [SECONDS_PER_TARGET=20] [RUNS=0 (no limit)] [TARGETS...]
+# CI: the default 20 s each. docs/RESULTS.md: `bash tests/fuzz/run.sh 0 1000000` (10^6 each).
+set -euo pipefail
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+seconds="${1:-20}"; runs="${2:-0}"; shift $(( $# > 2 ? 2 : $# ))
+targets=("$@"); [ ${#targets[@]} -gt 0 ] || targets=(FuzzCsvSchema FuzzSchemaJson FuzzConditionPaste FuzzPreset)
+build="$root/build-fuzz"
+command -v clang++ > /dev/null || { echo "fuzz: clang++ not found (bash packaging/install-deps.sh installs it)" >&2; exit 2; }
+[ -f "$build/build.ninja" ] || CXX=clang++ cmake -S "$root" -B "$build" -G Ninja -DMASKSTUDIO_FUZZ=ON > "$build.configure.log" 2>&1 \
+  || { cat "$build.configure.log" >&2; exit 2; }
+cmake --build "$build" -- -j2 > "$build/build.log" 2>&1 || { tail -40 "$build/build.log" >&2; exit 2; }
+
+seed() {  # target -> seed folder with the project's own inputs of that kind
+  local dir="$build/seeds/$1"; rm -rf "$dir"; mkdir -p "$dir"
+  case "$1" in
+    FuzzCsvSchema) cp "$root"/tests/fuzz/seeds/csv/* "$dir/"
+                   for f in "$root"/models/*.csv; do head -12 "$f" > "$dir/$(basename "$f")"; done ;;
+    FuzzSchemaJson) cp "$root"/tests/fuzz/seeds/schema/* "$dir/" ;;
+    FuzzConditionPaste) cp "$root"/tests/fuzz/seeds/paste/* "$dir/" ;;
+    FuzzPreset) cp "$root"/models/*.json "$root"/tests/fuzz/seeds/preset/* "$dir/" ;;
+  esac
+  echo "$dir"
+}
+
+mkdir -p "$build/findings"
+status=0
+printf '| target | executions | seconds | corpus | result |\n|---|---|---|---|---|\n'
+for t in "${targets[@]}"; do
+  corpus="$build/corpus/$t"; mkdir -p "$corpus"
+  seeds="$(seed "$t")"
+  log="$build/$t.log"
+  start=$(date +%s.%N)
+  set +e
+  ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 "$build/tests/fuzz/$t" "$corpus" "$seeds" \
+    -max_total_time="$seconds" -runs="$((runs > 0 ? runs : -1))" -timeout=10 -rss_limit_mb=2048 -max_len=4096 \
+    -artifact_prefix="$build/findings/$t-" -print_final_stats=1 > "$log" 2>&1
+  rc=$?
+  set -e
+  end=$(date +%s.%N)
+  execs=$(grep -o "stat::number_of_executed_units: *[0-9]*" "$log" | grep -o "[0-9]*$" || echo "?")
+  size=$(ls "$corpus" | wc -l)
+  result=$([ $rc -eq 0 ] && echo "0 crashes, 0 leaks, 0 UB reports" || echo "FAILED (exit $rc, see $log)")
+  printf '| %s | %s | %.0f | %s | %s |\n' "$t" "$execs" "$(echo "$end - $start" | bc)" "$size" "$result"
+  if [ $rc -ne 0 ]; then status=1; grep -m5 -E "ERROR|runtime error|SUMMARY|deadly" "$log" >&2 || true; fi
+done
+exit $status
