@@ -224,7 +224,7 @@ struct ImageSampleOptions {
         cmd->add_option("--n", request.count, "number of images")->check(CLI::Range(1, 1024));
         cmd->add_option("--target-mask", targetMask, "target shape PNG of the model's size: white = where the design goes "
                                                      "(models trained with --cross-attention)");
-        cmd->add_option("--concept", request.concepts, "a concept learnt with image concept (repeatable)");
+        cmd->add_option("--concept", request.concepts, "a concept learnt with image concept (repeatable; --guidance 3 draws its rarer parts more often)");
         addSamplerOptions(cmd, request);
         cmd->add_option("--device", device, "cpu, cuda or auto");
         cmd->add_option("--out", out, "output prefix: PREFIX.png or PREFIX-<i>.png")->required();

@@ -44,7 +44,7 @@ Preset loadPreset(const std::string& nameOrPath) {
     nlohmann::json j;
     try {
         j = nlohmann::json::parse(in);
-    } catch (const nlohmann::json::parse_error& e) {
+    } catch (const nlohmann::json::exception& e) {  // a syntax error, or e.g. a number too large for a double
         throw std::invalid_argument(path + ": not valid JSON (" + e.what() + ")");
     }
     // A value of the wrong kind anywhere (a number where an object belongs, ...) is named with

@@ -104,6 +104,7 @@ private Q_SLOTS:
     void jsonValidation_data();
     void jsonValidation();
     void jsonSyntaxErrorNamesFileAndPosition();
+    void overflowingNumberInSchemaFileNamesTheFile();
     void missingSchemaFileIsAnError();
 };
 
@@ -482,6 +483,19 @@ void TestSchemaInference::jsonSyntaxErrorNamesFileAndPosition() {
         const QString what = QString::fromStdString(e.what());
         QVERIFY2(what.contains("invalid JSON at byte 51"), qPrintable(what));
         QVERIFY2(what.startsWith(QString::fromStdString(path) + ":3: "), qPrintable(what));
+    }
+}
+
+void TestSchemaInference::overflowingNumberInSchemaFileNamesTheFile() {
+    // Valid JSON syntax, but a number no double holds (found by tests/fuzz): the file is named.
+    QTemporaryDir dir;
+    const std::string path = dir.filePath("overflow.json").toStdString();
+    std::ofstream(path) << R"({"format": "maskstudio-schema", "numerical": [{"column": "n", "min": 1e999999, "max": 2}]})";
+    try {
+        ms::loadSchemaFile(path);
+        QFAIL("loadSchemaFile accepted a number out of range");
+    } catch (const ms::DataError& e) {
+        QCOMPARE(e.file(), path);
     }
 }
 

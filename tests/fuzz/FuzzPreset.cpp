@@ -38,6 +38,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const ms::mcvae::Preset back = ms::mcvae::loadPreset(again);
     if (back.name != preset.name || back.columns.size() != preset.columns.size() ||
         ms::mcvae::toJson(back.training) != ms::mcvae::toJson(preset.training))
-        std::abort();
+        failure("a preset that changes through savePreset", path.c_str());
     return 0;
 }

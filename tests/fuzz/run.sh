@@ -11,8 +11,9 @@ seconds="${1:-20}"; runs="${2:-0}"; shift $(( $# > 2 ? 2 : $# ))
 targets=("$@"); [ ${#targets[@]} -gt 0 ] || targets=(FuzzCsvSchema FuzzSchemaJson FuzzConditionPaste FuzzPreset)
 build="$root/build-fuzz"
 command -v clang++ > /dev/null || { echo "fuzz: clang++ not found (bash packaging/install-deps.sh installs it)" >&2; exit 2; }
-[ -f "$build/build.ninja" ] || CXX=clang++ cmake -S "$root" -B "$build" -G Ninja -DMASKSTUDIO_FUZZ=ON > "$build.configure.log" 2>&1 \
-  || { cat "$build.configure.log" >&2; exit 2; }
+mkdir -p "$build"
+[ -f "$build/build.ninja" ] || CXX=clang++ cmake -S "$root" -B "$build" -G Ninja -DMASKSTUDIO_FUZZ=ON > "$build/configure.log" 2>&1 \
+  || { cat "$build/configure.log" >&2; exit 2; }
 cmake --build "$build" -- -j2 > "$build/build.log" 2>&1 || { tail -40 "$build/build.log" >&2; exit 2; }
 
 seed() {  # target -> seed folder with the project's own inputs of that kind

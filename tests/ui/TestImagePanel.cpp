@@ -202,6 +202,7 @@ private Q_SLOTS:
         QCOMPARE(panel.modelPath(), dialog->outputPath());
         QCOMPARE(panel.concepts(), QStringList{"my_bike"});
         QCOMPARE(panel.conceptsOn(), QStringList{"my_bike"});  // ticked after learning
+        QCOMPARE(panel.guidance(), 3.0);  // concepts are drawn with guidance 3 (raised from 1)
         QVERIFY(panel.findChild<QWidget*>("conceptToggles")->isVisibleTo(&panel));
         QVERIFY(panel.setAttentionOverlay("my_bike"));
         const QImage withConcept = generateOnce(panel);
@@ -209,6 +210,12 @@ private Q_SLOTS:
         QVERIFY(panel.attentionTokens().contains("my_bike"));
         panel.setConceptOn("my_bike", false);
         QVERIFY(generateOnce(panel) != withConcept);  // the concept reaches the U-Net
+        QCOMPARE(panel.guidance(), 1.0);  // back, as the user had it
+        panel.setGuidance(2.0);  // a guidance of the user's own is left alone
+        panel.setConceptOn("my_bike", true);
+        panel.setConceptOn("my_bike", false);
+        QCOMPARE(panel.guidance(), 2.0);
+        panel.setGuidance(1.0);
 
         // The model it started from is as it was; Cancel keeps a usable model.
         ImagePanel original;

@@ -61,6 +61,18 @@ void ImagePanel::setConceptOn(const QString& concept, bool on) {
         if (toggle->text() == concept) toggle->setChecked(on);
 }
 
+void ImagePanel::guideConcepts() {
+    const bool any = !conceptsOn().isEmpty();
+    if (any && !m_conceptGuidance && guidance() == 1.0) {
+        m_conceptGuidance = true;
+        setGuidance(kConceptGuidance);
+        m_status->setText(tr("Guidance %1 while a concept is on: it draws the concept's rarer parts more often").arg(kConceptGuidance));
+    } else if (!any && m_conceptGuidance) {
+        m_conceptGuidance = false;
+        if (guidance() == kConceptGuidance) setGuidance(1.0);  // unless the user chose another
+    }
+}
+
 void ImagePanel::rebuildConceptToggles() {
     qDeleteAll(m_conceptToggles);
     m_conceptToggles.clear();
@@ -75,6 +87,7 @@ void ImagePanel::rebuildConceptToggles() {
         toggle->setObjectName(QStringLiteral("concept:") + name);
         toggle->setToolTip(tr("Generate '%1' (learnt from a picture)").arg(name));
         connect(toggle, &QCheckBox::toggled, this, [this] {
+            guideConcepts();
             if (m_live->isChecked() && hasModel()) generate();
         });
         flow->addWidget(toggle);

@@ -253,6 +253,8 @@ Schema loadSchemaFile(const std::string& path) {
         if (detail.rfind("[json.exception", 0) == 0 && bracket != std::string::npos)
             detail.erase(0, bracket + 2);
         throw DataError(path, line, "", "invalid JSON at byte " + std::to_string(e.byte) + ": " + detail);
+    } catch (const json::exception& e) {  // e.g. a number too large for a double (found by tests/fuzz)
+        throw DataError(path, 0, "", std::string("invalid JSON: ") + e.what());
     }
     return schemaFromJson(root, path);
 }
