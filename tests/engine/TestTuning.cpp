@@ -233,6 +233,15 @@ private Q_SLOTS:
         } catch (const std::invalid_argument& e) {
             QVERIFY2(std::string(e.what()).find(broken) != std::string::npos, e.what());
         }
+        // A width no integer holds (3e44, also found by fuzzing) was converted with undefined
+        // behaviour; now it is refused by key.
+        std::ofstream(broken) << R"({"format": "maskstudio-preset", "architecture": {"encoder_hidden": [128, 3e44]}})";
+        try {
+            (void)mcvae::loadPreset(broken);
+            QFAIL("a preset with a layer width of 3e44 loaded");
+        } catch (const std::invalid_argument& e) {
+            QVERIFY2(std::string(e.what()).find("encoder_hidden: must be a whole number") != std::string::npos, e.what());
+        }
         QCOMPARE(p.training.epochs, out.result.best.training.epochs);
         QVERIFY(p.architecture == out.result.best.architecture);
         api::TrainRequest t;

@@ -5,12 +5,15 @@
 #include <nlohmann/json.hpp>
 
 #include <cmath>
+#include <cstdint>
 #include <exception>
+#include <limits>
 #include <set>
 #include <stdexcept>
 #include <string>
 #include <type_traits>
 #include <utility>
+#include <vector>
 
 namespace ms {
 
@@ -29,6 +32,7 @@ public:
         m_known.insert(key);
         auto it = m_j.find(key);
         if (it == m_j.end()) return;
+        if (!representable<T>(*it)) fail(key, "must be a whole number in range (got " + it->dump() + ")");
         try {
             out = it->template get<T>();
         } catch (const nlohmann::json::exception&) {
@@ -48,6 +52,41 @@ public:
     }
 
 private:
+    template <typename T>
+    struct IsVector : std::false_type {};
+    template <typename T, typename A>
+    struct IsVector<std::vector<T, A>> : std::true_type {};
+
+    // Whether get<T>() converts `v` without undefined behaviour: a number with a fraction, or out
+    // of an integer type's range, where an integer belongs (found by tests/fuzz: 3e44 for a layer
+    // width). Other mismatches of type are left to get<T>(), which throws.
+    template <typename T>
+    static bool representable(const nlohmann::json& v) {
+        if constexpr (IsVector<T>::value) {
+            if (!v.is_array()) return true;
+            for (const auto& e : v)
+                if (!representable<typename T::value_type>(e)) return false;
+            return true;
+        } else if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>) {
+            const double lo = static_cast<double>(std::numeric_limits<T>::min());
+            const double hi = static_cast<double>(std::numeric_limits<T>::max());
+            constexpr auto top = static_cast<std::uint64_t>(std::numeric_limits<T>::max());
+            if (v.is_number_unsigned()) return v.template get<std::uint64_t>() <= top;
+            if (v.is_number_integer()) {
+                const std::int64_t x = v.template get<std::int64_t>();
+                if (x >= 0) return static_cast<std::uint64_t>(x) <= top;
+                return std::is_signed_v<T> && x >= static_cast<std::int64_t>(std::numeric_limits<T>::min());
+            }
+            if (v.is_number_float()) {
+                const double d = v.template get<double>();
+                return std::isfinite(d) && d == std::trunc(d) && d >= lo && d < hi;
+            }
+            return true;
+        } else {
+            return true;
+        }
+    }
+
     const nlohmann::json& m_j;
     std::string m_where;
     std::set<std::string> m_known;
