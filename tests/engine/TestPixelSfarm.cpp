@@ -103,6 +103,17 @@ private Q_SLOTS:
         }
         const QString truncated = errorOf<DataError>([&] { readIdxImages(path("short")); });
         QVERIFY2(truncated.contains("short") && truncated.contains("ends inside"), qPrintable(truncated));
+        // A header that declares 2,000 images of 10000 x 10000 over 3 bytes: truncated, without
+        // allocating the 200 GB it declares (found by tests/fuzz); 6.5 * 10^12 bytes: refused at once.
+        for (const auto& [name, n] : {std::pair<const char*, unsigned char>{"lying", 0x07}, {"huge", 0xff}}) {
+            std::ofstream f(path(name), std::ios::binary);
+            const unsigned char header[] = {0, 0, 8, 3, 0, 0, n, 0xd0, 0, 0, 0x27, 0x10, 0, 0, 0x27, 0x10, 1, 2, 3};
+            f.write(reinterpret_cast<const char*>(header), sizeof header);
+        }
+        const QString lying = errorOf<DataError>([&] { readIdxImages(path("lying")); });
+        QVERIFY2(lying.contains("lying") && lying.contains("ends inside"), qPrintable(lying));
+        const QString huge = errorOf<DataError>([&] { readIdxImages(path("huge")); });
+        QVERIFY2(huge.contains("huge") && huge.contains("1 TiB"), qPrintable(huge));
         QVERIFY_THROWS_EXCEPTION(DataError, readIdxImages(path("does-not-exist.gz")));
     }
 
