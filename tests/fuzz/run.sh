@@ -8,7 +8,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 seconds="${1:-20}"; runs="${2:-0}"; shift $(( $# > 2 ? 2 : $# ))
-targets=("$@"); [ ${#targets[@]} -gt 0 ] || targets=(FuzzCsvSchema FuzzSchemaJson FuzzConditionPaste FuzzPreset FuzzIdx)
+targets=("$@"); [ ${#targets[@]} -gt 0 ] || targets=(FuzzCsvSchema FuzzSchemaJson FuzzConditionPaste FuzzPreset FuzzIdx FuzzMaskPng)
 build="$root/build-fuzz"
 command -v clang++ > /dev/null || { echo "fuzz: clang++ not found (bash packaging/install-deps.sh installs it)" >&2; exit 2; }
 mkdir -p "$build"
@@ -25,6 +25,7 @@ seed() {  # target -> seed folder with the project's own inputs of that kind
     FuzzConditionPaste) cp "$root"/tests/fuzz/seeds/paste/* "$dir/" ;;
     FuzzPreset) cp "$root"/models/*.json "$root"/tests/fuzz/seeds/preset/* "$dir/" ;;
     FuzzIdx) cp "$root"/tests/fuzz/seeds/idx/* "$dir/" ;;
+    FuzzMaskPng) cp "$root"/tests/fuzz/seeds/mask/* "$dir/" ;;
   esac
   echo "$dir"
 }
