@@ -51,4 +51,5 @@ for t in "${targets[@]}"; do
   printf '| %s | %s | %.0f | %s | %s |\n' "$t" "$execs" "$(echo "$end - $start" | bc)" "$size" "$result"
   if [ $rc -ne 0 ]; then status=1; grep -m5 -E "ERROR|runtime error|SUMMARY|deadly" "$log" >&2 || true; fi
 done
+rm -f /tmp/maskstudio-fuzz-*  # the targets' scratch files
 exit $status
