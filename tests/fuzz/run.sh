@@ -20,7 +20,10 @@ seed() {  # target -> seed folder with the project's own inputs of that kind
   local dir="$build/seeds/$1"; rm -rf "$dir"; mkdir -p "$dir"
   case "$1" in
     FuzzCsvSchema) cp "$root"/tests/fuzz/seeds/csv/* "$dir/"
-                   for f in "$root"/models/*.csv; do head -12 "$f" > "$dir/$(basename "$f")"; done ;;
+                   for f in "$root"/models/*.csv; do head -12 "$f" > "$dir/$(basename "$f")"; done
+                   # tables nobody here made, when the shared data is beside the checkout (never copied into the repo)
+                   shared="${MASKSTUDIO_SHARED_DATA:-$root/../shared/data}"
+                   for f in "$shared"/geobiked/*.csv "$shared"/uci/*.txt; do if [ -f "$f" ]; then head -12 "$f" > "$dir/shared-$(basename "$f")"; fi; done ;;
     FuzzSchemaJson) cp "$root"/tests/fuzz/seeds/schema/* "$dir/" ;;
     FuzzConditionPaste) cp "$root"/tests/fuzz/seeds/paste/* "$dir/" ;;
     FuzzPreset) cp "$root"/models/*.json "$root"/tests/fuzz/seeds/preset/* "$dir/" ;;
