@@ -152,7 +152,10 @@ struct ImageTrainOptions {
         cmd->add_option("--base", request.baseChannels, "U-Net base channels (paper: 64)");
         cmd->add_option("--mult", mult, "U-Net channel multipliers per level, e.g. 1,2,2,4");
         cmd->add_option("--sparsity", sparsity, "sparsity schedule KIND:START[:END] (empty: " + request.sparsity.describe() + ")");
-        cmd->add_option("--resume", request.resumeFrom, "continue this run (same data) up to --epochs mcLDM epochs in total");
+        cmd->add_option("--resume", request.resumeFrom, "continue this run (same data, its own batch size) up to --epochs mcLDM epochs in total");
+        cmd->add_option("--checkpoint-seconds", request.checkpointSeconds,
+                        "also write the model (resumable) every this many seconds inside an epoch (0: only after every epoch)")
+            ->check(CLI::Range(0.0, 86400.0));
         cmd->add_option("--fine-tune-from", request.fineTuneFrom, "start from this model's first stage and U-Net (same conditions)");
         cmd->add_flag("--cross-attention", request.crossAttention,
                       "MCGM: cross-attention to condition and target-shape tokens (then image sample --target-mask)");

@@ -5,6 +5,7 @@
 #include <torch/csrc/autograd/grad_mode.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <mutex>
 #include <numeric>
 #include <stdexcept>
@@ -74,6 +75,20 @@ diffusion::McUnetConfig unetConfig(const ImageTrainRequest& r, const Schema& sch
     return uc;
 }
 
+// A mid-epoch position read from a checkpoint, if it fits the rows the stage trains on (the
+// same data and split give the same count; anything else resumes from the epoch's start).
+EpochPosition usablePosition(const EpochPosition& p, int64_t rows, const char* stage) {
+    if (!p.defined()) return {};
+    if (p.permutation.numel() != rows) {
+        std::fprintf(stderr, "note: the checkpoint's %s position is for %lld rows, not %lld: resuming from the start of its epoch\n",
+                     stage, static_cast<long long>(p.permutation.numel()), static_cast<long long>(rows));
+        return {};
+    }
+    std::fprintf(stderr, "resuming the %s stage inside epoch %lld, after %lld of its %lld rows\n", stage,
+                 static_cast<long long>(p.epoch), static_cast<long long>(p.rowsDone), static_cast<long long>(rows));
+    return p;
+}
+
 enum class StartKind { New, Resume, FineTune };
 
 // Where a run starts, decided once (as runTraining does for keypoint models): everything that
@@ -86,6 +101,7 @@ struct ImageRunStart {
     uint64_t seed = 0;               // of the split and the training noise
     double testFraction = 0.1;
     int64_t epochsDone = 0;          // mcLDM epochs already trained towards request.epochs (resume)
+    int64_t batchSize = 32;          // the request's; a resumed run's own (its epochs and positions are in its batches)
     bool trainAutoencoder = false;   // a new autoencoder, or fine-tuning the loaded one
     int64_t autoencoderEpochs = 0;   // its epochs in all, and those already done (a resumed first stage)
     int64_t autoencoderEpochsDone = 0;
@@ -94,6 +110,7 @@ struct ImageRunStart {
     bool rescaleLatents = true;      // compute the latent scale from this run's first stage
     bool freshOptimizer = true;
     std::vector<double> lossHistory;             // mcLDM loss per epoch so far (resume)
+    EpochPosition position;                      // a resumed run stopped inside an epoch (of the stage it names)
     nlohmann::json autoencoderRecord = nullptr;  // the first stage's record when it is kept
 };
 
@@ -104,6 +121,7 @@ ImageRunStart chooseStart(const ImageSet& images, const ImageTrainRequest& r) {
     start.testFraction = r.testFraction;
     start.autoencoderEpochs = r.aeEpochs;
     start.autoencoderLr = r.aeLr;
+    start.batchSize = r.batchSize;
     if (r.resumeFrom.empty() && r.fineTuneFrom.empty()) {
         start.conditions = inferImageConditions(images, r.preset);
         start.trainAutoencoder = r.encoderScript.empty() && r.decoderScript.empty() && r.firstStageFrom.empty();
@@ -134,7 +152,10 @@ ImageRunStart chooseStart(const ImageSet& images, const ImageTrainRequest& r) {
         // Same split, noise stream, optimizer and history: the run goes on where it stopped.
         start.seed = record.value("seed", r.seed);
         start.testFraction = record.value("test_fraction", r.testFraction);
+        if (record.contains("batch")) start.batchSize = record["batch"].get<int64_t>();
+        else if (record.contains("mcldm")) start.batchSize = record["mcldm"].value("batch", r.batchSize);
         start.epochsDone = start.file.completedEpochs;
+        start.position = start.file.position;
         start.freshOptimizer = false;
         start.rescaleLatents = false;
         if (record.contains("mcldm")) start.lossHistory = record["mcldm"].value("loss", std::vector<double>{});
@@ -220,6 +241,7 @@ ImageTrainResult trainImageModel(const ImageSet& images, const ImageTrainRequest
         return nlohmann::json{{"data", images.source},
                               {"rows", images.count()},
                               {"seed", start.seed},
+                              {"batch", start.batchSize},
                               {"test_fraction", start.testFraction},
                               {"test_files", testFiles},
                               {"device", result.deviceName},
@@ -230,8 +252,10 @@ ImageTrainResult trainImageModel(const ImageSet& images, const ImageTrainRequest
     if (start.trainAutoencoder) {
         const int64_t aeTotal = start.autoencoderEpochs;
         diffusion::AutoencoderTrainSettings as;
-        as.epochs = aeTotal - start.autoencoderEpochsDone;
-        as.batchSize = std::min<int64_t>(r.batchSize, trainImages.size(0));
+        as.epochs = aeTotal;
+        as.epochsDone = start.autoencoderEpochsDone;
+        if (start.file.autoencoderEpochsDone >= 0) as.resumeFrom = usablePosition(start.position, trainImages.size(0), "autoencoder");
+        as.batchSize = std::min<int64_t>(start.batchSize, trainImages.size(0));
         as.lr = start.autoencoderLr;
         model.firstStage = std::make_shared<diffusion::KlFirstStage>(model.autoencoder);
         // A checkpoint after every epoch of the stage (kill -9 loses at most the one under way).
@@ -249,19 +273,23 @@ ImageTrainResult trainImageModel(const ImageSet& images, const ImageTrainRequest
             std::lock_guard<std::mutex> lock(global.mutex());
             global.set_state(state);
         }
-        const EpochLossFn onEpoch = [&](int64_t epoch, double loss) {  // epoch is 1-based, of this call
-            const int64_t done = start.autoencoderEpochsDone + epoch;
-            autoencoderLoss.push_back(loss);
+        const auto saveCheckpoint = [&](int64_t epochsDone, const EpochPosition& position) {
             diffusion::ImageModelFile checkpoint;
             checkpoint.model = model;
             checkpoint.model.unet = untrained;
             checkpoint.training = runRecord({{"epochs", aeTotal}, {"lr", as.lr}, {"loss", autoencoderLoss}});
             checkpoint.partial = true;
-            checkpoint.autoencoderEpochsDone = done;
+            checkpoint.autoencoderEpochsDone = epochsDone;
+            checkpoint.position = position;
             diffusion::saveImageModel(checkpoint, r.outPath);
             result.modelPath = r.outPath;
-            if (onProgress) onProgress({"autoencoder", done, aeTotal, loss, t0.seconds(), {}});
         };
+        const EpochLossFn onEpoch = [&](int64_t epoch, double loss) {  // epoch is 1-based, of the stage
+            autoencoderLoss.push_back(loss);
+            saveCheckpoint(epoch, {});
+            if (onProgress) onProgress({"autoencoder", epoch, aeTotal, loss, t0.seconds(), {}});
+        };
+        as.midEpoch = {r.checkpointSeconds, [&](const EpochPosition& p) { saveCheckpoint(p.epoch - 1, p); }};
         result.autoencoderLoss = diffusion::trainAutoencoder(model.autoencoder, trainImages, as, gen, onEpoch, cancel);
     }
     if (cancel.cancelled()) {  // during the first stage: its last epoch's checkpoint is on disk (if one ended)
@@ -291,12 +319,13 @@ ImageTrainResult trainImageModel(const ImageSet& images, const ImageTrainRequest
     const int64_t totalEpochs = r.epochs;
     diffusion::LdmTrainSettings ls;
     ls.epochs = totalEpochs;
-    ls.batchSize = std::min<int64_t>(r.batchSize, latents.size(0));
+    ls.batchSize = std::min<int64_t>(start.batchSize, latents.size(0));
     ls.lr = r.lr;
     ls.sparsity = r.sparsity;
     ls.maskDropout = r.maskDropout;
     ls.maskAttentionWeight = r.maskAttentionWeight;
     ls.placementShift = r.placementShift;
+    if (start.file.autoencoderEpochsDone < 0) ls.resumeFrom = usablePosition(start.position, latents.size(0), "mcLDM");
     const bool crossAttention = model.unet->config().crossAttention;
     // the training images' own coarse silhouettes (what a user's sketch of the shape looks like)
     const at::Tensor targetMasks = crossAttention ? diffusion::silhouetteMasks(trainImages, model.unet->config().maskGrid) : at::Tensor();
@@ -307,7 +336,8 @@ ImageTrainResult trainImageModel(const ImageSet& images, const ImageTrainRequest
     // the end of every epoch (kill -9 loses at most the epoch under way; the write is atomic) and
     // once more when the run ends.
     std::vector<double> ldmLossSoFar;
-    const auto writeModel = [&](bool partial) {
+    EpochPosition stoppedAt;  // the last position saved inside the epoch under way (a cancelled run's)
+    const auto writeModel = [&](bool partial, const EpochPosition& position) {
         std::vector<double> history = start.lossHistory;
         history.insert(history.end(), ldmLossSoFar.begin(), ldmLossSoFar.end());
         file.training = runRecord(start.autoencoderRecord.is_null()
@@ -327,6 +357,7 @@ ImageTrainResult trainImageModel(const ImageSet& images, const ImageTrainRequest
         file.completedEpochs = start.epochsDone + static_cast<int64_t>(ldmLossSoFar.size());
         file.partial = partial;
         file.autoencoderEpochsDone = -1;
+        file.position = position;
         diffusion::saveImageModel(file, r.outPath);
     };
     const EpochLossFn onLdmEpoch = [&](int64_t epoch, double loss) {
@@ -339,9 +370,16 @@ ImageTrainResult trainImageModel(const ImageSet& images, const ImageTrainRequest
             model.unet->train();
         }
         ldmLossSoFar.push_back(loss);
-        if (epoch < totalEpochs) writeModel(/*partial=*/true);  // the last one is written below
+        stoppedAt = {};
+        if (epoch < totalEpochs) writeModel(/*partial=*/true, {});  // the last one is written below
         if (onProgress) onProgress(p);
     };
+    // inside an epoch: the optimizer's state is current (trainMcLdm) and the model on the CPU side
+    // is written as it is (saveImageModel copies what it writes to the CPU)
+    ls.midEpoch = {r.checkpointSeconds, [&](const EpochPosition& p) {
+                       writeModel(/*partial=*/true, p);
+                       stoppedAt = p;
+                   }};
     result.ldmLoss = diffusion::trainMcLdm(model.unet, latents, trainCond, model.schedule, ls, gen, onLdmEpoch, cancel,
                                            start.epochsDone, &file.optimizer, targetMasks);
     result.ldmSeconds = t1.seconds();
@@ -350,7 +388,7 @@ ImageTrainResult trainImageModel(const ImageSet& images, const ImageTrainRequest
 
     // 4. the model file, with the run's record
     model.to(at::kCPU);
-    writeModel(result.cancelled);
+    writeModel(result.cancelled, result.cancelled ? stoppedAt : EpochPosition{});
     result.modelPath = r.outPath;
     return result;
 }

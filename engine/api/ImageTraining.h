@@ -50,6 +50,9 @@ struct ImageTrainRequest {
     // schema); only the mcLDM trains (`epochs` more epochs), on a new split.
     std::string fineTuneFrom;
     bool fineTuneFirstStage = false;  // fine-tune: also train its autoencoder aeEpochs more epochs
+    // Seconds between checkpoints inside an epoch of either stage (a large image set's epoch can
+    // take minutes; 0: only at the end of every epoch).
+    double checkpointSeconds = 30.0;
     int64_t previewEvery = 0;  // mcLDM epochs between preview grids (0: none)
     int64_t previewCount = 4;  // images per preview (conditions of the first training rows)
 };
@@ -76,9 +79,9 @@ struct ImageTrainResult {
 
 // Throws DataError for bad conditions, std::invalid_argument for bad settings, std::runtime_error
 // for a diverging loss (naming stage and epoch), BundleError for a bad resume / fine-tune file.
-// Every epoch of either stage ends with a checkpoint in outPath (atomic: kill -9 loses at most the
-// epoch under way); cancelled, the last one stays, resumable (modelPath says so; empty: cancelled
-// before the first epoch ended). A first-stage checkpoint has an untrained U-Net
+// Every epoch of either stage ends with a checkpoint in outPath, and so does every
+// checkpointSeconds inside one (atomic: kill -9 loses at most the shorter of the two); cancelled,
+// the last one stays, resumable (modelPath says so; empty: cancelled before the first one). A first-stage checkpoint has an untrained U-Net
 // (ImageModelFile::autoencoderEpochsDone >= 0): --resume goes on with the autoencoder.
 using ImageTrainProgressFn = std::function<void(const ImageTrainProgress&)>;
 

@@ -16,9 +16,12 @@ double trainMiwae(Miwae& model, const at::Tensor& x, const at::Tensor& observed,
     auto batchLoss = [&](const at::Tensor& idx) {
         return -model->bound(x.index_select(0, idx), observed.index_select(0, idx), config.importanceSamples, gen).mean();
     };
-    const std::vector<double> losses = trainMinibatchAdamW(
-        model->parameters(), x.size(0), {config.epochs, config.batchSize, config.lr, 0.0, false, "MIWAE"}, gen, batchLoss, {},
-        cancel);
+    MinibatchSettings settings;
+    settings.epochs = config.epochs;
+    settings.batchSize = config.batchSize;
+    settings.lr = config.lr;
+    settings.model = "MIWAE";
+    const std::vector<double> losses = trainMinibatchAdamW(model->parameters(), x.size(0), settings, gen, batchLoss, {}, cancel);
     return losses.empty() ? 0.0 : -losses.back();
 }
 

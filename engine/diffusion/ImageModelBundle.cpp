@@ -18,6 +18,48 @@ namespace {
 using nlohmann::json;
 constexpr int kImageFormatVersion = 1;
 
+// The optimizer's moments and a mid-epoch position, from the resume file beside the model (or,
+// for the moments, inside files written before there was one). Missing or damaged: fresh moments.
+// A resume file from another checkpoint of the run than the model's (kill -9 between the two
+// writes) still gives its moments, a checkpoint apart and better than none, but not its position:
+// the run resumes from the start of the epoch under way.
+void readResumeState(torch::serialize::InputArchive& model, const std::string& path, ImageModelFile& file) {
+    const int64_t modelStep = file.optimizer.step;
+    const EpochPosition expected = file.position;
+    file.position = EpochPosition{};
+    try {
+        model.read("optimizer/exp_avg", file.optimizer.expAvg);
+        model.read("optimizer/exp_avg_sq", file.optimizer.expAvgSq);
+        return;
+    } catch (const c10::Error&) {
+        file.optimizer = AdamWState{};
+    }
+    const std::string resume = imageModelResumePath(path);
+    if (!std::filesystem::exists(resume)) return;  // resumable all the same, with fresh moments
+    try {
+        torch::serialize::InputArchive state;
+        state.load_from(resume);
+        c10::IValue step;
+        state.read("optimizer/step", step);
+        AdamWState moments;
+        if (state.try_read("optimizer/exp_avg", moments.expAvg) && state.try_read("optimizer/exp_avg_sq", moments.expAvgSq)) {
+            moments.step = step.toInt();
+            file.optimizer = moments;
+        }
+        if (expected.epoch > 0 && step.toInt() == modelStep) {
+            c10::IValue epoch, rows;
+            EpochPosition p = expected;
+            if (state.try_read("position/epoch", epoch) && state.try_read("position/rows_done", rows) &&
+                epoch.toInt() == expected.epoch && rows.toInt() == expected.rowsDone &&
+                state.try_read("position/permutation", p.permutation) && state.try_read("position/generator", p.generatorState))
+                file.position = p;
+        }
+    } catch (const c10::Error&) {
+        file.optimizer = AdamWState{};  // damaged: resumable with fresh moments, as without one
+        file.position = EpochPosition{};
+    }
+}
+
 }  // namespace
 
 json toJson(const McUnetConfig& c) {
@@ -75,7 +117,7 @@ void saveImageModel(const ImageModelFile& file, const std::string& path) {
     } else {
         throw BundleError(path + ": unknown first stage kind");
     }
-    const json meta = {{"format", "maskstudio-image-model"},
+    json meta = {{"format", "maskstudio-image-model"},
                        {"format_version", kImageFormatVersion},
                        {"created_with", std::string("maskstudio ") + MASKSTUDIO_VERSION},
                        {"schema", schemaToJson(m.schema)},
@@ -90,6 +132,9 @@ void saveImageModel(const ImageModelFile& file, const std::string& path) {
                        {"training", file.training},
                        {"progress", {{"completed_epochs", file.completedEpochs}, {"partial", file.partial},
                                      {"optimizer_step", file.optimizer.step}, {"autoencoder_epochs_done", file.autoencoderEpochsDone}}}};
+    if (file.position.defined())
+        meta["progress"]["epoch_position"] = {{"epoch", file.position.epoch}, {"rows_done", file.position.rowsDone},
+                                              {"loss_sum", file.position.lossSum}};
     torch::serialize::OutputArchive archive;
     archive.write("meta", c10::IValue(meta.dump()));
     writeModuleTensors(archive, "unet/", *m.unet);
@@ -98,11 +143,19 @@ void saveImageModel(const ImageModelFile& file, const std::string& path) {
     // The optimizer's moments (twice the U-Net's size) only in the resume file beside it: the
     // model a user opens and shares stays the weights' size.
     const std::string resume = imageModelResumePath(path);
-    if (file.optimizer.expAvg.defined()) {
+    if (file.optimizer.expAvg.defined() || file.position.defined()) {
         torch::serialize::OutputArchive state;
-        state.write("optimizer/exp_avg", file.optimizer.expAvg.detach().cpu().contiguous());
-        state.write("optimizer/exp_avg_sq", file.optimizer.expAvgSq.detach().cpu().contiguous());
         state.write("optimizer/step", c10::IValue(file.optimizer.step));
+        if (file.optimizer.expAvg.defined()) {
+            state.write("optimizer/exp_avg", file.optimizer.expAvg.detach().cpu().contiguous());
+            state.write("optimizer/exp_avg_sq", file.optimizer.expAvgSq.detach().cpu().contiguous());
+        }
+        if (file.position.defined()) {
+            state.write("position/epoch", c10::IValue(file.position.epoch));
+            state.write("position/rows_done", c10::IValue(file.position.rowsDone));
+            state.write("position/permutation", file.position.permutation.cpu().contiguous());
+            state.write("position/generator", file.position.generatorState.cpu().contiguous());
+        }
         saveArchiveAtomically(state, resume, "image model resume state");
     } else {
         std::error_code ignored;
@@ -157,33 +210,19 @@ ImageModelFile loadImageModel(const std::string& path) {
         file.partial = progress.value("partial", false);
         file.autoencoderEpochsDone = progress.value("autoencoder_epochs_done", int64_t{-1});
         file.optimizer.step = progress.value("optimizer_step", int64_t{0});
+        if (progress.contains("epoch_position")) {
+            const json& p = progress.at("epoch_position");
+            file.position.epoch = p.at("epoch").get<int64_t>();
+            file.position.rowsDone = p.at("rows_done").get<int64_t>();
+            file.position.lossSum = p.at("loss_sum").get<double>();
+        }
     } catch (const BundleError&) {
         throw;
     } catch (const std::exception& e) {
         throw BundleError(path + ": damaged image model metadata (" + e.what() + ")");
     }
     readModuleTensors(archive, "unet/", *m.unet, path);
-    try {
-        archive.read("optimizer/exp_avg", file.optimizer.expAvg);  // files written before the resume file
-        archive.read("optimizer/exp_avg_sq", file.optimizer.expAvgSq);
-    } catch (const c10::Error&) {
-        file.optimizer = AdamWState{};
-        const std::string resume = imageModelResumePath(path);
-        if (std::filesystem::exists(resume)) {
-            try {
-                torch::serialize::InputArchive state;
-                state.load_from(resume);
-                c10::IValue step;
-                state.read("optimizer/exp_avg", file.optimizer.expAvg);
-                state.read("optimizer/exp_avg_sq", file.optimizer.expAvgSq);
-                state.read("optimizer/step", step);
-                file.optimizer.step = step.toInt();
-            } catch (const c10::Error&) {
-                file.optimizer = AdamWState{};  // damaged: resumable with fresh moments, as without one
-            }
-        }
-        // Without a resume file the model still resumes, with fresh moments.
-    }
+    readResumeState(archive, path, file);
     const int64_t parameters = [&] {
         int64_t n = 0;
         for (const auto& p : m.unet->parameters()) n += p.numel();

@@ -7,6 +7,7 @@
 
 #include <string>
 
+#include "core/training/EpochPosition.h"
 #include "core/training/FlatAdamW.h"
 #include "diffusion/McLdm.h"
 
@@ -21,11 +22,16 @@ struct ImageModelFile {
     // U-Net untrained); -1: the first stage is done.
     int64_t autoencoderEpochsDone = -1;
     AdamWState optimizer;         // the mcLDM optimizer's moments, for resuming (may be undefined: fresh moments)
+    // Defined: a checkpoint taken inside an epoch (of the autoencoder stage when
+    // autoencoderEpochsDone >= 0, else of the mcLDM stage); resuming goes on from its next batch.
+    EpochPosition position;
 };
 
-// Atomic (write to .tmp, rename). Throws BundleError naming the path. The optimizer state (when
-// defined) goes to imageModelResumePath(path) beside the model, not into it: a model is its
-// weights' size; the resume file, twice that, is only needed to go on training.
+// Atomic (write to .tmp, rename). Throws BundleError naming the path. The optimizer state and a
+// mid-epoch position (when defined) go to imageModelResumePath(path) beside the model, not into
+// it: a model is its weights' size; the resume file, twice that, is only needed to go on
+// training. Written after the model; on loading, the position of a resume file that does not
+// match the model's step (a kill between the two writes) is not used: the epoch's start.
 void saveImageModel(const ImageModelFile& file, const std::string& path);
 std::string imageModelResumePath(const std::string& modelPath);  // "<model>.resume"
 // Throws BundleError naming the path for a missing, foreign, damaged or inconsistent file.

@@ -20,9 +20,12 @@ std::vector<double> trainAutoencoder(KlAutoencoder& model, const at::Tensor& ima
     model->train();
     MinibatchSettings mb;
     mb.epochs = settings.epochs;
+    mb.epochsDone = settings.epochsDone;
     mb.batchSize = settings.batchSize;
     mb.lr = settings.lr;
     mb.model = "autoencoder";
+    mb.resumeFrom = settings.resumeFrom;
+    mb.midEpoch = settings.midEpoch;
     const auto loss = [&](const at::Tensor& rows) {
         const at::Tensor batch = images.index_select(0, rows.to(images.device()));
         return autoencoderLoss(model->forward(batch, generator), batch, settings.klWeight);
@@ -72,13 +75,18 @@ std::vector<double> trainMcLdm(McUnet& unet, const at::Tensor& latents, const Co
                                     " epochs done: nothing left to train (ask for more epochs)");
     unet->train();
     MinibatchSettings mb;
-    mb.epochs = settings.epochs - epochsDone;
+    mb.epochs = settings.epochs;
+    mb.epochsDone = epochsDone;
     mb.batchSize = settings.batchSize;
     mb.lr = settings.lr;
     mb.model = "mcLDM";
+    mb.resumeFrom = settings.resumeFrom;
+    mb.midEpoch = settings.midEpoch;
     const int64_t totalSteps = settings.epochs * stepsPerEpoch(latents.size(0), settings.batchSize);
     const int64_t conditionCount = conditions.categorical.size(1) + conditions.numerical.size(1);
-    int64_t step = epochsDone * stepsPerEpoch(latents.size(0), settings.batchSize);
+    // the sparsity schedule's step (a resumed position: the batches of its epoch already done)
+    int64_t step = epochsDone * stepsPerEpoch(latents.size(0), settings.batchSize) +
+                   (settings.resumeFrom.defined() ? settings.resumeFrom.rowsDone / settings.batchSize : 0);
     const auto loss = [&](const at::Tensor& rows) {
         const at::Tensor idx = rows.to(latents.device());
         at::Tensor batch = latents.index_select(0, idx);
@@ -104,10 +112,7 @@ std::vector<double> trainMcLdm(McUnet& unet, const at::Tensor& latents, const Co
         }
         return ldmLoss(unet, batch, cond, keep, schedule, generator, masks, settings.maskAttentionWeight);
     };
-    const EpochLossFn numbered = [&](int64_t epoch, double value) {
-        if (onEpoch) onEpoch(epochsDone + epoch, value);
-    };
-    auto history = trainMinibatchFlatAdamW(*unet, latents.size(0), mb, generator, loss, numbered, cancel, optimizerState);
+    auto history = trainMinibatchFlatAdamW(*unet, latents.size(0), mb, generator, loss, onEpoch, cancel, optimizerState);
     unet->eval();
     return history;
 }

@@ -25,6 +25,9 @@ struct AutoencoderTrainSettings {
     int64_t batchSize = 32;
     double lr = 1e-3;
     double klWeight = 1e-6;
+    int64_t epochsDone = 0;        // a resumed stage: epochs already trained of `epochs` (onEpoch numbers the whole stage)
+    EpochPosition resumeFrom;      // a stage stopped inside epoch epochsDone + 1
+    MidEpochCheckpoints midEpoch;  // checkpoints inside an epoch (MinibatchAdamW.h)
 };
 
 struct LdmTrainSettings {
@@ -42,6 +45,8 @@ struct LdmTrainSettings {
     // With target masks, rows whose mask is dropped are not moved: without a shape the model
     // keeps drawing the design where the data has it.
     int64_t placementShift = 0;
+    EpochPosition resumeFrom;      // a run stopped inside epoch epochsDone + 1 (trainMcLdm's argument)
+    MidEpochCheckpoints midEpoch;  // checkpoints inside an epoch; optimizerState is current when they run
 };
 
 // images [N, C, H, W] in [-1, 1] on the model's device. Returns the mean loss of every epoch.

@@ -105,7 +105,13 @@ std::vector<SfarmEpoch> trainSfarm(SfarmNetwork& model, const ElementGrid& grid,
     // file): only the best weights are left to restore.
     const bool ended = progress && (progress->stoppedEarly || epochsDone >= config.epochs);
     model.setTraining(true);
-    MinibatchSettings settings{config.epochs, config.batchSize, config.lr, config.weightDecay, config.cosineDecay, "SFARM"};
+    MinibatchSettings settings;
+    settings.epochs = config.epochs;
+    settings.batchSize = config.batchSize;
+    settings.lr = config.lr;
+    settings.weightDecay = config.weightDecay;
+    settings.cosineDecay = config.cosineDecay;
+    settings.model = "SFARM";
     settings.epochsDone = epochsDone;
     if (!ended) trainMinibatchAdamW(model.trainableParameters(), x.size(0), settings, shuffle, batchLoss, record, loopCancel);
     model.setTraining(false);

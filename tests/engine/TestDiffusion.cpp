@@ -9,6 +9,8 @@
 #include <torch/csrc/autograd/grad_mode.h>
 #include <torch/script.h>
 
+#include <map>
+
 #include "diffusion/DiffusionSampler.h"
 #include "diffusion/ImageGeneration.h"
 #include "diffusion/ImageMetrics.h"
@@ -55,6 +57,32 @@ diffusion::McLdm tinyModel() {
     m.unet->eval();
     m.schedule = diffusion::NoiseSchedule::linear(100);
     return m;
+}
+
+// Every parameter and buffer of a module, cloned (by name).
+std::map<std::string, at::Tensor> snapshot(const torch::nn::Module& m) {
+    std::map<std::string, at::Tensor> out;
+    for (const auto& p : m.named_parameters()) out[p.key()] = p.value().detach().clone();
+    for (const auto& b : m.named_buffers()) out["buffer:" + b.key()] = b.value().detach().clone();
+    return out;
+}
+
+void restore(torch::nn::Module& m, const std::map<std::string, at::Tensor>& values) {
+    torch::NoGradGuard noGrad;
+    for (auto& p : m.named_parameters()) p.value().copy_(values.at(p.key()));
+    for (auto& b : m.named_buffers()) b.value().copy_(values.at("buffer:" + b.key()));
+}
+
+double largestDifference(const std::map<std::string, at::Tensor>& a, const std::map<std::string, at::Tensor>& b) {
+    double worst = 0.0;
+    for (const auto& [name, value] : a) {
+        if (!value.is_floating_point()) {
+            worst = std::max(worst, at::equal(value, b.at(name)) ? 0.0 : 1.0);
+            continue;
+        }
+        worst = std::max(worst, (value - b.at(name)).abs().max().item<double>());
+    }
+    return worst;
 }
 
 }  // namespace
@@ -351,6 +379,118 @@ private Q_SLOTS:
         QCOMPARE(state.step, int64_t(6 * 2));  // the moments carried on
         QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
                                  diffusion::trainMcLdm(unet, latents, cond, diffusion::NoiseSchedule::linear(100), s, g, {}, CancelToken(), 6, &state));
+    }
+    // A run stopped inside an epoch (kill -9 after a mid-epoch checkpoint) and resumed from that
+    // position ends with the same weights, moments and epoch losses as the run that never stopped.
+    void resumingInsideAnEpochMatchesTheUninterruptedRun() {
+        at::Generator data = at::make_generator<at::CPUGeneratorImpl>(11);
+        const int64_t n = 48;  // 3 batches of 16 per epoch
+        const ConditionInput cond{at::randint(2, {n, 2}, data), at::rand({n, 1}, data), at::ones({n, 1})};
+        const at::Tensor latents = at::randn({n, 4, 4, 4}, data);
+        diffusion::LdmTrainSettings s;
+        s.epochs = 3;
+        s.batchSize = 16;
+        diffusion::McUnet reference(tinyUnet());
+        const auto initial = snapshot(*reference);
+        const auto schedule = diffusion::NoiseSchedule::linear(100);
+
+        at::Generator g = at::make_generator<at::CPUGeneratorImpl>(5);
+        AdamWState refState;
+        const auto refHistory = diffusion::trainMcLdm(reference, latents, cond, schedule, s, g, {}, CancelToken(), 0, &refState);
+        QCOMPARE(refHistory.size(), std::size_t(3));
+
+        // the same run, stopped right after the checkpoint at epoch 2, 16 rows in
+        diffusion::McUnet stopped(tinyUnet());
+        restore(*stopped, initial);
+        at::Generator g2 = at::make_generator<at::CPUGeneratorImpl>(5);
+        AdamWState state;
+        CancelToken cancel;
+        EpochPosition position;
+        std::map<std::string, at::Tensor> weights;
+        AdamWState moments;
+        int checkpoints = 0;
+        std::vector<double> firstHistory;
+        const EpochLossFn recordFirst = [&](int64_t, double loss) { firstHistory.push_back(loss); };
+        diffusion::LdmTrainSettings s2 = s;
+        s2.midEpoch = {1e-9, [&](const EpochPosition& p) {  // every step
+                           ++checkpoints;
+                           QVERIFY(p.rowsDone > 0 && p.rowsDone < n);
+                           if (p.epoch != 2 || p.rowsDone != 16) return;
+                           position = EpochPosition{p.epoch, p.rowsDone, p.lossSum, p.permutation.clone(), p.generatorState.clone()};
+                           weights = snapshot(*stopped);
+                           moments = AdamWState{state.expAvg.clone(), state.expAvgSq.clone(), state.step};
+                           cancel.cancel();
+                       }};
+        QCOMPARE(diffusion::trainMcLdm(stopped, latents, cond, schedule, s2, g2, recordFirst, cancel, 0, &state).size(), std::size_t(1));
+        QCOMPARE(checkpoints, 2 + 1);  // two inside epoch 1 (after 16 and 32 rows), the one it stopped at
+        QVERIFY(position.defined());
+        QCOMPARE(moments.step, int64_t(3 + 1));
+
+        // a new process: the weights and moments of the checkpoint, any generator
+        diffusion::McUnet resumed(tinyUnet());
+        restore(*resumed, weights);
+        at::Generator other = at::make_generator<at::CPUGeneratorImpl>(999);
+        diffusion::LdmTrainSettings s3 = s;
+        s3.resumeFrom = position;
+        std::vector<int64_t> epochs;
+        const EpochLossFn numbered = [&](int64_t epoch, double) { epochs.push_back(epoch); };
+        const auto rest = diffusion::trainMcLdm(resumed, latents, cond, schedule, s3, other, numbered, CancelToken(), 1, &moments);
+        QCOMPARE(epochs, (std::vector<int64_t>{2, 3}));
+        QCOMPARE(firstHistory.front(), refHistory[0]);
+        QCOMPARE(rest, (std::vector<double>{refHistory[1], refHistory[2]}));
+        QCOMPARE(largestDifference(snapshot(*resumed), snapshot(*reference)), 0.0);
+        QCOMPARE(moments.step, refState.step);
+        QVERIFY(at::equal(moments.expAvg, refState.expAvg));
+
+        // a position that does not fit the run is refused by name
+        diffusion::LdmTrainSettings wrong = s;
+        wrong.resumeFrom = position;
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
+                                 diffusion::trainMcLdm(resumed, latents, cond, schedule, wrong, other, {}, CancelToken(), 2, &moments));
+    }
+
+    // The position travels in the model's resume file; one left from another checkpoint of the run
+    // (kill -9 between the model's write and the resume file's) is not used: the epoch's start.
+    void midEpochPositionRoundTripsAndAStaleResumeFileIsIgnored() {
+        QTemporaryDir dir;
+        const std::string path = (dir.path() + "/run.msi").toStdString();
+        diffusion::ImageModelFile file;
+        file.model = tinyModel();
+        file.completedEpochs = 1;
+        file.partial = true;
+        int64_t parameters = 0;
+        for (const auto& p : file.model.unet->parameters()) parameters += p.numel();
+        file.optimizer = AdamWState{at::full({parameters}, 0.5f), at::full({parameters}, 0.25f), 7};
+        at::Generator g = at::make_generator<at::CPUGeneratorImpl>(4);
+        file.position = EpochPosition{2, 32, 1.5, at::randperm(40, g, at::kLong), g.get_state()};
+        diffusion::saveImageModel(file, path);
+        diffusion::ImageModelFile loaded = diffusion::loadImageModel(path);
+        QVERIFY(loaded.position.defined());
+        QCOMPARE(loaded.position.epoch, int64_t(2));
+        QCOMPARE(loaded.position.rowsDone, int64_t(32));
+        QCOMPARE(loaded.position.lossSum, 1.5);
+        QVERIFY(at::equal(loaded.position.permutation, file.position.permutation));
+        QVERIFY(at::equal(loaded.position.generatorState, file.position.generatorState));
+        QCOMPARE(loaded.optimizer.step, int64_t(7));
+
+        const QString resume = QString::fromStdString(diffusion::imageModelResumePath(path));
+        QVERIFY(QFile::copy(resume, resume + ".old"));
+        file.optimizer.step = 9;
+        file.position.rowsDone = 36;
+        diffusion::saveImageModel(file, path);
+        QVERIFY(QFile::remove(resume));
+        QVERIFY(QFile::rename(resume + ".old", resume));  // the model of step 9 beside the resume file of step 7
+        loaded = diffusion::loadImageModel(path);
+        QVERIFY(!loaded.position.defined());
+        QCOMPARE(loaded.optimizer.step, int64_t(7));  // the moments a checkpoint apart: better than none
+        QVERIFY(loaded.optimizer.expAvg.defined());
+        QCOMPARE(loaded.completedEpochs, int64_t(1));
+
+        file.position = EpochPosition{};  // an epoch's end: no position, in either file
+        diffusion::saveImageModel(file, path);
+        loaded = diffusion::loadImageModel(path);
+        QVERIFY(!loaded.position.defined());
+        QCOMPARE(loaded.optimizer.step, int64_t(9));
     }
 };
 

@@ -155,6 +155,53 @@ private Q_SLOTS:
                   static_cast<long long>(left.autoencoderEpochsDone), static_cast<long long>(left.completedEpochs));
         }
     }
+    // Epochs longer than the checkpoint interval: the run is killed right after a checkpoint taken
+    // inside an mcLDM epoch; the file holds that position and --resume goes on from it.
+    void killedInsideAnEpochResumesFromThatPosition() {
+        QTemporaryDir dir;
+        const QString images = dir.filePath("bikes"), model = dir.filePath("m.msi");
+        QString out;
+        QCOMPARE(runCli({"image", "render", "--data", modelsDir() + "/bike.csv", "--preset", "bike", "--size", "32", "--limit", "64",
+                         "--out", images}, &out), 0);
+        QProcess p;
+        p.setProcessChannelMode(QProcess::MergedChannels);
+        p.start(MASKSTUDIO_CLI_PATH, {"image", "train", "--images", images, "--preset", "bike", "--ae-epochs", "1", "--epochs", "20",
+                                      "--base", "16", "--mult", "1,2", "--batch", "2", "--threads", "1", "--checkpoint-seconds", "0.03",
+                                      "--out", model});
+        QVERIFY(p.waitForStarted());
+        diffusion::ImageModelFile seen;
+        QElapsedTimer waited;
+        waited.start();
+        while (p.state() == QProcess::Running && waited.elapsed() < 120000) {
+            p.waitForFinished(20);
+            try {
+                seen = diffusion::loadImageModel(model.toStdString());
+            } catch (const std::exception&) {
+                continue;  // not written yet
+            }
+            if (seen.position.defined() && seen.autoencoderEpochsDone < 0) break;
+        }
+        p.kill();
+        p.waitForFinished();
+        QVERIFY2(seen.position.defined() && seen.autoencoderEpochsDone < 0, qPrintable(QString::fromUtf8(p.readAll())));
+        const diffusion::ImageModelFile left = diffusion::loadImageModel(model.toStdString());
+        QVERIFY(left.completedEpochs >= seen.completedEpochs);
+        QCOMPARE(seen.position.epoch, seen.completedEpochs + 1);
+        QVERIFY(seen.position.rowsDone > 0 && seen.position.rowsDone < seen.position.permutation.numel());
+        QVERIFY(seen.optimizer.expAvg.defined());  // the moments of the same step
+        const int resumed = runCli({"image", "train", "--images", images, "--resume", model, "--epochs", "20", "--threads", "1", "--out",
+                                    model, "--json"}, &out);
+        QVERIFY2(resumed == 0, qPrintable(out));
+        QCOMPARE(lastJson(out)["completed_epochs"].toInt(), 20);
+        const diffusion::ImageModelFile finished = diffusion::loadImageModel(model.toStdString());
+        QCOMPARE(finished.completedEpochs, int64_t{20});
+        QVERIFY(!finished.position.defined());
+        QCOMPARE(finished.training["mcldm"]["loss"].size(), std::size_t(20));
+        qInfo("killed at epoch %lld, %lld of %lld rows; the file then held %lld epochs and %s", static_cast<long long>(seen.position.epoch),
+              static_cast<long long>(seen.position.rowsDone), static_cast<long long>(seen.position.permutation.numel()),
+              static_cast<long long>(left.completedEpochs), left.position.defined() ? "a position" : "no position");
+    }
+
     void killedSfarmTrainResumesToTheSameEpochCount() {
         // 400 rows of the embedded bikes (numbers, whole numbers and text): short epochs, so the
         // checkpoints race the training (an epoch shorter than a write skips its checkpoint).

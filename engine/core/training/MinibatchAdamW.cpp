@@ -8,8 +8,10 @@
 
 #include <c10/util/Exception.h>
 
+#include <chrono>
 #include <cmath>
 #include <functional>
+#include <mutex>
 #include <stdexcept>
 
 namespace ms {
@@ -35,18 +37,42 @@ void checkSettings(const MinibatchSettings& s, int64_t rows) {
     if (s.epochsDone < 0 || s.epochsDone >= s.epochs)
         throw std::invalid_argument(s.model + " training: " + std::to_string(s.epochsDone) + " of " + std::to_string(s.epochs) +
                                     " epochs done: nothing left to train");
+    const EpochPosition& p = s.resumeFrom;
+    if (p.defined() && (p.epoch != s.epochsDone + 1 || p.permutation.numel() != rows || p.rowsDone < 0 ||
+                        p.rowsDone >= rows || p.rowsDone % s.batchSize != 0 || !p.generatorState.defined()))
+        throw std::invalid_argument(s.model + " training: the position to resume from (epoch " + std::to_string(p.epoch) + ", " +
+                                    std::to_string(p.rowsDone) + " of " + std::to_string(p.permutation.numel()) +
+                                    " rows) does not fit this run (epoch " + std::to_string(s.epochsDone + 1) + ", " +
+                                    std::to_string(rows) + " rows, batch " + std::to_string(s.batchSize) + ")");
+}
+
+at::Tensor generatorState(at::Generator& g) {
+    std::lock_guard<std::mutex> lock(g.mutex());
+    return g.get_state();
+}
+
+void setGeneratorState(at::Generator& g, const at::Tensor& state) {
+    std::lock_guard<std::mutex> lock(g.mutex());
+    g.set_state(state);
 }
 
 std::vector<double> runLoop(int64_t rows, const MinibatchSettings& s, at::Generator& shuffle, const BatchLossFn& batchLoss,
                             const EpochLossFn& onEpoch, const CancelToken& cancel, const OptimizerHooks& optimizer) {
+    using Clock = std::chrono::steady_clock;
     std::vector<double> history;
     const int64_t stepsPerEpoch = (rows + s.batchSize - 1) / s.batchSize, total = stepsPerEpoch * s.epochs;
-    int64_t done = stepsPerEpoch * s.epochsDone;
+    const EpochPosition& resume = s.resumeFrom;
+    int64_t done = stepsPerEpoch * s.epochsDone + (resume.defined() ? resume.rowsDone / s.batchSize : 0);
+    if (resume.defined()) setGeneratorState(shuffle, resume.generatorState);
+    const bool midEpoch = s.midEpoch.everySeconds > 0 && s.midEpoch.save;
+    const auto interval = std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(s.midEpoch.everySeconds));
+    Clock::time_point lastCheckpoint = Clock::now();
     for (int64_t epoch = s.epochsDone + 1; epoch <= s.epochs && !cancel.cancelled(); ++epoch) {
-        const at::Tensor perm = at::randperm(rows, shuffle, at::kLong);
-        double sum = 0.0;
-        int64_t seen = 0;
-        for (int64_t start = 0, step = 1; start < rows && !cancel.cancelled(); start += s.batchSize, ++step) {
+        const bool resuming = resume.defined() && epoch == resume.epoch;
+        const at::Tensor perm = resuming ? resume.permutation.to(at::kLong) : at::randperm(rows, shuffle, at::kLong);
+        double sum = resuming ? resume.lossSum : 0.0;
+        int64_t seen = resuming ? resume.rowsDone : 0, saved = seen;
+        for (int64_t start = seen, step = seen / s.batchSize + 1; start < rows && !cancel.cancelled(); start += s.batchSize, ++step) {
             followThreadShare();  // the studio's other workers may have started or stopped
             const at::Tensor idx = perm.narrow(0, start, std::min(s.batchSize, rows - start));
             double value = 0.0;
@@ -64,10 +90,19 @@ std::vector<double> runLoop(int64_t rows, const MinibatchSettings& s, at::Genera
             }
             sum += value * static_cast<double>(idx.size(0));
             seen += idx.size(0);
+            if (midEpoch && seen < rows && Clock::now() - lastCheckpoint >= interval) {
+                s.midEpoch.save(EpochPosition{epoch, seen, sum, perm, generatorState(shuffle)});
+                lastCheckpoint = Clock::now();
+                saved = seen;
+            }
         }
-        if (seen < rows) break;  // cancelled mid-epoch: no partial epoch in the history
+        if (seen < rows) {  // cancelled mid-epoch: no partial epoch in the history; where it stopped saved
+            if (midEpoch && seen != saved) s.midEpoch.save(EpochPosition{epoch, seen, sum, perm, generatorState(shuffle)});
+            break;
+        }
         history.push_back(sum / static_cast<double>(rows));
         if (onEpoch) onEpoch(epoch, history.back());
+        lastCheckpoint = Clock::now();
     }
     return history;
 }
@@ -104,7 +139,13 @@ std::vector<double> trainMinibatchFlatAdamW(torch::nn::Module& module, int64_t r
         if (optimizerState) *optimizerState = optimizer.state();
         if (onEpoch) onEpoch(epoch, loss);
     };
-    auto history = runLoop(rows, s, shuffle, batchLoss, epochEnd, cancel,
+    MinibatchSettings loop = s;
+    if (s.midEpoch.save)
+        loop.midEpoch.save = [&](const EpochPosition& position) {
+            if (optimizerState) *optimizerState = optimizer.state();
+            s.midEpoch.save(position);
+        };
+    auto history = runLoop(rows, loop, shuffle, batchLoss, epochEnd, cancel,
                            {[&] { optimizer.gradients().zero_(); }, [&](double lr) { optimizer.step(lr); }});
     if (optimizerState) *optimizerState = optimizer.state();
     return history;

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "core/runtime/CancelToken.h"
+#include "core/training/EpochPosition.h"
 #include "core/training/FlatAdamW.h"
 #include "core/training/TrainingProgress.h"
 
@@ -31,6 +32,11 @@ struct MinibatchSettings {
     // learning rate where the schedule has it, epochs numbered in the whole run; the history holds
     // the epochs of this call).
     int64_t epochsDone = 0;
+    // A run stopped inside epoch epochsDone + 1 goes on from that position (the generator is set
+    // to the state it holds; `shuffle` must be a CPU generator).
+    EpochPosition resumeFrom;
+    // Checkpoints inside an epoch (the flat-AdamW loop: optimizerState is current when save runs).
+    MidEpochCheckpoints midEpoch;
 };
 
 using BatchLossFn = std::function<at::Tensor(const at::Tensor& rowIndices)>;  // mean over the batch
