@@ -8,8 +8,9 @@ packages=(
   # packaging: cpack -G DEB (dpkg-shlibdeps works out the runtime dependencies)
   dpkg-dev file
   # engine: LibTorch (CPU) + an optimised BLAS (without it torch falls back to the reference
-  # BLAS, about 10x slower), JSON and CLI parsing, benchmarks
-  libtorch-dev libopenblas0-openmp nlohmann-json3-dev libcli11-dev libbenchmark-dev
+  # BLAS, about 10x slower; libblas-dev: cblas.h and the link name for the mcVAE CPU kernel),
+  # JSON and CLI parsing, benchmarks
+  libtorch-dev libopenblas0-openmp libblas-dev nlohmann-json3-dev libcli11-dev libbenchmark-dev
   # SFARM on images: Fashion-MNIST (/usr/share/datasets/fashion-mnist) and zlib to read its .gz
   dataset-fashion-mnist zlib1g-dev
   # imaging target

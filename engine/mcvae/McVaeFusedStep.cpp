@@ -17,6 +17,48 @@ McVaeFusedStep::McVaeFusedStep(McVae model, AdamWSettings settings, double klWei
     m_gradNumWeight = m_optimizer.gradientOf("conditions.num_weight");
     m_gradNumBias = m_optimizer.gradientOf("conditions.num_bias");
     m_gradNumMissing = m_optimizer.gradientOf("conditions.num_missing");
+    // after FlatAdamW has moved the weights into its buffer: the kernel keeps their addresses
+    if (McVaeCpuKernel::supports(m_model))
+        m_cpu = std::make_unique<McVaeCpuKernel>(m_model, [this](const std::string& name) -> at::Tensor& {
+            return m_optimizer.gradientOf(name);
+        });
+}
+
+McVaeFusedStep::~McVaeFusedStep() = default;
+
+namespace {
+
+// Raw rows of contiguous CPU tensors of the kernel's type (null when they are not).
+template <typename T>
+McVaeBatchRows<T> rowsOf(const at::Tensor& x, const ConditionInput& c, const at::Tensor& eps) {
+    const auto fits = [](const at::Tensor& t, at::ScalarType type) {
+        return !t.defined() || (t.device().is_cpu() && t.is_contiguous() && t.scalar_type() == type);
+    };
+    const at::ScalarType type = c10::CppTypeToScalarType<T>::value;
+    McVaeBatchRows<T> rows;
+    if (!fits(x, type) || !fits(eps, type) || !fits(c.categorical, at::kLong) || !fits(c.numerical, type) ||
+        !fits(c.numericalKnown, type))
+        return rows;
+    rows.rows = x.size(0);
+    rows.x = x.data_ptr<T>();
+    rows.eps = eps.data_ptr<T>();
+    rows.categorical = c.categorical.defined() && c.categorical.numel() > 0 ? c.categorical.data_ptr<int64_t>() : nullptr;
+    rows.numerical = c.numerical.defined() && c.numerical.numel() > 0 ? c.numerical.data_ptr<T>() : nullptr;
+    rows.numericalKnown = c.numericalKnown.defined() && c.numericalKnown.numel() > 0 ? c.numericalKnown.data_ptr<T>() : nullptr;
+    return rows;
+}
+
+}  // namespace
+
+McVaeBatchRows<float> McVaeFusedStep::cpuRows(const at::Tensor& x, const ConditionInput& c, const at::Tensor& eps) {
+    return rowsOf<float>(x, c, eps);
+}
+
+std::pair<double, double> McVaeFusedStep::step(const McVaeBatchRows<float>& rows, double lr) {
+    if (!m_cpu) throw std::logic_error("mcVAE step on raw rows without the CPU kernel");
+    const auto losses = m_cpu->computeGradients(rows, m_klWeight);
+    m_optimizer.step(lr);
+    return losses;
 }
 
 std::vector<McVaeFusedStep::LayerRef> McVaeFusedStep::collectLayers(const std::vector<torch::nn::Linear>& layers,
@@ -60,6 +102,11 @@ at::Tensor McVaeFusedStep::backwardMlp(const std::vector<LayerRef>& layers, at::
 
 at::Tensor McVaeFusedStep::computeGradients(const at::Tensor& x, const ConditionInput& c, const at::Tensor& eps) {
     c10::NoGradGuard noGrad;
+    if (m_cpu) {
+        const auto packed = [](std::pair<double, double> l) { return at::tensor({l.first, l.second}, at::kDouble); };
+        if (const McVaeBatchRows<float> f = rowsOf<float>(x, c, eps); f.rows > 0) return packed(m_cpu->computeGradients(f, m_klWeight));
+        if (const McVaeBatchRows<double> d = rowsOf<double>(x, c, eps); d.rows > 0) return packed(m_cpu->computeGradients(d, m_klWeight));
+    }
     const int64_t batch = x.size(0);
     const int64_t latent = m_model->config().latentDim;
     const auto& emb = m_model->conditionEmbedding();

@@ -8,17 +8,29 @@
 // KL summed over latent dims and averaged over the batch.
 #include "core/training/FlatAdamW.h"
 #include "mcvae/McVae.h"
+#include "mcvae/McVaeCpuKernel.h"
+
+#include <memory>
+#include <utility>
 
 namespace ms::mcvae {
 
 class McVaeFusedStep {
 public:
     McVaeFusedStep(McVae model, AdamWSettings settings, double klWeight);
+    ~McVaeFusedStep();
 
     // Fills the gradient buffer for one batch; returns a [2] tensor {SSE, KL} (not synced).
     at::Tensor computeGradients(const at::Tensor& x, const ConditionInput& c, const at::Tensor& eps);
     // computeGradients + an AdamW update at learning rate lr.
     at::Tensor step(const at::Tensor& x, const ConditionInput& c, const at::Tensor& eps, double lr);
+
+    // The CPU path without tensor ops (McVaeCpuKernel), for the trainer's loop: one update on raw
+    // rows (conditions masked by their noise); returns {SSE, KL}. Only when cpuKernel().
+    bool cpuKernel() const { return m_cpu != nullptr; }
+    std::pair<double, double> step(const McVaeBatchRows<float>& rows, double lr);
+    // Raw rows of contiguous float CPU tensors (rows 0 when they are not that).
+    static McVaeBatchRows<float> cpuRows(const at::Tensor& x, const ConditionInput& c, const at::Tensor& eps);
 
     FlatAdamW& optimizer() { return m_optimizer; }
     double klWeight() const { return m_klWeight; }
@@ -42,6 +54,7 @@ private:
     std::vector<LayerRef> m_encoder, m_decoder;
     at::Tensor m_gradTable, m_gradNumWeight, m_gradNumBias, m_gradNumMissing;
     std::vector<at::Tensor> m_encInputs, m_decInputs;
+    std::unique_ptr<McVaeCpuKernel> m_cpu;  // a CPU model in float or double: the kernel; otherwise ATen ops
 };
 
 }  // namespace ms::mcvae

@@ -103,7 +103,30 @@ TrainerState McVaeTrainer::run(const TrainingProgressFn& onProgress, const Check
         const at::Tensor maskNoise = at::rand({n, conditionCount}, m_generator, at::TensorOptions().device(m_device));
         at::Tensor lossSum = at::zeros({2}, x.options());
         double p = 0.0;
-        for (int64_t s = 0; s < stepsPerEpoch; ++s) {
+        // The CPU kernel: the epoch's latent noise in one draw too, each step on raw rows (masking
+        // included), no tensor op per step.
+        const at::Tensor epochEps =
+            m_step->cpuKernel() ? at::randn({n, latent}, m_generator, x.options()) : at::Tensor();
+        McVaeBatchRows<float> rows = epochEps.defined() ? McVaeFusedStep::cpuRows(x, cond, epochEps) : McVaeBatchRows<float>{};
+        if (rows.rows == n) {
+            const at::Tensor noise = maskNoise.contiguous();
+            rows.keepNoise = noise.data_ptr<float>();
+            const int64_t D = x.size(1), C = cond.categorical.size(1), M = cond.numerical.size(1);
+            double sse = 0.0, kl = 0.0;
+            for (int64_t s = 0; s < stepsPerEpoch; ++s) {
+                if (s > 0 && cancel.cancelled()) return stop(true);
+                const int64_t begin = s * batch, end = std::min(begin + batch, n);
+                p = m_config.sparsity.at(m_state.globalStep, totalSteps);
+                McVaeBatchRows<float> part = rows.slice(begin, end, D, C, M, latent);
+                part.maskShare = p;
+                const auto [stepSse, stepKl] = m_step->step(part, lr);
+                sse += stepSse;
+                kl += stepKl;
+                ++m_state.globalStep;
+            }
+            lossSum = at::tensor({sse, kl}, at::kDouble);
+        }
+        for (int64_t s = 0; rows.rows != n && s < stepsPerEpoch; ++s) {
             if (s > 0 && cancel.cancelled()) return stop(true);
             const int64_t begin = s * batch, end = std::min(begin + batch, n);
             p = m_config.sparsity.at(m_state.globalStep, totalSteps);

@@ -1,5 +1,5 @@
-// Google Benchmark: the mcVAE hot paths in isolation (one fused training step at batch 128,
-// and decoding 1 / 64 designs). `maskstudio-cli bench` measures the same end to end.
+// Google Benchmark: the mcVAE hot paths in isolation (one fused training step at batch 128, on
+// the CPU kernel and through ATen ops, and decoding 1 / 64 designs). `maskstudio-cli bench` measures the same end to end.
 #include <benchmark/benchmark.h>
 
 #include <ATen/ATen.h>
@@ -31,6 +31,19 @@ void BM_FusedTrainingStep(benchmark::State& state) {
     state.SetItemsProcessed(state.iterations() * 128);
 }
 BENCHMARK(BM_FusedTrainingStep)->Arg(1)->Arg(2)->Unit(benchmark::kMicrosecond);
+
+// The same step through ATen ops (the path a CUDA model or a strided batch takes): the CPU
+// kernel's gain in one run.
+void BM_FusedTrainingStepAtenOps(benchmark::State& state) {
+    at::set_num_threads(static_cast<int>(state.range(0)));
+    ms::mcvae::McVae model(geobikedShape());
+    ms::mcvae::McVaeFusedStep step(model, ms::AdamWSettings{}, 0.9);
+    const at::Tensor x = at::rand({26, 128}).t(), eps = at::randn({128, 10});  // a view: not contiguous
+    const ms::ConditionInput c = conditions(128);
+    for (auto _ : state) benchmark::DoNotOptimize(step.step(x, c, eps, 1e-3));
+    state.SetItemsProcessed(state.iterations() * 128);
+}
+BENCHMARK(BM_FusedTrainingStepAtenOps)->Arg(1)->Arg(2)->Unit(benchmark::kMicrosecond);
 
 void BM_Decode(benchmark::State& state) {
     at::set_num_threads(1);

@@ -106,6 +106,45 @@ private Q_SLOTS:
                      qPrintable(QString("parameter %1 differs after 5 steps").arg(i)));
     }
 
+    // The CPU kernel (contiguous CPU batches) and the ATen path (anything else: CUDA, views) give
+    // the same gradients; the kernel's raw rows mask conditions as ConditionInput::masked does.
+    void cpuKernelMatchesTheAtenPathAndMasksLikeConditionInput() {
+        auto [first, second] = twinModelsInDouble();
+        const Batch b = makeBatch(11);
+        mcvae::McVaeFusedStep kernel(first, AdamWSettings{}, 0.7);
+        mcvae::McVaeFusedStep aten(second, AdamWSettings{}, 0.7);
+        QVERIFY(kernel.cpuKernel());
+        const at::Tensor strided = b.x.t().contiguous().t();  // not contiguous: the ATen ops
+        const at::Tensor l1 = kernel.computeGradients(b.x, b.c, b.eps);
+        const at::Tensor l2 = aten.computeGradients(strided, b.c, b.eps);
+        QVERIFY(at::allclose(l1.to(at::kDouble), l2.to(at::kDouble), 1e-12, 1e-12));
+        QVERIFY2(at::allclose(kernel.optimizer().gradients(), aten.optimizer().gradients(), 1e-10, 1e-12),
+                 qPrintable(QString("max |diff| %1").arg((kernel.optimizer().gradients() - aten.optimizer().gradients()).abs().max().item<double>())));
+
+        // float rows with masking noise vs the masked ConditionInput through the same kernel
+        mcvae::McVae floatModel(smallConfig());
+        mcvae::McVaeFusedStep raw(floatModel, AdamWSettings{}, 0.7);
+        const at::Tensor x = b.x.to(at::kFloat), eps = b.eps.to(at::kFloat);
+        const ConditionInput c{b.c.categorical, b.c.numerical.to(at::kFloat), b.c.numericalKnown.to(at::kFloat)};
+        const at::Tensor noise = at::rand({11, 4});
+        mcvae::McVaeBatchRows<float> rows = mcvae::McVaeFusedStep::cpuRows(x, c, eps);
+        QCOMPARE(rows.rows, int64_t(11));
+        rows.keepNoise = noise.data_ptr<float>();
+        rows.maskShare = 0.4;
+        const at::Tensor before = raw.optimizer().parameters().clone();
+        const auto [sse, kl] = raw.step(rows, 1e-3);
+        const at::Tensor rawGradients = raw.optimizer().gradients().clone();
+        QVERIFY(!at::equal(before, raw.optimizer().parameters()));  // it stepped
+        {
+            c10::NoGradGuard g;
+            raw.optimizer().parameters().copy_(before);
+        }
+        const at::Tensor masked = raw.computeGradients(x, c.masked(noise >= 0.4), eps);
+        QCOMPARE(masked[0].item<double>(), sse);
+        QCOMPARE(masked[1].item<double>(), kl);
+        QVERIFY(at::equal(rawGradients, raw.optimizer().gradients()));
+    }
+
     void parametersLiveInTheFlatBuffer() {
         mcvae::McVae m(smallConfig());
         mcvae::McVaeFusedStep step(m, AdamWSettings{}, 0.7);
