@@ -211,9 +211,16 @@ void runPartialImpute(const PartialImputeOptions& o) {
     if (!res.skippedLines.empty())
         std::cout << "left " << res.skippedLines.size() << " rows without any keypoint value as they were (lines "
                   << linesText(res.skippedLines) << ")\n";
-    if (o.json)
+    if (!res.unseenClasses.empty())
+        std::cerr << "note: " << o.request.dataPath << " has classes " << o.request.modelPath
+                  << " never saw, completed as unknown conditions: " << describeUnseenClasses(res.unseenClasses) << "\n";
+    if (o.json) {
+        nlohmann::json unseen = nlohmann::json::array();
+        for (const UnseenClass& u : res.unseenClasses)
+            unseen.push_back({{"column", u.column}, {"class", u.value}, {"rows", u.cells}, {"first_line", u.firstLine}});
         printJsonLine({{"out", o.request.outPath}, {"rows", res.rows}, {"filled_cells", res.filledCells},
-                       {"skipped_rows", res.skippedLines.size()}, {"seconds", res.seconds}});
+                       {"skipped_rows", res.skippedLines.size()}, {"unseen_classes", unseen}, {"seconds", res.seconds}});
+    }
 }
 
 struct PartialSampleOptions {

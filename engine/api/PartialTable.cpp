@@ -229,7 +229,7 @@ PartialImputeResult imputeCsvWithPartial(const PartialImputeRequest& request) {
     const partial::PartialModelFile model = loadPartialVectorModel(request.modelPath, schema);
     CsvTable csv = readCsvFile(request.dataPath);
     PartialImputeResult result;
-    const DesignTable table = buildDesignTableWithGaps(csv, schema, &result.skippedLines);
+    const DesignTable table = buildDesignTableWithGaps(csv, schema, &result.skippedLines, &result.unseenClasses);
     const Normalization norm = partialModelNormalization(schema, model.low, model.high);
     const EncodedTable data = encode(table, schema, norm);
     const partial::EnsembleSettings ensemble = ensembleSettingsOf(request);

@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "core/data/DesignTableBuilder.h"
+
 #include "core/data/CsvReader.h"
 #include "core/data/Schema.h"
 #include "core/runtime/CancelToken.h"
@@ -102,6 +104,8 @@ struct PartialImputeResult {
     int64_t rows = 0;         // rows completed
     int64_t filledCells = 0;  // empty keypoint / output cells filled
     std::vector<long> skippedLines;  // rows without any keypoint value, written as they were
+    // classes the model never saw (a new bike style): read as unknown conditions, not an error
+    std::vector<UnseenClass> unseenClasses;
     double seconds = 0.0;
 };
 

@@ -124,6 +124,42 @@ private Q_SLOTS:
             }
     }
 
+    // A class the model never saw (a new bike style in the user's table) is completed as an
+    // unknown condition and reported with its column, class, rows and first line; the builder
+    // without that list still refuses it by name.
+    void imputeReadsAnUnseenClassAsUnknown() {
+        const Schema schema = inferSchema(m_written, mcvae::loadPreset("bike").columns);
+        QVERIFY(!schema.categorical.empty());
+        const std::string column = schema.categorical.front().column;
+        CsvTable edited = m_written;
+        const std::size_t c = static_cast<std::size_t>(edited.columnIndex(column));
+        for (std::size_t row : {5, 9, 40}) edited.rows[row][c] = "HOVERBIKE";
+        const std::string path = m_dir.filePath("unseen.csv").toStdString();
+        writeCsvFile(path, edited.header, edited.rows);
+        const CsvTable reread = readCsvFile(path);
+        try {
+            buildDesignTableWithGaps(reread, schema, nullptr);
+            QFAIL("an unseen class was accepted without a list to report it in");
+        } catch (const DataError& e) {
+            QVERIFY2(std::string(e.what()).find("HOVERBIKE") != std::string::npos, e.what());
+        }
+        api::PartialImputeRequest r;
+        r.modelPath = m_model;
+        r.dataPath = path;
+        r.outPath = m_dir.filePath("unseen-filled.csv").toStdString();
+        r.members = 2;
+        const api::PartialImputeResult res = api::imputeCsvWithPartial(r);
+        QCOMPARE(res.filledCells, int64_t(m_blanked.size()));
+        QCOMPARE(res.unseenClasses.size(), std::size_t(1));
+        QCOMPARE(res.unseenClasses[0].column, column);
+        QCOMPARE(res.unseenClasses[0].value, std::string("HOVERBIKE"));
+        QCOMPARE(res.unseenClasses[0].cells, std::size_t(3));
+        QCOMPARE(res.unseenClasses[0].firstLine, reread.lineNumbers[5]);
+        QVERIFY(describeUnseenClasses(res.unseenClasses).find("'HOVERBIKE' (3 rows from line") != std::string::npos);
+        const CsvTable filled = readCsvFile(r.outPath);
+        QCOMPARE(filled.rows[9][c], std::string("HOVERBIKE"));  // the user's cell is written back as it was
+    }
+
     void samplesKeepPinsExactly() {
         api::PartialSampleRequest r;
         r.modelPath = m_model;

@@ -1,5 +1,7 @@
 #include "core/data/DesignTableBuilder.h"
 
+#include <algorithm>
+
 #include <cmath>
 #include <map>
 #include <stdexcept>
@@ -107,10 +109,18 @@ public:
         throw DataError(m_table.path, lineOf(row), m_table.header[column], "'" + text + "' is not a number");
     }
 
-    int category(std::size_t row, std::size_t column, const ClassMatcher& matcher) const {
+    int category(std::size_t row, std::size_t column, const ClassMatcher& matcher, std::vector<UnseenClass>* unseen) const {
         const std::string& text = cell(row, column);
         if (isUnknownCell(text)) return DesignTable::kUnknownClass;
         const int index = matcher.find(text);
+        if (index == DesignTable::kUnknownClass && unseen) {
+            const std::string& name = m_table.header[column];
+            auto it = std::find_if(unseen->begin(), unseen->end(),
+                                   [&](const UnseenClass& u) { return u.column == name && u.value == text; });
+            if (it == unseen->end()) it = unseen->insert(unseen->end(), UnseenClass{name, text, lineOf(row), 0});
+            ++it->cells;
+            return DesignTable::kUnknownClass;
+        }
         if (index == DesignTable::kUnknownClass)
             throw DataError(m_table.path, lineOf(row), m_table.header[column],
                             "unknown class '" + text + "' (known classes: " + matcher.knownClasses() + ")");
@@ -139,7 +149,8 @@ namespace {
 
 // The one builder behind both entry points: withGaps lets keypoint and output cells be empty
 // (NaN in the table) and skips rows without a single keypoint value, recording their lines.
-DesignTable buildTable(const CsvTable& table, const Schema& schema, bool withGaps, std::vector<long>* skippedLines) {
+DesignTable buildTable(const CsvTable& table, const Schema& schema, bool withGaps, std::vector<long>* skippedLines,
+                       std::vector<UnseenClass>* unseen) {
     const Builder builder(table);
     std::vector<std::size_t> outputColumns;
     for (const KeypointSpec& k : schema.keypoints) {
@@ -174,7 +185,7 @@ DesignTable buildTable(const CsvTable& table, const Schema& schema, bool withGap
         }
         t.outputs.insert(t.outputs.end(), outputs.begin(), outputs.end());
         for (std::size_t c = 0; c < categoricalColumns.size(); ++c)
-            t.categorical.push_back(builder.category(r, categoricalColumns[c], matchers[c]));
+            t.categorical.push_back(builder.category(r, categoricalColumns[c], matchers[c], unseen));
         for (std::size_t c = 0; c < numericalColumns.size(); ++c)
             t.numerical.push_back(builder.number(r, numericalColumns[c], nullptr));
         t.lineNumbers.push_back(builder.lineOf(r));
@@ -186,11 +197,22 @@ DesignTable buildTable(const CsvTable& table, const Schema& schema, bool withGap
 }  // namespace
 
 DesignTable buildDesignTable(const CsvTable& table, const Schema& schema) {
-    return buildTable(table, schema, false, nullptr);
+    return buildTable(table, schema, false, nullptr, nullptr);
 }
 
-DesignTable buildDesignTableWithGaps(const CsvTable& table, const Schema& schema, std::vector<long>* skippedLines) {
-    return buildTable(table, schema, true, skippedLines);
+DesignTable buildDesignTableWithGaps(const CsvTable& table, const Schema& schema, std::vector<long>* skippedLines,
+                                     std::vector<UnseenClass>* unseenClasses) {
+    return buildTable(table, schema, true, skippedLines, unseenClasses);
+}
+
+std::string describeUnseenClasses(const std::vector<UnseenClass>& unseen) {
+    std::string text;
+    for (const UnseenClass& u : unseen) {
+        if (!text.empty()) text += ", ";
+        text += u.column + " '" + u.value + "' (" + std::to_string(u.cells) + (u.cells == 1 ? " row, line " : " rows from line ") +
+                std::to_string(u.firstLine) + ")";
+    }
+    return text;
 }
 
 void writeDesignCsv(const std::string& path, const Schema& schema, const DesignTable& t) {

@@ -20,7 +20,18 @@ DesignTable buildDesignTable(const CsvTable& table, const Schema& schema);
 // The same for models that learn from incomplete designs (engine/partial): an empty keypoint or
 // output cell is NaN in the table (unobserved), and a row without a single keypoint value is left
 // out, its line appended to skippedLines (when given). Every other check is as above.
-DesignTable buildDesignTableWithGaps(const CsvTable& table, const Schema& schema, std::vector<long>* skippedLines);
+// unseenClasses (when given): a categorical cell holding a class the schema does not know is read
+// as unknown instead of an error (a model asked about a kind of design it never saw, e.g. a new
+// bike style), and recorded here, one entry per column and class.
+struct UnseenClass {
+    std::string column, value;
+    long firstLine = 0;     // CSV line of its first cell
+    std::size_t cells = 0;  // how many cells hold it
+};
+DesignTable buildDesignTableWithGaps(const CsvTable& table, const Schema& schema, std::vector<long>* skippedLines,
+                                     std::vector<UnseenClass>* unseenClasses = nullptr);
+// "BikeStyle 'GRAVEL' (12 rows from line 3001), ...": for a note to the user.
+std::string describeUnseenClasses(const std::vector<UnseenClass>& unseen);
 
 // An empty table shaped for the schema (dimensions set, room reserved for `rows` rows, rows = 0):
 // the start of every builder that appends rows one at a time.
