@@ -10,6 +10,7 @@
 #include "core/io/ArchiveFile.h"
 #include "core/io/BundleError.h"
 #include "core/io/ConfigJson.h"
+#include "core/io/TorchArchiveCheck.h"
 #include "diffusion/TorchScriptFirstStage.h"
 
 namespace ms::diffusion {
@@ -31,12 +32,13 @@ void readResumeState(torch::serialize::InputArchive& model, const std::string& p
         model.read("optimizer/exp_avg", file.optimizer.expAvg);
         model.read("optimizer/exp_avg_sq", file.optimizer.expAvgSq);
         return;
-    } catch (const c10::Error&) {
+    } catch (const std::exception&) {  // c10::Error, or the archive's attribute errors
         file.optimizer = AdamWState{};
     }
     const std::string resume = imageModelResumePath(path);
     if (!std::filesystem::exists(resume)) return;  // resumable all the same, with fresh moments
     try {
+        checkTorchArchive(resume, "image model resume state");  // damaged: a BundleError, fresh moments below
         torch::serialize::InputArchive state;
         state.load_from(resume);
         c10::IValue step;
@@ -54,7 +56,7 @@ void readResumeState(torch::serialize::InputArchive& model, const std::string& p
                 state.try_read("position/permutation", p.permutation) && state.try_read("position/generator", p.generatorState))
                 file.position = p;
         }
-    } catch (const c10::Error&) {
+    } catch (const std::exception&) {  // c10::Error, or the archive's attribute errors
         file.optimizer = AdamWState{};  // damaged: resumable with fresh moments, as without one
         file.position = EpochPosition{};
     }

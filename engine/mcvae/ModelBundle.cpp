@@ -126,14 +126,14 @@ ModelBundle loadBundle(const std::string& path) {
         at::Tensor t2;
         archive.read("optimizer/exp_avg_sq", t2);
         b.state.optimizer.expAvgSq = t2;
-    } catch (const c10::Error&) {
+    } catch (const std::exception&) {  // c10::Error, or the archive's attribute errors
         b.state.optimizer = {};  // a bundle exported without training state: inference only
     }
     try {
         at::Tensor rng;
         archive.read("rng/state", rng);
         b.state.rngState = rng;
-    } catch (const c10::Error&) {
+    } catch (const std::exception&) {  // c10::Error, or the archive's attribute errors
     }
     return b;
 }

@@ -6,7 +6,9 @@
 #include <torch/serialize/input-archive.h>
 #include <torch/serialize/output-archive.h>
 
+#include <cstdlib>
 #include <fstream>
+#include <iterator>
 
 #include "core/synth/BikeSynth.h"
 #include "mcvae/DesignGenerator.h"
@@ -93,6 +95,37 @@ private Q_SLOTS:
         std::ofstream(path("junk.msm")) << "x_a,y_a\n1,2\n";
         expectBundleError(path("junk.msm"), "not a Maskstudio model bundle");
     }
+    // Damaged archives that crashed LibTorch (fuzzing, FuzzModelFiles: a segfault in its type
+    // parser, a 31 GB memo reservation in its unpickler) are refused by name before it reads them,
+    // and so is a pickled string longer than its pickle.
+    void damagedArchivesAreRefusedBeforeLibTorchReadsThem() {
+        const std::string seeds = std::string(std::getenv("MASKSTUDIO_MODELS_DIR")) + "/../tests/fuzz/seeds/model/";
+        for (const char* name : {"segfault-in-type-parser.msm", "memo-index-31gb.msm"}) {
+            const std::string file = path(name);
+            QVERIFY(QFile::copy(QString::fromStdString(seeds + name), QString::fromStdString(file)));
+            expectBundleError(file, "damaged or foreign file");
+        }
+        mcvae::saveBundle(smallBundle(), path("whole.msm"));
+        mcvae::loadBundle(path("whole.msm"));  // the check passes what saveBundle writes
+        std::string bytes;
+        {
+            std::ifstream in(path("whole.msm"), std::ios::binary);
+            bytes.assign(std::istreambuf_iterator<char>(in), {});
+        }
+        // the metadata JSON as pickled: BINUNICODE ('X'), its 4-byte length, the text "{...}"
+        std::size_t meta = std::string::npos;
+        for (std::size_t at = bytes.find("{\""); at != std::string::npos && meta == std::string::npos; at = bytes.find("{\"", at + 1)) {
+            if (at < 5 || bytes[at - 5] != 'X') continue;
+            uint32_t length = 0;
+            for (int i = 3; i >= 0; --i) length = (length << 8) | static_cast<unsigned char>(bytes[at - 4 + static_cast<std::size_t>(i)]);
+            if (at + length <= bytes.size() && length > 2 && bytes[at + length - 1] == '}') meta = at;
+        }
+        QVERIFY(meta != std::string::npos);
+        bytes.replace(meta - 4, 4, std::string("\xff\xff\xff\x7f", 4));
+        std::ofstream(path("long-string.msm"), std::ios::binary) << bytes;
+        expectBundleError(path("long-string.msm"), "longer than the pickle");
+    }
+
     void otherFormatVersion() {
         mcvae::saveBundle(smallBundle(), path("v.msm"));
         rewrite(path("v.msm"), path("v2.msm"), [](std::string& m) {

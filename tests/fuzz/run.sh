@@ -8,7 +8,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 seconds="${1:-20}"; runs="${2:-0}"; shift $(( $# > 2 ? 2 : $# ))
-targets=("$@"); [ ${#targets[@]} -gt 0 ] || targets=(FuzzCsvSchema FuzzSchemaJson FuzzConditionPaste FuzzPreset FuzzIdx FuzzMaskPng)
+targets=("$@"); [ ${#targets[@]} -gt 0 ] || targets=(FuzzCsvSchema FuzzSchemaJson FuzzConditionPaste FuzzPreset FuzzIdx FuzzMaskPng FuzzModelFiles)
 build="$root/build-fuzz"
 command -v clang++ > /dev/null || { echo "fuzz: clang++ not found (bash packaging/install-deps.sh installs it)" >&2; exit 2; }
 mkdir -p "$build"
@@ -29,6 +29,7 @@ seed() {  # target -> seed folder with the project's own inputs of that kind
     FuzzPreset) cp "$root"/models/*.json "$root"/tests/fuzz/seeds/preset/* "$dir/" ;;
     FuzzIdx) cp "$root"/tests/fuzz/seeds/idx/* "$dir/" ;;
     FuzzMaskPng) cp "$root"/tests/fuzz/seeds/mask/* "$dir/" ;;
+    FuzzModelFiles) cp "$root"/tests/fuzz/seeds/model/* "$dir/" ;;
   esac
   echo "$dir"
 }
@@ -41,9 +42,14 @@ for t in "${targets[@]}"; do
   seeds="$(seed "$t")"
   log="$build/$t.log"
   start=$(date +%s.%N)
+  maxlen=4096; malloc=2048
+  # a zip archive's directory is at its end; LibTorch's unpickler reserves a string's declared
+  # length (up to 4 GiB, untouched, freed when the read fails): allowed as one allocation, while
+  # the resident memory stays limited to 2 GiB
+  [ "$t" = FuzzModelFiles ] && maxlen=65536 && malloc=4200
   set +e
-  ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 "$build/tests/fuzz/$t" "$corpus" "$seeds" \
-    -max_total_time="$seconds" -runs="$((runs > 0 ? runs : -1))" -timeout=10 -rss_limit_mb=2048 -max_len=4096 \
+  ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions="$root/tests/fuzz/lsan.supp" UBSAN_OPTIONS=print_stacktrace=1 "$build/tests/fuzz/$t" "$corpus" "$seeds" \
+    -max_total_time="$seconds" -runs="$((runs > 0 ? runs : -1))" -timeout=10 -rss_limit_mb=2048 -malloc_limit_mb="$malloc" -max_len="$maxlen" \
     -artifact_prefix="$build/findings/$t-" -print_final_stats=1 > "$log" 2>&1
   rc=$?
   set -e

@@ -7,6 +7,7 @@
 #include <torch/csrc/autograd/grad_mode.h>
 
 #include "core/io/BundleError.h"
+#include "core/io/TorchArchiveCheck.h"
 
 namespace ms {
 
@@ -26,11 +27,12 @@ void saveArchiveAtomically(torch::serialize::OutputArchive& archive, const std::
 nlohmann::json loadArchiveMeta(torch::serialize::InputArchive& archive, const std::string& path,
                                const std::string& format, int version, const std::string& what) {
     if (!std::filesystem::exists(path)) throw BundleError(path + ": " + what + " file not found");
+    checkTorchArchive(path, what);  // LibTorch crashes on some damaged archives: they stop here, named
     c10::IValue metaValue;
     try {
         archive.load_from(path);
         archive.read("meta", metaValue);
-    } catch (const c10::Error&) {
+    } catch (const std::exception&) {  // c10::Error, or the archive's attribute errors
         throw BundleError(path + ": not a Maskstudio " + what + " (not a LibTorch archive with a 'meta' entry)");
     }
     nlohmann::json meta;
@@ -39,9 +41,13 @@ nlohmann::json loadArchiveMeta(torch::serialize::InputArchive& archive, const st
     } catch (const std::exception& e) {
         throw BundleError(path + ": the " + what + "'s metadata is not valid JSON (" + e.what() + ")");
     }
-    if (meta.value("format", "") != format)
-        throw BundleError(path + ": not a Maskstudio " + what + " (format '" + meta.value("format", "") + "')");
-    const int found = meta.value("format_version", -1);
+    // a damaged or foreign file can hold any JSON here: every kind checked before it is read
+    const bool named = meta.is_object() && meta.contains("format") && meta["format"].is_string();
+    if (!named || meta["format"].get<std::string>() != format)
+        throw BundleError(path + ": not a Maskstudio " + what + " (format '" + (named ? meta["format"].get<std::string>() : "") + "')");
+    if (!meta.contains("format_version") || !meta["format_version"].is_number_integer())
+        throw BundleError(path + ": the " + what + "'s metadata has no whole-number format_version");
+    const int64_t found = meta["format_version"].get<int64_t>();
     if (found != version)
         throw BundleError(path + ": " + what + " format version " + std::to_string(found) + "; this Maskstudio reads version " +
                           std::to_string(version) + (found > version ? " (update Maskstudio)" : " (retrain the model)"));
@@ -67,7 +73,7 @@ void readModuleTensors(torch::serialize::InputArchive& archive, const std::strin
         at::Tensor value;
         try {
             archive.read(key, value);
-        } catch (const c10::Error&) {
+        } catch (const std::exception&) {  // c10::Error, or the archive's attribute errors
             throw BundleError(path + ": " + key + " is missing from the model file (damaged or foreign file)");
         }
         if (!value.sizes().equals(target.sizes()))

@@ -8,6 +8,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "core/io/TorchArchiveCheck.h"
+
 namespace ms {
 namespace {
 
@@ -51,6 +53,11 @@ void saveImagePack(const ImageSet& images, const std::string& path) {
 
 ImageSet loadImagePack(const std::string& path) {
     if (!std::filesystem::exists(path)) throw std::runtime_error(path + ": image pack not found");
+    try {
+        checkTorchArchive(path, "image pack");  // LibTorch crashes on some damaged archives
+    } catch (const std::exception& e) {
+        throw std::runtime_error(e.what());
+    }
     torch::serialize::InputArchive archive;
     c10::IValue format, csv, column, files;
     at::Tensor px;
@@ -61,9 +68,11 @@ ImageSet loadImagePack(const std::string& path) {
         archive.read("image_column", column);
         archive.read("files", files);
         archive.read("pixels", px);
-    } catch (const c10::Error&) {
+    } catch (const std::exception&) {  // c10::Error, or the archive's attribute errors
         throw std::runtime_error(path + ": not a Maskstudio image pack");
     }
+    if (!format.isString() || !csv.isString() || !column.isString() || !files.isString() || !px.defined())
+        throw std::runtime_error(path + ": not a Maskstudio image pack (entries of the wrong kind)");
     if (format.toStringRef() != "maskstudio-image-pack-1") throw std::runtime_error(path + ": unknown image pack format");
     ImageSet s;
     s.source = path;
