@@ -31,6 +31,8 @@ void readResumeState(torch::serialize::InputArchive& model, const std::string& p
     try {
         model.read("optimizer/exp_avg", file.optimizer.expAvg);
         model.read("optimizer/exp_avg_sq", file.optimizer.expAvgSq);
+        requireInsideStorage(file.optimizer.expAvg, path, "optimizer/exp_avg");
+        requireInsideStorage(file.optimizer.expAvgSq, path, "optimizer/exp_avg_sq");
         return;
     } catch (const std::exception&) {  // c10::Error, or the archive's attribute errors
         file.optimizer = AdamWState{};
@@ -45,6 +47,8 @@ void readResumeState(torch::serialize::InputArchive& model, const std::string& p
         state.read("optimizer/step", step);
         AdamWState moments;
         if (state.try_read("optimizer/exp_avg", moments.expAvg) && state.try_read("optimizer/exp_avg_sq", moments.expAvgSq)) {
+            requireInsideStorage(moments.expAvg, resume, "optimizer/exp_avg");
+            requireInsideStorage(moments.expAvgSq, resume, "optimizer/exp_avg_sq");
             moments.step = step.toInt();
             file.optimizer = moments;
         }
@@ -53,8 +57,11 @@ void readResumeState(torch::serialize::InputArchive& model, const std::string& p
             EpochPosition p = expected;
             if (state.try_read("position/epoch", epoch) && state.try_read("position/rows_done", rows) &&
                 epoch.toInt() == expected.epoch && rows.toInt() == expected.rowsDone &&
-                state.try_read("position/permutation", p.permutation) && state.try_read("position/generator", p.generatorState))
+                state.try_read("position/permutation", p.permutation) && state.try_read("position/generator", p.generatorState)) {
+                requireInsideStorage(p.permutation, resume, "position/permutation");
+                requireInsideStorage(p.generatorState, resume, "position/generator");
                 file.position = p;
+            }
         }
     } catch (const std::exception&) {  // c10::Error, or the archive's attribute errors
         file.optimizer = AdamWState{};  // damaged: resumable with fresh moments, as without one

@@ -122,9 +122,11 @@ ModelBundle loadBundle(const std::string& path) {
     at::Tensor t;
     try {
         archive.read("optimizer/exp_avg", t);
+        requireInsideStorage(t, path, "optimizer/exp_avg");
         b.state.optimizer.expAvg = t;
         at::Tensor t2;
         archive.read("optimizer/exp_avg_sq", t2);
+        requireInsideStorage(t2, path, "optimizer/exp_avg_sq");
         b.state.optimizer.expAvgSq = t2;
     } catch (const std::exception&) {  // c10::Error, or the archive's attribute errors
         b.state.optimizer = {};  // a bundle exported without training state: inference only
@@ -132,6 +134,7 @@ ModelBundle loadBundle(const std::string& path) {
     try {
         at::Tensor rng;
         archive.read("rng/state", rng);
+        requireInsideStorage(rng, path, "rng/state");
         b.state.rngState = rng;
     } catch (const std::exception&) {  // c10::Error, or the archive's attribute errors
     }

@@ -76,6 +76,7 @@ PartialModelFile loadPartialModel(const std::string& path, const std::string& ex
         if (poolRows > 0) {
             at::Tensor pool;
             archive.read("context/prior_pool", pool);
+            requireInsideStorage(pool, path, "context/prior_pool");
             if (pool.dim() != 2 || pool.size(0) != poolRows) throw std::runtime_error("the mask prior's draws are damaged");
             f.parts.context.priorPool = pool.to(at::kFloat);
         }

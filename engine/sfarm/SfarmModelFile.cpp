@@ -101,6 +101,7 @@ SfarmModelFile loadSfarmModel(const std::string& path) {
             for (std::size_t k = 0; k < count; ++k) {
                 at::Tensor t;
                 archive.read("best/" + std::to_string(k), t);
+                requireInsideStorage(t, path, "best/" + std::to_string(k));
                 if (!t.sizes().equals(trainable[k].sizes())) throw std::runtime_error("best weight " + std::to_string(k) + " has another shape");
                 p.bestWeights.push_back(t);
             }

@@ -10,6 +10,7 @@
 #include <fstream>
 #include <iterator>
 
+#include "core/io/ImagePack.h"
 #include "core/synth/BikeSynth.h"
 #include "mcvae/DesignGenerator.h"
 #include "mcvae/ModelBundle.h"
@@ -96,14 +97,21 @@ private Q_SLOTS:
         expectBundleError(path("junk.msm"), "not a Maskstudio model bundle");
     }
     // Damaged archives that crashed LibTorch (fuzzing, FuzzModelFiles: a segfault in its type
-    // parser, a 31 GB memo reservation in its unpickler) are refused by name before it reads them,
-    // and so is a pickled string longer than its pickle.
+    // parser, a 31 GB memo reservation in its unpickler, a tensor read past its storage) are
+    // refused by name, and so is a pickled string longer than its pickle.
     void damagedArchivesAreRefusedBeforeLibTorchReadsThem() {
         const std::string seeds = std::string(std::getenv("MASKSTUDIO_MODELS_DIR")) + "/../tests/fuzz/seeds/model/";
         for (const char* name : {"segfault-in-type-parser.msm", "memo-index-31gb.msm"}) {
             const std::string file = path(name);
             QVERIFY(QFile::copy(QString::fromStdString(seeds + name), QString::fromStdString(file)));
             expectBundleError(file, "damaged or foreign file");
+        }
+        // an image pack whose pixel tensor declares more than its storage (LibTorch read past it)
+        try {
+            loadImagePack(seeds + "tensor-past-its-storage.mspack");
+            QFAIL("a tensor larger than its storage was accepted");
+        } catch (const std::runtime_error& e) {
+            QVERIFY2(std::string(e.what()).find("declares more values than it holds") != std::string::npos, e.what());
         }
         mcvae::saveBundle(smallBundle(), path("whole.msm"));
         mcvae::loadBundle(path("whole.msm"));  // the check passes what saveBundle writes

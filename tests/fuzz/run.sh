@@ -42,14 +42,11 @@ for t in "${targets[@]}"; do
   seeds="$(seed "$t")"
   log="$build/$t.log"
   start=$(date +%s.%N)
-  maxlen=4096; malloc=2048
-  # a zip archive's directory is at its end; LibTorch's unpickler reserves a string's declared
-  # length (up to 4 GiB, untouched, freed when the read fails): allowed as one allocation, while
-  # the resident memory stays limited to 2 GiB
-  [ "$t" = FuzzModelFiles ] && maxlen=65536 && malloc=4200
+  maxlen=4096
+  [ "$t" = FuzzModelFiles ] && maxlen=65536  # a zip archive's directory is at its end
   set +e
   ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions="$root/tests/fuzz/lsan.supp" UBSAN_OPTIONS=print_stacktrace=1 "$build/tests/fuzz/$t" "$corpus" "$seeds" \
-    -max_total_time="$seconds" -runs="$((runs > 0 ? runs : -1))" -timeout=10 -rss_limit_mb=2048 -malloc_limit_mb="$malloc" -max_len="$maxlen" \
+    -max_total_time="$seconds" -runs="$((runs > 0 ? runs : -1))" -timeout=10 -rss_limit_mb=2048 -max_len="$maxlen" \
     -artifact_prefix="$build/findings/$t-" -print_final_stats=1 > "$log" 2>&1
   rc=$?
   set -e

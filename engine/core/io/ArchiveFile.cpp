@@ -54,6 +54,21 @@ nlohmann::json loadArchiveMeta(torch::serialize::InputArchive& archive, const st
     return meta;
 }
 
+void requireInsideStorage(const at::Tensor& tensor, const std::string& path, const std::string& key) {
+    if (!tensor.defined() || tensor.numel() == 0) return;
+    int64_t last = tensor.storage_offset();  // the element furthest into the storage, overflow-checked
+    bool valid = last >= 0 && tensor.has_storage();
+    for (int64_t d = 0; valid && d < tensor.dim(); ++d) {
+        int64_t reach = 0;
+        valid = tensor.stride(d) >= 0 && !__builtin_mul_overflow(tensor.size(d) - 1, tensor.stride(d), &reach) &&
+                !__builtin_add_overflow(last, reach, &last);
+    }
+    int64_t bytes = 0;
+    if (!valid || __builtin_mul_overflow(last + 1, static_cast<int64_t>(tensor.element_size()), &bytes) ||
+        static_cast<uint64_t>(bytes) > tensor.storage().nbytes())
+        throw BundleError(path + ": " + key + " declares more values than it holds (damaged file)");
+}
+
 void writeModuleTensors(torch::serialize::OutputArchive& archive, const std::string& prefix, const torch::nn::Module& module,
                         const std::string& bufferPrefix) {
     const std::string buffers = bufferPrefix.empty() ? prefix : bufferPrefix;
@@ -76,6 +91,7 @@ void readModuleTensors(torch::serialize::InputArchive& archive, const std::strin
         } catch (const std::exception&) {  // c10::Error, or the archive's attribute errors
             throw BundleError(path + ": " + key + " is missing from the model file (damaged or foreign file)");
         }
+        requireInsideStorage(value, path, key);
         if (!value.sizes().equals(target.sizes()))
             throw BundleError(path + ": " + key + " has shape " + shape(value.sizes()) + " in the file but the architecture needs " +
                               shape(target.sizes()));

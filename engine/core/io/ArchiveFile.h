@@ -20,6 +20,11 @@ nlohmann::json loadArchiveMeta(torch::serialize::InputArchive& archive, const st
 
 // A module's parameters under `prefix` (e.g. "unet/") and its buffers under bufferPrefix (default:
 // the same), as CPU copies.
+// A tensor read from an archive must lie inside its storage: LibTorch takes the sizes, strides
+// and offset a damaged file declares and reads past the storage's end (a segfault found by
+// fuzzing an image pack). Throws BundleError naming the path and key.
+void requireInsideStorage(const at::Tensor& tensor, const std::string& path, const std::string& key);
+
 void writeModuleTensors(torch::serialize::OutputArchive& archive, const std::string& prefix, const torch::nn::Module& module,
                         const std::string& bufferPrefix = {});
 // Copies them back into a module of the same architecture; a missing or mis-shaped tensor is a

@@ -8,6 +8,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "core/io/ArchiveFile.h"
+#include "core/io/BundleError.h"
 #include "core/io/TorchArchiveCheck.h"
 
 namespace ms {
@@ -68,6 +70,9 @@ ImageSet loadImagePack(const std::string& path) {
         archive.read("image_column", column);
         archive.read("files", files);
         archive.read("pixels", px);
+        requireInsideStorage(px, path, "pixels");
+    } catch (const BundleError& e) {
+        throw std::runtime_error(e.what());
     } catch (const std::exception&) {  // c10::Error, or the archive's attribute errors
         throw std::runtime_error(path + ": not a Maskstudio image pack");
     }
