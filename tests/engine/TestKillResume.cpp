@@ -105,8 +105,9 @@ private Q_SLOTS:
             QVERIFY2(onDisk >= 1 && onDisk >= lastReportedEpoch(printed, "") - 1,
                      qPrintable(QString("file %1 epochs; printed:\n%2").arg(onDisk).arg(printed)));
             QString out;
-            QCOMPARE(runCli({"train", "--data", data, "--resume", model, "--epochs", "120", "--device", "cpu", "--out", model,
-                             "--quiet", "--json"}, &out), 0);
+            const int resumed = runCli({"train", "--data", data, "--resume", model, "--epochs", "120", "--device", "cpu", "--out", model,
+                                        "--quiet", "--json"}, &out);
+            QVERIFY2(resumed == 0, qPrintable(QString("resume after %1 epochs on disk: %2").arg(onDisk).arg(out)));
             QCOMPARE(lastJson(out)["epochs"].toInt(), 120);
             QCOMPARE(mcvae::loadBundle(model.toStdString()).state.completedEpochs, int64_t{120});
             qInfo("kill %d: %lld ms after the first checkpoint, %lld of 120 epochs on disk", seed, static_cast<long long>(extra),
