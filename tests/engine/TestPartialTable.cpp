@@ -42,6 +42,16 @@ class TestPartialTable : public QObject {
     std::set<std::pair<std::size_t, std::size_t>> m_blanked;  // (row, column) emptied by the test
     static constexpr std::size_t kRows = 300, kEmptyRow = 17;
 
+    // The trained model completing `data` into a file of the test's folder, with K members.
+    api::PartialImputeRequest imputeRequest(const std::string& data, const char* out, int64_t members) {
+        api::PartialImputeRequest r;
+        r.modelPath = m_model;
+        r.dataPath = data;
+        r.outPath = m_dir.filePath(out).toStdString();
+        r.members = members;
+        return r;
+    }
+
 private Q_SLOTS:
     void initTestCase() {
         CsvTable bikes = readCsvFile(modelsDir() + "/bike.csv");
@@ -100,11 +110,7 @@ private Q_SLOTS:
     }
 
     void imputeFillsExactlyTheEmptyCells() {
-        api::PartialImputeRequest r;
-        r.modelPath = m_model;
-        r.dataPath = m_gappy;
-        r.outPath = m_dir.filePath("filled.csv").toStdString();
-        r.members = 4;
+        const api::PartialImputeRequest r = imputeRequest(m_gappy, "filled.csv", 4);
         const api::PartialImputeResult res = api::imputeCsvWithPartial(r);
         QCOMPARE(res.filledCells, int64_t(m_blanked.size()));
         QCOMPARE(res.skippedLines.size(), std::size_t(1));
@@ -143,11 +149,7 @@ private Q_SLOTS:
         } catch (const DataError& e) {
             QVERIFY2(std::string(e.what()).find("HOVERBIKE") != std::string::npos, e.what());
         }
-        api::PartialImputeRequest r;
-        r.modelPath = m_model;
-        r.dataPath = path;
-        r.outPath = m_dir.filePath("unseen-filled.csv").toStdString();
-        r.members = 2;
+        const api::PartialImputeRequest r = imputeRequest(path, "unseen-filled.csv", 2);
         const api::PartialImputeResult res = api::imputeCsvWithPartial(r);
         QCOMPARE(res.filledCells, int64_t(m_blanked.size()));
         QCOMPARE(res.unseenClasses.size(), std::size_t(1));

@@ -55,11 +55,7 @@ void saveImagePack(const ImageSet& images, const std::string& path) {
 
 ImageSet loadImagePack(const std::string& path) {
     if (!std::filesystem::exists(path)) throw std::runtime_error(path + ": image pack not found");
-    try {
-        checkTorchArchive(path, "image pack");  // LibTorch crashes on some damaged archives
-    } catch (const std::exception& e) {
-        throw std::runtime_error(e.what());
-    }
+    checkTorchArchive(path, "image pack");  // LibTorch crashes on some damaged archives (BundleError: a runtime_error)
     torch::serialize::InputArchive archive;
     c10::IValue format, csv, column, files;
     at::Tensor px;
@@ -71,8 +67,8 @@ ImageSet loadImagePack(const std::string& path) {
         archive.read("files", files);
         archive.read("pixels", px);
         requireInsideStorage(px, path, "pixels");
-    } catch (const BundleError& e) {
-        throw std::runtime_error(e.what());
+    } catch (const BundleError&) {
+        throw;  // names the path and the entry
     } catch (const std::exception&) {  // c10::Error, or the archive's attribute errors
         throw std::runtime_error(path + ": not a Maskstudio image pack");
     }

@@ -72,6 +72,10 @@ std::vector<double> runLoop(int64_t rows, const MinibatchSettings& s, at::Genera
         const at::Tensor perm = resuming ? resume.permutation.to(at::kLong) : at::randperm(rows, shuffle, at::kLong);
         double sum = resuming ? resume.lossSum : 0.0;
         int64_t seen = resuming ? resume.rowsDone : 0, saved = seen;
+        const auto savePosition = [&] {
+            s.midEpoch.save(EpochPosition{epoch, seen, sum, perm, generatorState(shuffle)});
+            saved = seen;
+        };
         for (int64_t start = seen, step = seen / s.batchSize + 1; start < rows && !cancel.cancelled(); start += s.batchSize, ++step) {
             followThreadShare();  // the studio's other workers may have started or stopped
             const at::Tensor idx = perm.narrow(0, start, std::min(s.batchSize, rows - start));
@@ -91,13 +95,12 @@ std::vector<double> runLoop(int64_t rows, const MinibatchSettings& s, at::Genera
             sum += value * static_cast<double>(idx.size(0));
             seen += idx.size(0);
             if (midEpoch && seen < rows && Clock::now() - lastCheckpoint >= interval) {
-                s.midEpoch.save(EpochPosition{epoch, seen, sum, perm, generatorState(shuffle)});
+                savePosition();
                 lastCheckpoint = Clock::now();
-                saved = seen;
             }
         }
         if (seen < rows) {  // cancelled mid-epoch: no partial epoch in the history; where it stopped saved
-            if (midEpoch && seen != saved) s.midEpoch.save(EpochPosition{epoch, seen, sum, perm, generatorState(shuffle)});
+            if (midEpoch && seen != saved) savePosition();
             break;
         }
         history.push_back(sum / static_cast<double>(rows));
