@@ -55,6 +55,9 @@ struct SfarmTrainOptions {
         cmd->add_option("--resume", r.resumeFrom,
                         "go on with the run that left this checkpoint (the file is rewritten after every epoch), with its own settings");
         cmd->add_flag("--no-checkpoints", noCheckpoints, "write the model once, at the end (without it: after every epoch, resumable)");
+        cmd->add_option("--checkpoint-seconds", r.checkpointSeconds,
+                        "also checkpoint inside an epoch this many seconds after the last checkpoint (0: at epochs' ends only)")
+            ->check(CLI::Range(0.0, 86400.0));
         cmd->add_flag("--constant-lr", constantLr, "keep the learning rate constant (without it: cosine decay to 0)");
         cmd->add_flag("--no-text", noText, "leave text columns out (without it: a text column of 2-64 repeated classes is modelled)");
         cmd->add_flag("--continuous", continuous,
@@ -85,7 +88,11 @@ void runSfarmTrain(const SfarmTrainOptions& o) {
         std::cerr << "trial " << t.trial << " rung " << t.rung << ": held-out score " << fixed(t.validationError, 4) << "  (" << t.settings << ")\n";
     });
     restoreInterrupt();
-    if (res.resumedFromEpoch > 0) std::cout << "resumed " << r.resumeFrom << " at epoch " << res.resumedFromEpoch << "\n";
+    if (res.resumedRowsDone > 0)
+        std::cout << "resumed " << r.resumeFrom << " inside epoch " << res.resumedFromEpoch + 1 << ", after " << res.resumedRowsDone
+                  << " of its rows\n";
+    else if (res.resumedFromEpoch > 0)
+        std::cout << "resumed " << r.resumeFrom << " at epoch " << res.resumedFromEpoch << "\n";
     std::cout << "trained " << r.outPath << ": " << res.columns.size() << " columns, " << res.rows << " rows ("
               << fixed(100.0 * res.observedFraction, 1) << " % of cells observed), " << res.epochs << " epochs in "
               << fixed(res.seconds, 1) << " s, final loss " << fixed(res.finalLoss, 4) << "\n";
@@ -118,7 +125,7 @@ void runSfarmTrain(const SfarmTrainOptions& o) {
                        {"integer", res.integerColumns}, {"categorical", res.categoricalColumns}, {"atoms", res.atomColumns}, {"rows", res.rows},
                        {"observed_fraction", res.observedFraction}, {"epochs", res.epochs}, {"best_epoch", res.bestEpoch},
                        {"validation_error", res.validationError}, {"heldout_point_error", res.heldOutPointError}, {"final_loss", res.finalLoss},
-                       {"seconds", res.seconds}});
+                       {"resumed_from_epoch", res.resumedFromEpoch}, {"resumed_rows_done", res.resumedRowsDone}, {"seconds", res.seconds}});
 }
 
 struct SfarmImputeOptions {

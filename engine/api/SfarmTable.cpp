@@ -335,10 +335,12 @@ SfarmTrainResult trainSfarmOnCsv(const SfarmTrainRequest& request, const EpochLo
         return j;
     }();
     // The run's checkpoints (a plain run; a settings search's trials are short and not resumed):
-    // after every epoch the file is rewritten with the current weights and the progress, on a
-    // thread of its own; an epoch shorter than a write skips its checkpoint instead of waiting.
+    // after every epoch, and every checkpointSeconds inside one, the file is rewritten with the
+    // current weights and the progress, on a thread of its own; an epoch shorter than a write
+    // skips its checkpoint instead of waiting.
     sfarm::SfarmRunProgress runProgress = checkpoint ? *checkpoint->progress : sfarm::SfarmRunProgress{};
     result.resumedFromEpoch = runProgress.epochsDone;
+    result.resumedRowsDone = runProgress.position.defined() ? runProgress.position.rowsDone : 0;
     BackgroundWriter checkpoints;
     const auto writeCheckpoint = [&](const sfarm::SfarmMlp& model) {
         sfarm::SfarmModelFile snapshot = f;
@@ -369,16 +371,20 @@ SfarmTrainResult trainSfarmOnCsv(const SfarmTrainRequest& request, const EpochLo
         }
         std::optional<sfarm::SfarmValidation> val = validation;
         if (val) val->every = std::max<int64_t>(1, training.epochs / 50);
+        const auto checkpoint = [&] {
+            if (progress && r.checkpoints && !checkpoints.busy()) writeCheckpoint(out.model);
+        };
         out.history = sfarm::trainSfarm(*out.model, sfarm::ElementGrid{1, config.elements}, xs, trainObserved, training,
                                  [&](const sfarm::SfarmEpoch& e) {
                                      if (e.best) {
                                          out.bestEpoch = e.epoch;
                                          out.validationError = e.validationNll;
                                      }
-                                     if (progress && r.checkpoints && !checkpoints.busy()) writeCheckpoint(out.model);
+                                     checkpoint();
                                      if (epochs) epochs(e.epoch, e.loss);
                                  },
-                                 stop, val ? &*val : nullptr, progress);
+                                 stop, val ? &*val : nullptr, progress,
+                                 MidEpochCheckpoints{r.checkpointSeconds, [&](const EpochPosition&) { checkpoint(); }});
         return out;
     };
     Fit chosen;
@@ -465,6 +471,7 @@ SfarmTrainResult trainSfarmOnCsv(const SfarmTrainRequest& request, const EpochLo
                   {"atoms", !mc.atoms.empty()}, {"lr", tc.lr}, {"tuned", r.tune}, {"final_loss", result.finalLoss},
                   {"observed_fraction", result.observedFraction}, {"integer_columns", result.integerColumns},
                   {"categorical_columns", result.categoricalColumns}, {"resumed_from_epoch", result.resumedFromEpoch},
+                  {"resumed_rows_done", result.resumedRowsDone},
                   {"cancelled", cancel.cancelled()}});
     // Cancelled, a plain run stays resumable (from its best weights so far, which are the model's
     // now); finished, the file is a plain model.

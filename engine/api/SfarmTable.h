@@ -49,6 +49,9 @@ struct SfarmTrainRequest {
     // with its own recorded settings (the ones above are ignored) to its epoch count. Not with tune.
     std::string resumeFrom;
     bool checkpoints = true;  // false: the file is written once, at the end
+    // Also inside an epoch, this many seconds after the last checkpoint (an epoch on a table of
+    // 100,000 rows takes about a minute here); 0: only at the ends of epochs.
+    double checkpointSeconds = 30.0;
 };
 
 struct SfarmTuneTrial {
@@ -70,6 +73,7 @@ struct SfarmTrainResult {
     double seconds = 0.0;
     int64_t epochs = 0;             // of the whole run (a resumed one: with those before)
     int64_t resumedFromEpoch = 0;   // --resume: the checkpoint's epochs
+    int64_t resumedRowsDone = 0;    // --resume from inside an epoch: its rows already trained
     std::vector<SfarmTuneTrial> tuneTrials;        // with --tune: every trial's result
     std::string tunedSettings;                     // ...and the settings chosen
     int64_t bestEpoch = 0;          // early stopping: the epoch whose weights were kept

@@ -8,6 +8,7 @@
 
 #include "core/data/SchemaJson.h"
 #include "core/io/ArchiveFile.h"
+#include "core/io/EpochPositionArchive.h"
 #include "core/io/BundleError.h"
 #include "core/io/ConfigJson.h"
 #include "core/io/TorchArchiveCheck.h"
@@ -53,15 +54,8 @@ void readResumeState(torch::serialize::InputArchive& model, const std::string& p
             file.optimizer = moments;
         }
         if (expected.epoch > 0 && step.toInt() == modelStep) {
-            c10::IValue epoch, rows;
             EpochPosition p = expected;
-            if (state.try_read("position/epoch", epoch) && state.try_read("position/rows_done", rows) &&
-                epoch.toInt() == expected.epoch && rows.toInt() == expected.rowsDone &&
-                state.try_read("position/permutation", p.permutation) && state.try_read("position/generator", p.generatorState)) {
-                requireInsideStorage(p.permutation, resume, "position/permutation");
-                requireInsideStorage(p.generatorState, resume, "position/generator");
-                file.position = p;
-            }
+            if (readEpochPosition(state, resume, p)) file.position = p;
         }
     } catch (const std::exception&) {  // c10::Error, or the archive's attribute errors
         file.optimizer = AdamWState{};  // damaged: resumable with fresh moments, as without one
@@ -142,8 +136,7 @@ void saveImageModel(const ImageModelFile& file, const std::string& path) {
                        {"progress", {{"completed_epochs", file.completedEpochs}, {"partial", file.partial},
                                      {"optimizer_step", file.optimizer.step}, {"autoencoder_epochs_done", file.autoencoderEpochsDone}}}};
     if (file.position.defined())
-        meta["progress"]["epoch_position"] = {{"epoch", file.position.epoch}, {"rows_done", file.position.rowsDone},
-                                              {"loss_sum", file.position.lossSum}};
+        meta["progress"]["epoch_position"] = epochPositionJson(file.position);
     torch::serialize::OutputArchive archive;
     archive.write("meta", c10::IValue(meta.dump()));
     writeModuleTensors(archive, "unet/", *m.unet);
@@ -159,12 +152,7 @@ void saveImageModel(const ImageModelFile& file, const std::string& path) {
             state.write("optimizer/exp_avg", file.optimizer.expAvg.detach().cpu().contiguous());
             state.write("optimizer/exp_avg_sq", file.optimizer.expAvgSq.detach().cpu().contiguous());
         }
-        if (file.position.defined()) {
-            state.write("position/epoch", c10::IValue(file.position.epoch));
-            state.write("position/rows_done", c10::IValue(file.position.rowsDone));
-            state.write("position/permutation", file.position.permutation.cpu().contiguous());
-            state.write("position/generator", file.position.generatorState.cpu().contiguous());
-        }
+        if (file.position.defined()) writeEpochPosition(state, file.position);
         saveArchiveAtomically(state, resume, "image model resume state");
     } else {
         std::error_code ignored;
@@ -219,12 +207,7 @@ ImageModelFile loadImageModel(const std::string& path) {
         file.partial = progress.value("partial", false);
         file.autoencoderEpochsDone = progress.value("autoencoder_epochs_done", int64_t{-1});
         file.optimizer.step = progress.value("optimizer_step", int64_t{0});
-        if (progress.contains("epoch_position")) {
-            const json& p = progress.at("epoch_position");
-            file.position.epoch = p.at("epoch").get<int64_t>();
-            file.position.rowsDone = p.at("rows_done").get<int64_t>();
-            file.position.lossSum = p.at("loss_sum").get<double>();
-        }
+        if (progress.contains("epoch_position")) file.position = epochPositionFromJson(progress.at("epoch_position"));
     } catch (const BundleError&) {
         throw;
     } catch (const std::exception& e) {

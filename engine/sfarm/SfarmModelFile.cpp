@@ -5,6 +5,7 @@
 
 #include "core/io/ArchiveFile.h"
 #include "core/io/BundleError.h"
+#include "core/io/EpochPositionArchive.h"
 
 namespace ms::sfarm {
 namespace {
@@ -35,6 +36,10 @@ std::shared_ptr<torch::serialize::OutputArchive> sfarmModelArchive(const SfarmMo
                             {"stopped_early", p.stoppedEarly}};
         for (std::size_t k = 0; k < p.bestWeights.size(); ++k)  // copies already (taken at the check)
             archive->write("best/" + std::to_string(k), p.bestWeights[k]);
+        if (p.position.defined()) {  // a checkpoint inside an epoch
+            meta["progress"]["epoch_position"] = epochPositionJson(p.position);
+            writeEpochPosition(*archive, p.position);
+        }
     }
     archive->write("meta", c10::IValue(meta.dump()));
     writeModuleTensors(*archive, "weights/", *f.model);
@@ -104,6 +109,11 @@ SfarmModelFile loadSfarmModel(const std::string& path) {
                 requireInsideStorage(t, path, "best/" + std::to_string(k));
                 if (!t.sizes().equals(trainable[k].sizes())) throw std::runtime_error("best weight " + std::to_string(k) + " has another shape");
                 p.bestWeights.push_back(t);
+            }
+            if (j.contains("epoch_position")) {
+                p.position = epochPositionFromJson(j.at("epoch_position"));
+                if (p.position.epoch != p.epochsDone + 1 || !readEpochPosition(archive, path, p.position))
+                    throw std::runtime_error("the position inside epoch " + std::to_string(p.position.epoch) + " is incomplete");
             }
         } catch (const c10::Error& e) {
             throw BundleError(path + ": damaged training progress (" + e.what_without_backtrace() + ")");

@@ -2,8 +2,9 @@
 // The .sfm file of an SFARM model trained on a CSV: which columns it models, their
 // standardisation (mean and sd over the observed values), the network and its weights, and a
 // free-form training record. Same archive layer as the other model files (io/ArchiveFile).
-// While `sfarm train` runs, the file is rewritten after every epoch with the run's progress
-// (SfarmRunProgress: epochs done, the best early-stopping check and its weights): a usable model
+// While `sfarm train` runs, the file is rewritten after every epoch, and every 30 s inside a long
+// one, with the run's progress (SfarmRunProgress: epochs done, the best early-stopping check and
+// its weights, the position inside an epoch under way): a usable model
 // at any moment (its current weights), and `--resume` goes on from it.
 #include <nlohmann/json.hpp>
 #include <torch/serialize/output-archive.h>

@@ -40,7 +40,8 @@ double sfarmPointError(const SfarmNetwork& model, const at::Tensor& x, const at:
 std::vector<SfarmEpoch> trainSfarm(SfarmNetwork& model, const ElementGrid& grid, const at::Tensor& x,
                                    const at::Tensor& observed, const SfarmTrainingConfig& config,
                                    const std::function<void(const SfarmEpoch&)>& onEpoch, const CancelToken& cancel,
-                                   const SfarmValidation* validation, SfarmRunProgress* progress) {
+                                   const SfarmValidation* validation, SfarmRunProgress* progress,
+                                   const MidEpochCheckpoints& midEpoch) {
     if (x.dim() != 2 || x.size(1) != grid.size() || !observed.sizes().equals(x.sizes()))
         throw std::invalid_argument("SFARM training: x and observed must be [N, " + std::to_string(grid.size()) + "]");
     if (grid.size() != model.elementCount())
@@ -93,6 +94,7 @@ std::vector<SfarmEpoch> trainSfarm(SfarmNetwork& model, const ElementGrid& grid,
         history.push_back(e);
         if (progress) {
             progress->epochsDone = epoch;
+            progress->position = EpochPosition{};
             progress->bestEpoch = bestEpoch;
             progress->bestScore = bestNll;
             progress->bestWeights = bestWeights;
@@ -113,6 +115,13 @@ std::vector<SfarmEpoch> trainSfarm(SfarmNetwork& model, const ElementGrid& grid,
     settings.cosineDecay = config.cosineDecay;
     settings.model = "SFARM";
     settings.epochsDone = epochsDone;
+    if (progress && !ended && progress->position.defined() && progress->position.epoch == epochsDone + 1)
+        settings.resumeFrom = progress->position;
+    if (progress && midEpoch.save && midEpoch.everySeconds > 0)
+        settings.midEpoch = {midEpoch.everySeconds, [&](const EpochPosition& position) {
+                                 progress->position = position;
+                                 midEpoch.save(position);
+                             }};
     if (!ended) trainMinibatchAdamW(model.trainableParameters(), x.size(0), settings, shuffle, batchLoss, record, loopCancel);
     model.setTraining(false);
     if (!bestWeights.empty()) {

@@ -56,10 +56,13 @@ struct SfarmEpoch {
 // stops early and leaves the model at its best check.
 // progress (optional, in and out): a run to resume (its epochs done and best check; the model
 // holds its current weights), kept current at the end of every epoch before onEpoch, so that a
-// checkpoint written there resumes from that epoch. Returns the epochs of this call.
+// checkpoint written there resumes from that epoch. midEpoch (with progress): checkpoints inside
+// an epoch, progress->position current when its save runs; a progress holding a position goes on
+// from it. Returns the epochs of this call.
 std::vector<SfarmEpoch> trainSfarm(SfarmNetwork& model, const ElementGrid& grid, const at::Tensor& x,
                                    const at::Tensor& observed, const SfarmTrainingConfig& config,
                                    const std::function<void(const SfarmEpoch&)>& onEpoch, const CancelToken& cancel,
-                                   const SfarmValidation* validation = nullptr, SfarmRunProgress* progress = nullptr);
+                                   const SfarmValidation* validation = nullptr, SfarmRunProgress* progress = nullptr,
+                                   const MidEpochCheckpoints& midEpoch = {});
 
 }  // namespace ms::sfarm

@@ -12,6 +12,8 @@
 #include <QRegularExpression>
 #include <QTemporaryDir>
 
+#include <optional>
+
 #include "api/TrainJob.h"
 #include "diffusion/ImageModelBundle.h"
 #include "mcvae/ModelBundle.h"
@@ -50,6 +52,15 @@ QString killMidRun(const QStringList& args, const QString& checkpoint, int extra
     p.kill();  // SIGKILL: no handler runs, nothing is flushed
     p.waitForFinished();
     return QString::fromUtf8(p.readAll());
+}
+
+// The header and the first `rows` rows of the embedded bikes (numbers, whole numbers and text).
+QString firstBikes(const QTemporaryDir& dir, int rows) {
+    const QString data = dir.filePath(QString("bikes%1.csv").arg(rows));
+    QFile in(modelsDir() + "/bike.csv"), out(data);
+    if (!in.open(QIODevice::ReadOnly) || !out.open(QIODevice::WriteOnly)) return QString();
+    for (int line = 0; line <= rows && !in.atEnd(); ++line) out.write(in.readLine());
+    return data;
 }
 
 // The highest "epoch N/M" (or "mcldm epoch N/M") the run printed before it was killed.
@@ -207,12 +218,8 @@ private Q_SLOTS:
         // 400 rows of the embedded bikes (numbers, whole numbers and text): short epochs, so the
         // checkpoints race the training (an epoch shorter than a write skips its checkpoint).
         QTemporaryDir dir;
-        const QString data = dir.filePath("bikes400.csv");
-        {
-            QFile in(modelsDir() + "/bike.csv"), out(data);
-            QVERIFY(in.open(QIODevice::ReadOnly) && out.open(QIODevice::WriteOnly));
-            for (int line = 0; line <= 400 && !in.atEnd(); ++line) out.write(in.readLine());
-        }
+        const QString data = firstBikes(dir, 400);
+        QVERIFY(!data.isEmpty());
         QRandomGenerator rng(22);
         for (int kill = 0; kill < 3; ++kill) {
             const QString model = dir.filePath(QString("s%1.sfm").arg(kill));
@@ -244,6 +251,54 @@ private Q_SLOTS:
         QString out;
         QVERIFY(runCli({"sfarm", "train", "--data", data, "--resume", dir.filePath("s0.sfm"), "--out", dir.filePath("x.sfm")}, &out) != 0);
         QVERIFY2(out.contains("s0.sfm") && out.contains("nothing to resume"), qPrintable(out));
+    }
+
+    // SFARM epochs longer than the checkpoint interval (50 steps of 8 rows): the run is killed
+    // right after a checkpoint taken inside an epoch; --resume goes on from there.
+    void killedSfarmInsideAnEpochResumesFromThatPosition() {
+        QTemporaryDir dir;
+        const QString data = firstBikes(dir, 400), model = dir.filePath("s.sfm");
+        QVERIFY(!data.isEmpty());
+        QProcess p;
+        p.setProcessChannelMode(QProcess::MergedChannels);
+        p.start(MASKSTUDIO_CLI_PATH, {"sfarm", "train", "--data", data, "--out", model, "--epochs", "2", "--hidden", "64", "--batch",
+                                      "8", "--no-early-stopping", "--seed", "5", "--checkpoint-seconds", "0.03"});
+        QVERIFY(p.waitForStarted());
+        std::optional<sfarm::SfarmRunProgress> seen;
+        QElapsedTimer waited;
+        waited.start();
+        while (p.state() == QProcess::Running && waited.elapsed() < 120000) {
+            p.waitForFinished(20);
+            try {
+                seen = sfarm::loadSfarmModel(model.toStdString()).progress;
+            } catch (const std::exception&) {
+                continue;  // not written yet
+            }
+            if (seen && seen->position.defined()) break;
+        }
+        p.kill();
+        p.waitForFinished();
+        QVERIFY2(seen && seen->position.defined(), qPrintable(QString::fromUtf8(p.readAll())));
+        QCOMPARE(seen->position.epoch, seen->epochsDone + 1);
+        QVERIFY(seen->position.rowsDone > 0 && seen->position.rowsDone < seen->position.permutation.numel());
+        QCOMPARE(seen->position.rowsDone % 8, int64_t{0});
+        const sfarm::SfarmModelFile left = sfarm::loadSfarmModel(model.toStdString());  // perhaps a later checkpoint
+        QVERIFY(left.progress && left.progress->epochsDone >= seen->epochsDone);
+        QString out;
+        QVERIFY2(runCli({"sfarm", "train", "--data", data, "--resume", model, "--out", model, "--json"}, &out) == 0, qPrintable(out));
+        const QJsonObject done = lastJson(out);
+        QCOMPARE(done["epochs"].toInt(), 2);
+        QCOMPARE(done["resumed_from_epoch"].toInt(), left.progress->epochsDone);
+        if (left.progress->position.defined()) {
+            QCOMPARE(done["resumed_rows_done"].toInt(), left.progress->position.rowsDone);
+            QVERIFY2(out.contains(QString("inside epoch %1, after %2 of its rows").arg(left.progress->epochsDone + 1)
+                                      .arg(left.progress->position.rowsDone)), qPrintable(out));
+        }
+        QVERIFY(!sfarm::loadSfarmModel(model.toStdString()).progress);  // a plain model now
+        qInfo("killed inside epoch %lld, %lld of %lld rows done; the file then held %lld epochs and %s",
+              static_cast<long long>(seen->position.epoch), static_cast<long long>(seen->position.rowsDone),
+              static_cast<long long>(seen->position.permutation.numel()), static_cast<long long>(left.progress->epochsDone),
+              left.progress->position.defined() ? "a position" : "no position");
     }
 };
 
