@@ -9,8 +9,9 @@ packages=(
   dpkg-dev file
   # engine: LibTorch (CPU) + an optimised BLAS (without it torch falls back to the reference
   # BLAS, about 10x slower; libblas-dev: cblas.h and the link name for the mcVAE CPU kernel),
-  # JSON and CLI parsing, benchmarks
-  libtorch-dev libopenblas0-openmp libblas-dev nlohmann-json3-dev libcli11-dev libbenchmark-dev
+  # JSON and CLI parsing, benchmarks; libgloo-dev: the headers of Gloo, the collectives c10d trains
+  # on several processes with (the library itself comes with libtorch)
+  libtorch-dev libgloo-dev libopenblas0-openmp libblas-dev nlohmann-json3-dev libcli11-dev libbenchmark-dev
   # SFARM on images: Fashion-MNIST (/usr/share/datasets/fashion-mnist) and zlib to read its .gz
   dataset-fashion-mnist zlib1g-dev
   # imaging target

@@ -18,6 +18,7 @@
 #include "api/RenderFrame.h"
 #include "api/TargetMask.h"
 #include "app/cli/CliCommon.h"
+#include "app/cli/DistributedOptions.h"
 #include "app/cli/Commands.h"
 #include "app/cli/ImageInput.h"
 #include "core/io/ImagePack.h"
@@ -129,6 +130,7 @@ void runImageRender([[maybe_unused]] const ImageRenderOptions& o) {
 struct ImageTrainOptions {
     ImageInput input;
     api::ImageTrainRequest request;
+    DistributedOptions distributed;
     int threads = 0;
     std::string mult;      // empty: the request's channelMult
     std::string sparsity;  // empty: the request's schedule
@@ -171,6 +173,7 @@ struct ImageTrainOptions {
         cmd->add_flag("--fine-tune-first-stage", request.fineTuneFirstStage,
                       "with --fine-tune-from: also train its autoencoder --ae-epochs epochs");
         cmd->add_flag("--json", json, "print a JSON summary on the last line");
+        distributed.addTo(cmd);
     }
     void validate() const {}  // resume vs fine-tune: the engine says why they exclude each other
 };
@@ -178,6 +181,7 @@ struct ImageTrainOptions {
 void runImageTrain(const ImageTrainOptions& o) {
     initTorchRuntime(o.threads);
     api::ImageTrainRequest request = o.request;
+    request.distributed = o.distributed.resolved();
     if (!o.sparsity.empty()) request.sparsity = parseSchedule(o.sparsity);
     if (!o.mult.empty()) {
         request.channelMult.clear();
@@ -191,6 +195,11 @@ void runImageTrain(const ImageTrainOptions& o) {
                       << fixed(p.elapsedSeconds, 1) << " s)\n";
     }, cancel);
     restoreInterrupt();
+    if (request.distributed.rank > 0) {  // rank 0 writes the model and reports it
+        std::cout << "rank " << request.distributed.rank << " of " << request.distributed.worldSize << ": "
+                  << (res.cancelled ? "stopped with the others" : "done") << " after " << res.completedEpochs << " mcLDM epochs\n";
+        return;
+    }
     if (res.cancelled) {
         if (res.modelPath.empty()) std::cout << "cancelled during the autoencoder's first epoch: nothing was written\n";
         else if (res.completedEpochs == 0)
@@ -210,7 +219,8 @@ void runImageTrain(const ImageTrainOptions& o) {
                        {"ldm_seconds", res.ldmSeconds}, {"reconstruction_mse", res.reconstructionMse},
                        {"latent_scale", res.latentScale}, {"completed_epochs", res.completedEpochs},
                        {"autoencoder_loss", res.autoencoderLoss},
-                       {"ldm_loss", res.ldmLoss}});
+                       {"ldm_loss", res.ldmLoss}, {"ranks", request.distributed.worldSize},
+                       {"collective_seconds", res.collectiveSeconds}, {"collective_calls", res.collectiveCalls}});
 }
 
 struct ImageSampleOptions {

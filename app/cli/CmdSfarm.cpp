@@ -3,6 +3,7 @@
 
 #include "api/SfarmTable.h"
 #include "app/cli/CliCommon.h"
+#include "app/cli/DistributedOptions.h"
 #include "app/cli/Commands.h"
 #include "core/runtime/TorchRuntime.h"
 #include "experiments/AcquisitionBenchmark.h"
@@ -23,6 +24,7 @@ std::pair<double, double> meanAndSd(const std::vector<double>& v) {
 
 struct SfarmTrainOptions {
     api::SfarmTrainRequest request;
+    DistributedOptions distributed;
     bool noEarlyStopping = false;
     bool noAtoms = false;
     bool noGaussianPath = false;
@@ -63,10 +65,12 @@ struct SfarmTrainOptions {
         cmd->add_flag("--continuous", continuous,
                       "model whole-number columns as continuous too (without it: integers, imputed as whole numbers)");
         cmd->add_flag("--json", json, "print a JSON summary on the last line");
+        distributed.addTo(cmd);
     }
     void validate() const {}
     api::SfarmTrainRequest resolved() const {
         api::SfarmTrainRequest r = request;
+        r.distributed = distributed.resolved();
         r.integerColumns = !continuous;
         r.atoms = !noAtoms;
         r.gaussianPath = !noGaussianPath;
@@ -88,6 +92,10 @@ void runSfarmTrain(const SfarmTrainOptions& o) {
         std::cerr << "trial " << t.trial << " rung " << t.rung << ": held-out score " << fixed(t.validationError, 4) << "  (" << t.settings << ")\n";
     });
     restoreInterrupt();
+    if (r.distributed.rank > 0) {  // rank 0 writes the model and reports it
+        std::cout << "rank " << r.distributed.rank << " of " << r.distributed.worldSize << ": " << res.epochs << " epochs done\n";
+        return;
+    }
     if (res.resumedRowsDone > 0)
         std::cout << "resumed " << r.resumeFrom << " inside epoch " << res.resumedFromEpoch + 1 << ", after " << res.resumedRowsDone
                   << " of its rows\n";

@@ -18,6 +18,7 @@ void addPartialMaskPriorCommand(CLI::App* partial);  // `partial maskprior`
 void addMaskPriorModelCommands(CLI::App* maskprior);  // `partial maskprior train|sample|score`
 void addTuneCommand(CLI::App& app);
 void addSfarmDesignCommands(CLI::App* sfarm);  // `sfarm design`, `sfarm next`
+void addLaunchCommand(CLI::App& app);          // `launch --nproc N -- COMMAND`: N local ranks
 void addPaperCommand(CLI::App& app);           // `paper`: the reproductions below
 void addMcVaeStudyCommand(CLI::App* paper);     // `paper mcvae-study`
 void addSfarmUciCommand(CLI::App* paper);       // `paper sfarm-uci`

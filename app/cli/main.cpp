@@ -45,6 +45,7 @@ int main(int argc, char** argv) {
     ms::cli::addSfarmCommand(app);
     ms::cli::addImageCommand(app);
     ms::cli::addPartialCommand(app);
+    ms::cli::addLaunchCommand(app);
     ms::cli::addPaperCommand(app);
     bool debug = false;
     app.add_flag("--debug", debug, "on an error, also print LibTorch's stack trace");

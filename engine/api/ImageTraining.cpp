@@ -24,6 +24,7 @@
 #include "diffusion/McLdmTrainer.h"
 #include "diffusion/TargetShape.h"
 #include "diffusion/TorchScriptFirstStage.h"
+#include "distributed/GlooGroup.h"
 
 namespace ms::api {
 namespace {
@@ -195,6 +196,10 @@ ImageTrainResult trainImageModel(const ImageSet& images, const ImageTrainRequest
     if (!(r.testFraction >= 0.0 && r.testFraction < 0.9)) throw std::invalid_argument("test fraction must be in [0, 0.9)");
     const at::Device device = resolveDevice(r.device);
     ImageRunStart start = chooseStart(images, r);
+    // Several ranks: joined once the images and the starting model have loaded.
+    std::unique_ptr<distributed::GlooGroup> ranks;
+    if (r.distributed.distributed()) ranks = std::make_unique<distributed::GlooGroup>(r.distributed);
+    const bool writesFiles = !ranks || ranks->rank() == 0;
     diffusion::ImageModelFile& file = start.file;
     diffusion::McLdm& model = file.model;
     const ImageConditions& cond = start.conditions;
@@ -274,6 +279,7 @@ ImageTrainResult trainImageModel(const ImageSet& images, const ImageTrainRequest
             global.set_state(state);
         }
         const auto saveCheckpoint = [&](int64_t epochsDone, const EpochPosition& position) {
+            if (!writesFiles) return;
             diffusion::ImageModelFile checkpoint;
             checkpoint.model = model;
             checkpoint.model.unet = untrained;
@@ -290,9 +296,12 @@ ImageTrainResult trainImageModel(const ImageSet& images, const ImageTrainRequest
             if (onProgress) onProgress({"autoencoder", epoch, aeTotal, loss, t0.seconds(), {}});
         };
         as.midEpoch = {r.checkpointSeconds, [&](const EpochPosition& p) { saveCheckpoint(p.epoch - 1, p); }};
+        as.group = ranks.get();
         result.autoencoderLoss = diffusion::trainAutoencoder(model.autoencoder, trainImages, as, gen, onEpoch, cancel);
+        // data parallel, a cancel on any rank stops every rank short of the stage's epochs
+        if (ranks && static_cast<int64_t>(result.autoencoderLoss.size()) < aeTotal - as.epochsDone) result.cancelled = true;
     }
-    if (cancel.cancelled()) {  // during the first stage: its last epoch's checkpoint is on disk (if one ended)
+    if (cancel.cancelled() || result.cancelled) {  // during the first stage: its last epoch's checkpoint is on disk (if one ended)
         result.cancelled = true;
         return result;
     }
@@ -338,6 +347,7 @@ ImageTrainResult trainImageModel(const ImageSet& images, const ImageTrainRequest
     std::vector<double> ldmLossSoFar;
     EpochPosition stoppedAt;  // the last position saved inside the epoch under way (a cancelled run's)
     const auto writeModel = [&](bool partial, const EpochPosition& position) {
+        if (!writesFiles) return;
         std::vector<double> history = start.lossHistory;
         history.insert(history.end(), ldmLossSoFar.begin(), ldmLossSoFar.end());
         file.training = runRecord(start.autoencoderRecord.is_null()
@@ -362,7 +372,7 @@ ImageTrainResult trainImageModel(const ImageSet& images, const ImageTrainRequest
     };
     const EpochLossFn onLdmEpoch = [&](int64_t epoch, double loss) {
         ImageTrainProgress p{"mcldm", epoch, totalEpochs, loss, t1.seconds(), {}};
-        if (r.previewEvery > 0 && previews > 0 && (epoch % r.previewEvery == 0 || epoch == totalEpochs)) {
+        if (writesFiles && r.previewEvery > 0 && previews > 0 && (epoch % r.previewEvery == 0 || epoch == totalEpochs)) {
             diffusion::ImageGenerationSettings gs;
             gs.sampler.steps = 10;
             const at::Tensor imgs = diffusion::generateImages(model, trainCond.slice(0, previews), gs).images;
@@ -380,16 +390,21 @@ ImageTrainResult trainImageModel(const ImageSet& images, const ImageTrainRequest
                        writeModel(/*partial=*/true, p);
                        stoppedAt = p;
                    }};
+    ls.group = ranks.get();
     result.ldmLoss = diffusion::trainMcLdm(model.unet, latents, trainCond, model.schedule, ls, gen, onLdmEpoch, cancel,
                                            start.epochsDone, &file.optimizer, targetMasks);
     result.ldmSeconds = t1.seconds();
     result.completedEpochs = start.epochsDone + static_cast<int64_t>(result.ldmLoss.size());
-    result.cancelled = cancel.cancelled() && result.completedEpochs < totalEpochs;
+    result.cancelled = (cancel.cancelled() || ranks) && result.completedEpochs < totalEpochs;
 
     // 4. the model file, with the run's record
     model.to(at::kCPU);
     writeModel(result.cancelled, result.cancelled ? stoppedAt : EpochPosition{});
-    result.modelPath = r.outPath;
+    if (writesFiles) result.modelPath = r.outPath;
+    if (ranks) {
+        result.collectiveSeconds = ranks->collectiveSeconds();
+        result.collectiveCalls = ranks->collectiveCalls();
+    }
     return result;
 }
 

@@ -11,6 +11,7 @@
 #include "core/conditioning/SparsitySchedule.h"
 #include "core/data/ImageSet.h"
 #include "core/runtime/CancelToken.h"
+#include "distributed/DistributedSettings.h"
 
 namespace ms::api {
 
@@ -55,6 +56,10 @@ struct ImageTrainRequest {
     double checkpointSeconds = 30.0;
     int64_t previewEvery = 0;  // mcLDM epochs between preview grids (0: none)
     int64_t previewCount = 4;  // images per preview (conditions of the first training rows)
+    // More than one rank: both stages data parallel over them (c10d, Gloo), batchSize the global
+    // batch; every rank reads the images, rank 0 alone writes the model, its checkpoints and
+    // previews (a run resumes on any number of ranks).
+    distributed::DistributedSettings distributed;
 };
 
 struct ImageTrainProgress {
@@ -73,6 +78,8 @@ struct ImageTrainResult {
     double reconstructionMse = 0.0;  // first stage, held-out images, intensities in [0, 1]
     double latentScale = 1.0;
     std::vector<double> autoencoderLoss, ldmLoss;  // the epochs trained in this call
+    double collectiveSeconds = 0.0;  // data parallel: wall time in the ranks' exchanges (this rank's view)
+    int64_t collectiveCalls = 0;
     int64_t completedEpochs = 0;                    // mcLDM epochs of the saved model in total
     bool cancelled = false;  // cancelled: during the mcLDM stage a resumable checkpoint is saved
 };

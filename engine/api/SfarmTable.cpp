@@ -24,6 +24,7 @@
 #include "core/math/GaussianConditional.h"
 #include "core/io/ArchiveFile.h"
 #include "core/io/BackgroundWriter.h"
+#include "distributed/GlooGroup.h"
 #include "core/io/BundleError.h"
 #include "core/runtime/Stopwatch.h"
 #include "core/runtime/TorchRuntime.h"
@@ -226,6 +227,13 @@ SfarmTrainResult trainSfarmOnCsv(const SfarmTrainRequest& request, const EpochLo
     }
     const SfarmTrainRequest r = checkpoint ? resumedRequest(request, checkpoint->training) : request;
     const CsvTable t = readCsvFile(r.dataPath);
+    // Several ranks: join them once the table reads (a bad file is named before anyone waits).
+    std::unique_ptr<distributed::GlooGroup> ranks;
+    if (request.distributed.distributed()) {
+        if (request.tune) throw std::invalid_argument("--tune runs on one process: leave out the distributed settings");
+        ranks = std::make_unique<distributed::GlooGroup>(request.distributed);
+    }
+    const bool writesFiles = !ranks || ranks->rank() == 0;
     SfarmTrainResult result;
     const ColumnPlan plan = planColumns(t, r.columns, r.textColumns);
     const bool sameClasses = checkpoint && (checkpoint->classNames.empty()
@@ -273,6 +281,7 @@ SfarmTrainResult trainSfarmOnCsv(const SfarmTrainRequest& request, const EpochLo
     tc.lr = r.lr;
     tc.cosineDecay = r.cosineDecay;
     tc.seed = r.seed;
+    tc.group = ranks.get();
     at::Tensor trainObserved = v.observed;
     std::optional<sfarm::SfarmValidation> validation;
     if (r.earlyStopping || r.tune) {
@@ -372,7 +381,7 @@ SfarmTrainResult trainSfarmOnCsv(const SfarmTrainRequest& request, const EpochLo
         std::optional<sfarm::SfarmValidation> val = validation;
         if (val) val->every = std::max<int64_t>(1, training.epochs / 50);
         const auto checkpoint = [&] {
-            if (progress && r.checkpoints && !checkpoints.busy()) writeCheckpoint(out.model);
+            if (progress && r.checkpoints && writesFiles && !checkpoints.busy()) writeCheckpoint(out.model);
         };
         out.history = sfarm::trainSfarm(*out.model, sfarm::ElementGrid{1, config.elements}, xs, trainObserved, training,
                                  [&](const sfarm::SfarmEpoch& e) {
@@ -475,8 +484,11 @@ SfarmTrainResult trainSfarmOnCsv(const SfarmTrainRequest& request, const EpochLo
                   {"cancelled", cancel.cancelled()}});
     // Cancelled, a plain run stays resumable (from its best weights so far, which are the model's
     // now); finished, the file is a plain model.
-    if (!r.tune && cancel.cancelled() && !runProgress.stoppedEarly && runProgress.epochsDone < tc.epochs) f.progress = runProgress;
-    sfarm::saveSfarmModel(f, r.outPath);
+    // (Data parallel, a cancel on any rank stops them all: short of its epochs and not stopped
+    // early, the run was cancelled somewhere.)
+    if (!r.tune && (cancel.cancelled() || ranks) && !runProgress.stoppedEarly && runProgress.epochsDone < tc.epochs)
+        f.progress = runProgress;
+    if (writesFiles) sfarm::saveSfarmModel(f, r.outPath);
     return result;
 }
 

@@ -14,6 +14,7 @@
 
 #include "core/runtime/CancelToken.h"
 #include "core/training/TrainingProgress.h"
+#include "distributed/DistributedSettings.h"
 
 namespace ms::api {
 
@@ -52,6 +53,10 @@ struct SfarmTrainRequest {
     // Also inside an epoch, this many seconds after the last checkpoint (an epoch on a table of
     // 100,000 rows takes about a minute here); 0: only at the ends of epochs.
     double checkpointSeconds = 30.0;
+    // More than one rank: data parallel over them (c10d, Gloo), the batch size the global batch;
+    // every rank reads the CSV, rank 0 alone writes the model and its checkpoints (a run resumes on
+    // any number of ranks). Not with tune.
+    distributed::DistributedSettings distributed;
 };
 
 struct SfarmTuneTrial {

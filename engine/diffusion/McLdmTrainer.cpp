@@ -26,6 +26,7 @@ std::vector<double> trainAutoencoder(KlAutoencoder& model, const at::Tensor& ima
     mb.model = "autoencoder";
     mb.resumeFrom = settings.resumeFrom;
     mb.midEpoch = settings.midEpoch;
+    mb.group = settings.group;
     const auto loss = [&](const at::Tensor& rows) {
         const at::Tensor batch = images.index_select(0, rows.to(images.device()));
         return autoencoderLoss(model->forward(batch, generator), batch, settings.klWeight);
@@ -82,6 +83,7 @@ std::vector<double> trainMcLdm(McUnet& unet, const at::Tensor& latents, const Co
     mb.model = "mcLDM";
     mb.resumeFrom = settings.resumeFrom;
     mb.midEpoch = settings.midEpoch;
+    mb.group = settings.group;
     const int64_t totalSteps = settings.epochs * stepsPerEpoch(latents.size(0), settings.batchSize);
     const int64_t conditionCount = conditions.categorical.size(1) + conditions.numerical.size(1);
     // the sparsity schedule's step (a resumed position: the batches of its epoch already done)

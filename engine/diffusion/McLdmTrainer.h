@@ -28,6 +28,7 @@ struct AutoencoderTrainSettings {
     int64_t epochsDone = 0;        // a resumed stage: epochs already trained of `epochs` (onEpoch numbers the whole stage)
     EpochPosition resumeFrom;      // a stage stopped inside epoch epochsDone + 1
     MidEpochCheckpoints midEpoch;  // checkpoints inside an epoch (MinibatchAdamW.h)
+    DataParallelGroup* group = nullptr;  // the run's ranks (MinibatchSettings::group); null: one process
 };
 
 struct LdmTrainSettings {
@@ -47,6 +48,7 @@ struct LdmTrainSettings {
     int64_t placementShift = 0;
     EpochPosition resumeFrom;      // a run stopped inside epoch epochsDone + 1 (trainMcLdm's argument)
     MidEpochCheckpoints midEpoch;  // checkpoints inside an epoch; optimizerState is current when they run
+    DataParallelGroup* group = nullptr;  // the run's ranks (MinibatchSettings::group); null: one process
 };
 
 // images [N, C, H, W] in [-1, 1] on the model's device. Returns the mean loss of every epoch.

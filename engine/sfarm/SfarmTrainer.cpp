@@ -52,7 +52,8 @@ std::vector<SfarmEpoch> trainSfarm(SfarmNetwork& model, const ElementGrid& grid,
     // A resumed run draws on from seeds moved by the epochs done (not the first epochs' draws again).
     const int64_t epochsDone = progress ? progress->epochsDone : 0;
     const uint64_t seed = config.seed + static_cast<uint64_t>(epochsDone) * 0x9E3779B97F4A7C15ULL;
-    std::mt19937_64 rng(seed);
+    const int rank = config.group ? config.group->rank() : 0;
+    std::mt19937_64 rng(seed + static_cast<uint64_t>(rank) * 0xBF58476D1CE4E5B9ULL);
     // With early stopping the loop runs on its own token; the caller's cancel is passed on to it.
     CancelToken stop;
     const CancelToken& loopCancel = validation ? stop : cancel;
@@ -115,6 +116,7 @@ std::vector<SfarmEpoch> trainSfarm(SfarmNetwork& model, const ElementGrid& grid,
     settings.cosineDecay = config.cosineDecay;
     settings.model = "SFARM";
     settings.epochsDone = epochsDone;
+    settings.group = config.group;
     if (progress && !ended && progress->position.defined() && progress->position.epoch == epochsDone + 1)
         settings.resumeFrom = progress->position;
     if (progress && midEpoch.save && midEpoch.everySeconds > 0)

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/runtime/CancelToken.h"
+#include "core/training/DataParallelGroup.h"
 #include "sfarm/MaskingMode.h"
 #include "sfarm/SfarmRunProgress.h"
 #include "sfarm/SfarmNetwork.h"
@@ -23,6 +24,9 @@ struct SfarmTrainingConfig {
     bool cosineDecay = false;  // learning rate from lr down to 0 over the run (MinibatchSettings)
     uint64_t seed = 0;
     std::vector<MaskingMode> modes{MaskingMode::Random};
+    // Not a setting but the run's ranks: data parallel over them (MinibatchSettings::group); each
+    // rank draws its masks from a stream of its own. Null: one process.
+    DataParallelGroup* group = nullptr;
 };
 
 // Early stopping on held-out values: every `every` epochs `target` is scored given `context`;

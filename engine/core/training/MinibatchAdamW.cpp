@@ -18,11 +18,31 @@ namespace ms {
 
 namespace {
 
-// zeroGrad, then backward, then step: how the two optimisers plug into one loop.
+// zeroGrad, then backward, then step: how the two optimisers plug into one loop. Data parallel:
+// the parameters come from rank 0 before the first step, and before every step the gradients,
+// scaled by the rank's share of the batch, are summed over the ranks as one flat buffer.
 struct OptimizerHooks {
     std::function<void()> zeroGrad;
     std::function<void(double lr)> step;
+    std::function<void(DataParallelGroup&)> broadcastParameters;
+    std::function<void(DataParallelGroup&, double scale)> reduceGradients;
 };
+
+// The loss a step's batch had over every rank, and whether any rank saw a non-finite loss or a
+// cancel: one small all-reduce, so that all ranks throw or stop at the same step.
+struct GlobalStep {
+    double loss = 0.0;  // mean over the global batch
+    bool finite = true, cancelled = false;
+};
+
+GlobalStep agreeOnStep(DataParallelGroup& group, double localLoss, int64_t localRows, int64_t globalRows, bool cancelled) {
+    const bool finite = std::isfinite(localLoss);
+    at::Tensor stats = at::tensor({finite ? localLoss * static_cast<double>(localRows) : 0.0, finite ? 0.0 : 1.0, cancelled ? 1.0 : 0.0},
+                                  at::TensorOptions().dtype(at::kDouble));
+    group.allReduceSum(stats, "the step's loss");
+    const auto* v = stats.data_ptr<double>();
+    return {v[0] / static_cast<double>(globalRows), v[1] == 0.0, v[2] > 0.0};
+}
 
 // The learning rate of update `done` (0-based) of `total`.
 double learningRateAt(const MinibatchSettings& s, int64_t done, int64_t total) {
@@ -64,30 +84,71 @@ std::vector<double> runLoop(int64_t rows, const MinibatchSettings& s, at::Genera
     const EpochPosition& resume = s.resumeFrom;
     int64_t done = stepsPerEpoch * s.epochsDone + (resume.defined() ? resume.rowsDone / s.batchSize : 0);
     if (resume.defined()) setGeneratorState(shuffle, resume.generatorState);
+    DataParallelGroup* group = s.group;
+    bool stopAll = false;  // data parallel: some rank was cancelled (all stop at the same step)
+    const auto stopped = [&] { return group ? stopAll : cancel.cancelled(); };
+    if (group) {
+        optimizer.broadcastParameters(*group);
+        // Each rank draws its own noise (a model's masks, diffusion noise) from the generator: rank
+        // 0 goes on with the one-process stream, the others with streams of their own.
+        if (group->rank() > 0) {
+            std::lock_guard<std::mutex> lock(shuffle.mutex());
+            shuffle.set_current_seed(shuffle.current_seed() + 0x9E3779B97F4A7C15ULL * static_cast<uint64_t>(group->rank()));
+        }
+    }
     const bool midEpoch = s.midEpoch.everySeconds > 0 && s.midEpoch.save;
     const auto interval = std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(s.midEpoch.everySeconds));
     Clock::time_point lastCheckpoint = Clock::now();
-    for (int64_t epoch = s.epochsDone + 1; epoch <= s.epochs && !cancel.cancelled(); ++epoch) {
+    for (int64_t epoch = s.epochsDone + 1; epoch <= s.epochs; ++epoch) {
+        if (group) {  // a stop decided at an epoch's end (early stopping) or a cancel between steps
+            at::Tensor flag = at::full({1}, cancel.cancelled() ? 1.0 : 0.0, at::TensorOptions().dtype(at::kDouble));
+            group->allReduceSum(flag, "epoch " + std::to_string(epoch) + "'s start");
+            stopAll = flag.item<double>() > 0;
+        }
+        if (stopped()) break;
         const bool resuming = resume.defined() && epoch == resume.epoch;
-        const at::Tensor perm = resuming ? resume.permutation.to(at::kLong) : at::randperm(rows, shuffle, at::kLong);
+        at::Tensor perm = resuming ? resume.permutation.to(at::kLong) : at::randperm(rows, shuffle, at::kLong);
+        if (group) group->broadcastFromRankZero(perm, "epoch " + std::to_string(epoch) + "'s shuffle");
         double sum = resuming ? resume.lossSum : 0.0;
         int64_t seen = resuming ? resume.rowsDone : 0, saved = seen;
         const auto savePosition = [&] {
             s.midEpoch.save(EpochPosition{epoch, seen, sum, perm, generatorState(shuffle)});
             saved = seen;
         };
-        for (int64_t start = seen, step = seen / s.batchSize + 1; start < rows && !cancel.cancelled(); start += s.batchSize, ++step) {
+        for (int64_t start = seen, step = seen / s.batchSize + 1; start < rows && !stopped(); start += s.batchSize, ++step) {
             followThreadShare();  // the studio's other workers may have started or stopped
             const at::Tensor idx = perm.narrow(0, start, std::min(s.batchSize, rows - start));
             double value = 0.0;
             try {
-                const at::Tensor loss = batchLoss(idx);
-                value = loss.item<double>();
-                if (!std::isfinite(value))
-                    throw std::runtime_error(s.model + " training diverged: loss " + std::to_string(value) + " at epoch " +
-                                             std::to_string(epoch) + ", step " + std::to_string(step));
-                optimizer.zeroGrad();
-                loss.backward();
+                if (!group) {
+                    const at::Tensor loss = batchLoss(idx);
+                    value = loss.item<double>();
+                    if (!std::isfinite(value))
+                        throw std::runtime_error(s.model + " training diverged: loss " + std::to_string(value) + " at epoch " +
+                                                 std::to_string(epoch) + ", step " + std::to_string(step));
+                    optimizer.zeroGrad();
+                    loss.backward();
+                } else {
+                    // This rank's shard; a rank without rows (a last batch smaller than the
+                    // ranks) adds zero gradients and still takes part in the exchanges.
+                    const auto [first, last] = shardOfBatch(idx.size(0), group->rank(), group->worldSize());
+                    optimizer.zeroGrad();
+                    double local = 0.0;
+                    at::Tensor loss;
+                    if (last > first) {
+                        loss = batchLoss(idx.narrow(0, first, last - first));
+                        local = loss.item<double>();
+                    }
+                    const GlobalStep global = agreeOnStep(*group, local, last - first, idx.size(0), cancel.cancelled());
+                    stopAll = global.cancelled;
+                    if (!global.finite)
+                        throw std::runtime_error(s.model + " training diverged: a non-finite loss on " +
+                                                 (std::isfinite(local) ? std::string("another rank") : "rank " + std::to_string(group->rank())) +
+                                                 " at epoch " + std::to_string(epoch) + ", step " + std::to_string(step));
+                    if (loss.defined()) loss.backward();
+                    optimizer.reduceGradients(*group, static_cast<double>(last - first) / static_cast<double>(idx.size(0)));
+                    value = global.loss;
+                }
                 optimizer.step(learningRateAt(s, done++, total));
             } catch (const c10::Error&) {
                 rethrowAsStepError(s.model + " training, epoch " + std::to_string(epoch) + ", step " + std::to_string(step));
@@ -117,10 +178,41 @@ std::vector<double> trainMinibatchAdamW(const std::vector<at::Tensor>& parameter
                                         const EpochLossFn& onEpoch, const CancelToken& cancel) {
     checkSettings(s, rows);
     torch::optim::AdamW optimizer(parameters, torch::optim::AdamWOptions(s.lr).weight_decay(s.weightDecay));
-    return runLoop(rows, s, shuffle, batchLoss, onEpoch, cancel, {[&] { optimizer.zero_grad(); }, [&](double lr) {
-                       for (auto& group : optimizer.param_groups()) static_cast<torch::optim::AdamWOptions&>(group.options()).lr(lr);
-                       optimizer.step();
-                   }});
+    // Data parallel: the parameter tensors travel as one flat buffer (one exchange per step).
+    const auto flat = [&](bool gradients) {
+        std::vector<at::Tensor> parts;
+        parts.reserve(parameters.size());
+        for (const at::Tensor& p : parameters)
+            parts.push_back((gradients ? (p.grad().defined() ? p.grad() : at::zeros_like(p)) : p.detach()).reshape(-1));
+        return at::cat(parts);
+    };
+    const auto unflatten = [&](const at::Tensor& values, bool gradients) {
+        at::NoGradGuard noGrad;
+        int64_t offset = 0;
+        for (const at::Tensor& p : parameters) {
+            const at::Tensor part = values.narrow(0, offset, p.numel()).view_as(p);
+            offset += p.numel();
+            if (!gradients) p.detach().copy_(part);
+            else if (p.grad().defined()) p.mutable_grad().copy_(part);
+            else p.mutable_grad() = part.clone();
+        }
+    };
+    OptimizerHooks hooks{[&] { optimizer.zero_grad(); },
+                         [&](double lr) {
+                             for (auto& group : optimizer.param_groups()) static_cast<torch::optim::AdamWOptions&>(group.options()).lr(lr);
+                             optimizer.step();
+                         },
+                         [&](DataParallelGroup& group) {
+                             at::Tensor values = flat(false);
+                             group.broadcastFromRankZero(values, "the initial weights");
+                             unflatten(values, false);
+                         },
+                         [&](DataParallelGroup& group, double scale) {
+                             at::Tensor gradients = flat(true).mul_(scale);
+                             group.allReduceSum(gradients, "the gradients");
+                             unflatten(gradients, true);
+                         }};
+    return runLoop(rows, s, shuffle, batchLoss, onEpoch, cancel, hooks);
 }
 
 std::vector<double> trainMinibatchFlatAdamW(torch::nn::Module& module, int64_t rows, const MinibatchSettings& s,
@@ -149,7 +241,16 @@ std::vector<double> trainMinibatchFlatAdamW(torch::nn::Module& module, int64_t r
             s.midEpoch.save(position);
         };
     auto history = runLoop(rows, loop, shuffle, batchLoss, epochEnd, cancel,
-                           {[&] { optimizer.gradients().zero_(); }, [&](double lr) { optimizer.step(lr); }});
+                           {[&] { optimizer.gradients().zero_(); }, [&](double lr) { optimizer.step(lr); },
+                            [&](DataParallelGroup& group) {
+                                at::Tensor values = optimizer.parameters();
+                                group.broadcastFromRankZero(values, "the initial weights");
+                            },
+                            [&](DataParallelGroup& group, double scale) {
+                                at::Tensor gradients = optimizer.gradients();
+                                gradients.mul_(scale);
+                                group.allReduceSum(gradients, "the gradients");
+                            }});
     if (optimizerState) *optimizerState = optimizer.state();
     return history;
 }

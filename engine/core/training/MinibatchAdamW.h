@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "core/runtime/CancelToken.h"
+#include "core/training/DataParallelGroup.h"
 #include "core/training/EpochPosition.h"
 #include "core/training/FlatAdamW.h"
 #include "core/training/TrainingProgress.h"
@@ -37,6 +38,12 @@ struct MinibatchSettings {
     EpochPosition resumeFrom;
     // Checkpoints inside an epoch (the flat-AdamW loop: optimizerState is current when save runs).
     MidEpochCheckpoints midEpoch;
+    // Data parallel (training/DataParallelGroup.h): batchSize is the global batch, each rank trains
+    // its shard; rank 0's weights and each epoch's shuffle are sent to every rank, the gradients
+    // (weighted by shard size) summed as one flat buffer, so that every rank takes the step one
+    // process would take on the whole batch. Every rank reports the global loss; a cancel or a
+    // diverged loss on any rank stops all of them at the same step. Null: one process.
+    DataParallelGroup* group = nullptr;
 };
 
 using BatchLossFn = std::function<at::Tensor(const at::Tensor& rowIndices)>;  // mean over the batch

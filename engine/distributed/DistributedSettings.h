@@ -1,0 +1,28 @@
+#pragma once
+// Which rank of how many this process is, and where the ranks meet: torchrun's conventions, so
+// that the launchers people already use (torchrun, srun under SLURM, mpirun wrappers setting the
+// same variables, `maskstudio-cli launch`) start it unchanged.
+#include <cstdint>
+#include <string>
+
+namespace ms::distributed {
+
+struct DistributedSettings {
+    int rank = 0;
+    int worldSize = 1;
+    int localRank = 0;
+    std::string masterAddress = "127.0.0.1";
+    int masterPort = 29500;
+    double timeoutSeconds = 60.0;  // a rank that dies or never joins stops the others after this long
+
+    bool distributed() const { return worldSize > 1; }
+    // RANK, WORLD_SIZE, LOCAL_RANK, MASTER_ADDR, MASTER_PORT (unset: one process). Throws
+    // std::invalid_argument naming the variable when one is malformed or out of range.
+    static DistributedSettings fromEnvironment();
+    // "ADDR:PORT" (an IPv6 address in brackets); throws std::invalid_argument naming `text`.
+    void setMaster(const std::string& text);
+    // Throws std::invalid_argument when the numbers do not describe a rank of a group.
+    void validate() const;
+};
+
+}  // namespace ms::distributed

@@ -1,0 +1,315 @@
+// Data-parallel training over c10d (issue 19): ranks are threads of this process meeting at
+// 127.0.0.1, each with its own Gloo group, exactly as separate processes would. k steps on 2
+// ranks with a global batch of B (shards of B/2) give the weights one rank gets with batch B, for
+// both minibatch loops; a rank that never joins, or that fails mid-run, stops the other within
+// the timeout with a message naming the rank and the phase; bad settings are named.
+#include <QtTest/QtTest>
+
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <torch/nn/module.h>
+#include <torch/nn/modules/linear.h>
+
+#include <ATen/ATen.h>
+#include <ATen/CPUGeneratorImpl.h>
+
+#include <cstdlib>
+#include <functional>
+#include <future>
+#include <thread>
+
+#include "core/training/MinibatchAdamW.h"
+#include "distributed/DistributedSettings.h"
+#include "distributed/GlooGroup.h"
+#include "sfarm/SfarmModelFile.h"
+
+using namespace ms;
+using ms::distributed::DistributedError;
+using ms::distributed::DistributedSettings;
+using ms::distributed::GlooGroup;
+
+namespace {
+
+// A TCP socket listening on a port the system picked, on every interface, while it lives.
+class ListeningSocket {
+public:
+    ListeningSocket() : m_fd(::socket(AF_INET, SOCK_STREAM, 0)) {
+        sockaddr_in address{};
+        address.sin_family = AF_INET;
+        address.sin_addr.s_addr = htonl(INADDR_ANY);
+        socklen_t length = sizeof(address);
+        if (m_fd < 0 || ::bind(m_fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) != 0 || ::listen(m_fd, 1) != 0 ||
+            ::getsockname(m_fd, reinterpret_cast<sockaddr*>(&address), &length) != 0)
+            throw std::runtime_error("no free port on this machine");
+        m_port = ntohs(address.sin_port);
+    }
+    ~ListeningSocket() { ::close(m_fd); }
+    int port() const { return m_port; }
+
+private:
+    int m_fd;
+    int m_port = 0;
+};
+
+int freePort() { return ListeningSocket().port(); }  // free again once the probe closes
+
+DistributedSettings rankOf(int rank, int world, int port, double timeout = 20.0) {
+    DistributedSettings s;
+    s.rank = rank;
+    s.worldSize = world;
+    s.masterPort = port;
+    s.timeoutSeconds = timeout;
+    return s;
+}
+
+struct TinyNetImpl : torch::nn::Module {
+    torch::nn::Linear a{nullptr}, b{nullptr};
+    TinyNetImpl() {
+        a = register_module("a", torch::nn::Linear(4, 8));
+        b = register_module("b", torch::nn::Linear(8, 1));
+    }
+    at::Tensor forward(const at::Tensor& x) { return b->forward(at::tanh(a->forward(x))); }
+};
+TORCH_MODULE(TinyNet);
+
+// 69 rows: with a global batch of 16 the last batch has 5 rows, shards of 3 and 2 (weighted).
+constexpr int64_t kRows = 69;
+
+struct Run {
+    std::vector<at::Tensor> weights;
+    std::vector<double> losses;
+};
+
+// A seeded network built before any thread starts (torch's default generator is global).
+TinyNet seededNet(at::ScalarType dtype) {
+    torch::manual_seed(7);
+    TinyNet net;
+    net->to(dtype);
+    return net;
+}
+
+Run train(TinyNet net, DataParallelGroup* group, bool flat, at::ScalarType dtype, const std::function<void(int64_t)>& beforeStep = {}) {
+    const at::Tensor x = at::linspace(-2.0, 2.0, kRows * 4, at::TensorOptions().dtype(dtype)).reshape({kRows, 4}).sin();
+    const at::Tensor y = x.sum(1, true).cos();
+    MinibatchSettings s;
+    s.epochs = 3;
+    s.batchSize = 16;
+    s.lr = 1e-2;
+    s.weightDecay = 1e-3;
+    s.model = "tiny";
+    s.group = group;
+    at::Generator shuffle = at::make_generator<at::CPUGeneratorImpl>(11);
+    int64_t steps = 0;
+    const BatchLossFn loss = [&](const at::Tensor& idx) {
+        if (beforeStep) beforeStep(steps);
+        ++steps;
+        return (net->forward(x.index_select(0, idx)) - y.index_select(0, idx)).square().mean();
+    };
+    Run r;
+    r.losses = flat ? trainMinibatchFlatAdamW(*net, kRows, s, shuffle, loss, nullptr, CancelToken())
+                    : trainMinibatchAdamW(net->parameters(), kRows, s, shuffle, loss, nullptr, CancelToken());
+    for (const at::Tensor& p : net->parameters()) r.weights.push_back(p.detach().clone());
+    return r;
+}
+
+double maxDifference(const Run& a, const Run& b) {
+    double worst = 0;
+    for (std::size_t k = 0; k < a.weights.size(); ++k)
+        worst = std::max(worst, (a.weights[k] - b.weights[k]).abs().max().item<double>());
+    return worst;
+}
+
+// Runs `work(rank)` for ranks 0..world-1 on threads; returns what each returned or threw.
+template <typename T>
+std::vector<std::future<T>> onRanks(int world, const std::function<T(int)>& work) {
+    std::vector<std::future<T>> out;
+    for (int r = 0; r < world; ++r) out.push_back(std::async(std::launch::async, work, r));
+    return out;
+}
+
+QString firstBikes(const QTemporaryDir& dir, int rows) {
+    const QString data = dir.filePath("bikes.csv");
+    QFile in(qEnvironmentVariable("MASKSTUDIO_MODELS_DIR") + "/bike.csv"), out(data);
+    if (!in.open(QIODevice::ReadOnly) || !out.open(QIODevice::WriteOnly)) return QString();
+    for (int line = 0; line <= rows && !in.atEnd(); ++line) out.write(in.readLine());
+    return data;
+}
+
+int runCli(const QStringList& args, QString* output, int timeoutMs = 300000) {
+    QProcess p;
+    p.setProcessChannelMode(QProcess::MergedChannels);
+    p.start(MASKSTUDIO_CLI_PATH, args);
+    if (!p.waitForFinished(timeoutMs)) return -1;
+    *output = QString::fromUtf8(p.readAll());
+    return p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2;
+}
+
+}  // namespace
+
+class TestDistributed : public QObject {
+    Q_OBJECT
+
+    void twoRanksEqualOneRankWithTheWholeBatch(bool flat, at::ScalarType dtype, double tolerance) {
+        const Run single = train(seededNet(dtype), nullptr, flat, dtype);
+        const int port = freePort();
+        // Rank 1 starts from other weights: rank 0's reach it before the first step.
+        std::vector<TinyNet> nets{seededNet(dtype), seededNet(dtype)};
+        {
+            torch::NoGradGuard noGrad;
+            for (auto& p : nets[1]->parameters()) p.add_(0.5);
+        }
+        auto ranks = onRanks<Run>(2, [&](int rank) {
+            GlooGroup group(rankOf(rank, 2, port));
+            return train(nets[static_cast<std::size_t>(rank)], &group, flat, dtype);
+        });
+        const Run r0 = ranks[0].get(), r1 = ranks[1].get();
+        QCOMPARE(r0.losses.size(), std::size_t(3));
+        const double vsSingle = maxDifference(r0, single), betweenRanks = maxDifference(r0, r1);
+        qInfo("%s loop, %s: max |2 ranks - 1 rank| %.3g, between the ranks %.3g; epoch losses %.6f %.6f %.6f vs %.6f %.6f %.6f",
+              flat ? "flat-AdamW" : "per-tensor AdamW", dtype == at::kDouble ? "double" : "float", vsSingle, betweenRanks,
+              r0.losses[0], r0.losses[1], r0.losses[2], single.losses[0], single.losses[1], single.losses[2]);
+        QVERIFY2(vsSingle <= tolerance, qPrintable(QString::number(vsSingle)));
+        QCOMPARE(betweenRanks, 0.0);  // the same step on the same weights on every rank
+        for (std::size_t e = 0; e < 3; ++e) QVERIFY(std::abs(r0.losses[e] - single.losses[e]) <= tolerance);
+        QCOMPARE(r0.losses, r1.losses);  // every rank reports the global loss
+    }
+
+private Q_SLOTS:
+    void flatLoopOnTwoRanksMatchesOneRank() { twoRanksEqualOneRankWithTheWholeBatch(true, at::kFloat, 1e-5); }
+    void flatLoopInDoubleMatchesToRounding() { twoRanksEqualOneRankWithTheWholeBatch(true, at::kDouble, 1e-12); }
+    void perTensorLoopOnTwoRanksMatchesOneRank() { twoRanksEqualOneRankWithTheWholeBatch(false, at::kFloat, 1e-5); }
+
+    void aRankThatNeverJoinsIsNamedWithinTheTimeout() {
+        QElapsedTimer clock;
+        clock.start();
+        try {
+            GlooGroup alone(rankOf(0, 2, freePort(), 1.0));
+            QFAIL("rank 0 of 2 started without rank 1");
+        } catch (const DistributedError& e) {
+            const QString why = e.what();
+            QVERIFY2(why.contains("rank 0 of 2") && why.contains("not all 2 ranks joined"), qPrintable(why));
+        }
+        QVERIFY2(clock.elapsed() < 10000, qPrintable(QString::number(clock.elapsed())));
+    }
+
+    void aRankThatFailsMidRunStopsTheOthers() {
+        const int port = freePort();
+        std::vector<TinyNet> nets{seededNet(at::kFloat), seededNet(at::kFloat)};
+        QElapsedTimer clock;
+        clock.start();
+        auto ranks = onRanks<std::string>(2, [&](int rank) -> std::string {
+            try {
+                GlooGroup group(rankOf(rank, 2, port, 5.0));
+                train(nets[static_cast<std::size_t>(rank)], &group, true, at::kFloat, [&](int64_t step) {
+                    if (rank == 1 && step == 3) throw std::runtime_error("rank 1 lost its data");
+                });
+                return "finished";
+            } catch (const std::exception& e) {
+                return e.what();
+            }
+        });
+        const std::string r0 = ranks[0].get(), r1 = ranks[1].get();
+        qInfo("rank 0: %s (after %lld ms)", r0.c_str(), static_cast<long long>(clock.elapsed()));
+        QCOMPARE(QString::fromStdString(r1), QString("rank 1 lost its data"));
+        QVERIFY2(QString::fromStdString(r0).contains("rank 0 of 2") && QString::fromStdString(r0).contains("exchanging"), r0.c_str());
+        QVERIFY2(clock.elapsed() < 15000, qPrintable(QString::number(clock.elapsed())));
+    }
+
+    void aPortInUseIsNamed() {
+        const ListeningSocket taken;
+        try {
+            GlooGroup group(rankOf(0, 2, taken.port(), 2.0));
+            QFAIL("rank 0 listened on a port in use");
+        } catch (const DistributedError& e) {
+            QVERIFY2(QString(e.what()).contains("in use") && QString(e.what()).contains(QString::number(taken.port())), e.what());
+        }
+    }
+
+    // The CLI end to end: `launch` starts two ranks of `sfarm train`; Ctrl+C to the launcher
+    // reaches both, which stop at the same step; rank 0's checkpoint then resumes on one rank.
+    void launchedSfarmRunStopsTogetherAndResumesOnOneRank() {
+        QTemporaryDir dir;
+        const QString data = firstBikes(dir, 400), model = dir.filePath("t.sfm");
+        QVERIFY(!data.isEmpty());
+        QProcess launcher;
+        launcher.setProcessChannelMode(QProcess::MergedChannels);
+        launcher.start(MASKSTUDIO_CLI_PATH, {"launch", "--nproc", "2", "--", "sfarm", "train", "--data", data, "--out", model, "--epochs",
+                                             "150", "--hidden", "32", "--batch", "32", "--no-early-stopping", "--seed", "3"});
+        QVERIFY(launcher.waitForStarted());
+        QElapsedTimer waited;
+        waited.start();
+        while (!QFile::exists(model) && launcher.state() == QProcess::Running && waited.elapsed() < 120000) launcher.waitForFinished(20);
+        QVERIFY2(QFile::exists(model), qPrintable(QString::fromUtf8(launcher.readAll())));
+        ::kill(static_cast<pid_t>(launcher.processId()), SIGINT);
+        QVERIFY(launcher.waitForFinished(60000));
+        const QString printed = QString::fromUtf8(launcher.readAll());
+        QVERIFY2(launcher.exitCode() == 0, qPrintable(printed));
+        QVERIFY2(printed.contains("rank 1 of 2:"), qPrintable(printed));
+        const sfarm::SfarmModelFile left = sfarm::loadSfarmModel(model.toStdString());
+        QVERIFY2(left.progress && left.progress->epochsDone < 150, qPrintable(printed));  // stopped early: resumable
+        QString out;
+        QVERIFY2(runCli({"sfarm", "train", "--data", data, "--resume", model, "--out", model, "--json"}, &out) == 0, qPrintable(out));
+        const QJsonObject done = QJsonDocument::fromJson(out.trimmed().split('\n').last().toUtf8()).object();
+        QCOMPARE(done["epochs"].toInt(), 150);
+        QCOMPARE(done["resumed_from_epoch"].toInt(), left.progress->epochsDone);
+        qInfo("two ranks stopped by Ctrl+C after %lld epochs; one rank resumed to 150", static_cast<long long>(left.progress->epochsDone));
+    }
+
+    void aRankWithoutRankZeroStopsWithItsName() {
+        QTemporaryDir dir;
+        const QString data = firstBikes(dir, 50);
+        QString out;
+        QElapsedTimer clock;
+        clock.start();
+        const int code = runCli({"sfarm", "train", "--data", data, "--out", dir.filePath("x.sfm"), "--world-size", "2", "--rank", "1",
+                                 "--master", QString("127.0.0.1:%1").arg(freePort()), "--distributed-timeout", "2"}, &out);
+        QVERIFY2(code == 1 && out.contains("rank 1 of 2") && out.contains("could not reach rank 0"), qPrintable(out));
+        QVERIFY2(clock.elapsed() < 30000, qPrintable(QString::number(clock.elapsed())));
+        QVERIFY(runCli({"sfarm", "train", "--data", data, "--out", dir.filePath("x.sfm"), "--world-size", "2", "--rank", "2"}, &out) != 0);
+        QVERIFY2(out.contains("rank 2 is not a rank of a group of 2"), qPrintable(out));
+    }
+
+    void settingsComeFromTorchrunsVariables() {
+        qputenv("WORLD_SIZE", "4");
+        qputenv("RANK", "3");
+        qputenv("LOCAL_RANK", "1");
+        qputenv("MASTER_ADDR", "10.0.0.5");
+        qputenv("MASTER_PORT", "29600");
+        const DistributedSettings s = DistributedSettings::fromEnvironment();
+        QCOMPARE(s.worldSize, 4);
+        QCOMPARE(s.rank, 3);
+        QCOMPARE(s.localRank, 1);
+        QCOMPARE(QString::fromStdString(s.masterAddress), QString("10.0.0.5"));
+        QCOMPARE(s.masterPort, 29600);
+        qputenv("RANK", "4");  // not a rank of 4
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, DistributedSettings::fromEnvironment());
+        try {
+            qputenv("RANK", "0");
+            qputenv("WORLD_SIZE", "two");
+            DistributedSettings::fromEnvironment();
+            QFAIL("WORLD_SIZE=two accepted");
+        } catch (const std::invalid_argument& e) {
+            QVERIFY2(QString(e.what()).contains("WORLD_SIZE='two'"), e.what());
+        }
+        for (const char* v : {"WORLD_SIZE", "RANK", "LOCAL_RANK", "MASTER_ADDR", "MASTER_PORT"}) qunsetenv(v);
+        QVERIFY(!DistributedSettings::fromEnvironment().distributed());
+        DistributedSettings m;
+        m.setMaster("[::1]:1234");
+        QCOMPARE(QString::fromStdString(m.masterAddress), QString("::1"));
+        QCOMPARE(m.masterPort, 1234);
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, m.setMaster("host:99999"));
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, m.setMaster("host"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestDistributed)
+#include "TestDistributed.moc"
