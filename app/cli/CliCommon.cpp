@@ -48,10 +48,14 @@ extern "C" void onInterrupt(int) { g_interrupt.cancel(); }
 const CancelToken& cancelOnInterrupt() {
     g_interrupt.reset();
     std::signal(SIGINT, onInterrupt);
+    std::signal(SIGTERM, onInterrupt);  // scancel, a job's time limit, the studio's Cancel: a clean stop too
     return g_interrupt;
 }
 
-void restoreInterrupt() { std::signal(SIGINT, SIG_DFL); }
+void restoreInterrupt() {
+    std::signal(SIGINT, SIG_DFL);
+    std::signal(SIGTERM, SIG_DFL);
+}
 
 SparsitySchedule parseSchedule(const std::string& text) {
     SparsitySchedule s;

@@ -37,7 +37,8 @@ void printTable(const std::vector<std::string>& header, const std::vector<std::v
 std::string fixed(double v, int decimals = 4);
 // "linear:0.1:0.2", "constant:0.5", "step:0.1:0.5:4"; throws std::invalid_argument naming --sparsity.
 SparsitySchedule parseSchedule(const std::string& text);
-// Ctrl+C cancels the returned token (the job stops after its current step) until restoreInterrupt().
+// Ctrl+C (SIGINT) or SIGTERM cancels the returned token (the job stops after its current step and
+// writes its checkpoint) until restoreInterrupt().
 const CancelToken& cancelOnInterrupt();
 void restoreInterrupt();
 

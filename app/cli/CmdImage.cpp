@@ -132,6 +132,7 @@ struct ImageTrainOptions {
     api::ImageTrainRequest request;
     DistributedOptions distributed;
     int threads = 0;
+    int progressEvery = 5;  // epochs between progress lines (and every stage's last epoch)
     std::string mult;      // empty: the request's channelMult
     std::string sparsity;  // empty: the request's schedule
     bool json = false;
@@ -142,6 +143,8 @@ struct ImageTrainOptions {
         cmd->add_option("--preset", request.preset, "preset for the conditions' columns (e.g. geobiked)");
         cmd->add_option("--device", request.device, "cpu, cuda or auto");
         cmd->add_option("--threads", threads, "CPU threads (0: all cores)");
+        cmd->add_option("--progress-every", progressEvery, "print a stage's loss every this many epochs (and at its last)")
+            ->check(CLI::Range(1, 1000000));
         cmd->add_option("--seed", request.seed, "split and training seed");
         cmd->add_option("--test-fraction", request.testFraction, "held-out fraction (recorded for image eval)");
         cmd->add_option("--ae-epochs", request.aeEpochs, "autoencoder epochs");
@@ -189,8 +192,9 @@ void runImageTrain(const ImageTrainOptions& o) {
     }
     const ImageSet images = loadImageInput(o.input);
     const CancelToken& cancel = cancelOnInterrupt();
-    const api::ImageTrainResult res = api::trainImageModel(images, request, [](const api::ImageTrainProgress& p) {
-        if (p.epoch == p.epochs || p.epoch % 5 == 0)
+    const bool reports = request.distributed.rank == 0;  // every rank has the global loss: rank 0 prints it
+    const api::ImageTrainResult res = api::trainImageModel(images, request, [&o, reports](const api::ImageTrainProgress& p) {
+        if (reports && (p.epoch == p.epochs || p.epoch % o.progressEvery == 0))
             std::cerr << p.stage << " epoch " << p.epoch << "/" << p.epochs << " loss " << fixed(p.loss, 5) << " ("
                       << fixed(p.elapsedSeconds, 1) << " s)\n";
     }, cancel);

@@ -12,6 +12,7 @@
 #include "api/PartialTable.h"
 #include "app/cli/CliCommon.h"
 #include "app/cli/Commands.h"
+#include "app/cli/DistributedOptions.h"
 #include "app/cli/ImageInput.h"
 #include "core/runtime/Stopwatch.h"
 #include "core/runtime/TorchRuntime.h"
@@ -50,6 +51,7 @@ void validateEnsembleLists(const std::vector<int64_t>& members, const std::vecto
 struct PartialTrainOptions {
     api::PartialTrainRequest request;
     ImageInput images;
+    DistributedOptions distributed;
     std::string context = "auto";
     int64_t unetChannels = 32;
     CLI::Option* batchOption = nullptr;
@@ -84,6 +86,7 @@ struct PartialTrainOptions {
         cmd->add_option("--low-noise-share", r.lowNoiseShare, "share of rows trained at small noise (t < 50)")->check(CLI::Range(0.0, 1.0));
         cmd->add_option("--seed", r.seed, "seed");
         cmd->add_flag("--json", json, "print a JSON summary on the last line");
+        distributed.addTo(cmd);
     }
     void validate() const {
         if (request.dataPath.empty() == images.images.empty())
@@ -93,6 +96,8 @@ struct PartialTrainOptions {
         if (table && context == "block") throw CLI::ValidationError("--context", "block is for images; a table's are keypoint, iid, prior or auto");
         if (!table && context == "keypoint") throw CLI::ValidationError("--context", "keypoint is for tables; images' are iid, block, prior or auto");
         if (!table && !request.maskPriorPath.empty()) throw CLI::ValidationError("--mask-prior", "for tables (--data)");
+        if (!table && (distributed.rank >= 0 || distributed.worldSize >= 0))
+            throw CLI::ValidationError("--rank/--world-size", "several processes train tables (--data); images train on one");
     }
 };
 
@@ -133,10 +138,17 @@ void runPartialTrain(const PartialTrainOptions& o) {
     const CancelToken& cancel = cancelOnInterrupt();
     api::PartialTrainRequest request = o.request;
     request.context = o.context;
-    const api::PartialTrainResult res = api::trainPartialOnCsv(request, [](int64_t epoch, double loss) {
-        if (epoch % 50 == 0) std::cerr << "epoch " << epoch << " loss " << fixed(loss, 4) << "\n";
+    request.distributed = o.distributed.resolved();
+    const bool reports = request.distributed.rank == 0;  // every rank has the global loss: rank 0 prints it
+    const api::PartialTrainResult res = api::trainPartialOnCsv(request, [reports](int64_t epoch, double loss) {
+        if (reports && epoch % 50 == 0) std::cerr << "epoch " << epoch << " loss " << fixed(loss, 4) << "\n";
     }, cancel);
     restoreInterrupt();
+    if (request.distributed.rank > 0) {  // rank 0 writes the model and reports it
+        std::cout << "rank " << request.distributed.rank << " of " << request.distributed.worldSize << ": done, " << res.updates
+                  << " updates\n";
+        return;
+    }
     std::cout << "trained " << o.request.outPath << ": " << res.rows << " rows, " << res.rowsWithGaps << " with missing keypoints ("
               << fixed(100.0 * res.observedFraction, 1) << " % of keypoint and output cells observed), " << res.updates
               << " updates in " << fixed(res.seconds, 1) << " s, final loss " << fixed(res.finalLoss, 4) << "\n"

@@ -86,8 +86,9 @@ void runSfarmTrain(const SfarmTrainOptions& o) {
     initTorchRuntime(1);
     const CancelToken& cancel = cancelOnInterrupt();
     const api::SfarmTrainRequest r = o.resolved();
-    const api::SfarmTrainResult res = api::trainSfarmOnCsv(r, [](int64_t epoch, double loss) {
-        if (epoch % 500 == 0) std::cerr << "epoch " << epoch << " loss " << fixed(loss, 4) << "\n";
+    const bool reports = r.distributed.rank == 0;  // every rank has the global loss: rank 0 prints it
+    const api::SfarmTrainResult res = api::trainSfarmOnCsv(r, [reports](int64_t epoch, double loss) {
+        if (reports && epoch % 500 == 0) std::cerr << "epoch " << epoch << " loss " << fixed(loss, 4) << "\n";
     }, cancel, [](const api::SfarmTuneTrial& t) {
         std::cerr << "trial " << t.trial << " rung " << t.rung << ": held-out score " << fixed(t.validationError, 4) << "  (" << t.settings << ")\n";
     });
@@ -101,7 +102,10 @@ void runSfarmTrain(const SfarmTrainOptions& o) {
                   << " of its rows\n";
     else if (res.resumedFromEpoch > 0)
         std::cout << "resumed " << r.resumeFrom << " at epoch " << res.resumedFromEpoch << "\n";
-    std::cout << "trained " << r.outPath << ": " << res.columns.size() << " columns, " << res.rows << " rows ("
+    if (cancel.cancelled() && r.checkpoints)  // Ctrl+C or SIGTERM: the file is a checkpoint to go on from
+        std::cout << "cancelled after " << res.epochs << " epochs: checkpoint " << r.outPath << " (continue with --resume "
+                  << r.outPath << ")\n";
+    std::cout << (cancel.cancelled() ? "stopped " : "trained ") << r.outPath << ": " << res.columns.size() << " columns, " << res.rows << " rows ("
               << fixed(100.0 * res.observedFraction, 1) << " % of cells observed), " << res.epochs << " epochs in "
               << fixed(res.seconds, 1) << " s, final loss " << fixed(res.finalLoss, 4) << "\n";
     if (!res.tunedSettings.empty()) std::cout << "tuned (" << res.tuneTrials.size() << " trial runs): " << res.tunedSettings << "\n";
@@ -133,7 +137,8 @@ void runSfarmTrain(const SfarmTrainOptions& o) {
                        {"integer", res.integerColumns}, {"categorical", res.categoricalColumns}, {"atoms", res.atomColumns}, {"rows", res.rows},
                        {"observed_fraction", res.observedFraction}, {"epochs", res.epochs}, {"best_epoch", res.bestEpoch},
                        {"validation_error", res.validationError}, {"heldout_point_error", res.heldOutPointError}, {"final_loss", res.finalLoss},
-                       {"resumed_from_epoch", res.resumedFromEpoch}, {"resumed_rows_done", res.resumedRowsDone}, {"seconds", res.seconds}});
+                       {"resumed_from_epoch", res.resumedFromEpoch}, {"resumed_rows_done", res.resumedRowsDone}, {"seconds", res.seconds},
+                       {"training_seconds", res.trainingSeconds}});
 }
 
 struct SfarmImputeOptions {

@@ -194,7 +194,7 @@ ImageTrainResult trainImageModel(const ImageSet& images, const ImageTrainRequest
                                  const CancelToken& cancel) {
     if (r.outPath.empty()) throw std::invalid_argument("no output path for the image model");
     if (!(r.testFraction >= 0.0 && r.testFraction < 0.9)) throw std::invalid_argument("test fraction must be in [0, 0.9)");
-    const at::Device device = resolveDevice(r.device);
+    const at::Device device = resolveDevice(r.device, r.distributed.localRank);
     ImageRunStart start = chooseStart(images, r);
     // Several ranks: joined once the images and the starting model have loaded.
     std::unique_ptr<distributed::GlooGroup> ranks;

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <memory>
 #include <stdexcept>
 
 #include "api/EnsembleSettingsOf.h"
@@ -25,6 +26,7 @@
 #include "core/data/UnknownCell.h"
 #include "core/runtime/Stopwatch.h"
 #include "core/runtime/TorchRuntime.h"
+#include "distributed/GlooGroup.h"
 #include "mcvae/Preset.h"
 #include "partial/ContextMasks.h"
 #include "partial/EnsembleInference.h"
@@ -168,6 +170,9 @@ PartialTrainResult trainPartialOnCsv(const PartialTrainRequest& request, const E
     const Schema schema = schemaFor(csv, request.schemaPath, request.preset);
     if (schema.keypoints.empty())
         throw std::invalid_argument(request.dataPath + ": no keypoint columns (NAME_x / NAME_y or x_NAME / y_NAME) to learn");
+    // Several ranks: joined once the table reads (a bad file is named before anyone waits).
+    std::unique_ptr<distributed::GlooGroup> ranks;
+    if (request.distributed.distributed()) ranks = std::make_unique<distributed::GlooGroup>(request.distributed);
     PartialTrainResult result;
     const DesignTable table = buildDesignTableWithGaps(csv, schema, &result.skippedLines);
     if (table.rows == 0) throw std::runtime_error(request.dataPath + ": no row has a keypoint value");
@@ -203,6 +208,7 @@ PartialTrainResult trainPartialOnCsv(const PartialTrainRequest& request, const E
     settings.lr = request.lr;
     settings.lowNoiseShare = request.lowNoiseShare;
     settings.seed = request.seed;
+    settings.group = ranks.get();
     const std::vector<double> losses = partial::trainPartialDiffusion(
         *file.parts.net, file.parts.schedule, data.values, data.observed, data.hasConditions ? &data.conditions : nullptr,
         settings, onEpoch, cancel);
@@ -218,7 +224,7 @@ PartialTrainResult trainPartialOnCsv(const PartialTrainRequest& request, const E
                      {"updates", settings.updates}, {"batch_size", settings.batchSize}, {"lr", settings.lr},
                      {"region", request.region}, {"context", result.context}, {"low_noise_share", settings.lowNoiseShare}, {"seed", request.seed},
                      {"final_loss", result.finalLoss}};
-    partial::savePartialModel(file, request.outPath);
+    if (!ranks || ranks->rank() == 0) partial::savePartialModel(file, request.outPath);
     result.seconds = clock.seconds();
     return result;
 }

@@ -16,6 +16,7 @@
 #include "core/data/Schema.h"
 #include "core/runtime/CancelToken.h"
 #include "core/training/TrainingProgress.h"
+#include "distributed/DistributedSettings.h"
 
 namespace ms::api {
 
@@ -54,6 +55,9 @@ struct PartialTrainRequest {
     std::string region = "query";  // query | all-observed | no-split (the ablations)
     double lowNoiseShare = 0.8;  // share of rows trained at small noise (GeoBIKED: 0.8 beats 0.5, docs/RESULTS.md)
     uint64_t seed = 0;
+    // Data parallel (docs/DISTRIBUTED.md): every rank reads the CSV and chooses the partition (the
+    // same seed, the same choice); the updates' batches are shared; rank 0 alone writes outPath.
+    distributed::DistributedSettings distributed;
 };
 
 struct PartialTrainResult {

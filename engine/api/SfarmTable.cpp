@@ -400,7 +400,9 @@ SfarmTrainResult trainSfarmOnCsv(const SfarmTrainRequest& request, const EpochLo
     if (!r.tune) {
         sfarm::SfarmMlpConfig config = mc;
         if (r.atoms) config.atoms = atomLists;
+        const Stopwatch training;
         chosen = fit(config, tc, onEpoch, cancel, &runProgress);
+        result.trainingSeconds = training.seconds();
         checkpoints.finish();  // before the final file, which no checkpoint may overwrite
     } else {
         // The same successive halving as `tune`: hidden units, learning rate and atoms on or off,

@@ -76,6 +76,7 @@ struct SfarmTrainResult {
     double observedFraction = 0.0;
     double finalLoss = 0.0;
     double seconds = 0.0;
+    double trainingSeconds = 0.0;  // of those, the minibatch training (the rest: reading, planning, the Gaussian path; 0 with tune)
     int64_t epochs = 0;             // of the whole run (a resumed one: with those before)
     int64_t resumedFromEpoch = 0;   // --resume: the checkpoint's epochs
     int64_t resumedRowsDone = 0;    // --resume from inside an epoch: its rows already trained

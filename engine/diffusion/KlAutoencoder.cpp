@@ -84,9 +84,9 @@ at::Tensor KlAutoencoderImpl::decode(const at::Tensor& latents) {
     return decOut(at::silu(decNorm(h)));
 }
 
-AutoencoderOutput KlAutoencoderImpl::forward(const at::Tensor& images, at::Generator& generator) {
+AutoencoderOutput KlAutoencoderImpl::forward(const at::Tensor& images, at::Generator& generator, const BatchShard& shard) {
     auto [mean, logVar] = encodeDistribution(images);
-    const at::Tensor noise = gaussianNoiseLike(mean, generator);
+    const at::Tensor noise = gaussianNoiseLike(mean, generator, shard);
     const at::Tensor z = mean + at::exp(0.5 * logVar) * noise;
     return {decode(z), mean, logVar};
 }

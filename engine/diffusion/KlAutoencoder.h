@@ -7,6 +7,7 @@
 #include <torch/nn/modules/conv.h>
 #include <torch/nn/modules/normalization.h>
 
+#include "core/training/BatchShard.h"
 #include "diffusion/FirstStage.h"
 
 namespace ms::diffusion {
@@ -30,8 +31,9 @@ public:
     explicit KlAutoencoderImpl(KlAutoencoderConfig config);
     std::pair<at::Tensor, at::Tensor> encodeDistribution(const at::Tensor& images);  // mean, log-variance
     at::Tensor decode(const at::Tensor& latents);
-    // Training pass: z = mean + sigma * noise (noise from `generator`), decoded.
-    AutoencoderOutput forward(const at::Tensor& images, at::Generator& generator);
+    // Training pass: z = mean + sigma * noise (noise from `generator`, drawn for the global batch
+    // of a data-parallel step when `shard` says so), decoded.
+    AutoencoderOutput forward(const at::Tensor& images, at::Generator& generator, const BatchShard& shard = {});
     const KlAutoencoderConfig& config() const { return m_config; }
 
 private:

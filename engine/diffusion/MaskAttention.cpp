@@ -26,11 +26,14 @@ at::Tensor tokenAttentionMap(const std::vector<at::Tensor>& maps, int64_t token)
     return (mean / mean.amax(1, true).clamp_min(1e-8)).view({-1, 1, side, side});
 }
 
-at::Tensor maskAttentionLoss(const at::Tensor& attention, const at::Tensor& targetMasks) {
+at::Tensor maskAttentionLoss(const at::Tensor& attention, const at::Tensor& targetMasks, const at::Tensor& batchMasks) {
     const at::Tensor target = maskCoverage(targetMasks.to(attention.device()), attention.size(2));
-    const at::Tensor present = (targetMasks.flatten(1).amax(1) > 0.5).to(attention.device(), at::kFloat);  // [B]
+    const auto presentRows = [&](const at::Tensor& masks) { return (masks.flatten(1).amax(1) > 0.5).to(attention.device(), at::kFloat); };
+    const at::Tensor present = presentRows(targetMasks);  // [B]
     const at::Tensor perRow = (attention - target).pow(2).flatten(1).mean(1);
-    return (perRow * present).sum() / present.sum().clamp_min(1.0);
+    if (!batchMasks.defined()) return (perRow * present).sum() / present.sum().clamp_min(1.0);
+    const double share = static_cast<double>(targetMasks.size(0)) / static_cast<double>(batchMasks.size(0));
+    return (perRow * present).sum() / (presentRows(batchMasks).sum().clamp_min(1.0) * share);
 }
 
 }  // namespace ms::diffusion

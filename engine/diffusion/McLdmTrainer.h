@@ -79,8 +79,10 @@ at::Tensor randomConditionKeep(int64_t rows, int64_t conditions, double hiddenSh
 
 // The noise-prediction loss of one batch with the given condition keep mask ([B, C + M] bool),
 // plus maskAttentionWeight x the mask cross-attention loss when targetMask ([B, 1, H, W]) is given.
+// A data-parallel shard (training/BatchShard.h): latents hold the shard's rows; conditions, keep
+// and targetMask the global batch's; timesteps and noise are drawn for the global batch.
 at::Tensor ldmLoss(McUnet& unet, const at::Tensor& latents, const ConditionInput& conditions, const at::Tensor& keep,
                    const NoiseSchedule& schedule, at::Generator& generator, const at::Tensor& targetMask = {},
-                   double maskAttentionWeight = 0.0);
+                   double maskAttentionWeight = 0.0, const BatchShard& shard = {});
 
 }  // namespace ms::diffusion

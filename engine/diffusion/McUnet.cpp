@@ -130,7 +130,8 @@ at::Tensor McUnetImpl::tokens(const ConditionInput& conditions, const TokenInput
     if (!c.crossAttention) throw std::logic_error("tokens() of a U-Net without cross-attention");
     std::vector<at::Tensor> parts{nullToken.view({1, 1, -1}).expand({rows, 1, -1})};
     if (embedding) {
-        const at::Tensor e = embedding(conditions).view({rows, c.conditionCount(), c.conditionDim});
+        const at::Tensor e =
+            embedding(conditions).narrow(0, extra.conditionRowsFrom, rows).view({rows, c.conditionCount(), c.conditionDim});
         parts.push_back(tokenProjection(e) + conditionPosition.unsqueeze(0));
     }
     at::Tensor mask = noMaskToken.view({1, -1}).expand({rows, -1});
@@ -158,10 +159,10 @@ at::Tensor McUnetImpl::levelCondition(const ConditionInput& conditions, int64_t 
     return list[static_cast<std::size_t>(index)]->as<torch::nn::Sequential>()->forward(e);
 }
 
-at::Tensor McUnetImpl::injected(const at::Tensor& h, const at::Tensor& e, int64_t index, bool up) {
+at::Tensor McUnetImpl::injected(const at::Tensor& h, const at::Tensor& e, int64_t index, bool up, int64_t rowsFrom) {
     if (!e.defined()) return h;
     auto& list = up ? upCondition : downCondition;
-    const at::Tensor v = list[static_cast<std::size_t>(index)]->as<torch::nn::Sequential>()->forward(e);
+    const at::Tensor v = list[static_cast<std::size_t>(index)]->as<torch::nn::Sequential>()->forward(e).narrow(0, rowsFrom, h.size(0));
     return at::cat({h, v.unsqueeze(-1).unsqueeze(-1).expand({-1, -1, h.size(2), h.size(3)})}, 1);
 }
 
@@ -199,7 +200,7 @@ at::Tensor McUnetImpl::forward(const at::Tensor& x, const at::Tensor& t, const C
     at::Tensor h = convIn(x);
     std::vector<at::Tensor> skips;
     for (int64_t l = 0; l < c.levels(); ++l) {
-        h = injected(h, e, l, false);
+        h = injected(h, e, l, false, extra.conditionRowsFrom);
         for (const auto& block : *downBlocks[static_cast<std::size_t>(l)]->as<torch::nn::ModuleList>())
             h = block->as<ResBlockImpl>()->forward(h, temb);
         if (auto* attn = downAttn[static_cast<std::size_t>(l)]->as<SelfAttentionImpl>()) h = attn->forward(h);
@@ -210,7 +211,7 @@ at::Tensor McUnetImpl::forward(const at::Tensor& x, const at::Tensor& t, const C
     h = midBlock2(midAttn(midBlock1(h, temb)), temb);
     for (int64_t i = 0; i < c.levels(); ++i) {
         const int64_t l = c.levels() - 1 - i;
-        h = injected(at::cat({h, skips[static_cast<std::size_t>(l)]}, 1), e, i, true);
+        h = injected(at::cat({h, skips[static_cast<std::size_t>(l)]}, 1), e, i, true, extra.conditionRowsFrom);
         for (const auto& block : *upBlocks[static_cast<std::size_t>(i)]->as<torch::nn::ModuleList>())
             h = block->as<ResBlockImpl>()->forward(h, temb);
         if (auto* attn = upAttn[static_cast<std::size_t>(i)]->as<SelfAttentionImpl>()) h = attn->forward(h);

@@ -61,6 +61,10 @@ struct TokenInput {
         : targetMask(std::move(targetMask)), concepts(std::move(concepts)) {}
     at::Tensor targetMask;  // [B or 1, 1, imageH, imageW] in [0, 1]; a row with no pixel above 0.5: no shape
     at::Tensor concepts;    // [B or 1, conceptTokens] float: 1 where the row asks for the concept
+    // The conditions may hold more rows than x: a data-parallel step's global batch, so that the
+    // condition projections' BatchNorm sees the whole batch's statistics as one process would
+    // (training/BatchShard.h). x's rows are then the conditions' rows [conditionRowsFrom, + B).
+    int64_t conditionRowsFrom = 0;
 };
 
 class McUnetImpl : public torch::nn::Module {
@@ -89,7 +93,7 @@ public:
     const McUnetConfig& config() const { return m_config; }
 
 private:
-    at::Tensor injected(const at::Tensor& h, const at::Tensor& e, int64_t level, bool up);
+    at::Tensor injected(const at::Tensor& h, const at::Tensor& e, int64_t level, bool up, int64_t rowsFrom);
 
     McUnetConfig m_config;
     ConditionEmbedding embedding{nullptr};

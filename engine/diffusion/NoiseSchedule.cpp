@@ -34,8 +34,10 @@ at::Tensor NoiseSchedule::addNoise(const at::Tensor& x0, const at::Tensor& t, co
     return ab.sqrt() * x0 + (1.0 - ab).sqrt() * noise;
 }
 
-at::Tensor gaussianNoiseLike(const at::Tensor& like, at::Generator& generator) {
-    return at::randn(like.sizes(), generator, like.options().device(at::kCPU)).to(like.device());
+at::Tensor gaussianNoiseLike(const at::Tensor& like, at::Generator& generator, const BatchShard& shard) {
+    std::vector<int64_t> shape = like.sizes().vec();
+    if (!shape.empty()) shape[0] = shard.drawnRows(shape[0]);
+    return shard.ofGlobal(at::randn(shape, generator, like.options().device(at::kCPU))).to(like.device());
 }
 
 std::vector<int64_t> spacedTimesteps(int64_t steps, int64_t count) {

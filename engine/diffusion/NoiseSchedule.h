@@ -7,6 +7,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "core/training/BatchShard.h"
+
 namespace ms::diffusion {
 
 struct NoiseSchedule {
@@ -22,8 +24,9 @@ struct NoiseSchedule {
 };
 
 // Standard normal noise shaped like `like`, drawn on the CPU from `generator` (so a seed gives
-// the same numbers on every device) and moved to like's device.
-at::Tensor gaussianNoiseLike(const at::Tensor& like, at::Generator& generator);
+// the same numbers on every device) and moved to like's device. With a data-parallel shard, drawn
+// for the step's global batch (like's rows being the shard's) and the shard's rows kept.
+at::Tensor gaussianNoiseLike(const at::Tensor& like, at::Generator& generator, const BatchShard& shard = {});
 
 // `count` step indices spread evenly over [0, steps), descending, always starting at steps-1
 // and ending at 0 (the timesteps of a DDIM / respaced sampler with `count` steps).

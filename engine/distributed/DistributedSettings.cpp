@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <limits>
 #include <stdexcept>
+#include <vector>
 
 namespace ms::distributed {
 namespace {
@@ -29,9 +30,20 @@ const char* variable(const char* name) {
 DistributedSettings DistributedSettings::fromEnvironment() {
     DistributedSettings s;
     constexpr int64_t kMaxRanks = 1 << 16;
-    if (const char* v = variable("WORLD_SIZE")) s.worldSize = static_cast<int>(wholeNumber(v, "WORLD_SIZE", 1, kMaxRanks));
-    if (const char* v = variable("RANK")) s.rank = static_cast<int>(wholeNumber(v, "RANK", 0, kMaxRanks - 1));
-    if (const char* v = variable("LOCAL_RANK")) s.localRank = static_cast<int>(wholeNumber(v, "LOCAL_RANK", 0, kMaxRanks - 1));
+    // torchrun's names first, then mpirun's, then srun's (inside a job step)
+    struct Names {
+        const char *rank, *size, *localRank;
+    };
+    std::vector<Names> launchers{{"RANK", "WORLD_SIZE", "LOCAL_RANK"},
+                                 {"OMPI_COMM_WORLD_RANK", "OMPI_COMM_WORLD_SIZE", "OMPI_COMM_WORLD_LOCAL_RANK"}};
+    if (variable("SLURM_STEP_ID")) launchers.push_back({"SLURM_PROCID", "SLURM_NTASKS", "SLURM_LOCALID"});
+    for (const Names& n : launchers) {
+        if (!variable(n.rank) && !variable(n.size)) continue;
+        if (const char* v = variable(n.size)) s.worldSize = static_cast<int>(wholeNumber(v, n.size, 1, kMaxRanks));
+        if (const char* v = variable(n.rank)) s.rank = static_cast<int>(wholeNumber(v, n.rank, 0, kMaxRanks - 1));
+        if (const char* v = variable(n.localRank)) s.localRank = static_cast<int>(wholeNumber(v, n.localRank, 0, kMaxRanks - 1));
+        break;
+    }
     if (const char* v = variable("MASTER_ADDR")) s.masterAddress = v;
     if (const char* v = variable("MASTER_PORT")) s.masterPort = static_cast<int>(wholeNumber(v, "MASTER_PORT", 1, 65535));
     s.validate();

@@ -16,8 +16,13 @@ struct DistributedSettings {
     double timeoutSeconds = 60.0;  // a rank that dies or never joins stops the others after this long
 
     bool distributed() const { return worldSize > 1; }
-    // RANK, WORLD_SIZE, LOCAL_RANK, MASTER_ADDR, MASTER_PORT (unset: one process). Throws
-    // std::invalid_argument naming the variable when one is malformed or out of range.
+    // RANK, WORLD_SIZE, LOCAL_RANK, MASTER_ADDR, MASTER_PORT (unset: one process). Where RANK and
+    // WORLD_SIZE are not set, the rank, size and local rank of the launcher that started this
+    // process: Open MPI's mpirun (OMPI_COMM_WORLD_RANK, _SIZE, _LOCAL_RANK) or a SLURM job step
+    // started by srun (SLURM_PROCID, SLURM_NTASKS, SLURM_LOCALID; only inside a step, SLURM_STEP_ID
+    // set, so that a batch script's own process is not taken for rank 0 of its tasks). MASTER_ADDR
+    // is then still the script's to set. Throws std::invalid_argument naming the variable when one
+    // is malformed or out of range.
     static DistributedSettings fromEnvironment();
     // "ADDR:PORT" (an IPv6 address in brackets); throws std::invalid_argument naming `text`.
     void setMaster(const std::string& text);

@@ -90,6 +90,7 @@ std::vector<double> trainPartialDiffusion(PartialDenoiser& net, const diffusion:
     loop.lr = settings.lr;
     loop.cosineDecay = settings.cosineDecay;
     loop.model = "partial-observation diffusion";
+    loop.group = settings.group;
     at::Generator generator = at::make_generator<at::CPUGeneratorImpl>(settings.seed);
     net.train();
     const auto batchLoss = [&](const at::Tensor& index) {

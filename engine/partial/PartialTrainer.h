@@ -12,6 +12,7 @@
 
 #include "core/conditioning/ConditionInput.h"
 #include "core/runtime/CancelToken.h"
+#include "core/training/DataParallelGroup.h"
 #include "core/training/TrainingProgress.h"
 #include "diffusion/NoiseSchedule.h"
 #include "partial/ContextMasks.h"
@@ -39,6 +40,7 @@ struct PartialTrainingSettings {
     double lowNoiseShare = 0.5;
     int64_t lowNoiseSteps = 50;
     uint64_t seed = 0;
+    DataParallelGroup* group = nullptr;  // the run's ranks (MinibatchSettings::group); null: one process
 };
 
 // u_obs: where(observed, values, 0). values may hold anything (NaN included) where unobserved.

@@ -1,7 +1,8 @@
 // Data-parallel training over c10d (issue 19): ranks are threads of this process meeting at
 // 127.0.0.1, each with its own Gloo group, exactly as separate processes would. k steps on 2
 // ranks with a global batch of B (shards of B/2) give the weights one rank gets with batch B, for
-// both minibatch loops; a rank that never joins, or that fails mid-run, stops the other within
+// both minibatch loops and for the image trainers (mcLDM, BatchNorm statistics included, and the
+// autoencoder); a rank that never joins, or that fails mid-run, stops the other within
 // the timeout with a message naming the rank and the phase; bad settings are named.
 #include <QtTest/QtTest>
 
@@ -24,13 +25,19 @@
 
 #include <cstdlib>
 #include <functional>
+#include <mutex>
 #include <future>
 #include <thread>
 
 #include "core/training/MinibatchAdamW.h"
+#include "diffusion/KlAutoencoder.h"
+#include "diffusion/McLdmTrainer.h"
+#include "diffusion/McUnet.h"
+#include "diffusion/NoiseSchedule.h"
 #include "distributed/DistributedSettings.h"
 #include "distributed/GlooGroup.h"
 #include "sfarm/SfarmModelFile.h"
+#include "SmallUnets.h"
 
 using namespace ms;
 using ms::distributed::DistributedError;
@@ -86,6 +93,8 @@ constexpr int64_t kRows = 69;
 
 struct Run {
     std::vector<at::Tensor> weights;
+    std::vector<std::string> names;  // where known
+    at::Tensor probe;                // the trained network's output on a fixed batch (image trainers)
     std::vector<double> losses;
 };
 
@@ -134,6 +143,142 @@ std::vector<std::future<T>> onRanks(int world, const std::function<T(int)>& work
     std::vector<std::future<T>> out;
     for (int r = 0; r < world; ++r) out.push_back(std::async(std::launch::async, work, r));
     return out;
+}
+
+// The image trainers on a small problem: an mcLDM whose conditions go through the projections'
+// BatchNorm, with cross-attention, target masks, mask dropout, placement shifts and the sparsity
+// schedule (every per-row draw the trainer makes), and the first-stage autoencoder.
+struct ImageProblem {
+    at::Tensor latents, masks, images;
+    ConditionInput conditions;
+};
+
+ImageProblem imageProblem(int64_t rows) {
+    at::Generator g = at::make_generator<at::CPUGeneratorImpl>(21);
+    ImageProblem p;
+    p.latents = at::randn({rows, 4, 8, 8}, g);
+    p.masks = (at::rand({rows, 1, 32, 32}, g) > 0.6).to(at::kFloat);
+    p.images = at::rand({rows, 1, 16, 16}, g) * 2 - 1;
+    at::Tensor categorical = at::stack({at::randint(-1, 3, {rows}, g), at::randint(-1, 2, {rows}, g)}, 1);
+    const at::Tensor known = (at::rand({rows, 1}, g) > 0.3).to(at::kFloat);
+    p.conditions = ConditionInput{categorical, at::rand({rows, 1}, g), known};
+    return p;
+}
+
+// Every parameter and buffer (BatchNorm's running statistics too) of a module, flattened.
+Run stateOf(torch::nn::Module& m, std::vector<double> losses) {
+    Run r;
+    r.losses = std::move(losses);
+    for (const auto& p : m.named_parameters()) {
+        r.weights.push_back(p.value().detach().clone());
+        r.names.push_back(p.key());
+    }
+    for (const auto& b : m.named_buffers())
+        if (at::isFloatingType(b.value().scalar_type())) {
+            r.weights.push_back(b.value().detach().clone());
+            r.names.push_back(b.key());
+        }
+    return r;
+}
+
+Run trainSmallLdm(int64_t rows, DataParallelGroup* group, bool perturb) {
+    static std::mutex construction;  // torch's default generator is global
+    diffusion::McUnet unet{nullptr};
+    {
+        std::lock_guard<std::mutex> lock(construction);
+        torch::manual_seed(3);
+        unet = diffusion::McUnet(testing::smallCrossAttentionUnet({1, 2}));
+    }
+    if (perturb) {
+        torch::NoGradGuard noGrad;
+        for (auto& p : unet->parameters()) p.add_(0.25);
+    }
+    const ImageProblem data = imageProblem(rows);
+    diffusion::LdmTrainSettings s;
+    s.epochs = 2;
+    s.batchSize = 8;
+    s.lr = 1e-3;
+    s.placementShift = 1;
+    s.group = group;
+    at::Generator g = at::make_generator<at::CPUGeneratorImpl>(5);
+    auto losses = diffusion::trainMcLdm(unet, data.latents, data.conditions, diffusion::NoiseSchedule::linear(100), s, g, {},
+                                        CancelToken(), 0, nullptr, data.masks);
+    Run r = stateOf(*unet, std::move(losses));
+    // in training mode: the condition projections normalise with the probe batch's statistics
+    torch::NoGradGuard noGrad;
+    unet->train();
+    const int64_t n = std::min<int64_t>(rows, 12);
+    r.probe = unet->forward(data.latents.narrow(0, 0, n), at::arange(n, at::kLong) * 7, data.conditions.slice(0, n),
+                            diffusion::TokenInput(data.masks.narrow(0, 0, n)));
+    return r;
+}
+
+Run trainSmallAutoencoder(int64_t rows, DataParallelGroup* group, bool perturb) {
+    static std::mutex construction;
+    diffusion::KlAutoencoder model{nullptr};
+    {
+        std::lock_guard<std::mutex> lock(construction);
+        torch::manual_seed(4);
+        diffusion::KlAutoencoderConfig c;
+        c.hiddenChannels = 8;
+        model = diffusion::KlAutoencoder(c);
+    }
+    if (perturb) {
+        torch::NoGradGuard noGrad;
+        for (auto& p : model->parameters()) p.mul_(0.5);
+    }
+    diffusion::AutoencoderTrainSettings s;
+    s.epochs = 2;
+    s.batchSize = 8;
+    s.klWeight = 1e-3;  // large enough that the sampled noise matters to the weights
+    s.group = group;
+    at::Generator g = at::make_generator<at::CPUGeneratorImpl>(6);
+    const at::Tensor images = imageProblem(rows).images;
+    auto losses = diffusion::trainAutoencoder(model, images, s, g, {}, CancelToken());
+    Run r = stateOf(*model, std::move(losses));
+    torch::NoGradGuard noGrad;
+    r.probe = model->decode(model->encodeDistribution(images).first);
+    return r;
+}
+
+// 1 rank with the whole batch against 2 ranks (rank 1 starting from other weights). What the
+// training computes must agree to float round-off: the loss of every epoch, and the trained
+// network's output on a fixed batch. The weights themselves agree to round-off except for
+// parameters the loss cannot depend on (a bias right before a normalisation, the attention keys'
+// bias: their true gradient is 0), which AdamW moves by about lr per step whatever the size of
+// the round-off it sees (its step is g / sqrt(v)); those are reported, not compared.
+void imageTrainerMatches(const std::function<Run(int64_t, DataParallelGroup*, bool)>& trainer, int64_t rows, const char* name) {
+    const Run single = trainer(rows, nullptr, false);
+    const int port = freePort();
+    auto ranks = onRanks<Run>(2, [&](int rank) {
+        GlooGroup group(rankOf(rank, 2, port));
+        return trainer(rows, &group, rank == 1);
+    });
+    const Run r0 = ranks[0].get(), r1 = ranks[1].get();
+    const double betweenRanks = maxDifference(r0, r1);
+    const double outputs = (r0.probe - single.probe).abs().max().item<double>() / single.probe.abs().max().item<double>();
+    int64_t matching = 0, total = 0;
+    std::string worst;
+    double worstDifference = 0.0;
+    for (std::size_t k = 0; k < r0.weights.size(); ++k) {
+        const at::Tensor d = (r0.weights[k] - single.weights[k]).abs();
+        matching += (d <= 1e-5).sum().item<int64_t>();
+        total += d.numel();
+        if (d.max().item<double>() > worstDifference) {
+            worstDifference = d.max().item<double>();
+            worst = r0.names[k];
+        }
+    }
+    qInfo("%s, %lld rows, batch 8, 2 epochs: epoch losses %.7f %.7f (2 ranks) vs %.7f %.7f (1 rank); output on a fixed batch: max "
+          "relative difference %.3g; weights and BatchNorm statistics within 1e-5: %lld of %lld (largest difference %.3g, %s); "
+          "between the ranks %.3g",
+          name, static_cast<long long>(rows), r0.losses[0], r0.losses[1], single.losses[0], single.losses[1], outputs,
+          static_cast<long long>(matching), static_cast<long long>(total), worstDifference, worst.c_str(), betweenRanks);
+    QCOMPARE(r0.losses.size(), std::size_t(2));
+    for (std::size_t e = 0; e < 2; ++e) QVERIFY(std::abs(r0.losses[e] - single.losses[e]) <= 1e-5 * std::abs(single.losses[e]));
+    QVERIFY2(outputs <= 1e-5, qPrintable(QString::number(outputs)));
+    QVERIFY(static_cast<double>(matching) >= 0.99 * static_cast<double>(total));
+    QCOMPARE(betweenRanks, 0.0);  // the same step on the same weights on every rank
 }
 
 QString firstBikes(const QTemporaryDir& dir, int rows) {
@@ -187,6 +332,13 @@ private Q_SLOTS:
     void flatLoopOnTwoRanksMatchesOneRank() { twoRanksEqualOneRankWithTheWholeBatch(true, at::kFloat, 1e-5); }
     void flatLoopInDoubleMatchesToRounding() { twoRanksEqualOneRankWithTheWholeBatch(true, at::kDouble, 1e-12); }
     void perTensorLoopOnTwoRanksMatchesOneRank() { twoRanksEqualOneRankWithTheWholeBatch(false, at::kFloat, 1e-5); }
+
+    // The image trainers draw every per-row random number for the global batch and run the
+    // condition projections (BatchNorm) over it: 2 ranks train as 1 rank with the whole batch.
+    // 21 rows: the last batch of 5 splits 3 / 2.
+    void mcLdmOnTwoRanksMatchesOneRank() { imageTrainerMatches(trainSmallLdm, 21, "mcLDM"); }
+    // 17 rows: the last batch has one row, rank 1 none (its generator is brought back in step).
+    void autoencoderOnTwoRanksMatchesOneRank() { imageTrainerMatches(trainSmallAutoencoder, 17, "autoencoder"); }
 
     void aRankThatNeverJoinsIsNamedWithinTheTimeout() {
         QElapsedTimer clock;
@@ -264,6 +416,25 @@ private Q_SLOTS:
         qInfo("two ranks stopped by Ctrl+C after %lld epochs; one rank resumed to 150", static_cast<long long>(left.progress->epochsDone));
     }
 
+    // The partial-observation trainer (Work I) through the same flags: 2 local ranks, one model.
+    void launchedPartialTrainWritesOneModel() {
+        QTemporaryDir dir;
+        const QString data = firstBikes(dir, 200), model = dir.filePath("p.mpd");
+        QString out;
+        QVERIFY2(runCli({"launch", "--nproc", "2", "--", "partial", "train", "--data", data, "--preset", "bike", "--out", model, "--updates",
+                         "40", "--batch", "32", "--hidden", "64", "--context", "keypoint", "--json"},
+                        &out) == 0,
+                 qPrintable(out));
+        QVERIFY2(out.contains("rank 1 of 2: done"), qPrintable(out));
+        QVERIFY2(out.contains("trained " + model), qPrintable(out));
+        QVERIFY(QFile::exists(model));
+        QString imputed;
+        QVERIFY2(runCli({"partial", "impute", "--model", model, "--data", data, "--out", dir.filePath("filled.csv")}, &imputed) == 0,
+                 qPrintable(imputed));
+        QVERIFY(runCli({"partial", "train", "--images", dir.path(), "--out", dir.filePath("i.mpd"), "--world-size", "2"}, &out) != 0);
+        QVERIFY2(out.contains("images train on one"), qPrintable(out));
+    }
+
     void aRankWithoutRankZeroStopsWithItsName() {
         QTemporaryDir dir;
         const QString data = firstBikes(dir, 50);
@@ -302,6 +473,30 @@ private Q_SLOTS:
         }
         for (const char* v : {"WORLD_SIZE", "RANK", "LOCAL_RANK", "MASTER_ADDR", "MASTER_PORT"}) qunsetenv(v);
         QVERIFY(!DistributedSettings::fromEnvironment().distributed());
+
+        // srun: SLURM's task numbers inside a job step, not in the batch script itself
+        qputenv("SLURM_PROCID", "2");
+        qputenv("SLURM_NTASKS", "8");
+        qputenv("SLURM_LOCALID", "0");
+        QVERIFY(!DistributedSettings::fromEnvironment().distributed());
+        qputenv("SLURM_STEP_ID", "0");
+        DistributedSettings slurm = DistributedSettings::fromEnvironment();
+        QCOMPARE(slurm.rank, 2);
+        QCOMPARE(slurm.worldSize, 8);
+        // torchrun's variables win over the launcher's; Open MPI's over SLURM's
+        qputenv("OMPI_COMM_WORLD_RANK", "5");
+        qputenv("OMPI_COMM_WORLD_SIZE", "6");
+        qputenv("OMPI_COMM_WORLD_LOCAL_RANK", "1");
+        slurm = DistributedSettings::fromEnvironment();
+        QCOMPARE(slurm.rank, 5);
+        QCOMPARE(slurm.worldSize, 6);
+        QCOMPARE(slurm.localRank, 1);
+        qputenv("RANK", "1");
+        qputenv("WORLD_SIZE", "2");
+        QCOMPARE(DistributedSettings::fromEnvironment().worldSize, 2);
+        for (const char* v : {"SLURM_PROCID", "SLURM_NTASKS", "SLURM_LOCALID", "SLURM_STEP_ID", "OMPI_COMM_WORLD_RANK",
+                              "OMPI_COMM_WORLD_SIZE", "OMPI_COMM_WORLD_LOCAL_RANK", "RANK", "WORLD_SIZE"})
+            qunsetenv(v);
         DistributedSettings m;
         m.setMaster("[::1]:1234");
         QCOMPARE(QString::fromStdString(m.masterAddress), QString("::1"));

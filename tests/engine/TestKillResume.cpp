@@ -99,12 +99,16 @@ private Q_SLOTS:
     }
 
     void killedTrainResumesToTheSameEpochCount() {
+        // 400 epochs, about 4 s: the 120 epochs this test had took about 1.2 s, inside the up to
+        // 1.5 s the kill waits, so a run could end before its kill (the rare "already trained for
+        // 120 epochs" failure) and test nothing.
+        const QString kEpochs = "400";
         QRandomGenerator rng(20);
         for (int seed = 0; seed < 3; ++seed) {
             QTemporaryDir dir;
             const QString model = dir.filePath("m.msm"), data = modelsDir() + "/bike.csv";
             const int extra = static_cast<int>(rng.bounded(1500));
-            const QString printed = killMidRun({"train", "--data", data, "--preset", "bike", "--epochs", "120", "--device", "cpu",
+            const QString printed = killMidRun({"train", "--data", data, "--preset", "bike", "--epochs", kEpochs, "--device", "cpu",
                                                 "--out", model}, model, extra);
             mcvae::ModelBundle b;
             try {
@@ -116,12 +120,12 @@ private Q_SLOTS:
             QVERIFY2(onDisk >= 1 && onDisk >= lastReportedEpoch(printed, "") - 1,
                      qPrintable(QString("file %1 epochs; printed:\n%2").arg(onDisk).arg(printed)));
             QString out;
-            const int resumed = runCli({"train", "--data", data, "--resume", model, "--epochs", "120", "--device", "cpu", "--out", model,
+            const int resumed = runCli({"train", "--data", data, "--resume", model, "--epochs", kEpochs, "--device", "cpu", "--out", model,
                                         "--quiet", "--json"}, &out);
             QVERIFY2(resumed == 0, qPrintable(QString("resume after %1 epochs on disk: %2").arg(onDisk).arg(out)));
-            QCOMPARE(lastJson(out)["epochs"].toInt(), 120);
-            QCOMPARE(mcvae::loadBundle(model.toStdString()).state.completedEpochs, int64_t{120});
-            qInfo("kill %d: %lld ms after the first checkpoint, %lld of 120 epochs on disk", seed, static_cast<long long>(extra),
+            QCOMPARE(lastJson(out)["epochs"].toInt(), kEpochs.toInt());
+            QCOMPARE(mcvae::loadBundle(model.toStdString()).state.completedEpochs, kEpochs.toLongLong());
+            qInfo("kill %d: %lld ms after the first checkpoint, %lld of 400 epochs on disk", seed, static_cast<long long>(extra),
                   static_cast<long long>(onDisk));
         }
     }

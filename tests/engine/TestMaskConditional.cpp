@@ -17,26 +17,13 @@
 #include "diffusion/McLdmTrainer.h"
 #include "diffusion/RandomPlacement.h"
 #include "diffusion/TargetShape.h"
+#include "SmallUnets.h"
 
 using namespace ms;
 
 namespace {
 
-diffusion::McUnetConfig crossUnet() {
-    diffusion::McUnetConfig c;
-    c.inChannels = 4;
-    c.baseChannels = 16;
-    c.channelMult = {1, 2, 2};
-    c.heads = 2;
-    c.conditionDim = 4;
-    c.conditionChannels = 8;
-    c.classCounts = {3, 2};
-    c.numericalCount = 1;
-    c.crossAttention = true;
-    c.tokenDim = 16;
-    c.maskGrid = 8;
-    return c;
-}
+diffusion::McUnetConfig crossUnet() { return testing::smallCrossAttentionUnet({1, 2, 2}); }
 
 ConditionInput knownConditions(int64_t rows) {
     return ConditionInput{at::tensor({int64_t(2), int64_t(1)}).view({1, 2}).expand({rows, 2}).contiguous(),

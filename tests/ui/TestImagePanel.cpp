@@ -411,6 +411,62 @@ private Q_SLOTS:
         QCOMPARE(trained.first().at(0).toString(), checkpoint);
     }
 
+    // Data parallel from the Images tab: 2 local processes through maskstudio-cli launch, the loss
+    // curves fed from their progress lines, Cancel reaching both ranks (a resumable checkpoint),
+    // and the same training as a SLURM script.
+    void trainingOnTwoLocalProcessesAndOnACluster() {
+        qputenv("MASKSTUDIO_RUNS_DIR", m_dir.filePath("runs-parallel").toUtf8());
+        ImageTrainingPanel panel;
+        panel.setCliPath(MASKSTUDIO_CLI_PATH);
+        QVERIFY(panel.loadImages(m_dir.filePath("bikes")));
+        panel.setEpochs(1, 2, 0);
+        panel.setArchitecture(16, "1,2");
+        panel.setProcesses(2);
+        const QString script = panel.clusterScript();
+        for (const char* part : {"#SBATCH --nodes=2", "#SBATCH --ntasks-per-node=4", "export MASTER_ADDR=", "srun maskstudio-cli image train",
+                                 "--images", "--epochs 2", "--base 16", "--mult 1,2", "--threads 8"})
+            QVERIFY2(script.contains(part), qPrintable(QString("%1 not in\n%2").arg(part, script)));
+        const QStringList launch = panel.command("m.msi").launchArguments(2);
+        QCOMPARE(launch.mid(0, 5), (QStringList{"launch", "--nproc", "2", "--", "image"}));
+
+        QSignalSpy trained(&panel, &ImageTrainingPanel::modelTrained);
+        QVERIFY(panel.startTraining());
+        QVERIFY(panel.running());
+        QVERIFY2(waitFor(trained, 1, 180000), qPrintable(panel.report()));
+        QCOMPARE(panel.curvePoints(), 1 + 2);  // every epoch of both stages, from the ranks' lines
+        const QString path = trained.first().at(0).toString();
+        QVERIFY(QFile::exists(path));
+        QVERIFY2(panel.report().contains("trained " + path), qPrintable(panel.report()));
+        {
+            ImagePanel images;
+            QSignalSpy ready(&images, &ImagePanel::modelReady);
+            images.openModel(path);
+            QVERIFY(waitFor(ready, 1));
+        }
+
+        // Cancel during the mcLDM stage: both ranks stop, rank 0's file is a checkpoint.
+        panel.setEpochs(1, 500, 0);
+        trained.clear();
+        QVERIFY(panel.startTraining());
+        QElapsedTimer t;
+        t.start();
+        while (t.elapsed() < 120000 && !panel.report().contains("mcldm") && panel.curvePoints() < 2) QTest::qWait(100);
+        QVERIFY2(panel.curvePoints() >= 2, qPrintable(panel.report()));
+        panel.cancel();
+        while (t.elapsed() < 180000 && panel.running()) QTest::qWait(100);
+        QVERIFY(!panel.running());
+        QVERIFY(trained.isEmpty());
+        const QRegularExpressionMatch stopped =
+            QRegularExpression("cancelled after (\\d+) mcLDM epochs: checkpoint (\\S+) \\(continue with --resume").match(panel.report());
+        QVERIFY2(stopped.hasMatch(), qPrintable(panel.report()));
+        // ... and the 2-rank checkpoint resumes in the studio's own thread (one process, same batch)
+        panel.setProcesses(1);
+        panel.setEpochs(1, stopped.captured(1).toInt() + 1, 0);
+        QVERIFY(panel.startTraining(QString(), stopped.captured(2)));
+        QVERIFY2(waitFor(trained, 1, 120000), qPrintable(panel.report()));
+        QCOMPARE(trained.first().at(0).toString(), stopped.captured(2));
+    }
+
     void aModelLearnedFromIncompleteImagesCompletesTheMaskedRegion() {
         // Trained by the CLI on the rendered bikes with the right half of every third one hidden.
         const QString folder = m_dir.filePath("bikes");

@@ -1,6 +1,10 @@
 #include "ui/image/ImageTrainingPanel.h"
 
+#include <QApplication>
 #include <QCheckBox>
+#include <QClipboard>
+#include <QDialog>
+#include <QDialogButtonBox>
 #include <QComboBox>
 #include <QDateTime>
 #include <QDir>
@@ -15,6 +19,7 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSpinBox>
+#include <QThread>
 #include <QVBoxLayout>
 #include <qcustomplot.h>
 
@@ -30,7 +35,8 @@
 
 namespace ms {
 
-ImageTrainingPanel::ImageTrainingPanel(QWidget* parent) : QWidget(parent), m_engine(new ImageTrainingEngine(this)) {
+ImageTrainingPanel::ImageTrainingPanel(QWidget* parent)
+    : QWidget(parent), m_engine(new ImageTrainingEngine(this)), m_launched(new LaunchedImageTraining(this)) {
     auto* layout = new QVBoxLayout(this);
     auto* pick = new QHBoxLayout;
     m_folder = new QLineEdit(this);
@@ -99,6 +105,21 @@ ImageTrainingPanel::ImageTrainingPanel(QWidget* parent) : QWidget(parent), m_eng
     form->addRow(QString(), m_targetShapes);
     form->addRow(tr("Preview every (epochs)"), m_previewEvery);
     form->addRow(tr("Device"), m_device);
+    m_processes = new QSpinBox(this);
+    m_processes->setObjectName(QStringLiteral("imageProcesses"));
+    m_processes->setRange(1, std::max(2, QThread::idealThreadCount()));
+    m_processes->setValue(1);
+    m_processes->setToolTip(tr("Data parallel: this many training processes on this machine share each batch (the batch is "
+                               "the total over them; one CPU thread each when there are as many as cores). 1: the studio's "
+                               "own training thread, with preview images."));
+    auto* cluster = new QPushButton(tr("Cluster command…"), this);
+    cluster->setObjectName(QStringLiteral("imageClusterCommand"));
+    cluster->setToolTip(tr("The same training as a command line and a SLURM batch script, to run on a cluster"));
+    auto* processRow = new QHBoxLayout;
+    processRow->addWidget(m_processes);
+    processRow->addWidget(cluster);
+    processRow->addStretch(1);
+    form->addRow(tr("Processes"), processRow);
     layout->addLayout(form);
 
     auto* buttons = new QHBoxLayout;
@@ -150,19 +171,54 @@ ImageTrainingPanel::ImageTrainingPanel(QWidget* parent) : QWidget(parent), m_eng
         startTraining(m_start->currentIndex() == 1 ? m_currentModel : QString(), resume);
     });
     connect(m_cancel, &QPushButton::clicked, this, &ImageTrainingPanel::cancel);
+    connect(cluster, &QPushButton::clicked, this, [this] {
+        QDialog dialog(this);
+        dialog.setWindowTitle(tr("Train on a cluster"));
+        auto* box = new QVBoxLayout(&dialog);
+        auto* intro = new QLabel(tr("A SLURM batch script for this training (2 nodes, 4 ranks each: change --nodes and "
+                                    "--ntasks-per-node to your cluster's). The batch size is the total over all ranks."),
+                                 &dialog);
+        intro->setWordWrap(true);
+        box->addWidget(intro);
+        auto* text = new QPlainTextEdit(clusterScript(), &dialog);
+        text->setObjectName(QStringLiteral("clusterScript"));
+        text->setReadOnly(true);
+        text->setMinimumSize(640, 260);
+        box->addWidget(text);
+        auto* buttons = new QDialogButtonBox(QDialogButtonBox::Close, &dialog);
+        QPushButton* copy = buttons->addButton(tr("Copy"), QDialogButtonBox::ActionRole);
+        connect(copy, &QPushButton::clicked, &dialog, [text] { QApplication::clipboard()->setText(text->toPlainText()); });
+        connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
+        box->addWidget(buttons);
+        dialog.exec();
+    });
     connect(m_engine, &ImageTrainingEngine::progress, this, &ImageTrainingPanel::onProgress);
-    connect(m_engine, &ImageTrainingEngine::finished, this, [this](const QString& path, bool cancelled, const QString& summary) {
-        m_train->setEnabled(true);
-        m_cancel->setEnabled(false);
-        m_status->setText(summary);
-        if (!cancelled && !path.isEmpty()) Q_EMIT modelTrained(path);
-    });
-    connect(m_engine, &ImageTrainingEngine::failed, this, [this](const QString& message) {
-        m_train->setEnabled(true);
-        m_cancel->setEnabled(false);
-        m_status->setText(tr("Training failed: %1").arg(message));
-    });
+    connect(m_engine, &ImageTrainingEngine::finished, this, &ImageTrainingPanel::onFinished);
+    connect(m_engine, &ImageTrainingEngine::failed, this, &ImageTrainingPanel::onFailed);
+    connect(m_launched, &LaunchedImageTraining::progress, this, &ImageTrainingPanel::onProgress);
+    connect(m_launched, &LaunchedImageTraining::finished, this, &ImageTrainingPanel::onFinished);
+    connect(m_launched, &LaunchedImageTraining::failed, this, &ImageTrainingPanel::onFailed);
 }
+
+void ImageTrainingPanel::onFinished(const QString& path, bool cancelled, const QString& summary) {
+    m_train->setEnabled(true);
+    m_cancel->setEnabled(false);
+    m_status->setText(summary);
+    if (!cancelled && !path.isEmpty()) Q_EMIT modelTrained(path);
+}
+
+void ImageTrainingPanel::onFailed(const QString& message) {
+    m_train->setEnabled(true);
+    m_cancel->setEnabled(false);
+    m_status->setText(tr("Training failed: %1").arg(message));
+}
+
+void ImageTrainingPanel::cancel() {
+    m_engine->cancel();
+    m_launched->cancel();
+}
+
+void ImageTrainingPanel::setProcesses(int processes) { m_processes->setValue(processes); }
 
 bool ImageTrainingPanel::loadImages(const QString& folderOrPack, const QString& csv) {
     m_loaded = false;
@@ -191,6 +247,7 @@ bool ImageTrainingPanel::loadImages(const QString& folderOrPack, const QString& 
         return false;
     }
     m_folder->setText(folderOrPack);
+    m_conditionsCsv = folderOrPack.endsWith(QLatin1String(".mspack")) ? QString() : csv;
     m_loaded = true;
     m_status->setText(tr("%1 images ready").arg(m_images.count()));
     return true;
@@ -215,7 +272,53 @@ bool ImageTrainingPanel::startTraining(const QString& fineTuneFrom, const QStrin
         m_status->setText(tr("Load an image folder first"));
         return false;
     }
-    if (m_engine->isRunning()) return false;
+    if (running()) return false;
+    api::ImageTrainRequest r = request(fineTuneFrom, resumeFrom);
+    try {
+        r.outPath = resumeFrom.isEmpty()
+                        ? QDir(RunFolder::create(RunFolder::defaultRoot(), QStringLiteral("images")).dir()).filePath(QStringLiteral("model.msi")).toStdString()
+                        : resumeFrom.toStdString();
+    } catch (const std::exception& e) {
+        m_status->setText(QString::fromUtf8(e.what()));
+        return false;
+    }
+    for (int i = 0; i < 2; ++i) m_curves->graph(i)->data()->clear();
+    const int processes = m_processes->value();
+    if (processes > 1) {
+        ImageTrainCommand c = command(QString::fromStdString(r.outPath));
+        c.request = r;  // a resumed run's --resume too
+        if (!m_launched->start(m_cliPath, c.launchArguments(processes), QString::fromStdString(r.outPath))) {
+            m_status->setText(tr("Could not start %1").arg(m_cliPath));
+            return false;
+        }
+    } else {
+        m_engine->start(m_images, r);
+    }
+    m_train->setEnabled(false);
+    m_cancel->setEnabled(true);
+    m_status->setText(processes > 1 ? tr("Training on %1 processes into %2 (no previews until it ends)").arg(processes).arg(QString::fromStdString(r.outPath))
+                                    : tr("Training into %1").arg(QString::fromStdString(r.outPath)));
+    return true;
+}
+
+ImageTrainCommand ImageTrainingPanel::command(const QString& outPath) const {
+    ImageTrainCommand c;
+    c.images = m_folder->text();
+    c.conditions = m_conditionsCsv;
+    c.request = request(m_start->currentIndex() == 1 ? m_currentModel : QString(), QString());
+    c.request.outPath = outPath.toStdString();
+    c.threadsPerRank = std::max(1, QThread::idealThreadCount() / std::max(1, m_processes->value()));
+    c.progressEvery = 1;
+    return c;
+}
+
+QString ImageTrainingPanel::clusterScript() const {
+    ImageTrainCommand c = command(QStringLiteral("model.msi"));
+    c.threadsPerRank = 8;
+    return slurmScript(c, 2, 4);
+}
+
+api::ImageTrainRequest ImageTrainingPanel::request(const QString& fineTuneFrom, const QString& resumeFrom) const {
     api::ImageTrainRequest r;
     r.preset = m_preset->currentText().toStdString();
     r.aeEpochs = m_aeEpochs->value();
@@ -231,20 +334,7 @@ bool ImageTrainingPanel::startTraining(const QString& fineTuneFrom, const QStrin
     r.fineTuneFrom = fineTuneFrom.toStdString();
     r.fineTuneFirstStage = !fineTuneFrom.isEmpty() && m_tuneFirstStage->isChecked();
     r.resumeFrom = resumeFrom.toStdString();
-    try {
-        r.outPath = resumeFrom.isEmpty()
-                        ? QDir(RunFolder::create(RunFolder::defaultRoot(), QStringLiteral("images")).dir()).filePath(QStringLiteral("model.msi")).toStdString()
-                        : resumeFrom.toStdString();
-    } catch (const std::exception& e) {
-        m_status->setText(QString::fromUtf8(e.what()));
-        return false;
-    }
-    for (int i = 0; i < 2; ++i) m_curves->graph(i)->data()->clear();
-    m_engine->start(m_images, r);
-    m_train->setEnabled(false);
-    m_cancel->setEnabled(true);
-    m_status->setText(tr("Training into %1").arg(QString::fromStdString(r.outPath)));
-    return true;
+    return r;
 }
 
 void ImageTrainingPanel::onProgress(const QString& stage, int epoch, int epochs, double loss, double seconds, const QImage& preview) {

@@ -2,11 +2,15 @@
 // Training image models from the studio (the Training dock's "Images" tab): an image folder with
 // its conditions CSV (or a .mspack), problems listed by file before anything starts, the
 // settings, new / fine-tune-the-current / resume, live loss curves and preview grids every N
-// epochs, cancel (a resumable checkpoint). The trained model opens in the Image dock.
+// epochs, cancel (a resumable checkpoint). The trained model opens in the Image dock. With more
+// than one process, the run goes to `maskstudio-cli launch` (data parallel on this machine);
+// "Cluster command…" shows the same training as a SLURM batch script to paste.
 #include <QWidget>
 
 #include "core/data/ImageSet.h"
+#include "ui/image/ImageTrainCommand.h"
 #include "ui/workers/ImageTrainingEngine.h"
+#include "ui/workers/LaunchedImageTraining.h"
 
 class QCheckBox;
 class QComboBox;
@@ -32,8 +36,14 @@ public:
     bool loadImages(const QString& folderOrPack, const QString& csv = QString());
     // Starts training into a new run folder. fineTuneFrom / resumeFrom: an .msi path or empty.
     bool startTraining(const QString& fineTuneFrom = QString(), const QString& resumeFrom = QString());
-    void cancel() { m_engine->cancel(); }
-    bool running() const { return m_engine->isRunning(); }
+    void cancel();
+    bool running() const { return m_engine->isRunning() || m_launched->isRunning(); }
+    // Local processes of the next run (1: in the studio's own training thread).
+    void setProcesses(int processes);
+    // The command the current settings give (the run's --out is a placeholder until it starts).
+    ImageTrainCommand command(const QString& outPath) const;
+    QString clusterScript() const;
+    void setCliPath(const QString& path) { m_cliPath = path; }
     void setEpochs(int autoencoder, int mcldm, int previewEvery);
     void setArchitecture(int baseChannels, const QString& channelMult);
     void setCurrentImageModel(const QString& path) { m_currentModel = path; }
@@ -47,8 +57,14 @@ Q_SIGNALS:
 
 private:
     void onProgress(const QString& stage, int epoch, int epochs, double loss, double seconds, const QImage& preview);
+    void onFinished(const QString& path, bool cancelled, const QString& summary);
+    void onFailed(const QString& message);
+    api::ImageTrainRequest request(const QString& fineTuneFrom, const QString& resumeFrom) const;
 
     ImageTrainingEngine* m_engine;
+    LaunchedImageTraining* m_launched;
+    QString m_cliPath = LaunchedImageTraining::defaultCliPath();
+    QString m_conditionsCsv;
     ImageSet m_images;
     bool m_loaded = false;
     QString m_currentModel;
@@ -58,7 +74,7 @@ private:
     QCheckBox *m_stopOnProblem, *m_tuneFirstStage, *m_targetShapes;
     QPlainTextEdit* m_report;
     QComboBox *m_preset, *m_device, *m_start;
-    QSpinBox *m_aeEpochs, *m_epochs, *m_batch, *m_base, *m_previewEvery;
+    QSpinBox *m_aeEpochs, *m_epochs, *m_batch, *m_base, *m_previewEvery, *m_processes;
     QLineEdit* m_mult;
     QDoubleSpinBox* m_lr;
     QPushButton *m_train, *m_cancel;

@@ -59,6 +59,13 @@ c10::Device resolveDevice(const std::string& name) {
     throw std::invalid_argument("invalid device '" + name + "': use cpu, cuda, cuda:N or auto");
 }
 
+c10::Device resolveDevice(const std::string& name, int localRank) {
+    const c10::Device d = resolveDevice(name);
+    if (!d.is_cuda() || (name != "auto" && name != "cuda")) return d;
+    const int count = static_cast<int>(torch::cuda::device_count());
+    return c10::Device(c10::kCUDA, static_cast<c10::DeviceIndex>(count > 0 ? localRank % count : 0));
+}
+
 void seedParameterInitialisation(uint64_t seed) { at::manual_seed(seed); }
 
 std::mutex& parameterInitialisationMutex() {

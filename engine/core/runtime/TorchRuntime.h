@@ -40,5 +40,8 @@ auto buildSeeded(uint64_t seed, Build&& build) {
 // present, else CPU). Throws std::invalid_argument with the accepted values otherwise, and
 // std::runtime_error when CUDA is requested but unavailable.
 c10::Device resolveDevice(const std::string& name);
+// The same for one rank of a data-parallel run on a node with several GPUs: "auto" and "cuda"
+// (no index) give GPU localRank modulo the node's GPU count, as torchrun's LOCAL_RANK intends.
+c10::Device resolveDevice(const std::string& name, int localRank);
 
 }  // namespace ms

@@ -76,8 +76,27 @@ void setGeneratorState(at::Generator& g, const at::Tensor& state) {
     g.set_state(state);
 }
 
-std::vector<double> runLoop(int64_t rows, const MinibatchSettings& s, at::Generator& shuffle, const BatchLossFn& batchLoss,
+// A BatchLossFn as a sharded one: it sees its own rows only and draws from its own stream.
+struct LossOfStep {
+    ShardedBatchLossFn loss;
+    bool drawsForGlobalBatch = false;
+};
+
+LossOfStep shardOnly(const BatchLossFn& loss) {
+    return {[&loss](const at::Tensor& global, const BatchShard& shard) { return loss(shard.ofGlobal(global)); }, false};
+}
+
+// Every rank's generator set to rank 0's (after a step in which some rank had no rows and so drew
+// nothing).
+void alignGenerators(DataParallelGroup& group, at::Generator& g, const std::string& phase) {
+    at::Tensor state = generatorState(g).to(at::kDouble);
+    group.broadcastFromRankZero(state, phase);
+    setGeneratorState(g, state.to(at::kByte));
+}
+
+std::vector<double> runLoop(int64_t rows, const MinibatchSettings& s, at::Generator& shuffle, const LossOfStep& stepLoss,
                             const EpochLossFn& onEpoch, const CancelToken& cancel, const OptimizerHooks& optimizer) {
+    const ShardedBatchLossFn& batchLoss = stepLoss.loss;
     using Clock = std::chrono::steady_clock;
     std::vector<double> history;
     const int64_t stepsPerEpoch = (rows + s.batchSize - 1) / s.batchSize, total = stepsPerEpoch * s.epochs;
@@ -90,8 +109,10 @@ std::vector<double> runLoop(int64_t rows, const MinibatchSettings& s, at::Genera
     if (group) {
         optimizer.broadcastParameters(*group);
         // Each rank draws its own noise (a model's masks, diffusion noise) from the generator: rank
-        // 0 goes on with the one-process stream, the others with streams of their own.
-        if (group->rank() > 0) {
+        // 0 goes on with the one-process stream, the others with streams of their own; unless the
+        // loss draws for the global batch, when every rank goes on with rank 0's stream.
+        if (stepLoss.drawsForGlobalBatch) alignGenerators(*group, shuffle, "the generator's state");
+        else if (group->rank() > 0) {
             std::lock_guard<std::mutex> lock(shuffle.mutex());
             shuffle.set_current_seed(shuffle.current_seed() + 0x9E3779B97F4A7C15ULL * static_cast<uint64_t>(group->rank()));
         }
@@ -121,7 +142,7 @@ std::vector<double> runLoop(int64_t rows, const MinibatchSettings& s, at::Genera
             double value = 0.0;
             try {
                 if (!group) {
-                    const at::Tensor loss = batchLoss(idx);
+                    const at::Tensor loss = batchLoss(idx, BatchShard::whole(idx.size(0), done));
                     value = loss.item<double>();
                     if (!std::isfinite(value))
                         throw std::runtime_error(s.model + " training diverged: loss " + std::to_string(value) + " at epoch " +
@@ -136,7 +157,7 @@ std::vector<double> runLoop(int64_t rows, const MinibatchSettings& s, at::Genera
                     double local = 0.0;
                     at::Tensor loss;
                     if (last > first) {
-                        loss = batchLoss(idx.narrow(0, first, last - first));
+                        loss = batchLoss(idx, BatchShard{first, last - first, idx.size(0), done});
                         local = loss.item<double>();
                     }
                     const GlobalStep global = agreeOnStep(*group, local, last - first, idx.size(0), cancel.cancelled());
@@ -148,6 +169,8 @@ std::vector<double> runLoop(int64_t rows, const MinibatchSettings& s, at::Genera
                     if (loss.defined()) loss.backward();
                     optimizer.reduceGradients(*group, static_cast<double>(last - first) / static_cast<double>(idx.size(0)));
                     value = global.loss;
+                    if (stepLoss.drawsForGlobalBatch && idx.size(0) < group->worldSize())
+                        alignGenerators(*group, shuffle, "the generator after step " + std::to_string(step));
                 }
                 optimizer.step(learningRateAt(s, done++, total));
             } catch (const c10::Error&) {
@@ -212,13 +235,14 @@ std::vector<double> trainMinibatchAdamW(const std::vector<at::Tensor>& parameter
                              group.allReduceSum(gradients, "the gradients");
                              unflatten(gradients, true);
                          }};
-    return runLoop(rows, s, shuffle, batchLoss, onEpoch, cancel, hooks);
+    return runLoop(rows, s, shuffle, shardOnly(batchLoss), onEpoch, cancel, hooks);
 }
 
-std::vector<double> trainMinibatchFlatAdamW(torch::nn::Module& module, int64_t rows, const MinibatchSettings& s,
-                                            at::Generator& shuffle, const BatchLossFn& batchLoss,
-                                            const EpochLossFn& onEpoch, const CancelToken& cancel,
-                                            AdamWState* optimizerState) {
+namespace {
+
+std::vector<double> trainFlat(torch::nn::Module& module, int64_t rows, const MinibatchSettings& s, at::Generator& shuffle,
+                              const LossOfStep& batchLoss, const EpochLossFn& onEpoch, const CancelToken& cancel,
+                              AdamWState* optimizerState) {
     checkSettings(s, rows);
     AdamWSettings as;
     as.lr = s.lr;
@@ -253,6 +277,22 @@ std::vector<double> trainMinibatchFlatAdamW(torch::nn::Module& module, int64_t r
                             }});
     if (optimizerState) *optimizerState = optimizer.state();
     return history;
+}
+
+}  // namespace
+
+std::vector<double> trainMinibatchFlatAdamW(torch::nn::Module& module, int64_t rows, const MinibatchSettings& s,
+                                            at::Generator& shuffle, const BatchLossFn& batchLoss,
+                                            const EpochLossFn& onEpoch, const CancelToken& cancel,
+                                            AdamWState* optimizerState) {
+    return trainFlat(module, rows, s, shuffle, shardOnly(batchLoss), onEpoch, cancel, optimizerState);
+}
+
+std::vector<double> trainMinibatchFlatAdamW(torch::nn::Module& module, int64_t rows, const MinibatchSettings& s,
+                                            at::Generator& shuffle, const ShardedBatchLossFn& batchLoss,
+                                            const EpochLossFn& onEpoch, const CancelToken& cancel,
+                                            AdamWState* optimizerState) {
+    return trainFlat(module, rows, s, shuffle, {batchLoss, true}, onEpoch, cancel, optimizerState);
 }
 
 }  // namespace ms

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "core/runtime/CancelToken.h"
+#include "core/training/BatchShard.h"
 #include "core/training/DataParallelGroup.h"
 #include "core/training/EpochPosition.h"
 #include "core/training/FlatAdamW.h"
@@ -47,6 +48,12 @@ struct MinibatchSettings {
 };
 
 using BatchLossFn = std::function<at::Tensor(const at::Tensor& rowIndices)>;  // mean over the batch
+// A loss that sees the whole step: the global batch's row indices and which of them this process
+// computes (training/BatchShard.h); it returns the mean over its shard's rows. Data parallel, every
+// rank's generator then stays in step with rank 0's (each draws the global batch's randomness),
+// so that N ranks train exactly as one process does on the whole batch. A BatchLossFn sees only
+// its shard's indices, and the ranks other than 0 draw from streams of their own.
+using ShardedBatchLossFn = std::function<at::Tensor(const at::Tensor& globalRowIndices, const BatchShard& shard)>;
 
 // Trains `parameters` on `rows` rows, shuffling with `shuffle` (a model may draw its own noise
 // from the same generator); returns the mean loss per row of every completed epoch.
@@ -67,6 +74,10 @@ std::vector<double> trainMinibatchAdamW(const std::vector<at::Tensor>& parameter
 // shares the optimizer's buffers: copy it before the next step to keep it.
 std::vector<double> trainMinibatchFlatAdamW(torch::nn::Module& module, int64_t rows, const MinibatchSettings& settings,
                                             at::Generator& shuffle, const BatchLossFn& batchLoss,
+                                            const EpochLossFn& onEpoch, const CancelToken& cancel,
+                                            AdamWState* optimizerState = nullptr);
+std::vector<double> trainMinibatchFlatAdamW(torch::nn::Module& module, int64_t rows, const MinibatchSettings& settings,
+                                            at::Generator& shuffle, const ShardedBatchLossFn& batchLoss,
                                             const EpochLossFn& onEpoch, const CancelToken& cancel,
                                             AdamWState* optimizerState = nullptr);
 
