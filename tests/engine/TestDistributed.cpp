@@ -30,6 +30,7 @@
 #include <thread>
 
 #include "core/training/MinibatchAdamW.h"
+#include "diffusion/ImageModelBundle.h"
 #include "diffusion/KlAutoencoder.h"
 #include "diffusion/McLdmTrainer.h"
 #include "diffusion/McUnet.h"
@@ -433,6 +434,54 @@ private Q_SLOTS:
                  qPrintable(imputed));
         QVERIFY(runCli({"partial", "train", "--images", dir.path(), "--out", dir.filePath("i.mpd"), "--world-size", "2"}, &out) != 0);
         QVERIFY2(out.contains("images train on one"), qPrintable(out));
+    }
+
+    // A rank killed with SIGKILL (no handler, no goodbye) in the middle of an image training: the
+    // other stops within the timeout naming the rank and the phase, rank 0's last checkpoint loads,
+    // and one process resumes it to the planned epochs.
+    void aKilledImageRankStopsTheOtherAndTheCheckpointResumes() {
+        QTemporaryDir dir;
+        const QString images = dir.filePath("bikes"), model = dir.filePath("m.msi");
+        QString out;
+        QVERIFY2(runCli({"image", "render", "--data", qEnvironmentVariable("MASKSTUDIO_MODELS_DIR") + "/bike.csv", "--preset", "bike",
+                         "--size", "32", "--limit", "48", "--out", images},
+                        &out) == 0,
+                 qPrintable(out));
+        const QStringList train{"image", "train", "--images", images, "--preset", "bike", "--ae-epochs", "1", "--base", "16", "--mult",
+                                "1,2", "--batch", "16", "--threads", "1", "--out", model, "--distributed-timeout", "5"};
+        const QString master = QString("127.0.0.1:%1").arg(freePort());
+        QProcess ranks[2];
+        for (int r = 0; r < 2; ++r) {
+            ranks[r].setProcessChannelMode(QProcess::MergedChannels);
+            ranks[r].start(MASKSTUDIO_CLI_PATH, train + QStringList{"--epochs", "400", "--rank", QString::number(r), "--world-size", "2",
+                                                                   "--master", master});
+            QVERIFY(ranks[r].waitForStarted());
+        }
+        QElapsedTimer clock;
+        clock.start();
+        // past the autoencoder stage: an mcLDM checkpoint on disk
+        while (clock.elapsed() < 120000 && ranks[0].state() == QProcess::Running &&
+               !(QFile::exists(model) && diffusion::loadImageModel(model.toStdString()).completedEpochs >= 1))
+            ranks[0].waitForFinished(50);
+        QVERIFY2(ranks[0].state() == QProcess::Running, qPrintable(QString::fromUtf8(ranks[0].readAll())));
+        ranks[1].kill();  // SIGKILL
+        ranks[1].waitForFinished();
+        clock.restart();
+        QVERIFY(ranks[0].waitForFinished(60000));
+        const qint64 stoppedAfter = clock.elapsed();
+        const QString said = QString::fromUtf8(ranks[0].readAll());
+        QVERIFY2(ranks[0].exitCode() != 0, qPrintable(said));
+        QVERIFY2(said.contains("rank 0 of 2") && said.contains("exchanging"), qPrintable(said));
+        QVERIFY2(stoppedAfter < 5000 + 10000, qPrintable(QString::number(stoppedAfter)));
+        const diffusion::ImageModelFile left = diffusion::loadImageModel(model.toStdString());
+        QVERIFY(left.completedEpochs >= 1 && left.completedEpochs < 400);
+        const int64_t onDisk = left.completedEpochs;
+        QVERIFY2(runCli(train + QStringList{"--epochs", QString::number(onDisk + 2), "--resume", model, "--json"}, &out) == 0,
+                 qPrintable(out));
+        QCOMPARE(diffusion::loadImageModel(model.toStdString()).completedEpochs, onDisk + 2);
+        qInfo("rank 1 killed after %lld mcLDM epochs on disk; rank 0 stopped %lld ms later: %s; resumed on one process to %lld",
+              static_cast<long long>(onDisk), static_cast<long long>(stoppedAfter),
+              qPrintable(said.trimmed().split('\n').last()), static_cast<long long>(onDisk + 2));
     }
 
     void aRankWithoutRankZeroStopsWithItsName() {
