@@ -96,8 +96,6 @@ struct PartialTrainOptions {
         if (table && context == "block") throw CLI::ValidationError("--context", "block is for images; a table's are keypoint, iid, prior or auto");
         if (!table && context == "keypoint") throw CLI::ValidationError("--context", "keypoint is for tables; images' are iid, block, prior or auto");
         if (!table && !request.maskPriorPath.empty()) throw CLI::ValidationError("--mask-prior", "for tables (--data)");
-        if (!table && (distributed.rank >= 0 || distributed.worldSize >= 0))
-            throw CLI::ValidationError("--rank/--world-size", "several processes train tables (--data); images train on one");
     }
 };
 
@@ -115,11 +113,17 @@ void runPartialTrainOnImages(const PartialTrainOptions& o) {
     r.context = o.context;
     if (o.request.priorUpdates > 0) r.priorUpdates = o.request.priorUpdates;
     r.seed = o.request.seed;
+    r.distributed = o.distributed.resolved();
+    const bool reports = r.distributed.rank == 0;  // every rank has the global loss: rank 0 prints it
     const CancelToken& cancel = cancelOnInterrupt();
-    const api::PartialImageTrainResult res = api::trainPartialOnImages(data.images, data.observed, r, [](int64_t epoch, double loss) {
-        if (epoch % 10 == 0) std::cerr << "epoch " << epoch << " loss " << fixed(loss, 4) << "\n";
+    const api::PartialImageTrainResult res = api::trainPartialOnImages(data.images, data.observed, r, [reports](int64_t epoch, double loss) {
+        if (reports && epoch % 10 == 0) std::cerr << "epoch " << epoch << " loss " << fixed(loss, 4) << "\n";
     }, cancel);
     restoreInterrupt();
+    if (r.distributed.rank > 0) {  // rank 0 writes the model and reports it
+        std::cout << "rank " << r.distributed.rank << " of " << r.distributed.worldSize << ": done, " << res.updates << " updates\n";
+        return;
+    }
     std::cout << "trained " << r.outPath << ": " << res.images << " images, " << res.imagesWithGaps << " with hidden pixels ("
               << fixed(100.0 * res.observedFraction, 1) << " % of pixels observed), contexts: " << res.context << ", " << res.updates
               << " updates in " << fixed(res.seconds, 1) << " s, final loss " << fixed(res.finalLoss, 4) << "\n";

@@ -9,6 +9,7 @@
 #include "api/MaskPriorModel.h"
 #include "app/cli/CliCommon.h"
 #include "app/cli/Commands.h"
+#include "app/cli/DistributedOptions.h"
 #include "app/cli/ImageInput.h"
 #include "core/data/CsvReader.h"
 #include "core/runtime/TorchRuntime.h"
@@ -29,6 +30,7 @@ void requireOneSource(const std::string& data, const ImageInput& images) {
 struct MaskPriorTrainOptions {
     api::MaskPriorTrainRequest request;
     ImageInput images;
+    DistributedOptions distributed;
     int threads = 0;
     bool json = false;
 
@@ -48,6 +50,7 @@ struct MaskPriorTrainOptions {
         cmd->add_option("--seed", r.seed, "seed");
         cmd->add_option("--threads", threads, "CPU threads (0: all cores)")->check(CLI::NonNegativeNumber);
         cmd->add_flag("--json", json, "print a JSON summary on the last line");
+        distributed.addTo(cmd);
     }
     void validate() const {
         requireOneSource(request.dataPath, images);
@@ -57,8 +60,11 @@ struct MaskPriorTrainOptions {
 
 void runMaskPriorTrain(const MaskPriorTrainOptions& o) {
     initTorchRuntime(o.threads);
-    const auto onEpoch = [](int64_t epoch, double loss) {
-        if (epoch % 25 == 0) std::cerr << "epoch " << epoch << " loss " << fixed(loss, 4) << "\n";
+    api::MaskPriorTrainRequest request = o.request;
+    request.distributed = o.distributed.resolved();
+    const bool reports = request.distributed.rank == 0;  // every rank has the global loss: rank 0 prints it
+    const auto onEpoch = [reports](int64_t epoch, double loss) {
+        if (reports && epoch % 25 == 0) std::cerr << "epoch " << epoch << " loss " << fixed(loss, 4) << "\n";
     };
     api::MaskPriorTrainResult r;
     std::string source = o.request.dataPath;
@@ -66,15 +72,20 @@ void runMaskPriorTrain(const MaskPriorTrainOptions& o) {
 #ifdef MASKSTUDIO_HAVE_IMAGING
         const imaging::ObservedImages data = loadObservedImageInput(o.images);
         const int64_t size = data.images.size;
-        r = api::trainMaskPriorOnImageMasks(data.observed, data.images.count(), size, size, o.request, onEpoch, cancelOnInterrupt());
+        r = api::trainMaskPriorOnImageMasks(data.observed, data.images.count(), size, size, request, onEpoch, cancelOnInterrupt());
         source = o.images.images;
 #else
         throw std::runtime_error("observation masks are image files, and this build has no OpenCV imaging target");
 #endif
     } else {
-        r = api::trainMaskPriorOnCsv(o.request, onEpoch, cancelOnInterrupt());
+        r = api::trainMaskPriorOnCsv(request, onEpoch, cancelOnInterrupt());
     }
     restoreInterrupt();
+    if (request.distributed.rank > 0) {  // rank 0 writes the prior and reports it
+        std::cout << "rank " << request.distributed.rank << " of " << request.distributed.worldSize << ": done, " << r.updates
+                  << " updates\n";
+        return;
+    }
     std::cout << "trained " << o.request.outPath << " on the masks of " << source << ": " << r.rows << " rows, " << r.entries
               << " entries, " << r.distinctMasks << " distinct masks (" << fixed(100.0 * r.observedFraction, 1)
               << " % observed); " << r.updates << " updates in " << fixed(r.seconds, 1) << " s; "

@@ -4,6 +4,7 @@
 #include <ATen/ATen.h>
 #include <ATen/CPUGeneratorImpl.h>
 
+#include <memory>
 #include <set>
 #include <stdexcept>
 
@@ -12,6 +13,7 @@
 #include "core/data/SchemaJson.h"
 #include "core/runtime/Stopwatch.h"
 #include "core/runtime/TorchRuntime.h"
+#include "distributed/GlooGroup.h"
 #include "mcvae/Preset.h"
 #include "partial/MaskPriorFile.h"
 #include "partial/MaskPriorPool.h"
@@ -55,9 +57,12 @@ MaskPriorTrainResult trainAndSave(partial::MaskPriorFile& file, const at::Tensor
                                   const MaskPriorTrainRequest& request, const EpochLossFn& onEpoch, const CancelToken& cancel) {
     const Stopwatch clock;
     if (request.outPath.empty()) throw std::invalid_argument("mask prior: no file to write (--out)");
-    const c10::Device device = resolveDevice("auto");
+    std::unique_ptr<distributed::GlooGroup> ranks;  // several ranks: joined once the data has read
+    if (request.distributed.distributed()) ranks = std::make_unique<distributed::GlooGroup>(request.distributed);
+    const c10::Device device = resolveDevice("auto", request.distributed.localRank);
     file.net->to(device);
     partial::MaskPriorTraining training;
+    training.group = ranks.get();
     training.updates = request.updates > 0 ? request.updates : defaultUpdates;
     training.batchSize = request.batchSize;
     training.lr = request.lr;
@@ -80,7 +85,7 @@ MaskPriorTrainResult trainAndSave(partial::MaskPriorFile& file, const at::Tensor
                      {"observed_fraction", r.observedFraction}, {"updates", r.updates}, {"batch", training.batchSize},
                      {"lr", training.lr}, {"seed", request.seed}, {"final_loss", r.finalLoss},
                      {"bits_per_entry", r.bitsPerEntry}, {"bernoulli_bits_per_entry", r.bernoulliBitsPerEntry}};
-    partial::saveMaskPrior(file, request.outPath);
+    if (!ranks || ranks->rank() == 0) partial::saveMaskPrior(file, request.outPath);
     r.seconds = clock.seconds();
     return r;
 }

@@ -11,6 +11,7 @@
 
 #include "core/runtime/CancelToken.h"
 #include "core/training/TrainingProgress.h"
+#include "distributed/DistributedSettings.h"
 
 namespace ms::api {
 
@@ -30,6 +31,8 @@ struct MaskPriorTrainRequest {
     int64_t hidden = 128;      // a table's prior: the MLP's units per layer
     int64_t baseChannels = 16; // images: the U-Net's width (a multiple of 8)
     uint64_t seed = 0;
+    // Data parallel (docs/DISTRIBUTED.md): the batches shared by the ranks; rank 0 alone writes.
+    distributed::DistributedSettings distributed;
 };
 
 struct MaskPriorTrainResult {

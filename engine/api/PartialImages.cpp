@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <memory>
 #include <stdexcept>
 
 #include "api/ImageData.h"
@@ -16,6 +17,7 @@
 #include "core/io/BundleError.h"
 #include "core/runtime/Stopwatch.h"
 #include "core/runtime/TorchRuntime.h"
+#include "distributed/GlooGroup.h"
 #include "partial/ImageDenoiser.h"
 #include "partial/MaskPriorPool.h"
 #include "partial/PartialModelFile.h"
@@ -100,6 +102,8 @@ PartialImageTrainResult trainPartialOnImages(const ImageSet& images, const std::
         throw std::invalid_argument("partial images: " + std::to_string(size) + " x " + std::to_string(size) +
                                     " images cannot be halved by the U-Net; use an even size of at least 8");
     const PartialPixels px = partialPixels(images.pixels, observed, n, images.channels, size);
+    std::unique_ptr<distributed::GlooGroup> ranks;  // several ranks: joined once the images are read
+    if (request.distributed.distributed()) ranks = std::make_unique<distributed::GlooGroup>(request.distributed);
     const ImageConditions conditions = inferImageConditions(images, request.preset, {request.maskColumn});
     const Normalization norm = partialModelNormalization(conditions.schema, {}, {});
     ImageConditions scaled = conditions;
@@ -131,6 +135,7 @@ PartialImageTrainResult trainPartialOnImages(const ImageSet& images, const std::
         prior.training.updates = request.priorUpdates;
         prior.training.batchSize = std::min<int64_t>(32, n);
         prior.training.seed = request.seed + 1;
+        prior.training.group = ranks.get();
         prior.poolSize = request.priorPool;
         file.parts.context.priorPool = partial::learnMaskPriorPool(px.observed, prior, cancel);
         if (cancel.cancelled()) throw std::runtime_error("partial training cancelled; " + request.outPath + " was not written");
@@ -144,6 +149,7 @@ PartialImageTrainResult trainPartialOnImages(const ImageSet& images, const std::
     settings.lr = request.lr;
     settings.lowNoiseShare = 0.8;
     settings.seed = request.seed;
+    settings.group = ranks.get();
     const std::vector<double> losses = partial::trainPartialDiffusion(*file.parts.net, file.parts.schedule, px.u, px.observed,
                                                                       hasConditions ? &conditionInput : nullptr, settings, onEpoch, cancel);
     if (cancel.cancelled()) throw std::runtime_error("partial training cancelled; " + request.outPath + " was not written");
@@ -156,7 +162,7 @@ PartialImageTrainResult trainPartialOnImages(const ImageSet& images, const std::
                      {"observed_fraction", result.observedFraction}, {"updates", settings.updates},
                      {"batch_size", settings.batchSize}, {"lr", settings.lr}, {"context", result.context},
                      {"seed", request.seed}, {"final_loss", result.finalLoss}};
-    partial::savePartialModel(file, request.outPath);
+    if (!ranks || ranks->rank() == 0) partial::savePartialModel(file, request.outPath);
     result.seconds = clock.seconds();
     return result;
 }

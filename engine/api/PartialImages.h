@@ -12,6 +12,7 @@
 #include "core/data/ImageSet.h"
 #include "core/runtime/CancelToken.h"
 #include "core/training/TrainingProgress.h"
+#include "distributed/DistributedSettings.h"
 
 namespace ms::api {
 
@@ -30,6 +31,9 @@ struct PartialImageTrainRequest {
     int64_t priorUpdates = 1500;   // prior contexts: the mask prior's training (about 5 min on 2 cores at 28 x 28)
     int64_t priorPool = 2048;      // prior contexts: its draws, stored in the model (ensemble inference draws from them)
     uint64_t seed = 0;
+    // Data parallel (docs/DISTRIBUTED.md): the denoiser's and the prior's batches shared by the
+    // ranks (every rank reads the images); rank 0 alone writes outPath.
+    distributed::DistributedSettings distributed;
 };
 
 struct PartialImageTrainResult {

@@ -70,7 +70,7 @@ EncodedTable encode(const DesignTable& table, const Schema& schema, const Normal
 
 // Sets the context's partition as request.context asks and returns it in words.
 std::string chooseTableContext(const PartialTrainRequest& request, const Schema& schema, const at::Tensor& observed,
-                               partial::ContextSettings& context, const CancelToken& cancel) {
+                               partial::ContextSettings& context, DataParallelGroup* ranks, const CancelToken& cancel) {
     const std::string& mode = request.context;
     if (mode != "auto" && mode != "keypoint" && mode != "iid" && mode != "prior")
         throw std::invalid_argument("partial training: context must be keypoint, iid, prior or auto, not '" + mode + "'");
@@ -118,6 +118,7 @@ std::string chooseTableContext(const PartialTrainRequest& request, const Schema&
         partial::MaskPriorPoolSettings settings;
         settings.training.updates = request.priorUpdates > 0 ? request.priorUpdates : kTableMaskPriorUpdates;
         settings.training.seed = request.seed;
+        settings.training.group = ranks;  // the ranks share the prior's batches too
         settings.poolSize = request.priorPool;
         pool = partial::learnMaskPriorPool(gaps, settings, cancel);
         if (!pool.defined()) return "cancelled";
@@ -197,7 +198,7 @@ PartialTrainResult trainPartialOnCsv(const PartialTrainRequest& request, const E
     file.parts.context.delta = request.delta;
     file.parts.context.groupOf = gapGroups(schema);
     file.parts.masks = partial::MaskDistribution::measure(data.observed, file.parts.context.groupOf);
-    result.context = chooseTableContext(request, schema, data.observed, file.parts.context, cancel);
+    result.context = chooseTableContext(request, schema, data.observed, file.parts.context, ranks.get(), cancel);
     if (cancel.cancelled()) throw std::runtime_error("partial training cancelled; " + request.outPath + " was not written");
 
     partial::PartialTrainingSettings settings;

@@ -82,6 +82,7 @@ std::vector<double> trainMaskPrior(PartialDenoiser& net, const at::Tensor& masks
     loop.lr = settings.lr;
     loop.weightDecay = settings.weightDecay;
     loop.model = "mask prior (BFN)";
+    loop.group = settings.group;
     at::Generator generator = at::make_generator<at::CPUGeneratorImpl>(settings.seed);
     const at::Tensor data = masks.to(at::kFloat);
     net.train();

@@ -35,6 +35,7 @@
 #include <vector>
 
 #include "core/runtime/CancelToken.h"
+#include "core/training/DataParallelGroup.h"
 #include "core/training/TrainingProgress.h"
 #include "partial/PartialDenoiser.h"
 
@@ -78,6 +79,7 @@ struct MaskPriorTraining {
     // small t where a mixture decides which kind of mask it draws gets the weight of any other t.
     bool flatTimeWeight = false;
     uint64_t seed = 0;
+    DataParallelGroup* group = nullptr;  // the run's ranks (MinibatchSettings::group); null: one process
 };
 
 // Trains `net` on `masks` ([N, D] 0/1, the data's observation masks). Returns the mean loss per

@@ -37,6 +37,7 @@
 #include "diffusion/NoiseSchedule.h"
 #include "distributed/DistributedSettings.h"
 #include "distributed/GlooGroup.h"
+#include "imaging/ImageFolderReader.h"
 #include "sfarm/SfarmModelFile.h"
 #include "SmallUnets.h"
 
@@ -417,8 +418,9 @@ private Q_SLOTS:
         qInfo("two ranks stopped by Ctrl+C after %lld epochs; one rank resumed to 150", static_cast<long long>(left.progress->epochsDone));
     }
 
-    // The partial-observation trainer (Work I) through the same flags: 2 local ranks, one model.
-    void launchedPartialTrainWritesOneModel() {
+    // The partial-observation trainers (Work I, and the mask prior of Work II) through the same
+    // flags: 2 local ranks, one model each.
+    void launchedPartialTrainersWriteOneModelEach() {
         QTemporaryDir dir;
         const QString data = firstBikes(dir, 200), model = dir.filePath("p.mpd");
         QString out;
@@ -432,8 +434,30 @@ private Q_SLOTS:
         QString imputed;
         QVERIFY2(runCli({"partial", "impute", "--model", model, "--data", data, "--out", dir.filePath("filled.csv")}, &imputed) == 0,
                  qPrintable(imputed));
-        QVERIFY(runCli({"partial", "train", "--images", dir.path(), "--out", dir.filePath("i.mpd"), "--world-size", "2"}, &out) != 0);
-        QVERIFY2(out.contains("images train on one"), qPrintable(out));
+
+        // the mask prior (Work II) on its own, and the image model with its gaps
+        const QString prior = dir.filePath("p.mpr");
+        QVERIFY2(runCli({"launch", "--nproc", "2", "--", "partial", "maskprior", "train", "--data", data, "--preset", "bike", "--out", prior,
+                         "--updates", "30", "--hidden", "32"},
+                        &out) == 0,
+                 qPrintable(out));
+        QVERIFY2(out.contains("rank 1 of 2: done, 30 updates") && out.contains("trained " + prior), qPrintable(out));
+        const QString images = dir.filePath("bikes");
+        QVERIFY2(runCli({"image", "render", "--data", data, "--preset", "bike", "--size", "16", "--limit", "24", "--out", images}, &out) == 0,
+                 qPrintable(out));
+        std::vector<uint8_t> hideRight(16 * 16);  // white = observed: the left half
+        for (int y = 0; y < 16; ++y)
+            for (int x = 0; x < 16; ++x) hideRight[static_cast<std::size_t>(y * 16 + x)] = x < 8 ? 255 : 0;
+        const QStringList pngs = QDir(images).entryList({"*.png"}, QDir::Files, QDir::Name);
+        for (int i = 0; i < pngs.size(); i += 3)
+            imaging::writePngImage((images + "/" + QFileInfo(pngs[i]).completeBaseName() + ".mask.png").toStdString(), hideRight.data(), 1,
+                                   16, 16);
+        const QString imageModel = dir.filePath("i.mpd");
+        QVERIFY2(runCli({"launch", "--nproc", "2", "--", "partial", "train", "--images", images, "--out", imageModel, "--updates", "12",
+                         "--batch", "8", "--unet-channels", "8", "--context", "iid"},
+                        &out) == 0,
+                 qPrintable(out));
+        QVERIFY2(out.contains("rank 1 of 2: done, 12 updates") && out.contains("trained " + imageModel), qPrintable(out));
     }
 
     // A rank killed with SIGKILL (no handler, no goodbye) in the middle of an image training: the
