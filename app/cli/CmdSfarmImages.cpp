@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdint>
 #include <iostream>
+#include <memory>
 #include <random>
 #include <stdexcept>
 #include <string>
@@ -11,9 +12,11 @@
 
 #include "app/cli/CliCommon.h"
 #include "app/cli/Commands.h"
+#include "app/cli/DistributedOptions.h"
 #include "core/data/IdxImages.h"
 #include "core/runtime/Stopwatch.h"
 #include "core/runtime/TorchRuntime.h"
+#include "distributed/GlooGroup.h"
 #include "experiments/PixelAcquisitionBenchmark.h"
 #include "experiments/PixelImputationBenchmark.h"
 #include "experiments/PixelModels.h"
@@ -68,6 +71,7 @@ struct PixelTrainOptions {
     experiments::PixelTrainSettings settings;
     std::string out;
     bool json = false;
+    DistributedOptions distributed;
 
     void addTo(CLI::App* cmd) {
         cmd->add_option("--method", method, "sfarm, miwae or ddpm")->check(CLI::IsMember({"sfarm", "miwae", "ddpm"}));
@@ -80,6 +84,7 @@ struct PixelTrainOptions {
         cmd->add_option("--blocks", settings.resBlocks, "U-Net residual blocks per level");
         cmd->add_option("--out", out, "model file to write")->required();
         cmd->add_flag("--json", json, "print the results as JSON on the last line");
+        distributed.addTo(cmd);
     }
     void validate() const {}
 };
@@ -88,13 +93,25 @@ void runPixelTrain(const PixelTrainOptions& o) {
     initTorchRuntime(0);
     experiments::PixelTrainSettings settings = o.settings;
     settings.method = experiments::parsePixelMethod(o.method);
+    const distributed::DistributedSettings ranks = o.distributed.resolved();
     const at::Tensor raw = readIdxImages(fashionMnistImages(o.folder, true), o.imageCount);
+    // Several ranks: joined once the images have read; --batch is the global batch, rank 0 writes.
+    std::unique_ptr<distributed::GlooGroup> group;
+    if (ranks.distributed()) {
+        group = std::make_unique<distributed::GlooGroup>(ranks);
+        settings.group = group.get();
+        if (settings.method == experiments::PixelMethod::Ddpm) settings.device = resolveDevice(settings.device, ranks.localRank).str();
+    }
     const Stopwatch start;
     const experiments::PixelModel model = experiments::trainPixelModel(raw, settings, [&](int64_t epoch, double loss) {
-        std::cerr << "epoch " << epoch << ": loss " << fixed(loss, 4) << std::endl;
+        if (ranks.rank == 0) std::cerr << "epoch " << epoch << ": loss " << fixed(loss, 4) << std::endl;
     }, cancelOnInterrupt());
     restoreInterrupt();
     const double seconds = start.seconds();
+    if (ranks.rank > 0) {
+        std::cout << "rank " << ranks.rank << " of " << ranks.worldSize << ": " << model.training.at("losses").size() << " epoch(s) done\n";
+        return;
+    }
     experiments::savePixelModel(model, o.out);
     const auto& losses = model.training.at("losses");
     std::cout << o.method << " on " << raw.size(0) << " images, " << settings.epochs << " epoch(s), " << fixed(seconds, 1)

@@ -5,6 +5,7 @@
 #include "api/TrainJob.h"
 #include "app/cli/CliCommon.h"
 #include "app/cli/Commands.h"
+#include "app/cli/DistributedOptions.h"
 #include "core/runtime/TorchRuntime.h"
 
 namespace ms::cli {
@@ -24,6 +25,7 @@ struct TrainOptions {
     int64_t latent = 0;
     bool json = false;
     bool quiet = false;
+    DistributedOptions distributed;
 
     void addTo(CLI::App* cmd) {
         cmd->add_option("--data", request.dataPath, "training CSV")->required();
@@ -44,6 +46,7 @@ struct TrainOptions {
         cmd->add_option("--out", request.outPath, "model bundle to write (checkpoints go here too)")->required();
         cmd->add_flag("--json", json, "print a JSON summary on the last line");
         cmd->add_flag("--quiet", quiet, "no per-epoch progress");
+        distributed.addTo(cmd);
     }
     void validate() const {}  // resume vs fine-tune: the engine says why they exclude each other
     // The request with the options that override the preset.
@@ -57,6 +60,7 @@ struct TrainOptions {
         if (lr > 0) r.learningRate = lr;
         if (klWeight >= 0) r.klWeight = klWeight;
         if (latent > 0) r.latentDim = latent;
+        r.distributed = distributed.resolved();
         return r;
     }
 };
@@ -66,8 +70,9 @@ void runTrain(const TrainOptions& o) {
     const api::TrainRequest req = o.resolved();
     const CancelToken& cancel = cancelOnInterrupt();  // Ctrl+C: stop after the current step, keep a checkpoint
     int64_t lastPrinted = 0;
+    const bool reports = req.distributed.rank == 0;  // every rank has the global losses: rank 0 prints them
     auto progress = [&](const TrainingProgress& p) {
-        if (o.quiet) return;
+        if (o.quiet || !reports) return;
         if (p.epoch != p.epochs && p.elapsedSeconds - lastPrinted < 1.0 && p.epoch % 50 != 0) return;
         lastPrinted = static_cast<int64_t>(p.elapsedSeconds);
         std::cerr << "epoch " << p.epoch << "/" << p.epochs << "  rec " << fixed(p.record.reconstruction)
@@ -77,6 +82,11 @@ void runTrain(const TrainOptions& o) {
     };
     const api::TrainResult result = api::runTraining(req, progress, cancel);
     restoreInterrupt();
+    if (!reports) {  // rank 0 writes the model and reports it
+        std::cout << "rank " << req.distributed.rank << " of " << req.distributed.worldSize << ": "
+                  << result.bundle.state.completedEpochs << " epochs done" << std::endl;
+        return;
+    }
     const mcvae::SparsityEvaluation ev = api::evaluateHeldOut(result.bundle, req.dataPath);
     std::cout << (result.cancelled ? "cancelled; checkpoint kept in " : "trained ") << req.outPath << ": "
               << result.bundle.state.completedEpochs << " epochs on " << result.trainRows << " rows in "

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <memory>
 #include <stdexcept>
 
 #include "core/data/DataFingerprint.h"
@@ -12,6 +13,7 @@
 #include "core/io/BackgroundWriter.h"
 #include "core/runtime/Stopwatch.h"
 #include "core/runtime/TorchRuntime.h"
+#include "distributed/GlooGroup.h"
 
 namespace ms::api {
 
@@ -51,7 +53,11 @@ TrainResult runTraining(const TrainRequest& request, const TrainingProgressFn& o
 
 TrainResult runTraining(const TrainRequest& request, const mcvae::PreparedData& data, const mcvae::Preset& preset,
                         const TrainingProgressFn& onProgress, const CancelToken& cancel) {
-    const at::Device device = resolveDevice(request.device);
+    const at::Device device = resolveDevice(request.device, request.distributed.localRank);
+    // Several ranks: joined once the data has read (a bad file is named before anyone waits).
+    std::unique_ptr<distributed::GlooGroup> ranks;
+    if (request.distributed.distributed()) ranks = std::make_unique<distributed::GlooGroup>(request.distributed);
+    const bool writesFiles = !ranks || ranks->rank() == 0;
     mcvae::ModelBundle b;
     const bool resuming = !request.resumeFrom.empty();
     if (resuming) {
@@ -120,13 +126,14 @@ TrainResult runTraining(const TrainRequest& request, const mcvae::PreparedData& 
     const DesignTensors all = makeDesignTensors(data.table, b.normalization);
     mcvae::McVaeTrainer trainer(b.model, b.training, all.select(train), all.select(b.split.testRows), device);
     if (resuming) trainer.restore(b.state);
+    trainer.trainOn(ranks.get());
 
     // Checkpoints are copied here (a few hundred microseconds) and written on the writer's thread,
     // so that training goes on while the file is serialised; the file on disk is at most one
     // checkpoint behind.
     BackgroundWriter writer;
     auto onCheckpoint = [&](const TrainerState& state) {
-        if (request.outPath.empty()) return;
+        if (request.outPath.empty() || !writesFiles) return;
         mcvae::ModelBundle snapshot = b;  // shares the model: bundleArchive copies the weights as of now
         snapshot.state = state;
         auto archive = mcvae::bundleArchive(snapshot, request.outPath);

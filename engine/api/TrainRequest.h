@@ -6,6 +6,7 @@
 #include <string>
 
 #include "core/conditioning/SparsitySchedule.h"
+#include "distributed/DistributedSettings.h"
 
 namespace ms::api {
 
@@ -26,6 +27,8 @@ struct TrainRequest {
     std::optional<double> klWeight;
     std::optional<int64_t> latentDim;  // fresh runs only (fine-tuning keeps the architecture)
     int64_t trainRowLimit = 0;     // > 0: train on only this many rows of the training part
+    // Several processes (data parallel): batchSize stays the global batch; rank 0 writes outPath.
+    distributed::DistributedSettings distributed;
 };
 
 }  // namespace ms::api

@@ -21,6 +21,7 @@ double trainMiwae(Miwae& model, const at::Tensor& x, const at::Tensor& observed,
     settings.batchSize = config.batchSize;
     settings.lr = config.lr;
     settings.model = "MIWAE";
+    settings.group = config.group;
     const std::vector<double> losses = trainMinibatchAdamW(model->parameters(), x.size(0), settings, gen, batchLoss, {}, cancel);
     return losses.empty() ? 0.0 : -losses.back();
 }

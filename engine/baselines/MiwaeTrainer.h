@@ -7,6 +7,7 @@
 
 #include "baselines/Miwae.h"
 #include "core/runtime/CancelToken.h"
+#include "core/training/DataParallelGroup.h"
 
 namespace ms::baselines {
 
@@ -16,6 +17,7 @@ struct MiwaeTrainingConfig {
     double lr = 1e-3;
     int64_t importanceSamples = 20;
     uint64_t seed = 0;
+    DataParallelGroup* group = nullptr;  // the run's ranks (MinibatchSettings::group); null: one process
 };
 
 // Returns the final epoch's mean bound per row (nats). Throws std::runtime_error naming epoch

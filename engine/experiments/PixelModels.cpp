@@ -111,6 +111,7 @@ PixelModel trainPixelModel(const at::Tensor& images, const PixelTrainSettings& s
             c.lr = s.lr;
             c.weightDecay = 0.0;
             c.seed = s.seed;
+            c.group = s.group;
             c.modes.clear();
             for (int k = 0; k < sfarm::kMaskingModeCount; ++k) c.modes.push_back(static_cast<sfarm::MaskingMode>(k));
             sfarm::trainSfarm(*m.sfarm, sfarm::ElementGrid{m.height, m.width}, x, at::ones(x.sizes(), at::kBool), c,
@@ -124,6 +125,7 @@ PixelModel trainPixelModel(const at::Tensor& images, const PixelTrainSettings& s
             c.lr = s.lr;
             c.importanceSamples = s.importanceSamples;
             c.seed = s.seed;
+            c.group = s.group;
             const at::Tensor seen = observed.defined() ? observed.to(at::kBool) : at::ones(x.sizes(), at::kBool);
             record(s.epochs, -baselines::trainMiwae(m.miwae, x, seen, c, cancel));
             break;
@@ -135,6 +137,7 @@ PixelModel trainPixelModel(const at::Tensor& images, const PixelTrainSettings& s
             c.epochs = s.epochs;
             c.batchSize = s.batchSize;
             c.lr = s.lr;
+            c.group = s.group;
             at::Generator gen = at::make_generator<at::CPUGeneratorImpl>(s.seed);
             diffusion::trainMcLdm(m.ddpm, (x * 2.0 - 1.0).view({N, 1, m.height, m.width}).to(device), noConditions(N).to(device),
                                   diffusion::NoiseSchedule::linear(),

@@ -15,6 +15,7 @@
 
 #include "baselines/Miwae.h"
 #include "core/runtime/CancelToken.h"
+#include "core/training/DataParallelGroup.h"
 #include "core/training/TrainingProgress.h"
 #include "diffusion/DiffusionSampler.h"
 #include "diffusion/McUnet.h"
@@ -47,6 +48,7 @@ struct PixelTrainSettings {
     int64_t miwaeLatent = 32;
     int64_t importanceSamples = 20;
     std::string device = "cpu";    // the DDPM trains there (cpu | cuda | auto); SFARM and MIWAE on the CPU
+    DataParallelGroup* group = nullptr;  // several processes (MinibatchSettings::group); null: one
 };
 
 

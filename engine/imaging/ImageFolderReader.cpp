@@ -47,16 +47,26 @@ cv::Mat decode(const fs::path& path, std::string& why) {
     try {
         image = cv::imdecode(bytes, cv::IMREAD_UNCHANGED);
     } catch (const cv::Exception& e) {
-        why = std::string("cannot decode: ") + e.what();
+        why = "cannot decode it (damaged, or an image OpenCV refuses: " + e.err + ")";
         return {};
     }
-    if (image.empty()) why = "not a readable image";
+    if (image.empty()) {
+        why = "not a readable image";
+        return image;
+    }
+    // what the conversions below take: 1, 3 or 4 channels (grey and alpha: the grey), 8 bits
+    if (image.channels() == 2) cv::extractChannel(image, image, 0);
+    if (image.channels() != 1 && image.channels() != 3 && image.channels() != 4) {
+        why = "an image with " + std::to_string(image.channels()) + " channels (1, 3 or 4 are read)";
+        return {};
+    }
     return image;
 }
 
 // 8-bit with `channels` channels (BGR order for 3); true when a conversion was needed.
 bool toChannels(cv::Mat& image, int channels) {
-    if (image.depth() != CV_8U) image.convertTo(image, CV_8U, image.depth() == CV_16U ? 1.0 / 257.0 : 1.0);
+    if (image.depth() != CV_8U)  // 16 bits: the high byte; floating point: 0..1 as 0..255
+        image.convertTo(image, CV_8U, image.depth() == CV_16U ? 1.0 / 257.0 : image.depth() >= CV_32F ? 255.0 : 1.0);
     const int ch = image.channels();
     if (ch == channels) return false;
     cv::Mat converted;
@@ -192,7 +202,9 @@ ImageFolderData readImageFolder(const std::string& folder, const std::string& cs
         if (!referenced.count(fs::weakly_canonical(entry.path()).string()))
             problem(rep.imagesWithoutRow, entry.path().string(), 0, "image has no row in " + csvPath);
     }
-    if (rep.loaded == 0) throw DataError(csvPath, 0, out.imageColumn, "no image could be loaded: " + rep.summary());
+    if (rep.loaded == 0)  // the first problem names its file and why
+        throw DataError(csvPath, 0, out.imageColumn,
+                        "no image could be loaded: " + rep.summary() + (rep.messages.empty() ? std::string() : "; the first: " + rep.messages.front()));
     return result;
 }
 

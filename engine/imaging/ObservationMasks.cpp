@@ -1,7 +1,5 @@
 #include "imaging/ObservationMasks.h"
 
-#include <opencv2/imgcodecs.hpp>
-
 #include <algorithm>
 #include <filesystem>
 #include <set>
@@ -67,21 +65,25 @@ ObservedImages readObservationMasks(const std::string& folder, ImageSet images, 
         std::error_code ec;
         if (!maskName.empty() && fs::is_regular_file(maskPath, ec)) {
             used.insert(fs::weakly_canonical(maskPath).string());
-            const cv::Mat mask = cv::imread(maskPath.string(), cv::IMREAD_GRAYSCALE);
-            if (mask.empty()) {
-                problem(rep.notBinary, maskPath.string(), "not a readable image");
+            ImageFile mask;
+            try {  // decoded as the images are (a damaged or foreign file is named, never thrown past)
+                mask = readImageFile(maskPath.string(), 1);
+            } catch (const std::runtime_error& e) {
+                const std::string prefix = maskPath.string() + ": ";
+                const std::string why = e.what();
+                problem(rep.notBinary, maskPath.string(), why.rfind(prefix, 0) == 0 ? why.substr(prefix.size()) : why);
                 continue;
             }
-            if (static_cast<std::size_t>(mask.rows) != side || static_cast<std::size_t>(mask.cols) != side) {
+            if (static_cast<std::size_t>(mask.height) != side || static_cast<std::size_t>(mask.width) != side) {
                 problem(rep.wrongSize, maskPath.string(),
-                        "mask is " + std::to_string(mask.cols) + "x" + std::to_string(mask.rows) + ", its image " +
+                        "mask is " + std::to_string(mask.width) + "x" + std::to_string(mask.height) + ", its image " +
                             std::to_string(side) + "x" + std::to_string(side));
                 continue;
             }
             std::size_t grey = 0, seen = 0;
-            for (int y = 0; y < mask.rows; ++y)
-                for (int x = 0; x < mask.cols; ++x) {
-                    const uint8_t v = mask.at<uint8_t>(y, x);
+            for (int y = 0; y < mask.height; ++y)
+                for (int x = 0; x < mask.width; ++x) {
+                    const uint8_t v = mask.pixels[static_cast<std::size_t>(y) * side + static_cast<std::size_t>(x)];
                     grey += v > 15 && v < 240;
                     const bool on = v >= 128;
                     observed[static_cast<std::size_t>(y) * side + static_cast<std::size_t>(x)] = on;
@@ -116,7 +118,9 @@ ObservedImages readObservationMasks(const std::string& folder, ImageSet images, 
             if (rep.messages.size() < 50) rep.messages.push_back(entry.path().string() + ": mask without its image (ignored)");
         }
     }
-    if (kept.files.empty()) throw DataError(folder, 0, "", "no image left after checking the masks: " + rep.summary());
+    if (kept.files.empty())  // the first problem names its file and why
+        throw DataError(folder, 0, "", "no image left after checking the masks: " + rep.summary() +
+                                           (rep.messages.empty() ? std::string() : "; the first: " + rep.messages.front()));
     return out;
 }
 

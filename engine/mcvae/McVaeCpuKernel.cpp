@@ -267,12 +267,13 @@ struct Kernel {
             sse += static_cast<double>(diff) * diff;
             g[i] = sseWeight * diff;
         }
-        const double kl = 0.5 * (klSum - static_cast<double>(rows * L)) / static_cast<double>(rows);
+        const double klRows = static_cast<double>(b.klRows > 0 ? b.klRows : rows);
+        const double kl = 0.5 * (klSum - static_cast<double>(rows * L)) / klRows;
         decoder.backward(rows, true);
         const T* gIn = decoder.grad.data();  // [rows, L + E]
         // back through the reparameterisation into the encoder's head
         T* gStats = encoder.grad.data();
-        const T klPerRow = static_cast<T>(klWeight / static_cast<double>(rows));
+        const T klPerRow = static_cast<T>(klWeight / klRows);
         for (int64_t r = 0; r < rows; ++r) {
             const T* mu = stats + r * 2 * L;
             const T* gz = gIn + r * width;

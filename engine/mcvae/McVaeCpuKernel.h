@@ -30,6 +30,9 @@ struct McVaeBatchRows {
     const float* keepNoise = nullptr;      // [rows, C + M] or null
     double maskShare = 0.0;
     const T* eps = nullptr;                // [rows, L] standard normal
+    // The rows the KL term is averaged over (0: these rows). Data parallel, a rank's shard of a
+    // batch sets the global batch, so that the ranks' gradients sum to the whole batch's.
+    int64_t klRows = 0;
 
     // Rows [begin, end) of these, for a model with D outputs, C + M conditions and L latents.
     McVaeBatchRows slice(int64_t begin, int64_t end, int64_t D, int64_t C, int64_t M, int64_t L) const {

@@ -54,9 +54,13 @@ McVaeBatchRows<float> McVaeFusedStep::cpuRows(const at::Tensor& x, const Conditi
     return rowsOf<float>(x, c, eps);
 }
 
-std::pair<double, double> McVaeFusedStep::step(const McVaeBatchRows<float>& rows, double lr) {
+std::pair<double, double> McVaeFusedStep::computeGradients(const McVaeBatchRows<float>& rows) {
     if (!m_cpu) throw std::logic_error("mcVAE step on raw rows without the CPU kernel");
-    const auto losses = m_cpu->computeGradients(rows, m_klWeight);
+    return m_cpu->computeGradients(rows, m_klWeight);
+}
+
+std::pair<double, double> McVaeFusedStep::step(const McVaeBatchRows<float>& rows, double lr) {
+    const auto losses = computeGradients(rows);
     m_optimizer.step(lr);
     return losses;
 }
@@ -100,14 +104,21 @@ at::Tensor McVaeFusedStep::backwardMlp(const std::vector<LayerRef>& layers, at::
     return grad;
 }
 
-at::Tensor McVaeFusedStep::computeGradients(const at::Tensor& x, const ConditionInput& c, const at::Tensor& eps) {
+at::Tensor McVaeFusedStep::computeGradients(const at::Tensor& x, const ConditionInput& c, const at::Tensor& eps, int64_t klRows) {
     c10::NoGradGuard noGrad;
     if (m_cpu) {
         const auto packed = [](std::pair<double, double> l) { return at::tensor({l.first, l.second}, at::kDouble); };
-        if (const McVaeBatchRows<float> f = rowsOf<float>(x, c, eps); f.rows > 0) return packed(m_cpu->computeGradients(f, m_klWeight));
-        if (const McVaeBatchRows<double> d = rowsOf<double>(x, c, eps); d.rows > 0) return packed(m_cpu->computeGradients(d, m_klWeight));
+        if (McVaeBatchRows<float> f = rowsOf<float>(x, c, eps); f.rows > 0) {
+            f.klRows = klRows;
+            return packed(m_cpu->computeGradients(f, m_klWeight));
+        }
+        if (McVaeBatchRows<double> d = rowsOf<double>(x, c, eps); d.rows > 0) {
+            d.klRows = klRows;
+            return packed(m_cpu->computeGradients(d, m_klWeight));
+        }
     }
     const int64_t batch = x.size(0);
+    const auto klBatch = static_cast<double>(klRows > 0 ? klRows : batch);  // what the KL term is averaged over
     const int64_t latent = m_model->config().latentDim;
     const auto& emb = m_model->conditionEmbedding();
     const double b = m_klWeight;
@@ -125,13 +136,13 @@ at::Tensor McVaeFusedStep::computeGradients(const at::Tensor& x, const Condition
 
     // Losses, kept on the device: SSE and KL = 0.5 * sum(mu^2 + var - 1 - logvar) / B.
     const at::Tensor sse = diff.square().sum();
-    const at::Tensor kl = (mu.square() + var - logvar).sum().sub_(static_cast<double>(mu.numel())).mul_(0.5 / batch);
+    const at::Tensor kl = (mu.square() + var - logvar).sum().sub_(static_cast<double>(mu.numel())).mul_(0.5 / klBatch);
 
     // Backward.
     const at::Tensor gradDecIn = backwardMlp(m_decoder, diff * (2.0 * (1.0 - b)), m_decInputs, true);
     const at::Tensor gradZ = gradDecIn.narrow(1, 0, latent);
-    const at::Tensor gradMu = mu * (b / batch) + gradZ;
-    const at::Tensor gradLogvar = (gradZ * eps * std).mul_(0.5) + (var - 1.0).mul_(0.5 * b / batch);
+    const at::Tensor gradMu = mu * (b / klBatch) + gradZ;
+    const at::Tensor gradLogvar = (gradZ * eps * std).mul_(0.5) + (var - 1.0).mul_(0.5 * b / klBatch);
     backwardMlp(m_encoder, at::cat({gradMu, gradLogvar}, 1), m_encInputs, false);
 
     const int64_t catWidth = emb->categoricalCount() * emb->dim();

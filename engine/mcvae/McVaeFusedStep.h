@@ -21,7 +21,9 @@ public:
     ~McVaeFusedStep();
 
     // Fills the gradient buffer for one batch; returns a [2] tensor {SSE, KL} (not synced).
-    at::Tensor computeGradients(const at::Tensor& x, const ConditionInput& c, const at::Tensor& eps);
+    // klRows: the rows the KL term is averaged over (0: this batch's; data parallel: the global
+    // batch, so that the shards' gradients and losses sum to the whole batch's).
+    at::Tensor computeGradients(const at::Tensor& x, const ConditionInput& c, const at::Tensor& eps, int64_t klRows = 0);
     // computeGradients + an AdamW update at learning rate lr.
     at::Tensor step(const at::Tensor& x, const ConditionInput& c, const at::Tensor& eps, double lr);
 
@@ -29,6 +31,7 @@ public:
     // rows (conditions masked by their noise); returns {SSE, KL}. Only when cpuKernel().
     bool cpuKernel() const { return m_cpu != nullptr; }
     std::pair<double, double> step(const McVaeBatchRows<float>& rows, double lr);
+    std::pair<double, double> computeGradients(const McVaeBatchRows<float>& rows);  // without the update
     // Raw rows of contiguous float CPU tensors (rows 0 when they are not that).
     static McVaeBatchRows<float> cpuRows(const at::Tensor& x, const ConditionInput& c, const at::Tensor& eps);
 

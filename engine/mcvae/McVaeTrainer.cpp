@@ -8,9 +8,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 
 #include "core/runtime/StepError.h"
 #include "core/runtime/Stopwatch.h"
+#include "core/training/DataParallelSync.h"
 #include "mcvae/McVaeFusedStep.h"
 
 namespace ms::mcvae {
@@ -90,11 +92,36 @@ TrainerState McVaeTrainer::run(const TrainingProgressFn& onProgress, const Check
         if (onCheckpoint) onCheckpoint(st);
         return st;
     };
+    DataParallelGroup* group = m_group;
+    std::optional<GradientExchange> exchange;
+    if (group) {
+        at::Tensor weights = m_step->optimizer().parameters();
+        group->broadcastFromRankZero(weights, "the initial weights");
+        if (m_device.is_cpu()) alignGenerators(*group, m_generator, "the generator's state");
+        exchange.emplace(*group);
+    }
+    bool stopAll = false;  // data parallel: some rank was cancelled (all stop at the same step)
+    const auto stopRequested = [&] { return group ? stopAll : cancel.cancelled(); };
+    // This process's rows of a batch [begin, end): all of them, or its rank's shard.
+    const auto shardOf = [&](int64_t begin, int64_t end) {
+        if (!group) return std::make_pair(begin, end);
+        const auto [first, last] = shardOfBatch(end - begin, group->rank(), group->worldSize());
+        return std::make_pair(begin + first, begin + last);
+    };
+    // The update after this process's gradients: data parallel, summed over the ranks first.
+    const auto update = [&](double lr, int64_t step) {
+        if (group) {
+            at::Tensor gradients = m_step->optimizer().gradients();
+            stopAll = exchange->sum(gradients, cancel.cancelled(), "the gradients of update " + std::to_string(step + 1));
+        }
+        m_step->optimizer().step(lr);
+    };
     const int64_t lastEpoch = std::min(m_config.epochs, m_pauseAfter);
     for (int64_t epoch = m_state.completedEpochs; epoch < lastEpoch; ++epoch) {
         // Checked before the epoch's random draws so that a checkpoint taken here is an exact
         // epoch boundary that resumes bit-identically.
-        if (cancel.cancelled()) return stop(false);
+        if (group) stopAll = anyRank(*group, cancel.cancelled(), "epoch " + std::to_string(epoch + 1) + "'s start");
+        if (stopRequested()) return stop(false);
         const double lr = m_config.learningRateAt(epoch);
         // Shuffle and draw this epoch's masking noise in one go; each step then takes views.
         const at::Tensor perm = at::randperm(n, m_generator, at::TensorOptions().dtype(at::kLong).device(m_device));
@@ -114,30 +141,49 @@ TrainerState McVaeTrainer::run(const TrainingProgressFn& onProgress, const Check
             const int64_t D = x.size(1), C = cond.categorical.size(1), M = cond.numerical.size(1);
             double sse = 0.0, kl = 0.0;
             for (int64_t s = 0; s < stepsPerEpoch; ++s) {
-                if (s > 0 && cancel.cancelled()) return stop(true);
+                if (s > 0 && stopRequested()) return stop(true);
                 const int64_t begin = s * batch, end = std::min(begin + batch, n);
+                const auto [first, last] = shardOf(begin, end);
                 p = m_config.sparsity.at(m_state.globalStep, totalSteps);
-                McVaeBatchRows<float> part = rows.slice(begin, end, D, C, M, latent);
-                part.maskShare = p;
-                const auto [stepSse, stepKl] = m_step->step(part, lr);
-                sse += stepSse;
-                kl += stepKl;
+                if (last > first) {
+                    McVaeBatchRows<float> part = rows.slice(first, last, D, C, M, latent);
+                    part.maskShare = p;
+                    part.klRows = end - begin;
+                    const auto [stepSse, stepKl] = m_step->computeGradients(part);
+                    sse += stepSse;
+                    kl += stepKl;
+                } else {
+                    m_step->optimizer().gradients().zero_();  // a rank without rows in a short last batch
+                }
+                update(lr, m_state.globalStep);
                 ++m_state.globalStep;
             }
             lossSum = at::tensor({sse, kl}, at::kDouble);
         }
         for (int64_t s = 0; rows.rows != n && s < stepsPerEpoch; ++s) {
-            if (s > 0 && cancel.cancelled()) return stop(true);
+            if (s > 0 && stopRequested()) return stop(true);
             const int64_t begin = s * batch, end = std::min(begin + batch, n);
+            const auto [first, last] = shardOf(begin, end);
             p = m_config.sparsity.at(m_state.globalStep, totalSteps);
-            const ConditionInput masked = cond.slice(begin, end).masked(maskNoise.slice(0, begin, end) >= p);
-            const at::Tensor eps = at::randn({end - begin, latent}, m_generator, x.options());
+            // drawn for the whole batch on every rank (the generators stay in step), each keeps its rows
+            const at::Tensor eps = at::randn({end - begin, latent}, m_generator, x.options()).narrow(0, first - begin, last - first);
             try {
-                lossSum += m_step->step(x.slice(0, begin, end), masked, eps, lr);
+                if (last > first) {
+                    const ConditionInput masked = cond.slice(first, last).masked(maskNoise.slice(0, first, last) >= p);
+                    lossSum += m_step->computeGradients(x.slice(0, first, last), masked, eps, end - begin).to(lossSum.options());
+                } else {
+                    m_step->optimizer().gradients().zero_();
+                }
+                update(lr, m_state.globalStep);
             } catch (const c10::Error&) {
                 rethrowAsStepError("mcVAE training, epoch " + std::to_string(epoch + 1) + ", step " + std::to_string(s + 1));
             }
             ++m_state.globalStep;
+        }
+        if (group) {  // the epoch's losses over every rank (a non-finite one then stops all of them)
+            at::Tensor total = lossSum.to(at::TensorOptions().dtype(at::kDouble).device(at::kCPU));
+            group->allReduceSum(total, "epoch " + std::to_string(epoch + 1) + "'s losses");
+            lossSum = total;
         }
         samplesThisRun += n;
 

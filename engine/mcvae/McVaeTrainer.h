@@ -9,6 +9,7 @@
 
 #include "core/data/DesignTensors.h"
 #include "core/runtime/CancelToken.h"
+#include "core/training/DataParallelGroup.h"
 #include "core/training/TrainerState.h"
 #include "core/training/TrainingProgress.h"
 #include "mcvae/McVae.h"
@@ -41,6 +42,13 @@ public:
     // a settings search trains a trial in stages and resumes it with the next run().
     void pauseAfterEpoch(int64_t epoch) { m_pauseAfter = epoch; }
 
+    // Data parallel (training/DataParallelGroup.h): config.batchSize is the global batch. Every
+    // rank draws the whole epoch's shuffle and noise from rank 0's generator and computes the
+    // gradients of its shard of each batch; their sum (one all-reduce per step, a cancel on any
+    // rank with it) gives every rank the step one process takes on the whole batch. Rank 0's
+    // weights are sent to all before the first step. Every rank reports the global losses.
+    void trainOn(DataParallelGroup* group) { m_group = group; }
+
     bool cancelled() const { return m_cancelled; }
     const TrainerState& state() const { return m_state; }
 
@@ -57,6 +65,7 @@ private:
     TrainerState m_state;
     bool m_cancelled = false;
     int64_t m_pauseAfter = std::numeric_limits<int64_t>::max();
+    DataParallelGroup* m_group = nullptr;
 };
 
 }  // namespace ms::mcvae

@@ -3,7 +3,8 @@
 // ranks with a global batch of B (shards of B/2) give the weights one rank gets with batch B, for
 // both minibatch loops and for the image trainers (mcLDM, BatchNorm statistics included, and the
 // autoencoder); a rank that never joins, or that fails mid-run, stops the other within
-// the timeout with a message naming the rank and the phase; bad settings are named.
+// the timeout with a message naming the rank and the phase; bad settings are named. The mcVAE
+// (`train`), with its own hand-written step, trains the same on 2 ranks as on one too.
 #include <QtTest/QtTest>
 
 #include <QJsonDocument>
@@ -29,6 +30,8 @@
 #include <future>
 #include <thread>
 
+#include "api/TrainJob.h"
+#include "core/data/IdxImages.h"
 #include "core/training/MinibatchAdamW.h"
 #include "diffusion/ImageModelBundle.h"
 #include "diffusion/KlAutoencoder.h"
@@ -342,6 +345,89 @@ private Q_SLOTS:
     // 17 rows: the last batch has one row, rank 1 none (its generator is brought back in step).
     void autoencoderOnTwoRanksMatchesOneRank() { imageTrainerMatches(trainSmallAutoencoder, 17, "autoencoder"); }
 
+    // The mcVAE's step is its own (McVaeFusedStep, the CPU kernel), not the minibatch loop: the
+    // same run through `train`'s engine call on 1 and on 2 ranks. 114 bike rows leave 97 to train
+    // on: batches of 16 split 8 / 8, the last batch of 1 leaves rank 1 without rows.
+    void mcVaeOnTwoRanksMatchesOneRank() {
+        QTemporaryDir dir;
+        const QString data = firstBikes(dir, 114);
+        QVERIFY(!data.isEmpty());
+        api::TrainRequest request;
+        request.dataPath = data.toStdString();
+        request.preset = "bike";
+        request.device = "cpu";
+        request.epochs = 3;
+        request.batchSize = 16;
+        request.threads = 1;
+        request.seed = 3;
+        const api::TrainResult single = api::runTraining(request, {}, CancelToken());
+        QCOMPARE(single.trainRows % 16, int64_t(1));
+        const int port = freePort();
+        auto ranks = onRanks<api::TrainResult>(2, [&](int rank) {
+            api::TrainRequest onRank = request;
+            onRank.distributed = rankOf(rank, 2, port);
+            return api::runTraining(onRank, {}, CancelToken());
+        });
+        const api::TrainResult r0 = ranks[0].get(), r1 = ranks[1].get();
+        const auto weights = [](const api::TrainResult& r) {
+            std::vector<at::Tensor> w;
+            for (const at::Tensor& p : r.bundle.model->parameters()) w.push_back(p.detach().clone());
+            return w;
+        };
+        const std::vector<at::Tensor> w0 = weights(r0), w1 = weights(r1), ws = weights(single);
+        double vsSingle = 0.0, betweenRanks = 0.0, largest = 0.0;
+        for (std::size_t k = 0; k < ws.size(); ++k) {
+            vsSingle = std::max(vsSingle, (w0[k] - ws[k]).abs().max().item<double>());
+            betweenRanks = std::max(betweenRanks, (w0[k] - w1[k]).abs().max().item<double>());
+            largest = std::max(largest, ws[k].abs().max().item<double>());
+        }
+        const auto& h0 = r0.bundle.state.history;
+        const auto& hs = single.bundle.state.history;
+        QCOMPARE(h0.size(), std::size_t(3));
+        QCOMPARE(hs.size(), std::size_t(3));
+        qInfo("mcVAE, %lld rows, batch 16, 3 epochs: reconstruction %.7f %.7f %.7f (2 ranks) vs %.7f %.7f %.7f (1 rank), KL %.7f vs "
+              "%.7f; max |2 ranks - 1 rank| over the weights %.3g (largest weight %.3g); between the ranks %.3g",
+              static_cast<long long>(single.trainRows), h0[0].reconstruction, h0[1].reconstruction, h0[2].reconstruction,
+              hs[0].reconstruction, hs[1].reconstruction, hs[2].reconstruction, h0[2].kl, hs[2].kl, vsSingle, largest, betweenRanks);
+        for (std::size_t e = 0; e < 3; ++e) {
+            QVERIFY(std::abs(h0[e].reconstruction - hs[e].reconstruction) <= 1e-5 * std::abs(hs[e].reconstruction));
+            QVERIFY(std::abs(h0[e].kl - hs[e].kl) <= 1e-5 * std::abs(hs[e].kl));
+            QCOMPARE(r1.bundle.state.history[e].reconstruction, h0[e].reconstruction);  // every rank reports the global loss
+        }
+        QVERIFY2(vsSingle <= 1e-5, qPrintable(QString::number(vsSingle)));
+        QCOMPARE(betweenRanks, 0.0);
+        QCOMPARE(r0.bundle.state.globalStep, single.bundle.state.globalStep);
+    }
+
+    // `train` through the launcher: rank 0 writes the bundle, Ctrl+C stops both at the same step
+    // with a checkpoint, and one process resumes it to the planned epochs.
+    void launchedMcVaeRunStopsTogetherAndResumesOnOneRank() {
+        QTemporaryDir dir;
+        const QString data = firstBikes(dir, 400), model = dir.filePath("t.msm");
+        QVERIFY(!data.isEmpty());
+        QProcess launcher;
+        launcher.setProcessChannelMode(QProcess::MergedChannels);
+        launcher.start(MASKSTUDIO_CLI_PATH, {"launch", "--nproc", "2", "--", "train", "--data", data, "--preset", "bike", "--out", model,
+                                             "--epochs", "3000", "--batch", "32", "--seed", "3", "--device", "cpu"});
+        QVERIFY(launcher.waitForStarted());
+        QElapsedTimer waited;
+        waited.start();
+        while (!QFile::exists(model) && launcher.state() == QProcess::Running && waited.elapsed() < 120000) launcher.waitForFinished(20);
+        QVERIFY2(QFile::exists(model), qPrintable(QString::fromUtf8(launcher.readAll())));
+        ::kill(static_cast<pid_t>(launcher.processId()), SIGINT);
+        QVERIFY(launcher.waitForFinished(60000));
+        const QString printed = QString::fromUtf8(launcher.readAll());
+        QVERIFY2(launcher.exitCode() == 0, qPrintable(printed));
+        QVERIFY2(printed.contains("rank 1 of 2:") && printed.contains("cancelled; checkpoint kept in " + model), qPrintable(printed));
+        QString info;
+        QVERIFY2(runCli({"train", "--data", data, "--resume", model, "--out", model, "--epochs", "3000", "--json", "--quiet"}, &info) == 0,
+                 qPrintable(info));
+        const QJsonObject done = QJsonDocument::fromJson(info.trimmed().split('\n').last().toUtf8()).object();
+        QCOMPARE(done["epochs"].toInt(), 3000);
+        QCOMPARE(done["cancelled"].toBool(), false);
+        qInfo("%s", qPrintable(printed.trimmed().split('\n').filter("cancelled").join(" ")));
+    }
+
     void aRankThatNeverJoinsIsNamedWithinTheTimeout() {
         QElapsedTimer clock;
         clock.start();
@@ -458,6 +544,35 @@ private Q_SLOTS:
                         &out) == 0,
                  qPrintable(out));
         QVERIFY2(out.contains("rank 1 of 2: done, 12 updates") && out.contains("trained " + imageModel), qPrintable(out));
+    }
+
+    // The pixel models of `paper sfarm-images train` (SFARM U-Net, MIWAE, DDPM) on 2 local ranks,
+    // rank 0 writing the model; the DDPM (the diffusion trainer, which draws for the global batch)
+    // reports the loss one process reports.
+    void launchedPixelModelsTrainOnTwoRanks() {
+        QTemporaryDir dir;
+        const std::string fm = dir.filePath("fm").toStdString();  // a stand-in for Fashion-MNIST's folder
+        QVERIFY(QDir().mkpath(QString::fromStdString(fm)));
+        at::Generator g = at::make_generator<at::CPUGeneratorImpl>(1);
+        writeIdxImages(fashionMnistImages(fm, true), at::randint(256, {40, 8, 8}, g, at::kByte));
+        const auto firstLoss = [](const QString& printed) {
+            for (const QString& line : printed.split('\n'))
+                if (line.startsWith('{')) return QJsonDocument::fromJson(line.toUtf8()).object()["losses"].toArray().at(0).toDouble();
+            return std::nan("");
+        };
+        for (const char* method : {"sfarm", "miwae", "ddpm"}) {
+            const QString model = dir.filePath(QString(method) + ".pxm");
+            const QStringList train{"paper", "sfarm-images", "train", "--method", method, "--data", QString::fromStdString(fm), "--images",
+                                    "40", "--epochs", "1", "--batch", "16", "--channels", "8", "--json"};
+            QString out, single;
+            QVERIFY2(runCli(QStringList{"launch", "--nproc", "2", "--"} + train + QStringList{"--out", model}, &out) == 0, qPrintable(out));
+            QVERIFY2(out.contains("rank 1 of 2: 1 epoch(s) done") && QFile::exists(model), qPrintable(out));
+            if (QString(method) != "ddpm") continue;
+            QVERIFY2(runCli(train + QStringList{"--out", dir.filePath("single.pxm")}, &single) == 0, qPrintable(single));
+            const double onTwo = firstLoss(out), onOne = firstLoss(single);
+            qInfo("pixel DDPM, 40 images, batch 16, 1 epoch: loss %.7f on 2 ranks, %.7f on one", onTwo, onOne);
+            QVERIFY2(std::abs(onTwo - onOne) <= 1e-5 * std::abs(onOne), qPrintable(out + single));
+        }
     }
 
     // A rank killed with SIGKILL (no handler, no goodbye) in the middle of an image training: the

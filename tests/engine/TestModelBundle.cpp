@@ -132,6 +132,42 @@ private Q_SLOTS:
         bytes.replace(meta - 4, 4, std::string("\xff\xff\xff\x7f", 4));
         std::ofstream(path("long-string.msm"), std::ios::binary) << bytes;
         expectBundleError(path("long-string.msm"), "longer than the pickle");
+
+        // A tensor whose pickled storage reference declares more elements than its data record
+        // holds: LibTorch sizes the storage from the pickle and backs it with the shorter record.
+        // The reference: 'storage' (BINUNICODE), BINPUT, the storage class (GLOBAL), BINPUT, the
+        // key and the device (BINUNICODE, BINPUT each), the element count (BININT1/2/BININT).
+        {
+            std::ifstream in(path("whole.msm"), std::ios::binary);
+            bytes.assign(std::istreambuf_iterator<char>(in), {});
+        }
+        std::size_t at = bytes.find(std::string("X\x07\0\0\0storage", 12));
+        QVERIFY(at != std::string::npos);
+        at += 12;
+        const auto skipPut = [&] { at += bytes[at] == 'q' ? 2 : bytes[at] == 'r' ? 5 : 0; };
+        const auto skipString = [&] {
+            QCOMPARE(bytes[at], 'X');
+            uint32_t length = 0;
+            for (int i = 4; i >= 1; --i) length = (length << 8) | static_cast<unsigned char>(bytes[at + static_cast<std::size_t>(i)]);
+            at += 5 + length;
+            skipPut();
+        };
+        skipPut();
+        QCOMPARE(bytes[at], 'c');
+        at = bytes.find('\n', bytes.find('\n', at) + 1) + 1;  // the class's two lines
+        skipPut();
+        skipString();  // the key
+        skipString();  // the device
+        const char count = bytes[at];
+        QVERIFY2(count == 'K' || count == 'M' || count == 'J', qPrintable(QString::number(static_cast<int>(count))));
+        const std::size_t width = count == 'K' ? 1 : count == 'M' ? 2 : 4;
+        uint64_t declared = 0;
+        for (std::size_t i = width; i >= 1; --i) declared = (declared << 8) | static_cast<unsigned char>(bytes[at + i]);
+        QVERIFY(declared < (width == 4 ? 0x7fffffffu : (1u << (8 * width)) - 1));
+        bytes.replace(at + 1, width, std::string(width, '\xff'));  // the largest count of that width
+        if (width == 4) bytes[at + 4] = '\x7f';                      // BININT is signed
+        std::ofstream(path("storage-past-its-data.msm"), std::ios::binary) << bytes;
+        expectBundleError(path("storage-past-its-data.msm"), "where its data");
     }
 
     void otherFormatVersion() {

@@ -97,6 +97,42 @@ private Q_SLOTS:
         }
     }
 
+    // A damaged or foreign mask file is a named problem, never an exception from the decoder
+    // (fuzzing, FuzzImageFolder: a mask whose header declares an image 2^21 pixels wide made
+    // OpenCV's imread throw its own assertion, which no reader caught). When no image is left, the
+    // error says which file was the first problem and why.
+    void aDamagedMaskIsNamedAndNoImageLeftSaysWhy() {
+        QTemporaryDir dir;
+        const std::string folder = dir.path().toStdString();
+        std::ofstream(folder + "/conditions.csv") << "file\na.png\n";
+        writeGrey(folder + "/a.png", kSide, [](int, int x) { return static_cast<uint8_t>(x * 30); });
+        // a BMP header declaring 2097152 x 8 pixels, ending as a PNG must (IEND) to reach the decoder
+        std::string bmp = std::string("BM") + std::string(8, '\0') + std::string("\x36\0\0\0\x28\0\0\0", 8) +
+                          std::string("\0\0\x20\0\x08\0\0\0\x01\0\x18\0", 12) + std::string(24, '\0');
+        bmp += std::string(64, '\x7f') + std::string("\0\0\0\0IEND\xae\x42\x60\x82", 12);
+        std::ofstream(folder + "/a.mask.png", std::ios::binary) << bmp;
+        imaging::ImageFolderData images = imaging::readImageFolder(folder, folder + "/conditions.csv");
+        try {
+            imaging::readObservationMasks(folder, std::move(images.images), imaging::ImageProblemPolicy::Skip);
+            QFAIL("an image with a damaged mask was kept");
+        } catch (const DataError& e) {
+            const std::string what = e.what();
+            qInfo("%s", what.c_str());
+            QVERIFY2(what.find("no image left") != std::string::npos && what.find("the first: " + folder + "/a.mask.png: ") != std::string::npos,
+                     what.c_str());
+        }
+        // the images themselves: the first problem named in the error too
+        std::ofstream(folder + "/a.png", std::ios::binary | std::ios::trunc) << bmp;
+        try {
+            imaging::readImageFolder(folder, folder + "/conditions.csv");
+            QFAIL("a damaged image was loaded");
+        } catch (const DataError& e) {
+            const std::string what = e.what();
+            QVERIFY2(what.find("no image could be loaded") != std::string::npos && what.find("the first: " + folder + "/a.png: ") != std::string::npos,
+                     what.c_str());
+        }
+    }
+
     void trainsOnTheMaskedImagesAndCompletesThem() {
         const imaging::ObservedImages data = read(imaging::ImageProblemPolicy::Skip);
         api::PartialImageTrainRequest r;

@@ -8,7 +8,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 seconds="${1:-20}"; runs="${2:-0}"; shift $(( $# > 2 ? 2 : $# ))
-targets=("$@"); [ ${#targets[@]} -gt 0 ] || targets=(FuzzCsvSchema FuzzSchemaJson FuzzConditionPaste FuzzPreset FuzzIdx FuzzMaskPng FuzzModelFiles)
+targets=("$@"); [ ${#targets[@]} -gt 0 ] || targets=(FuzzCsvSchema FuzzSchemaJson FuzzConditionPaste FuzzPreset FuzzIdx FuzzMaskPng FuzzModelFiles FuzzImageFolder)
 build="$root/build-fuzz"
 command -v clang++ > /dev/null || { echo "fuzz: clang++ not found (bash packaging/install-deps.sh installs it)" >&2; exit 2; }
 mkdir -p "$build"
@@ -30,6 +30,7 @@ seed() {  # target -> seed folder with the project's own inputs of that kind
     FuzzIdx) cp "$root"/tests/fuzz/seeds/idx/* "$dir/" ;;
     FuzzMaskPng) cp "$root"/tests/fuzz/seeds/mask/* "$dir/" ;;
     FuzzModelFiles) cp "$root"/tests/fuzz/seeds/model/* "$dir/" ;;
+    FuzzImageFolder) cp "$root"/tests/fuzz/seeds/image/* "$dir/" ;;  # first byte: < 0x80 an image (png jpg bmp tif webp by value mod 5), >= 0x80 a mask
   esac
   echo "$dir"
 }
@@ -57,5 +58,5 @@ for t in "${targets[@]}"; do
   printf '| %s | %s | %.0f | %s | %s |\n' "$t" "$execs" "$(echo "$end - $start" | bc)" "$size" "$result"
   if [ $rc -ne 0 ]; then status=1; grep -m5 -E "ERROR|runtime error|SUMMARY|deadly" "$log" >&2 || true; fi
 done
-rm -f /tmp/maskstudio-fuzz-*  # the targets' scratch files
+rm -rf /tmp/maskstudio-fuzz-*  # the targets' scratch files and folders
 exit $status

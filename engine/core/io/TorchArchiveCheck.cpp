@@ -7,6 +7,9 @@
 #include <cstdint>
 #include <cstring>
 #include <fstream>
+#include <functional>
+#include <map>
+#include <memory>
 #include <vector>
 
 #include "core/io/BundleError.h"
@@ -174,62 +177,150 @@ private:
     uint64_t m_size = 0;
 };
 
+// What the pickle check knows of a pickled value: enough to read a tensor's storage reference.
+struct PickleValue {
+    enum class Kind { Other, Text, Integer, Global, Tuple } kind = Kind::Other;
+    std::string text;  // Text; Global: "module.name"
+    int64_t integer = 0;
+    std::vector<std::shared_ptr<const PickleValue>> items;  // Tuple (short ones: a storage reference has 5)
+};
+using PickleItem = std::shared_ptr<const PickleValue>;
+
+PickleItem pickleValue(PickleValue::Kind kind, std::string text = {}, int64_t integer = 0) {
+    auto v = std::make_shared<PickleValue>();
+    v->kind = kind;
+    v->text = std::move(text);
+    v->integer = integer;
+    return v;
+}
+
+// The bytes per element of LibTorch's storage classes ("torch.FloatStorage", ...); 0 for others.
+int64_t storageElementSize(const std::string& global) {
+    static const std::map<std::string, int64_t> sizes{
+        {"torch.FloatStorage", 4}, {"torch.DoubleStorage", 8}, {"torch.HalfStorage", 2}, {"torch.BFloat16Storage", 2},
+        {"torch.LongStorage", 8},  {"torch.IntStorage", 4},    {"torch.ShortStorage", 2}, {"torch.CharStorage", 1},
+        {"torch.ByteStorage", 1},  {"torch.BoolStorage", 1},   {"torch.ComplexFloatStorage", 8}, {"torch.ComplexDoubleStorage", 16}};
+    const auto it = sizes.find(global);
+    return it == sizes.end() ? 0 : it->second;
+}
+
 // The pickles inside (data.pkl, constants.pkl, the debug pickle): LibTorch's unpickler trusts
 // lengths and memo indices (fuzzing: a 4-byte memo index made it reserve 31 GB) and the stack. So
 // every opcode must be one of the binary protocol's that LibTorch writes, every length must fit
 // in what is left, every memo index must be one already assigned (or the next), and the stack,
-// simulated with its marks, must never run short. Returns "" or what is wrong.
-std::string checkPickle(const std::string& bytes) {
+// simulated with its marks, must never run short. A tensor's storage reference (BINPERSID on
+// ('storage', torch.<Type>Storage, key, location, numel)) is handed to `storage`, which says
+// whether the archive holds that many bytes for it: LibTorch sizes the storage from numel and
+// backs it with the record, whatever the record's size. Returns "" or what is wrong.
+std::string checkPickle(const std::string& bytes, const std::function<std::string(const std::string& key, uint64_t bytes)>& storage) {
+    using Kind = PickleValue::Kind;
     const auto* b = reinterpret_cast<const unsigned char*>(bytes.data());
     const std::size_t n = bytes.size();
     std::size_t p = 0;
-    uint64_t memo = 0;
-    int64_t depth = 0;
-    std::vector<int64_t> marks;
+    std::vector<PickleItem> stack, memo;
+    std::vector<std::size_t> marks;
+    const PickleItem other = pickleValue(Kind::Other);
     const auto little = [&](std::size_t at, int width) {
         uint64_t v = 0;
         for (int i = width - 1; i >= 0; --i) v = (v << 8) | b[at + static_cast<std::size_t>(i)];
         return v;
     };
-    const auto floor = [&] { return marks.empty() ? int64_t{0} : marks.back(); };
+    const auto floor = [&] { return marks.empty() ? std::size_t{0} : marks.back(); };
+    // the items above the floor, as a tuple (its items kept when it is short)
+    const auto tupleOf = [&](std::size_t from) {
+        auto t = std::make_shared<PickleValue>();
+        t->kind = Kind::Tuple;
+        if (stack.size() - from <= 8) t->items.assign(stack.begin() + static_cast<std::ptrdiff_t>(from), stack.end());
+        stack.resize(from);
+        return t;
+    };
+    const auto storageReference = [&](const PickleValue& id) -> std::string {
+        const auto is = [&](std::size_t i, Kind k) { return id.items.size() == 5 && id.items[i]->kind == k; };
+        if (id.kind != Kind::Tuple || !is(0, Kind::Text) || id.items[0]->text != "storage" || !is(1, Kind::Global) || !is(2, Kind::Text) ||
+            !is(3, Kind::Text) || !is(4, Kind::Integer))
+            return "a persistent reference that is not a tensor's storage";
+        const int64_t element = storageElementSize(id.items[1]->text);
+        if (element == 0) return "a storage of an unknown type (" + id.items[1]->text + ")";
+        const std::string& location = id.items[3]->text;
+        if (location != "cpu" && location.rfind("cuda", 0) != 0) return "a storage on an unknown device";
+        const int64_t numel = id.items[4]->integer;
+        if (numel < 0 || numel > (int64_t{1} << 50) / element) return "a storage of an impossible size";
+        return storage(id.items[2]->text, static_cast<uint64_t>(numel * element));
+    };
     while (p < n) {
         const unsigned char op = b[p++];
         const std::size_t left = n - p;
-        // the stack effect: `need` items consumed (above the last mark), `push` pushed
-        int64_t need = 0, push = 0;
         std::size_t argument = 0;
-        bool toMark = false;
+        std::size_t need = 0;      // items taken from above the last mark
+        PickleItem push;           // what the opcode leaves on the stack (null: nothing)
         switch (op) {
             case 0x80: argument = 1; break;                       // PROTO
             case 0x95: argument = 8; break;                       // FRAME
             case '.':                                             // STOP
-                if (depth < 1 || p != n) return "a pickle that does not end at its STOP";
+                if (stack.empty() || p != n) return "a pickle that does not end at its STOP";
                 return "";
-            case '(': marks.push_back(depth); break;              // MARK
-            case ')': case ']': case '}': case 'N': case 0x88: case 0x89: push = 1; break;
-            case 't': case 'l': case 'd': toMark = true; push = 1; break;  // TUPLE, LIST, DICT
-            case 'e': case 'u': toMark = true; break;             // APPENDS, SETITEMS (onto the item below the mark)
-            case 0x85: need = 1; push = 1; break;                 // TUPLE1
-            case 0x86: need = 2; push = 1; break;                 // TUPLE2
-            case 0x87: need = 3; push = 1; break;                 // TUPLE3
-            case 'a': need = 2; push = 1; break;                  // APPEND
-            case 's': need = 3; push = 1; break;                  // SETITEM
-            case 'R': case 'b': case 0x81: need = 2; push = 1; break;  // REDUCE, BUILD, NEWOBJ
-            case 'Q': need = 1; push = 1; break;                  // BINPERSID
-            case 'J': argument = 4; push = 1; break;              // BININT
-            case 'K': argument = 1; push = 1; break;              // BININT1
-            case 'M': argument = 2; push = 1; break;              // BININT2
-            case 'G': argument = 8; push = 1; break;              // BINFLOAT
-            case 0x8a:                                            // LONG1
+            case '(': marks.push_back(stack.size()); break;       // MARK
+            case ')': push = tupleOf(stack.size()); break;        // EMPTY_TUPLE
+            case ']': case '}': case 'N': case 0x88: case 0x89: push = other; break;
+            case 't': case 'l': case 'd': case 'e': case 'u': {   // TUPLE, LIST, DICT, APPENDS, SETITEMS: to the mark
+                if (marks.empty()) return "a pickle closes a mark it never opened";
+                const std::size_t mark = marks.back();
+                marks.pop_back();
+                if (op == 't') push = tupleOf(mark);
+                else {
+                    stack.resize(mark);
+                    if (op == 'l' || op == 'd') push = other;
+                    else if (stack.size() - floor() < 1) return "a pickle appends to nothing";  // onto the item below the mark
+                }
+                break;
+            }
+            case 0x85: case 0x86: case 0x87: {                    // TUPLE1, TUPLE2, TUPLE3
+                need = static_cast<std::size_t>(op - 0x84);
+                if (stack.size() - floor() < need) return "a pickle takes more from its stack than it holds";
+                push = tupleOf(stack.size() - need);
+                need = 0;
+                break;
+            }
+            case 'a': need = 2; push = other; break;              // APPEND
+            case 's': need = 3; push = other; break;              // SETITEM
+            case 'R': case 'b': case 0x81: need = 2; push = other; break;  // REDUCE, BUILD, NEWOBJ
+            case 'Q': {                                           // BINPERSID
+                if (stack.size() - floor() < 1) return "a pickle takes more from its stack than it holds";
+                if (const std::string problem = storageReference(*stack.back()); !problem.empty()) return problem;
+                need = 1;
+                push = other;
+                break;
+            }
+            case 'J': case 'K': case 'M': {                       // BININT, BININT1, BININT2
+                const int width = op == 'J' ? 4 : op == 'K' ? 1 : 2;
+                if (left < static_cast<std::size_t>(width)) return "a pickle cut short";
+                const uint64_t raw = little(p, width);
+                const int64_t value = op == 'J' ? static_cast<int64_t>(static_cast<int32_t>(raw)) : static_cast<int64_t>(raw);
+                argument = static_cast<std::size_t>(width);
+                push = pickleValue(Kind::Integer, {}, value);
+                break;
+            }
+            case 'G': argument = 8; push = other; break;          // BINFLOAT
+            case 0x8a: {                                          // LONG1: little-endian two's complement
                 if (left < 1 || b[p] > 8) return "a pickled integer of an impossible size";
-                argument = 1 + b[p]; push = 1; break;
+                const int width = b[p];
+                argument = 1 + static_cast<std::size_t>(width);
+                if (argument > left) return "a pickle cut short";
+                uint64_t raw = width > 0 ? little(p + 1, width) : 0;
+                if (width > 0 && width < 8 && (b[p + static_cast<std::size_t>(width)] & 0x80)) raw |= ~uint64_t{0} << (8 * width);
+                push = pickleValue(Kind::Integer, {}, static_cast<int64_t>(raw));
+                break;
+            }
             case 'X': case 'B': case 'T': case 0x8c: case 'C': case 'U': case 0x8d: case 0x8e: {
                 const int width = (op == 'X' || op == 'B' || op == 'T') ? 4 : (op == 0x8d || op == 0x8e) ? 8 : 1;
                 if (left < static_cast<std::size_t>(width)) return "a pickled string cut short";
                 const uint64_t length = little(p, width);
                 if (length > left - static_cast<std::size_t>(width)) return "a pickled string longer than the pickle";
                 argument = static_cast<std::size_t>(width) + static_cast<std::size_t>(length);
-                push = 1;
+                const bool text = op == 'X' || op == 0x8c || op == 0x8d;  // BINUNICODE, SHORT_BINUNICODE, BINUNICODE8
+                push = text && length <= 4096
+                           ? pickleValue(Kind::Text, bytes.substr(p + static_cast<std::size_t>(width), static_cast<std::size_t>(length)))
+                           : other;
                 break;
             }
             case 'c': {                                           // GLOBAL: module\nname\n
@@ -237,43 +328,35 @@ std::string checkPickle(const std::string& bytes) {
                 const std::size_t second = first == std::string::npos ? first : bytes.find('\n', first + 1);
                 if (second == std::string::npos || second - p > 512) return "a pickled global without its two lines";
                 argument = second + 1 - p;
-                push = 1;
+                push = pickleValue(Kind::Global, bytes.substr(p, first - p) + "." + bytes.substr(first + 1, second - first - 1));
                 break;
             }
             case 'h': case 'j': {                                 // BINGET, LONG_BINGET
                 const int width = op == 'h' ? 1 : 4;
-                if (left < static_cast<std::size_t>(width) || little(p, width) >= memo) return "a pickle reads a memo entry never written";
+                if (left < static_cast<std::size_t>(width) || little(p, width) >= memo.size()) return "a pickle reads a memo entry never written";
                 argument = static_cast<std::size_t>(width);
-                push = 1;
+                push = memo[static_cast<std::size_t>(little(p, width))];
                 break;
             }
-            case 'q': case 'r': {                                 // BINPUT, LONG_BINPUT
-                const int width = op == 'q' ? 1 : 4;
+            case 'q': case 'r': case 0x94: {                      // BINPUT, LONG_BINPUT, MEMOIZE: the top item, kept
+                const int width = op == 'q' ? 1 : op == 'r' ? 4 : 0;
                 if (left < static_cast<std::size_t>(width)) return "a pickle cut short";
-                const uint64_t id = little(p, width);
-                if (id > memo) return "a pickle writes memo entry " + std::to_string(id) + " after " + std::to_string(memo);
-                if (id == memo) ++memo;
+                const uint64_t id = width > 0 ? little(p, width) : memo.size();
+                if (id > memo.size()) return "a pickle writes memo entry " + std::to_string(id) + " after " + std::to_string(memo.size());
+                if (stack.size() - floor() < 1) return "a pickle takes more from its stack than it holds";
+                if (id == memo.size()) memo.push_back(stack.back());
+                else memo[static_cast<std::size_t>(id)] = stack.back();
                 argument = static_cast<std::size_t>(width);
-                need = 1;
-                push = 1;
                 break;
             }
-            case 0x94: need = 1; push = 1; ++memo; break;         // MEMOIZE
             default:
                 return "pickle opcode " + std::to_string(op) + " is not one LibTorch writes";
         }
         if (argument > left) return "a pickle cut short";
         p += argument;
-        if (toMark) {
-            if (marks.empty()) return "a pickle closes a mark it never opened";
-            depth = marks.back();
-            marks.pop_back();
-            if ((op == 'e' || op == 'u') && depth - floor() < 1) return "a pickle appends to nothing";
-            depth += push;
-            continue;
-        }
-        if (depth - need < floor()) return "a pickle takes more from its stack than it holds";
-        depth += push - need;
+        if (stack.size() - floor() < need) return "a pickle takes more from its stack than it holds";
+        stack.resize(stack.size() - need);
+        if (push) stack.push_back(push);
     }
     return "a pickle without its STOP";
 }
@@ -332,10 +415,24 @@ void checkTorchArchive(const std::string& path, const std::string& what) {
         }
     }
     if (!code) archive.fail("no module code entry");
+    std::map<std::string, uint64_t> recordBytes;
+    for (const Entry& e : entries) recordBytes[e.name] = e.uncompressed;
     for (const Entry& e : entries)
-        if (e.name.size() > 3 && e.name.compare(e.name.size() - 3, 3, "pkl") == 0)
-            if (const std::string problem = checkPickle(archive.contents(e, archive.size() * 1032)); !problem.empty())
+        if (e.name.size() > 3 && e.name.compare(e.name.size() - 3, 3, "pkl") == 0) {
+            // "archive/data.pkl"'s tensors are the records "archive/data/<key>"
+            const std::string folder = e.name.substr(0, e.name.rfind('.')) + "/";
+            const auto storage = [&](const std::string& key, uint64_t bytes) -> std::string {
+                if (bytes == 0) return "";  // LibTorch reads no record for an empty storage
+                const auto it = recordBytes.find(folder + key);
+                if (it == recordBytes.end()) return "a tensor whose data is missing (" + folder + key + ")";
+                if (it->second < bytes)
+                    return "a tensor declaring " + std::to_string(bytes) + " bytes where its data (" + folder + key + ") holds " +
+                           std::to_string(it->second);
+                return "";
+            };
+            if (const std::string problem = checkPickle(archive.contents(e, archive.size() * 1032), storage); !problem.empty())
                 archive.fail(e.name + ": " + problem);
+        }
     const std::string text = archive.contents(*code, kLargestCode);
     std::size_t start = 0, lineNumber = 1;
     for (; start <= text.size(); ++lineNumber) {

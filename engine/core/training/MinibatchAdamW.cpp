@@ -2,6 +2,7 @@
 
 #include "core/runtime/StepError.h"
 #include "core/runtime/ThreadBudget.h"
+#include "core/training/DataParallelSync.h"
 
 #include <ATen/ATen.h>
 #include <torch/optim/adamw.h>
@@ -86,14 +87,6 @@ LossOfStep shardOnly(const BatchLossFn& loss) {
     return {[&loss](const at::Tensor& global, const BatchShard& shard) { return loss(shard.ofGlobal(global)); }, false};
 }
 
-// Every rank's generator set to rank 0's (after a step in which some rank had no rows and so drew
-// nothing).
-void alignGenerators(DataParallelGroup& group, at::Generator& g, const std::string& phase) {
-    at::Tensor state = generatorState(g).to(at::kDouble);
-    group.broadcastFromRankZero(state, phase);
-    setGeneratorState(g, state.to(at::kByte));
-}
-
 std::vector<double> runLoop(int64_t rows, const MinibatchSettings& s, at::Generator& shuffle, const LossOfStep& stepLoss,
                             const EpochLossFn& onEpoch, const CancelToken& cancel, const OptimizerHooks& optimizer) {
     const ShardedBatchLossFn& batchLoss = stepLoss.loss;
@@ -122,9 +115,7 @@ std::vector<double> runLoop(int64_t rows, const MinibatchSettings& s, at::Genera
     Clock::time_point lastCheckpoint = Clock::now();
     for (int64_t epoch = s.epochsDone + 1; epoch <= s.epochs; ++epoch) {
         if (group) {  // a stop decided at an epoch's end (early stopping) or a cancel between steps
-            at::Tensor flag = at::full({1}, cancel.cancelled() ? 1.0 : 0.0, at::TensorOptions().dtype(at::kDouble));
-            group->allReduceSum(flag, "epoch " + std::to_string(epoch) + "'s start");
-            stopAll = flag.item<double>() > 0;
+            stopAll = anyRank(*group, cancel.cancelled(), "epoch " + std::to_string(epoch) + "'s start");
         }
         if (stopped()) break;
         const bool resuming = resume.defined() && epoch == resume.epoch;
