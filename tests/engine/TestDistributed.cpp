@@ -303,6 +303,24 @@ int runCli(const QStringList& args, QString* output, int timeoutMs = 300000) {
     return p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2;
 }
 
+// `launch --nproc 2 -- COMMAND`, Ctrl+C (SIGINT to the launcher) once rank 0 has written `model`:
+// both ranks must stop cleanly (exit 0, rank 1 reporting). What they printed goes to `printed`.
+void interruptOnceWritten(const QStringList& command, const QString& model, QString* printed) {
+    QProcess launcher;
+    launcher.setProcessChannelMode(QProcess::MergedChannels);
+    launcher.start(MASKSTUDIO_CLI_PATH, QStringList{"launch", "--nproc", "2", "--"} + command);
+    QVERIFY(launcher.waitForStarted());
+    QElapsedTimer waited;
+    waited.start();
+    while (!QFile::exists(model) && launcher.state() == QProcess::Running && waited.elapsed() < 120000) launcher.waitForFinished(20);
+    QVERIFY2(QFile::exists(model), qPrintable(QString::fromUtf8(launcher.readAll())));
+    ::kill(static_cast<pid_t>(launcher.processId()), SIGINT);
+    QVERIFY(launcher.waitForFinished(60000));
+    *printed = QString::fromUtf8(launcher.readAll());
+    QVERIFY2(launcher.exitCode() == 0, qPrintable(*printed));
+    QVERIFY2(printed->contains("rank 1 of 2:"), qPrintable(*printed));
+}
+
 }  // namespace
 
 class TestDistributed : public QObject {
@@ -405,20 +423,12 @@ private Q_SLOTS:
         QTemporaryDir dir;
         const QString data = firstBikes(dir, 400), model = dir.filePath("t.msm");
         QVERIFY(!data.isEmpty());
-        QProcess launcher;
-        launcher.setProcessChannelMode(QProcess::MergedChannels);
-        launcher.start(MASKSTUDIO_CLI_PATH, {"launch", "--nproc", "2", "--", "train", "--data", data, "--preset", "bike", "--out", model,
-                                             "--epochs", "3000", "--batch", "32", "--seed", "3", "--device", "cpu"});
-        QVERIFY(launcher.waitForStarted());
-        QElapsedTimer waited;
-        waited.start();
-        while (!QFile::exists(model) && launcher.state() == QProcess::Running && waited.elapsed() < 120000) launcher.waitForFinished(20);
-        QVERIFY2(QFile::exists(model), qPrintable(QString::fromUtf8(launcher.readAll())));
-        ::kill(static_cast<pid_t>(launcher.processId()), SIGINT);
-        QVERIFY(launcher.waitForFinished(60000));
-        const QString printed = QString::fromUtf8(launcher.readAll());
-        QVERIFY2(launcher.exitCode() == 0, qPrintable(printed));
-        QVERIFY2(printed.contains("rank 1 of 2:") && printed.contains("cancelled; checkpoint kept in " + model), qPrintable(printed));
+        QString printed;
+        interruptOnceWritten({"train", "--data", data, "--preset", "bike", "--out", model, "--epochs", "3000", "--batch", "32", "--seed", "3",
+                              "--device", "cpu"},
+                             model, &printed);
+        if (QTest::currentTestFailed()) return;
+        QVERIFY2(printed.contains("cancelled; checkpoint kept in " + model), qPrintable(printed));
         QString info;
         QVERIFY2(runCli({"train", "--data", data, "--resume", model, "--out", model, "--epochs", "3000", "--json", "--quiet"}, &info) == 0,
                  qPrintable(info));
@@ -480,20 +490,11 @@ private Q_SLOTS:
         QTemporaryDir dir;
         const QString data = firstBikes(dir, 400), model = dir.filePath("t.sfm");
         QVERIFY(!data.isEmpty());
-        QProcess launcher;
-        launcher.setProcessChannelMode(QProcess::MergedChannels);
-        launcher.start(MASKSTUDIO_CLI_PATH, {"launch", "--nproc", "2", "--", "sfarm", "train", "--data", data, "--out", model, "--epochs",
-                                             "150", "--hidden", "32", "--batch", "32", "--no-early-stopping", "--seed", "3"});
-        QVERIFY(launcher.waitForStarted());
-        QElapsedTimer waited;
-        waited.start();
-        while (!QFile::exists(model) && launcher.state() == QProcess::Running && waited.elapsed() < 120000) launcher.waitForFinished(20);
-        QVERIFY2(QFile::exists(model), qPrintable(QString::fromUtf8(launcher.readAll())));
-        ::kill(static_cast<pid_t>(launcher.processId()), SIGINT);
-        QVERIFY(launcher.waitForFinished(60000));
-        const QString printed = QString::fromUtf8(launcher.readAll());
-        QVERIFY2(launcher.exitCode() == 0, qPrintable(printed));
-        QVERIFY2(printed.contains("rank 1 of 2:"), qPrintable(printed));
+        QString printed;
+        interruptOnceWritten({"sfarm", "train", "--data", data, "--out", model, "--epochs", "150", "--hidden", "32", "--batch", "32",
+                              "--no-early-stopping", "--seed", "3"},
+                             model, &printed);
+        if (QTest::currentTestFailed()) return;
         const sfarm::SfarmModelFile left = sfarm::loadSfarmModel(model.toStdString());
         QVERIFY2(left.progress && left.progress->epochsDone < 150, qPrintable(printed));  // stopped early: resumable
         QString out;
