@@ -576,10 +576,17 @@ private Q_SLOTS:
         }
     }
 
-    // A rank killed with SIGKILL (no handler, no goodbye) in the middle of an image training: the
-    // other stops within the timeout naming the rank and the phase, rank 0's last checkpoint loads,
-    // and one process resumes it to the planned epochs.
+    // A rank killed with SIGKILL (no handler, no goodbye) or hung (SIGSTOP: its sockets open, no
+    // reset to notice, only silence) in the middle of an image training: the other stops within the
+    // timeout naming the rank and the phase, rank 0's last checkpoint loads, and one process resumes
+    // it to the planned epochs.
+    void aKilledImageRankStopsTheOtherAndTheCheckpointResumes_data() {
+        QTest::addColumn<int>("signal");
+        QTest::newRow("killed (SIGKILL)") << int(SIGKILL);
+        QTest::newRow("hung (SIGSTOP: alive, connected, silent)") << int(SIGSTOP);
+    }
     void aKilledImageRankStopsTheOtherAndTheCheckpointResumes() {
+        QFETCH(int, signal);
         QTemporaryDir dir;
         const QString images = dir.filePath("bikes"), model = dir.filePath("m.msi");
         QString out;
@@ -604,11 +611,12 @@ private Q_SLOTS:
                !(QFile::exists(model) && diffusion::loadImageModel(model.toStdString()).completedEpochs >= 1))
             ranks[0].waitForFinished(50);
         QVERIFY2(ranks[0].state() == QProcess::Running, qPrintable(QString::fromUtf8(ranks[0].readAll())));
-        ranks[1].kill();  // SIGKILL
-        ranks[1].waitForFinished();
+        ::kill(static_cast<pid_t>(ranks[1].processId()), signal);
         clock.restart();
         QVERIFY(ranks[0].waitForFinished(60000));
         const qint64 stoppedAfter = clock.elapsed();
+        ranks[1].kill();  // a stopped rank too
+        ranks[1].waitForFinished();
         const QString said = QString::fromUtf8(ranks[0].readAll());
         QVERIFY2(ranks[0].exitCode() != 0, qPrintable(said));
         QVERIFY2(said.contains("rank 0 of 2") && said.contains("exchanging"), qPrintable(said));
@@ -619,8 +627,8 @@ private Q_SLOTS:
         QVERIFY2(runCli(train + QStringList{"--epochs", QString::number(onDisk + 2), "--resume", model, "--json"}, &out) == 0,
                  qPrintable(out));
         QCOMPARE(diffusion::loadImageModel(model.toStdString()).completedEpochs, onDisk + 2);
-        qInfo("rank 1 killed after %lld mcLDM epochs on disk; rank 0 stopped %lld ms later: %s; resumed on one process to %lld",
-              static_cast<long long>(onDisk), static_cast<long long>(stoppedAfter),
+        qInfo("rank 1 %s after %lld mcLDM epochs on disk; rank 0 stopped %lld ms later: %s; resumed on one process to %lld",
+              signal == SIGKILL ? "killed" : "stopped", static_cast<long long>(onDisk), static_cast<long long>(stoppedAfter),
               qPrintable(said.trimmed().split('\n').last()), static_cast<long long>(onDisk + 2));
     }
 
