@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "core/data/DataError.h"
+#include "imaging/ImageHeader.h"
 #include "imaging/ObservationMasks.h"
 
 namespace ms::imaging {
@@ -42,6 +43,11 @@ cv::Mat decode(const fs::path& path, std::string& why) {
             why = "truncated PNG (no IEND chunk at the end)";
             return {};
         }
+    }
+    // the size the header declares, before OpenCV allocates it
+    if (const std::string problem = imageHeaderProblem(readImageHeader(bytes)); !problem.empty()) {
+        why = problem;
+        return {};
     }
     cv::Mat image;
     try {
