@@ -1,7 +1,12 @@
 #include "mcvae/McVaeFusedStep.h"
 
+#include "core/runtime/OpenMpParts.h"
+
 #include <ATen/ATen.h>
 #include <c10/core/GradMode.h>
+
+#include <algorithm>
+#include <map>
 
 namespace ms::mcvae {
 namespace {
@@ -56,7 +61,48 @@ McVaeBatchRows<float> McVaeFusedStep::cpuRows(const at::Tensor& x, const Conditi
 
 std::pair<double, double> McVaeFusedStep::computeGradients(const McVaeBatchRows<float>& rows) {
     if (!m_cpu) throw std::logic_error("mcVAE step on raw rows without the CPU kernel");
+    const int64_t parts = std::min<int64_t>(at::get_num_threads(), rows.rows / kRowsPerThread);
+    if (parts >= 2) return splitGradients(rows, parts);
     return m_cpu->computeGradients(rows, m_klWeight);
+}
+
+std::pair<double, double> McVaeFusedStep::splitGradients(const McVaeBatchRows<float>& rows, int64_t parts) {
+    const at::Tensor& gradients = m_optimizer.gradients();
+    while (static_cast<int64_t>(m_parts.size()) < parts - 1) {
+        // a gradient buffer laid out as the optimizer's, and a kernel that writes it
+        at::Tensor buffer = at::zeros_like(gradients);
+        auto views = std::make_shared<std::map<std::string, at::Tensor>>();
+        for (const auto& p : m_model->named_parameters(/*recurse=*/true)) {
+            const at::Tensor& own = m_optimizer.gradientOf(p.key());
+            (*views)[p.key()] = buffer.as_strided(own.sizes(), own.strides(), own.storage_offset() - gradients.storage_offset());
+        }
+        m_parts.push_back(std::make_unique<McVaeCpuKernel>(m_model, [views](const std::string& name) -> at::Tensor& {
+            return views->at(name);
+        }));
+        m_partGradients.push_back(buffer);
+    }
+    McVaeBatchRows<float> whole = rows;
+    if (whole.klRows <= 0) whole.klRows = rows.rows;  // each part's KL averaged over the whole batch
+    const int64_t D = m_model->config().outputDim, L = m_model->config().latentDim;
+    const int64_t C = m_model->conditionEmbedding()->categoricalCount(), M = m_model->conditionEmbedding()->numericalCount();
+    std::vector<std::pair<double, double>> losses(static_cast<size_t>(parts));
+    runOpenMpParts(parts, [&](int64_t i) {
+        const int64_t begin = rows.rows * i / parts, end = rows.rows * (i + 1) / parts;
+        McVaeCpuKernel& kernel = i == 0 ? *m_cpu : *m_parts[static_cast<size_t>(i - 1)];
+        losses[static_cast<size_t>(i)] = kernel.computeGradients(whole.slice(begin, end, D, C, M, L), m_klWeight);
+    });
+    float* sum = gradients.data_ptr<float>();
+    const int64_t n = gradients.numel();
+    for (int64_t i = 1; i < parts; ++i) {
+        const float* part = m_partGradients[static_cast<size_t>(i - 1)].data_ptr<float>();
+        for (int64_t j = 0; j < n; ++j) sum[j] += part[j];
+    }
+    std::pair<double, double> total{0.0, 0.0};
+    for (const auto& l : losses) {
+        total.first += l.first;
+        total.second += l.second;
+    }
+    return total;
 }
 
 std::pair<double, double> McVaeFusedStep::step(const McVaeBatchRows<float>& rows, double lr) {
@@ -110,7 +156,7 @@ at::Tensor McVaeFusedStep::computeGradients(const at::Tensor& x, const Condition
         const auto packed = [](std::pair<double, double> l) { return at::tensor({l.first, l.second}, at::kDouble); };
         if (McVaeBatchRows<float> f = rowsOf<float>(x, c, eps); f.rows > 0) {
             f.klRows = klRows;
-            return packed(m_cpu->computeGradients(f, m_klWeight));
+            return packed(computeGradients(f));
         }
         if (McVaeBatchRows<double> d = rowsOf<double>(x, c, eps); d.rows > 0) {
             d.klRows = klRows;

@@ -12,6 +12,7 @@
 
 #include <memory>
 #include <utility>
+#include <vector>
 
 namespace ms::mcvae {
 
@@ -28,10 +29,15 @@ public:
     at::Tensor step(const at::Tensor& x, const ConditionInput& c, const at::Tensor& eps, double lr);
 
     // The CPU path without tensor ops (McVaeCpuKernel), for the trainer's loop: one update on raw
-    // rows (conditions masked by their noise); returns {SSE, KL}. Only when cpuKernel().
+    // rows (conditions masked by their noise); returns {SSE, KL}. Only when cpuKernel(). With
+    // more than one intra-op thread (at::get_num_threads()) and at least kRowsPerThread rows per
+    // thread, the batch is split: each thread runs a kernel of its own over its rows into a
+    // gradient buffer of its own, and the buffers are summed (the kernel's matrix products are too
+    // small for OpenBLAS to gain from a second thread inside them; two halves of the batch are not).
     bool cpuKernel() const { return m_cpu != nullptr; }
     std::pair<double, double> step(const McVaeBatchRows<float>& rows, double lr);
     std::pair<double, double> computeGradients(const McVaeBatchRows<float>& rows);  // without the update
+    static constexpr int64_t kRowsPerThread = 32;  // fewer rows per thread: one thread is faster
     // Raw rows of contiguous float CPU tensors (rows 0 when they are not that).
     static McVaeBatchRows<float> cpuRows(const at::Tensor& x, const ConditionInput& c, const at::Tensor& eps);
 
@@ -58,6 +64,11 @@ private:
     at::Tensor m_gradTable, m_gradNumWeight, m_gradNumBias, m_gradNumMissing;
     std::vector<at::Tensor> m_encInputs, m_decInputs;
     std::unique_ptr<McVaeCpuKernel> m_cpu;  // a CPU model in float or double: the kernel; otherwise ATen ops
+    // The batch split over threads: part 0 is m_cpu (the optimizer's gradients), part i > 0 the
+    // kernel m_parts[i - 1] writing m_partGradients[i - 1] (same layout as the optimizer's).
+    std::vector<std::unique_ptr<McVaeCpuKernel>> m_parts;
+    std::vector<at::Tensor> m_partGradients;
+    std::pair<double, double> splitGradients(const McVaeBatchRows<float>& rows, int64_t parts);
 };
 
 }  // namespace ms::mcvae

@@ -145,6 +145,45 @@ private Q_SLOTS:
         QVERIFY(at::equal(rawGradients, raw.optimizer().gradients()));
     }
 
+    // With two intra-op threads a batch of at least 2 x kRowsPerThread rows is split, each half on
+    // a kernel of its own: the summed gradients and losses are the whole batch's (float rounding),
+    // and a batch too small to split gives exactly the one-thread result.
+    void batchSplitOverThreadsEqualsOneThread() {
+        mcvae::McVae model(smallConfig());
+        mcvae::McVaeFusedStep step(model, AdamWSettings{}, 0.7);
+        const int64_t n = 3 * mcvae::McVaeFusedStep::kRowsPerThread + 5;  // halves of unequal size
+        const Batch b = makeBatch(n);
+        const at::Tensor x = b.x.to(at::kFloat), eps = b.eps.to(at::kFloat), noise = at::rand({n, 4});
+        const ConditionInput c{b.c.categorical, b.c.numerical.to(at::kFloat), b.c.numericalKnown.to(at::kFloat)};
+        mcvae::McVaeBatchRows<float> rows = mcvae::McVaeFusedStep::cpuRows(x, c, eps);
+        rows.keepNoise = noise.data_ptr<float>();
+        rows.maskShare = 0.3;
+        const int threadsBefore = at::get_num_threads();
+        const auto gradientsWith = [&](int threads, const mcvae::McVaeBatchRows<float>& r) {
+            at::set_num_threads(threads);
+            const auto losses = step.computeGradients(r);
+            return std::make_pair(losses, step.optimizer().gradients().clone());
+        };
+        const auto [one, gradOne] = gradientsWith(1, rows);
+        const auto [two, gradTwo] = gradientsWith(2, rows);
+        const auto [again, gradAgain] = gradientsWith(1, rows);  // the split left no trace in the kernel
+        QVERIFY(at::equal(gradOne, gradAgain));
+        QCOMPARE(again, one);
+        QVERIFY(!at::equal(gradOne, gradTwo));  // it did split (other rounding)
+        const double scale = gradOne.abs().max().item<double>();
+        QVERIFY2((gradOne - gradTwo).abs().max().item<double>() <= 1e-5 * scale,
+                 qPrintable(QString("max |diff| %1 of %2").arg((gradOne - gradTwo).abs().max().item<double>()).arg(scale)));
+        QVERIFY(std::abs(two.first - one.first) <= 1e-5 * one.first);
+        QVERIFY(std::abs(two.second - one.second) <= 1e-5 * one.second);
+        // too few rows for two parts: one kernel, bit for bit
+        const mcvae::McVaeBatchRows<float> small = rows.slice(0, 2 * mcvae::McVaeFusedStep::kRowsPerThread - 1, 6, 2, 2, 3);
+        const auto [smallOne, smallGradOne] = gradientsWith(1, small);
+        const auto [smallTwo, smallGradTwo] = gradientsWith(2, small);
+        QVERIFY(at::equal(smallGradOne, smallGradTwo));
+        QCOMPARE(smallTwo, smallOne);
+        at::set_num_threads(threadsBefore);
+    }
+
     void parametersLiveInTheFlatBuffer() {
         mcvae::McVae m(smallConfig());
         mcvae::McVaeFusedStep step(m, AdamWSettings{}, 0.7);

@@ -1,10 +1,13 @@
 #include "core/training/FlatAdamW.h"
 
+#include "core/runtime/OpenMpParts.h"
+
 #include <ATen/Parallel.h>
 
 #include <ATen/ATen.h>
 #include <c10/core/GradMode.h>
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 
@@ -68,7 +71,10 @@ void fusedAdamW(T* param, const T* grad, T* expAvg, T* expAvgSq, int64_t n, doub
                                       static_cast<T>(1.0 - s.beta1),             static_cast<T>(1.0 - s.beta2),
                                       static_cast<T>(std::sqrt(bias2)),          static_cast<T>(s.eps),
                                       static_cast<T>(-lr / bias1)};
-    at::parallel_for(0, n, 1 << 16, [&](int64_t begin, int64_t end) {
+    // element-wise, so any split gives the same result; one part per 2^16 values at most
+    const int64_t parts = std::max<int64_t>(1, std::min<int64_t>(at::get_num_threads(), n >> 16));
+    runOpenMpParts(parts, [&](int64_t i) {
+        const int64_t begin = n * i / parts, end = n * (i + 1) / parts;
         fusedAdamWRange(param + begin, grad + begin, expAvg + begin, expAvgSq + begin, end - begin, c);
     });
 }
