@@ -1,6 +1,7 @@
 #include "api/PartialImages.h"
 
 #include <ATen/ATen.h>
+#include <ATen/CPUGeneratorImpl.h>
 
 #include <algorithm>
 #include <cmath>
@@ -18,6 +19,7 @@
 #include "core/runtime/Stopwatch.h"
 #include "core/runtime/TorchRuntime.h"
 #include "distributed/GlooGroup.h"
+#include "partial/ContextMasks.h"
 #include "partial/ImageDenoiser.h"
 #include "partial/MaskPriorPool.h"
 #include "partial/PartialModelFile.h"
@@ -87,6 +89,33 @@ partial::ContextSettings contextFor(const std::string& mode, double delta, const
     return c;
 }
 
+// The preview of the partition: the first masks with gaps and, beside them, the prior's first
+// draws or the contexts the hand rule cuts out of those images (one channel: masks are shared).
+ImageGapPreview gapPreview(const at::Tensor& observed, const partial::ContextSettings& context, int64_t channels, int64_t size,
+                           int64_t count, uint64_t seed, const std::string& description) {
+    ImageGapPreview preview;
+    preview.size = size;
+    preview.context = description;
+    const int64_t pixels = size * size;
+    const at::Tensor all = observed.cpu();
+    const at::Tensor grey = all.view({all.size(0), channels, pixels}).select(1, 0);
+    const at::Tensor gapped = (grey.sum(1) < static_cast<double>(pixels) - 0.5).nonzero().view(-1);
+    const at::Tensor rows = all.index_select(0, gapped.narrow(0, 0, std::min<int64_t>(count, gapped.numel())));
+    const auto bytes = [&](const at::Tensor& masks) {  // [k, C*S*S] float 0/1 -> k x S x S bytes
+        const at::Tensor m = masks.view({masks.size(0), channels, pixels}).select(1, 0).gt(0.5).to(at::kByte).cpu().contiguous();
+        return std::vector<uint8_t>(m.data_ptr<uint8_t>(), m.data_ptr<uint8_t>() + m.numel());
+    };
+    preview.dataMasks = bytes(rows);
+    if (context.priorPool.defined()) {
+        preview.drawnFromPrior = true;
+        preview.drawnMasks = bytes(context.priorPool.narrow(0, 0, std::min<int64_t>(rows.size(0), context.priorPool.size(0))));
+    } else if (rows.size(0) > 0) {
+        at::Generator generator = at::make_generator<at::CPUGeneratorImpl>(seed);
+        preview.drawnMasks = bytes(partial::drawContextMask(rows, context, generator));
+    }
+    return preview;
+}
+
 ConditionInput conditionsOf(const ImageConditions& conditions) { return makeDesignTensors(conditions.table, conditions.normalization).conditions; }
 
 }  // namespace
@@ -137,10 +166,12 @@ PartialImageTrainResult trainPartialOnImages(const ImageSet& images, const std::
         prior.training.seed = request.seed + 1;
         prior.training.group = ranks.get();
         prior.poolSize = request.priorPool;
-        file.parts.context.priorPool = partial::learnMaskPriorPool(px.observed, prior, cancel);
+        const int64_t priorEpochs = partial::maskPriorEpochs(n, prior.training);
+        file.parts.context.priorPool = partial::learnMaskPriorPool(px.observed, prior, cancel, [&](int64_t epoch, double loss) {
+            if (request.onPriorEpoch) request.onPriorEpoch(epoch, priorEpochs, loss);
+        });
         if (cancel.cancelled()) throw std::runtime_error("partial training cancelled; " + request.outPath + " was not written");
     }
-
     partial::PartialTrainingSettings settings;
     settings.context = file.parts.context;
     settings.batchSize = request.batchSize;
@@ -150,6 +181,13 @@ PartialImageTrainResult trainPartialOnImages(const ImageSet& images, const std::
     settings.lowNoiseShare = 0.8;
     settings.seed = request.seed;
     settings.group = ranks.get();
+    if (request.onPartition) {
+        ImageGapPreview preview = gapPreview(px.observed, file.parts.context, images.channels, size, request.previewMasks,
+                                             request.seed + 2, result.context);
+        preview.updates = settings.updates;
+        preview.epochs = partial::partialTrainingEpochs(n, settings);
+        request.onPartition(preview);
+    }
     const std::vector<double> losses = partial::trainPartialDiffusion(*file.parts.net, file.parts.schedule, px.u, px.observed,
                                                                       hasConditions ? &conditionInput : nullptr, settings, onEpoch, cancel);
     if (cancel.cancelled()) throw std::runtime_error("partial training cancelled; " + request.outPath + " was not written");

@@ -5,6 +5,7 @@
 // engine/partial), which then completes the hidden pixels of any image of that size by ensemble
 // inference, every observed pixel kept exactly.
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,19 @@
 #include "distributed/DistributedSettings.h"
 
 namespace ms::api {
+
+// What the partition looks like before the denoiser trains (the studio shows it): some of the
+// data's masks with gaps and, beside them, as many masks of the chosen partition: the learnt
+// prior's draws, or for a hand rule the contexts it cuts out of those same images.
+struct ImageGapPreview {
+    int64_t size = 0;                  // masks are size x size, 1 = observed
+    std::vector<uint8_t> dataMasks;    // count() masks of the data with gaps
+    std::vector<uint8_t> drawnMasks;   // count() masks: prior draws, or the contexts of dataMasks
+    bool drawnFromPrior = false;       // drawnMasks are the learnt prior's draws (else contexts)
+    std::string context;               // the partition in words
+    int64_t epochs = 0, updates = 0;   // the denoiser's training to come (epochs: passes over the images)
+    int64_t count() const { return size > 0 ? static_cast<int64_t>(dataMasks.size()) / (size * size) : 0; }
+};
 
 struct PartialImageTrainRequest {
     std::string outPath;
@@ -31,6 +45,10 @@ struct PartialImageTrainRequest {
     int64_t priorUpdates = 1500;   // prior contexts: the mask prior's training (about 5 min on 2 cores at 28 x 28)
     int64_t priorPool = 2048;      // prior contexts: its draws, stored in the model (ensemble inference draws from them)
     uint64_t seed = 0;
+    int64_t previewMasks = 8;      // masks of each kind in the preview
+    std::function<void(const ImageGapPreview&)> onPartition;  // called once the partition is chosen (may be empty)
+    // A learnt prior's training, before the partition is chosen: its mean loss per epoch (may be empty).
+    std::function<void(int64_t epoch, int64_t epochs, double loss)> onPriorEpoch;
     // Data parallel (docs/DISTRIBUTED.md): the denoiser's and the prior's batches shared by the
     // ranks (every rank reads the images); rank 0 alone writes outPath.
     distributed::DistributedSettings distributed;

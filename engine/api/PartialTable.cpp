@@ -26,6 +26,7 @@
 #include "core/data/UnknownCell.h"
 #include "core/runtime/Stopwatch.h"
 #include "core/runtime/TorchRuntime.h"
+#include "core/training/MinibatchAdamW.h"
 #include "distributed/GlooGroup.h"
 #include "mcvae/Preset.h"
 #include "partial/ContextMasks.h"
@@ -142,9 +143,7 @@ int64_t defaultPartialUpdates(int64_t rows, int64_t batchSize) {
 
 int64_t partialTrainingEpochs(int64_t rows, const PartialTrainRequest& request) {
     const int64_t batch = std::max<int64_t>(1, request.batchSize);
-    const int64_t stepsPerEpoch = std::max<int64_t>(1, (rows + batch - 1) / batch);
-    const int64_t updates = request.updates > 0 ? request.updates : defaultPartialUpdates(rows, batch);
-    return std::max<int64_t>(1, (updates + stepsPerEpoch - 1) / stepsPerEpoch);
+    return epochsForUpdates(rows, batch, request.updates > 0 ? request.updates : defaultPartialUpdates(rows, batch));
 }
 
 CsvGapSummary summariseCsvGaps(const CsvTable& csv, const Schema& schema) {

@@ -75,9 +75,8 @@ std::vector<double> trainMaskPrior(PartialDenoiser& net, const at::Tensor& masks
         throw std::invalid_argument("mask prior: updates, batch size, learning rate and beta_1 must be positive");
     const int64_t rows = masks.size(0);
     const int64_t batch = std::min(settings.batchSize, rows);
-    const int64_t stepsPerEpoch = (rows + batch - 1) / batch;
     MinibatchSettings loop;
-    loop.epochs = std::max<int64_t>(1, (settings.updates + stepsPerEpoch - 1) / stepsPerEpoch);
+    loop.epochs = epochsForUpdates(rows, batch, settings.updates);
     loop.batchSize = batch;
     loop.lr = settings.lr;
     loop.weightDecay = settings.weightDecay;
@@ -128,6 +127,7 @@ at::Tensor sampleMasks(PartialDenoiser& net, int64_t rows, const BfnSchedule& sc
     if (sampling.kind == MaskSamplerKind::Discrete) {
         state = at::zeros({rows, dims}, options);
         for (int64_t i = 1; i <= sampling.steps; ++i) {
+            if (sampling.cancel && sampling.cancel->cancelled()) return {};
             const at::Tensor t = timeOf(gridTime(i - 1));
             if (gradient)
                 state -= sampling.guidanceScale * guidanceGradient(net, state, t, anchors, schedule, identity);
@@ -142,6 +142,7 @@ at::Tensor sampleMasks(PartialDenoiser& net, int64_t rows, const BfnSchedule& sc
     }
     state = std::sqrt(2.0 * beta1 * kClasses) * noise();  // z_1 - z_0 at t = 0
     for (int64_t i = 0; i < sampling.steps; ++i) {
+        if (sampling.cancel && sampling.cancel->cancelled()) return {};
         const double time = gridTime(i), dt = gridTime(i + 1) - time;
         const at::Tensor t = timeOf(time);
         const auto toLogOdds = [time](const at::Tensor& w) { return time * w; };

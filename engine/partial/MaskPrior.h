@@ -102,9 +102,13 @@ struct MaskSampling {
     double rho = 0.5;
     double guidanceScale = 0.0;  // gradient guidance: step size on the sampler's state
     bool clampAnchors = false;   // the gradient-free variant
+    // Checked before every step (a pool of thousands of masks takes minutes on a CPU): a cancelled
+    // draw returns an undefined tensor. Null: never cancelled.
+    const CancelToken* cancel = nullptr;
 };
 
-// `rows` masks from the prior ([rows, D] float 0/1; rows = observed.size(0) when guided).
+// `rows` masks from the prior ([rows, D] float 0/1; rows = observed.size(0) when guided; undefined
+// when sampling.cancel was cancelled).
 // Throws std::invalid_argument for steps < 1 or an observed mask of the wrong width.
 at::Tensor sampleMasks(PartialDenoiser& net, int64_t rows, const BfnSchedule& schedule, const MaskSampling& sampling,
                        at::Generator& generator);

@@ -4,6 +4,7 @@
 #include <ATen/CPUGeneratorImpl.h>
 
 #include "core/runtime/TorchRuntime.h"
+#include "core/training/MinibatchAdamW.h"
 #include "partial/ImageDenoiser.h"
 #include "partial/VectorDenoiser.h"
 
@@ -28,13 +29,19 @@ std::shared_ptr<PartialDenoiser> makeMaskPriorNetwork(int64_t entries, const Mas
     });
 }
 
-at::Tensor learnMaskPriorPool(const at::Tensor& masks, const MaskPriorPoolSettings& s, const CancelToken& cancel) {
+int64_t maskPriorEpochs(int64_t rows, const MaskPriorTraining& training) {
+    return epochsForUpdates(rows, std::min(training.batchSize, rows), training.updates);
+}
+
+at::Tensor learnMaskPriorPool(const at::Tensor& masks, const MaskPriorPoolSettings& s, const CancelToken& cancel,
+                              const EpochLossFn& onEpoch) {
     const std::shared_ptr<PartialDenoiser> prior = makeMaskPriorNetwork(masks.size(1), s);
     prior->to(masks.device());
-    trainMaskPrior(*prior, masks, BfnSchedule{}, s.training, {}, cancel);
+    trainMaskPrior(*prior, masks, BfnSchedule{}, s.training, onEpoch, cancel);
     if (cancel.cancelled()) return {};
     MaskSampling sampling;
     sampling.steps = s.steps;
+    sampling.cancel = &cancel;  // undefined when cancelled while drawing
     at::Generator generator = at::make_generator<at::CPUGeneratorImpl>(s.training.seed + 1);
     return sampleMasks(*prior, s.poolSize, BfnSchedule{}, sampling, generator);
 }

@@ -31,8 +31,12 @@ struct MaskPriorPoolSettings {
 std::shared_ptr<PartialDenoiser> makeMaskPriorNetwork(int64_t entries, const MaskPriorPoolSettings& settings);
 
 // masks: [N, entries] float 0/1 on the device the prior should train on. Returns the pool
-// [poolSize, entries] float 0/1 (undefined when cancelled). Throws as trainMaskPrior does.
-at::Tensor learnMaskPriorPool(const at::Tensor& masks, const MaskPriorPoolSettings& settings, const CancelToken& cancel);
+// [poolSize, entries] float 0/1 (undefined when cancelled). onEpoch: the prior's mean loss per
+// epoch (maskPriorEpochs of them). Throws as trainMaskPrior does.
+at::Tensor learnMaskPriorPool(const at::Tensor& masks, const MaskPriorPoolSettings& settings, const CancelToken& cancel,
+                              const EpochLossFn& onEpoch = {});
+// The epochs the prior trains for over `rows` masks.
+int64_t maskPriorEpochs(int64_t rows, const MaskPriorTraining& training);
 
 // The strongest dependence between two entries' gaps: the largest |phi| (Pearson correlation of
 // the 0/1 missing indicators) over pairs of entries each missing in 1 to 99 % of the rows; 0 when

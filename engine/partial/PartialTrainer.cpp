@@ -65,6 +65,10 @@ at::Tensor partialDiffusionLoss(PartialDenoiser& net, const diffusion::NoiseSche
     return (region * (predicted - observedBatch).square()).sum() / region.sum().clamp_min(1.0);
 }
 
+int64_t partialTrainingEpochs(int64_t rows, const PartialTrainingSettings& settings) {
+    return epochsForUpdates(rows, settings.batchSize, settings.updates);
+}
+
 std::vector<double> trainPartialDiffusion(PartialDenoiser& net, const diffusion::NoiseSchedule& schedule,
                                           const at::Tensor& values, const at::Tensor& observed,
                                           const ConditionInput* conditions, const PartialTrainingSettings& settings,
@@ -83,9 +87,8 @@ std::vector<double> trainPartialDiffusion(PartialDenoiser& net, const diffusion:
     const int64_t rows = values.size(0);
     const at::Tensor mask = (observed > 0.5).to(at::kFloat);
     const at::Tensor uObs = observedValues(values.to(at::kFloat), mask);  // nothing below reads `values`
-    const int64_t stepsPerEpoch = (rows + settings.batchSize - 1) / settings.batchSize;
     MinibatchSettings loop;
-    loop.epochs = std::max<int64_t>(1, (settings.updates + stepsPerEpoch - 1) / stepsPerEpoch);
+    loop.epochs = partialTrainingEpochs(rows, settings);
     loop.batchSize = settings.batchSize;
     loop.lr = settings.lr;
     loop.cosineDecay = settings.cosineDecay;

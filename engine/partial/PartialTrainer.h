@@ -51,6 +51,9 @@ at::Tensor partialDiffusionLoss(PartialDenoiser& net, const diffusion::NoiseSche
                                 const at::Tensor& mask, const ConditionInput* conditions,
                                 const PartialTrainingSettings& settings, at::Generator& generator);
 
+// The epochs trainPartialDiffusion runs for `rows` rows: enough passes for settings.updates updates.
+int64_t partialTrainingEpochs(int64_t rows, const PartialTrainingSettings& settings);
+
 // values, observed: [N, D] (observed float 0/1). conditions: nullptr or N rows. Returns the mean loss
 // of every completed epoch (an epoch is a pass over the rows; enough epochs for `updates` updates).
 // Cancel stops after the current step. Throws std::invalid_argument for bad settings or shapes,

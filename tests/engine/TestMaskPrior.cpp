@@ -147,6 +147,13 @@ private Q_SLOTS:
             QVERIFY(at::logical_or(first == 0, first == 1).all().item<bool>());
             QVERIFY(at::equal(first, sampleMasks(*net, 32, BfnSchedule{}, s, b)));
             QVERIFY(!at::equal(first, sampleMasks(*net, 32, BfnSchedule{}, s, c)));
+            // a token that is not cancelled changes nothing; a cancelled one stops the draw
+            CancelToken token;
+            s.cancel = &token;
+            at::Generator d = at::make_generator<at::CPUGeneratorImpl>(7);
+            QVERIFY(at::equal(first, sampleMasks(*net, 32, BfnSchedule{}, s, d)));
+            token.cancel();
+            QVERIFY(!sampleMasks(*net, 32, BfnSchedule{}, s, d).defined());
         }
         at::Generator g = at::make_generator<at::CPUGeneratorImpl>(1);
         MaskSampling none;

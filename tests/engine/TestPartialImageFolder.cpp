@@ -140,7 +140,28 @@ private Q_SLOTS:
         r.updates = 40;
         r.batchSize = 8;
         r.baseChannels = 8;
+        api::ImageGapPreview preview;
+        int calls = 0;
+        r.onPartition = [&](const api::ImageGapPreview& p) { preview = p, ++calls; };
         const api::PartialImageTrainResult res = api::trainPartialOnImages(data.images, data.observed, r, {}, CancelToken());
+        // the preview: the data's masks with gaps (the left half hidden) and the contexts the block
+        // rule cuts out of them (subsets of what is observed, each losing more)
+        QCOMPARE(calls, 1);
+        QCOMPARE(preview.context, res.context);
+        QCOMPARE(preview.size, int64_t(kSide));
+        QVERIFY(!preview.drawnFromPrior);
+        QCOMPARE(preview.count(), std::min<int64_t>(r.previewMasks, kImages / 3));
+        QCOMPARE(preview.drawnMasks.size(), preview.dataMasks.size());
+        QCOMPARE(preview.updates, int64_t(40));
+        QCOMPARE(preview.epochs, int64_t(14));  // 40 updates of 8 over 21 images: 3 per epoch, the last epoch in part
+        int64_t seen = 0, kept = 0;
+        for (std::size_t i = 0; i < preview.dataMasks.size(); ++i) {
+            QCOMPARE(int(preview.dataMasks[i]), (static_cast<int64_t>(i) % kSide) < kSide / 2 ? 0 : 1);
+            QVERIFY(preview.drawnMasks[i] <= preview.dataMasks[i]);
+            seen += preview.dataMasks[i];
+            kept += preview.drawnMasks[i];
+        }
+        QVERIFY(kept < seen);
         QCOMPARE(res.images, int64_t(kImages - 3));
         QCOMPARE(res.imagesWithGaps, int64_t(kImages / 3));
         QVERIFY(std::isfinite(res.finalLoss));
@@ -185,8 +206,23 @@ private Q_SLOTS:
         r.priorPool = 64;
         r.batchSize = 8;
         r.baseChannels = 8;
+        r.previewMasks = 3;
+        api::ImageGapPreview preview;
+        r.onPartition = [&](const api::ImageGapPreview& p) { preview = p; };
+        std::vector<std::pair<int64_t, int64_t>> priorEpochs;  // the prior's progress, before the preview
+        r.onPriorEpoch = [&](int64_t epoch, int64_t epochs, double loss) {
+            QVERIFY(std::isfinite(loss));
+            QCOMPARE(preview.size, int64_t(0));
+            priorEpochs.emplace_back(epoch, epochs);
+        };
         const api::PartialImageTrainResult res = api::trainPartialOnImages(data.images, data.observed, r, {}, CancelToken());
         QVERIFY2(res.context.find("prior learnt over the masks") != std::string::npos, res.context.c_str());
+        QVERIFY(preview.drawnFromPrior);  // the prior's draws beside 3 of the data's masks
+        // 20 prior updates; the prior's batch is min(32, images), so one update per epoch over 21 masks
+        QCOMPARE(priorEpochs.size(), std::size_t(20));
+        for (std::size_t i = 0; i < priorEpochs.size(); ++i) QCOMPARE(priorEpochs[i], (std::pair<int64_t, int64_t>(int64_t(i + 1), 20)));
+        QCOMPARE(preview.count(), int64_t(3));
+        QCOMPARE(preview.drawnMasks.size(), std::size_t(3 * kSide * kSide));
         const partial::PartialModelFile back = partial::loadPartialModel(r.outPath, "images");
         QCOMPARE(back.parts.context.priorPool.sizes(), (at::IntArrayRef{64, kSide * kSide}));
         QVERIFY(at::logical_or(back.parts.context.priorPool == 0, back.parts.context.priorPool == 1).all().item<bool>());

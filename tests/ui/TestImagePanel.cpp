@@ -6,6 +6,7 @@
 // from a design, shows where a token acts (attention overlay), and learns a concept from a
 // picture in the background (two stages, cancel keeps a usable model) that becomes a toggle.
 #include <QtTest/QtTest>
+#include <QScopeGuard>
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -529,6 +530,77 @@ private Q_SLOTS:
         QVERIFY(members->isHidden());
         QVERIFY(!panel.findChild<QSpinBox*>("repaintJump")->isHidden());
         QCOMPARE(steps->minimum(), 1);
+    }
+
+    // The Training dock's Images tab on a folder whose images have observation masks: the option
+    // appears, the partition is previewed (the data's masks over the contexts drawn from them),
+    // the .mpd trains and opens; Cancel writes nothing and says so.
+    void incompleteImagesTrainFromTheTrainingDock() {
+        qputenv("MASKSTUDIO_RUNS_DIR", m_dir.filePath("runs").toUtf8());
+        const QString folder = m_dir.filePath("bikes");
+        QImage hideRight(32, 32, QImage::Format_Grayscale8);
+        for (int y = 0; y < 32; ++y)
+            for (int x = 0; x < 32; ++x) hideRight.setPixel(x, y, x < 16 ? qRgb(255, 255, 255) : qRgb(0, 0, 0));
+        const QStringList pngs = QDir(folder).entryList({"*.png"}, QDir::Files, QDir::Name);
+        ImageTrainingPanel panel;
+        QVERIFY(panel.loadImages(folder));  // no masks yet: no option
+        QCOMPARE(panel.imagesWithGaps(), 0);
+        QVERIFY(!panel.findChild<QCheckBox*>("imageIncomplete")->isEnabled());
+        QVERIFY(!panel.setLearnFromIncompleteImages(true));
+        QVERIFY(panel.findChild<QComboBox*>("imagePartition")->isHidden());
+        for (int i = 0; i < pngs.size(); i += 3) QVERIFY(hideRight.save(folder + "/" + QFileInfo(pngs[i]).completeBaseName() + ".mask.png"));
+        const auto removeMasks = qScopeGuard([&] {
+            for (int i = 0; i < pngs.size(); i += 3) QFile::remove(folder + "/" + QFileInfo(pngs[i]).completeBaseName() + ".mask.png");
+        });
+        QVERIFY(panel.loadImages(folder));
+        QCOMPARE(panel.imagesWithGaps(), int((pngs.size() + 2) / 3));
+        QVERIFY2(panel.report().contains(QString("%1 of %2 images have gaps").arg(panel.imagesWithGaps()).arg(pngs.size())),
+                 qPrintable(panel.report()));
+        QVERIFY(panel.findChild<QCheckBox*>("imageIncomplete")->isEnabled());
+        QVERIFY(panel.setLearnFromIncompleteImages(true, "auto"));
+        QVERIFY(panel.findChild<QComboBox*>("imagePartition")->isEnabled());
+        QVERIFY(!panel.findChild<QComboBox*>("imagePartition")->isHidden());
+        QVERIFY(!panel.findChild<QSpinBox*>("imageProcesses")->isEnabled());  // the image model's settings do not apply
+        panel.findChild<QSpinBox*>("imagePartialUpdates")->setValue(12);
+
+        QSignalSpy partition(panel.engine(), &ImageTrainingEngine::partitionChosen);
+        QSignalSpy trained(&panel, &ImageTrainingPanel::modelTrained);
+        QVERIFY(panel.startTraining());
+        QVERIFY2(waitFor(trained, 1, 120000), qPrintable(panel.report()));
+        QCOMPARE(partition.count(), 1);
+        QVERIFY2(partition.first().at(0).toString().startsWith("blocks of"), qPrintable(partition.first().at(0).toString()));
+        QVERIFY(!partition.first().at(2).toBool());  // contexts, not prior draws
+        // 8 masks of 32 px in two rows, 4 px apart: the data's (right half dark) over their contexts
+        const QImage grid = panel.lastPreview();
+        QCOMPARE(grid.size(), QSize(8 * 36 - 4, 68));
+        QCOMPARE(qGray(grid.pixel(8, 10)), 250);   // observed
+        QCOMPARE(qGray(grid.pixel(24, 10)), 30);   // hidden by the mask
+        int darkerBelow = 0;
+        for (int x = 0; x < grid.width(); ++x)
+            for (int y = 0; y < 32; ++y) darkerBelow += qGray(grid.pixel(x, 36 + y)) < qGray(grid.pixel(x, y));
+        QVERIFY(darkerBelow > 0);  // a context leaves out part of what is observed
+        const QString model = trained.first().at(0).toString();
+        QVERIFY2(model.endsWith("model.mpd") && QFile::exists(model), qPrintable(model));
+        QVERIFY(panel.curvePoints() >= 1);
+        QVERIFY2(panel.report().contains("Learnt from 48 images (16 with gaps"), qPrintable(panel.report()));
+
+        // A learnt prior reports its epochs (its loss curve) before the partition is chosen (its
+        // draws are the engine tests'); Cancel while it trains writes nothing, and the dock says so.
+        QVERIFY(panel.setLearnFromIncompleteImages(true, "prior"));
+        QVERIFY(!panel.findChild<QSpinBox*>("imagePriorUpdates")->isHidden());
+        panel.findChild<QSpinBox*>("imagePriorUpdates")->setValue(100000);
+        QSignalSpy progress(panel.engine(), &ImageTrainingEngine::progress);
+        QSignalSpy finished(panel.engine(), &ImageTrainingEngine::finished);
+        QVERIFY(panel.startTraining());
+        QVERIFY(waitFor(progress, 1, 60000));
+        QCOMPARE(progress.first().at(0).toString(), QStringLiteral("mask prior"));
+        QVERIFY(progress.first().at(2).toInt() > 1);  // the prior's epochs to come
+        panel.cancel();
+        QVERIFY(waitFor(finished, 1, 60000));
+        QCOMPARE(partition.count(), 1);  // no partition was chosen
+        QVERIFY(finished.first().at(1).toBool());
+        QVERIFY(finished.first().at(0).toString().isEmpty());
+        QVERIFY2(panel.report().contains("nothing was saved"), qPrintable(panel.report()));
     }
 
     void openingImagesAndBadFiles() {

@@ -25,12 +25,14 @@
 
 #include <algorithm>
 #include <cmath>
+#include <initializer_list>
 
 #include "core/io/ImagePack.h"
 #include "ui/training/LogAxisTicker.h"
 #include "ui/training/RunFolder.h"
 #ifdef MASKSTUDIO_HAVE_IMAGING
 #include "imaging/ImageFolderReader.h"
+#include "imaging/ObservationMasks.h"
 #endif
 
 namespace ms {
@@ -93,7 +95,43 @@ ImageTrainingPanel::ImageTrainingPanel(QWidget* parent)
     m_targetShapes->setToolTip(tr("The model learns to fill a shape you draw (each training image's own silhouette is its "
                                   "shape; suits sketches on a white background). A new model only; about 16 % slower to "
                                   "sample."));
+    m_incomplete = new QCheckBox(tr("Learn from incomplete images"), this);
+    m_incomplete->setObjectName(QStringLiteral("imageIncomplete"));
+    m_incomplete->setEnabled(false);
+    m_incomplete->setToolTip(tr("Available when some images have an observation mask (black = not observed): the model "
+                                "learns from the observed pixels only and then completes the hidden ones of any image "
+                                "of this size (a .mpd; Image dock: Inpaint). Batch applies; the image model's settings do not."));
+    m_partition = new QComboBox(this);
+    m_partition->setObjectName(QStringLiteral("imagePartition"));
+    m_partition->addItem(tr("Automatic"), QStringLiteral("auto"));
+    m_partition->addItem(tr("Scattered pixels"), QStringLiteral("iid"));
+    m_partition->addItem(tr("Blocks"), QStringLiteral("block"));
+    m_partition->addItem(tr("Learnt prior over the masks"), QStringLiteral("prior"));
+    m_partition->setToolTip(tr("How training splits each image's observed pixels into what the model sees and what it must "
+                               "fill. Automatic: blocks when the masks hide square regions, scattered pixels when the gaps "
+                               "are scattered, a prior learnt over the masks when both kinds are mixed (a few minutes more)."));
+    m_partition->setEnabled(false);
+    m_partialUpdates = new QSpinBox(this);
+    m_partialUpdates->setObjectName(QStringLiteral("imagePartialUpdates"));
+    m_partialUpdates->setRange(0, 1000000);
+    m_partialUpdates->setSingleStep(500);
+    m_partialUpdates->setSpecialValueText(tr("automatic"));
+    m_partialUpdates->setToolTip(tr("Training updates of the model of incomplete images (automatic: about 30 passes over the "
+                                    "images, 2,000 to 20,000 updates)"));
+    m_partialUpdates->setEnabled(false);
+    m_priorUpdates = new QSpinBox(this);
+    m_priorUpdates->setObjectName(QStringLiteral("imagePriorUpdates"));
+    m_priorUpdates->setRange(1, 1000000);
+    m_priorUpdates->setSingleStep(500);
+    m_priorUpdates->setValue(static_cast<int>(api::PartialImageTrainRequest{}.priorUpdates));
+    m_priorUpdates->setToolTip(tr("Training updates of the prior learnt over the masks (when the partition is that prior; "
+                                  "more draws masks closer to the data's, at a few minutes per thousand on a laptop)"));
     form->addRow(tr("Preset"), m_preset);
+    form->addRow(QString(), m_incomplete);
+    form->addRow(tr("Partition"), m_partition);
+    form->addRow(tr("Updates"), m_partialUpdates);
+    form->addRow(tr("Prior updates"), m_priorUpdates);
+    m_form = form;
     form->addRow(tr("Start from"), m_start);
     form->addRow(QString(), m_tuneFirstStage);
     form->addRow(tr("Autoencoder epochs"), m_aeEpochs);
@@ -113,6 +151,7 @@ ImageTrainingPanel::ImageTrainingPanel(QWidget* parent)
                                "the total over them; one CPU thread each when there are as many as cores). 1: the studio's "
                                "own training thread, with preview images."));
     auto* cluster = new QPushButton(tr("Cluster command…"), this);
+    m_cluster = cluster;
     cluster->setObjectName(QStringLiteral("imageClusterCommand"));
     cluster->setToolTip(tr("The same training as a command line and a SLURM batch script, to run on a cluster"));
     auto* processRow = new QHBoxLayout;
@@ -132,6 +171,17 @@ ImageTrainingPanel::ImageTrainingPanel(QWidget* parent)
     layout->addLayout(buttons);
     m_progress = new QProgressBar(this);
     layout->addWidget(m_progress);
+    // what the run is doing and what it draws, right under its buttons (the curves below may be
+    // scrolled out of a small dock)
+    m_status = new QLabel(this);
+    m_status->setObjectName(QStringLiteral("imageTrainingStatus"));
+    m_status->setWordWrap(true);
+    layout->addWidget(m_status);
+    m_preview = new QLabel(this);
+    m_preview->setMinimumHeight(72);
+    m_preview->setAlignment(Qt::AlignCenter);
+    m_preview->setToolTip(tr("Images of the model in training, for the conditions of the first training images"));
+    layout->addWidget(m_preview);
     m_curves = new QCustomPlot(this);
     m_curves->setMinimumHeight(160);
     for (int i = 0; i < 2; ++i) {
@@ -145,14 +195,6 @@ ImageTrainingPanel::ImageTrainingPanel(QWidget* parent)
     m_curves->xAxis->setLabel(tr("epoch"));
     m_curves->legend->setVisible(true);
     layout->addWidget(m_curves, 1);
-    m_preview = new QLabel(this);
-    m_preview->setMinimumHeight(72);
-    m_preview->setAlignment(Qt::AlignCenter);
-    m_preview->setToolTip(tr("Images of the model in training, for the conditions of the first training images"));
-    layout->addWidget(m_preview);
-    m_status = new QLabel(this);
-    m_status->setWordWrap(true);
-    layout->addWidget(m_status);
 
     connect(browse, &QPushButton::clicked, this, [this] {
         const QString dir = QFileDialog::getExistingDirectory(this, tr("Image folder"));
@@ -164,7 +206,7 @@ ImageTrainingPanel::ImageTrainingPanel(QWidget* parent)
     connect(load, &QPushButton::clicked, this, [this] { loadImages(m_folder->text()); });
     connect(m_train, &QPushButton::clicked, this, [this] {
         QString resume;
-        if (m_start->currentIndex() == 2) {
+        if (!m_incomplete->isChecked() && m_start->currentIndex() == 2) {
             resume = QFileDialog::getOpenFileName(this, tr("Resume a run"), RunFolder::defaultRoot(), tr("Image models (*.msi)"));
             if (resume.isEmpty()) return;
         }
@@ -192,15 +234,20 @@ ImageTrainingPanel::ImageTrainingPanel(QWidget* parent)
         box->addWidget(buttons);
         dialog.exec();
     });
+    connect(m_incomplete, &QCheckBox::toggled, this, &ImageTrainingPanel::updateIncompleteControls);
+    connect(m_partition, &QComboBox::currentIndexChanged, this, &ImageTrainingPanel::updateIncompleteControls);
+    connect(m_engine, &ImageTrainingEngine::partitionChosen, this, &ImageTrainingPanel::onPartitionChosen);
     connect(m_engine, &ImageTrainingEngine::progress, this, &ImageTrainingPanel::onProgress);
     connect(m_engine, &ImageTrainingEngine::finished, this, &ImageTrainingPanel::onFinished);
     connect(m_engine, &ImageTrainingEngine::failed, this, &ImageTrainingPanel::onFailed);
     connect(m_launched, &LaunchedImageTraining::progress, this, &ImageTrainingPanel::onProgress);
     connect(m_launched, &LaunchedImageTraining::finished, this, &ImageTrainingPanel::onFinished);
     connect(m_launched, &LaunchedImageTraining::failed, this, &ImageTrainingPanel::onFailed);
+    updateIncompleteControls();
 }
 
 void ImageTrainingPanel::onFinished(const QString& path, bool cancelled, const QString& summary) {
+    if (m_progress->maximum() == 0) m_progress->setRange(0, 1);  // no longer busy
     m_train->setEnabled(true);
     m_cancel->setEnabled(false);
     m_status->setText(summary);
@@ -208,6 +255,7 @@ void ImageTrainingPanel::onFinished(const QString& path, bool cancelled, const Q
 }
 
 void ImageTrainingPanel::onFailed(const QString& message) {
+    if (m_progress->maximum() == 0) m_progress->setRange(0, 1);
     m_train->setEnabled(true);
     m_cancel->setEnabled(false);
     m_status->setText(tr("Training failed: %1").arg(message));
@@ -235,6 +283,28 @@ bool ImageTrainingPanel::loadImages(const QString& folderOrPack, const QString& 
             imaging::ImageFolderData d = imaging::readImageFolder(folderOrPack.toStdString(), table.toStdString(), o);
             QString text = QString::fromStdString(d.report.summary());
             for (const auto& m : d.report.messages) text += QLatin1Char('\n') + QString::fromStdString(m);
+            // observation masks beside the images: the incomplete-images option
+            m_observedImages = ImageSet();
+            m_observed.clear();
+            m_imagesWithGaps = 0;
+            try {
+                imaging::ObservedImages observed = imaging::readObservationMasks(folderOrPack.toStdString(), d.images, o.policy);
+                const std::size_t pixels = static_cast<std::size_t>(observed.images.size * observed.images.size);
+                for (std::size_t i = 0; pixels > 0 && i < observed.observed.size(); i += pixels)
+                    m_imagesWithGaps += std::find(observed.observed.begin() + static_cast<std::ptrdiff_t>(i),
+                                                  observed.observed.begin() + static_cast<std::ptrdiff_t>(i + pixels), 0) !=
+                                        observed.observed.begin() + static_cast<std::ptrdiff_t>(i + pixels);
+                if (m_imagesWithGaps > 0) {
+                    text += QLatin1Char('\n') + tr("Observation masks: %1 of %2 images have gaps (%3)")
+                                                    .arg(m_imagesWithGaps).arg(observed.images.count())
+                                                    .arg(QString::fromStdString(observed.report.summary()));
+                    for (const auto& m : observed.report.messages) text += QLatin1Char('\n') + QString::fromStdString(m);
+                    m_observedImages = std::move(observed.images);
+                    m_observed = std::move(observed.observed);
+                }
+            } catch (const std::exception& e) {
+                text += QLatin1Char('\n') + tr("Observation masks not usable: %1").arg(QString::fromUtf8(e.what()));
+            }
             m_report->setPlainText(text);
             m_images = std::move(d.images);
 #else
@@ -246,11 +316,97 @@ bool ImageTrainingPanel::loadImages(const QString& folderOrPack, const QString& 
         m_status->setText(tr("Nothing loaded"));
         return false;
     }
+    if (folderOrPack.endsWith(QLatin1String(".mspack"))) {
+        m_imagesWithGaps = 0;
+        m_observed.clear();
+    }
     m_folder->setText(folderOrPack);
     m_conditionsCsv = folderOrPack.endsWith(QLatin1String(".mspack")) ? QString() : csv;
     m_loaded = true;
-    m_status->setText(tr("%1 images ready").arg(m_images.count()));
+    m_incomplete->setEnabled(m_imagesWithGaps > 0);
+    if (m_imagesWithGaps == 0) m_incomplete->setChecked(false);
+    updateIncompleteControls();
+    m_status->setText(m_imagesWithGaps > 0 ? tr("%1 images ready, %2 with gaps").arg(m_images.count()).arg(m_imagesWithGaps)
+                                           : tr("%1 images ready").arg(m_images.count()));
     return true;
+}
+
+bool ImageTrainingPanel::setLearnFromIncompleteImages(bool on, const QString& partition) {
+    if (on && m_imagesWithGaps == 0) return false;
+    const int index = m_partition->findData(partition);
+    if (index < 0) return false;
+    m_partition->setCurrentIndex(index);
+    m_incomplete->setChecked(on);
+    return true;
+}
+
+void ImageTrainingPanel::updateIncompleteControls() {
+    const bool partial = m_incomplete->isChecked();
+    m_partition->setEnabled(partial);
+    m_partialUpdates->setEnabled(partial);
+    // the rows of a run on incomplete images only while it is chosen
+    m_form->setRowVisible(m_partition, partial);
+    m_form->setRowVisible(m_partialUpdates, partial);
+    const QString partition = m_partition->currentData().toString();
+    m_form->setRowVisible(m_priorUpdates, partial && (partition == QLatin1String("auto") || partition == QLatin1String("prior")));
+    // the image model's settings; a run on incomplete images takes its own defaults (in the studio's thread)
+    for (QWidget* w : std::initializer_list<QWidget*>{m_start, m_tuneFirstStage, m_aeEpochs, m_epochs, m_lr, m_base, m_mult,
+                                                      m_targetShapes, m_previewEvery, m_device, m_processes, m_cluster})
+        w->setEnabled(!partial);
+}
+
+bool ImageTrainingPanel::startPartialTraining() {
+    api::PartialImageTrainRequest r;
+    r.preset = m_preset->currentText().toStdString();
+    r.batchSize = m_batch->value();
+    r.context = m_partition->currentData().toString().toStdString();
+    r.updates = m_partialUpdates->value();
+    r.priorUpdates = m_priorUpdates->value();
+    try {
+        r.outPath = QDir(RunFolder::create(RunFolder::defaultRoot(), QStringLiteral("incomplete-images")).dir())
+                        .filePath(QStringLiteral("model.mpd")).toStdString();
+    } catch (const std::exception& e) {
+        m_status->setText(QString::fromUtf8(e.what()));
+        return false;
+    }
+    showLossCurves(false);
+    m_preview->clear();
+    m_progress->setRange(0, 0);  // busy until the partition is chosen and the first epoch reports
+    if (!m_engine->startPartial(m_observedImages, m_observed, r)) return false;
+    m_train->setEnabled(false);
+    m_cancel->setEnabled(true);
+    m_status->setText(r.context == "prior" || r.context == "auto"
+                          ? tr("Choosing the partition (a prior over the masks is learnt first when they mix kinds of gaps)…")
+                          : tr("Training into %1").arg(QString::fromStdString(r.outPath)));
+    return true;
+}
+
+void ImageTrainingPanel::showLossCurves(bool imageModel) {
+    for (int i = 0; i < 2; ++i) m_curves->graph(i)->data()->clear();
+    // an image model: the autoencoder's and the mcLDM's; a model of incomplete images: a learnt
+    // mask prior's (shown once it reports) and its denoiser's
+    showFirstCurve(imageModel, imageModel ? tr("autoencoder loss") : tr("mask prior loss"));
+    m_curves->graph(1)->setName(imageModel ? tr("mcLDM loss") : tr("denoiser loss"));
+    m_curves->replot();
+}
+
+void ImageTrainingPanel::showFirstCurve(bool visible, const QString& name) {
+    QCPGraph* first = m_curves->graph(0);
+    if (!name.isEmpty()) first->setName(name);
+    first->setVisible(visible);
+    if (visible) first->addToLegend();
+    else first->removeFromLegend();
+}
+
+void ImageTrainingPanel::onPartitionChosen(const QString& context, const QImage& masks, bool drawnFromPrior, int epochs) {
+    m_status->setText(tr("Partition: %1. Training the denoiser: %2 epochs.").arg(context).arg(epochs));
+    if (!masks.isNull()) {
+        m_lastPreview = masks;
+        m_preview->setPixmap(QPixmap::fromImage(masks.scaledToHeight(std::max(96, 2 * masks.height()), Qt::FastTransformation)));
+    }
+    m_preview->setToolTip(drawnFromPrior ? tr("Top: masks of your images (white: observed). Below: draws of the prior learnt over them.")
+                                         : tr("Top: masks of your images (white: observed). Below: what the model sees of those "
+                                              "images in training (the rest of the observed pixels is what it learns to fill)."));
 }
 
 void ImageTrainingPanel::setEpochs(int autoencoder, int mcldm, int previewEvery) {
@@ -273,6 +429,7 @@ bool ImageTrainingPanel::startTraining(const QString& fineTuneFrom, const QStrin
         return false;
     }
     if (running()) return false;
+    if (m_incomplete->isChecked()) return startPartialTraining();
     api::ImageTrainRequest r = request(fineTuneFrom, resumeFrom);
     try {
         r.outPath = resumeFrom.isEmpty()
@@ -282,7 +439,7 @@ bool ImageTrainingPanel::startTraining(const QString& fineTuneFrom, const QStrin
         m_status->setText(QString::fromUtf8(e.what()));
         return false;
     }
-    for (int i = 0; i < 2; ++i) m_curves->graph(i)->data()->clear();
+    showLossCurves(true);
     const int processes = m_processes->value();
     if (processes > 1) {
         ImageTrainCommand c = command(QString::fromStdString(r.outPath));
@@ -338,7 +495,11 @@ api::ImageTrainRequest ImageTrainingPanel::request(const QString& fineTuneFrom, 
 }
 
 void ImageTrainingPanel::onProgress(const QString& stage, int epoch, int epochs, double loss, double seconds, const QImage& preview) {
-    const int graph = stage == QLatin1String("autoencoder") ? 0 : 1;
+    const int graph = stage == QLatin1String("autoencoder") || stage == QLatin1String("mask prior") ? 0 : 1;
+    if (stage == QLatin1String("mask prior"))
+        m_status->setText(epoch < epochs ? tr("Learning which pixels go missing together (a prior over the masks)…")
+                                         : tr("Drawing the training contexts from the learnt prior (a minute or more)…"));
+    if (graph == 0 && !m_curves->graph(0)->visible()) showFirstCurve(true);
     m_curves->graph(graph)->addData(epoch, loss);
     m_curves->rescaleAxes();
     // Early in a run one or two points would give an axis a degenerate range (negative epochs,

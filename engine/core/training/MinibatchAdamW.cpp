@@ -272,6 +272,11 @@ std::vector<double> trainFlat(torch::nn::Module& module, int64_t rows, const Min
 
 }  // namespace
 
+int64_t epochsForUpdates(int64_t rows, int64_t batchSize, int64_t updates) {
+    const int64_t stepsPerEpoch = std::max<int64_t>(1, (rows + std::max<int64_t>(1, batchSize) - 1) / std::max<int64_t>(1, batchSize));
+    return std::max<int64_t>(1, (updates + stepsPerEpoch - 1) / stepsPerEpoch);
+}
+
 std::vector<double> trainMinibatchFlatAdamW(torch::nn::Module& module, int64_t rows, const MinibatchSettings& s,
                                             at::Generator& shuffle, const BatchLossFn& batchLoss,
                                             const EpochLossFn& onEpoch, const CancelToken& cancel,

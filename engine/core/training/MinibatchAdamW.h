@@ -47,6 +47,10 @@ struct MinibatchSettings {
     DataParallelGroup* group = nullptr;
 };
 
+// The epochs over `rows` rows in batches of `batchSize` that give at least `updates` updates (the
+// last epoch may end early in the trainers that count updates; at least 1).
+int64_t epochsForUpdates(int64_t rows, int64_t batchSize, int64_t updates);
+
 using BatchLossFn = std::function<at::Tensor(const at::Tensor& rowIndices)>;  // mean over the batch
 // A loss that sees the whole step: the global batch's row indices and which of them this process
 // computes (training/BatchShard.h); it returns the mean over its shard's rows. Data parallel, every
