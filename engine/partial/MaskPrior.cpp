@@ -8,6 +8,7 @@
 #include <cmath>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "core/training/MinibatchAdamW.h"
 
@@ -100,6 +101,28 @@ at::Tensor observationAnchors(const at::Tensor& observed, double rho, at::Genera
            observed.to(at::kFloat);
 }
 
+namespace {
+
+// observedProbability over a large batch, the network run on at most kRowsPerForward rows at a
+// time. Rows are independent, so the result is the whole batch's; the CPU's convolutions are far
+// faster on small batches (the image prior at 32 px: 0.05 s per mask at 128 rows, 0.19 s at 512,
+// ~0.25 s at 2,048, `partial maskprior sample --count N`). The sampler's random draws stay whole.
+constexpr int64_t kRowsPerForward = 128;
+
+at::Tensor observedProbabilityInChunks(PartialDenoiser& net, const at::Tensor& logOdds, const at::Tensor& t,
+                                       const BfnSchedule& schedule) {
+    const int64_t rows = logOdds.size(0);
+    if (rows <= kRowsPerForward) return observedProbability(net, logOdds, t, schedule);
+    std::vector<at::Tensor> parts;
+    for (int64_t begin = 0; begin < rows; begin += kRowsPerForward) {
+        const int64_t n = std::min(kRowsPerForward, rows - begin);
+        parts.push_back(observedProbability(net, logOdds.narrow(0, begin, n), t.narrow(0, begin, n), schedule));
+    }
+    return at::cat(parts);
+}
+
+}  // namespace
+
 at::Tensor sampleMasks(PartialDenoiser& net, int64_t rows, const BfnSchedule& schedule, const MaskSampling& sampling,
                        at::Generator& generator) {
     if (sampling.steps < 1) throw std::invalid_argument("mask prior sampler: steps must be at least 1");
@@ -131,14 +154,14 @@ at::Tensor sampleMasks(PartialDenoiser& net, int64_t rows, const BfnSchedule& sc
             const at::Tensor t = timeOf(gridTime(i - 1));
             if (gradient)
                 state -= sampling.guidanceScale * guidanceGradient(net, state, t, anchors, schedule, identity);
-            const at::Tensor p = observedProbability(net, state, t, schedule);
+            const at::Tensor p = observedProbabilityInChunks(net, state, t, schedule);
             at::Tensor k = (at::rand({rows, dims}, generator, at::TensorOptions()).to(device) < p).to(at::kFloat);
             if (clamp) k = at::where(anchors > 0, at::ones_like(k), k);
             const double alpha = schedule.beta(gridTime(i)) - schedule.beta(gridTime(i - 1));
             // y_1 - y_0 of y ~ N(alpha (K e_k - 1), alpha K I)
             state += alpha * kClasses * (2.0 * k - 1.0) + std::sqrt(2.0 * alpha * kClasses) * noise();
         }
-        return (observedProbability(net, state, timeOf(1.0), schedule) >= 0.5).to(at::kFloat);
+        return (observedProbabilityInChunks(net, state, timeOf(1.0), schedule) >= 0.5).to(at::kFloat);
     }
     state = std::sqrt(2.0 * beta1 * kClasses) * noise();  // z_1 - z_0 at t = 0
     for (int64_t i = 0; i < sampling.steps; ++i) {
@@ -147,11 +170,11 @@ at::Tensor sampleMasks(PartialDenoiser& net, int64_t rows, const BfnSchedule& sc
         const at::Tensor t = timeOf(time);
         const auto toLogOdds = [time](const at::Tensor& w) { return time * w; };
         if (gradient) state -= sampling.guidanceScale * guidanceGradient(net, state, t, anchors, schedule, toLogOdds);
-        at::Tensor p = observedProbability(net, toLogOdds(state), t, schedule);
+        at::Tensor p = observedProbabilityInChunks(net, toLogOdds(state), t, schedule);
         if (clamp) p = at::where(anchors > 0, at::ones_like(p), p);
         state += beta1 * kClasses * (2.0 * p - 1.0) * dt;  // d(z_1 - z_0)/dt = beta_1 K (p_1 - p_0)
     }
-    return (observedProbability(net, state, timeOf(1.0), schedule) >= 0.5).to(at::kFloat);
+    return (observedProbabilityInChunks(net, state, timeOf(1.0), schedule) >= 0.5).to(at::kFloat);
 }
 
 at::Tensor maskBitsPerEntry(PartialDenoiser& net, const at::Tensor& masks, const BfnSchedule& schedule, int64_t draws,

@@ -39,8 +39,9 @@ namespace ms {
 
 namespace {
 // The learnt prior's draws a studio run trains from. The command line's default (2,048, as in the
-// Work II benchmark) takes about 8 minutes to draw on one core at 32 px, a quarter of that is
-// plenty for the small folders the studio trains on (the denoiser takes one draw per image and step).
+// Work II benchmark) takes 85 s to draw on two cores at 32 px (three times that on the studio's one
+// training core); a quarter of that is plenty for the small folders the studio trains on (the
+// denoiser takes one draw per image and step).
 constexpr int64_t kStudioPriorPool = 512;
 }  // namespace
 
