@@ -99,6 +99,7 @@ ObservedImages readObservationMasks(const std::string& folder, ImageSet images, 
                 continue;
             }
             ++rep.withMask;
+            rep.withGaps += seen < pixels;
         } else if (column >= 0 && !maskName.empty()) {
             problem(rep.missingMasks, maskPath.string(), "mask file named in the '" + maskColumn + "' column not found");
             continue;

@@ -21,6 +21,7 @@ bool isMaskFile(const std::string& file);  // ends with .mask.png
 
 struct ObservationMaskReport {
     std::size_t withMask = 0;           // images with a usable mask
+    std::size_t withGaps = 0;           // of those, masks that hide at least one pixel
     std::size_t wrongSize = 0;          // skipped (or stopped on)
     std::size_t notBinary = 0;
     std::size_t hidesEverything = 0;

@@ -74,6 +74,7 @@ private Q_SLOTS:
         const imaging::ObservedImages data = read(imaging::ImageProblemPolicy::Skip);
         const imaging::ObservationMaskReport& r = data.report;
         QCOMPARE(r.withMask, std::size_t(kImages / 3));
+        QCOMPARE(r.withGaps, std::size_t(kImages / 3));  // each hides its left half
         QCOMPARE(r.wrongSize, std::size_t(1));
         QCOMPARE(r.notBinary, std::size_t(1));
         QCOMPARE(r.hidesEverything, std::size_t(1));

@@ -108,7 +108,7 @@ ImageTrainingPanel::ImageTrainingPanel(QWidget* parent)
     m_incomplete->setEnabled(false);
     m_incomplete->setToolTip(tr("Available when some images have an observation mask (black = not observed): the model "
                                 "learns from the observed pixels only and then completes the hidden ones of any image "
-                                "of this size (a .mpd; Image dock: Inpaint). Batch applies; the image model's settings do not."));
+                                "of this size (a .mpd; Image dock: Complete masked). Batch applies; the image model's settings do not."));
     m_partition = new QComboBox(this);
     m_partition->setObjectName(QStringLiteral("imagePartition"));
     m_partition->addItem(tr("Automatic"), QStringLiteral("auto"));
@@ -298,11 +298,7 @@ bool ImageTrainingPanel::loadImages(const QString& folderOrPack, const QString& 
             m_imagesWithGaps = 0;
             try {
                 imaging::ObservedImages observed = imaging::readObservationMasks(folderOrPack.toStdString(), d.images, o.policy);
-                const std::size_t pixels = static_cast<std::size_t>(observed.images.size * observed.images.size);
-                for (std::size_t i = 0; pixels > 0 && i < observed.observed.size(); i += pixels)
-                    m_imagesWithGaps += std::find(observed.observed.begin() + static_cast<std::ptrdiff_t>(i),
-                                                  observed.observed.begin() + static_cast<std::ptrdiff_t>(i + pixels), 0) !=
-                                        observed.observed.begin() + static_cast<std::ptrdiff_t>(i + pixels);
+                m_imagesWithGaps = static_cast<int>(observed.report.withGaps);
                 if (m_imagesWithGaps > 0) {
                     text += QLatin1Char('\n') + tr("Observation masks: %1 of %2 images have gaps (%3)")
                                                     .arg(m_imagesWithGaps).arg(observed.images.count())
@@ -325,8 +321,9 @@ bool ImageTrainingPanel::loadImages(const QString& folderOrPack, const QString& 
         m_status->setText(tr("Nothing loaded"));
         return false;
     }
-    if (folderOrPack.endsWith(QLatin1String(".mspack"))) {
+    if (folderOrPack.endsWith(QLatin1String(".mspack"))) {  // a pack holds no masks
         m_imagesWithGaps = 0;
+        m_observedImages = ImageSet();
         m_observed.clear();
     }
     m_folder->setText(folderOrPack);
