@@ -149,6 +149,8 @@ struct ImageTrainOptions {
         cmd->add_option("--test-fraction", request.testFraction, "held-out fraction (recorded for image eval)");
         cmd->add_option("--ae-epochs", request.aeEpochs, "autoencoder epochs");
         cmd->add_option("--ae-factor", request.aeFactor, "autoencoder downsampling, 4 or 8")->check(CLI::IsMember({4, 8}));
+        cmd->add_option("--ae-channels", request.aeHidden, "autoencoder channels at full size, a multiple of 8 (doubled after each downsampling)")
+            ->check(CLI::Range(8, 256));
         cmd->add_option("--encoder", request.encoderScript, "TorchScript encoder (instead of training an autoencoder)");
         cmd->add_option("--decoder", request.decoderScript, "TorchScript decoder");
         cmd->add_option("--epochs", request.epochs, "mcLDM epochs");

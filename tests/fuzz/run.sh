@@ -10,11 +10,38 @@ root="$(cd "$(dirname "$0")/../.." && pwd)"
 seconds="${1:-20}"; runs="${2:-0}"; shift $(( $# > 2 ? 2 : $# ))
 targets=("$@"); [ ${#targets[@]} -gt 0 ] || targets=(FuzzCsvSchema FuzzSchemaJson FuzzConditionPaste FuzzPreset FuzzIdx FuzzMaskPng FuzzModelFiles FuzzImageFolder)
 build="$root/build-fuzz"
+# The main build (its engine libraries for FuzzModelFiles, its CLI for the model seeds): ctest passes it.
+main_build="${MASKSTUDIO_FUZZ_ENGINE_BUILD:-$root/build}"
+cli="$main_build/app/maskstudio-cli"
 command -v clang++ > /dev/null || { echo "fuzz: clang++ not found (bash packaging/install-deps.sh installs it)" >&2; exit 2; }
+[ -x "$cli" ] || { echo "fuzz: the main build is missing ($cli): build it first, or set MASKSTUDIO_FUZZ_ENGINE_BUILD" >&2; exit 2; }
 mkdir -p "$build"
-[ -f "$build/build.ninja" ] || CXX=clang++ cmake -S "$root" -B "$build" -G Ninja -DMASKSTUDIO_FUZZ=ON > "$build/configure.log" 2>&1 \
+CXX=clang++ cmake -S "$root" -B "$build" -G Ninja -DMASKSTUDIO_FUZZ=ON -DMASKSTUDIO_FUZZ_ENGINE_BUILD="$main_build" > "$build/configure.log" 2>&1 \
   || { cat "$build/configure.log" >&2; exit 2; }
 cmake --build "$build" -- -j2 > "$build/build.log" 2>&1 || { tail -40 "$build/build.log" >&2; exit 2; }
+
+model_seeds() {  # $build/model-seeds: a small real model file of every kind the studio reads, made by the CLI (kept until it changes)
+  local dir="$build/model-seeds" src="$root/tests/fuzz/seeds/model-sources"
+  if [ -f "$dir/done" ] && [ "$dir/done" -nt "$cli" ]; then return; fi
+  rm -rf "$dir"; mkdir -p "$dir/work"
+  (
+    cd "$dir/work"
+    "$cli" sfarm train --data "$src/table.csv" --out ../table.sfm --epochs 2 --hidden 8 --batch 16 --no-early-stopping
+    "$cli" partial train --data "$src/bike-gaps.csv" --preset bike --out ../bike.mpd --updates 3 --hidden 8 --blocks 1 --batch 8 --context iid
+    "$cli" partial maskprior train --data "$src/bike-gaps.csv" --preset bike --out ../bike.mpr --updates 3 --hidden 8 --batch 8
+    "$cli" image render --data "$root/models/bike.csv" --preset bike --size 16 --limit 12 --out images
+    "$cli" image train --images images --preset bike --out ../bikes.msi --ae-epochs 1 --epochs 1 --batch 4 --base 8 --mult 1 \
+      --ae-channels 8 --threads 1
+    "$cli" image train --images images --preset bike --out ../bikes-xattn.msi --ae-epochs 1 --epochs 1 --batch 4 --base 8 --mult 1 \
+      --ae-channels 8 --threads 1 --cross-attention
+    "$cli" partial train --images images --out ../images.mpd --updates 2 --unet-channels 8 --batch 4 --context iid
+    "$cli" partial maskprior train --images images --out ../images.mpr --updates 2 --unet-channels 8 --batch 4
+    for m in sfarm ddpm; do  # Fashion-MNIST (Debian's dataset-fashion-mnist); MIWAE's file is 3 MB, left out
+      "$cli" paper sfarm-images train --method "$m" --images 16 --epochs 1 --batch 8 --channels 8 --out "../fashion-$m.pxm"
+    done
+  ) > "$dir/make.log" 2>&1 || { echo "fuzz: making the model seeds failed:" >&2; tail -20 "$dir/make.log" >&2; exit 2; }
+  rm -rf "$dir/work"; touch "$dir/done"
+}
 
 seed() {  # target -> seed folder with the project's own inputs of that kind
   local dir="$build/seeds/$1"; rm -rf "$dir"; mkdir -p "$dir"
@@ -29,12 +56,13 @@ seed() {  # target -> seed folder with the project's own inputs of that kind
     FuzzPreset) cp "$root"/models/*.json "$root"/tests/fuzz/seeds/preset/* "$dir/" ;;
     FuzzIdx) cp "$root"/tests/fuzz/seeds/idx/* "$dir/" ;;
     FuzzMaskPng) cp "$root"/tests/fuzz/seeds/mask/* "$dir/" ;;
-    FuzzModelFiles) cp "$root"/tests/fuzz/seeds/model/* "$dir/" ;;
+    FuzzModelFiles) cp "$root"/tests/fuzz/seeds/model/* "$dir/"; cp "$build"/model-seeds/*.* "$dir/" ;;
     FuzzImageFolder) cp "$root"/tests/fuzz/seeds/image/* "$dir/" ;;  # first byte: < 0x80 an image (png jpg bmp tif webp by value mod 5), >= 0x80 a mask
   esac
   echo "$dir"
 }
 
+for t in "${targets[@]}"; do [ "$t" = FuzzModelFiles ] && model_seeds; done
 mkdir -p "$build/findings"
 status=0
 printf '| target | executions | seconds | corpus | result |\n|---|---|---|---|---|\n'
@@ -44,9 +72,9 @@ for t in "${targets[@]}"; do
   log="$build/$t.log"
   start=$(date +%s.%N)
   maxlen=4096
-  [ "$t" = FuzzModelFiles ] && maxlen=65536  # a zip archive's directory is at its end
+  [ "$t" = FuzzModelFiles ] && maxlen=1048576  # a zip archive's directory is at its end; the image models' seeds are 250-650 KB
   set +e
-  ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions="$root/tests/fuzz/lsan.supp" UBSAN_OPTIONS=print_stacktrace=1 "$build/tests/fuzz/$t" "$corpus" "$seeds" \
+  MASKSTUDIO_FUZZ_IMAGE_MODEL="$build/model-seeds/bikes.msi" ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions="$root/tests/fuzz/lsan.supp" UBSAN_OPTIONS=print_stacktrace=1 "$build/tests/fuzz/$t" "$corpus" "$seeds" \
     -max_total_time="$seconds" -runs="$((runs > 0 ? runs : -1))" -timeout=10 -rss_limit_mb=2048 -max_len="$maxlen" \
     -artifact_prefix="$build/findings/$t-" -print_final_stats=1 > "$log" 2>&1
   rc=$?
