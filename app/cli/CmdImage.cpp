@@ -202,7 +202,7 @@ void runImageTrain(const ImageTrainOptions& o) {
     }, cancel);
     restoreInterrupt();
     if (request.distributed.rank > 0) {  // rank 0 writes the model and reports it
-        std::cout << "rank " << request.distributed.rank << " of " << request.distributed.worldSize << ": "
+        std::cout << request.distributed.who() << ": "
                   << (res.cancelled ? "stopped with the others" : "done") << " after " << res.completedEpochs << " mcLDM epochs\n";
         return;
     }

@@ -121,7 +121,7 @@ void runPartialTrainOnImages(const PartialTrainOptions& o) {
     }, cancel);
     restoreInterrupt();
     if (r.distributed.rank > 0) {  // rank 0 writes the model and reports it
-        std::cout << "rank " << r.distributed.rank << " of " << r.distributed.worldSize << ": done, " << res.updates << " updates\n";
+        std::cout << r.distributed.who() << ": done, " << res.updates << " updates\n";
         return;
     }
     std::cout << "trained " << r.outPath << ": " << res.images << " images, " << res.imagesWithGaps << " with hidden pixels ("
@@ -149,7 +149,7 @@ void runPartialTrain(const PartialTrainOptions& o) {
     }, cancel);
     restoreInterrupt();
     if (request.distributed.rank > 0) {  // rank 0 writes the model and reports it
-        std::cout << "rank " << request.distributed.rank << " of " << request.distributed.worldSize << ": done, " << res.updates
+        std::cout << request.distributed.who() << ": done, " << res.updates
                   << " updates\n";
         return;
     }

@@ -82,7 +82,7 @@ void runMaskPriorTrain(const MaskPriorTrainOptions& o) {
     }
     restoreInterrupt();
     if (request.distributed.rank > 0) {  // rank 0 writes the prior and reports it
-        std::cout << "rank " << request.distributed.rank << " of " << request.distributed.worldSize << ": done, " << r.updates
+        std::cout << request.distributed.who() << ": done, " << r.updates
                   << " updates\n";
         return;
     }

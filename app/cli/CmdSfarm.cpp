@@ -94,7 +94,7 @@ void runSfarmTrain(const SfarmTrainOptions& o) {
     });
     restoreInterrupt();
     if (r.distributed.rank > 0) {  // rank 0 writes the model and reports it
-        std::cout << "rank " << r.distributed.rank << " of " << r.distributed.worldSize << ": " << res.epochs << " epochs done\n";
+        std::cout << r.distributed.who() << ": " << res.epochs << " epochs done\n";
         return;
     }
     if (res.resumedRowsDone > 0)

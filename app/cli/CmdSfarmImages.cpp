@@ -96,9 +96,8 @@ void runPixelTrain(const PixelTrainOptions& o) {
     const distributed::DistributedSettings ranks = o.distributed.resolved();
     const at::Tensor raw = readIdxImages(fashionMnistImages(o.folder, true), o.imageCount);
     // Several ranks: joined once the images have read; --batch is the global batch, rank 0 writes.
-    std::unique_ptr<distributed::GlooGroup> group;
-    if (ranks.distributed()) {
-        group = std::make_unique<distributed::GlooGroup>(ranks);
+    const std::unique_ptr<distributed::GlooGroup> group = distributed::joinRanks(ranks);
+    if (group) {
         settings.group = group.get();
         if (settings.method == experiments::PixelMethod::Ddpm) settings.device = resolveDevice(settings.device, ranks.localRank).str();
     }
@@ -109,7 +108,7 @@ void runPixelTrain(const PixelTrainOptions& o) {
     restoreInterrupt();
     const double seconds = start.seconds();
     if (ranks.rank > 0) {
-        std::cout << "rank " << ranks.rank << " of " << ranks.worldSize << ": " << model.training.at("losses").size() << " epoch(s) done\n";
+        std::cout << ranks.who() << ": " << model.training.at("losses").size() << " epoch(s) done\n";
         return;
     }
     experiments::savePixelModel(model, o.out);

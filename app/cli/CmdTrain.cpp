@@ -83,7 +83,7 @@ void runTrain(const TrainOptions& o) {
     const api::TrainResult result = api::runTraining(req, progress, cancel);
     restoreInterrupt();
     if (!reports) {  // rank 0 writes the model and reports it
-        std::cout << "rank " << req.distributed.rank << " of " << req.distributed.worldSize << ": "
+        std::cout << req.distributed.who() << ": "
                   << result.bundle.state.completedEpochs << " epochs done" << std::endl;
         return;
     }

@@ -197,8 +197,7 @@ ImageTrainResult trainImageModel(const ImageSet& images, const ImageTrainRequest
     const at::Device device = resolveDevice(r.device, r.distributed.localRank);
     ImageRunStart start = chooseStart(images, r);
     // Several ranks: joined once the images and the starting model have loaded.
-    std::unique_ptr<distributed::GlooGroup> ranks;
-    if (r.distributed.distributed()) ranks = std::make_unique<distributed::GlooGroup>(r.distributed);
+    const std::unique_ptr<distributed::GlooGroup> ranks = distributed::joinRanks(r.distributed);
     const bool writesFiles = !ranks || ranks->rank() == 0;
     diffusion::ImageModelFile& file = start.file;
     diffusion::McLdm& model = file.model;

@@ -57,8 +57,7 @@ MaskPriorTrainResult trainAndSave(partial::MaskPriorFile& file, const at::Tensor
                                   const MaskPriorTrainRequest& request, const EpochLossFn& onEpoch, const CancelToken& cancel) {
     const Stopwatch clock;
     if (request.outPath.empty()) throw std::invalid_argument("mask prior: no file to write (--out)");
-    std::unique_ptr<distributed::GlooGroup> ranks;  // several ranks: joined once the data has read
-    if (request.distributed.distributed()) ranks = std::make_unique<distributed::GlooGroup>(request.distributed);
+    const std::unique_ptr<distributed::GlooGroup> ranks = distributed::joinRanks(request.distributed);  // several ranks: joined once the data has read
     const c10::Device device = resolveDevice("auto", request.distributed.localRank);
     file.net->to(device);
     partial::MaskPriorTraining training;

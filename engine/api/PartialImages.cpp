@@ -131,8 +131,7 @@ PartialImageTrainResult trainPartialOnImages(const ImageSet& images, const std::
         throw std::invalid_argument("partial images: " + std::to_string(size) + " x " + std::to_string(size) +
                                     " images cannot be halved by the U-Net; use an even size of at least 8");
     const PartialPixels px = partialPixels(images.pixels, observed, n, images.channels, size);
-    std::unique_ptr<distributed::GlooGroup> ranks;  // several ranks: joined once the images are read
-    if (request.distributed.distributed()) ranks = std::make_unique<distributed::GlooGroup>(request.distributed);
+    const std::unique_ptr<distributed::GlooGroup> ranks = distributed::joinRanks(request.distributed);  // several ranks: joined once the images are read
     const ImageConditions conditions = inferImageConditions(images, request.preset, {request.maskColumn});
     const Normalization norm = partialModelNormalization(conditions.schema, {}, {});
     ImageConditions scaled = conditions;

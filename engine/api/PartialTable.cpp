@@ -171,8 +171,7 @@ PartialTrainResult trainPartialOnCsv(const PartialTrainRequest& request, const E
     if (schema.keypoints.empty())
         throw std::invalid_argument(request.dataPath + ": no keypoint columns (NAME_x / NAME_y or x_NAME / y_NAME) to learn");
     // Several ranks: joined once the table reads (a bad file is named before anyone waits).
-    std::unique_ptr<distributed::GlooGroup> ranks;
-    if (request.distributed.distributed()) ranks = std::make_unique<distributed::GlooGroup>(request.distributed);
+    const std::unique_ptr<distributed::GlooGroup> ranks = distributed::joinRanks(request.distributed);
     PartialTrainResult result;
     const DesignTable table = buildDesignTableWithGaps(csv, schema, &result.skippedLines);
     if (table.rows == 0) throw std::runtime_error(request.dataPath + ": no row has a keypoint value");

@@ -228,11 +228,9 @@ SfarmTrainResult trainSfarmOnCsv(const SfarmTrainRequest& request, const EpochLo
     const SfarmTrainRequest r = checkpoint ? resumedRequest(request, checkpoint->training) : request;
     const CsvTable t = readCsvFile(r.dataPath);
     // Several ranks: join them once the table reads (a bad file is named before anyone waits).
-    std::unique_ptr<distributed::GlooGroup> ranks;
-    if (request.distributed.distributed()) {
-        if (request.tune) throw std::invalid_argument("--tune runs on one process: leave out the distributed settings");
-        ranks = std::make_unique<distributed::GlooGroup>(request.distributed);
-    }
+    if (request.distributed.distributed() && request.tune)
+        throw std::invalid_argument("--tune runs on one process: leave out the distributed settings");
+    const std::unique_ptr<distributed::GlooGroup> ranks = distributed::joinRanks(request.distributed);
     const bool writesFiles = !ranks || ranks->rank() == 0;
     SfarmTrainResult result;
     const ColumnPlan plan = planColumns(t, r.columns, r.textColumns);

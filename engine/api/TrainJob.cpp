@@ -55,8 +55,7 @@ TrainResult runTraining(const TrainRequest& request, const mcvae::PreparedData& 
                         const TrainingProgressFn& onProgress, const CancelToken& cancel) {
     const at::Device device = resolveDevice(request.device, request.distributed.localRank);
     // Several ranks: joined once the data has read (a bad file is named before anyone waits).
-    std::unique_ptr<distributed::GlooGroup> ranks;
-    if (request.distributed.distributed()) ranks = std::make_unique<distributed::GlooGroup>(request.distributed);
+    const std::unique_ptr<distributed::GlooGroup> ranks = distributed::joinRanks(request.distributed);
     const bool writesFiles = !ranks || ranks->rank() == 0;
     mcvae::ModelBundle b;
     const bool resuming = !request.resumeFrom.empty();

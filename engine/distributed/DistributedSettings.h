@@ -16,6 +16,8 @@ struct DistributedSettings {
     double timeoutSeconds = 60.0;  // a rank that dies or never joins stops the others after this long
 
     bool distributed() const { return worldSize > 1; }
+    // "rank 1 of 4": how messages and the CLI's per-rank lines name this process.
+    std::string who() const { return "rank " + std::to_string(rank) + " of " + std::to_string(worldSize); }
     // RANK, WORLD_SIZE, LOCAL_RANK, MASTER_ADDR, MASTER_PORT (unset: one process). Where RANK and
     // WORLD_SIZE are not set, the rank, size and local rank of the launcher that started this
     // process: Open MPI's mpirun (OMPI_COMM_WORLD_RANK, _SIZE, _LOCAL_RANK) or a SLURM job step

@@ -45,7 +45,7 @@ struct GlooGroup::Impl {
         ++calls;
     }
 
-    std::string who() const { return "rank " + std::to_string(settings.rank) + " of " + std::to_string(settings.worldSize); }
+    std::string who() const { return settings.who(); }
     std::string where() const { return settings.masterAddress + ":" + std::to_string(settings.masterPort); }
     std::string timeoutText() const {
         std::string t = std::to_string(settings.timeoutSeconds);
@@ -101,6 +101,10 @@ GlooGroup::GlooGroup(const DistributedSettings& settings) : m(std::make_unique<I
 }
 
 GlooGroup::~GlooGroup() = default;
+
+std::unique_ptr<GlooGroup> joinRanks(const DistributedSettings& settings) {
+    return settings.distributed() ? std::make_unique<GlooGroup>(settings) : nullptr;
+}
 
 int GlooGroup::rank() const { return m->settings.rank; }
 int GlooGroup::worldSize() const { return m->settings.worldSize; }

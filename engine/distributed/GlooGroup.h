@@ -41,4 +41,8 @@ private:
     std::unique_ptr<Impl> m;
 };
 
+// The group of a run on several processes (joined as GlooGroup does), or null for one process:
+// what every trainer calls once its data has read, so that a bad file is named before anyone waits.
+std::unique_ptr<GlooGroup> joinRanks(const DistributedSettings& settings);
+
 }  // namespace ms::distributed
