@@ -2,21 +2,14 @@
 // 127.0.0.1, each with its own Gloo group, exactly as separate processes would. k steps on 2
 // ranks with a global batch of B (shards of B/2) give the weights one rank gets with batch B, for
 // both minibatch loops and for the image trainers (mcLDM, BatchNorm statistics included, and the
-// autoencoder); a rank that never joins, or that fails mid-run, stops the other within
-// the timeout with a message naming the rank and the phase; bad settings are named. The mcVAE
-// (`train`), with its own hand-written step, trains the same on 2 ranks as on one too.
+// autoencoder); a rank that never joins, that fails mid-run or whose loss goes non-finite stops the
+// other within the timeout with a message naming the rank and the phase; bad settings are named.
+// The mcVAE (`train`), with its own hand-written step, trains the same on 2 ranks as on one too.
+// Separate processes through the command line (`launch`, killed ranks): TestDistributedCli.
 #include <QtTest/QtTest>
 
-#include <QJsonDocument>
-#include <QJsonObject>
-#include <QProcess>
 #include <QTemporaryDir>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <signal.h>
-#include <unistd.h>
 
 #include <torch/nn/module.h>
 #include <torch/nn/modules/linear.h>
@@ -26,62 +19,32 @@
 
 #include <cstdlib>
 #include <functional>
+#include <limits>
 #include <mutex>
 #include <future>
 #include <thread>
 
 #include "api/TrainJob.h"
-#include "core/data/IdxImages.h"
 #include "core/training/MinibatchAdamW.h"
-#include "diffusion/ImageModelBundle.h"
 #include "diffusion/KlAutoencoder.h"
 #include "diffusion/McLdmTrainer.h"
 #include "diffusion/McUnet.h"
 #include "diffusion/NoiseSchedule.h"
 #include "distributed/DistributedSettings.h"
 #include "distributed/GlooGroup.h"
-#include "imaging/ImageFolderReader.h"
-#include "sfarm/SfarmModelFile.h"
+#include "DistributedTestSupport.h"
 #include "SmallUnets.h"
 
 using namespace ms;
 using ms::distributed::DistributedError;
 using ms::distributed::DistributedSettings;
 using ms::distributed::GlooGroup;
+using ms::testing::firstBikes;
+using ms::testing::freePort;
+using ms::testing::ListeningSocket;
+using ms::testing::rankOf;
 
 namespace {
-
-// A TCP socket listening on a port the system picked, on every interface, while it lives.
-class ListeningSocket {
-public:
-    ListeningSocket() : m_fd(::socket(AF_INET, SOCK_STREAM, 0)) {
-        sockaddr_in address{};
-        address.sin_family = AF_INET;
-        address.sin_addr.s_addr = htonl(INADDR_ANY);
-        socklen_t length = sizeof(address);
-        if (m_fd < 0 || ::bind(m_fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) != 0 || ::listen(m_fd, 1) != 0 ||
-            ::getsockname(m_fd, reinterpret_cast<sockaddr*>(&address), &length) != 0)
-            throw std::runtime_error("no free port on this machine");
-        m_port = ntohs(address.sin_port);
-    }
-    ~ListeningSocket() { ::close(m_fd); }
-    int port() const { return m_port; }
-
-private:
-    int m_fd;
-    int m_port = 0;
-};
-
-int freePort() { return ListeningSocket().port(); }  // free again once the probe closes
-
-DistributedSettings rankOf(int rank, int world, int port, double timeout = 20.0) {
-    DistributedSettings s;
-    s.rank = rank;
-    s.worldSize = world;
-    s.masterPort = port;
-    s.timeoutSeconds = timeout;
-    return s;
-}
 
 struct TinyNetImpl : torch::nn::Module {
     torch::nn::Linear a{nullptr}, b{nullptr};
@@ -111,7 +74,9 @@ TinyNet seededNet(at::ScalarType dtype) {
     return net;
 }
 
-Run train(TinyNet net, DataParallelGroup* group, bool flat, at::ScalarType dtype, const std::function<void(int64_t)>& beforeStep = {}) {
+// beforeStep(k) runs before the k-th loss (0-based) this rank computes; poisoned(k) makes that loss NaN.
+Run train(TinyNet net, DataParallelGroup* group, bool flat, at::ScalarType dtype, const std::function<void(int64_t)>& beforeStep = {},
+          const std::function<bool(int64_t)>& poisoned = {}) {
     const at::Tensor x = at::linspace(-2.0, 2.0, kRows * 4, at::TensorOptions().dtype(dtype)).reshape({kRows, 4}).sin();
     const at::Tensor y = x.sum(1, true).cos();
     MinibatchSettings s;
@@ -125,8 +90,10 @@ Run train(TinyNet net, DataParallelGroup* group, bool flat, at::ScalarType dtype
     int64_t steps = 0;
     const BatchLossFn loss = [&](const at::Tensor& idx) {
         if (beforeStep) beforeStep(steps);
+        const at::Tensor loss = (net->forward(x.index_select(0, idx)) - y.index_select(0, idx)).square().mean();
+        const bool poison = poisoned && poisoned(steps);
         ++steps;
-        return (net->forward(x.index_select(0, idx)) - y.index_select(0, idx)).square().mean();
+        return poison ? loss * std::numeric_limits<double>::quiet_NaN() : loss;
     };
     Run r;
     r.losses = flat ? trainMinibatchFlatAdamW(*net, kRows, s, shuffle, loss, nullptr, CancelToken())
@@ -286,41 +253,6 @@ void imageTrainerMatches(const std::function<Run(int64_t, DataParallelGroup*, bo
     QCOMPARE(betweenRanks, 0.0);  // the same step on the same weights on every rank
 }
 
-QString firstBikes(const QTemporaryDir& dir, int rows) {
-    const QString data = dir.filePath("bikes.csv");
-    QFile in(qEnvironmentVariable("MASKSTUDIO_MODELS_DIR") + "/bike.csv"), out(data);
-    if (!in.open(QIODevice::ReadOnly) || !out.open(QIODevice::WriteOnly)) return QString();
-    for (int line = 0; line <= rows && !in.atEnd(); ++line) out.write(in.readLine());
-    return data;
-}
-
-int runCli(const QStringList& args, QString* output, int timeoutMs = 300000) {
-    QProcess p;
-    p.setProcessChannelMode(QProcess::MergedChannels);
-    p.start(MASKSTUDIO_CLI_PATH, args);
-    if (!p.waitForFinished(timeoutMs)) return -1;
-    *output = QString::fromUtf8(p.readAll());
-    return p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2;
-}
-
-// `launch --nproc 2 -- COMMAND`, Ctrl+C (SIGINT to the launcher) once rank 0 has written `model`:
-// both ranks must stop cleanly (exit 0, rank 1 reporting). What they printed goes to `printed`.
-void interruptOnceWritten(const QStringList& command, const QString& model, QString* printed) {
-    QProcess launcher;
-    launcher.setProcessChannelMode(QProcess::MergedChannels);
-    launcher.start(MASKSTUDIO_CLI_PATH, QStringList{"launch", "--nproc", "2", "--"} + command);
-    QVERIFY(launcher.waitForStarted());
-    QElapsedTimer waited;
-    waited.start();
-    while (!QFile::exists(model) && launcher.state() == QProcess::Running && waited.elapsed() < 120000) launcher.waitForFinished(20);
-    QVERIFY2(QFile::exists(model), qPrintable(QString::fromUtf8(launcher.readAll())));
-    ::kill(static_cast<pid_t>(launcher.processId()), SIGINT);
-    QVERIFY(launcher.waitForFinished(60000));
-    *printed = QString::fromUtf8(launcher.readAll());
-    QVERIFY2(launcher.exitCode() == 0, qPrintable(*printed));
-    QVERIFY2(printed->contains("rank 1 of 2:"), qPrintable(*printed));
-}
-
 }  // namespace
 
 class TestDistributed : public QObject {
@@ -417,27 +349,6 @@ private Q_SLOTS:
         QCOMPARE(r0.bundle.state.globalStep, single.bundle.state.globalStep);
     }
 
-    // `train` through the launcher: rank 0 writes the bundle, Ctrl+C stops both at the same step
-    // with a checkpoint, and one process resumes it to the planned epochs.
-    void launchedMcVaeRunStopsTogetherAndResumesOnOneRank() {
-        QTemporaryDir dir;
-        const QString data = firstBikes(dir, 400), model = dir.filePath("t.msm");
-        QVERIFY(!data.isEmpty());
-        QString printed;
-        interruptOnceWritten({"train", "--data", data, "--preset", "bike", "--out", model, "--epochs", "3000", "--batch", "32", "--seed", "3",
-                              "--device", "cpu"},
-                             model, &printed);
-        if (QTest::currentTestFailed()) return;
-        QVERIFY2(printed.contains("cancelled; checkpoint kept in " + model), qPrintable(printed));
-        QString info;
-        QVERIFY2(runCli({"train", "--data", data, "--resume", model, "--out", model, "--epochs", "3000", "--json", "--quiet"}, &info) == 0,
-                 qPrintable(info));
-        const QJsonObject done = QJsonDocument::fromJson(info.trimmed().split('\n').last().toUtf8()).object();
-        QCOMPARE(done["epochs"].toInt(), 3000);
-        QCOMPARE(done["cancelled"].toBool(), false);
-        qInfo("%s", qPrintable(printed.trimmed().split('\n').filter("cancelled").join(" ")));
-    }
-
     void aRankThatNeverJoinsIsNamedWithinTheTimeout() {
         QElapsedTimer clock;
         clock.start();
@@ -474,6 +385,30 @@ private Q_SLOTS:
         QVERIFY2(clock.elapsed() < 15000, qPrintable(QString::number(clock.elapsed())));
     }
 
+    // A non-finite loss on one rank: the step's loss, the non-finite flag and the gradients travel
+    // in one all-reduce, so every rank learns it at that step and stops before its optimizer step,
+    // each naming where the loss went (rank 1's 4th step: epoch 1, step 4).
+    void aNonFiniteLossOnOneRankStopsEveryRankAtThatStep() {
+        for (const bool flat : {true, false}) {
+            const int port = freePort();
+            std::vector<TinyNet> nets{seededNet(at::kFloat), seededNet(at::kFloat)};
+            auto ranks = onRanks<std::string>(2, [&](int rank) -> std::string {
+                try {
+                    GlooGroup group(rankOf(rank, 2, port, 5.0));
+                    train(nets[static_cast<std::size_t>(rank)], &group, flat, at::kFloat, {},
+                          [rank](int64_t step) { return rank == 1 && step == 3; });
+                    return "finished";
+                } catch (const std::exception& e) {
+                    return e.what();
+                }
+            });
+            const QString r0 = QString::fromStdString(ranks[0].get()), r1 = QString::fromStdString(ranks[1].get());
+            qInfo("%s loop: rank 0: %s; rank 1: %s", flat ? "flat-AdamW" : "per-tensor AdamW", qPrintable(r0), qPrintable(r1));
+            QCOMPARE(r1, QString("tiny training diverged: a non-finite loss on rank 1 at epoch 1, step 4"));
+            QCOMPARE(r0, QString("tiny training diverged: a non-finite loss on another rank at epoch 1, step 4"));
+        }
+    }
+
     void aPortInUseIsNamed() {
         const ListeningSocket taken;
         try {
@@ -482,170 +417,6 @@ private Q_SLOTS:
         } catch (const DistributedError& e) {
             QVERIFY2(QString(e.what()).contains("in use") && QString(e.what()).contains(QString::number(taken.port())), e.what());
         }
-    }
-
-    // The CLI end to end: `launch` starts two ranks of `sfarm train`; Ctrl+C to the launcher
-    // reaches both, which stop at the same step; rank 0's checkpoint then resumes on one rank.
-    void launchedSfarmRunStopsTogetherAndResumesOnOneRank() {
-        QTemporaryDir dir;
-        const QString data = firstBikes(dir, 400), model = dir.filePath("t.sfm");
-        QVERIFY(!data.isEmpty());
-        QString printed;
-        interruptOnceWritten({"sfarm", "train", "--data", data, "--out", model, "--epochs", "150", "--hidden", "32", "--batch", "32",
-                              "--no-early-stopping", "--seed", "3"},
-                             model, &printed);
-        if (QTest::currentTestFailed()) return;
-        const sfarm::SfarmModelFile left = sfarm::loadSfarmModel(model.toStdString());
-        QVERIFY2(left.progress && left.progress->epochsDone < 150, qPrintable(printed));  // stopped early: resumable
-        QString out;
-        QVERIFY2(runCli({"sfarm", "train", "--data", data, "--resume", model, "--out", model, "--json"}, &out) == 0, qPrintable(out));
-        const QJsonObject done = QJsonDocument::fromJson(out.trimmed().split('\n').last().toUtf8()).object();
-        QCOMPARE(done["epochs"].toInt(), 150);
-        QCOMPARE(done["resumed_from_epoch"].toInt(), left.progress->epochsDone);
-        qInfo("two ranks stopped by Ctrl+C after %lld epochs; one rank resumed to 150", static_cast<long long>(left.progress->epochsDone));
-    }
-
-    // The partial-observation trainers (Work I, and the mask prior of Work II) through the same
-    // flags: 2 local ranks, one model each.
-    void launchedPartialTrainersWriteOneModelEach() {
-        QTemporaryDir dir;
-        const QString data = firstBikes(dir, 200), model = dir.filePath("p.mpd");
-        QString out;
-        QVERIFY2(runCli({"launch", "--nproc", "2", "--", "partial", "train", "--data", data, "--preset", "bike", "--out", model, "--updates",
-                         "40", "--batch", "32", "--hidden", "64", "--context", "keypoint", "--json"},
-                        &out) == 0,
-                 qPrintable(out));
-        QVERIFY2(out.contains("rank 1 of 2: done"), qPrintable(out));
-        QVERIFY2(out.contains("trained " + model), qPrintable(out));
-        QVERIFY(QFile::exists(model));
-        QString imputed;
-        QVERIFY2(runCli({"partial", "impute", "--model", model, "--data", data, "--out", dir.filePath("filled.csv")}, &imputed) == 0,
-                 qPrintable(imputed));
-
-        // the mask prior (Work II) on its own, and the image model with its gaps
-        const QString prior = dir.filePath("p.mpr");
-        QVERIFY2(runCli({"launch", "--nproc", "2", "--", "partial", "maskprior", "train", "--data", data, "--preset", "bike", "--out", prior,
-                         "--updates", "30", "--hidden", "32"},
-                        &out) == 0,
-                 qPrintable(out));
-        QVERIFY2(out.contains("rank 1 of 2: done, 30 updates") && out.contains("trained " + prior), qPrintable(out));
-        const QString images = dir.filePath("bikes");
-        QVERIFY2(runCli({"image", "render", "--data", data, "--preset", "bike", "--size", "16", "--limit", "24", "--out", images}, &out) == 0,
-                 qPrintable(out));
-        std::vector<uint8_t> hideRight(16 * 16);  // white = observed: the left half
-        for (int y = 0; y < 16; ++y)
-            for (int x = 0; x < 16; ++x) hideRight[static_cast<std::size_t>(y * 16 + x)] = x < 8 ? 255 : 0;
-        const QStringList pngs = QDir(images).entryList({"*.png"}, QDir::Files, QDir::Name);
-        for (int i = 0; i < pngs.size(); i += 3)
-            imaging::writePngImage((images + "/" + QFileInfo(pngs[i]).completeBaseName() + ".mask.png").toStdString(), hideRight.data(), 1,
-                                   16, 16);
-        const QString imageModel = dir.filePath("i.mpd");
-        QVERIFY2(runCli({"launch", "--nproc", "2", "--", "partial", "train", "--images", images, "--out", imageModel, "--updates", "12",
-                         "--batch", "8", "--unet-channels", "8", "--context", "iid"},
-                        &out) == 0,
-                 qPrintable(out));
-        QVERIFY2(out.contains("rank 1 of 2: done, 12 updates") && out.contains("trained " + imageModel), qPrintable(out));
-    }
-
-    // The pixel models of `paper sfarm-images train` (SFARM U-Net, MIWAE, DDPM) on 2 local ranks,
-    // rank 0 writing the model; the DDPM (the diffusion trainer, which draws for the global batch)
-    // reports the loss one process reports.
-    void launchedPixelModelsTrainOnTwoRanks() {
-        QTemporaryDir dir;
-        const std::string fm = dir.filePath("fm").toStdString();  // a stand-in for Fashion-MNIST's folder
-        QVERIFY(QDir().mkpath(QString::fromStdString(fm)));
-        at::Generator g = at::make_generator<at::CPUGeneratorImpl>(1);
-        writeIdxImages(fashionMnistImages(fm, true), at::randint(256, {40, 8, 8}, g, at::kByte));
-        const auto firstLoss = [](const QString& printed) {
-            for (const QString& line : printed.split('\n'))
-                if (line.startsWith('{')) return QJsonDocument::fromJson(line.toUtf8()).object()["losses"].toArray().at(0).toDouble();
-            return std::nan("");
-        };
-        for (const char* method : {"sfarm", "miwae", "ddpm"}) {
-            const QString model = dir.filePath(QString(method) + ".pxm");
-            const QStringList train{"paper", "sfarm-images", "train", "--method", method, "--data", QString::fromStdString(fm), "--images",
-                                    "40", "--epochs", "1", "--batch", "16", "--channels", "8", "--json"};
-            QString out, single;
-            QVERIFY2(runCli(QStringList{"launch", "--nproc", "2", "--"} + train + QStringList{"--out", model}, &out) == 0, qPrintable(out));
-            QVERIFY2(out.contains("rank 1 of 2: 1 epoch(s) done") && QFile::exists(model), qPrintable(out));
-            if (QString(method) != "ddpm") continue;
-            QVERIFY2(runCli(train + QStringList{"--out", dir.filePath("single.pxm")}, &single) == 0, qPrintable(single));
-            const double onTwo = firstLoss(out), onOne = firstLoss(single);
-            qInfo("pixel DDPM, 40 images, batch 16, 1 epoch: loss %.7f on 2 ranks, %.7f on one", onTwo, onOne);
-            QVERIFY2(std::abs(onTwo - onOne) <= 1e-5 * std::abs(onOne), qPrintable(out + single));
-        }
-    }
-
-    // A rank killed with SIGKILL (no handler, no goodbye) or hung (SIGSTOP: its sockets open, no
-    // reset to notice, only silence) in the middle of an image training: the other stops within the
-    // timeout naming the rank and the phase, rank 0's last checkpoint loads, and one process resumes
-    // it to the planned epochs.
-    void aKilledImageRankStopsTheOtherAndTheCheckpointResumes_data() {
-        QTest::addColumn<int>("signal");
-        QTest::newRow("killed (SIGKILL)") << int(SIGKILL);
-        QTest::newRow("hung (SIGSTOP: alive, connected, silent)") << int(SIGSTOP);
-    }
-    void aKilledImageRankStopsTheOtherAndTheCheckpointResumes() {
-        QFETCH(int, signal);
-        QTemporaryDir dir;
-        const QString images = dir.filePath("bikes"), model = dir.filePath("m.msi");
-        QString out;
-        QVERIFY2(runCli({"image", "render", "--data", qEnvironmentVariable("MASKSTUDIO_MODELS_DIR") + "/bike.csv", "--preset", "bike",
-                         "--size", "32", "--limit", "48", "--out", images},
-                        &out) == 0,
-                 qPrintable(out));
-        const QStringList train{"image", "train", "--images", images, "--preset", "bike", "--ae-epochs", "1", "--base", "16", "--mult",
-                                "1,2", "--batch", "16", "--threads", "1", "--out", model, "--distributed-timeout", "5"};
-        const QString master = QString("127.0.0.1:%1").arg(freePort());
-        QProcess ranks[2];
-        for (int r = 0; r < 2; ++r) {
-            ranks[r].setProcessChannelMode(QProcess::MergedChannels);
-            ranks[r].start(MASKSTUDIO_CLI_PATH, train + QStringList{"--epochs", "400", "--rank", QString::number(r), "--world-size", "2",
-                                                                   "--master", master});
-            QVERIFY(ranks[r].waitForStarted());
-        }
-        QElapsedTimer clock;
-        clock.start();
-        // past the autoencoder stage: an mcLDM checkpoint on disk
-        while (clock.elapsed() < 120000 && ranks[0].state() == QProcess::Running &&
-               !(QFile::exists(model) && diffusion::loadImageModel(model.toStdString()).completedEpochs >= 1))
-            ranks[0].waitForFinished(50);
-        QVERIFY2(ranks[0].state() == QProcess::Running, qPrintable(QString::fromUtf8(ranks[0].readAll())));
-        ::kill(static_cast<pid_t>(ranks[1].processId()), signal);
-        clock.restart();
-        QVERIFY(ranks[0].waitForFinished(60000));
-        const qint64 stoppedAfter = clock.elapsed();
-        ranks[1].kill();  // a stopped rank too
-        ranks[1].waitForFinished();
-        const QString said = QString::fromUtf8(ranks[0].readAll());
-        QVERIFY2(ranks[0].exitCode() != 0, qPrintable(said));
-        // the kill lands in any of the ranks' exchanges (the epoch's shuffle, a step's agreement, the
-        // gradients): the survivor names itself, the exchange that failed, and why it stopped
-        QVERIFY2(said.contains("rank 0 of 2: ") && said.contains(" failed (") && said.contains("another rank stopped"), qPrintable(said));
-        QVERIFY2(stoppedAfter < 5000 + 10000, qPrintable(QString::number(stoppedAfter)));
-        const diffusion::ImageModelFile left = diffusion::loadImageModel(model.toStdString());
-        QVERIFY(left.completedEpochs >= 1 && left.completedEpochs < 400);
-        const int64_t onDisk = left.completedEpochs;
-        QVERIFY2(runCli(train + QStringList{"--epochs", QString::number(onDisk + 2), "--resume", model, "--json"}, &out) == 0,
-                 qPrintable(out));
-        QCOMPARE(diffusion::loadImageModel(model.toStdString()).completedEpochs, onDisk + 2);
-        qInfo("rank 1 %s after %lld mcLDM epochs on disk; rank 0 stopped %lld ms later: %s; resumed on one process to %lld",
-              signal == SIGKILL ? "killed" : "stopped", static_cast<long long>(onDisk), static_cast<long long>(stoppedAfter),
-              qPrintable(said.trimmed().split('\n').last()), static_cast<long long>(onDisk + 2));
-    }
-
-    void aRankWithoutRankZeroStopsWithItsName() {
-        QTemporaryDir dir;
-        const QString data = firstBikes(dir, 50);
-        QString out;
-        QElapsedTimer clock;
-        clock.start();
-        const int code = runCli({"sfarm", "train", "--data", data, "--out", dir.filePath("x.sfm"), "--world-size", "2", "--rank", "1",
-                                 "--master", QString("127.0.0.1:%1").arg(freePort()), "--distributed-timeout", "2"}, &out);
-        QVERIFY2(code == 1 && out.contains("rank 1 of 2") && out.contains("could not reach rank 0"), qPrintable(out));
-        QVERIFY2(clock.elapsed() < 30000, qPrintable(QString::number(clock.elapsed())));
-        QVERIFY(runCli({"sfarm", "train", "--data", data, "--out", dir.filePath("x.sfm"), "--world-size", "2", "--rank", "2"}, &out) != 0);
-        QVERIFY2(out.contains("rank 2 is not a rank of a group of 2"), qPrintable(out));
     }
 
     void settingsComeFromTorchrunsVariables() {

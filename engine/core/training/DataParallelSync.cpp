@@ -2,7 +2,9 @@
 
 #include <ATen/ATen.h>
 
+#include <algorithm>
 #include <mutex>
+#include <stdexcept>
 
 namespace ms {
 
@@ -19,16 +21,27 @@ void alignGenerators(DataParallelGroup& group, at::Generator& generator, const s
     generator.set_state(state.to(at::kByte));
 }
 
+void allReduceWithValues(DataParallelGroup& group, at::Tensor& buffer, std::vector<double>& values, const std::string& phase) {
+    const int64_t n = buffer.numel(), k = static_cast<int64_t>(values.size());
+    if (!buffer.is_contiguous() || buffer.dim() != 1 || k > n)
+        throw std::invalid_argument("allReduceWithValues: a flat buffer with room for " + std::to_string(k) + " values expected");
+    at::Tensor tail = buffer.narrow(0, n - k, k);
+    tail.copy_(at::tensor(at::ArrayRef<double>(values), at::TensorOptions().dtype(at::kDouble)));
+    group.allReduceSum(buffer, phase);
+    const at::Tensor summed = tail.to(at::kCPU, at::kDouble).contiguous();
+    std::copy(summed.data_ptr<double>(), summed.data_ptr<double>() + k, values.begin());
+}
+
 bool GradientExchange::sum(at::Tensor& gradients, bool stop, const std::string& phase) {
     const int64_t n = gradients.numel();
     if (!m_staging.defined() || m_staging.numel() != n + 1 || m_staging.options().dtype() != gradients.options().dtype() ||
         m_staging.device() != gradients.device())
         m_staging = at::empty({n + 1}, gradients.options());
     m_staging.narrow(0, 0, n).copy_(gradients.reshape(-1));
-    m_staging.narrow(0, n, 1).fill_(stop ? 1.0 : 0.0);
-    m_group.allReduceSum(m_staging, phase);
+    std::vector<double> flag{stop ? 1.0 : 0.0};
+    allReduceWithValues(m_group, m_staging, flag, phase);
     gradients.view(-1).copy_(m_staging.narrow(0, 0, n));
-    return m_staging.narrow(0, n, 1).item<double>() > 0;
+    return flag[0] > 0;
 }
 
 }  // namespace ms

@@ -7,6 +7,7 @@
 #include <ATen/core/Tensor.h>
 
 #include <string>
+#include <vector>
 
 #include "core/training/DataParallelGroup.h"
 
@@ -17,6 +18,11 @@ bool anyRank(DataParallelGroup& group, bool flag, const std::string& phase);
 
 // Every rank's generator set to rank 0's.
 void alignGenerators(DataParallelGroup& group, at::Generator& generator, const std::string& phase);
+
+// Sums `buffer` over the ranks in one all-reduce with `values` written into its last values.size()
+// entries first; `values` then hold their sums (in the buffer's precision: a float buffer carries
+// them to about 7 digits).
+void allReduceWithValues(DataParallelGroup& group, at::Tensor& buffer, std::vector<double>& values, const std::string& phase);
 
 class GradientExchange {
 public:

@@ -13,7 +13,7 @@
 
 namespace ms {
 
-FlatAdamW::FlatAdamW(torch::nn::Module& module, AdamWSettings settings) : m_settings(settings) {
+FlatAdamW::FlatAdamW(torch::nn::Module& module, AdamWSettings settings, int64_t spareGradientSlots) : m_settings(settings) {
     c10::NoGradGuard noGrad;
     const auto named = module.named_parameters(/*recurse=*/true);
     int64_t total = 0;
@@ -21,7 +21,9 @@ FlatAdamW::FlatAdamW(torch::nn::Module& module, AdamWSettings settings) : m_sett
     if (named.size() == 0) throw std::invalid_argument("FlatAdamW: module has no parameters");
     const auto options = named[0].value().options();
     m_params = at::empty({total}, options);
-    m_grads = at::zeros({total}, options);
+    if (spareGradientSlots < 0) throw std::invalid_argument("FlatAdamW: negative spare gradient slots");
+    m_gradsWithSpare = at::zeros({total + spareGradientSlots}, options);
+    m_grads = m_gradsWithSpare.narrow(0, 0, total);
     int64_t offset = 0;
     for (const auto& p : named) {
         at::Tensor param = p.value();

@@ -20,12 +20,15 @@ struct AdamWState {
 
 class FlatAdamW {
 public:
-    FlatAdamW(torch::nn::Module& module, AdamWSettings settings);
+    // spareGradientSlots: entries after the gradients in the same buffer (gradientsWithSpare()),
+    // for values that travel with the gradients in one exchange (data parallel: the step's loss).
+    FlatAdamW(torch::nn::Module& module, AdamWSettings settings, int64_t spareGradientSlots = 0);
 
     // The gradient buffer slice that belongs to a parameter (by its dotted module name).
     at::Tensor& gradientOf(const std::string& name);
     const at::Tensor& parameters() const { return m_params; }
     const at::Tensor& gradients() const { return m_grads; }
+    const at::Tensor& gradientsWithSpare() const { return m_gradsWithSpare; }  // gradients(), then the spare slots
 
     void step(double lr);  // uses gradients(), which the caller has filled
     const AdamWSettings& settings() const { return m_settings; }
@@ -34,7 +37,7 @@ public:
 
 private:
     AdamWSettings m_settings;
-    at::Tensor m_params, m_grads, m_expAvg, m_expAvgSq, m_denom;
+    at::Tensor m_params, m_gradsWithSpare, m_grads, m_expAvg, m_expAvgSq, m_denom;
     int64_t m_step = 0;
     std::map<std::string, at::Tensor> m_gradViews;
 };

@@ -14,36 +14,27 @@
 #include <functional>
 #include <mutex>
 #include <stdexcept>
+#include <vector>
 
 namespace ms {
 
 namespace {
 
+// What every rank of a data-parallel step adds beside its gradients, summed with them in the
+// step's one all-reduce: its shard's loss times its rows, 1 for a non-finite loss, 1 for a cancel.
+// All ranks then report the global batch's loss, and throw or stop at the same step.
+enum StepValue : std::size_t { kLossTimesRows, kNonFinite, kCancelled, kStepValues };
+
 // zeroGrad, then backward, then step: how the two optimisers plug into one loop. Data parallel:
 // the parameters come from rank 0 before the first step, and before every step the gradients,
-// scaled by the rank's share of the batch, are summed over the ranks as one flat buffer.
+// scaled by the rank's share of the batch, are summed over the ranks as one flat buffer, the
+// step's values (StepValue) in its last entries.
 struct OptimizerHooks {
     std::function<void()> zeroGrad;
     std::function<void(double lr)> step;
     std::function<void(DataParallelGroup&)> broadcastParameters;
-    std::function<void(DataParallelGroup&, double scale)> reduceGradients;
+    std::function<void(DataParallelGroup&, double scale, std::vector<double>& stepValues)> reduceGradients;
 };
-
-// The loss a step's batch had over every rank, and whether any rank saw a non-finite loss or a
-// cancel: one small all-reduce, so that all ranks throw or stop at the same step.
-struct GlobalStep {
-    double loss = 0.0;  // mean over the global batch
-    bool finite = true, cancelled = false;
-};
-
-GlobalStep agreeOnStep(DataParallelGroup& group, double localLoss, int64_t localRows, int64_t globalRows, bool cancelled) {
-    const bool finite = std::isfinite(localLoss);
-    at::Tensor stats = at::tensor({finite ? localLoss * static_cast<double>(localRows) : 0.0, finite ? 0.0 : 1.0, cancelled ? 1.0 : 0.0},
-                                  at::TensorOptions().dtype(at::kDouble));
-    group.allReduceSum(stats, "the step's loss");
-    const auto* v = stats.data_ptr<double>();
-    return {v[0] / static_cast<double>(globalRows), v[1] == 0.0, v[2] > 0.0};
-}
 
 // The learning rate of update `done` (0-based) of `total`.
 double learningRateAt(const MinibatchSettings& s, int64_t done, int64_t total) {
@@ -146,24 +137,28 @@ std::vector<double> runLoop(int64_t rows, const MinibatchSettings& s, at::Genera
                     const auto [first, last] = shardOfBatch(idx.size(0), group->rank(), group->worldSize());
                     optimizer.zeroGrad();
                     double local = 0.0;
-                    at::Tensor loss;
                     if (last > first) {
-                        loss = batchLoss(idx, BatchShard{first, last - first, idx.size(0), done});
+                        const at::Tensor loss = batchLoss(idx, BatchShard{first, last - first, idx.size(0), done});
                         local = loss.item<double>();
+                        if (std::isfinite(local)) loss.backward();
                     }
-                    const GlobalStep global = agreeOnStep(*group, local, last - first, idx.size(0), cancel.cancelled());
-                    stopAll = global.cancelled;
-                    if (!global.finite)
+                    const bool finite = std::isfinite(local);
+                    std::vector<double> totals(kStepValues, 0.0);
+                    totals[kLossTimesRows] = finite ? local * static_cast<double>(last - first) : 0.0;
+                    totals[kNonFinite] = finite ? 0.0 : 1.0;
+                    totals[kCancelled] = cancel.cancelled() ? 1.0 : 0.0;
+                    optimizer.reduceGradients(*group, static_cast<double>(last - first) / static_cast<double>(idx.size(0)), totals);
+                    stopAll = totals[kCancelled] > 0.0;
+                    if (totals[kNonFinite] > 0.0)
                         throw std::runtime_error(s.model + " training diverged: a non-finite loss on " +
-                                                 (std::isfinite(local) ? std::string("another rank") : "rank " + std::to_string(group->rank())) +
+                                                 (finite ? std::string("another rank") : "rank " + std::to_string(group->rank())) +
                                                  " at epoch " + std::to_string(epoch) + ", step " + std::to_string(step));
-                    if (loss.defined()) loss.backward();
-                    optimizer.reduceGradients(*group, static_cast<double>(last - first) / static_cast<double>(idx.size(0)));
-                    value = global.loss;
+                    value = totals[kLossTimesRows] / static_cast<double>(idx.size(0));
                     if (stepLoss.drawsForGlobalBatch && idx.size(0) < group->worldSize())
                         alignGenerators(*group, shuffle, "the generator after step " + std::to_string(step));
                 }
                 optimizer.step(learningRateAt(s, done++, total));
+                if (s.afterStep) s.afterStep(done);
             } catch (const c10::Error&) {
                 rethrowAsStepError(s.model + " training, epoch " + std::to_string(epoch) + ", step " + std::to_string(step));
             }
@@ -192,12 +187,14 @@ std::vector<double> trainMinibatchAdamW(const std::vector<at::Tensor>& parameter
                                         const EpochLossFn& onEpoch, const CancelToken& cancel) {
     checkSettings(s, rows);
     torch::optim::AdamW optimizer(parameters, torch::optim::AdamWOptions(s.lr).weight_decay(s.weightDecay));
-    // Data parallel: the parameter tensors travel as one flat buffer (one exchange per step).
-    const auto flat = [&](bool gradients) {
+    // Data parallel: the parameter tensors travel as one flat buffer (one exchange per step), with
+    // `spare` entries after them.
+    const auto flat = [&](bool gradients, int64_t spare) {
         std::vector<at::Tensor> parts;
-        parts.reserve(parameters.size());
+        parts.reserve(parameters.size() + 1);
         for (const at::Tensor& p : parameters)
             parts.push_back((gradients ? (p.grad().defined() ? p.grad() : at::zeros_like(p)) : p.detach()).reshape(-1));
+        parts.push_back(at::zeros({spare}, parts.front().options()));
         return at::cat(parts);
     };
     const auto unflatten = [&](const at::Tensor& values, bool gradients) {
@@ -217,13 +214,13 @@ std::vector<double> trainMinibatchAdamW(const std::vector<at::Tensor>& parameter
                              optimizer.step();
                          },
                          [&](DataParallelGroup& group) {
-                             at::Tensor values = flat(false);
+                             at::Tensor values = flat(false, 0);
                              group.broadcastFromRankZero(values, "the initial weights");
                              unflatten(values, false);
                          },
-                         [&](DataParallelGroup& group, double scale) {
-                             at::Tensor gradients = flat(true).mul_(scale);
-                             group.allReduceSum(gradients, "the gradients");
+                         [&](DataParallelGroup& group, double scale, std::vector<double>& stepValues) {
+                             at::Tensor gradients = flat(true, static_cast<int64_t>(stepValues.size())).mul_(scale);
+                             allReduceWithValues(group, gradients, stepValues, "the gradients");
                              unflatten(gradients, true);
                          }};
     return runLoop(rows, s, shuffle, shardOnly(batchLoss), onEpoch, cancel, hooks);
@@ -239,7 +236,7 @@ std::vector<double> trainFlat(torch::nn::Module& module, int64_t rows, const Min
     as.lr = s.lr;
     as.beta2 = 0.999;
     as.weightDecay = s.weightDecay;
-    FlatAdamW optimizer(module, as);
+    FlatAdamW optimizer(module, as, s.group ? static_cast<int64_t>(kStepValues) : 0);
     // Autograd accumulates into an existing .grad in place, so these views make backward()
     // write straight into the flat gradient buffer.
     for (auto& p : module.named_parameters()) p.value().mutable_grad() = optimizer.gradientOf(p.key());
@@ -261,10 +258,10 @@ std::vector<double> trainFlat(torch::nn::Module& module, int64_t rows, const Min
                                 at::Tensor values = optimizer.parameters();
                                 group.broadcastFromRankZero(values, "the initial weights");
                             },
-                            [&](DataParallelGroup& group, double scale) {
-                                at::Tensor gradients = optimizer.gradients();
-                                gradients.mul_(scale);
-                                group.allReduceSum(gradients, "the gradients");
+                            [&](DataParallelGroup& group, double scale, std::vector<double>& stepValues) {
+                                optimizer.gradients().mul_(scale);
+                                at::Tensor buffer = optimizer.gradientsWithSpare();
+                                allReduceWithValues(group, buffer, stepValues, "the gradients");
                             }});
     if (optimizerState) *optimizerState = optimizer.state();
     return history;

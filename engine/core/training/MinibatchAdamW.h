@@ -45,6 +45,9 @@ struct MinibatchSettings {
     // process would take on the whole batch. Every rank reports the global loss; a cancel or a
     // diverged loss on any rank stops all of them at the same step. Null: one process.
     DataParallelGroup* group = nullptr;
+    // Called after every optimizer step with the number of updates taken so far in the run (a
+    // caller's running average of the weights, say). Null: nothing.
+    std::function<void(int64_t updatesDone)> afterStep;
 };
 
 // The epochs over `rows` rows in batches of `batchSize` that give at least `updates` updates (the
