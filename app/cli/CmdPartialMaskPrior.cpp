@@ -36,6 +36,9 @@ struct MaskPriorBenchOptions {
         cmd->add_option("--beta1", s.beta1, "the BFN's final accuracy beta_1 (sqrt 3 in the MNIST reference: 9)")->check(CLI::PositiveNumber);
         cmd->add_flag("--theta-input", s.thetaInput, "the network reads theta (Graves et al.), not the belief's log-odds scaled to unit size");
         cmd->add_flag("--flat-time-weight", s.flatTimeWeight, "train without the loss's factor t (every t weighted alike; not the likelihood bound)");
+        cmd->add_flag("--cosine-decay", s.cosineDecay, "the learning rate follows a cosine down to 0 over the updates");
+        cmd->add_option("--weight-average", s.weightAverage, "keep a moving average of the weights with this decay per update (0: the last weights)")
+            ->check(CLI::Range(0.0, 0.99999));
         cmd->add_option("--sampler", s.sampler, "discrete (the BFN's n-step sampler) or ode (probability flow, first-order exact step)")
             ->check(CLI::IsMember({"discrete", "ode"}));
         cmd->add_option("--steps", s.steps, "sampler steps")->check(CLI::PositiveNumber);

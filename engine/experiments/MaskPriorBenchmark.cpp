@@ -153,6 +153,8 @@ MaskPriorBenchResult runMaskPriorBenchmark(const MaskPriorBenchSettings& s, cons
         prior.net->to(device);
         partial::MaskPriorTraining training;
         training.flatTimeWeight = s.flatTimeWeight;
+        training.cosineDecay = s.cosineDecay;
+        training.weightAverage = s.weightAverage;
         training.updates = s.updates;
         training.batchSize = s.batchSize;
         training.lr = s.lr;
@@ -169,7 +171,8 @@ MaskPriorBenchResult runMaskPriorBenchmark(const MaskPriorBenchSettings& s, cons
             const at::Tensor rate = train.mean(0).to(at::kDouble).contiguous();
             std::copy(rate.data_ptr<double>(), rate.data_ptr<double>() + dims, prior.observedRate.begin());
             prior.training = {{"data", "scenario " + s.scenario}, {"masks", s.trainMasks}, {"updates", s.updates}, {"seed", s.seed},
-                              {"flat_time_weight", s.flatTimeWeight}};
+                              {"flat_time_weight", s.flatTimeWeight}, {"cosine_decay", s.cosineDecay},
+                              {"weight_average", s.weightAverage}};
             partial::saveMaskPrior(prior, s.priorPath);
         }
     }

@@ -34,6 +34,8 @@ struct MaskPriorBenchSettings {
     double beta1 = 9.0;
     bool thetaInput = false;        // the network reads theta (Graves et al.) instead of the scaled log-odds
     bool flatTimeWeight = false;    // partial::MaskPriorTraining::flatTimeWeight
+    bool cosineDecay = false;       // partial::MaskPriorTraining::cosineDecay
+    double weightAverage = 0.0;     // partial::MaskPriorTraining::weightAverage
     std::string sampler = "discrete";  // discrete | ode
     int64_t steps = 50;
     double timePower = 3.0;        // the samplers' time grid (partial::MaskSampling::timePower)

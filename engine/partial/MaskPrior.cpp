@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/training/MinibatchAdamW.h"
+#include "core/training/WeightAverage.h"
 
 namespace ms::partial {
 namespace {
@@ -34,6 +35,7 @@ at::Tensor guidanceGradient(PartialDenoiser& net, const at::Tensor& state, const
     const at::Tensor loss = -(anchors * p.log()).sum() / anchors.sum().clamp_min(1.0);
     return torch::autograd::grad({loss}, {s})[0];
 }
+
 
 }  // namespace
 
@@ -83,6 +85,9 @@ std::vector<double> trainMaskPrior(PartialDenoiser& net, const at::Tensor& masks
     loop.weightDecay = settings.weightDecay;
     loop.model = "mask prior (BFN)";
     loop.group = settings.group;
+    loop.cosineDecay = settings.cosineDecay;
+    WeightAverage average(net, settings.weightAverage);
+    if (average.active()) loop.afterStep = [&average](int64_t) { average.update(); };
     at::Generator generator = at::make_generator<at::CPUGeneratorImpl>(settings.seed);
     const at::Tensor data = masks.to(at::kFloat);
     net.train();
@@ -92,6 +97,7 @@ std::vector<double> trainMaskPrior(PartialDenoiser& net, const at::Tensor& masks
         return bfnLoss(net, x, t, schedule, generator, settings.flatTimeWeight).mean() / static_cast<double>(x.size(1));  // per entry: lr independent of D
     };
     std::vector<double> losses = trainMinibatchFlatAdamW(net, rows, loop, generator, batchLoss, onEpoch, cancel);
+    average.copyInto();
     net.eval();
     return losses;
 }

@@ -78,6 +78,13 @@ struct MaskPriorTraining {
     // Drop the loss's factor t (weight K beta_1 at every t): no longer the likelihood bound, but the
     // small t where a mixture decides which kind of mask it draws gets the weight of any other t.
     bool flatTimeWeight = false;
+    // The learning rate follows a cosine down to 0 over the updates (MinibatchSettings::cosineDecay).
+    bool cosineDecay = false;
+    // An exponential moving average of the weights over the updates, with this decay per update
+    // (e.g. 0.999: about the last 1,000 updates), is what training returns; 0: the last weights.
+    // Which kind of mask a mixture's sample becomes is decided by the network at small t, where
+    // the last weights still move with the last minibatches.
+    double weightAverage = 0.0;
     uint64_t seed = 0;
     DataParallelGroup* group = nullptr;  // the run's ranks (MinibatchSettings::group); null: one process
 };
