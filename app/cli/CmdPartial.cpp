@@ -79,7 +79,7 @@ struct PartialTrainOptions {
                         "block-shaped masks, prior when blocks and scattered gaps are mixed)")
             ->check(CLI::IsMember({"keypoint", "iid", "block", "prior", "auto"}));
         cmd->add_option("--mask-prior", r.maskPriorPath, "tables: contexts from this prior (.mpr from `partial maskprior train`)");
-        cmd->add_option("--prior-updates", r.priorUpdates, "the learnt prior's updates (0: 20,000 for a table, 1,500 for images)")
+        cmd->add_option("--prior-updates", r.priorUpdates, "the learnt prior's updates (0: 20,000 for a table, 6,000 for images)")
             ->check(CLI::NonNegativeNumber);
         cmd->add_option("--region", r.region, "where the loss is taken: query (Work I), all-observed, no-split (ablations)")
             ->check(CLI::IsMember({"query", "all-observed", "no-split"}));
@@ -395,6 +395,7 @@ struct PartialImageBenchOptions {
         cmd->add_option("--prior-updates", s.priorUpdates, "W: the mask prior's updates")->check(CLI::PositiveNumber);
         cmd->add_option("--prior-pool", s.priorPool, "W: prior draws the contexts are made from")->check(CLI::PositiveNumber);
         cmd->add_option("--prior-steps", s.priorSteps, "W: the prior sampler's steps")->check(CLI::PositiveNumber);
+        cmd->add_option("--prior", s.priorPath, "W: contexts from this trained mask prior (.mpr of 28 x 28 masks) instead of training one");
         cmd->add_option("--omega", s.omegas, "multi-step omega schedules: alphabar (sample), 1-alphabar (ends on the single-step mean), linear")
             ->delimiter(',')
             ->check(CLI::IsMember({"alphabar", "1-alphabar", "linear"}));

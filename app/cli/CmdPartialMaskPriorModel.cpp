@@ -41,7 +41,10 @@ struct MaskPriorTrainOptions {
         cmd->add_option("--schema", r.schemaPath, "schema JSON (empty: inferred from the CSV)");
         cmd->add_option("--preset", r.preset, "column overrides of a preset when inferring the schema (geobiked, bike, car)");
         cmd->add_option("--out", r.outPath, "mask prior to write (.mpr)")->required();
-        cmd->add_option("--updates", r.updates, "optimizer updates (0: 20,000 for a table, about 35 s; 1,500 for images)")->check(CLI::NonNegativeNumber);
+        cmd->add_option("--updates", r.updates, "optimizer updates (0: 20,000 for a table, about 35 s; 6,000 for images)")->check(CLI::NonNegativeNumber);
+        cmd->add_option("--weight-average", r.weightAverage,
+                        "keep the running average of the weights with this decay per update (default: 0.999 for images, none for a table; 0: the last weights)")
+            ->check(CLI::Range(0.0, 0.99999));
         cmd->add_option("--batch", r.batchSize, "batch size")->check(CLI::Range(int64_t{1}, int64_t{1} << 20));
         cmd->add_option("--lr", r.lr, "learning rate")->check(CLI::PositiveNumber);
         cmd->add_option("--hidden", r.hidden, "a table's prior: units per layer of its MLP")->check(CLI::Range(int64_t{8}, int64_t{4096}));

@@ -54,7 +54,8 @@ int64_t distinctRows(const at::Tensor& masks) {
 
 // Trains file.net on masks ([N, entries] 0/1, CPU) and writes the file.
 MaskPriorTrainResult trainAndSave(partial::MaskPriorFile& file, const at::Tensor& masks, int64_t defaultUpdates,
-                                  const MaskPriorTrainRequest& request, const EpochLossFn& onEpoch, const CancelToken& cancel) {
+                                  double defaultWeightAverage, const MaskPriorTrainRequest& request, const EpochLossFn& onEpoch,
+                                  const CancelToken& cancel) {
     const Stopwatch clock;
     if (request.outPath.empty()) throw std::invalid_argument("mask prior: no file to write (--out)");
     const std::unique_ptr<distributed::GlooGroup> ranks = distributed::joinRanks(request.distributed);  // several ranks: joined once the data has read
@@ -63,6 +64,7 @@ MaskPriorTrainResult trainAndSave(partial::MaskPriorFile& file, const at::Tensor
     partial::MaskPriorTraining training;
     training.group = ranks.get();
     training.updates = request.updates > 0 ? request.updates : defaultUpdates;
+    training.weightAverage = request.weightAverage >= 0.0 ? request.weightAverage : defaultWeightAverage;
     training.batchSize = request.batchSize;
     training.lr = request.lr;
     training.seed = request.seed;
@@ -120,7 +122,7 @@ MaskPriorTrainResult trainMaskPriorOnCsv(const MaskPriorTrainRequest& request, c
     network.hidden = request.hidden;
     network.training.seed = request.seed;
     file.net = partial::makeMaskPriorNetwork(data.masks.size(1), network);
-    MaskPriorTrainResult r = trainAndSave(file, data.masks, kTableMaskPriorUpdates, request, onEpoch, cancel);
+    MaskPriorTrainResult r = trainAndSave(file, data.masks, kTableMaskPriorUpdates, 0.0, request, onEpoch, cancel);
     r.skippedLines = data.skippedLines;
     return r;
 }
@@ -141,7 +143,7 @@ MaskPriorTrainResult trainMaskPriorOnImageMasks(const std::vector<uint8_t>& obse
     network.baseChannels = request.baseChannels;
     network.training.seed = request.seed;
     file.net = partial::makeMaskPriorNetwork(masks.size(1), network);
-    return trainAndSave(file, masks, kImageMaskPriorUpdates, request, onEpoch, cancel);
+    return trainAndSave(file, masks, partial::kImagePriorUpdates, partial::kImagePriorWeightAverage, request, onEpoch, cancel);
 }
 
 MaskPriorDraws sampleMaskPrior(const std::string& modelPath, const MaskPriorSampling& sampling) {

@@ -18,14 +18,17 @@ namespace ms::api {
 // A table's prior trains this long unless told otherwise: a mixture of gap sources needs it (at
 // 3,000 updates the draws lose half of the gaps that go together; docs/RESULTS.md).
 constexpr int64_t kTableMaskPriorUpdates = 20000;
-constexpr int64_t kImageMaskPriorUpdates = 1500;
+// Images: partial::kImagePriorUpdates, with the running average of the weights (MaskPriorPool.h).
 
 struct MaskPriorTrainRequest {
     std::string dataPath;    // vectors: the keypoint CSV (empty keypoint / output cells are unobserved)
     std::string schemaPath;  // empty: inferred from the CSV with the preset's column overrides
     std::string preset = "default";
     std::string outPath;
-    int64_t updates = 0;     // 0: 20,000 for a table (about 35 s on one core), 1,500 for images
+    int64_t updates = 0;     // 0: 20,000 for a table (about 35 s on one core), 6,000 for images
+    // The decay of the weights' running average that training keeps (core/training/WeightAverage);
+    // negative: 0.999 for images (partial::kImagePriorWeightAverage), none for a table.
+    double weightAverage = -1.0;
     int64_t batchSize = 64;
     double lr = 1e-3;
     int64_t hidden = 128;      // a table's prior: the MLP's units per layer

@@ -160,7 +160,7 @@ PartialImageTrainResult trainPartialOnImages(const ImageSet& images, const std::
         partial::MaskPriorPoolSettings prior;
         prior.image = {images.channels, size, size};
         prior.channelMult = mult;
-        prior.training.updates = request.priorUpdates;
+        partial::useImagePriorDefaults(prior, request.priorUpdates);
         prior.training.batchSize = std::min<int64_t>(32, n);
         prior.training.seed = request.seed + 1;
         prior.training.group = ranks.get();

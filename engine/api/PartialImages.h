@@ -42,7 +42,7 @@ struct PartialImageTrainRequest {
     // iid | block | prior | auto: blocks for the share of masks that hide one square-ish region; a
     // prior learnt over the masks (Work II) when blocks and scattered gaps are mixed
     std::string context = "auto";
-    int64_t priorUpdates = 1500;   // prior contexts: the mask prior's training (about 5 min on 2 cores at 28 x 28)
+    int64_t priorUpdates = 6000;   // prior contexts: the mask prior's training (partial::kImagePriorUpdates; about 10 min on 2 cores at 28 x 28)
     int64_t priorPool = 2048;      // prior contexts: its draws, stored in the model (ensemble inference draws from them)
     uint64_t seed = 0;
     int64_t previewMasks = 8;      // masks of each kind in the preview

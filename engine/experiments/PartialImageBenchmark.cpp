@@ -16,6 +16,7 @@
 #include "experiments/PixelModels.h"
 #include "partial/EnsembleInference.h"
 #include "partial/ImageDenoiser.h"
+#include "partial/MaskPriorFile.h"
 #include "partial/MaskPriorPool.h"
 #include "partial/PartialTrainer.h"
 
@@ -144,15 +145,26 @@ PartialImageResult runPartialImageBenchmark(const PartialImageSettings& s, const
         partial::MaskPriorPoolSettings prior;
         prior.image = {1, h, w};
         prior.baseChannels = s.priorChannels;
-        prior.training.updates = s.priorUpdates;
+        partial::useImagePriorDefaults(prior, s.priorUpdates);
         prior.training.batchSize = s.batchSize;
         prior.training.seed = s.seed + 3;
         prior.poolSize = s.priorPool;
         prior.steps = s.priorSteps;
-        say(s, "training W's mask prior (" + std::to_string(s.priorUpdates) + " updates)");
         const Stopwatch clock;
-        const at::Tensor pool = partial::learnMaskPriorPool(trainObservedHere, prior, cancel);
-        result.trainSeconds.emplace_back("W's mask prior", clock.seconds());
+        at::Tensor pool;
+        if (s.priorPath.empty()) {
+            say(s, "training W's mask prior (" + std::to_string(s.priorUpdates) + " updates)");
+            pool = partial::learnMaskPriorPool(trainObservedHere, prior, cancel);
+            result.trainSeconds.emplace_back("W's mask prior", clock.seconds());
+        } else {
+            const partial::MaskPriorFile file = partial::loadMaskPrior(s.priorPath);
+            if (file.dataKind != "images" || file.image.height != h || file.image.width != w)
+                throw std::invalid_argument(s.priorPath + ": not a mask prior of " + std::to_string(h) + " x " + std::to_string(w) + " masks");
+            say(s, "W's contexts from the prior " + s.priorPath);
+            file.net->to(trainObservedHere.device());
+            pool = partial::drawMaskPriorPool(*file.net, prior, cancel);
+            result.trainSeconds.emplace_back("W's pool from " + s.priorPath, clock.seconds());
+        }
         if (!cancel.cancelled()) trainDenoiser("W", 0.0, partial::QueryRegion::Query, false, pool);
     }
 

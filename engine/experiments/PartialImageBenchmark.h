@@ -38,10 +38,11 @@ struct PartialImageSettings {
     std::vector<std::string> omegas{"alphabar"};  // multi-step omega schedules (partial/EnsembleInference.h)
     std::vector<std::string> models{"A", "B", "C", "D", "E"};
     int64_t repaintSteps = 50;           // C: RePaint steps, jump length 10, 5 resamplings
-    int64_t priorUpdates = 1500;         // W: the mask prior's training
+    int64_t priorUpdates = 6000;         // W: the mask prior's training (the product's: partial/MaskPriorPool.h)
     int64_t priorChannels = 16;          // W: its U-Net's base channels
     int64_t priorPool = 4096;            // W: prior draws the contexts are made from
-    int64_t priorSteps = 20;             // W: the BFN sampler's steps
+    int64_t priorSteps = 50;             // W: the BFN sampler's steps (on the product's time grid)
+    std::string priorPath;               // W: a trained mask prior (.mpr of the masks' size) instead of training one
     uint64_t seed = 0;
     std::string device = "cpu";          // cpu | cuda | auto: A-D train and infer there (MIWAE stays on the CPU)
     std::function<void(const std::string&)> log;  // progress lines (may be empty)

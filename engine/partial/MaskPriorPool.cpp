@@ -29,6 +29,13 @@ std::shared_ptr<PartialDenoiser> makeMaskPriorNetwork(int64_t entries, const Mas
     });
 }
 
+void useImagePriorDefaults(MaskPriorPoolSettings& s, int64_t updates) {
+    s.training.updates = updates > 0 ? updates : kImagePriorUpdates;
+    s.training.weightAverage = kImagePriorWeightAverage;
+    s.steps = kImagePriorPoolSteps;
+    s.timePower = kImagePriorPoolTimePower;
+}
+
 int64_t maskPriorEpochs(int64_t rows, const MaskPriorTraining& training) {
     return epochsForUpdates(rows, std::min(training.batchSize, rows), training.updates);
 }
@@ -39,11 +46,16 @@ at::Tensor learnMaskPriorPool(const at::Tensor& masks, const MaskPriorPoolSettin
     prior->to(masks.device());
     trainMaskPrior(*prior, masks, BfnSchedule{}, s.training, onEpoch, cancel);
     if (cancel.cancelled()) return {};
+    return drawMaskPriorPool(*prior, s, cancel);
+}
+
+at::Tensor drawMaskPriorPool(PartialDenoiser& prior, const MaskPriorPoolSettings& s, const CancelToken& cancel) {
     MaskSampling sampling;
     sampling.steps = s.steps;
+    sampling.timePower = s.timePower;
     sampling.cancel = &cancel;  // undefined when cancelled while drawing
     at::Generator generator = at::make_generator<at::CPUGeneratorImpl>(s.training.seed + 1);
-    return sampleMasks(*prior, s.poolSize, BfnSchedule{}, sampling, generator);
+    return sampleMasks(prior, s.poolSize, BfnSchedule{}, sampling, generator);
 }
 
 double strongestGapCorrelation(const at::Tensor& masks) {
