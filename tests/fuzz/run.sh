@@ -8,7 +8,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 seconds="${1:-20}"; runs="${2:-0}"; shift $(( $# > 2 ? 2 : $# ))
-targets=("$@"); [ ${#targets[@]} -gt 0 ] || targets=(FuzzCsvSchema FuzzSchemaJson FuzzConditionPaste FuzzPreset FuzzIdx FuzzMaskPng FuzzModelFiles FuzzImageFolder)
+targets=("$@"); [ ${#targets[@]} -gt 0 ] || targets=(FuzzCsvSchema FuzzSchemaJson FuzzConditionPaste FuzzPreset FuzzIdx FuzzMaskPng FuzzModelFiles FuzzImageModelFiles FuzzImageFolder)
 build="$root/build-fuzz"
 # The main build (its engine libraries for FuzzModelFiles, its CLI for the model seeds): ctest passes it.
 main_build="${MASKSTUDIO_FUZZ_ENGINE_BUILD:-$root/build}"
@@ -56,13 +56,16 @@ seed() {  # target -> seed folder with the project's own inputs of that kind
     FuzzPreset) cp "$root"/models/*.json "$root"/tests/fuzz/seeds/preset/* "$dir/" ;;
     FuzzIdx) cp "$root"/tests/fuzz/seeds/idx/* "$dir/" ;;
     FuzzMaskPng) cp "$root"/tests/fuzz/seeds/mask/* "$dir/" ;;
-    FuzzModelFiles) cp "$root"/tests/fuzz/seeds/model/* "$dir/"; cp "$build"/model-seeds/*.* "$dir/" ;;
+    FuzzModelFiles) cp "$root"/tests/fuzz/seeds/model/* "$build"/model-seeds/table.sfm "$build"/model-seeds/bike.mpd \
+                      "$build"/model-seeds/bike.mpr "$dir/" ;;
+    FuzzImageModelFiles) cp "$build"/model-seeds/*.msi* "$build"/model-seeds/images.mpd "$build"/model-seeds/images.mpr \
+                           "$build"/model-seeds/*.pxm "$dir/" ;;
     FuzzImageFolder) cp "$root"/tests/fuzz/seeds/image/* "$dir/" ;;  # first byte: < 0x80 an image (png jpg bmp tif webp by value mod 5), >= 0x80 a mask
   esac
   echo "$dir"
 }
 
-for t in "${targets[@]}"; do [ "$t" = FuzzModelFiles ] && model_seeds; done
+for t in "${targets[@]}"; do case "$t" in FuzzModelFiles|FuzzImageModelFiles) model_seeds ;; esac; done
 mkdir -p "$build/findings"
 status=0
 printf '| target | executions | seconds | corpus | result |\n|---|---|---|---|---|\n'
@@ -72,7 +75,8 @@ for t in "${targets[@]}"; do
   log="$build/$t.log"
   start=$(date +%s.%N)
   maxlen=4096
-  [ "$t" = FuzzModelFiles ] && maxlen=1048576  # a zip archive's directory is at its end; the image models' seeds are 250-650 KB
+  [ "$t" = FuzzModelFiles ] && maxlen=65536  # a zip archive's directory is at its end: the whole file; the seeds are 2.5-23 KB
+  [ "$t" = FuzzImageModelFiles ] && maxlen=1048576  # the image kinds' seeds are 130-450 KB
   set +e
   MASKSTUDIO_FUZZ_IMAGE_MODEL="$build/model-seeds/bikes.msi" ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions="$root/tests/fuzz/lsan.supp" UBSAN_OPTIONS=print_stacktrace=1 "$build/tests/fuzz/$t" "$corpus" "$seeds" \
     -max_total_time="$seconds" -runs="$((runs > 0 ? runs : -1))" -timeout=10 -rss_limit_mb=2048 -max_len="$maxlen" \
