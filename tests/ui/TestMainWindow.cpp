@@ -1,6 +1,6 @@
 // The studio window end to end (offscreen): opens on the built-in bike, draws it, follows
-// condition edits with undo/redo shortcuts, switches to the car, copies/pastes conditions, and
-// its CSV/SVG/DXF/PNG exports parse back to the generated numbers.
+// condition edits with undo/redo shortcuts, switches to the car, copies/pastes conditions; its
+// exports: TestMainWindowExports.
 #include <QtTest/QtTest>
 
 #include <QCheckBox>
@@ -38,24 +38,18 @@
 #include "ui/window/PinEntryDialog.h"
 #include "ui/workers/ExploreEngine.h"
 #include "ui/workers/ImageTrainingEngine.h"
+#include "MainWindowTestSupport.h"
 
 using namespace ms;
 
-namespace {
-bool near(double a, double b) { return std::abs(a - b) <= 1e-9 * std::max(1.0, std::abs(b)); }
-}  // namespace
+using ms::testing::near;
+using ms::testing::startOnBike;
+using ms::testing::waitForDesigns;
 
 class TestMainWindow : public QObject {
     Q_OBJECT
     QTemporaryDir m_dir;
 
-    static void waitForDesigns(MainWindow& w, QSignalSpy& shown, int count) {
-        QTRY_VERIFY_WITH_TIMEOUT(shown.count() >= count, 20000);
-        QTest::qWait(50);
-    }
-
-    // Non-interactive window on its startup model (the bike), shown when asked, first design drawn.
-    // `shown` spies on w's designsShown.
     static int keypointIndex(const Schema& schema, const std::string& name) {
         for (std::size_t k = 0; k < schema.keypoints.size(); ++k)
             if (schema.keypoints[k].name == name) return static_cast<int>(k);
@@ -69,17 +63,6 @@ class TestMainWindow : public QObject {
         return nullptr;
     }
 
-    static bool startOnBike(MainWindow& w, QSignalSpy& shown, bool show) {
-        w.setInteractive(false);
-        if (!w.openStartupModel()) return false;
-        if (show) {
-            w.show();
-            (void)QTest::qWaitForWindowActive(&w);  // offscreen platforms may never activate it
-        }
-        if (!QTest::qWaitFor([&] { return shown.count() >= 1; }, 20000)) return false;
-        QTest::qWait(50);
-        return true;
-    }
 
 private Q_SLOTS:
     void initTestCase() {
@@ -657,108 +640,6 @@ private Q_SLOTS:
         QCOMPARE(w.lastOutput()->drawings[0].polylines.empty(), false);
         QVERIFY(!w.openModel(m_dir.filePath("missing.msm")));
         QCOMPARE(w.currentModel()->name, std::string("car"));
-    }
-
-    void exportExtensionFollowsTheFormat() {
-        // Issue 18, bug 8: "DXF" chosen under a .svg name used to write DXF into a.svg.
-        QCOMPARE(exportPathFor("/t/a.svg", ExportFormat::Dxf), QStringLiteral("/t/a.dxf"));
-        QCOMPARE(exportPathFor("/t/a.png", ExportFormat::Svg), QStringLiteral("/t/a.svg"));
-        QCOMPARE(exportPathFor("/t/a", ExportFormat::Dxf), QStringLiteral("/t/a.dxf"));
-        QCOMPARE(exportPathFor("/t/a.DXF", ExportFormat::Dxf), QStringLiteral("/t/a.DXF"));
-        QCOMPARE(exportPathFor("/t/frame.v2", ExportFormat::Csv), QStringLiteral("/t/frame.v2.csv"));
-        QCOMPARE(exportPathFor("/t/my.bike.csv", ExportFormat::Png), QStringLiteral("/t/my.bike.png"));
-    }
-
-    // File > Export designs as CSV (Ctrl+E, the file dialog answered from the keyboard) writes
-    // training data: every column of the model's schema, the conditions set included, which the
-    // training reader takes back.
-    void exportedCsvIsTrainingData() {
-        MainWindow w;
-        QSignalSpy shown(&w, &MainWindow::designsShown);
-        QVERIFY(startOnBike(w, shown, true));
-        const Schema schema = w.currentModel()->schema;
-        const int style = 0;  // BikeStyle
-        QCheckBox* known = w.conditionPanel()->switchAt(style);
-        QTest::mouseClick(known, Qt::LeftButton, {}, QPoint(8, known->height() / 2));  // on the box, not the empty space right of the label
-        waitForDesigns(w, shown, 2);
-        QCOMPARE(w.lastOutput()->request.conditions.categorical[style], 0);
-
-        const QString path = m_dir.filePath("exported-bike.csv");
-        bool answered = false;
-        QTimer::singleShot(200, [&] {
-            auto* dialog = qobject_cast<QFileDialog*>(QApplication::activeModalWidget());
-            if (!dialog) return;
-            auto* name = dialog->findChild<QLineEdit*>(QStringLiteral("fileNameEdit"));
-            if (!name) return;
-            name->selectAll();
-            QTest::keyClicks(name, path);
-            QTest::keyClick(name, Qt::Key_Return);
-            answered = true;
-        });
-        QTest::keyClick(&w, Qt::Key_E, Qt::ControlModifier);
-        QTRY_VERIFY_WITH_TIMEOUT(answered, 10000);
-        QTRY_VERIFY_WITH_TIMEOUT(QFileInfo::exists(path), 10000);
-
-        const CsvTable csv = readCsvFile(path.toStdString());
-        QCOMPARE(csv.header.size(), schema.outputDim() + schema.conditionCount());
-        const DesignTable back = buildDesignTable(csv, schema);  // what `train` reads
-        const GenerationOutput& out = *w.lastOutput();
-        QCOMPARE(back.rows, out.designs.size());
-        for (std::size_t r = 0; r < back.rows; ++r) {
-            QCOMPARE(back.category(r, style), 0);
-            for (std::size_t c = 0; c < back.categoricalCount; ++c)
-                QCOMPARE(back.category(r, c), out.request.conditions.categorical[c]);
-        }
-    }
-
-    void exportsParseBackToTheSameNumbers() {
-        MainWindow w;
-        QSignalSpy shown(&w, &MainWindow::designsShown);
-        QVERIFY(startOnBike(w, shown, true));
-        w.samplingPanel()->samplesBox()->setValue(3);
-        QTRY_VERIFY_WITH_TIMEOUT(w.lastOutput()->designs.size() == 3, 20000);
-        const GenerationOutput out = *w.lastOutput();
-
-        const QString csv = m_dir.filePath("d.csv"), svg = m_dir.filePath("d.svg"), dxf = m_dir.filePath("d.dxf"),
-                      png = m_dir.filePath("d.png");
-        QVERIFY(w.exportTo(csv, ExportFormat::Csv));
-        QVERIFY(w.exportTo(svg, ExportFormat::Svg));
-        QVERIFY(w.exportTo(dxf, ExportFormat::Dxf));
-        QVERIFY(w.exportTo(png, ExportFormat::Png));
-
-        const CsvTable table = readCsvFile(csv.toStdString());
-        QCOMPARE(table.rows.size(), size_t(3));
-        for (size_t r = 0; r < 3; ++r)
-            for (size_t d = 0; d < out.designs[r].size(); ++d)
-                QCOMPARE(std::stod(table.rows[r][d]), out.designs[r][d]);  // exact round trip
-
-        std::vector<double> radii;
-        for (const Drawing& d : out.drawings)
-            for (const Circle& c : d.circles) radii.push_back(std::abs(c.radius));
-
-        QFile s(svg);
-        QVERIFY(s.open(QIODevice::ReadOnly));
-        const QString svgText = s.readAll();
-        std::vector<double> svgRadii;
-        for (const auto& m : QRegularExpression("<circle [^>]* r=\"([-0-9.e]+)\"").globalMatch(svgText))
-            svgRadii.push_back(m.captured(1).toDouble());
-        QCOMPARE(svgRadii.size(), radii.size());
-        for (size_t i = 0; i < radii.size(); ++i) QVERIFY(near(svgRadii[i], radii[i]));
-
-        QFile x(dxf);
-        QVERIFY(x.open(QIODevice::ReadOnly));
-        const QStringList lines = QString(x.readAll()).split('\n');
-        std::vector<double> dxfRadii;
-        for (int i = 0; i + 1 < lines.size(); ++i)
-            if (lines[i].trimmed() == "CIRCLE")
-                for (int j = i + 1; j + 1 < lines.size() && lines[j].trimmed() != "0"; j += 2)
-                    if (lines[j].trimmed() == "40") dxfRadii.push_back(lines[j + 1].trimmed().toDouble());
-        QCOMPARE(dxfRadii.size(), radii.size());
-        for (size_t i = 0; i < radii.size(); ++i) QVERIFY(near(dxfRadii[i], radii[i]));
-
-        const QImage image(png);
-        QVERIFY(!image.isNull());
-        QVERIFY(image.width() >= w.canvas()->width());
     }
 
     void aModelTrainedInTheTrainingDockGetsItsDesignSfarm() {
