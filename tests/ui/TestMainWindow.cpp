@@ -63,7 +63,6 @@ class TestMainWindow : public QObject {
         return nullptr;
     }
 
-
 private Q_SLOTS:
     void initTestCase() {
         QStandardPaths::setTestModeEnabled(true);
