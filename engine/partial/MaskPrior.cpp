@@ -36,7 +36,6 @@ at::Tensor guidanceGradient(PartialDenoiser& net, const at::Tensor& state, const
     return torch::autograd::grad({loss}, {s})[0];
 }
 
-
 }  // namespace
 
 at::Tensor observedProbability(PartialDenoiser& net, const at::Tensor& logOdds, const at::Tensor& t, const BfnSchedule& schedule) {
