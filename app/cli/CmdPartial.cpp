@@ -390,12 +390,19 @@ struct PartialImageBenchOptions {
         cmd->add_option("--delta", s.deltas, "A's context drop probabilities (i.i.d. pixels)")->delimiter(',');
         cmd->add_option("--members", s.members, "ensemble sizes K")->delimiter(',');
         cmd->add_option("--steps", s.steps, "inference steps (0: single step; n >= 2: DDIM)")->delimiter(',');
-        cmd->add_option("--models", s.models, "models to run: A, B, C, D, E, W (Work II: contexts from a learnt mask prior)")
+        cmd->add_option("--models", s.models,
+                        "models to run: A, B, C, D, E, W (Work II: contexts from a learnt mask prior), WC / WG (W with the "
+                        "prior's draws guided by each image's mask: clamped anchors / gradient guidance)")
             ->delimiter(',');
         cmd->add_option("--prior-updates", s.priorUpdates, "W: the mask prior's updates")->check(CLI::PositiveNumber);
         cmd->add_option("--prior-pool", s.priorPool, "W: prior draws the contexts are made from")->check(CLI::PositiveNumber);
         cmd->add_option("--prior-steps", s.priorSteps, "W: the prior sampler's steps")->check(CLI::PositiveNumber);
         cmd->add_option("--prior", s.priorPath, "W: contexts from this trained mask prior (.mpr of 28 x 28 masks) instead of training one");
+        cmd->add_option("--rho", s.rhos, "WC, WG: anchor shares of an image's observed pixels (one model each)")
+            ->delimiter(',')
+            ->check(CLI::Range(0.0, 1.0));
+        cmd->add_option("--guidance", s.guidanceScale, "WG: the gradient guidance's step size")->check(CLI::PositiveNumber);
+        cmd->add_option("--guided-draws", s.guidedDrawsPerRow, "WC, WG: guided prior draws per training image")->check(CLI::PositiveNumber);
         cmd->add_option("--omega", s.omegas, "multi-step omega schedules: alphabar (sample), 1-alphabar (ends on the single-step mean), linear")
             ->delimiter(',')
             ->check(CLI::IsMember({"alphabar", "1-alphabar", "linear"}));
@@ -422,6 +429,7 @@ void runPartialImageBench(const PartialImageBenchOptions& o) {
               << fixed(100 * res.trainMissingShare, 1) << " % of pixels missing), " << res.testImages << " test images ("
               << fixed(100 * res.testMissingShare, 1) << " % missing); U-Net base " << s.baseChannels << ", " << s.updates
               << " updates of " << s.batchSize << ", device " << s.device << "\n";
+    for (const auto& [step, seconds] : res.preparationSeconds) std::cout << step << ": " << fixed(seconds, 1) << " s\n";
     for (const auto& [model, seconds] : res.trainSeconds) std::cout << "model " << model << " trained in " << fixed(seconds, 1) << " s\n";
     std::vector<std::vector<std::string>> rows;
     nlohmann::json table = nlohmann::json::array();

@@ -1,9 +1,11 @@
 #include "experiments/PartialImageBenchmark.h"
 
 #include <ATen/ATen.h>
+#include <ATen/CPUGeneratorImpl.h>
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <limits>
 #include <random>
 #include <stdexcept>
@@ -15,6 +17,7 @@
 #include "experiments/PixelImputationBenchmark.h"
 #include "experiments/PixelModels.h"
 #include "partial/EnsembleInference.h"
+#include "partial/GuidedContexts.h"
 #include "partial/ImageDenoiser.h"
 #include "partial/MaskPriorFile.h"
 #include "partial/MaskPriorPool.h"
@@ -28,6 +31,13 @@ constexpr double kForeground = 0.1;
 
 void say(const PartialImageSettings& s, const std::string& line) {
     if (s.log) s.log(line);
+}
+
+// "WC rho 0.50"
+std::string guidedModelName(const char* kind, double rho) {
+    char text[48];
+    std::snprintf(text, sizeof text, "%s rho %.2f", kind, rho);
+    return text;
 }
 
 struct Scores {
@@ -53,8 +63,8 @@ struct Split {
 
 PartialImageResult runPartialImageBenchmark(const PartialImageSettings& s, const CancelToken& cancel) {
     for (const std::string& m : s.models)
-        if (m != "A" && m != "B" && m != "C" && m != "D" && m != "E" && m != "W")
-            throw std::invalid_argument("unknown model '" + m + "' (A, B, C, D, E, W)");
+        if (m != "A" && m != "B" && m != "C" && m != "D" && m != "E" && m != "W" && m != "WC" && m != "WG")
+            throw std::invalid_argument("unknown model '" + m + "' (A, B, C, D, E, W, WC, WG)");
     if (s.trainImages < 1 || s.testImages < 1 || s.updates < 1 || s.batchSize < 1)
         throw std::invalid_argument("image counts, updates and batch size must be positive");
     std::vector<partial::OmegaSchedule> omegas;
@@ -85,7 +95,8 @@ PartialImageResult runPartialImageBenchmark(const PartialImageSettings& s, const
 
     // A, B, D: the same U-Net and updates; ensemble inference with every K and step count.
     const auto trainDenoiser = [&](const std::string& name, double delta, partial::QueryRegion region, bool oracle,
-                                   const at::Tensor& priorPool = {}) {
+                                   const at::Tensor& priorPool = {}, const at::Tensor& trainRowPriorMasks = {},
+                                   const at::Tensor& testRowPriorMasks = {}) {
         partial::PartialModelParts parts;
         partial::ImageDenoiserConfig config;
         config.height = h;
@@ -112,6 +123,7 @@ PartialImageResult runPartialImageBenchmark(const PartialImageSettings& s, const
         training.lr = s.lr;
         training.lowNoiseShare = s.lowNoiseShare;
         training.seed = s.seed + 1;
+        training.rowPriorMasks = trainRowPriorMasks;
         say(s, "training " + name + " (" + std::to_string(s.updates) + " updates)");
         const Stopwatch clock;
         partial::trainPartialDiffusion(*parts.net, parts.schedule, (oracle ? train.grey * 2.0 - 1.0 : trainU).to(device),
@@ -127,6 +139,7 @@ PartialImageResult runPartialImageBenchmark(const PartialImageSettings& s, const
                     ensemble.steps = steps;
                     ensemble.omega = omegas[o];
                     ensemble.seed = s.seed + 2;
+                    ensemble.rowPriorMasks = testRowPriorMasks;
                     const Stopwatch inference;
                     // Back on the CPU inside the timing: the copy waits for the device's queue.
                     const at::Tensor u = partial::ensembleComplete(parts, testUHere, testObservedHere, nullptr, ensemble).cpu();
@@ -139,9 +152,12 @@ PartialImageResult runPartialImageBenchmark(const PartialImageSettings& s, const
         for (double delta : s.deltas) trainDenoiser("A", delta, partial::QueryRegion::Query, false);
     if (wants("B") && !cancel.cancelled()) trainDenoiser("B", 0.0, partial::QueryRegion::NoSplit, false);
     if (wants("D") && !cancel.cancelled()) trainDenoiser("D", s.deltas.front(), partial::QueryRegion::Query, true);
-    if (wants("W") && !cancel.cancelled()) {
-        // Work II: a BFN prior learnt from the training images' masks, a pool of its draws, contexts
-        // M_hat ⊙ M in training and in ensemble inference.
+    const bool guided = wants("WC") || wants("WG");
+    if (wants("WG") && !(s.guidanceScale > 0.0)) throw std::invalid_argument("model WG needs a gradient guidance scale > 0");
+    if ((wants("W") || guided) && !cancel.cancelled()) {
+        // Work II: a BFN prior learnt from the training images' masks (or read from priorPath);
+        // W: a pool of its draws, contexts M_hat ⊙ M in training and in ensemble inference;
+        // WC / WG: M_hat drawn for each image guided by its own mask.
         partial::MaskPriorPoolSettings prior;
         prior.image = {1, h, w};
         prior.baseChannels = s.priorChannels;
@@ -150,22 +166,48 @@ PartialImageResult runPartialImageBenchmark(const PartialImageSettings& s, const
         prior.training.seed = s.seed + 3;
         prior.poolSize = s.priorPool;
         prior.steps = s.priorSteps;
-        const Stopwatch clock;
-        at::Tensor pool;
+        Stopwatch clock;
+        std::shared_ptr<partial::PartialDenoiser> priorNet;
         if (s.priorPath.empty()) {
             say(s, "training W's mask prior (" + std::to_string(s.priorUpdates) + " updates)");
-            pool = partial::learnMaskPriorPool(trainObservedHere, prior, cancel);
-            result.trainSeconds.emplace_back("W's mask prior", clock.seconds());
+            priorNet = partial::learnMaskPrior(trainObservedHere, prior, cancel);
+            result.preparationSeconds.emplace_back("W's mask prior", clock.seconds());
         } else {
             const partial::MaskPriorFile file = partial::loadMaskPrior(s.priorPath);
             if (file.dataKind != "images" || file.image.height != h || file.image.width != w)
                 throw std::invalid_argument(s.priorPath + ": not a mask prior of " + std::to_string(h) + " x " + std::to_string(w) + " masks");
             say(s, "W's contexts from the prior " + s.priorPath);
-            file.net->to(trainObservedHere.device());
-            pool = partial::drawMaskPriorPool(*file.net, prior, cancel);
-            result.trainSeconds.emplace_back("W's pool from " + s.priorPath, clock.seconds());
+            priorNet = file.net;
+            priorNet->to(trainObservedHere.device());
         }
-        if (!cancel.cancelled()) trainDenoiser("W", 0.0, partial::QueryRegion::Query, false, pool);
+        if (wants("W") && !cancel.cancelled()) {
+            clock = Stopwatch();
+            const at::Tensor pool = partial::drawMaskPriorPool(*priorNet, prior, cancel);
+            result.preparationSeconds.emplace_back("W's pool of " + std::to_string(s.priorPool) + " draws", clock.seconds());
+            if (!cancel.cancelled()) trainDenoiser("W", 0.0, partial::QueryRegion::Query, false, pool);
+        }
+        for (const char* kind : {"WC", "WG"})
+            for (double rho : s.rhos) {
+                if (!wants(kind) || cancel.cancelled()) continue;
+                const std::string name = guidedModelName(kind, rho);
+                partial::GuidedContextSettings draws;
+                draws.sampling.steps = prior.steps;
+                draws.sampling.timePower = prior.timePower;
+                draws.sampling.rho = rho;
+                draws.sampling.clampAnchors = std::string(kind) == "WC";
+                draws.sampling.guidanceScale = std::string(kind) == "WG" ? s.guidanceScale : 0.0;
+                draws.sampling.cancel = &cancel;
+                at::Generator generator = at::make_generator<at::CPUGeneratorImpl>(s.seed + 5);
+                say(s, name + ": " + std::to_string(s.guidedDrawsPerRow) + " guided prior draws per training image");
+                clock = Stopwatch();
+                draws.drawsPerRow = s.guidedDrawsPerRow;
+                const at::Tensor trainDraws = partial::drawGuidedPriorMasks(*priorNet, {}, trainObservedHere, draws, generator);
+                draws.drawsPerRow = *std::max_element(s.members.begin(), s.members.end());
+                const at::Tensor testDraws =
+                    cancel.cancelled() ? at::Tensor() : partial::drawGuidedPriorMasks(*priorNet, {}, testObservedHere, draws, generator);
+                result.preparationSeconds.emplace_back(name + ": guided prior draws for the training and test images", clock.seconds());
+                if (!cancel.cancelled()) trainDenoiser(name, 0.0, partial::QueryRegion::Query, false, {}, trainDraws, testDraws);
+            }
     }
 
     // C and E: the pixel models of the Fashion-MNIST comparison, as many passes as A's updates.

@@ -43,13 +43,19 @@ struct PartialImageSettings {
     int64_t priorPool = 4096;            // W: prior draws the contexts are made from
     int64_t priorSteps = 50;             // W: the BFN sampler's steps (on the product's time grid)
     std::string priorPath;               // W: a trained mask prior (.mpr of the masks' size) instead of training one
+    // WC and WG: Work II with observation-aligned guidance (partial/GuidedContexts), the prior's
+    // draws guided by each image's own mask: WC clamps the anchors (gradient-free), WG takes
+    // gradient steps of guidanceScale. One model per rho.
+    std::vector<double> rhos{0.5};       // the anchors' share of an image's observed pixels
+    double guidanceScale = 0.0;          // WG's step size (WG needs it > 0)
+    int64_t guidedDrawsPerRow = 4;       // guided draws per training image (a test image: one per member)
     uint64_t seed = 0;
     std::string device = "cpu";          // cpu | cuda | auto: A-D train and infer there (MIWAE stays on the CPU)
     std::function<void(const std::string&)> log;  // progress lines (may be empty)
 };
 
 struct PartialImageRow {
-    std::string model;
+    std::string model;           // A, B, D, W; WC / WG with their rho, e.g. "WC rho 0.5"
     double delta = 0.0;  // A only
     int64_t members = 1;
     int64_t steps = 0;
@@ -64,6 +70,7 @@ struct PartialImageResult {
     double trainMissingShare = 0.0, testMissingShare = 0.0;
     std::vector<PartialImageRow> rows;
     std::vector<std::pair<std::string, double>> trainSeconds;  // per trained model
+    std::vector<std::pair<std::string, double>> preparationSeconds;  // W's prior, its pool, the guided draws
 };
 
 // Throws std::invalid_argument for an unknown scenario or model, std::runtime_error naming the file

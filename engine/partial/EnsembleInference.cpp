@@ -8,6 +8,7 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "partial/GuidedContexts.h"
 #include "partial/PartialTrainer.h"
 
 namespace ms::partial {
@@ -82,10 +83,14 @@ double omegaAt(const PartialModelParts& model, const EnsembleSettings& s, int64_
 }
 
 at::Tensor completeChunk(const PartialModelParts& model, const at::Tensor& uObs, const at::Tensor& mask,
-                         const ConditionInput* conditions, const EnsembleSettings& s, at::Generator& generator) {
+                         const ConditionInput* conditions, const EnsembleSettings& s, const at::Tensor& rowPriorMasks,
+                         at::Generator& generator) {
     const auto& abar = model.schedule.alphaBar;
     const at::Tensor repeatedMask = mask.repeat_interleave(s.members, 0);
-    const auto insideObserved = [&](int64_t, at::Generator& g) { return drawContextMask(repeatedMask, model.context, g); };
+    const auto insideObserved = [&](int64_t, at::Generator& g) {
+        return rowPriorMasks.defined() ? intersectionContextMask(repeatedMask, memberRowPriorMasks(rowPriorMasks, s.members))
+                                       : drawContextMask(repeatedMask, model.context, g);
+    };
     // E[u_0 | u_obs, M]: the observed entries at a small noise level, contexts inside M.
     const int64_t small = s.smallNoiseStep;
     const at::Tensor smallNoise = diffusion::gaussianNoiseLike(uObs, generator);
@@ -134,6 +139,7 @@ at::Tensor ensembleComplete(const PartialModelParts& model, const at::Tensor& va
                                     std::to_string(model.net->dims()) + "]");
     if (conditions && conditions->rows() != values.size(0))
         throw std::invalid_argument("ensemble inference: conditions and values have different row counts");
+    if (s.rowPriorMasks.defined()) checkRowPriorMasks(s.rowPriorMasks, values.size(0), values.size(1), "ensemble inference");
     torch::NoGradGuard noGrad;
     model.net->eval();
     at::Generator generator = at::make_generator<at::CPUGeneratorImpl>(s.seed);
@@ -146,8 +152,9 @@ at::Tensor ensembleComplete(const PartialModelParts& model, const at::Tensor& va
         const int64_t n = std::min(chunk, rows - begin);
         ConditionInput sliced;
         if (conditions) sliced = conditions->slice(begin, begin + n);
+        const at::Tensor rowPriorMasks = s.rowPriorMasks.defined() ? s.rowPriorMasks.narrow(0, begin, n) : at::Tensor();
         parts.push_back(completeChunk(model, uObs.narrow(0, begin, n), mask.narrow(0, begin, n),
-                                      conditions ? &sliced : nullptr, s, generator));
+                                      conditions ? &sliced : nullptr, s, rowPriorMasks, generator));
     }
     return parts.empty() ? uObs.clone() : at::cat(parts, 0);
 }

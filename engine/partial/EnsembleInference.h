@@ -41,6 +41,11 @@ struct EnsembleSettings {
     int64_t chunkRows = 0;      // most rows x members per network call; 0: the network's rowsPerCall
                                 // (a U-Net on the CPU is 12x faster in calls of 32 rows than of 8,192)
     uint64_t seed = 0;
+    // Work II with observation-aligned guidance (partial/GuidedContexts): [rows, k, D] prior draws
+    // per completed row, guided by its own mask. Defined: member j's context in the single-step
+    // estimate E[u_0 | u_obs, M] is M_hat ⊙ M with M_hat the row's draw j mod k (the model's rule
+    // and pool unused there; the multi-step estimate E[u_0 | u_t] keeps them).
+    at::Tensor rowPriorMasks;
 };
 
 // The data's observation-mask distribution, as independent per-group observation rates (what the

@@ -40,11 +40,17 @@ int64_t maskPriorEpochs(int64_t rows, const MaskPriorTraining& training) {
     return epochsForUpdates(rows, std::min(training.batchSize, rows), training.updates);
 }
 
-at::Tensor learnMaskPriorPool(const at::Tensor& masks, const MaskPriorPoolSettings& s, const CancelToken& cancel,
-                              const EpochLossFn& onEpoch) {
+std::shared_ptr<PartialDenoiser> learnMaskPrior(const at::Tensor& masks, const MaskPriorPoolSettings& s, const CancelToken& cancel,
+                                                const EpochLossFn& onEpoch) {
     const std::shared_ptr<PartialDenoiser> prior = makeMaskPriorNetwork(masks.size(1), s);
     prior->to(masks.device());
     trainMaskPrior(*prior, masks, BfnSchedule{}, s.training, onEpoch, cancel);
+    return prior;
+}
+
+at::Tensor learnMaskPriorPool(const at::Tensor& masks, const MaskPriorPoolSettings& s, const CancelToken& cancel,
+                              const EpochLossFn& onEpoch) {
+    const std::shared_ptr<PartialDenoiser> prior = learnMaskPrior(masks, s, cancel, onEpoch);
     if (cancel.cancelled()) return {};
     return drawMaskPriorPool(*prior, s, cancel);
 }

@@ -44,7 +44,11 @@ void useImagePriorDefaults(MaskPriorPoolSettings& settings, int64_t updates = 0)
 // The untrained prior network for masks of `entries` entries (seeded by settings.training.seed).
 std::shared_ptr<PartialDenoiser> makeMaskPriorNetwork(int64_t entries, const MaskPriorPoolSettings& settings);
 
-// masks: [N, entries] float 0/1 on the device the prior should train on. Returns the pool
+// masks: [N, entries] float 0/1 on the device the prior should train on. Returns the trained prior
+// (on that device; as trained so far when cancelled). Throws as trainMaskPrior does.
+std::shared_ptr<PartialDenoiser> learnMaskPrior(const at::Tensor& masks, const MaskPriorPoolSettings& settings,
+                                                const CancelToken& cancel, const EpochLossFn& onEpoch = {});
+// learnMaskPrior, then its pool: returns the pool
 // [poolSize, entries] float 0/1 (undefined when cancelled). onEpoch: the prior's mean loss per
 // epoch (maskPriorEpochs of them). Throws as trainMaskPrior does.
 at::Tensor learnMaskPriorPool(const at::Tensor& masks, const MaskPriorPoolSettings& settings, const CancelToken& cancel,

@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "core/training/MinibatchAdamW.h"
+#include "partial/GuidedContexts.h"
 
 namespace ms::partial {
 
@@ -51,10 +52,12 @@ ConditionInput droppedConditions(const ConditionInput& c, double dropout, at::Ge
 
 at::Tensor partialDiffusionLoss(PartialDenoiser& net, const diffusion::NoiseSchedule& schedule, const at::Tensor& observedBatch,
                                 const at::Tensor& mask, const ConditionInput* conditions,
-                                const PartialTrainingSettings& settings, at::Generator& generator) {
+                                const PartialTrainingSettings& settings, at::Generator& generator,
+                                const at::Tensor& priorMasks) {
     const int64_t rows = observedBatch.size(0);
-    const at::Tensor context =
-        settings.region == QueryRegion::NoSplit ? mask : drawContextMask(mask, settings.context, generator);
+    const at::Tensor context = settings.region == QueryRegion::NoSplit ? mask
+                               : priorMasks.defined()                   ? intersectionContextMask(mask, priorMasks)
+                                                                        : drawContextMask(mask, settings.context, generator);
     const at::Tensor t = drawTimesteps(rows, schedule, settings, generator).to(observedBatch.device());
     const at::Tensor noise = diffusion::gaussianNoiseLike(observedBatch, generator);
     const at::Tensor noisy = mask * schedule.addNoise(observedBatch, t, noise);
@@ -83,6 +86,8 @@ std::vector<double> trainPartialDiffusion(PartialDenoiser& net, const diffusion:
         settings.lowNoiseSteps < 1 || !(settings.conditionDropout >= 0.0 && settings.conditionDropout < 1.0))
         throw std::invalid_argument("partial training: updates, batch size and low-noise steps must be positive, the shares in [0, 1]");
     checkContextSettings(settings.context, values.size(1));
+    if (settings.rowPriorMasks.defined())
+        checkRowPriorMasks(settings.rowPriorMasks, values.size(0), values.size(1), "partial training");
 
     const int64_t rows = values.size(0);
     const at::Tensor mask = (observed > 0.5).to(at::kFloat);
@@ -100,8 +105,11 @@ std::vector<double> trainPartialDiffusion(PartialDenoiser& net, const diffusion:
         const at::Tensor i = index.to(uObs.device());
         ConditionInput selected;
         if (conditions) selected = conditions->select(i);
+        at::Tensor priorMasks;
+        if (settings.rowPriorMasks.defined())
+            priorMasks = pickRowPriorMask(settings.rowPriorMasks.index_select(0, i.to(settings.rowPriorMasks.device())), generator);
         return partialDiffusionLoss(net, schedule, uObs.index_select(0, i), mask.index_select(0, i),
-                                    conditions ? &selected : nullptr, settings, generator);
+                                    conditions ? &selected : nullptr, settings, generator, priorMasks);
     };
     std::vector<double> losses = trainMinibatchFlatAdamW(net, rows, loop, generator, batchLoss, onEpoch, cancel);
     net.eval();

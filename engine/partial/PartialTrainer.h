@@ -41,15 +41,21 @@ struct PartialTrainingSettings {
     int64_t lowNoiseSteps = 50;
     uint64_t seed = 0;
     DataParallelGroup* group = nullptr;  // the run's ranks (MinibatchSettings::group); null: one process
+    // Work II with observation-aligned guidance (partial/GuidedContexts): [N, k, D] prior draws per
+    // training row, each guided by that row's own mask. Defined: every step's context is M_hat ⊙ M
+    // with M_hat one of its row's k draws, picked uniformly (context's rule and pool unused).
+    at::Tensor rowPriorMasks;
 };
 
 // u_obs: where(observed, values, 0). values may hold anything (NaN included) where unobserved.
 at::Tensor observedValues(const at::Tensor& values, const at::Tensor& observed);
 
-// One batch's loss (mean over the query entries). observedBatch: u_obs rows; mask: their M.
+// One batch's loss (mean over the query entries). observedBatch: u_obs rows; mask: their M;
+// priorMasks: undefined, or the rows' M_hat ([B, D]): the context is then M_hat ⊙ M.
 at::Tensor partialDiffusionLoss(PartialDenoiser& net, const diffusion::NoiseSchedule& schedule, const at::Tensor& observedBatch,
                                 const at::Tensor& mask, const ConditionInput* conditions,
-                                const PartialTrainingSettings& settings, at::Generator& generator);
+                                const PartialTrainingSettings& settings, at::Generator& generator,
+                                const at::Tensor& priorMasks = {});
 
 // The epochs trainPartialDiffusion runs for `rows` rows: enough passes for settings.updates updates.
 int64_t partialTrainingEpochs(int64_t rows, const PartialTrainingSettings& settings);

@@ -232,6 +232,28 @@ private Q_SLOTS:
         QVERIFY2(r.err.contains("--scenario"), qPrintable(r.err));
     }
 
+    // Work II in the same benchmark: W (contexts from a pool of the learnt prior's draws) and WC /
+    // WG (the draws guided by each image's own mask, clamped / gradient) with one model per rho.
+    void partialImageBenchmarkRunsWorkTwoWithAndWithoutGuidance() {
+        const QByteArray folder = qgetenv("MASKSTUDIO_FASHION_MNIST");
+        QVERIFY2(!folder.isEmpty(), "MASKSTUDIO_FASHION_MNIST is not set (ctest sets it)");
+        const QStringList tiny = {"partial", "bench-images", "--data", QString::fromUtf8(folder), "--scenario", "mixture",
+                                  "--train-images", "32", "--test-images", "4", "--updates", "2", "--batch", "16", "--channels", "16",
+                                  "--members", "2", "--prior-updates", "4", "--prior-pool", "8", "--prior-steps", "2"};
+        Run r = cli(tiny + QStringList{"--models", "W,WC,WG", "--rho", "0.3,0.5", "--guidance", "100", "--guided-draws", "2", "--json"});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        QVERIFY2(r.out.contains("W's mask prior:") && r.out.contains("WC rho 0.30: guided prior draws"), qPrintable(r.out));
+        QStringList models;
+        for (const QJsonValue& v : r.lastJson()["rows"].toArray()) {
+            models << v.toObject()["model"].toString();
+            QVERIFY(std::isfinite(v.toObject()["mse"].toDouble()) && v.toObject()["mse"].toDouble() > 0.0);
+        }
+        QCOMPARE(models, QStringList({"W", "WC rho 0.30", "WC rho 0.50", "WG rho 0.30", "WG rho 0.50"}));
+        r = cli(tiny + QStringList{"--models", "WG"});  // gradient guidance without a step size
+        QVERIFY(r.code != 0);
+        QVERIFY2(r.err.contains("guidance scale"), qPrintable(r.err));
+    }
+
     void sfarmImputationBenchmark() {
         // A UCI-style table: whitespace separated, no header; column 2 = 3 * column 1.
         QFile f(path("uci.txt"));
