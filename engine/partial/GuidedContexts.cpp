@@ -16,10 +16,14 @@ at::Tensor drawGuidedPriorMasks(PartialDenoiser& prior, const BfnSchedule& sched
     if (observed.dim() != 2) throw std::invalid_argument("guided contexts: observed masks must be [rows, entries]");
     const int64_t rows = observed.size(0), k = settings.drawsPerRow;
     const at::Tensor repeated = (observed > 0.5).to(at::kFloat).repeat_interleave(k, 0);
+    // Calls of equal size: the gradient guidance's loss is normalised over a call's anchors, so a
+    // short last call would take larger steps than the others.
+    const int64_t total = repeated.size(0), calls = (total + settings.rowsPerCall - 1) / settings.rowsPerCall;
     std::vector<at::Tensor> parts;
-    for (int64_t begin = 0; begin < repeated.size(0); begin += settings.rowsPerCall) {
+    for (int64_t call = 0; call < calls; ++call) {
+        const int64_t begin = call * total / calls, end = (call + 1) * total / calls;
         MaskSampling sampling = settings.sampling;
-        sampling.observed = repeated.narrow(0, begin, std::min(settings.rowsPerCall, repeated.size(0) - begin));
+        sampling.observed = repeated.narrow(0, begin, end - begin);
         const at::Tensor drawn = sampleMasks(prior, sampling.observed.size(0), schedule, sampling, generator);
         if (!drawn.defined()) return {};
         parts.push_back(drawn);

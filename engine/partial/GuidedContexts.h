@@ -20,7 +20,10 @@ struct GuidedContextSettings {
     // The prior's sampler: steps, time grid, rho and guidanceScale / clampAnchors; `observed` is
     // set per call (each row's own mask, repeated drawsPerRow times).
     MaskSampling sampling;
-    int64_t rowsPerCall = 2048;  // draws sampled together (memory: a few [rows, D] floats)
+    // Draws sampled together (memory: a few [rows, D] floats), in calls of equal size. The gradient
+    // guidance's loss is normalised over a call's anchors (MaskPrior.h), so its step per anchor is
+    // about guidanceScale / (rows per call x rho x observed entries per row).
+    int64_t rowsPerCall = 2048;
 };
 
 // observed: [N, D] float 0/1, the rows' observation masks. Returns [N, drawsPerRow, D] float 0/1,

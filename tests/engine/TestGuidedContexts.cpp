@@ -88,7 +88,7 @@ private Q_SLOTS:
         for (int64_t r = 0; r < rows; ++r) observed[r].narrow(0, 2 * r, 4).fill_(1.0);  // a different window per row
         GuidedContextSettings s;
         s.drawsPerRow = 3;
-        s.rowsPerCall = 4;  // 18 draws in 5 calls, a call's rows crossing the images
+        s.rowsPerCall = 4;  // 18 draws in 5 calls of 3 or 4, a call's rows crossing the images
         s.sampling.steps = 10;
         s.sampling.rho = 1.0;
         s.sampling.clampAnchors = true;
