@@ -397,7 +397,7 @@ struct PartialImageBenchOptions {
         cmd->add_option("--prior-updates", s.priorUpdates, "W: the mask prior's updates")->check(CLI::PositiveNumber);
         cmd->add_option("--prior-pool", s.priorPool, "W: prior draws the contexts are made from")->check(CLI::PositiveNumber);
         cmd->add_option("--prior-steps", s.priorSteps, "W: the prior sampler's steps")->check(CLI::PositiveNumber);
-        cmd->add_option("--prior", s.priorPath, "W: contexts from this trained mask prior (.mpr of 28 x 28 masks) instead of training one");
+        cmd->add_option("--prior", s.priorPath, "W, WC, WG: the mask prior (.mpr of 28 x 28 masks): read when it exists (no training), else written after training");
         cmd->add_option("--rho", s.rhos, "WC, WG: anchor shares of an image's observed pixels (one model each)")
             ->delimiter(',')
             ->check(CLI::Range(0.0, 1.0));

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <limits>
 #include <random>
 #include <stdexcept>
@@ -168,10 +169,23 @@ PartialImageResult runPartialImageBenchmark(const PartialImageSettings& s, const
         prior.steps = s.priorSteps;
         Stopwatch clock;
         std::shared_ptr<partial::PartialDenoiser> priorNet;
-        if (s.priorPath.empty()) {
+        if (s.priorPath.empty() || !std::filesystem::exists(s.priorPath)) {
             say(s, "training W's mask prior (" + std::to_string(s.priorUpdates) + " updates)");
             priorNet = partial::learnMaskPrior(trainObservedHere, prior, cancel);
             result.preparationSeconds.emplace_back("W's mask prior", clock.seconds());
+            if (!s.priorPath.empty() && !cancel.cancelled()) {  // for the next run (--prior reads it)
+                partial::MaskPriorFile file;
+                file.dataKind = "images";
+                file.image = prior.image;
+                file.net = priorNet;
+                const at::Tensor rate = train.observed.mean(0).to(at::kDouble).contiguous();
+                file.observedRate.assign(rate.data_ptr<double>(), rate.data_ptr<double>() + rate.numel());
+                file.training = {{"data", "scenario " + s.scenario + " (bench-images)"}, {"masks", result.trainImages},
+                                 {"updates", prior.training.updates}, {"seed", prior.training.seed},
+                                 {"weight_average", prior.training.weightAverage}};
+                partial::saveMaskPrior(file, s.priorPath);
+                say(s, "wrote the prior " + s.priorPath);
+            }
         } else {
             const partial::MaskPriorFile file = partial::loadMaskPrior(s.priorPath);
             if (file.dataKind != "images" || file.image.height != h || file.image.width != w)

@@ -42,7 +42,7 @@ struct PartialImageSettings {
     int64_t priorChannels = 16;          // W: its U-Net's base channels
     int64_t priorPool = 4096;            // W: prior draws the contexts are made from
     int64_t priorSteps = 50;             // W: the BFN sampler's steps (on the product's time grid)
-    std::string priorPath;               // W: a trained mask prior (.mpr of the masks' size) instead of training one
+    std::string priorPath;               // W, WC, WG: the prior (.mpr of the masks' size): read when it exists, else trained and written
     // WC and WG: Work II with observation-aligned guidance (partial/GuidedContexts), the prior's
     // draws guided by each image's own mask: WC clamps the anchors (gradient-free), WG takes
     // gradient steps of guidanceScale. One model per rho.

@@ -240,15 +240,22 @@ private Q_SLOTS:
         const QStringList tiny = {"partial", "bench-images", "--data", QString::fromUtf8(folder), "--scenario", "mixture",
                                   "--train-images", "32", "--test-images", "4", "--updates", "2", "--batch", "16", "--channels", "16",
                                   "--members", "2", "--prior-updates", "4", "--prior-pool", "8", "--prior-steps", "2"};
-        Run r = cli(tiny + QStringList{"--models", "W,WC,WG", "--rho", "0.3,0.5", "--guidance", "100", "--guided-draws", "2", "--json"});
+        const QString prior = path("bench-images.mpr");
+        QFile::remove(prior);
+        Run r = cli(tiny + QStringList{"--models", "W,WC,WG", "--rho", "0.3,0.5", "--guidance", "100", "--guided-draws", "2", "--prior",
+                                       prior, "--json"});
         QVERIFY2(r.code == 0, qPrintable(r.err));
         QVERIFY2(r.out.contains("W's mask prior:") && r.out.contains("WC rho 0.30: guided prior draws"), qPrintable(r.out));
+        QVERIFY2(QFileInfo::exists(prior), "--prior names where the trained prior is written");
         QStringList models;
         for (const QJsonValue& v : r.lastJson()["rows"].toArray()) {
             models << v.toObject()["model"].toString();
             QVERIFY(std::isfinite(v.toObject()["mse"].toDouble()) && v.toObject()["mse"].toDouble() > 0.0);
         }
         QCOMPARE(models, QStringList({"W", "WC rho 0.30", "WC rho 0.50", "WG rho 0.30", "WG rho 0.50"}));
+        r = cli(tiny + QStringList{"--models", "WC", "--prior", prior});  // the written prior is read back, not retrained
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        QVERIFY2(r.err.contains("W's contexts from the prior") && !r.out.contains("W's mask prior:"), qPrintable(r.out + r.err));
         r = cli(tiny + QStringList{"--models", "WG"});  // gradient guidance without a step size
         QVERIFY(r.code != 0);
         QVERIFY2(r.err.contains("guidance scale"), qPrintable(r.err));
