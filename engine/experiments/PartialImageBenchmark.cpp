@@ -68,6 +68,11 @@ PartialImageResult runPartialImageBenchmark(const PartialImageSettings& s, const
             throw std::invalid_argument("unknown model '" + m + "' (A, B, C, D, E, W, WC, WG)");
     if (s.trainImages < 1 || s.testImages < 1 || s.updates < 1 || s.batchSize < 1)
         throw std::invalid_argument("image counts, updates and batch size must be positive");
+    const auto wants = [&](const char* m) { return std::find(s.models.begin(), s.models.end(), m) != s.models.end(); };
+    const bool guided = wants("WC") || wants("WG");
+    if (wants("WG") && !(s.guidanceScale > 0.0)) throw std::invalid_argument("model WG needs a gradient guidance scale > 0");
+    if (guided && (s.rhos.empty() || s.guidedDrawsPerRow < 1))
+        throw std::invalid_argument("models WC and WG need at least one rho and one guided draw per image");
     std::vector<partial::OmegaSchedule> omegas;
     for (const std::string& name : s.omegas) omegas.push_back(partial::parseOmegaSchedule(name));
     if (omegas.empty()) throw std::invalid_argument("name at least one omega schedule");
@@ -90,7 +95,6 @@ PartialImageResult runPartialImageBenchmark(const PartialImageSettings& s, const
     // What the partial trainers receive: NaN wherever a pixel was not observed.
     const at::Tensor trainU = at::where(train.observed > 0.5, train.grey * 2.0 - 1.0, nan);
     const at::Tensor testU = at::where(test.observed > 0.5, test.grey * 2.0 - 1.0, at::full_like(test.grey, NAN));
-    const auto wants = [&](const char* m) { return std::find(s.models.begin(), s.models.end(), m) != s.models.end(); };
     const at::Tensor trainObservedHere = train.observed.to(device), testObservedHere = test.observed.to(device);
     const at::Tensor testUHere = testU.to(device);
 
@@ -153,8 +157,6 @@ PartialImageResult runPartialImageBenchmark(const PartialImageSettings& s, const
         for (double delta : s.deltas) trainDenoiser("A", delta, partial::QueryRegion::Query, false);
     if (wants("B") && !cancel.cancelled()) trainDenoiser("B", 0.0, partial::QueryRegion::NoSplit, false);
     if (wants("D") && !cancel.cancelled()) trainDenoiser("D", s.deltas.front(), partial::QueryRegion::Query, true);
-    const bool guided = wants("WC") || wants("WG");
-    if (wants("WG") && !(s.guidanceScale > 0.0)) throw std::invalid_argument("model WG needs a gradient guidance scale > 0");
     if ((wants("W") || guided) && !cancel.cancelled()) {
         // Work II: a BFN prior learnt from the training images' masks (or read from priorPath);
         // W: a pool of its draws, contexts M_hat ⊙ M in training and in ensemble inference;
@@ -169,6 +171,7 @@ PartialImageResult runPartialImageBenchmark(const PartialImageSettings& s, const
         prior.steps = s.priorSteps;
         Stopwatch clock;
         std::shared_ptr<partial::PartialDenoiser> priorNet;
+        partial::BfnSchedule priorSchedule;  // the image prior's default; a read prior's own
         if (s.priorPath.empty() || !std::filesystem::exists(s.priorPath)) {
             say(s, "training W's mask prior (" + std::to_string(s.priorUpdates) + " updates)");
             priorNet = partial::learnMaskPrior(trainObservedHere, prior, cancel);
@@ -192,9 +195,12 @@ PartialImageResult runPartialImageBenchmark(const PartialImageSettings& s, const
                 throw std::invalid_argument(s.priorPath + ": not a mask prior of " + std::to_string(h) + " x " + std::to_string(w) + " masks");
             say(s, "W's contexts from the prior " + s.priorPath);
             priorNet = file.net;
+            priorSchedule = file.schedule;
             priorNet->to(trainObservedHere.device());
         }
         if (wants("W") && !cancel.cancelled()) {
+            if (priorSchedule.beta1 != partial::BfnSchedule{}.beta1 || priorSchedule.input != partial::BfnSchedule{}.input)
+                throw std::invalid_argument(s.priorPath + ": W's pool is drawn with the default BFN schedule; this prior was trained with another");
             clock = Stopwatch();
             const at::Tensor pool = partial::drawMaskPriorPool(*priorNet, prior, cancel);
             result.preparationSeconds.emplace_back("W's pool of " + std::to_string(s.priorPool) + " draws", clock.seconds());
@@ -215,10 +221,10 @@ PartialImageResult runPartialImageBenchmark(const PartialImageSettings& s, const
                 say(s, name + ": " + std::to_string(s.guidedDrawsPerRow) + " guided prior draws per training image");
                 clock = Stopwatch();
                 draws.drawsPerRow = s.guidedDrawsPerRow;
-                const at::Tensor trainDraws = partial::drawGuidedPriorMasks(*priorNet, {}, trainObservedHere, draws, generator);
+                const at::Tensor trainDraws = partial::drawGuidedPriorMasks(*priorNet, priorSchedule, trainObservedHere, draws, generator);
                 draws.drawsPerRow = *std::max_element(s.members.begin(), s.members.end());
                 const at::Tensor testDraws =
-                    cancel.cancelled() ? at::Tensor() : partial::drawGuidedPriorMasks(*priorNet, {}, testObservedHere, draws, generator);
+                    cancel.cancelled() ? at::Tensor() : partial::drawGuidedPriorMasks(*priorNet, priorSchedule, testObservedHere, draws, generator);
                 result.preparationSeconds.emplace_back(name + ": guided prior draws for the training and test images", clock.seconds());
                 if (!cancel.cancelled()) trainDenoiser(name, 0.0, partial::QueryRegion::Query, false, {}, trainDraws, testDraws);
             }
