@@ -31,6 +31,14 @@ class TestMainWindowPins : public QObject {
         return -1;
     }
 
+    // The window at 1200 x 800 on the built-in bike, shown and drawn: the saddle top's keypoint
+    // index (-1 when the window did not start or the schema has no saddle top).
+    static int startOnBikeAtSaddle(MainWindow& w, QSignalSpy& shown) {
+        w.resize(1200, 800);
+        if (!startOnBike(w, shown, true)) return -1;
+        return keypointIndex(w.currentModel()->schema, "saddle_top");
+    }
+
 private Q_SLOTS:
     void initTestCase() {
         QStandardPaths::setTestModeEnabled(true);
@@ -40,13 +48,10 @@ private Q_SLOTS:
     void draggingAKeypointPinsItAndTheRestFollows() {
         MainWindow w;
         QSignalSpy shown(&w, &MainWindow::designsShown);
-        w.resize(1200, 800);
-        QVERIFY(startOnBike(w, shown, true));
-        DesignCanvas* canvas = w.canvas();
-        const Schema& schema = w.currentModel()->schema;
-        QCOMPARE(canvas->keypoints().size(), schema.keypoints.size());
-        const int saddle = keypointIndex(schema, "saddle_top");
+        const int saddle = startOnBikeAtSaddle(w, shown);
         QVERIFY(saddle >= 0);
+        DesignCanvas* canvas = w.canvas();
+        QCOMPARE(canvas->keypoints().size(), w.currentModel()->schema.keypoints.size());
         const std::vector<double> before = w.lastOutput()->designs[0];
 
         QUndoStack* undo = w.conditionPanel()->undoStack();
@@ -107,12 +112,9 @@ private Q_SLOTS:
     void aPinCanBeTypedSnappedAndExportedInTheDesignsUnit() {
         MainWindow w;
         QSignalSpy shown(&w, &MainWindow::designsShown);
-        w.resize(1200, 800);
-        QVERIFY(startOnBike(w, shown, true));
-        DesignCanvas* canvas = w.canvas();
-        const Schema& schema = w.currentModel()->schema;
-        const int saddle = keypointIndex(schema, "saddle_top");
+        const int saddle = startOnBikeAtSaddle(w, shown);
         QVERIFY(saddle >= 0);
+        DesignCanvas* canvas = w.canvas();
         const std::size_t sx = 2 * static_cast<std::size_t>(saddle), sy = sx + 1;
         QUndoStack* undo = w.conditionPanel()->undoStack();
         const int steps = undo->count();
