@@ -77,7 +77,7 @@ MaskPriorTrainResult trainAndSave(partial::MaskPriorFile& file, const at::Tensor
     r.observedFraction = masks.mean().item<double>();
     r.updates = training.updates;
     r.finalLoss = losses.empty() ? 0.0 : losses.back();
-    file.observedRate = toVector(masks.mean(0));
+    file.observedRate = partial::observedRates(masks);
     at::Generator generator = at::make_generator<at::CPUGeneratorImpl>(request.seed + 7);
     r.bitsPerEntry = partial::maskBitsPerEntry(*file.net, masks.to(device), file.schedule, kScoreDraws, generator).mean().item<double>();
     r.bernoulliBitsPerEntry = bernoulliBits(masks, file.observedRate).mean().item<double>();

@@ -167,9 +167,7 @@ MaskPriorBenchResult runMaskPriorBenchmark(const MaskPriorBenchSettings& s, cons
         const int64_t perEpoch = (s.trainMasks + std::min(s.batchSize, s.trainMasks) - 1) / std::min(s.batchSize, s.trainMasks);
         result.msPerUpdate = 1000.0 * result.trainSeconds / static_cast<double>(static_cast<int64_t>(losses.size()) * perEpoch);
         if (!s.priorPath.empty()) {
-            prior.observedRate.assign(static_cast<std::size_t>(dims), 0.0);
-            const at::Tensor rate = train.mean(0).to(at::kDouble).contiguous();
-            std::copy(rate.data_ptr<double>(), rate.data_ptr<double>() + dims, prior.observedRate.begin());
+            prior.observedRate = partial::observedRates(train);
             prior.training = {{"data", "scenario " + s.scenario}, {"masks", s.trainMasks}, {"updates", s.updates}, {"seed", s.seed},
                               {"flat_time_weight", s.flatTimeWeight}, {"cosine_decay", s.cosineDecay},
                               {"weight_average", s.weightAverage}};

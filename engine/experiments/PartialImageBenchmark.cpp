@@ -181,8 +181,7 @@ PartialImageResult runPartialImageBenchmark(const PartialImageSettings& s, const
                 file.dataKind = "images";
                 file.image = prior.image;
                 file.net = priorNet;
-                const at::Tensor rate = train.observed.mean(0).to(at::kDouble).contiguous();
-                file.observedRate.assign(rate.data_ptr<double>(), rate.data_ptr<double>() + rate.numel());
+                file.observedRate = partial::observedRates(train.observed);
                 file.training = {{"data", "scenario " + s.scenario + " (bench-images)"}, {"masks", result.trainImages},
                                  {"updates", prior.training.updates}, {"seed", prior.training.seed},
                                  {"weight_average", prior.training.weightAverage}};
@@ -199,10 +198,8 @@ PartialImageResult runPartialImageBenchmark(const PartialImageSettings& s, const
             priorNet->to(trainObservedHere.device());
         }
         if (wants("W") && !cancel.cancelled()) {
-            if (priorSchedule.beta1 != partial::BfnSchedule{}.beta1 || priorSchedule.input != partial::BfnSchedule{}.input)
-                throw std::invalid_argument(s.priorPath + ": W's pool is drawn with the default BFN schedule; this prior was trained with another");
             clock = Stopwatch();
-            const at::Tensor pool = partial::drawMaskPriorPool(*priorNet, prior, cancel);
+            const at::Tensor pool = partial::drawMaskPriorPool(*priorNet, prior, cancel, priorSchedule);
             result.preparationSeconds.emplace_back("W's pool of " + std::to_string(s.priorPool) + " draws", clock.seconds());
             if (!cancel.cancelled()) trainDenoiser("W", 0.0, partial::QueryRegion::Query, false, pool);
         }

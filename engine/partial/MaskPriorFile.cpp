@@ -1,5 +1,7 @@
 #include "partial/MaskPriorFile.h"
 
+#include <ATen/ATen.h>
+
 #include "core/io/ArchiveFile.h"
 #include "core/io/BundleError.h"
 #include "partial/DenoiserJson.h"
@@ -38,6 +40,11 @@ void saveMaskPrior(const MaskPriorFile& f, const std::string& path) {
     archive.write("meta", c10::IValue(meta.dump()));
     writeModuleTensors(archive, "weights/", *f.net);
     saveArchiveAtomically(archive, path, kWhat);
+}
+
+std::vector<double> observedRates(const at::Tensor& masks) {
+    const at::Tensor rate = masks.to(at::kDouble).mean(0).cpu().contiguous();
+    return {rate.data_ptr<double>(), rate.data_ptr<double>() + rate.numel()};
 }
 
 MaskPriorFile loadMaskPrior(const std::string& path) {

@@ -34,4 +34,7 @@ void saveMaskPrior(const MaskPriorFile& file, const std::string& path);  // thro
 // Maskstudio mask prior (format 'maskstudio-partial')").
 MaskPriorFile loadMaskPrior(const std::string& path);
 
+// MaskPriorFile::observedRate of the data's masks ([N, entries] 0/1): each entry's share of rows.
+std::vector<double> observedRates(const at::Tensor& masks);
+
 }  // namespace ms::partial

@@ -55,13 +55,14 @@ at::Tensor learnMaskPriorPool(const at::Tensor& masks, const MaskPriorPoolSettin
     return drawMaskPriorPool(*prior, s, cancel);
 }
 
-at::Tensor drawMaskPriorPool(PartialDenoiser& prior, const MaskPriorPoolSettings& s, const CancelToken& cancel) {
+at::Tensor drawMaskPriorPool(PartialDenoiser& prior, const MaskPriorPoolSettings& s, const CancelToken& cancel,
+                             const BfnSchedule& schedule) {
     MaskSampling sampling;
     sampling.steps = s.steps;
     sampling.timePower = s.timePower;
     sampling.cancel = &cancel;  // undefined when cancelled while drawing
     at::Generator generator = at::make_generator<at::CPUGeneratorImpl>(s.training.seed + 1);
-    return sampleMasks(prior, s.poolSize, BfnSchedule{}, sampling, generator);
+    return sampleMasks(prior, s.poolSize, schedule, sampling, generator);
 }
 
 double strongestGapCorrelation(const at::Tensor& masks) {

@@ -53,8 +53,10 @@ std::shared_ptr<PartialDenoiser> learnMaskPrior(const at::Tensor& masks, const M
 // epoch (maskPriorEpochs of them). Throws as trainMaskPrior does.
 at::Tensor learnMaskPriorPool(const at::Tensor& masks, const MaskPriorPoolSettings& settings, const CancelToken& cancel,
                               const EpochLossFn& onEpoch = {});
-// A pool of settings.poolSize draws of a trained prior (undefined when cancelled).
-at::Tensor drawMaskPriorPool(PartialDenoiser& prior, const MaskPriorPoolSettings& settings, const CancelToken& cancel);
+// A pool of settings.poolSize draws of a trained prior (undefined when cancelled); schedule: the
+// one the prior was trained with (a read file's own).
+at::Tensor drawMaskPriorPool(PartialDenoiser& prior, const MaskPriorPoolSettings& settings, const CancelToken& cancel,
+                             const BfnSchedule& schedule = {});
 // The epochs the prior trains for over `rows` masks.
 int64_t maskPriorEpochs(int64_t rows, const MaskPriorTraining& training);
 
