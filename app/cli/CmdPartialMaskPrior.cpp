@@ -87,12 +87,15 @@ void runMaskPriorBench(const MaskPriorBenchOptions& o) {
     std::vector<std::vector<std::string>> rows;
     nlohmann::json positivity = nlohmann::json::array();
     for (const auto& p : r.positivity) {
-        rows.push_back({p.rule, fixed(p.coveredShare, 4), ratio(p.medianRatio), ratio(p.worstRatio)});
+        rows.push_back({p.rule, fixed(p.coveredShare, 4), ratio(p.medianRatio), ratio(p.worstRatio), ratio(p.pooledRatio)});
         positivity.push_back({{"rule", p.rule}, {"covered", p.coveredShare},
                               {"median_ratio", std::isfinite(p.medianRatio) ? nlohmann::json(p.medianRatio) : nlohmann::json()},
-                              {"worst_ratio", std::isfinite(p.worstRatio) ? nlohmann::json(p.worstRatio) : nlohmann::json()}});
+                              {"worst_ratio", std::isfinite(p.worstRatio) ? nlohmann::json(p.worstRatio) : nlohmann::json()},
+                              {"pooled_ratio", std::isfinite(p.pooledRatio) ? nlohmann::json(p.pooledRatio) : nlohmann::json()}});
     }
-    printTable({"partition", "observed pixels queried", "max/min frequency (median mask)", "(worst mask)"}, rows);
+    printTable({"partition", "observed pixels queried", "max/min frequency (median mask)", "(worst mask)",
+                "(pooled over the masks)"},
+               rows);
     if (!o.png.empty()) {
 #ifdef MASKSTUDIO_HAVE_IMAGING
         imaging::writeMaskComparisonFigure(o.png, r.dataExamples, r.priorExamples, s.size, 3);

@@ -65,10 +65,16 @@ double pearson(const at::Tensor& a, const at::Tensor& b) {
     return denominator > 0.0 ? (dx * dy).sum().item<double>() / denominator : 0.0;
 }
 
-// How often each observed pixel of `observed` [n, D] is queried over `partitions` contexts drawn
-// by `context` (returns [n, D] 0/1 contexts for the n masks).
-PositivityRow positivity(const std::string& rule, const at::Tensor& observed, int64_t partitions,
-                         const std::function<at::Tensor()>& context) {
+partial::MaskSamplerKind parseSampler(const std::string& name) {
+    if (name == "discrete") return partial::MaskSamplerKind::Discrete;
+    if (name == "ode") return partial::MaskSamplerKind::FlowOde;
+    throw std::invalid_argument("unknown mask prior sampler '" + name + "' (discrete, ode)");
+}
+
+}  // namespace
+
+PositivityRow measurePositivity(const std::string& rule, const at::Tensor& observed, int64_t partitions,
+                                const std::function<at::Tensor()>& context) {
     at::Tensor queried = at::zeros_like(observed);
     for (int64_t p = 0; p < partitions; ++p) queried += observed * (1.0 - context().cpu());
     PositivityRow row;
@@ -87,16 +93,14 @@ PositivityRow positivity(const std::string& rule, const at::Tensor& observed, in
         row.medianRatio = ratios[ratios.size() / 2];
         row.worstRatio = ratios.back();
     }
+    const at::Tensor observedCount = isObserved.sum(0), seen = observedCount > 0;
+    if (seen.any().item<bool>()) {
+        const at::Tensor frequency = (queried.sum(0) / observedCount.clamp_min(1)).masked_select(seen);
+        const double low = frequency.min().item<double>(), high = frequency.max().item<double>();
+        row.pooledRatio = low > 0.0 ? high / low : std::numeric_limits<double>::infinity();
+    }
     return row;
 }
-
-partial::MaskSamplerKind parseSampler(const std::string& name) {
-    if (name == "discrete") return partial::MaskSamplerKind::Discrete;
-    if (name == "ode") return partial::MaskSamplerKind::FlowOde;
-    throw std::invalid_argument("unknown mask prior sampler '" + name + "' (discrete, ode)");
-}
-
-}  // namespace
 
 MaskRealism maskRealism(const at::Tensor& masks, int64_t size, int64_t blockArea) {
     const at::Tensor m = masks.to(at::kFloat).contiguous().cpu();
@@ -210,18 +214,23 @@ MaskPriorBenchResult runMaskPriorBenchmark(const MaskPriorBenchSettings& s, cons
             return partial::intersectionContextMask(observed, partial::sampleMasks(*net, n, schedule, draw, generator).cpu());
         };
     };
-    result.positivity.push_back(positivity("prior (Work II)", observed, s.partitions, priorRule(false)));
+    result.positivity.push_back(measurePositivity("prior (Work II)", observed, s.partitions, priorRule(false)));
     if (s.guidanceScale > 0.0 || s.clampAnchors)
-        result.positivity.push_back(positivity("prior, guided", observed, s.partitions, priorRule(true)));
+        result.positivity.push_back(measurePositivity("prior, guided", observed, s.partitions, priorRule(true)));
+    // The data's own mask generator as the prior: what a perfect prior's partitions would give.
+    std::mt19937_64 oracleRng(s.seed + 2);
+    result.positivity.push_back(measurePositivity("the data's masks (oracle prior)", observed, s.partitions, [&] {
+        return partial::intersectionContextMask(observed, scenarioMasks(s.scenario, n, size, size, oracleRng));
+    }));
     const auto handRule = [&](const partial::ContextSettings& c) {
         return [&, c] { return partial::drawContextMask(observed, c, generator); };
     };
     partial::ContextSettings iid = scenarioContext("iid", s.delta, size, size), block = scenarioContext("block", s.delta, size, size);
-    result.positivity.push_back(positivity("i.i.d. pixels (Work I)", observed, s.partitions, handRule(iid)));
-    result.positivity.push_back(positivity("one block (Work I)", observed, s.partitions, handRule(block)));
+    result.positivity.push_back(measurePositivity("i.i.d. pixels (Work I)", observed, s.partitions, handRule(iid)));
+    result.positivity.push_back(measurePositivity("one block (Work I)", observed, s.partitions, handRule(block)));
     if (s.scenario == "mixture")
         result.positivity.push_back(
-            positivity("mixture rule (Work I)", observed, s.partitions, handRule(scenarioContext("mixture", s.delta, size, size))));
+            measurePositivity("mixture rule (Work I)", observed, s.partitions, handRule(scenarioContext("mixture", s.delta, size, size))));
     return result;
 }
 

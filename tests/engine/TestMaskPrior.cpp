@@ -4,7 +4,8 @@
 // it far below an i.i.d. prior's 1 bit per entry, the intersection partition never queries an
 // unobserved entry and queries every observed one over enough draws, and observation-aligned
 // guidance (gradient and clamped) raises the samples' overlap with the anchors; the benchmark's
-// realism scores recognise blocks and independent pixels, and it shows a hand rule losing positivity.
+// realism scores recognise blocks and independent pixels, and it shows a hand rule losing positivity;
+// pooling the query frequency over masks removes the binomial noise of few partitions.
 #include <QtTest/QtTest>
 
 #include <ATen/ATen.h>
@@ -251,6 +252,29 @@ private Q_SLOTS:
         QVERIFY(std::abs(mixture.blockLikeShare - 0.5) < 0.1);  // half the masks are blocks
     }
 
+    void pooledQueryFrequencyRemovesTheNoiseOfFewPartitions() {
+        // Contexts that keep each pixel with probability 0.8, the same for every pixel: the true
+        // query frequency is flat (ratio 1). Per mask, 200 partitions leave binomial noise in the
+        // max/min ratio; pooled over 50 masks it is nearly gone. A pixel that is never queried
+        // makes both infinite.
+        const at::Tensor observed = at::ones({50, 64});
+        at::Generator generator = at::make_generator<at::CPUGeneratorImpl>(7);
+        const auto flat = [&] { return (at::rand({50, 64}, generator) < 0.8).to(at::kFloat); };
+        const experiments::PositivityRow row = experiments::measurePositivity("flat", observed, 200, flat);
+        QCOMPARE(row.coveredShare, 1.0);
+        QVERIFY2(row.medianRatio > 1.4, qPrintable(QString::number(row.medianRatio)));
+        QVERIFY2(row.pooledRatio < 1.2, qPrintable(QString::number(row.pooledRatio)));
+        // the first pixel always in the context: never queried
+        const auto keepsFirst = [&] {
+            at::Tensor c = flat();
+            c.select(1, 0).fill_(1.0);
+            return c;
+        };
+        const experiments::PositivityRow hole = experiments::measurePositivity("hole", observed, 50, keepsFirst);
+        QVERIFY(std::isinf(hole.pooledRatio) && std::isinf(hole.worstRatio));
+        QVERIFY(std::abs(hole.coveredShare - 63.0 / 64.0) < 1e-9);
+    }
+
     void theBenchmarkShowsWhereAHandRuleLosesPositivity() {
         experiments::MaskPriorBenchSettings s;
         s.scenario = "iid";
@@ -265,12 +289,16 @@ private Q_SLOTS:
         const experiments::MaskPriorBenchResult r = experiments::runMaskPriorBenchmark(s, {});
         QCOMPARE(r.priorExamples.sizes(), (at::IntArrayRef{8, 256}));
         QCOMPARE(r.dataExamples.sizes(), (at::IntArrayRef{8, 256}));
-        QCOMPARE(static_cast<int>(r.positivity.size()), 3);
-        QCOMPARE(QString::fromStdString(r.positivity[2].rule), QStringLiteral("one block (Work I)"));
+        QCOMPARE(static_cast<int>(r.positivity.size()), 4);
+        QCOMPARE(QString::fromStdString(r.positivity[1].rule), QStringLiteral("the data's masks (oracle prior)"));
+        QCOMPARE(QString::fromStdString(r.positivity[3].rule), QStringLiteral("one block (Work I)"));
         // one 8 x 8 block on i.i.d. masks: a corner pixel is dropped only by the corner block, a
         // central one by 64 placements: far from the even frequencies positivity asks for
-        QVERIFY2(r.positivity[2].worstRatio > 4.0, qPrintable(QString::number(r.positivity[2].worstRatio)));
-        QVERIFY(r.positivity[1].coveredShare > 0.99);  // i.i.d. pixels at delta 0.2, 60 partitions
+        QVERIFY2(r.positivity[3].worstRatio > 4.0, qPrintable(QString::number(r.positivity[3].worstRatio)));
+        QVERIFY2(r.positivity[3].pooledRatio > 4.0, qPrintable(QString::number(r.positivity[3].pooledRatio)));
+        QVERIFY(r.positivity[2].coveredShare > 0.99);  // i.i.d. pixels at delta 0.2, 60 partitions
+        // the oracle on i.i.d. masks: the data's own 50 % masks query every observed pixel
+        QVERIFY(r.positivity[1].coveredShare > 0.99);
         QVERIFY(r.bernoulliBitsPerPixel > 0.9 && r.bernoulliBitsPerPixel < 1.05);
         s.scenario = "stripes";
         QVERIFY_THROWS_EXCEPTION(std::invalid_argument, experiments::runMaskPriorBenchmark(s, {}));
