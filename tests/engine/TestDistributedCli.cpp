@@ -1,6 +1,7 @@
 // Data-parallel training through the command line (issue 19): `launch --nproc 2` runs each
 // trainer on two local processes (rank 0 writes the model; Ctrl+C reaches both, which stop at the
-// same step, and one process resumes the checkpoint), a rank killed or hung mid-run stops the other
+// same step, and one process resumes the checkpoint; a checkpoint of one process resumes on two
+// ranks), a rank killed or hung mid-run stops the other
 // within the timeout with its name and the phase, and a rank without rank 0 says so. The ranks as
 // threads of one process (equivalence with one rank, failures, settings): TestDistributed.
 #include <QtTest/QtTest>
@@ -40,12 +41,13 @@ int runCli(const QStringList& args, QString* output, int timeoutMs = 300000) {
     return p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2;
 }
 
-// `launch --nproc 2 -- COMMAND`, Ctrl+C (SIGINT to the launcher) once rank 0 has written `model`:
-// both ranks must stop cleanly (exit 0, rank 1 reporting). What they printed goes to `printed`.
-void interruptOnceWritten(const QStringList& command, const QString& model, QString* printed) {
+// `launch --nproc 2 -- COMMAND` (or COMMAND alone on one process: `ranks` 1), Ctrl+C (SIGINT to the
+// launcher) once rank 0 has written `model`: every rank must stop cleanly (exit 0, rank 1
+// reporting). What they printed goes to `printed`.
+void interruptOnceWritten(const QStringList& command, const QString& model, QString* printed, int ranks = 2) {
     QProcess launcher;
     launcher.setProcessChannelMode(QProcess::MergedChannels);
-    launcher.start(MASKSTUDIO_CLI_PATH, QStringList{"launch", "--nproc", "2", "--"} + command);
+    launcher.start(MASKSTUDIO_CLI_PATH, ranks > 1 ? QStringList{"launch", "--nproc", QString::number(ranks), "--"} + command : command);
     QVERIFY(launcher.waitForStarted());
     QElapsedTimer waited;
     waited.start();
@@ -55,7 +57,15 @@ void interruptOnceWritten(const QStringList& command, const QString& model, QStr
     QVERIFY(launcher.waitForFinished(60000));
     *printed = QString::fromUtf8(launcher.readAll());
     QVERIFY2(launcher.exitCode() == 0, qPrintable(*printed));
-    QVERIFY2(printed->contains("rank 1 of 2:"), qPrintable(*printed));
+    if (ranks > 1) QVERIFY2(printed->contains("rank 1 of 2:"), qPrintable(*printed));
+}
+
+// The last JSON line a run printed (rank 0's, when ranks share the output).
+QJsonObject lastJson(const QString& printed) {
+    QJsonObject last;
+    for (const QString& line : printed.split('\n'))
+        if (line.startsWith('{')) last = QJsonDocument::fromJson(line.toUtf8()).object();
+    return last;
 }
 
 }  // namespace
@@ -104,6 +114,32 @@ private Q_SLOTS:
         QCOMPARE(done["epochs"].toInt(), 150);
         QCOMPARE(done["resumed_from_epoch"].toInt(), left.progress->epochsDone);
         qInfo("two ranks stopped by Ctrl+C after %lld epochs; one rank resumed to 150", static_cast<long long>(left.progress->epochsDone));
+    }
+
+    // The reverse: a checkpoint one process left (Ctrl+C) resumes on two launched ranks with the
+    // same global batch; both take part (rank 1 reports), rank 0 writes the finished model.
+    void aOneProcessCheckpointResumesOnTwoRanks() {
+        QTemporaryDir dir;
+        const QString data = firstBikes(dir, 400), model = dir.filePath("t.sfm");
+        QVERIFY(!data.isEmpty());
+        QString printed;
+        interruptOnceWritten({"sfarm", "train", "--data", data, "--out", model, "--epochs", "40", "--hidden", "32", "--batch", "32",
+                              "--no-early-stopping", "--seed", "3"},
+                             model, &printed, 1);
+        if (QTest::currentTestFailed()) return;
+        const sfarm::SfarmModelFile left = sfarm::loadSfarmModel(model.toStdString());
+        QVERIFY2(left.progress && left.progress->epochsDone < 40, qPrintable(printed));
+        QString out;
+        QVERIFY2(runCli({"launch", "--nproc", "2", "--", "sfarm", "train", "--data", data, "--resume", model, "--out", model, "--json"},
+                        &out) == 0,
+                 qPrintable(out));
+        QVERIFY2(out.contains("rank 1 of 2:"), qPrintable(out));
+        const QJsonObject done = lastJson(out);
+        QCOMPARE(done["epochs"].toInt(), 40);
+        QCOMPARE(done["resumed_from_epoch"].toInt(), left.progress->epochsDone);
+        const sfarm::SfarmModelFile finished = sfarm::loadSfarmModel(model.toStdString());
+        QVERIFY(!finished.progress || finished.progress->epochsDone == 40);
+        qInfo("one process stopped by Ctrl+C after %lld epochs; two ranks resumed it to 40", static_cast<long long>(left.progress->epochsDone));
     }
 
     // The partial-observation trainers (Work I, and the mask prior of Work II) through the same
