@@ -68,6 +68,33 @@ QJsonObject lastJson(const QString& printed) {
     return last;
 }
 
+// `sfarm train` for `epochs` on `stopRanks` processes, stopped by Ctrl+C after its first checkpoint,
+// then resumed with the same global batch on `resumeRanks` processes to the planned epochs.
+void sfarmStoppedThenResumed(int stopRanks, int resumeRanks, int epochs) {
+    QTemporaryDir dir;
+    const QString data = firstBikes(dir, 400), model = dir.filePath("t.sfm");
+    QVERIFY(!data.isEmpty());
+    QString printed;
+    interruptOnceWritten({"sfarm", "train", "--data", data, "--out", model, "--epochs", QString::number(epochs), "--hidden", "32",
+                          "--batch", "32", "--no-early-stopping", "--seed", "3"},
+                         model, &printed, stopRanks);
+    if (QTest::currentTestFailed()) return;
+    const sfarm::SfarmModelFile left = sfarm::loadSfarmModel(model.toStdString());
+    QVERIFY2(left.progress && left.progress->epochsDone < epochs, qPrintable(printed));  // stopped early: resumable
+    const QStringList resume{"sfarm", "train", "--data", data, "--resume", model, "--out", model, "--json"};
+    QString out;
+    QVERIFY2(runCli(resumeRanks > 1 ? QStringList{"launch", "--nproc", QString::number(resumeRanks), "--"} + resume : resume, &out) == 0,
+             qPrintable(out));
+    if (resumeRanks > 1) QVERIFY2(out.contains("rank 1 of 2:"), qPrintable(out));
+    const QJsonObject done = lastJson(out);
+    QCOMPARE(done["epochs"].toInt(), epochs);
+    QCOMPARE(done["resumed_from_epoch"].toInt(), left.progress->epochsDone);
+    const sfarm::SfarmModelFile finished = sfarm::loadSfarmModel(model.toStdString());
+    QVERIFY(!finished.progress || finished.progress->epochsDone == epochs);
+    qInfo("%d rank(s) stopped by Ctrl+C after %lld epochs; %d resumed to %d", stopRanks, static_cast<long long>(left.progress->epochsDone),
+          resumeRanks, epochs);
+}
+
 }  // namespace
 
 class TestDistributedCli : public QObject {
@@ -97,50 +124,11 @@ private Q_SLOTS:
 
     // The CLI end to end: `launch` starts two ranks of `sfarm train`; Ctrl+C to the launcher
     // reaches both, which stop at the same step; rank 0's checkpoint then resumes on one rank.
-    void launchedSfarmRunStopsTogetherAndResumesOnOneRank() {
-        QTemporaryDir dir;
-        const QString data = firstBikes(dir, 400), model = dir.filePath("t.sfm");
-        QVERIFY(!data.isEmpty());
-        QString printed;
-        interruptOnceWritten({"sfarm", "train", "--data", data, "--out", model, "--epochs", "150", "--hidden", "32", "--batch", "32",
-                              "--no-early-stopping", "--seed", "3"},
-                             model, &printed);
-        if (QTest::currentTestFailed()) return;
-        const sfarm::SfarmModelFile left = sfarm::loadSfarmModel(model.toStdString());
-        QVERIFY2(left.progress && left.progress->epochsDone < 150, qPrintable(printed));  // stopped early: resumable
-        QString out;
-        QVERIFY2(runCli({"sfarm", "train", "--data", data, "--resume", model, "--out", model, "--json"}, &out) == 0, qPrintable(out));
-        const QJsonObject done = QJsonDocument::fromJson(out.trimmed().split('\n').last().toUtf8()).object();
-        QCOMPARE(done["epochs"].toInt(), 150);
-        QCOMPARE(done["resumed_from_epoch"].toInt(), left.progress->epochsDone);
-        qInfo("two ranks stopped by Ctrl+C after %lld epochs; one rank resumed to 150", static_cast<long long>(left.progress->epochsDone));
-    }
+    void launchedSfarmRunStopsTogetherAndResumesOnOneRank() { sfarmStoppedThenResumed(2, 1, 150); }
 
     // The reverse: a checkpoint one process left (Ctrl+C) resumes on two launched ranks with the
     // same global batch; both take part (rank 1 reports), rank 0 writes the finished model.
-    void aOneProcessCheckpointResumesOnTwoRanks() {
-        QTemporaryDir dir;
-        const QString data = firstBikes(dir, 400), model = dir.filePath("t.sfm");
-        QVERIFY(!data.isEmpty());
-        QString printed;
-        interruptOnceWritten({"sfarm", "train", "--data", data, "--out", model, "--epochs", "40", "--hidden", "32", "--batch", "32",
-                              "--no-early-stopping", "--seed", "3"},
-                             model, &printed, 1);
-        if (QTest::currentTestFailed()) return;
-        const sfarm::SfarmModelFile left = sfarm::loadSfarmModel(model.toStdString());
-        QVERIFY2(left.progress && left.progress->epochsDone < 40, qPrintable(printed));
-        QString out;
-        QVERIFY2(runCli({"launch", "--nproc", "2", "--", "sfarm", "train", "--data", data, "--resume", model, "--out", model, "--json"},
-                        &out) == 0,
-                 qPrintable(out));
-        QVERIFY2(out.contains("rank 1 of 2:"), qPrintable(out));
-        const QJsonObject done = lastJson(out);
-        QCOMPARE(done["epochs"].toInt(), 40);
-        QCOMPARE(done["resumed_from_epoch"].toInt(), left.progress->epochsDone);
-        const sfarm::SfarmModelFile finished = sfarm::loadSfarmModel(model.toStdString());
-        QVERIFY(!finished.progress || finished.progress->epochsDone == 40);
-        qInfo("one process stopped by Ctrl+C after %lld epochs; two ranks resumed it to 40", static_cast<long long>(left.progress->epochsDone));
-    }
+    void aOneProcessCheckpointResumesOnTwoRanks() { sfarmStoppedThenResumed(1, 2, 40); }
 
     // The partial-observation trainers (Work I, and the mask prior of Work II) through the same
     // flags: 2 local ranks, one model each.
