@@ -12,8 +12,8 @@
 //   scenario's own mask generator (the oracle: a prior that is exactly the data's): the share of
 //   observed pixels queried at least once, the max/min query frequency ratio per mask, and the
 //   same ratio with each pixel's frequency pooled over the masks (per mask, `partitions` draws
-//   put binomial noise into the ratio: the i.i.d. rule, flat by construction, shows about 3.5 at
-//   100 partitions; pooled over 50 masks the noise is about 7x smaller);
+//   put binomial noise into the ratio: the i.i.d. rule, flat by construction, shows 2.3-2.5 per
+//   mask at 200 partitions, 1.15-1.35 pooled over 50 masks; docs/RESULTS.md);
 // - speed: training milliseconds per update, prior samples per second.
 #include <ATen/core/Tensor.h>
 
